@@ -1,0 +1,371 @@
+//! The cloud's command line: parsed here, executed by the library.
+//!
+//! Every command takes `--database-url` (or `INKASO_DATABASE_URL`); without it the SQLite file
+//! `inkaso.db` in `--data-dir` is used. Secrets (agent and API tokens, generated passwords) are
+//! printed once and stored only as hashes.
+
+use std::io::BufRead as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+use inkaso_shared::{Clock, Email, SystemClock};
+
+use crate::server::{FileSettings, Settings};
+use crate::store::Store;
+use crate::store::accounts::{Role, TenantKind, generate_password};
+
+/// Inkaso cloud: the multi-tenant service that runs collection processes for client firms,
+/// takes their agents' data and serves the client API and portal.
+#[derive(Debug, Parser)]
+#[command(name = "inkaso-cloud", version, about, long_about = None)]
+pub struct Cli {
+    /// Database shared by every command.
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data is.
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// `postgres://user@host/db` or `sqlite://path?mode=rwc`; default: `<data-dir>/inkaso.db`.
+    #[arg(long, global = true, env = "INKASO_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Directory of the default SQLite database.
+    #[arg(long, global = true, env = "INKASO_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// TOML config file (keys as in docs/cloud.md).
+    #[arg(long, global = true, env = "INKASO_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+/// The cloud's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the version and the sync protocol version it speaks.
+    Version,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Run the service.
+    Serve(ServeArgs),
+    /// Client firms.
+    #[command(subcommand)]
+    Tenant(TenantCmd),
+    /// People who use the portal.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Agents (one per ERP database).
+    #[command(subcommand)]
+    Agent(AgentCmd),
+    /// Partner law firms.
+    #[command(subcommand)]
+    Partner(PartnerCmd),
+    /// API tokens for programs using the client API.
+    #[command(subcommand, name = "api-token")]
+    ApiToken(ApiTokenCmd),
+    /// Run the collection processes once for a tenant (on demand; the catch-up tool).
+    Run(crate::process::commands::RunArgs),
+    /// Collection processes.
+    #[command(subcommand)]
+    Process(crate::process::commands::ProcessCmd),
+}
+
+/// `serve` options (each also from the config file and `INKASO_*`).
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long, env = "INKASO_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// JSON logs.
+    #[arg(long, env = "INKASO_LOG_JSON")]
+    pub log_json: bool,
+    /// VAT register base URL; empty turns lookups off.
+    #[arg(long, env = "INKASO_VAT_REGISTER_URL")]
+    pub vat_register_url: Option<String>,
+    /// Mark the session cookie Secure (behind HTTPS).
+    #[arg(long, env = "INKASO_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+/// Tenant commands.
+#[derive(Debug, Subcommand)]
+pub enum TenantCmd {
+    /// Create a client firm.
+    Create {
+        /// Its name.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+/// User commands.
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    /// Add a user; prints a generated password when none is given.
+    Add {
+        /// The tenant's (or partner's) id.
+        #[arg(long)]
+        tenant: String,
+        /// E-mail (the login).
+        #[arg(long)]
+        email: String,
+        /// admin, editor or viewer.
+        #[arg(long)]
+        role: String,
+        /// The password (prefer INKASO_USER_PASSWORD or --password-stdin).
+        #[arg(long, env = "INKASO_USER_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+/// Agent commands.
+#[derive(Debug, Subcommand)]
+pub enum AgentCmd {
+    /// Create an agent; prints its token once.
+    Create {
+        /// The tenant's id.
+        #[arg(long)]
+        tenant: String,
+        /// A name (`Subiekt — centrala`).
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke an agent's token (effective on its next request).
+    Revoke {
+        /// The tenant's id.
+        #[arg(long)]
+        tenant: String,
+        /// The agent's id.
+        #[arg(long)]
+        agent: String,
+    },
+}
+
+/// Partner commands.
+#[derive(Debug, Subcommand)]
+pub enum PartnerCmd {
+    /// Create a partner law firm (add its users with `user add --tenant <partner id>`).
+    Create {
+        /// Its name.
+        #[arg(long)]
+        name: String,
+        /// Link it to this client firm at once.
+        #[arg(long)]
+        client: Option<String>,
+    },
+    /// Let a partner take cases of a client firm.
+    Link {
+        /// The client firm's id.
+        #[arg(long)]
+        tenant: String,
+        /// The partner's id.
+        #[arg(long)]
+        partner: String,
+    },
+}
+
+/// API token commands.
+#[derive(Debug, Subcommand)]
+pub enum ApiTokenCmd {
+    /// Create a token; prints it once.
+    Create {
+        /// The tenant's id.
+        #[arg(long)]
+        tenant: String,
+        /// A name (`raporty BI`).
+        #[arg(long)]
+        name: String,
+        /// admin, editor or viewer.
+        #[arg(long, default_value = "viewer")]
+        role: String,
+    },
+    /// Revoke a token.
+    Revoke {
+        /// The tenant's id.
+        #[arg(long)]
+        tenant: String,
+        /// The token's id.
+        #[arg(long)]
+        token: String,
+    },
+}
+
+fn settings(db: &DbArgs) -> anyhow::Result<Settings> {
+    let mut s = Settings::default();
+    if let Some(path) = &db.config {
+        s = s.with_file(FileSettings::load(path)?);
+    }
+    if let Some(url) = &db.database_url {
+        s.database_url = Some(url.clone());
+    }
+    if let Some(dir) = &db.data_dir {
+        s.data_dir.clone_from(dir);
+    }
+    Ok(s)
+}
+
+async fn open(s: &Settings) -> anyhow::Result<Store> {
+    let url = s.resolved_database_url()?;
+    Store::open(&url, 2)
+        .await
+        .with_context(|| "nie udało się otworzyć bazy danych")
+}
+
+/// Runs a parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Version = cli.command {
+        println!(
+            "inkaso-cloud {} (protokół synchronizacji v{})",
+            env!("CARGO_PKG_VERSION"),
+            inkaso_shared::protocol::PROTOCOL_VERSION
+        );
+        return Ok(());
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run_async(cli))
+}
+
+/// `inkaso-cloud user add`: the password from stdin, the flag, or generated and printed once.
+async fn user_add(
+    s: &Settings,
+    tenant: &str,
+    email: &str,
+    role: &str,
+    password: Option<String>,
+    password_stdin: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let role: Role = role.parse()?;
+    let (password, generated) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else if let Some(p) = password {
+        (p, false)
+    } else {
+        (generate_password(), true)
+    };
+    let id = open(s)
+        .await?
+        .add_user(tenant, &email, role, &password, now)
+        .await?;
+    println!(
+        "Dodano użytkownika {} (rola {}).\nuser_id: {id}",
+        email.as_str(),
+        role.as_str()
+    );
+    if generated {
+        println!("Hasło (pokazywane tylko raz): {password}");
+    }
+    Ok(())
+}
+
+async fn run_async(cli: Cli) -> anyhow::Result<()> {
+    let mut s = settings(&cli.db)?;
+    let now = SystemClock.now();
+    match cli.command {
+        Command::Version => Ok(()),
+        Command::Migrate => {
+            let url = s.resolved_database_url()?;
+            let store = Store::connect(&url, 1).await?;
+            store.migrate().await?;
+            println!("Migracje zastosowane ({:?}).", store.backend());
+            Ok(())
+        }
+        Command::Serve(a) => {
+            if let Some(l) = a.listen {
+                s.listen = l;
+            }
+            s.log_json |= a.log_json;
+            s.api.secure_cookies |= a.secure_cookies;
+            if let Some(v) = a.vat_register_url {
+                s.vat_register_url = (!v.trim().is_empty()).then_some(v);
+            }
+            crate::server::init_logging(s.log_json);
+            crate::server::serve(s).await?;
+            Ok(())
+        }
+        Command::Tenant(TenantCmd::Create { name }) => {
+            let t = open(&s)
+                .await?
+                .create_tenant(TenantKind::Client, &name, now)
+                .await?;
+            println!("Utworzono firmę „{}”.\ntenant_id: {}", t.name, t.id);
+            Ok(())
+        }
+        Command::User(UserCmd::Add {
+            tenant,
+            email,
+            role,
+            password,
+            password_stdin,
+        }) => user_add(&s, &tenant, &email, &role, password, password_stdin, now).await,
+        Command::Agent(AgentCmd::Create { tenant, name }) => {
+            let a = open(&s).await?.create_agent(&tenant, &name, now).await?;
+            println!(
+                "Utworzono agenta „{name}”.\nagent_id: {}\nToken (pokazywany tylko raz): {}",
+                a.id, a.secret
+            );
+            Ok(())
+        }
+        Command::Agent(AgentCmd::Revoke { tenant, agent }) => {
+            open(&s)
+                .await?
+                .revoke_agent(&tenant, &agent, "cli", now)
+                .await?;
+            println!("Odwołano token agenta {agent}.");
+            Ok(())
+        }
+        Command::Partner(PartnerCmd::Create { name, client }) => {
+            let store = open(&s).await?;
+            let p = store.create_tenant(TenantKind::Partner, &name, now).await?;
+            println!("Utworzono kancelarię „{}”.\npartner_id: {}", p.name, p.id);
+            if let Some(client) = client {
+                store.link_partner(&client, &p.id, now).await?;
+                println!("Powiązano z firmą {client}.");
+            }
+            Ok(())
+        }
+        Command::Partner(PartnerCmd::Link { tenant, partner }) => {
+            open(&s).await?.link_partner(&tenant, &partner, now).await?;
+            println!("Powiązano kancelarię {partner} z firmą {tenant}.");
+            Ok(())
+        }
+        Command::ApiToken(ApiTokenCmd::Create { tenant, name, role }) => {
+            let role: Role = role.parse()?;
+            let t = open(&s)
+                .await?
+                .create_api_token(&tenant, &name, role, now)
+                .await?;
+            println!(
+                "Utworzono token API „{name}” (rola {}).\ntoken_id: {}\nToken (pokazywany tylko raz): {}",
+                role.as_str(),
+                t.id,
+                t.secret
+            );
+            Ok(())
+        }
+        Command::ApiToken(ApiTokenCmd::Revoke { tenant, token }) => {
+            open(&s)
+                .await?
+                .revoke_api_token(&tenant, &token, now)
+                .await?;
+            println!("Odwołano token API {token}.");
+            Ok(())
+        }
+        Command::Run(a) => Ok(crate::process::commands::run(&open(&s).await?, &a, now).await?),
+        Command::Process(c) => {
+            Ok(crate::process::commands::process(&open(&s).await?, &c, now).await?)
+        }
+    }
+}

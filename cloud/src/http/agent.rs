@@ -1,0 +1,301 @@
+//! The agent API (`/agent/v1`, docs/protocol.md): batches, the results feed, config, heartbeat.
+//!
+//! Bodies may be gzip-compressed (`Content-Encoding: gzip`); the limit
+//! [`MAX_BODY_BYTES`] applies to the compressed and to the decompressed size, so a small
+//! "zip bomb" cannot exhaust memory.
+
+use std::io::Read as _;
+use std::time::Instant;
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use inkaso_shared::protocol::{
+    AgentConfig, Batch, ErrorCode, Heartbeat, HeartbeatAck, MAX_BODY_BYTES, MAX_OPS_PER_BATCH,
+    PROTOCOL_VERSION, ResultsPage, paths,
+};
+use serde::Deserialize;
+
+use super::{AgentAuth, AppState, Failure, Q};
+use crate::store::StoreError;
+use crate::store::feed::parse_cursor;
+use crate::store::ingest::BatchOutcome;
+
+/// The agent API's routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(paths::BATCHES, post(post_batch))
+        .route(paths::RESULTS, get(get_results))
+        .route(paths::CONFIG, get(get_config))
+        .route(paths::HEARTBEAT, post(post_heartbeat))
+}
+
+fn too_large() -> Failure {
+    Failure::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::PayloadTooLarge,
+        format!("treść większa niż {MAX_BODY_BYTES} bajtów"),
+        format!("body larger than {MAX_BODY_BYTES} bytes"),
+    )
+}
+
+/// Reads a body within the limit, decompressing gzip.
+pub async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Failure> {
+    let raw = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| too_large())?;
+    let encoding = headers
+        .get(header::CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_ascii_lowercase());
+    match encoding.as_deref() {
+        None | Some("identity") => Ok(raw),
+        Some("gzip") => {
+            let mut out = Vec::with_capacity(raw.len() * 4);
+            let limit = u64::try_from(MAX_BODY_BYTES).unwrap_or(u64::MAX) + 1;
+            flate2::read::GzDecoder::new(raw.as_ref())
+                .take(limit)
+                .read_to_end(&mut out)
+                .map_err(|e| {
+                    Failure::invalid_body(
+                        None,
+                        format!("nieprawidłowy gzip: {e}"),
+                        format!("invalid gzip: {e}"),
+                    )
+                })?;
+            if out.len() > MAX_BODY_BYTES {
+                return Err(too_large());
+            }
+            Ok(Bytes::from(out))
+        }
+        Some(other) => Err(Failure::invalid_body(
+            None,
+            format!("nieobsługiwane kodowanie treści „{other}” (gzip)"),
+            format!("unsupported content encoding \"{other}\" (gzip)"),
+        )),
+    }
+}
+
+/// Parses JSON with an error that quotes serde (which names the field and position).
+pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Failure> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        Failure::invalid_body(
+            None,
+            format!("nieprawidłowa treść JSON: {e}"),
+            format!("invalid JSON body: {e}"),
+        )
+    })
+}
+
+/// Parses a batch; a record that breaks a domain rule (not a shape error) is `invalid_record`
+/// (422) naming the op, as the protocol asks.
+fn parse_batch(bytes: &[u8]) -> Result<Batch, Failure> {
+    // serde's own messages (shape errors) are English and start with these words; anything else
+    // comes from the records' validation (Polish, naming the field).
+    const SHAPE: [&str; 10] = [
+        "unknown field",
+        "unknown variant",
+        "missing field",
+        "invalid type",
+        "invalid value",
+        "invalid length",
+        "expected",
+        "EOF",
+        "trailing",
+        "duplicate field",
+    ];
+    let err = match serde_json::from_slice::<Batch>(bytes) {
+        Ok(b) => return Ok(b),
+        Err(e) => e,
+    };
+    // Find the op that fails, to name it.
+    let failing = serde_json::from_slice::<serde_json::Value>(bytes)
+        .ok()
+        .and_then(|v| {
+            v.get("ops")?
+                .as_array()?
+                .iter()
+                .enumerate()
+                .find_map(|(i, op)| {
+                    serde_json::from_value::<inkaso_shared::protocol::Op>(op.clone())
+                        .err()
+                        .map(|e| (i, e.to_string()))
+                })
+        });
+    match failing {
+        Some((i, msg)) if !SHAPE.iter().any(|p| msg.starts_with(p)) => {
+            let mut f = Failure::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::InvalidRecord,
+                format!("ops[{i}]: {msg}"),
+                format!("ops[{i}] breaks a record rule: {msg}"),
+            );
+            f.error.field = Some(format!("ops[{i}]"));
+            Err(f)
+        }
+        Some((i, msg)) => Err(Failure::invalid_body(
+            Some(format!("ops[{i}]")),
+            format!("nieprawidłowa operacja ops[{i}]: {msg}"),
+            format!("invalid op ops[{i}]: {msg}"),
+        )),
+        None => Err(Failure::invalid_body(
+            None,
+            format!("nieprawidłowa treść JSON: {err}"),
+            format!("invalid JSON body: {err}"),
+        )),
+    }
+}
+
+fn check_protocol(protocol: u32) -> Result<(), Failure> {
+    if protocol == PROTOCOL_VERSION {
+        Ok(())
+    } else {
+        Err(Failure::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::UnsupportedProtocol,
+            format!("nieobsługiwana wersja protokołu {protocol} (serwer: {PROTOCOL_VERSION})"),
+            format!("unsupported protocol version {protocol} (server: {PROTOCOL_VERSION})"),
+        ))
+    }
+}
+
+async fn post_batch(
+    State(state): State<AppState>,
+    AgentAuth(agent): AgentAuth,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<inkaso_shared::protocol::BatchAck>, Failure> {
+    let started = Instant::now();
+    let bytes = read_body(&headers, body).await?;
+    let batch: Batch = parse_batch(&bytes)?;
+    check_protocol(batch.protocol)?;
+    if batch.ops.len() > MAX_OPS_PER_BATCH {
+        return Err(Failure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            format!(
+                "paczka ma {} operacji (najwyżej {MAX_OPS_PER_BATCH})",
+                batch.ops.len()
+            ),
+            format!(
+                "the batch has {} ops (at most {MAX_OPS_PER_BATCH})",
+                batch.ops.len()
+            ),
+        ));
+    }
+    let outcome = state
+        .store
+        .apply_batch(&agent, &batch, state.clock.now())
+        .await;
+    let label = match &outcome {
+        Ok(BatchOutcome::Applied(..)) => "applied",
+        Ok(BatchOutcome::Replay(_)) => "replay",
+        Ok(BatchOutcome::Gap { .. }) => "gap",
+        Ok(BatchOutcome::Revoked) => "revoked",
+        Err(StoreError::Invalid { .. }) => "invalid",
+        Err(_) => "error",
+    };
+    metrics::counter!("inkaso_batches_total", "outcome" => label).increment(1);
+    metrics::histogram!("inkaso_batch_seconds").record(started.elapsed().as_secs_f64());
+    match outcome {
+        Ok(BatchOutcome::Applied(ack, written)) => {
+            metrics::counter!("inkaso_ops_total").increment(batch.ops.len() as u64);
+            metrics::counter!("inkaso_rows_written_total").increment(written.data_rows_written());
+            tracing::info!(tenant = %agent.tenant_id, agent = %agent.agent_id, seq = ack.seq, ops = batch.ops.len(),
+                rows = written.data_rows_written(), unchanged = written.unchanged, "batch applied");
+            Ok(Json(ack))
+        }
+        Ok(BatchOutcome::Replay(ack)) => Ok(Json(ack)),
+        Ok(BatchOutcome::Gap { expected }) => Err(Failure::new(
+            StatusCode::CONFLICT,
+            ErrorCode::SeqGap,
+            format!(
+                "luka w numeracji: oczekiwano seq {expected}, otrzymano {}",
+                batch.seq
+            ),
+            format!("sequence gap: expected seq {expected}, got {}", batch.seq),
+        )
+        .with_expected_seq(expected)),
+        Ok(BatchOutcome::Revoked) => Err(super::unauthorized(
+            crate::store::accounts::AuthFailure::Revoked,
+        )),
+        Err(StoreError::Invalid {
+            field,
+            message_pl,
+            message_en,
+        }) => {
+            let mut f = Failure::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::InvalidRecord,
+                message_pl,
+                message_en,
+            );
+            f.error.field = Some(field);
+            Err(f)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ResultsQuery {
+    after: Option<String>,
+    limit: Option<u32>,
+}
+
+async fn get_results(
+    State(state): State<AppState>,
+    AgentAuth(agent): AgentAuth,
+    Q(q): Q<ResultsQuery>,
+) -> Result<Json<ResultsPage>, Failure> {
+    let after = parse_cursor(q.after.as_deref())?;
+    let page = state
+        .store
+        .results_page(
+            &agent.tenant_id,
+            &agent.agent_id,
+            after,
+            q.limit.unwrap_or(100),
+        )
+        .await?;
+    Ok(Json(page))
+}
+
+async fn get_config(
+    State(state): State<AppState>,
+    AgentAuth(agent): AgentAuth,
+) -> Result<Json<AgentConfig>, Failure> {
+    Ok(Json(AgentConfig {
+        protocol: PROTOCOL_VERSION,
+        exclusions: state.store.exclusions(&agent.tenant_id).await?,
+        sync_interval_minutes: state.settings.sync_interval_minutes,
+        full_reconcile_hours: state.settings.full_reconcile_hours,
+        next_seq: state
+            .store
+            .agent_next_seq(&agent.tenant_id, &agent.agent_id)
+            .await?,
+    }))
+}
+
+async fn post_heartbeat(
+    State(state): State<AppState>,
+    AgentAuth(agent): AgentAuth,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<HeartbeatAck>, Failure> {
+    let bytes = read_body(&headers, body).await?;
+    let hb: Heartbeat = parse_json(&bytes)?;
+    check_protocol(hb.protocol)?;
+    let now = state.clock.now();
+    state
+        .store
+        .record_heartbeat(&agent.tenant_id, &agent.agent_id, &hb, now)
+        .await?;
+    Ok(Json(HeartbeatAck {
+        server_time: now,
+        tenant: agent.tenant_name,
+        agent: agent.agent_name,
+    }))
+}

@@ -1,0 +1,377 @@
+//! The client API (`/api/v1`): what people (through the portal's session cookie) and programs
+//! (bearer API tokens) read and change. Roles: viewer reads, editor also changes data
+//! (exclusions, consents), admin also reads the audit log. The OpenAPI document is generated
+//! from these handlers' annotations and served at `/api/openapi.json`.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::agent::{parse_json, read_body};
+use super::{AppState, ClientAuth, Failure, Q, SESSION_COOKIE};
+use crate::store::accounts::{AuditEntry, Role, SESSION_HOURS};
+use crate::store::query::{
+    AgentHealth, CompanyView, ConsentChange, DebtorDetail, DebtorFilter, DebtorView,
+    DocumentFilter, DocumentView, ExclusionView, NewExclusion, Page, PaymentFilter, PaymentView,
+};
+
+/// The error shape, for the OpenAPI document (the type itself is `inkaso_shared::protocol::ErrorResponse`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// See [`ErrorBody`].
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// `unauthorized`, `token_revoked`, `forbidden`, `not_found`, `invalid_body`, `conflict`, `internal`, ...
+    pub code: String,
+    /// In Polish.
+    pub message_pl: String,
+    /// In English.
+    pub message_en: String,
+    /// The offending field, when known.
+    pub field: Option<String>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Inkaso client API",
+        version = "1",
+        description = "Debtors, documents, payments, agents and exclusions of one client firm. Authenticate with `Authorization: Bearer inkc_…` (API token) or the `inkaso_session` cookie from `POST /api/v1/login`."
+    ),
+    components(schemas(ErrorBody, ErrorDetail))
+)]
+struct ApiDoc;
+
+/// The client API's routes, with their OpenAPI description.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
+        "/api/v1",
+        OpenApiRouter::new()
+            .routes(routes!(login))
+            .routes(routes!(logout))
+            .routes(routes!(list_debtors))
+            .routes(routes!(get_debtor))
+            .routes(routes!(set_consent))
+            .routes(routes!(list_documents))
+            .routes(routes!(get_document))
+            .routes(routes!(list_payments))
+            .routes(routes!(list_agents))
+            .routes(routes!(list_exclusions, create_exclusion))
+            .routes(routes!(delete_exclusion))
+            .routes(routes!(get_company, refresh_company))
+            .routes(routes!(audit_log)),
+    )
+}
+
+/// Credentials for `POST /api/v1/login`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// The firm's id.
+    pub tenant_id: String,
+    /// The user's e-mail.
+    pub email: String,
+    /// The password.
+    pub password: String,
+}
+
+/// A session opened.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// The firm's id.
+    pub tenant_id: String,
+    /// Seconds the session lasts.
+    pub expires_in: i64,
+}
+
+/// Opens a session; the cookie `inkaso_session` carries it.
+#[utoipa::path(post, path = "/login", tag = "session", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody)))]
+async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Failure> {
+    let req: LoginRequest = parse_json(&read_body(&headers, body).await?)?;
+    let Some(session) = state
+        .store
+        .login(
+            req.tenant_id.trim(),
+            &req.email,
+            &req.password,
+            state.clock.now(),
+        )
+        .await?
+    else {
+        return Err(Failure::new(
+            StatusCode::UNAUTHORIZED,
+            inkaso_shared::protocol::ErrorCode::Unauthorized,
+            "nieprawidłowy e-mail lub hasło",
+            "wrong e-mail or password",
+        ));
+    };
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let max_age = SESSION_HOURS * 3600;
+    let cookie = format!(
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
+        session.secret
+    );
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        Json(LoginResponse {
+            tenant_id: req.tenant_id.trim().to_owned(),
+            expires_in: max_age,
+        }),
+    )
+        .into_response())
+}
+
+/// Ends the session.
+#[utoipa::path(post, path = "/logout", tag = "session", responses((status = 204), (status = 401, body = ErrorBody)))]
+async fn logout(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
+    if let Some(secret) = super::cookie(&headers, SESSION_COOKIE) {
+        state.store.logout(&auth.0.tenant_id, secret).await?;
+    }
+    let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
+}
+
+/// Debtors, sorted by name.
+#[utoipa::path(get, path = "/debtors", tag = "debtors", params(DebtorFilter),
+    responses((status = 200, body = Page<DebtorView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn list_debtors(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Q(f): Q<DebtorFilter>,
+) -> Result<Json<Page<DebtorView>>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    Ok(Json(state.store.list_debtors(&p.tenant_id, &f).await?))
+}
+
+/// One debtor with contacts, documents and company data.
+#[utoipa::path(get, path = "/debtors/{id}", tag = "debtors", params(("id" = String, Path, description = "The debtor's id")),
+    responses((status = 200, body = DebtorDetail), (status = 404, body = ErrorBody)))]
+async fn get_debtor(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(id): Path<String>,
+) -> Result<Json<DebtorDetail>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    Ok(Json(
+        state
+            .store
+            .debtor_detail(&p.tenant_id, &id, state.clock.now().date_naive())
+            .await?,
+    ))
+}
+
+/// A consent decision.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentRequest {
+    /// Given (true) or refused/withdrawn (false).
+    pub consent: bool,
+    /// Where it comes from (`phone_call`, `written`, `debtor_portal`).
+    pub source: String,
+}
+
+/// Records a contact's consent (editor and up).
+#[utoipa::path(put, path = "/debtors/{id}/contacts/{channel}/consent", tag = "debtors",
+    params(("id" = String, Path), ("channel" = String, Path, description = "`sms` or `email`")),
+    request_body = ConsentRequest,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn set_consent(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path((id, channel)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<StatusCode, Failure> {
+    let p = auth.require(Role::Editor)?;
+    let req: ConsentRequest = parse_json(&read_body(&headers, body).await?)?;
+    if req.source.trim().is_empty() {
+        return Err(Failure::invalid_body(
+            Some("source".into()),
+            "podaj źródło zgody",
+            "give the consent's source",
+        ));
+    }
+    state
+        .store
+        .set_consent(
+            &p.tenant_id,
+            &id,
+            &ConsentChange {
+                channel: &channel,
+                consent: req.consent,
+                source: req.source.trim(),
+                actor: &p.actor,
+            },
+            state.clock.now(),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Documents, sorted by due date.
+#[utoipa::path(get, path = "/documents", tag = "documents", params(DocumentFilter),
+    responses((status = 200, body = Page<DocumentView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn list_documents(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Q(f): Q<DocumentFilter>,
+) -> Result<Json<Page<DocumentView>>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    Ok(Json(
+        state
+            .store
+            .list_documents(&p.tenant_id, &f, state.clock.now().date_naive())
+            .await?,
+    ))
+}
+
+/// One document.
+#[utoipa::path(get, path = "/documents/{id}", tag = "documents", params(("id" = String, Path)),
+    responses((status = 200, body = DocumentView), (status = 404, body = ErrorBody)))]
+async fn get_document(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(id): Path<String>,
+) -> Result<Json<DocumentView>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    Ok(Json(
+        state
+            .store
+            .document(&p.tenant_id, &id, state.clock.now().date_naive())
+            .await?,
+    ))
+}
+
+/// Payment events (decreases of remaining amounts, closes as paid).
+#[utoipa::path(get, path = "/payments", tag = "payments", params(PaymentFilter),
+    responses((status = 200, body = Page<PaymentView>), (status = 401, body = ErrorBody)))]
+async fn list_payments(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Q(f): Q<PaymentFilter>,
+) -> Result<Json<Page<PaymentView>>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    Ok(Json(state.store.list_payments(&p.tenant_id, &f).await?))
+}
+
+/// The firm's agents and their health.
+#[utoipa::path(get, path = "/agents", tag = "agents", responses((status = 200, body = Vec<AgentHealth>), (status = 401, body = ErrorBody)))]
+async fn list_agents(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+) -> Result<Json<Vec<AgentHealth>>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    Ok(Json(state.store.agents_health(&p.tenant_id).await?))
+}
+
+/// Exclusions kept in the cloud (sent to agents with their config).
+#[utoipa::path(get, path = "/exclusions", tag = "exclusions", responses((status = 200, body = Vec<ExclusionView>), (status = 401, body = ErrorBody)))]
+async fn list_exclusions(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+) -> Result<Json<Vec<ExclusionView>>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    Ok(Json(state.store.list_exclusions(&p.tenant_id).await?))
+}
+
+/// Adds an exclusion (editor and up).
+#[utoipa::path(post, path = "/exclusions", tag = "exclusions", request_body = NewExclusion,
+    responses((status = 201, body = ExclusionView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn create_exclusion(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<ExclusionView>), Failure> {
+    let p = auth.require(Role::Editor)?;
+    let new: NewExclusion = parse_json(&read_body(&headers, body).await?)?;
+    let created = state
+        .store
+        .create_exclusion(&p.tenant_id, &new, &p.actor, state.clock.now())
+        .await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Deletes an exclusion (editor and up).
+#[utoipa::path(delete, path = "/exclusions/{id}", tag = "exclusions", params(("id" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn delete_exclusion(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, Failure> {
+    let p = auth.require(Role::Editor)?;
+    state
+        .store
+        .delete_exclusion(&p.tenant_id, &id, &p.actor, state.clock.now())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Company data from the VAT register (cached; looked up in the background).
+#[utoipa::path(get, path = "/companies/{nip}", tag = "companies", params(("nip" = String, Path)),
+    responses((status = 200, body = CompanyView), (status = 404, body = ErrorBody)))]
+async fn get_company(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(nip): Path<String>,
+) -> Result<Json<CompanyView>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    state
+        .store
+        .company(&p.tenant_id, nip.trim())
+        .await?
+        .map(Json)
+        .ok_or_else(|| Failure::not_found(&format!("NIP {nip}")))
+}
+
+/// Asks for a fresh lookup in the VAT register (editor and up).
+#[utoipa::path(post, path = "/companies/{nip}", tag = "companies", params(("nip" = String, Path)),
+    responses((status = 202), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn refresh_company(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(nip): Path<String>,
+) -> Result<StatusCode, Failure> {
+    let p = auth.require(Role::Editor)?;
+    let nip = inkaso_shared::Nip::parse(&nip)
+        .map_err(|e| Failure::invalid_body(Some("nip".into()), e.to_string(), "invalid NIP"))?;
+    state
+        .store
+        .request_company(&p.tenant_id, nip.as_str())
+        .await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// The audit log, newest first (admin).
+#[utoipa::path(get, path = "/audit", tag = "audit", responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = ErrorBody)))]
+async fn audit_log(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+) -> Result<Json<Vec<AuditEntry>>, Failure> {
+    let p = auth.require(Role::Admin)?;
+    Ok(Json(state.store.audit_log(&p.tenant_id, 500).await?))
+}

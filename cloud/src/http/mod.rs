@@ -1,0 +1,282 @@
+//! The cloud's HTTP surface: the agent API (`/agent/v1`, [`agent`]), the client API
+//! (`/api/v1`, [`client`]) with its OpenAPI document, and the operations endpoints ([`ops`]).
+//!
+//! This module owns what every endpoint shares: the state, the one error shape
+//! ([`ErrorResponse`]) and authentication. Authentication resolves a secret to a principal of
+//! one tenant; every store call below takes that tenant's id, so another tenant's ids simply do
+//! not exist (404, never 403).
+
+pub mod agent;
+pub mod client;
+pub mod ops;
+
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use inkaso_shared::Clock;
+use inkaso_shared::protocol::{ApiError, ErrorCode, ErrorResponse};
+use tower_http::trace::TraceLayer;
+
+use crate::store::accounts::{AgentPrincipal, AuthFailure, ClientPrincipal, Role};
+use crate::store::{Store, StoreError};
+
+/// Name of the portal's session cookie.
+pub const SESSION_COOKIE: &str = "inkaso_session";
+
+/// Settings the endpoints need.
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    /// Minutes between the agents' sync cycles (`config`).
+    pub sync_interval_minutes: u32,
+    /// Hours between full reconciles (`config`).
+    pub full_reconcile_hours: u32,
+    /// Mark the session cookie `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        ApiSettings {
+            sync_interval_minutes: 15,
+            full_reconcile_hours: 24,
+            secure_cookies: false,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The store.
+    pub store: Store,
+    /// Where "now" comes from.
+    pub clock: Arc<dyn Clock>,
+    /// Endpoint settings.
+    pub settings: ApiSettings,
+}
+
+/// The whole application: agent API, client API, OpenAPI, operations.
+pub fn router(state: AppState) -> Router {
+    let (client_router, openapi) = client::router().split_for_parts();
+    let openapi = Arc::new(openapi);
+    Router::new()
+        .merge(agent::router())
+        .merge(client_router)
+        .merge(ops::router())
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || {
+                let doc = Arc::clone(&openapi);
+                async move { Json(doc.as_ref().clone()) }
+            }),
+        )
+        .fallback(|| async { Failure::not_found("ścieżka") })
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// An error answer in the one shape of every Inkaso API.
+#[derive(Debug)]
+pub struct Failure {
+    status: StatusCode,
+    error: ApiError,
+}
+
+impl Failure {
+    /// An error with a status and messages.
+    pub fn new(
+        status: StatusCode,
+        code: ErrorCode,
+        pl: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Failure {
+        Failure {
+            status,
+            error: ApiError::new(code, pl, en),
+        }
+    }
+
+    /// 404.
+    pub fn not_found(what: &str) -> Failure {
+        Failure::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            format!("nie znaleziono: {what}"),
+            format!("not found: {what}"),
+        )
+    }
+
+    /// 400 `invalid_body`, naming the field.
+    pub fn invalid_body(
+        field: Option<String>,
+        pl: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Failure {
+        let mut f = Failure::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidBody, pl, en);
+        f.error.field = field;
+        f
+    }
+
+    /// 403.
+    pub fn forbidden() -> Failure {
+        Failure::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden,
+            "rola nie pozwala na tę operację",
+            "the role does not allow this",
+        )
+    }
+
+    /// The error code (for tests and logs).
+    pub fn code(&self) -> ErrorCode {
+        self.error.code
+    }
+
+    fn with_expected_seq(mut self, seq: u64) -> Failure {
+        self.error.expected_seq = Some(seq);
+        self
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        (self.status, Json(ErrorResponse { error: self.error })).into_response()
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Failure {
+        match e {
+            StoreError::NotFound(what) => Failure::not_found(&what),
+            StoreError::Invalid {
+                field,
+                message_pl,
+                message_en,
+            } => Failure::invalid_body(Some(field), message_pl, message_en),
+            StoreError::Conflict(what) => Failure::new(
+                StatusCode::CONFLICT,
+                ErrorCode::Conflict,
+                what.clone(),
+                what,
+            ),
+            other => {
+                tracing::error!(error = %other, "store failure");
+                Failure::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorCode::Internal,
+                    "błąd serwera; spróbuj ponownie później",
+                    "server error; retry later",
+                )
+            }
+        }
+    }
+}
+
+fn unauthorized(f: AuthFailure) -> Failure {
+    match f {
+        AuthFailure::Unknown => Failure::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthorized,
+            "brak lub nieprawidłowy token",
+            "missing or invalid token",
+        ),
+        AuthFailure::Revoked => Failure::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::TokenRevoked,
+            "token został odwołany lub sesja wygasła",
+            "the token was revoked or the session expired",
+        ),
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim())
+}
+
+/// An agent, authenticated by its bearer token.
+#[derive(Debug, Clone)]
+pub struct AgentAuth(pub AgentPrincipal);
+
+impl FromRequestParts<AppState> for AgentAuth {
+    type Rejection = Failure;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Failure> {
+        let token = bearer(&parts.headers).ok_or_else(|| unauthorized(AuthFailure::Unknown))?;
+        state
+            .store
+            .authenticate_agent(token)
+            .await?
+            .map(AgentAuth)
+            .map_err(unauthorized)
+    }
+}
+
+/// A person (session cookie) or program (API token) using the client API.
+#[derive(Debug, Clone)]
+pub struct ClientAuth(pub ClientPrincipal);
+
+impl ClientAuth {
+    /// Refuses (403) unless the role is at least `min`.
+    pub fn require(&self, min: Role) -> Result<&ClientPrincipal, Failure> {
+        if self.0.role >= min {
+            Ok(&self.0)
+        } else {
+            Err(Failure::forbidden())
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for ClientAuth {
+    type Rejection = Failure;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Failure> {
+        let result = if let Some(token) = bearer(&parts.headers) {
+            state.store.authenticate_api_token(token).await?
+        } else if let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) {
+            state
+                .store
+                .authenticate_session(secret, state.clock.now())
+                .await?
+        } else {
+            Err(AuthFailure::Unknown)
+        };
+        result.map(ClientAuth).map_err(unauthorized)
+    }
+}
+
+/// Query parameters, with errors in the one shape.
+#[derive(Debug)]
+pub struct Q<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Q<T> {
+    type Rejection = Failure;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Failure> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Q(q.0))
+            .map_err(|e| {
+                Failure::invalid_body(
+                    None,
+                    format!("nieprawidłowe parametry zapytania: {e}"),
+                    format!("invalid query parameters: {e}"),
+                )
+            })
+    }
+}

@@ -1,0 +1,378 @@
+//! What the planner reads besides the process: the debtor's collection state (exclusion, legal
+//! status, consent, reachability, pauses), the state of its documents, the history of past
+//! actions and the tenant's channel policy.
+//!
+//! These are plain values the store fills from its rows; the planner never reads them itself.
+//! History entries are what the runner writes back: every planned, claimed, sent, failed or
+//! skipped action, keyed so that the planner never plans the same occurrence twice.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use inkaso_shared::{Debtor, DebtorKind, Document, ExternalId, Lang, Localized, PhoneKind};
+use serde::{Deserialize, Serialize};
+
+use super::model::Channel;
+
+/// Why collection is paused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PauseKind {
+    /// The debtor promised to pay by a date.
+    PromiseToPay,
+    /// The debtor disputes the claim.
+    Dispute,
+    /// An operator paused collection by hand.
+    Manual,
+}
+
+impl PauseKind {
+    /// Polish or English name.
+    pub fn name(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::Pl, PauseKind::PromiseToPay) => "obietnica zapłaty",
+            (Lang::En, PauseKind::PromiseToPay) => "promise to pay",
+            (Lang::Pl, PauseKind::Dispute) => "spór",
+            (Lang::En, PauseKind::Dispute) => "dispute",
+            (Lang::Pl, PauseKind::Manual) => "wstrzymanie ręczne",
+            (Lang::En, PauseKind::Manual) => "manual pause",
+        }
+    }
+}
+
+/// A pause of collection: for the whole debtor, or one document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pause {
+    /// Why.
+    pub kind: PauseKind,
+    /// Last local day of the pause (inclusive); `None` until lifted (a dispute under review).
+    #[serde(default)]
+    pub until: Option<NaiveDate>,
+    /// The operator's reason, shown with every held action.
+    #[serde(default)]
+    pub reason: String,
+    /// Only this document; `None` pauses all the debtor's documents.
+    #[serde(default)]
+    pub document: Option<ExternalId>,
+}
+
+impl Pause {
+    /// Whether the pause holds `document` on local day `today`.
+    pub fn holds(&self, document: &ExternalId, today: NaiveDate) -> bool {
+        self.until.is_none_or(|u| today <= u)
+            && self.document.as_ref().is_none_or(|d| d == document)
+    }
+}
+
+/// Whether a debtor may be contacted at all (R-N3: deceased or bankrupt debtors never are).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LegalStatus {
+    /// Ordinary debtor.
+    #[default]
+    Active,
+    /// A natural person who has died.
+    Deceased,
+    /// In bankruptcy: claims go to the trustee, not to reminders.
+    Bankrupt,
+}
+
+/// Consent per channel that needs it (R-N3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Consent {
+    /// Consent to SMS.
+    pub sms: bool,
+    /// Consent to e-mail.
+    pub email: bool,
+    /// Consent to voice messages.
+    pub voice: bool,
+}
+
+/// Which contact data exist for a debtor. A company's postal address is public and looked up
+/// when a letter is printed (R-A3), so [`DebtorState::from_record`] sets `postal` for every
+/// company. The default is "nothing known": a state stored without it contacts nobody.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[allow(clippy::struct_excessive_bools)] // four independent facts, one column each in the store
+pub struct Reachability {
+    /// An e-mail address.
+    pub email: bool,
+    /// A number that takes SMS (a Polish mobile, or a foreign number whose kind is unknown).
+    pub mobile: bool,
+    /// Any phone number (voice messages).
+    pub phone: bool,
+    /// A postal address.
+    pub postal: bool,
+}
+
+impl Reachability {
+    /// Every contact channel available.
+    pub const ALL: Reachability = Reachability {
+        email: true,
+        mobile: true,
+        phone: true,
+        postal: true,
+    };
+}
+
+/// A debtor as collection sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DebtorState {
+    /// The ERP's contractor key.
+    pub external_id: ExternalId,
+    /// Company or person.
+    pub kind: DebtorKind,
+    /// Tags for group rules.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The debtor's own process.
+    #[serde(default)]
+    pub own_process: Option<String>,
+    /// Excluded from collection (ERP flag or the agent's list, R-A4): never contacted.
+    #[serde(default)]
+    pub excluded: bool,
+    /// Deceased or bankrupt debtors are never contacted.
+    #[serde(default)]
+    pub legal_status: LegalStatus,
+    /// Consent per channel.
+    #[serde(default)]
+    pub consent: Consent,
+    /// Which contact data exist (default: none known).
+    #[serde(default)]
+    pub reachable: Reachability,
+    /// Active and past pauses.
+    #[serde(default)]
+    pub pauses: Vec<Pause>,
+    /// Last contact made outside the engine (a phone call, an external SMS, R-N4), counted by the
+    /// skip-if-recently-contacted rule together with the engine's own history.
+    #[serde(default)]
+    pub last_contact_at: Option<DateTime<Utc>>,
+}
+
+impl DebtorState {
+    /// An active debtor with every consent and contact, nothing paused.
+    pub fn new(external_id: ExternalId, kind: DebtorKind) -> Self {
+        DebtorState {
+            external_id,
+            kind,
+            tags: Vec::new(),
+            own_process: None,
+            excluded: false,
+            legal_status: LegalStatus::Active,
+            consent: Consent {
+                sms: true,
+                email: true,
+                voice: true,
+            },
+            reachable: Reachability::ALL,
+            pauses: Vec::new(),
+            last_contact_at: None,
+        }
+    }
+
+    /// The collection state of a synced debtor record: what contact data it has, no consent
+    /// yet (the store adds the consents it holds), nothing excluded or paused.
+    pub fn from_record(record: &Debtor) -> Self {
+        let phone = record.phone.as_ref();
+        DebtorState {
+            reachable: Reachability {
+                email: record.email.is_some(),
+                mobile: phone.is_some_and(|p| p.kind() != PhoneKind::Landline),
+                phone: phone.is_some(),
+                postal: record.address.is_some() || record.kind == DebtorKind::Company,
+            },
+            consent: Consent::default(),
+            ..DebtorState::new(record.external_id.clone(), record.kind)
+        }
+    }
+}
+
+/// A document as collection sees it. The agent only sends unpaid documents; a document that
+/// drops out of the unpaid set is kept by the store as closed (`open == false`) so that its
+/// history and statistics stay, and the planner never acts on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentState {
+    /// The unpaid document as last synced.
+    pub document: Document,
+    /// Still unpaid according to the last sync.
+    #[serde(default = "yes")]
+    pub open: bool,
+    /// Excluded from collection ("Podlega windykacji" off).
+    #[serde(default)]
+    pub excluded: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl DocumentState {
+    /// An open, included document.
+    pub fn open(document: Document) -> Self {
+        DocumentState {
+            document,
+            open: true,
+            excluded: false,
+        }
+    }
+}
+
+/// Where an action is in its life (planned → claimed → sent/failed, or skipped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    /// Written by the planner, not yet taken by a runner.
+    Planned,
+    /// Taken by a runner (FOR UPDATE SKIP LOCKED), being dispatched.
+    Claimed,
+    /// Accepted by the provider (or recorded as "would send" in test mode).
+    Sent,
+    /// The channel refused it; visible, not retried by the planner.
+    Failed,
+    /// Not performed, with a reason (superseded, no consent, below the minimum...).
+    Skipped,
+}
+
+impl ActionStatus {
+    /// Whether the action reached, or may have reached, the debtor: an in-flight claim counts,
+    /// because the provider may already have accepted it.
+    pub fn is_contact(self) -> bool {
+        matches!(
+            self,
+            ActionStatus::Planned | ActionStatus::Claimed | ActionStatus::Sent
+        )
+    }
+}
+
+/// One document occurrence covered by an action: which document and which repetition of the
+/// stage (0 for the first).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CoveredDocument {
+    /// The document.
+    pub document: ExternalId,
+    /// The stage's occurrence for that document (0-based).
+    pub occurrence: u16,
+    /// The calendar date the occurrence was scheduled for (due date + offset).
+    pub scheduled: NaiveDate,
+}
+
+/// One past action, as the planner needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// The action's idempotency key.
+    pub key: String,
+    /// Process code.
+    pub process: String,
+    /// Stage code.
+    pub stage: String,
+    /// Channel.
+    pub channel: Channel,
+    /// Documents and occurrences covered.
+    pub documents: Vec<CoveredDocument>,
+    /// When it was planned/performed.
+    pub at: DateTime<Utc>,
+    /// Its status.
+    pub status: ActionStatus,
+    /// On-demand (R-P5) rather than automatic: does not consume the automatic schedule.
+    #[serde(default)]
+    pub manual: bool,
+}
+
+/// Per-tenant rules of channels (R-N3 and seed 000: SMS needs consent by default).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChannelPolicy {
+    /// Channels the tenant has switched off.
+    pub disabled: Vec<Channel>,
+    /// Channels that need the debtor's consent.
+    pub consent_required: Vec<Channel>,
+}
+
+impl Default for ChannelPolicy {
+    fn default() -> Self {
+        ChannelPolicy {
+            disabled: Vec::new(),
+            consent_required: vec![Channel::Sms, Channel::Voice],
+        }
+    }
+}
+
+/// Per-tenant settings the planner obeys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TenantPolicy {
+    /// Hold everything when the agent's last successful sync is older than this (hours).
+    pub sync_max_age_hours: u32,
+    /// Channel rules.
+    pub channels: ChannelPolicy,
+}
+
+impl Default for TenantPolicy {
+    fn default() -> Self {
+        TenantPolicy {
+            sync_max_age_hours: 24,
+            channels: ChannelPolicy::default(),
+        }
+    }
+}
+
+impl TenantPolicy {
+    /// The freshness limit as a duration.
+    pub fn sync_max_age(&self) -> Duration {
+        Duration::hours(i64::from(self.sync_max_age_hours))
+    }
+}
+
+impl Localized for LegalStatus {
+    fn message(&self, lang: Lang) -> String {
+        match (lang, self) {
+            (Lang::Pl, LegalStatus::Active) => "aktywny",
+            (Lang::En, LegalStatus::Active) => "active",
+            (Lang::Pl, LegalStatus::Deceased) => "kontrahent zmarły",
+            (Lang::En, LegalStatus::Deceased) => "the debtor is deceased",
+            (Lang::Pl, LegalStatus::Bankrupt) => "kontrahent w upadłości",
+            (Lang::En, LegalStatus::Bankrupt) => "the debtor is bankrupt",
+        }
+        .to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn state_from_a_synced_record() {
+        let company: Debtor = serde_json::from_value(json!({
+            "external_id": "KH-1", "kind": "company", "name": "Firma Sp. z o.o.",
+            "email": "biuro@firma.pl", "phone": "+48221234567"
+        }))
+        .unwrap();
+        let s = DebtorState::from_record(&company);
+        assert_eq!(
+            s.reachable,
+            Reachability {
+                email: true,
+                mobile: false,
+                phone: true,
+                postal: true
+            }
+        );
+        assert_eq!(s.consent, Consent::default());
+        let person: Debtor = serde_json::from_value(json!({
+            "external_id": "KH-2", "kind": "person", "name": "Jan Kowalski",
+            "phone": "+48601234567"
+        }))
+        .unwrap();
+        let s = DebtorState::from_record(&person);
+        assert!(s.reachable.mobile && !s.reachable.email && !s.reachable.postal);
+        // A stored state without contact data or consents contacts nobody.
+        let bare: DebtorState =
+            serde_json::from_value(json!({"external_id": "KH-3", "kind": "company"})).unwrap();
+        assert_eq!(bare.reachable, Reachability::default());
+        assert!(!bare.consent.sms);
+    }
+}

@@ -1,0 +1,968 @@
+//! The client API's reads (debtors, documents, payment events, agents' health) and the
+//! exclusions kept in the cloud.
+//!
+//! Lists use keyset pagination over a stable, unique sort key (the sort column plus the row's
+//! id), so pages neither repeat nor skip rows when rows are added between requests. The cursor is
+//! the last row's key, hex-encoded so clients treat it as opaque.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use inkaso_shared::protocol::Exclusions;
+use inkaso_shared::{Currency, Nip};
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{Store, StoreError, day, new_id, parse_day, parse_ts, to_u64, ts};
+
+/// Largest page of the client API.
+pub const MAX_PAGE: u32 = 500;
+/// Page size when none is asked for.
+pub const DEFAULT_PAGE: u32 = 50;
+
+/// One page of a list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Page<T> {
+    /// The rows, in the list's order.
+    pub items: Vec<T>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+/// A statement with numbered placeholders built as conditions are added.
+struct Sql {
+    text: String,
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    fn new(text: &str) -> Sql {
+        Sql {
+            text: text.to_owned(),
+            args: Vec::new(),
+        }
+    }
+    fn text(&mut self, a: impl Into<String>) -> String {
+        self.args.push(Arg::Text(a.into()));
+        format!("${}", self.args.len())
+    }
+    fn int(&mut self, a: i64) -> String {
+        self.args.push(Arg::Int(a));
+        format!("${}", self.args.len())
+    }
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+    async fn fetch(self, store: &Store) -> Result<Vec<AnyRow>, StoreError> {
+        let mut q = sqlx::query(AssertSqlSafe(self.text));
+        for a in self.args {
+            q = match a {
+                Arg::Text(t) => q.bind(t),
+                Arg::Int(i) => q.bind(i),
+            };
+        }
+        Ok(q.fetch_all(store.pool()).await?)
+    }
+}
+
+fn encode_cursor(parts: &[&str]) -> String {
+    hex::encode(parts.join("\u{1f}"))
+}
+
+fn decode_cursor(text: &str, n: usize) -> Result<Vec<String>, StoreError> {
+    let bad = || StoreError::invalid("after", "nieprawidłowy kursor", "invalid cursor");
+    let bytes = hex::decode(text.trim()).map_err(|_| bad())?;
+    let s = String::from_utf8(bytes).map_err(|_| bad())?;
+    let parts: Vec<String> = s.split('\u{1f}').map(str::to_owned).collect();
+    if parts.len() == n {
+        Ok(parts)
+    } else {
+        Err(bad())
+    }
+}
+
+fn page_limit(limit: Option<u32>) -> u32 {
+    limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE)
+}
+
+/// Filters of `GET /api/v1/debtors`.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DebtorFilter {
+    /// Part of the name (case-insensitive).
+    pub q: Option<String>,
+    /// Exact NIP.
+    pub nip: Option<String>,
+    /// `company` or `person`.
+    pub kind: Option<String>,
+    /// Only debtors with (true) or without (false) open documents.
+    pub has_open: Option<bool>,
+    /// Also debtors the agent removed.
+    pub include_removed: Option<bool>,
+    /// Cursor from the previous page.
+    pub after: Option<String>,
+    /// Page size (1..=500, default 50).
+    pub limit: Option<u32>,
+}
+
+/// A debtor in a list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DebtorView {
+    /// The cloud's id.
+    pub id: String,
+    /// The agent that sent it.
+    pub agent_id: String,
+    /// The ERP's key.
+    pub external_id: String,
+    /// `company` or `person`.
+    pub kind: String,
+    /// Name.
+    pub name: String,
+    /// NIP.
+    pub nip: Option<String>,
+    /// Removed by the agent.
+    pub removed: bool,
+    /// Open documents.
+    pub open_documents: u64,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A contact with its consent.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ContactView {
+    /// `sms` or `email`.
+    pub channel: String,
+    /// The phone (E.164) or e-mail.
+    pub value: String,
+    /// Consent: true given, false refused, null not recorded.
+    pub consent: Option<bool>,
+    /// Where the consent (or the contact) came from.
+    pub consent_source: Option<String>,
+    /// When.
+    pub consent_date: Option<NaiveDate>,
+}
+
+/// Company data from the VAT register.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CompanyView {
+    /// NIP.
+    pub nip: String,
+    /// `pending`, `found`, `not_found`, `error`.
+    pub status: String,
+    /// Registered name.
+    pub name: Option<String>,
+    /// `Czynny`, `Zwolniony`, ...
+    pub status_vat: Option<String>,
+    /// Working or residence address.
+    pub address: Option<String>,
+    /// REGON.
+    pub regon: Option<String>,
+    /// KRS.
+    pub krs: Option<String>,
+    /// The register's day of the answer.
+    pub as_of: Option<NaiveDate>,
+}
+
+/// A debtor with contacts, documents and company data.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DebtorDetail {
+    /// The debtor.
+    pub debtor: DebtorView,
+    /// A person's postal address.
+    #[schema(value_type = Option<Object>)]
+    pub address: Option<serde_json::Value>,
+    /// Contacts per channel.
+    pub contacts: Vec<ContactView>,
+    /// All its documents, open first, by due date.
+    pub documents: Vec<DocumentView>,
+    /// From the VAT register, for companies.
+    pub company: Option<CompanyView>,
+}
+
+/// Filters of `GET /api/v1/documents`.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentFilter {
+    /// `open` or `closed`.
+    pub status: Option<String>,
+    /// The debtor's cloud id.
+    pub debtor_id: Option<String>,
+    /// At least this many days overdue (open documents).
+    pub min_days_overdue: Option<i64>,
+    /// At most this many days overdue.
+    pub max_days_overdue: Option<i64>,
+    /// Remaining amount at least (minor units).
+    pub min_remaining_minor: Option<i64>,
+    /// Remaining amount at most (minor units).
+    pub max_remaining_minor: Option<i64>,
+    /// Due on or after (YYYY-MM-DD).
+    pub due_from: Option<NaiveDate>,
+    /// Due on or before.
+    pub due_to: Option<NaiveDate>,
+    /// Currency code.
+    pub currency: Option<String>,
+    /// Cursor from the previous page.
+    pub after: Option<String>,
+    /// Page size (1..=500, default 50).
+    pub limit: Option<u32>,
+}
+
+/// A document.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DocumentView {
+    /// The cloud's id.
+    pub id: String,
+    /// The agent that sent it.
+    pub agent_id: String,
+    /// The ERP's key of the settlement row.
+    pub external_id: String,
+    /// The debtor's ERP key.
+    pub debtor_external_id: String,
+    /// The printed number.
+    pub number: String,
+    /// Issue date.
+    pub issue_date: Option<NaiveDate>,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// Amount (minor units).
+    pub amount_minor: i64,
+    /// Remaining (minor units; the last seen value when closed).
+    pub remaining_minor: i64,
+    /// Currency.
+    pub currency: String,
+    /// `open` or `closed`.
+    pub status: String,
+    /// `paid`, `excluded`, `deleted`.
+    pub close_reason: Option<String>,
+    /// When it was closed.
+    pub closed_on: Option<NaiveDate>,
+    /// Days past due today (open documents; 0 otherwise).
+    pub days_overdue: i64,
+}
+
+/// Filters of `GET /api/v1/payments`.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PaymentFilter {
+    /// Observed on or after.
+    pub from: Option<NaiveDate>,
+    /// Observed on or before.
+    pub to: Option<NaiveDate>,
+    /// The document's ERP key.
+    pub document_external_id: Option<String>,
+    /// Cursor from the previous page.
+    pub after: Option<String>,
+    /// Page size.
+    pub limit: Option<u32>,
+}
+
+/// A payment: a decrease of a document's remaining amount, or its close as paid.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PaymentView {
+    /// The event's id.
+    pub id: String,
+    /// The agent.
+    pub agent_id: String,
+    /// The document's ERP key.
+    pub document_external_id: String,
+    /// The debtor's ERP key.
+    pub debtor_external_id: String,
+    /// The day the agent saw it.
+    pub observed_on: NaiveDate,
+    /// Amount paid (minor units).
+    pub paid_minor: i64,
+    /// Remaining before.
+    pub remaining_before: Option<i64>,
+    /// Remaining after.
+    pub remaining_after: i64,
+    /// Currency.
+    pub currency: String,
+}
+
+/// An agent's health.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AgentHealth {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Whether its token was revoked.
+    pub revoked: bool,
+    /// The `seq` it must send next.
+    pub next_seq: u64,
+    /// Last batch received.
+    pub last_batch_at: Option<DateTime<Utc>>,
+    /// Last heartbeat.
+    pub last_heartbeat_at: Option<DateTime<Utc>>,
+    /// Agent version.
+    pub agent_version: Option<String>,
+    /// ERP profile.
+    pub profile: Option<String>,
+    /// Last successful sync (agent's clock).
+    pub last_sync_at: Option<DateTime<Utc>>,
+    /// Ops waiting in its outbox.
+    pub queue_depth: Option<u64>,
+    /// Rows in quarantine.
+    pub quarantined: Option<u64>,
+    /// Last error.
+    pub last_error: Option<String>,
+    /// Results it acknowledged.
+    pub results_acknowledged: u64,
+}
+
+/// An exclusion kept in the cloud.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ExclusionView {
+    /// Id.
+    pub id: String,
+    /// `debtor_external_id`, `nip`, `document_number_prefix` or `min_remaining`.
+    pub kind: String,
+    /// The key, NIP, prefix or (for `min_remaining`) the currency.
+    pub value: String,
+    /// For `min_remaining`: the threshold (minor units).
+    pub amount_minor: Option<i64>,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// Who.
+    pub created_by: String,
+}
+
+/// A new exclusion.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewExclusion {
+    /// `debtor_external_id`, `nip`, `document_number_prefix` or `min_remaining`.
+    pub kind: String,
+    /// The key, NIP, prefix or currency.
+    pub value: String,
+    /// For `min_remaining`.
+    #[serde(default)]
+    pub amount_minor: Option<i64>,
+}
+
+/// A consent decision about one contact.
+#[derive(Debug, Clone, Copy)]
+pub struct ConsentChange<'a> {
+    /// `sms` or `email`.
+    pub channel: &'a str,
+    /// Given or refused.
+    pub consent: bool,
+    /// Where it comes from.
+    pub source: &'a str,
+    /// Who records it.
+    pub actor: &'a str,
+}
+
+fn opt_ts(v: Option<&str>) -> Result<Option<DateTime<Utc>>, StoreError> {
+    v.map(parse_ts).transpose()
+}
+
+fn opt_day(v: Option<&str>) -> Result<Option<NaiveDate>, StoreError> {
+    v.map(parse_day).transpose()
+}
+
+const DOC_COLS: &str = "document_id, agent_id, external_id, debtor_external_id, number, issue_date, due_date, amount_minor, \
+                        remaining_minor, currency, status, close_reason, closed_on";
+
+fn doc_view(r: &AnyRow, today: NaiveDate) -> Result<DocumentView, StoreError> {
+    let due = parse_day(&r.try_get::<String, _>(6)?)?;
+    let status: String = r.try_get(10)?;
+    Ok(DocumentView {
+        id: r.try_get(0)?,
+        agent_id: r.try_get(1)?,
+        external_id: r.try_get(2)?,
+        debtor_external_id: r.try_get(3)?,
+        number: r.try_get(4)?,
+        issue_date: opt_day(r.try_get::<Option<String>, _>(5)?.as_deref())?,
+        due_date: due,
+        amount_minor: r.try_get(7)?,
+        remaining_minor: r.try_get(8)?,
+        currency: r.try_get(9)?,
+        days_overdue: if status == "open" {
+            (today - due).num_days().max(0)
+        } else {
+            0
+        },
+        status,
+        close_reason: r.try_get(11)?,
+        closed_on: opt_day(r.try_get::<Option<String>, _>(12)?.as_deref())?,
+    })
+}
+
+const DEBTOR_COLS: &str = "d.debtor_id, d.agent_id, d.external_id, d.kind, d.name, d.nip, d.removed, d.updated_at, \
+     (SELECT COUNT(*) FROM documents o WHERE o.tenant_id = d.tenant_id AND o.agent_id = d.agent_id \
+      AND o.debtor_external_id = d.external_id AND o.status = 'open')";
+
+fn debtor_view(r: &AnyRow) -> Result<DebtorView, StoreError> {
+    Ok(DebtorView {
+        id: r.try_get(0)?,
+        agent_id: r.try_get(1)?,
+        external_id: r.try_get(2)?,
+        kind: r.try_get(3)?,
+        name: r.try_get(4)?,
+        nip: r.try_get(5)?,
+        removed: r.try_get::<i64, _>(6)? != 0,
+        updated_at: parse_ts(&r.try_get::<String, _>(7)?)?,
+        open_documents: to_u64(r.try_get(8)?),
+    })
+}
+
+impl Store {
+    /// Debtors, by name then id.
+    pub async fn list_debtors(
+        &self,
+        tenant_id: &str,
+        f: &DebtorFilter,
+    ) -> Result<Page<DebtorView>, StoreError> {
+        let limit = page_limit(f.limit);
+        let mut sql = Sql::new(&format!(
+            "SELECT {DEBTOR_COLS} FROM debtors d WHERE d.tenant_id = "
+        ));
+        let t = sql.text(tenant_id);
+        sql.push(&t);
+        if !f.include_removed.unwrap_or(false) {
+            sql.push(" AND d.removed = 0");
+        }
+        if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let p = sql.text(format!("%{}%", q.to_lowercase()));
+            sql.push(&format!(" AND LOWER(d.name) LIKE {p}"));
+        }
+        if let Some(nip) = &f.nip {
+            let p = sql.text(nip.chars().filter(char::is_ascii_digit).collect::<String>());
+            sql.push(&format!(" AND d.nip = {p}"));
+        }
+        if let Some(kind) = &f.kind {
+            let p = sql.text(kind.clone());
+            sql.push(&format!(" AND d.kind = {p}"));
+        }
+        if let Some(has_open) = f.has_open {
+            sql.push(if has_open {
+                " AND EXISTS"
+            } else {
+                " AND NOT EXISTS"
+            });
+            sql.push(
+                " (SELECT 1 FROM documents o WHERE o.tenant_id = d.tenant_id AND o.agent_id = d.agent_id \
+                 AND o.debtor_external_id = d.external_id AND o.status = 'open')",
+            );
+        }
+        if let Some(after) = &f.after {
+            let parts = decode_cursor(after, 2)?;
+            let (n, i) = (sql.text(parts[0].clone()), sql.text(parts[1].clone()));
+            sql.push(&format!(
+                " AND (d.name > {n} OR (d.name = {n} AND d.debtor_id > {i}))"
+            ));
+        }
+        let l = sql.int(i64::from(limit) + 1);
+        sql.push(&format!(" ORDER BY d.name, d.debtor_id LIMIT {l}"));
+        let rows = sql.fetch(self).await?;
+        let mut items = rows
+            .iter()
+            .take(limit as usize)
+            .map(debtor_view)
+            .collect::<Result<Vec<_>, _>>()?;
+        let next_cursor = (rows.len() > limit as usize)
+            .then(|| items.last().map(|d| encode_cursor(&[&d.name, &d.id])))
+            .flatten();
+        items.truncate(limit as usize);
+        Ok(Page { items, next_cursor })
+    }
+
+    /// One debtor with contacts, documents and company data; `NotFound` for other tenants' ids.
+    pub async fn debtor_detail(
+        &self,
+        tenant_id: &str,
+        debtor_id: &str,
+        today: NaiveDate,
+    ) -> Result<DebtorDetail, StoreError> {
+        let not_found = || StoreError::NotFound(format!("dłużnik {debtor_id}"));
+        let sql = format!(
+            "SELECT {DEBTOR_COLS}, d.address_json FROM debtors d WHERE d.tenant_id = $1 AND d.debtor_id = $2"
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(tenant_id)
+            .bind(debtor_id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(not_found)?;
+        let debtor = debtor_view(&row)?;
+        let address = row
+            .try_get::<Option<String>, _>(9)?
+            .and_then(|a: String| serde_json::from_str(&a).ok());
+        let contacts = sqlx::query(
+            "SELECT channel, value, consent, consent_source, consent_date FROM contacts WHERE tenant_id = $1 AND debtor_id = $2 ORDER BY channel",
+        )
+        .bind(tenant_id)
+        .bind(debtor_id)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(ContactView {
+                channel: r.try_get(0)?,
+                value: r.try_get(1)?,
+                consent: r.try_get::<Option<i64>, _>(2)?.map(|c| c != 0),
+                consent_source: r.try_get(3)?,
+                consent_date: opt_day(r.try_get::<Option<String>, _>(4)?.as_deref())?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        let sql = format!(
+            "SELECT {DOC_COLS} FROM documents WHERE tenant_id = $1 AND agent_id = $2 AND debtor_external_id = $3 \
+             ORDER BY status DESC, due_date, document_id"
+        );
+        let documents = sqlx::query(AssertSqlSafe(sql))
+            .bind(tenant_id)
+            .bind(&debtor.agent_id)
+            .bind(&debtor.external_id)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| doc_view(r, today))
+            .collect::<Result<Vec<_>, _>>()?;
+        let company = match &debtor.nip {
+            Some(nip) => self.company(tenant_id, nip).await?,
+            None => None,
+        };
+        Ok(DebtorDetail {
+            debtor,
+            address,
+            contacts,
+            documents,
+            company,
+        })
+    }
+
+    /// Sets a contact's consent (editor and up).
+    pub async fn set_consent(
+        &self,
+        tenant_id: &str,
+        debtor_id: &str,
+        change: &ConsentChange<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let ConsentChange {
+            channel,
+            consent,
+            source,
+            actor,
+        } = *change;
+        let r = sqlx::query(
+            "UPDATE contacts SET consent = $4, consent_source = $5, consent_date = $6, updated_at = $7 \
+             WHERE tenant_id = $1 AND debtor_id = $2 AND channel = $3",
+        )
+        .bind(tenant_id)
+        .bind(debtor_id)
+        .bind(channel)
+        .bind(i64::from(consent))
+        .bind(source)
+        .bind(day(now.date_naive()))
+        .bind(ts(now))
+        .execute(self.pool())
+        .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!(
+                "kontakt {channel} dłużnika {debtor_id}"
+            )));
+        }
+        self.audit(
+            tenant_id,
+            actor,
+            "consent.set",
+            debtor_id,
+            &format!("{channel}={consent} ({source})"),
+            now,
+        )
+        .await
+    }
+
+    /// Documents, by due date then id.
+    pub async fn list_documents(
+        &self,
+        tenant_id: &str,
+        f: &DocumentFilter,
+        today: NaiveDate,
+    ) -> Result<Page<DocumentView>, StoreError> {
+        let limit = page_limit(f.limit);
+        let mut sql = Sql::new(&format!(
+            "SELECT {DOC_COLS} FROM documents WHERE tenant_id = "
+        ));
+        let t = sql.text(tenant_id);
+        sql.push(&t);
+        if let Some(status) = &f.status {
+            if status != "open" && status != "closed" {
+                return Err(StoreError::invalid(
+                    "status",
+                    "status: open lub closed",
+                    "status: open or closed",
+                ));
+            }
+            let p = sql.text(status.clone());
+            sql.push(&format!(" AND status = {p}"));
+        }
+        if let Some(debtor_id) = &f.debtor_id {
+            let p = sql.text(debtor_id.clone());
+            sql.push(&format!(
+                " AND EXISTS (SELECT 1 FROM debtors d WHERE d.tenant_id = documents.tenant_id AND d.debtor_id = {p} \
+                 AND d.agent_id = documents.agent_id AND d.external_id = documents.debtor_external_id)"
+            ));
+        }
+        if let Some(n) = f.min_days_overdue {
+            let p = sql.text(day(today - Duration::days(n)));
+            sql.push(&format!(" AND status = 'open' AND due_date <= {p}"));
+        }
+        if let Some(n) = f.max_days_overdue {
+            let p = sql.text(day(today - Duration::days(n)));
+            sql.push(&format!(" AND due_date >= {p}"));
+        }
+        if let Some(v) = f.min_remaining_minor {
+            let p = sql.int(v);
+            sql.push(&format!(" AND remaining_minor >= {p}"));
+        }
+        if let Some(v) = f.max_remaining_minor {
+            let p = sql.int(v);
+            sql.push(&format!(" AND remaining_minor <= {p}"));
+        }
+        if let Some(d) = f.due_from {
+            let p = sql.text(day(d));
+            sql.push(&format!(" AND due_date >= {p}"));
+        }
+        if let Some(d) = f.due_to {
+            let p = sql.text(day(d));
+            sql.push(&format!(" AND due_date <= {p}"));
+        }
+        if let Some(c) = &f.currency {
+            let p = sql.text(c.to_uppercase());
+            sql.push(&format!(" AND currency = {p}"));
+        }
+        if let Some(after) = &f.after {
+            let parts = decode_cursor(after, 2)?;
+            let (d, i) = (sql.text(parts[0].clone()), sql.text(parts[1].clone()));
+            sql.push(&format!(
+                " AND (due_date > {d} OR (due_date = {d} AND document_id > {i}))"
+            ));
+        }
+        let l = sql.int(i64::from(limit) + 1);
+        sql.push(&format!(" ORDER BY due_date, document_id LIMIT {l}"));
+        let rows = sql.fetch(self).await?;
+        let items = rows
+            .iter()
+            .take(limit as usize)
+            .map(|r| doc_view(r, today))
+            .collect::<Result<Vec<_>, _>>()?;
+        let next_cursor = (rows.len() > limit as usize)
+            .then(|| {
+                items
+                    .last()
+                    .map(|d| encode_cursor(&[&day(d.due_date), &d.id]))
+            })
+            .flatten();
+        Ok(Page { items, next_cursor })
+    }
+
+    /// One document; `NotFound` for other tenants' ids.
+    pub async fn document(
+        &self,
+        tenant_id: &str,
+        document_id: &str,
+        today: NaiveDate,
+    ) -> Result<DocumentView, StoreError> {
+        let sql =
+            format!("SELECT {DOC_COLS} FROM documents WHERE tenant_id = $1 AND document_id = $2");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(tenant_id)
+            .bind(document_id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("dokument {document_id}")))?;
+        doc_view(&row, today)
+    }
+
+    /// Payment events, by day observed then id.
+    pub async fn list_payments(
+        &self,
+        tenant_id: &str,
+        f: &PaymentFilter,
+    ) -> Result<Page<PaymentView>, StoreError> {
+        let limit = page_limit(f.limit);
+        let mut sql = Sql::new(
+            "SELECT event_id, agent_id, document_external_id, debtor_external_id, observed_on, paid_minor, remaining_before, \
+             remaining_after, currency FROM document_events WHERE paid_minor > 0 AND tenant_id = ",
+        );
+        let t = sql.text(tenant_id);
+        sql.push(&t);
+        if let Some(d) = f.from {
+            let p = sql.text(day(d));
+            sql.push(&format!(" AND observed_on >= {p}"));
+        }
+        if let Some(d) = f.to {
+            let p = sql.text(day(d));
+            sql.push(&format!(" AND observed_on <= {p}"));
+        }
+        if let Some(doc) = &f.document_external_id {
+            let p = sql.text(doc.clone());
+            sql.push(&format!(" AND document_external_id = {p}"));
+        }
+        if let Some(after) = &f.after {
+            let parts = decode_cursor(after, 2)?;
+            let (d, i) = (sql.text(parts[0].clone()), sql.text(parts[1].clone()));
+            sql.push(&format!(
+                " AND (observed_on > {d} OR (observed_on = {d} AND event_id > {i}))"
+            ));
+        }
+        let l = sql.int(i64::from(limit) + 1);
+        sql.push(&format!(" ORDER BY observed_on, event_id LIMIT {l}"));
+        let rows = sql.fetch(self).await?;
+        let items = rows
+            .iter()
+            .take(limit as usize)
+            .map(|r| {
+                Ok(PaymentView {
+                    id: r.try_get(0)?,
+                    agent_id: r.try_get(1)?,
+                    document_external_id: r.try_get(2)?,
+                    debtor_external_id: r.try_get(3)?,
+                    observed_on: parse_day(&r.try_get::<String, _>(4)?)?,
+                    paid_minor: r.try_get(5)?,
+                    remaining_before: r.try_get(6)?,
+                    remaining_after: r.try_get(7)?,
+                    currency: r.try_get(8)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let next_cursor = (rows.len() > limit as usize)
+            .then(|| {
+                items
+                    .last()
+                    .map(|p| encode_cursor(&[&day(p.observed_on), &p.id]))
+            })
+            .flatten();
+        Ok(Page { items, next_cursor })
+    }
+
+    /// The tenant's agents and their health.
+    pub async fn agents_health(&self, tenant_id: &str) -> Result<Vec<AgentHealth>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT agent_id, name, revoked_at, next_seq, last_batch_at, last_heartbeat_at, agent_version, profile, \
+             last_sync_at, queue_depth, quarantined, last_error, feed_acked FROM agents WHERE tenant_id = $1 ORDER BY name, agent_id",
+        )
+        .bind(tenant_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AgentHealth {
+                    id: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    revoked: r.try_get::<Option<String>, _>(2)?.is_some(),
+                    next_seq: to_u64(r.try_get(3)?),
+                    last_batch_at: opt_ts(r.try_get::<Option<String>, _>(4)?.as_deref())?,
+                    last_heartbeat_at: opt_ts(r.try_get::<Option<String>, _>(5)?.as_deref())?,
+                    agent_version: r.try_get(6)?,
+                    profile: r.try_get(7)?,
+                    last_sync_at: opt_ts(r.try_get::<Option<String>, _>(8)?.as_deref())?,
+                    queue_depth: r.try_get::<Option<i64>, _>(9)?.map(to_u64),
+                    quarantined: r.try_get::<Option<i64>, _>(10)?.map(to_u64),
+                    last_error: r.try_get(11)?,
+                    results_acknowledged: to_u64(r.try_get(12)?),
+                })
+            })
+            .collect()
+    }
+
+    /// Records an agent's heartbeat.
+    pub async fn record_heartbeat(
+        &self,
+        tenant_id: &str,
+        agent_id: &str,
+        hb: &inkaso_shared::protocol::Heartbeat,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE agents SET last_heartbeat_at = $3, agent_version = $4, profile = $5, last_sync_at = $6, queue_depth = $7, \
+             quarantined = $8, last_error = $9 WHERE tenant_id = $1 AND agent_id = $2",
+        )
+        .bind(tenant_id)
+        .bind(agent_id)
+        .bind(ts(now))
+        .bind(&hb.agent_version)
+        .bind(&hb.profile)
+        .bind(hb.last_sync_at.map(ts))
+        .bind(i64::try_from(hb.queue_depth).unwrap_or(i64::MAX))
+        .bind(i64::try_from(hb.quarantined).unwrap_or(i64::MAX))
+        .bind(&hb.last_error)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The exclusions kept in the cloud, oldest first.
+    pub async fn list_exclusions(&self, tenant_id: &str) -> Result<Vec<ExclusionView>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT exclusion_id, kind, value, amount_minor, created_at, created_by FROM exclusions WHERE tenant_id = $1 ORDER BY created_at, exclusion_id",
+        )
+        .bind(tenant_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ExclusionView {
+                    id: r.try_get(0)?,
+                    kind: r.try_get(1)?,
+                    value: r.try_get(2)?,
+                    amount_minor: r.try_get(3)?,
+                    created_at: parse_ts(&r.try_get::<String, _>(4)?)?,
+                    created_by: r.try_get(5)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Adds an exclusion after checking its value.
+    pub async fn create_exclusion(
+        &self,
+        tenant_id: &str,
+        new: &NewExclusion,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ExclusionView, StoreError> {
+        let value = new.value.trim();
+        let (value, amount) = match new.kind.as_str() {
+            "debtor_external_id" => (
+                inkaso_shared::ExternalId::new(value)
+                    .map_err(|e| {
+                        StoreError::invalid("value", e.to_string(), "invalid external id")
+                    })?
+                    .as_str()
+                    .to_owned(),
+                None,
+            ),
+            "nip" => (
+                Nip::parse(value)
+                    .map_err(|e| StoreError::invalid("value", e.to_string(), "invalid NIP"))?
+                    .as_str()
+                    .to_owned(),
+                None,
+            ),
+            "document_number_prefix" if !value.is_empty() => (value.to_owned(), None),
+            "min_remaining" => {
+                let currency: Currency = value.parse().map_err(|_| {
+                    StoreError::invalid("value", "nieznana waluta", "unknown currency")
+                })?;
+                let amount = new.amount_minor.filter(|a| *a > 0).ok_or_else(|| {
+                    StoreError::invalid("amount_minor", "podaj kwotę > 0", "give an amount > 0")
+                })?;
+                (currency.code().to_owned(), Some(amount))
+            }
+            other => {
+                return Err(StoreError::invalid(
+                    "kind",
+                    format!("nieznany rodzaj wykluczenia „{other}” lub pusta wartość"),
+                    format!("unknown exclusion kind \"{other}\" or empty value"),
+                ));
+            }
+        };
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO exclusions (tenant_id, exclusion_id, kind, value, amount_minor, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(tenant_id)
+        .bind(&id)
+        .bind(&new.kind)
+        .bind(&value)
+        .bind(amount)
+        .bind(ts(now))
+        .bind(actor)
+        .execute(self.pool())
+        .await?;
+        self.audit(
+            tenant_id,
+            actor,
+            "exclusion.create",
+            &id,
+            &format!("{}={value}", new.kind),
+            now,
+        )
+        .await?;
+        Ok(ExclusionView {
+            id,
+            kind: new.kind.clone(),
+            value,
+            amount_minor: amount,
+            created_at: now,
+            created_by: actor.to_owned(),
+        })
+    }
+
+    /// Deletes an exclusion; `NotFound` for other tenants' ids.
+    pub async fn delete_exclusion(
+        &self,
+        tenant_id: &str,
+        exclusion_id: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let r = sqlx::query("DELETE FROM exclusions WHERE tenant_id = $1 AND exclusion_id = $2")
+            .bind(tenant_id)
+            .bind(exclusion_id)
+            .execute(self.pool())
+            .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("wykluczenie {exclusion_id}")));
+        }
+        self.audit(tenant_id, actor, "exclusion.delete", exclusion_id, "", now)
+            .await
+    }
+
+    /// The exclusions in the protocol's shape, for `GET /agent/v1/config`.
+    pub async fn exclusions(&self, tenant_id: &str) -> Result<Exclusions, StoreError> {
+        let mut out = Exclusions::default();
+        for e in self.list_exclusions(tenant_id).await? {
+            match e.kind.as_str() {
+                "debtor_external_id" => {
+                    out.debtor_external_ids.insert(e.value);
+                }
+                "nip" => {
+                    if let Ok(n) = Nip::parse(&e.value) {
+                        out.nips.insert(n);
+                    }
+                }
+                "document_number_prefix" => {
+                    out.document_number_prefixes.insert(e.value);
+                }
+                "min_remaining" => {
+                    if let (Ok(c), Some(a)) = (e.value.parse::<Currency>(), e.amount_minor) {
+                        let entry = out.min_remaining_minor.entry(c).or_insert(a);
+                        *entry = (*entry).max(a);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_garbage() {
+        let c = encode_cursor(&["Zażółć", "ab"]);
+        assert_eq!(
+            decode_cursor(&c, 2).unwrap(),
+            vec!["Zażółć".to_owned(), "ab".to_owned()]
+        );
+        assert!(decode_cursor("zz", 2).is_err());
+        assert!(decode_cursor(&c, 3).is_err());
+        assert_eq!(page_limit(Some(0)), 1);
+        assert_eq!(page_limit(Some(10_000)), MAX_PAGE);
+    }
+}

@@ -1,0 +1,777 @@
+//! The contract suite: the same scenarios against SQLite and PostgreSQL (a fresh database per
+//! test), over real HTTP on 127.0.0.1:0.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::many_single_char_names,
+    clippy::too_many_lines
+)] // tests: a panic is a clear failure; scenarios read top to bottom
+
+mod common;
+
+use chrono::Duration;
+use common::{Env, close, company, doc, nip, person};
+use inkaso_cloud::store::Backend;
+use inkaso_shared::protocol::{MAX_OPS_PER_BATCH, ResultEvent};
+use inkaso_shared::records::ExternalId;
+use serde_json::{Value, json};
+use sqlx::Row as _;
+
+on_both!(
+    ordered_exactly_once,
+    failed_batch_changes_nothing,
+    payments_are_recorded,
+    snapshot_closes_missing_and_unchanged_resend_writes_nothing,
+    first_snapshot_of_an_agent,
+    bodies_gzip_limits_and_errors,
+    results_feed_pages_with_cursor,
+    config_heartbeat_and_health,
+    client_api_lists_filters_and_pages,
+    roles_sessions_and_revocation,
+    operations_endpoints,
+);
+
+async fn ordered_exactly_once(backend: Backend) {
+    let env = Env::new(backend).await;
+    let t = env.tenant("Alfa").await;
+    let ops = json!([
+        company("K1", "Alfa Sp. z o.o.", &nip(1)),
+        doc("D1", "K1", "2026-11-01", 10_000, 10_000)
+    ]);
+    let (s, ack) = env.batch(&t.agent_token, 1, ops.clone()).await;
+    assert_eq!(
+        (s, &ack),
+        (200, &json!({"seq": 1, "applied": true, "next_seq": 2}))
+    );
+
+    // A replay is acknowledged without effect, even with different content.
+    let (s, ack) = env
+        .batch(
+            &t.agent_token,
+            1,
+            json!([doc("D2", "K1", "2026-11-01", 5, 5)]),
+        )
+        .await;
+    assert_eq!(
+        (s, &ack),
+        (200, &json!({"seq": 1, "applied": false, "next_seq": 2}))
+    );
+    assert_eq!(env.count("documents", &t.tenant_id).await, 1);
+
+    // A gap is refused with the expected seq.
+    let (s, err) = env.batch(&t.agent_token, 3, json!([])).await;
+    assert_eq!(s, 409);
+    assert_eq!(err["error"]["code"], "seq_gap");
+    assert_eq!(err["error"]["expected_seq"], 2);
+    assert!(
+        err["error"]["message_pl"]
+            .as_str()
+            .unwrap()
+            .contains("oczekiwano seq 2")
+    );
+
+    let (s, ack) = env
+        .batch(
+            &t.agent_token,
+            2,
+            json!([doc("D2", "K1", "2026-11-05", 500, 500)]),
+        )
+        .await;
+    assert_eq!((s, ack["applied"].clone()), (200, json!(true)));
+    assert_eq!(env.count("documents", &t.tenant_id).await, 2);
+    let (_, cfg) = env.get(&t.agent_token, "/agent/v1/config").await;
+    assert_eq!(cfg["next_seq"], 3);
+}
+
+async fn failed_batch_changes_nothing(backend: Backend) {
+    let env = Env::new(backend).await;
+    let t = env.tenant("Beta").await;
+    let ops = json!([
+        company("K1", "Beta", &nip(2)),
+        doc("D1", "K1", "2026-11-01", 100, 100),
+        {"op": "snapshot_end", "snapshot_id": "nie-ma", "observed_on": "2026-11-22"}
+    ]);
+    let (s, err) = env.batch(&t.agent_token, 1, ops).await;
+    assert_eq!(s, 422, "{err}");
+    assert_eq!(err["error"]["code"], "invalid_record");
+    assert_eq!(err["error"]["field"], "ops[2].snapshot_id");
+    assert_eq!(env.count("documents", &t.tenant_id).await, 0);
+    assert_eq!(env.count("debtors", &t.tenant_id).await, 0);
+    // The seq did not advance: the corrected batch is still seq 1.
+    let (s, ack) = env
+        .batch(&t.agent_token, 1, json!([company("K1", "Beta", &nip(2))]))
+        .await;
+    assert_eq!((s, ack["applied"].clone()), (200, json!(true)));
+}
+
+async fn payments_are_recorded(backend: Backend) {
+    let env = Env::new(backend).await;
+    let t = env.tenant("Gamma").await;
+    env.batch(
+        &t.agent_token,
+        1,
+        json!([
+            company("K1", "Gamma", &nip(3)),
+            doc("D1", "K1", "2026-11-01", 1000, 1000)
+        ]),
+    )
+    .await;
+    env.batch(
+        &t.agent_token,
+        2,
+        json!([doc("D1", "K1", "2026-11-01", 1000, 600)]),
+    )
+    .await;
+    env.batch(
+        &t.agent_token,
+        3,
+        json!([close("D1", "paid", "2026-11-20")]),
+    )
+    .await;
+    // Closing again (or closing an unknown document) is harmless.
+    let (s, _) = env
+        .batch(
+            &t.agent_token,
+            4,
+            json!([
+                close("D1", "paid", "2026-11-21"),
+                close("X", "deleted", "2026-11-21")
+            ]),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let (s, page) = env.get(&t.viewer, "/api/v1/payments").await;
+    assert_eq!(s, 200, "{page}");
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{page}");
+    // Sorted by the day observed: the close as paid was seen (2026-11-20) before "today".
+    assert_eq!(items[0]["paid_minor"], 600);
+    assert_eq!(items[0]["observed_on"], "2026-11-20");
+    assert_eq!(items[1]["paid_minor"], 400);
+    assert_eq!(items[1]["observed_on"], "2026-11-22");
+    assert_eq!(items[1]["remaining_before"], 1000);
+    let (_, docs) = env.get(&t.viewer, "/api/v1/documents?status=closed").await;
+    assert_eq!(docs["items"][0]["close_reason"], "paid");
+    assert_eq!(docs["items"][0]["closed_on"], "2026-11-20");
+    // Reopened by a later upsert.
+    env.batch(
+        &t.agent_token,
+        5,
+        json!([doc("D1", "K1", "2026-11-01", 1000, 300)]),
+    )
+    .await;
+    let (_, docs) = env.get(&t.viewer, "/api/v1/documents?status=open").await;
+    assert_eq!(docs["items"][0]["remaining_minor"], 300);
+}
+
+async fn snapshot_closes_missing_and_unchanged_resend_writes_nothing(backend: Backend) {
+    let env = Env::new(backend).await;
+    let t = env.tenant("Delta").await;
+    let abc = json!([
+        company("K1", "Delta", &nip(4)),
+        doc("A", "K1", "2026-11-01", 100, 100),
+        doc("B", "K1", "2026-11-02", 200, 200),
+        doc("C", "K1", "2026-11-03", 300, 300)
+    ]);
+    env.batch(&t.agent_token, 1, abc).await;
+    // A snapshot over two batches that no longer has C.
+    env.batch(&t.agent_token, 2, json!([{"op": "snapshot_begin", "snapshot_id": "s1"}, company("K1", "Delta", &nip(4)), doc("A", "K1", "2026-11-01", 100, 100)])).await;
+    let (s, e) = env.batch(&t.agent_token, 3, json!([doc("B", "K1", "2026-11-02", 200, 200), {"op": "snapshot_end", "snapshot_id": "s1", "observed_on": "2026-11-22"}])).await;
+    assert_eq!(s, 200, "{e}");
+    let (_, closed) = env.get(&t.viewer, "/api/v1/documents?status=closed").await;
+    let closed = closed["items"].as_array().unwrap();
+    assert_eq!(closed.len(), 1);
+    assert_eq!(closed[0]["external_id"], "C");
+    assert_eq!(closed[0]["close_reason"], "deleted");
+    assert_eq!(env.count("snapshot_marks", &t.tenant_id).await, 0);
+
+    // The same snapshot again, an hour later: no data row is written.
+    let events_before = env.count("document_events", &t.tenant_id).await;
+    env.clock.advance(Duration::hours(1));
+    let later = inkaso_cloud::store::ts(env.clock_now());
+    let (s, _) = env
+        .batch(
+            &t.agent_token,
+            4,
+            json!([
+                {"op": "snapshot_begin", "snapshot_id": "s2"}, company("K1", "Delta", &nip(4)),
+                doc("A", "K1", "2026-11-01", 100, 100), doc("B", "K1", "2026-11-02", 200, 200),
+                {"op": "snapshot_end", "snapshot_id": "s2", "observed_on": "2026-11-22"}
+            ]),
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(
+        env.count("document_events", &t.tenant_id).await,
+        events_before
+    );
+    for table in ["documents", "debtors"] {
+        let n: i64 = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM {table} WHERE tenant_id = $1 AND updated_at = $2"
+        )))
+        .bind(&t.tenant_id)
+        .bind(&later)
+        .fetch_one(env.store.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+        assert_eq!(n, 0, "{table} rows were rewritten");
+    }
+}
+
+async fn first_snapshot_of_an_agent(backend: Backend) {
+    let env = Env::new(backend).await;
+    let t = env.tenant("Lambda").await;
+    // Nothing open at snapshot_begin: no bookkeeping is needed, nothing is closed at the end.
+    env.batch(
+        &t.agent_token,
+        1,
+        json!([{"op": "snapshot_begin", "snapshot_id": "s1"}, company("K1", "Lambda", &nip(5)),
+        doc("A", "K1", "2026-11-01", 100, 100)]),
+    )
+    .await;
+    assert_eq!(env.count("snapshot_marks", &t.tenant_id).await, 0);
+    let (s, e) = env
+        .batch(
+            &t.agent_token,
+            2,
+            json!([doc("B", "K1", "2026-11-02", 100, 100),
+        {"op": "snapshot_end", "snapshot_id": "s1", "observed_on": "2026-11-22"}]),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    let (_, open) = env.get(&t.viewer, "/api/v1/documents?status=open").await;
+    assert_eq!(open["items"].as_array().unwrap().len(), 2);
+    // The next snapshot marks, and closes what it no longer has.
+    env.batch(&t.agent_token, 3, json!([{"op": "snapshot_begin", "snapshot_id": "s2"}, doc("B", "K1", "2026-11-02", 100, 100),
+        {"op": "snapshot_end", "snapshot_id": "s2", "observed_on": "2026-11-23"}])).await;
+    let (_, closed) = env.get(&t.viewer, "/api/v1/documents?status=closed").await;
+    assert_eq!(closed["items"][0]["external_id"], "A");
+    assert_eq!(closed["items"][0]["closed_on"], "2026-11-23");
+}
+
+async fn bodies_gzip_limits_and_errors(backend: Backend) {
+    let env = Env::new(backend).await;
+    let t = env.tenant("Epsilon").await;
+    let body = serde_json::to_vec(&json!({"protocol": 1, "seq": 1, "ops": [person("P1", "Jan Kowalski"), doc("D1", "P1", "2026-11-01", 100, 50)]})).unwrap();
+    let (s, ack) = env
+        .post_gzip(&t.agent_token, "/agent/v1/batches", &body)
+        .await;
+    assert_eq!((s, ack["applied"].clone()), (200, json!(true)), "{ack}");
+
+    // A gzip bomb: small on the wire, over the limit once inflated.
+    let big = vec![b' '; inkaso_shared::protocol::MAX_BODY_BYTES + 10];
+    let (s, e) = env
+        .post_gzip(&t.agent_token, "/agent/v1/batches", &big)
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].clone()),
+        (413, json!("payload_too_large"))
+    );
+
+    let (s, e) = env
+        .post(
+            &t.agent_token,
+            "/agent/v1/batches",
+            &json!({"protocol": 1, "seq": 2, "ops": [{"op": "drop_everything"}]}),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].clone()),
+        (400, json!("invalid_body"))
+    );
+    assert!(
+        e["error"]["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("drop_everything")
+    );
+
+    let bad = json!({"protocol": 1, "seq": 2, "ops": [doc("D9", "P1", "2026-11-01", 100, 500)]});
+    let (s, e) = env.post(&t.agent_token, "/agent/v1/batches", &bad).await;
+    assert_eq!(
+        (s, e["error"]["code"].clone(), e["error"]["field"].clone()),
+        (422, json!("invalid_record"), json!("ops[0]")),
+        "{e}"
+    );
+    assert!(
+        e["error"]["message_pl"]
+            .as_str()
+            .unwrap()
+            .contains("przekracza"),
+        "{e}"
+    );
+
+    let (s, e) = env
+        .post(
+            &t.agent_token,
+            "/agent/v1/batches",
+            &json!({"protocol": 2, "seq": 2, "ops": []}),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].clone()),
+        (400, json!("unsupported_protocol"))
+    );
+
+    let many: Vec<Value> = (0..=MAX_OPS_PER_BATCH)
+        .map(|i| close(&format!("X{i}"), "paid", "2026-11-22"))
+        .collect();
+    let (s, e) = env
+        .post(
+            &t.agent_token,
+            "/agent/v1/batches",
+            &json!({"protocol": 1, "seq": 2, "ops": many}),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].clone()),
+        (413, json!("payload_too_large"))
+    );
+
+    let r = env
+        .http
+        .post(env.url("/agent/v1/batches"))
+        .bearer_auth(&t.agent_token)
+        .header("content-encoding", "br")
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+}
+
+async fn results_feed_pages_with_cursor(backend: Backend) {
+    let env = Env::new(backend).await;
+    let t = env.tenant("Zeta").await;
+    for i in 0..5 {
+        let ev = ResultEvent::SalesBlock {
+            debtor_external_id: ExternalId::new(&format!("K{i}")).unwrap(),
+            blocked: true,
+            reason: "zaległość > 30 dni".into(),
+        };
+        env.store
+            .append_result(&t.tenant_id, &t.agent_id, env.clock_now(), &ev)
+            .await
+            .unwrap();
+    }
+    let (s, p1) = env.get(&t.agent_token, "/agent/v1/results?limit=2").await;
+    assert_eq!(s, 200);
+    assert_eq!(p1["items"].as_array().unwrap().len(), 2);
+    assert_eq!(p1["has_more"], true);
+    assert_eq!(p1["items"][0]["event"]["debtor_external_id"], "K0");
+    let c = p1["next_cursor"].as_str().unwrap();
+    let (_, p2) = env
+        .get(
+            &t.agent_token,
+            &format!("/agent/v1/results?after={c}&limit=10"),
+        )
+        .await;
+    assert_eq!(p2["items"].as_array().unwrap().len(), 3);
+    assert_eq!(p2["items"][0]["event"]["debtor_external_id"], "K2");
+    assert_eq!(p2["has_more"], false);
+    let c2 = p2["next_cursor"].as_str().unwrap().to_owned();
+    let (_, p3) = env
+        .get(&t.agent_token, &format!("/agent/v1/results?after={c2}"))
+        .await;
+    assert_eq!(p3["items"].as_array().unwrap().len(), 0);
+    assert_eq!(p3["next_cursor"], c2.as_str());
+    // The cursor acknowledged what came before it.
+    let (_, agents) = env.get(&t.viewer, "/api/v1/agents").await;
+    assert_eq!(agents[0]["results_acknowledged"], 5);
+    let (s, e) = env.get(&t.agent_token, "/agent/v1/results?after=abc").await;
+    assert_eq!(
+        (s, e["error"]["code"].clone()),
+        (400, json!("invalid_body"))
+    );
+    // Another tenant's agent cannot receive these results.
+    assert!(
+        env.store
+            .append_result(
+                &t.tenant_id,
+                "nie-ma",
+                env.clock_now(),
+                &ResultEvent::SalesBlock {
+                    debtor_external_id: ExternalId::new("K").unwrap(),
+                    blocked: false,
+                    reason: String::new()
+                }
+            )
+            .await
+            .is_err()
+    );
+}
+
+async fn config_heartbeat_and_health(backend: Backend) {
+    let env = Env::new(backend).await;
+    let t = env.tenant("Eta").await;
+    let (s, ex) = env
+        .post(
+            &t.editor,
+            "/api/v1/exclusions",
+            &json!({"kind": "nip", "value": "PL 526-104-08-28"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{ex}");
+    env.post(
+        &t.editor,
+        "/api/v1/exclusions",
+        &json!({"kind": "min_remaining", "value": "PLN", "amount_minor": 1000}),
+    )
+    .await;
+    env.post(
+        &t.editor,
+        "/api/v1/exclusions",
+        &json!({"kind": "document_number_prefix", "value": "PAR"}),
+    )
+    .await;
+    let (s, e) = env
+        .post(
+            &t.editor,
+            "/api/v1/exclusions",
+            &json!({"kind": "nip", "value": "123"}),
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].clone()),
+        (400, json!("invalid_body"))
+    );
+    let (s, cfg) = env.get(&t.agent_token, "/agent/v1/config").await;
+    assert_eq!(s, 200);
+    assert_eq!(cfg["protocol"], 1);
+    assert_eq!(cfg["exclusions"]["nips"], json!(["5261040828"]));
+    assert_eq!(
+        cfg["exclusions"]["min_remaining_minor"],
+        json!({"PLN": 1000})
+    );
+    assert_eq!(
+        cfg["exclusions"]["document_number_prefixes"],
+        json!(["PAR"])
+    );
+    assert_eq!(cfg["next_seq"], 1);
+
+    let hb = json!({"protocol": 1, "agent_version": "0.1.0", "profile": "subiekt_gt", "last_sync_at": null,
+        "queue_depth": 3, "quarantined": 1, "last_error": "timeout"});
+    let (s, ack) = env.post(&t.agent_token, "/agent/v1/heartbeat", &hb).await;
+    assert_eq!(s, 200);
+    assert_eq!(ack["server_time"], "2026-11-22T09:00:00Z");
+    assert_eq!(ack["tenant"], "Eta");
+    assert_eq!(ack["agent"], "ERP");
+    let (_, agents) = env.get(&t.viewer, "/api/v1/agents").await;
+    assert_eq!(agents[0]["queue_depth"], 3);
+    assert_eq!(agents[0]["profile"], "subiekt_gt");
+    assert_eq!(agents[0]["last_error"], "timeout");
+
+    let id = ex["id"].as_str().unwrap();
+    assert_eq!(
+        env.delete(&t.editor, &format!("/api/v1/exclusions/{id}"))
+            .await
+            .0,
+        204
+    );
+    assert_eq!(
+        env.delete(&t.editor, &format!("/api/v1/exclusions/{id}"))
+            .await
+            .0,
+        404
+    );
+    let (_, cfg) = env.get(&t.agent_token, "/agent/v1/config").await;
+    assert_eq!(cfg["exclusions"]["nips"], json!([]));
+    let (s, audit) = env.get(&t.admin, "/api/v1/audit").await;
+    assert_eq!(s, 200);
+    assert!(
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["action"] == "exclusion.delete")
+    );
+}
+
+async fn client_api_lists_filters_and_pages(backend: Backend) {
+    let env = Env::new(backend).await;
+    let t = env.tenant("Theta").await;
+    let mut ops = vec![person("P1", "Anna Nowak")];
+    for i in 0..12 {
+        ops.push(company(
+            &format!("K{i:02}"),
+            &format!("Firma {i:02}"),
+            &nip(100 + i),
+        ));
+        // Due dates from 2026-10-01 (52 days before "today", 2026-11-22) onwards, every 5 days.
+        let due = (chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()
+            + Duration::days(5 * i64::try_from(i).unwrap()))
+        .to_string();
+        ops.push(doc(
+            &format!("D{i:02}"),
+            &format!("K{i:02}"),
+            &due,
+            20_000,
+            1_000 * (i64::try_from(i).unwrap() + 1),
+        ));
+    }
+    ops.push(doc("DP", "P1", "2026-12-31", 500, 500));
+    let (s, e) = env.batch(&t.agent_token, 1, Value::Array(ops)).await;
+    assert_eq!(s, 200, "{e}");
+
+    // Pagination over debtors: stable, no repeats, no gaps.
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let path = match &after {
+            Some(c) => format!("/api/v1/debtors?limit=5&after={c}"),
+            None => "/api/v1/debtors?limit=5".into(),
+        };
+        let (s, page) = env.get(&t.viewer, &path).await;
+        assert_eq!(s, 200, "{page}");
+        for d in page["items"].as_array().unwrap() {
+            seen.push(d["name"].as_str().unwrap().to_owned());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => after = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 13);
+    let mut sorted = seen.clone();
+    sorted.sort();
+    assert_eq!(seen, sorted);
+
+    let (_, page) = env.get(&t.viewer, "/api/v1/debtors?q=anna").await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    let pid = page["items"][0]["id"].as_str().unwrap().to_owned();
+    let (_, page) = env
+        .get(&t.viewer, &format!("/api/v1/debtors?nip={}", nip(103)))
+        .await;
+    assert_eq!(page["items"][0]["name"], "Firma 03");
+    let (_, page) = env.get(&t.viewer, "/api/v1/debtors?kind=person").await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+
+    let (s, detail) = env.get(&t.viewer, &format!("/api/v1/debtors/{pid}")).await;
+    assert_eq!(s, 200);
+    assert_eq!(detail["address"]["city"], "Gdańsk");
+    assert_eq!(detail["contacts"][0]["channel"], "sms");
+    assert_eq!(detail["contacts"][0]["value"], "+48601234567");
+    assert_eq!(detail["contacts"][0]["consent_source"], "erp");
+    assert_eq!(detail["documents"][0]["external_id"], "DP");
+    let (s, _) = env
+        .post(
+            &t.viewer,
+            &format!("/api/v1/debtors/{pid}/contacts/sms/consent"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, 405, "consent is PUT");
+    let r = env
+        .http
+        .put(env.url(&format!("/api/v1/debtors/{pid}/contacts/sms/consent")))
+        .bearer_auth(&t.editor)
+        .json(&json!({"consent": true, "source": "rozmowa telefoniczna"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 204);
+    let (_, detail) = env.get(&t.viewer, &format!("/api/v1/debtors/{pid}")).await;
+    assert_eq!(detail["contacts"][0]["consent"], true);
+
+    // Documents: days overdue (today 2026-11-22), amount range, due date range.
+    let (_, page) = env
+        .get(&t.viewer, "/api/v1/documents?min_days_overdue=30&limit=100")
+        .await;
+    let due: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["due_date"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        due,
+        vec![
+            "2026-10-01",
+            "2026-10-06",
+            "2026-10-11",
+            "2026-10-16",
+            "2026-10-21"
+        ]
+    );
+    assert_eq!(page["items"][0]["days_overdue"], 52);
+    let (_, page) = env
+        .get(
+            &t.viewer,
+            "/api/v1/documents?min_remaining_minor=3000&max_remaining_minor=5000",
+        )
+        .await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 3);
+    let (_, page) = env
+        .get(
+            &t.viewer,
+            "/api/v1/documents?due_from=2026-11-01&due_to=2026-11-30",
+        )
+        .await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 5);
+    let (_, page) = env
+        .get(&t.viewer, &format!("/api/v1/documents?debtor_id={pid}"))
+        .await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    let did = page["items"][0]["id"].as_str().unwrap();
+    let (s, d) = env
+        .get(&t.viewer, &format!("/api/v1/documents/{did}"))
+        .await;
+    assert_eq!((s, d["number"].clone()), (200, json!("FS DP/2026")));
+    let mut n = 0;
+    let mut after: Option<String> = None;
+    loop {
+        let path = match &after {
+            Some(c) => format!("/api/v1/documents?limit=4&after={c}"),
+            None => "/api/v1/documents?limit=4".into(),
+        };
+        let (_, page) = env.get(&t.viewer, &path).await;
+        n += page["items"].as_array().unwrap().len();
+        match page["next_cursor"].as_str() {
+            Some(c) => after = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(n, 13);
+    let (s, e) = env.get(&t.viewer, "/api/v1/documents?status=weird").await;
+    assert_eq!(
+        (s, e["error"]["code"].clone()),
+        (400, json!("invalid_body"))
+    );
+    let (s, e) = env
+        .get(&t.viewer, "/api/v1/documents?due_from=yesterday")
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].clone()),
+        (400, json!("invalid_body"))
+    );
+    let (s, e) = env.get(&t.viewer, "/api/v1/debtors?after=zz").await;
+    assert_eq!(
+        (s, e["error"]["code"].clone()),
+        (400, json!("invalid_body"))
+    );
+
+    // Company data is enqueued for the VAT register lookup, never fetched during ingest.
+    let (s, c) = env
+        .get(&t.viewer, &format!("/api/v1/companies/{}", nip(100)))
+        .await;
+    assert_eq!((s, c["status"].clone()), (200, json!("pending")));
+}
+
+async fn roles_sessions_and_revocation(backend: Backend) {
+    let env = Env::new(backend).await;
+    let t = env.tenant("Iota").await;
+    let ex = json!({"kind": "document_number_prefix", "value": "FK/"});
+    assert_eq!(env.post(&t.viewer, "/api/v1/exclusions", &ex).await.0, 403);
+    assert_eq!(env.post(&t.editor, "/api/v1/exclusions", &ex).await.0, 201);
+    assert_eq!(env.get(&t.editor, "/api/v1/audit").await.0, 403);
+    assert_eq!(env.get(&t.admin, "/api/v1/audit").await.0, 200);
+
+    // Session cookie from the login endpoint.
+    let r = env.http.post(env.url("/api/v1/login"))
+        .json(&json!({"tenant_id": t.tenant_id, "email": "SZEF@firma.pl", "password": "bardzo-tajne-haslo"}))
+        .send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    let pair = cookie.split(';').next().unwrap().to_owned();
+    let r = env
+        .http
+        .get(env.url("/api/v1/audit"))
+        .header("cookie", &pair)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    // Expired after its lifetime.
+    env.clock.advance(Duration::hours(13));
+    let r = env
+        .http
+        .get(env.url("/api/v1/agents"))
+        .header("cookie", &pair)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    let r = env.http.post(env.url("/api/v1/login"))
+        .json(&json!({"tenant_id": t.tenant_id, "email": "szef@firma.pl", "password": "zle-haslo-xyz"}))
+        .send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+
+    // Revocation takes effect on the next request.
+    assert_eq!(env.get(&t.agent_token, "/agent/v1/config").await.0, 200);
+    env.store
+        .revoke_agent(&t.tenant_id, &t.agent_id, "test", env.clock_now())
+        .await
+        .unwrap();
+    let (s, e) = env.get(&t.agent_token, "/agent/v1/config").await;
+    assert_eq!(
+        (s, e["error"]["code"].clone()),
+        (401, json!("token_revoked"))
+    );
+    let (_, agents) = env.get(&t.viewer, "/api/v1/agents").await;
+    assert_eq!(agents[0]["revoked"], true);
+}
+
+async fn operations_endpoints(backend: Backend) {
+    let env = Env::new(backend).await;
+    let _ = inkaso_cloud::http::ops::prometheus();
+    let t = env.tenant("Kappa").await;
+    env.batch(&t.agent_token, 1, json!([])).await;
+    assert_eq!(
+        env.http
+            .get(env.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    assert_eq!(
+        env.http
+            .get(env.url("/readyz"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    let m = env
+        .http
+        .get(env.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(m.contains("inkaso_batches_total"), "{m}");
+    let (s, doc) = env.get("", "/api/openapi.json").await;
+    assert_eq!(s, 200);
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for p in [
+        "/api/v1/debtors",
+        "/api/v1/debtors/{id}",
+        "/api/v1/documents",
+        "/api/v1/payments",
+        "/api/v1/agents",
+        "/api/v1/exclusions",
+        "/api/v1/exclusions/{id}",
+        "/api/v1/login",
+    ] {
+        assert!(doc["paths"].get(p).is_some(), "{p} missing from OpenAPI");
+    }
+    assert!(doc["components"]["schemas"].get("DocumentView").is_some());
+    let (s, e) = env.get("", "/nie/ma").await;
+    assert_eq!((s, e["error"]["code"].clone()), (404, json!("not_found")));
+    env.server.stop().await.unwrap();
+}

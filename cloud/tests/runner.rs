@@ -1,0 +1,656 @@
+//! The process runner through the store, on SQLite and PostgreSQL: the process over
+//! debtors who pay early, pay partly, gave no SMS consent, promise to pay, are excluded
+//! midway or are bankrupt, the clock walked day by day with a tick each day; the freshness hold; test mode; two runners on one PostgreSQL;
+//! a runner killed mid-dispatch and restarted.
+
+#![allow(clippy::unwrap_used, clippy::too_many_lines)]
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use common::{TestDb, close, company, doc};
+use inkaso_channels::delivery::{Channel as Delivery, Outbound, Outcome, TestModeRecorder};
+use inkaso_cloud::process::runner::{Channels, RunnerConfig, TickSummary, tick};
+use inkaso_cloud::process::{Channel, LegalStatus, Pause, PauseKind, Process};
+use inkaso_cloud::store::accounts::{AgentPrincipal, TenantKind};
+use inkaso_cloud::store::ingest::BatchOutcome;
+use inkaso_cloud::store::processes::{
+    ActionFilter, ActionView, CollectionSettings, DebtorCollectionChange,
+};
+use inkaso_cloud::store::query::ConsentChange;
+use inkaso_cloud::store::{Backend, Store};
+use inkaso_shared::protocol::{Batch, Heartbeat};
+use inkaso_shared::{Clock, ManualClock};
+use serde_json::{Value, json};
+
+/// The process: −3 SMS; 0 e-mail; +7 e-mail demand; +14 SMS every 7 days ×3; +30
+/// registered letter; +45 hand-off (both from 500 zł).
+fn standard() -> Process {
+    serde_json::from_value(json!({"code": "STD", "name": "Standardowy", "is_default": true, "stages": [
+        {"code": "S-3", "name": "Przypomnienie SMS", "channel": "sms", "offset_days": -3, "template": "sms-przed", "grouping": "per_document"},
+        {"code": "E0", "name": "E-mail w dniu terminu", "channel": "email", "offset_days": 0, "template": "email-termin"},
+        {"code": "E7", "name": "Wezwanie do zapłaty", "channel": "email", "offset_days": 7, "template": "email-wezwanie",
+         "pdf": {"title": "demand", "add_compensation": true}},
+        {"code": "S14", "name": "SMS ponaglenie", "channel": "sms", "offset_days": 14, "template": "sms-po",
+         "repeat": {"every_days": 7, "times": 3}, "grouping": "per_document"},
+        {"code": "RL30", "name": "List polecony", "channel": "registered_letter", "offset_days": 30, "template": "list-wezwanie",
+         "min_amount": {"amount": {"minor": 50000, "currency": "PLN"}, "scope": "per_document"}},
+        {"code": "H45", "name": "Przekazanie do kancelarii", "channel": "handoff", "offset_days": 45, "template": "kancelaria",
+         "min_amount": {"amount": {"minor": 50000, "currency": "PLN"}, "scope": "per_document"}}
+    ]}))
+    .unwrap()
+}
+
+/// A channel that counts every call per key and passes it to a test-mode recorder (which, like
+/// SMSAPI's `idx`, refuses a key it has seen). `hang_once`: after recording the first message
+/// it never returns, as a runner killed between the provider's answer and the store's write.
+#[derive(Debug, Default)]
+struct Counting {
+    recorder: TestModeRecorder,
+    calls: Mutex<Vec<String>>,
+    hang_once: AtomicBool,
+}
+
+impl Delivery for Counting {
+    async fn deliver(&self, key: &str, message: &Outbound) -> Outcome {
+        self.calls.lock().unwrap().push(key.to_owned());
+        let out = self.recorder.deliver(key, message).await;
+        if self.hang_once.swap(false, Ordering::SeqCst) {
+            std::future::pending::<()>().await;
+        }
+        out
+    }
+}
+
+impl Counting {
+    fn calls(&self) -> Vec<String> {
+        self.calls.lock().unwrap().clone()
+    }
+}
+
+struct Harness {
+    db: TestDb,
+    store: Store,
+    clock: Arc<ManualClock>,
+    tenant: String,
+    agent: AgentPrincipal,
+    seq: u64,
+    channel: Arc<Counting>,
+    channels: Channels,
+    config: RunnerConfig,
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn date(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+impl Harness {
+    async fn new(db: TestDb) -> Harness {
+        let store = Store::open(&db.url, 8).await.unwrap();
+        let clock = Arc::new(ManualClock::new(at("2026-03-25T10:00:00Z")));
+        let now = clock.now();
+        let t = store
+            .create_tenant(TenantKind::Client, "Hurtownia", now)
+            .await
+            .unwrap();
+        let a = store.create_agent(&t.id, "ERP", now).await.unwrap();
+        store.put_process(&t.id, standard(), now).await.unwrap();
+        let channel = Arc::new(Counting::default());
+        let channels = Channels::new(channel.clone())
+            .with(Channel::Sms, channel.clone())
+            .with(Channel::Email, channel.clone())
+            .with(Channel::Voice, channel.clone());
+        Harness {
+            db,
+            store,
+            clock,
+            agent: AgentPrincipal {
+                tenant_id: t.id.clone(),
+                tenant_name: t.name,
+                agent_id: a.id,
+                agent_name: "ERP".into(),
+            },
+            tenant: t.id,
+            seq: 0,
+            channel,
+            channels,
+            config: RunnerConfig::default(),
+        }
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    async fn batch(&mut self, ops: Value) {
+        self.seq += 1;
+        let batch = Batch {
+            protocol: 1,
+            seq: self.seq,
+            ops: serde_json::from_value(ops).unwrap(),
+        };
+        let out = self
+            .store
+            .apply_batch(&self.agent, &batch, self.now())
+            .await
+            .unwrap();
+        assert!(matches!(out, BatchOutcome::Applied(..)), "{out:?}");
+    }
+
+    async fn heartbeat(&self) {
+        let hb = Heartbeat {
+            protocol: 1,
+            agent_version: "test".into(),
+            profile: "test".into(),
+            last_sync_at: Some(self.now()),
+            queue_depth: 0,
+            quarantined: 0,
+            last_error: None,
+        };
+        self.store
+            .record_heartbeat(&self.tenant, &self.agent.agent_id, &hb, self.now())
+            .await
+            .unwrap();
+    }
+
+    async fn consent_sms(&self, ext: &str) {
+        use sqlx::Row as _;
+        let id: String =
+            sqlx::query("SELECT debtor_id FROM debtors WHERE tenant_id = $1 AND external_id = $2")
+                .bind(&self.tenant)
+                .bind(ext)
+                .fetch_one(self.store.pool())
+                .await
+                .unwrap()
+                .try_get(0)
+                .unwrap();
+        let change = ConsentChange {
+            channel: "sms",
+            consent: true,
+            source: "portal",
+            actor: "test",
+        };
+        self.store
+            .set_consent(&self.tenant, &id, &change, self.now())
+            .await
+            .unwrap();
+    }
+
+    async fn tick(&self) -> TickSummary {
+        tick(
+            &self.store,
+            self.clock.as_ref(),
+            &self.channels,
+            &self.tenant,
+            &self.config,
+        )
+        .await
+        .unwrap()
+    }
+
+    async fn actions(&self) -> Vec<ActionView> {
+        self.store
+            .actions(&self.tenant, &ActionFilter::default())
+            .await
+            .unwrap()
+    }
+}
+
+/// Seven debtors, one 1 000 zł invoice each, due Wednesday 1 April 2026.
+async fn scenario_data(h: &mut Harness) {
+    let mut ops = Vec::new();
+    for (i, k) in ["KH-1", "KH-2", "KH-3", "KH-4", "KH-5", "KH-6", "KH-7"]
+        .iter()
+        .enumerate()
+    {
+        ops.push(company(
+            k,
+            &format!("Firma {k}"),
+            &common::nip(u64::try_from(i).unwrap() + 1),
+        ));
+        ops.push(doc(
+            &format!("FV-{}", i + 1),
+            k,
+            "2026-04-01",
+            100_000,
+            100_000,
+        ));
+    }
+    h.batch(Value::Array(ops)).await;
+    for k in ["KH-1", "KH-2", "KH-3", "KH-5", "KH-6", "KH-7"] {
+        h.consent_sms(k).await;
+    }
+    let bankrupt = DebtorCollectionChange {
+        legal_status: Some(LegalStatus::Bankrupt),
+        ..Default::default()
+    };
+    h.store
+        .update_debtor_collection(&h.tenant, &h.agent.agent_id, "KH-5", &bankrupt, h.now())
+        .await
+        .unwrap();
+}
+
+/// The day's events before the tick: KH-2 pays on 31 March, KH-3 pays 900 zł on 10 April.
+async fn scenario_events(h: &mut Harness, today: NaiveDate) {
+    if today == date("2026-03-31") {
+        h.batch(json!([close("FV-2", "paid", "2026-03-31")])).await;
+    }
+    if today == date("2026-04-10") {
+        h.batch(json!([doc("FV-3", "KH-3", "2026-04-01", 100_000, 10_000)]))
+            .await;
+        // KH-7 is excluded from collection midway.
+        let excluded = DebtorCollectionChange {
+            excluded: Some(true),
+            ..Default::default()
+        };
+        h.store
+            .update_debtor_collection(&h.tenant, &h.agent.agent_id, "KH-7", &excluded, h.now())
+            .await
+            .unwrap();
+    }
+    if today == date("2026-04-09") {
+        // KH-6 promises to pay by Friday 24 April.
+        let promise = Pause {
+            kind: PauseKind::PromiseToPay,
+            until: Some(date("2026-04-24")),
+            reason: "obietnica telefoniczna".into(),
+            document: None,
+        };
+        h.store
+            .add_pause(
+                &h.tenant,
+                &h.agent.agent_id,
+                "KH-6",
+                &promise,
+                "test",
+                h.now(),
+            )
+            .await
+            .unwrap();
+    }
+}
+
+/// Sent actions as (debtor, stage) → Warsaw-less UTC dates they went (ticks are at 10:00 UTC,
+/// midday in Warsaw).
+fn sent_dates(actions: &[ActionView]) -> BTreeMap<(String, String), Vec<NaiveDate>> {
+    let mut out: BTreeMap<(String, String), Vec<NaiveDate>> = BTreeMap::new();
+    for a in actions.iter().filter(|a| a.status == "sent") {
+        out.entry((a.debtor_external_id.clone(), a.stage.clone()))
+            .or_default()
+            .push(a.done_at.unwrap().date_naive());
+    }
+    for v in out.values_mut() {
+        v.sort();
+    }
+    out
+}
+
+fn expected_sent() -> BTreeMap<(String, String), Vec<NaiveDate>> {
+    let full: Vec<(&str, Vec<&str>)> = vec![
+        ("S-3", vec!["2026-03-30"]), // Sunday 29 March moves to Monday
+        ("E0", vec!["2026-04-01"]),
+        ("E7", vec!["2026-04-08"]),
+        ("S14", vec!["2026-04-15", "2026-04-22", "2026-04-29"]),
+        ("RL30", vec!["2026-05-04"]), // 1 May holiday, weekend, 3 May holiday
+        ("H45", vec!["2026-05-18"]),  // Saturday 16 May moves to Monday
+    ];
+    let mut out = BTreeMap::new();
+    let mut put = |debtor: &str, stages: &[&str]| {
+        for (stage, dates) in &full {
+            if stages.contains(stage) {
+                out.insert(
+                    (debtor.to_owned(), (*stage).to_owned()),
+                    dates.iter().map(|d| date(d)).collect(),
+                );
+            }
+        }
+    };
+    put("KH-1", &["S-3", "E0", "E7", "S14", "RL30", "H45"]);
+    put("KH-2", &["S-3"]);
+    put("KH-3", &["S-3", "E0", "E7", "S14"]);
+    put("KH-4", &["E0", "E7", "RL30", "H45"]);
+    put("KH-6", &["S-3", "E0", "E7", "RL30", "H45"]);
+    put("KH-7", &["S-3", "E0", "E7"]);
+    // Held 15 and 22 April by the promise; on Monday 27 April the 22 April SMS goes (the 15
+    // April one is superseded), then 29 April.
+    out.insert(
+        ("KH-6".to_owned(), "S14".to_owned()),
+        vec![date("2026-04-27"), date("2026-04-29")],
+    );
+    out
+}
+
+/// What every scenario run must show, however many runners did it.
+async fn assert_scenario(h: &Harness, held_bankrupt: usize) {
+    let actions = h.actions().await;
+    assert_eq!(sent_dates(&actions), expected_sent());
+    // Nothing for the bankrupt debtor, ever, but it was shown as held.
+    assert!(actions.iter().all(|a| a.debtor_external_id != "KH-5"));
+    assert!(held_bankrupt > 0);
+    // Nothing after the payment of KH-2: not even a skip record.
+    assert!(
+        actions
+            .iter()
+            .filter(|a| a.debtor_external_id == "KH-2")
+            .all(|a| a.created_at < at("2026-03-31T00:00:00Z"))
+    );
+    // KH-3 paid down to 100 zł: the letter and the hand-off are skipped below their minimum.
+    let skipped: BTreeSet<(String, String, String)> = actions
+        .iter()
+        .filter(|a| a.status == "skipped")
+        .map(|a| {
+            (
+                a.debtor_external_id.clone(),
+                a.stage.clone(),
+                a.reason_code.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    for s in ["RL30", "H45"] {
+        assert!(
+            skipped.contains(&("KH-3".into(), s.into(), "below_minimum".into())),
+            "{skipped:?}"
+        );
+    }
+    assert!(
+        skipped.contains(&("KH-6".into(), "S14".into(), "superseded".into())),
+        "{skipped:?}"
+    );
+    // KH-7, excluded on 10 April, leaves no trace after it: no skipped entries either.
+    assert!(
+        actions
+            .iter()
+            .filter(|a| a.debtor_external_id == "KH-7")
+            .all(|a| a.status == "sent" && a.created_at < at("2026-04-10T00:00:00Z"))
+    );
+    // KH-4 gave no SMS consent: the reminder and all three repeats are skipped.
+    let no_consent: Vec<&ActionView> = actions
+        .iter()
+        .filter(|a| {
+            a.debtor_external_id == "KH-4" && a.reason_code.as_deref() == Some("no_consent")
+        })
+        .collect();
+    assert_eq!(no_consent.len(), 4, "{no_consent:?}");
+    // Every SMS and e-mail reached the channel exactly once, under its key.
+    let calls = h.channel.calls();
+    let unique: BTreeSet<&String> = calls.iter().collect();
+    assert_eq!(
+        unique.len(),
+        calls.len(),
+        "a key was delivered twice: {calls:?}"
+    );
+    let sent_messages: BTreeSet<String> = actions
+        .iter()
+        .filter(|a| a.status == "sent" && matches!(a.channel.as_str(), "sms" | "email"))
+        .map(|a| a.key.clone())
+        .collect();
+    assert_eq!(
+        unique.into_iter().cloned().collect::<BTreeSet<_>>(),
+        sent_messages
+    );
+    assert_eq!(h.channel.recorder.recorded().len(), sent_messages.len());
+    // Letters and hand-offs are recorded by the runner with what is to be done.
+    let letter = actions
+        .iter()
+        .find(|a| a.debtor_external_id == "KH-1" && a.stage == "RL30")
+        .unwrap();
+    assert!(
+        letter
+            .description
+            .as_deref()
+            .unwrap()
+            .contains("list polecony"),
+        "{letter:?}"
+    );
+    // Every final status went to the agent's results feed.
+    let finals = actions
+        .iter()
+        .filter(|a| matches!(a.status.as_str(), "sent" | "skipped" | "failed"))
+        .count();
+    let page = h
+        .store
+        .results_page(&h.tenant, &h.agent.agent_id, 0, 1000)
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), finals);
+    // Nothing is left claimed or planned.
+    assert!(
+        actions
+            .iter()
+            .all(|a| matches!(a.status.as_str(), "sent" | "skipped")),
+        "{actions:?}"
+    );
+}
+
+async fn the_scenario(backend: Backend) {
+    let mut h = Harness::new(TestDb::new(backend).await).await;
+    scenario_data(&mut h).await;
+    let mut held_bankrupt = 0;
+    let mut day = date("2026-03-25");
+    while day <= date("2026-05-25") {
+        h.clock.set(at(&format!("{day}T09:00:00Z")));
+        scenario_events(&mut h, day).await;
+        h.heartbeat().await;
+        h.clock.set(at(&format!("{day}T10:00:00Z")));
+        let s = h.tick().await;
+        held_bankrupt += s
+            .held
+            .iter()
+            .filter(|l| l.debtor == "KH-5" && l.detail.contains("upadłości"))
+            .count();
+        if day == date("2026-03-30") {
+            // The day's account names what went out.
+            assert_eq!(
+                s.sent.iter().filter(|l| l.channel == Channel::Sms).count(),
+                5,
+                "{s:?}"
+            );
+            assert!(
+                s.render(inkaso_shared::Lang::Pl)
+                    .contains("STD/S-3/doc/FV-1/0")
+            );
+        }
+        day = day.succ_opt().unwrap();
+    }
+    assert_scenario(&h, held_bankrupt).await;
+}
+
+/// The agent stops syncing on 6 April: the 8 April demand is held with the reason until the
+/// agent is back on 10 April, then it goes at once.
+async fn freshness_hold(backend: Backend) {
+    let mut h = Harness::new(TestDb::new(backend).await).await;
+    h.batch(json!([
+        company("KH-1", "Firma", &common::nip(1)),
+        doc("FV-1", "KH-1", "2026-04-01", 100_000, 100_000)
+    ]))
+    .await;
+    let mut held_days = Vec::new();
+    let mut day = date("2026-03-25");
+    while day <= date("2026-04-12") {
+        h.clock.set(at(&format!("{day}T09:00:00Z")));
+        if day <= date("2026-04-06") || day >= date("2026-04-10") {
+            h.heartbeat().await;
+        }
+        h.clock.set(at(&format!("{day}T10:00:00Z")));
+        let s = h.tick().await;
+        // A held decision is not grouped yet: it shows per document.
+        if s.held
+            .iter()
+            .any(|l| l.key == "STD/E7/doc/FV-1/0" && l.detail.contains("limit 24 h"))
+        {
+            held_days.push(day);
+        }
+        day = day.succ_opt().unwrap();
+    }
+    assert_eq!(held_days, vec![date("2026-04-08"), date("2026-04-09")]);
+    let sent = sent_dates(&h.actions().await);
+    assert_eq!(
+        sent[&("KH-1".to_owned(), "E7".to_owned())],
+        vec![date("2026-04-10")]
+    );
+    assert_eq!(
+        sent[&("KH-1".to_owned(), "E0".to_owned())],
+        vec![date("2026-04-01")]
+    );
+    assert!(
+        !sent.contains_key(&("KH-1".to_owned(), "S-3".to_owned())),
+        "no consent, no SMS: {sent:?}"
+    );
+}
+
+/// A runner killed after the provider took the message and before the store recorded it: after
+/// the lease the claim is taken again and dispatched under the same key; the provider sees a
+/// duplicate, the action is recorded as sent once, and the debtor got one message.
+async fn killed_mid_dispatch(backend: Backend) {
+    let mut h = Harness::new(TestDb::new(backend).await).await;
+    h.batch(json!([
+        company("KH-1", "Firma", &common::nip(1)),
+        doc("FV-1", "KH-1", "2026-04-01", 100_000, 100_000)
+    ]))
+    .await;
+    h.consent_sms("KH-1").await;
+    h.clock.set(at("2026-03-30T10:00:00Z"));
+    h.heartbeat().await;
+    h.channel.hang_once.store(true, Ordering::SeqCst);
+    let killed = tokio::time::timeout(std::time::Duration::from_secs(3), h.tick()).await;
+    assert!(
+        killed.is_err(),
+        "the first runner should hang in the channel"
+    );
+    let key = "STD/S-3/doc/FV-1/0";
+    assert_eq!(h.channel.calls(), vec![key.to_owned()]);
+    let claimed = h.actions().await;
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].status, "claimed");
+    // A restarted runner before the lease ends leaves the claim alone.
+    let restarted = RunnerConfig::default();
+    h.clock.set(at("2026-03-30T10:05:00Z"));
+    let s = tick(
+        &h.store,
+        h.clock.as_ref(),
+        &h.channels,
+        &h.tenant,
+        &restarted,
+    )
+    .await
+    .unwrap();
+    assert!(s.sent.is_empty(), "{s:?}");
+    assert_eq!(h.channel.calls().len(), 1);
+    // After the lease it is dispatched again with the same key, and the provider refuses it.
+    h.clock.set(at("2026-03-30T10:11:00Z"));
+    let s = tick(
+        &h.store,
+        h.clock.as_ref(),
+        &h.channels,
+        &h.tenant,
+        &restarted,
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.sent.len(), 1, "{s:?}");
+    assert_eq!(h.channel.calls(), vec![key.to_owned(), key.to_owned()]);
+    assert_eq!(
+        h.channel.recorder.recorded().len(),
+        1,
+        "one distinct message reached the provider"
+    );
+    let done = h.actions().await;
+    assert_eq!(done.len(), 1);
+    assert_eq!(done[0].status, "sent");
+    assert_eq!(done[0].attempts, 2);
+    assert!(
+        done[0]
+            .description
+            .as_deref()
+            .unwrap()
+            .contains("wcześniejsza próba doszła"),
+        "{:?}",
+        done[0]
+    );
+    let page = h
+        .store
+        .results_page(&h.tenant, &h.agent.agent_id, 0, 100)
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1, "recorded as sent once");
+}
+
+/// Test mode (R-C5): the whole engine runs, the live channels are never called.
+async fn test_mode_reaches_no_provider(backend: Backend) {
+    let mut h = Harness::new(TestDb::new(backend).await).await;
+    let recorder = Arc::new(TestModeRecorder::new());
+    let live = Arc::new(Counting::default());
+    h.channels = Channels::new(recorder.clone())
+        .with(Channel::Sms, live.clone())
+        .with(Channel::Email, live.clone());
+    let settings = CollectionSettings {
+        test_mode: true,
+        ..Default::default()
+    };
+    h.store
+        .set_collection_settings(&h.tenant, &settings, h.now())
+        .await
+        .unwrap();
+    h.batch(json!([
+        company("KH-1", "Firma", &common::nip(1)),
+        doc("FV-1", "KH-1", "2026-04-01", 100_000, 100_000)
+    ]))
+    .await;
+    h.consent_sms("KH-1").await;
+    h.clock.set(at("2026-04-01T10:00:00Z"));
+    h.heartbeat().await;
+    let s = h.tick().await;
+    assert!(live.calls().is_empty());
+    // The −3 reminder expired (never sent after the due date); the e-mail of the day went.
+    let keys: Vec<&str> = s.sent.iter().map(|l| l.key.as_str()).collect();
+    assert_eq!(keys, vec!["STD/E0/debtor/KH-1/FV-1/0"]);
+    assert_eq!(recorder.recorded().len(), 1);
+    assert!(matches!(recorder.recorded()[0].message, Outbound::Email(_)));
+    let a = h.actions().await;
+    let sent: Vec<&ActionView> = a.iter().filter(|a| a.status == "sent").collect();
+    assert_eq!(sent[0].provider_id.as_deref(), Some("test-mode-1"));
+}
+
+on_both!(
+    the_scenario,
+    freshness_hold,
+    killed_mid_dispatch,
+    test_mode_reaches_no_provider
+);
+
+/// Two runners, each with its own pool, on one PostgreSQL, ticking at the same instant every
+/// day: every action performed exactly once, and the same history as one runner.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_runners_on_one_postgres() {
+    let mut h = Harness::new(TestDb::new(Backend::Postgres).await).await;
+    let second = Store::open(&h.db.url, 8).await.unwrap();
+    scenario_data(&mut h).await;
+    let (a, b) = (RunnerConfig::default(), RunnerConfig::default());
+    let mut held_bankrupt = 0;
+    let mut day = date("2026-03-25");
+    while day <= date("2026-05-25") {
+        h.clock.set(at(&format!("{day}T09:00:00Z")));
+        scenario_events(&mut h, day).await;
+        h.heartbeat().await;
+        h.clock.set(at(&format!("{day}T10:00:00Z")));
+        let (sa, sb) = tokio::join!(
+            tick(&h.store, h.clock.as_ref(), &h.channels, &h.tenant, &a),
+            tick(&second, h.clock.as_ref(), &h.channels, &h.tenant, &b),
+        );
+        for s in [sa.unwrap(), sb.unwrap()] {
+            held_bankrupt += s.held.iter().filter(|l| l.debtor == "KH-5").count();
+        }
+        day = day.succ_opt().unwrap();
+    }
+    assert_scenario(&h, held_bankrupt).await;
+}

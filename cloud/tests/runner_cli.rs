@@ -1,0 +1,187 @@
+//! `inkaso-cloud process set|list` and `inkaso-cloud run --as-of` as an operator uses them, on
+//! a SQLite file: the process goes in from JSON, the one-default rule shows, and one tick on
+//! demand prints what it sent (test mode) and what it held (no live channel configured).
+
+#![allow(clippy::unwrap_used, clippy::too_many_lines)]
+
+use std::process::Command;
+
+use chrono::{DateTime, Utc};
+use inkaso_cloud::store::accounts::{AgentPrincipal, TenantKind};
+use inkaso_cloud::store::ingest::BatchOutcome;
+use inkaso_cloud::store::processes::CollectionSettings;
+use inkaso_cloud::store::query::ConsentChange;
+use inkaso_cloud::store::{Store, sqlite_url};
+use inkaso_shared::protocol::Batch;
+use serde_json::json;
+use sqlx::Row as _;
+
+fn cli(url: &str, args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_inkaso-cloud"))
+        .arg("--database-url")
+        .arg(url)
+        .args(args)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+const PROCESS: &str = r#"{"code": "STD", "name": "Standardowy", "stages": [
+  {"code": "S-3", "name": "Przypomnienie SMS", "channel": "sms", "offset_days": -3, "template": "sms-przed", "grouping": "per_document"},
+  {"code": "E0", "name": "E-mail w dniu terminu", "channel": "email", "offset_days": 0, "template": "email-termin"}
+]}"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn process_set_list_and_run_as_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir.path().join("inkaso.db"));
+    let store = Store::open(&url, 2).await.unwrap();
+    let now = at("2026-03-30T09:00:00Z");
+    let t = store
+        .create_tenant(TenantKind::Client, "Hurtownia", now)
+        .await
+        .unwrap();
+    let a = store.create_agent(&t.id, "ERP", now).await.unwrap();
+    let agent = AgentPrincipal {
+        tenant_id: t.id.clone(),
+        tenant_name: t.name.clone(),
+        agent_id: a.id.clone(),
+        agent_name: "ERP".into(),
+    };
+    let ops = json!([
+        {"op": "upsert_debtor", "debtor": {"external_id": "KH-1", "kind": "company", "name": "Firma",
+         "email": "biuro@firma.pl", "phone": "+48601234567", "address": null}},
+        {"op": "upsert_document", "document": {"external_id": "FV-1", "debtor_external_id": "KH-1",
+         "number": "FS 1/2026", "issue_date": "2026-03-01", "due_date": "2026-04-02",
+         "amount_minor": 100_000, "remaining_minor": 100_000, "currency": "PLN"}}
+    ]);
+    let batch = Batch {
+        protocol: 1,
+        seq: 1,
+        ops: serde_json::from_value(ops).unwrap(),
+    };
+    assert!(matches!(
+        store.apply_batch(&agent, &batch, now).await.unwrap(),
+        BatchOutcome::Applied(..)
+    ));
+    let debtor_id: String = sqlx::query("SELECT debtor_id FROM debtors WHERE tenant_id = $1")
+        .bind(&t.id)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    let consent = ConsentChange {
+        channel: "sms",
+        consent: true,
+        source: "portal",
+        actor: "test",
+    };
+    store
+        .set_consent(&t.id, &debtor_id, &consent, now)
+        .await
+        .unwrap();
+
+    // A process from a file; the first one becomes the default.
+    let file = dir.path().join("std.json");
+    std::fs::write(&file, PROCESS).unwrap();
+    let (ok, out) = cli(
+        &url,
+        &[
+            "process",
+            "set",
+            "--tenant",
+            &t.id,
+            "--file",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{out}");
+    assert!(out.contains("STD [domyślny]"), "{out}");
+    // An invalid one is refused naming the field.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        PROCESS.replace("\"offset_days\": 0", "\"offset_days\": 99999"),
+    )
+    .unwrap();
+    let (ok, out) = cli(
+        &url,
+        &[
+            "process",
+            "set",
+            "--tenant",
+            &t.id,
+            "--file",
+            bad.to_str().unwrap(),
+        ],
+    );
+    assert!(!ok);
+    assert!(out.contains("stages[1].offset_days"), "{out}");
+    let (ok, out) = cli(&url, &["process", "list", "--tenant", &t.id]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("S-3") && out.contains("-3 dni") && out.contains("email"),
+        "{out}"
+    );
+
+    // Outside test mode no SMS adapter is configured in the command line: held, with why.
+    let (ok, out) = cli(&url, &["run", "--tenant", &t.id, "--as-of", "2026-03-30"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("wstrzymano") && out.contains("STD/S-3/doc/FV-1/0"),
+        "{out}"
+    );
+    assert!(out.contains("nie jest skonfigurowany"), "{out}");
+    // In test mode the same action is recorded as sent, once.
+    let settings = CollectionSettings {
+        test_mode: true,
+        ..Default::default()
+    };
+    store
+        .set_collection_settings(&t.id, &settings, now)
+        .await
+        .unwrap();
+    // (A held action is looked at again from the next minute.)
+    let (ok, out) = cli(
+        &url,
+        &["run", "--tenant", &t.id, "--as-of", "2026-03-30T10:05:00Z"],
+    );
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("wysłano") && out.contains("STD/S-3/doc/FV-1/0"),
+        "{out}"
+    );
+    let (ok, out) = cli(
+        &url,
+        &["run", "--tenant", &t.id, "--as-of", "2026-03-30T10:06:00Z"],
+    );
+    assert!(ok, "{out}");
+    assert!(!out.contains("STD/S-3/doc/FV-1/0"), "nothing twice: {out}");
+    let sent: i64 =
+        sqlx::query("SELECT COUNT(*) FROM actions WHERE tenant_id = $1 AND status = 'sent'")
+            .bind(&t.id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+    assert_eq!(sent, 1);
+    // A stale agent: on Wednesday 8 April (not Easter Monday, a holiday) the e-mail is held.
+    let (ok, out) = cli(&url, &["run", "--tenant", &t.id, "--as-of", "2026-04-08"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("limit 24 h"), "{out}");
+    let (ok, out) = cli(&url, &["run", "--tenant", &t.id, "--as-of", "yesterday"]);
+    assert!(!ok && out.contains("--as-of"), "{out}");
+}

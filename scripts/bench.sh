@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The benchmarks (not tests): each prints a table and writes JSON to bench-out/.
+#   scripts/bench.sh                 all of them, full size (tens of minutes)
+#   scripts/bench.sh sync|connectors|planner|cloud [args…]   one, with its own arguments
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+mkdir -p bench-out
+
+which=${1:-all}
+[ $# -gt 0 ] && shift
+run() {
+  case "$1" in
+    connectors) cargo run --release --locked -p inkaso-connectors --bin inkaso-connectors-bench -- "${@:2}" ;;
+    planner)    cargo run --release --locked -p inkaso-cloud --bin inkaso-planner-bench -- "${@:2}" ;;
+    cloud)      scripts/with-postgres.sh cargo run --release --locked -p inkaso-cloud --bin inkaso-cloud-bench -- "${@:2}" ;;
+    sync)       cargo build --release --locked -p inkaso-e2e --bins && target/release/inkaso-sync-bench "${@:2}" ;;
+    *) echo "unknown benchmark: $1 (connectors, planner, cloud, sync)" >&2; exit 2 ;;
+  esac
+}
+if [ "$which" = all ]; then
+  for b in connectors planner cloud sync; do run "$b"; done
+else
+  run "$which" "$@"
+fi

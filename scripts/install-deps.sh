@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what building, testing and the demo need, when it is missing (Debian/Ubuntu).
+# Safe to run again: it installs nothing that is already there.
+set -euo pipefail
+
+packages=(
+  pkg-config          # -sys crates find their C libraries
+  unixodbc unixodbc-dev  # the ODBC driver manager the agent links against (libodbc.so.2)
+  libsqliteodbc       # SQLite3 ODBC driver: the test and demo ERP databases
+  odbc-postgresql     # psqlODBC: connector tests against PostgreSQL
+  postgresql          # the cloud's production store; tests run on it too
+  python3-aiosmtpd    # a real SMTP server for e-mail tests and the demo
+  poppler-utils       # pdftotext: PDF letters are checked by extracting the text back
+  openssl             # a throw-away CA and certificate for the STARTTLS e-mail tests
+  fonts-dejavu-core   # the font family embedded in PDF letters (the copy in the repo is used)
+  sqlite3             # to open the agent's and cloud's state when supporting a customer
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "==> Installing: ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then sudo=(); elif command -v sudo >/dev/null; then sudo=(sudo); else
+    echo "error: need root or sudo to install: ${missing[*]}" >&2; exit 1
+  fi
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "error: Rust is not installed. Install it with rustup (https://rustup.rs), then run this again." >&2
+  exit 1
+fi
+for component in rustfmt clippy; do
+  if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    echo "==> Adding the Rust component $component"
+    rustup component add "$component"
+  fi
+done

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# README's test command (`make test`): format, lints, and every test of the workspace,
+# on SQLite and PostgreSQL, through the real ODBC drivers. Installs what it needs first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+
+echo "==> cargo fmt --check"
+cargo fmt --all -- --check
+echo "==> cargo clippy (warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "==> cargo test"
+scripts/with-postgres.sh cargo test --workspace --locked --no-fail-fast

@@ -1,0 +1,305 @@
+//! `inkaso-e2e`: the whole path, assembled from the real parts, for the end-to-end tests and the
+//! demo: an ERP database reached through the real ODBC driver, the agent's sync, and the cloud
+//! served over HTTP on loopback.
+//!
+//! [`Harness`] owns one of each in a temporary folder and offers the comparisons the tests make:
+//! what the ERP holds open now, what the cloud holds open.
+
+pub mod proxy;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use inkaso_agent::cloud::HttpCloud;
+use inkaso_agent::state::State;
+use inkaso_agent::sync::cycle::{self, CycleOptions, CycleReport, SyncError};
+use inkaso_cloud::http::{ApiSettings, AppState};
+use inkaso_cloud::server::{self, RunningServer};
+use inkaso_cloud::store::accounts::TenantKind;
+use inkaso_cloud::store::{self, Store};
+use inkaso_connectors::{ConnectorConfig, Item, ProfileKind};
+use inkaso_shared::ManualClock;
+use sqlx::Row;
+
+/// An open document as both sides can report it: remaining amount and currency.
+pub type OpenDocuments = BTreeMap<String, (i64, String)>;
+
+/// An ERP, an agent and a cloud, wired together in one folder.
+#[derive(Debug)]
+pub struct Harness {
+    /// Everything lives here.
+    pub dir: PathBuf,
+    /// The ERP database's connector configuration.
+    pub connector: ConnectorConfig,
+    /// The cloud's store.
+    pub store: Store,
+    /// The tenant the agent speaks for.
+    pub tenant_id: String,
+    /// The agent's id in the cloud.
+    pub agent_id: String,
+    /// The agent's token.
+    pub token: String,
+    /// The shared simulated clock.
+    pub clock: Arc<ManualClock>,
+    server: Option<RunningServer>,
+}
+
+impl Harness {
+    /// Builds the sample ERP of `profile` in `dir`, starts a cloud on SQLite on 127.0.0.1:0 and
+    /// registers a tenant and an agent.
+    pub async fn start(
+        dir: &Path,
+        profile: ProfileKind,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Harness> {
+        let connection = inkaso_connectors::sample::create_sample_db(profile, &dir.join("erp"))?;
+        let mut connector = ConnectorConfig {
+            connection,
+            ..ConnectorConfig::default()
+        };
+        connector.profile.kind = Some(profile);
+        Harness::start_with(dir, connector, now).await
+    }
+
+    /// Starts a cloud on SQLite on 127.0.0.1:0 for an ERP the caller prepared.
+    pub async fn start_with(
+        dir: &Path,
+        connector: ConnectorConfig,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Harness> {
+        let store = Store::open(&store::sqlite_url(&dir.join("cloud.db")), 8).await?;
+        let tenant = store
+            .create_tenant(TenantKind::Client, "Hurtownia Zażółć", now)
+            .await?;
+        let agent = store.create_agent(&tenant.id, "biuro", now).await?;
+        let clock = Arc::new(ManualClock::new(now));
+        let state = AppState {
+            store: store.clone(),
+            clock: clock.clone(),
+            settings: ApiSettings::default(),
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let server = server::spawn(listener, state)?;
+        Ok(Harness {
+            dir: dir.to_owned(),
+            connector,
+            store,
+            tenant_id: tenant.id,
+            agent_id: agent.id.clone(),
+            token: agent.secret,
+            clock,
+            server: Some(server),
+        })
+    }
+
+    /// The cloud's base URL.
+    pub fn cloud_url(&self) -> String {
+        self.server
+            .as_ref()
+            .map(RunningServer::base_url)
+            .unwrap_or_default()
+    }
+
+    /// The cloud's address (for a proxy in front of it).
+    pub fn cloud_addr(&self) -> Option<std::net::SocketAddr> {
+        self.server.as_ref().map(|s| s.addr)
+    }
+
+    /// The agent's state file.
+    pub fn state_path(&self) -> PathBuf {
+        self.dir.join("agent.db")
+    }
+
+    /// One agent sync cycle, as `inkaso-agent sync --once` runs it.
+    pub async fn sync(&self, options: &CycleOptions) -> Result<CycleReport, SyncError> {
+        self.sync_via(&self.cloud_url(), options).await
+    }
+
+    /// One agent sync cycle against `url` (a proxy in front of the cloud).
+    pub async fn sync_via(
+        &self,
+        url: &str,
+        options: &CycleOptions,
+    ) -> Result<CycleReport, SyncError> {
+        let state = State::open(&self.state_path()).await?;
+        let cloud = HttpCloud::new(url, &self.token, std::time::Duration::from_secs(5))?;
+        cycle::run_cycle(
+            &state,
+            &cloud,
+            self.clock.as_ref(),
+            self.connector.clone(),
+            options,
+            |_| {},
+        )
+        .await
+    }
+
+    /// Writes the agent's configuration file for this harness (readable only by its owner) and
+    /// returns its path: what a firm writes by hand, for tests that run the real CLI.
+    pub fn write_agent_config(&self) -> anyhow::Result<PathBuf> {
+        let c = &self.connector.connection;
+        let profile = self
+            .connector
+            .profile
+            .kind
+            .map_or("subiekt_gt", ProfileKind::name);
+        let mut erp = toml::Table::new();
+        erp.insert("profile".into(), profile.into());
+        if let Some(cs) = &c.connection_string {
+            erp.insert("connection_string".into(), cs.as_str().into());
+        }
+        erp.insert("init_statements".into(), c.init_statements.clone().into());
+        let mut cloud = toml::Table::new();
+        cloud.insert("url".into(), self.cloud_url().into());
+        cloud.insert("token".into(), self.token.as_str().into());
+        let mut state = toml::Table::new();
+        state.insert(
+            "path".into(),
+            self.state_path().display().to_string().into(),
+        );
+        let mut file = toml::Table::new();
+        file.insert("erp".into(), erp.into());
+        file.insert("cloud".into(), cloud.into());
+        file.insert("state".into(), state.into());
+        let text = toml::to_string(&file)?;
+        let path = self.dir.join("agent.toml");
+        std::fs::write(&path, text)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+        }
+        Ok(path)
+    }
+
+    /// Runs SQL against the ERP database (a firm's user paying, editing, flagging).
+    pub fn erp_execute(&self, sql: &str) -> anyhow::Result<()> {
+        let conn = self.connector.connection.connect()?;
+        inkaso_connectors::connection::run_script(&conn, sql, "test")?;
+        Ok(())
+    }
+
+    /// What the ERP holds open now, as the connector reads it (exclusions applied).
+    pub fn erp_open(&self) -> anyhow::Result<OpenDocuments> {
+        let mut out = BTreeMap::new();
+        for item in inkaso_connectors::extract(&self.connector)? {
+            if let Item::Document(d) = item? {
+                out.insert(
+                    d.external_id.to_string(),
+                    (d.remaining_minor, d.currency.to_string()),
+                );
+            }
+        }
+        Ok(out)
+    }
+
+    /// What the ERP holds open with the cloud's exclusions applied too, as the agent sends it.
+    pub async fn erp_open_with_cloud_exclusions(&self) -> OpenDocuments {
+        let mut connector = self.connector.clone();
+        if let Ok(cloud) = self.store.exclusions(&self.tenant_id).await {
+            connector.exclusions = connector.exclusions.union(&cloud);
+        }
+        let mut out = BTreeMap::new();
+        if let Ok(extraction) = inkaso_connectors::extract(&connector) {
+            for item in extraction.flatten() {
+                if let Item::Document(d) = item {
+                    out.insert(
+                        d.external_id.to_string(),
+                        (d.remaining_minor, d.currency.to_string()),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    /// What the cloud holds open for this agent.
+    pub async fn cloud_open(&self) -> anyhow::Result<OpenDocuments> {
+        let rows = sqlx::query(
+            "SELECT external_id, remaining_minor, currency FROM documents
+             WHERE tenant_id = $1 AND agent_id = $2 AND status = 'open'",
+        )
+        .bind(&self.tenant_id)
+        .bind(&self.agent_id)
+        .fetch_all(self.store.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (
+                    r.get::<String, _>(0),
+                    (r.get::<i64, _>(1), r.get::<String, _>(2)),
+                )
+            })
+            .collect())
+    }
+
+    /// How the cloud closed each closed document: `external_id → reason`.
+    pub async fn cloud_closed(&self) -> anyhow::Result<BTreeMap<String, String>> {
+        let rows = sqlx::query(
+            "SELECT external_id, close_reason FROM documents
+             WHERE tenant_id = $1 AND agent_id = $2 AND status = 'closed'",
+        )
+        .bind(&self.tenant_id)
+        .bind(&self.agent_id)
+        .fetch_all(self.store.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
+            .collect())
+    }
+
+    /// Rows the cloud holds for this agent, open or closed (duplicates would show here).
+    pub async fn cloud_document_rows(&self) -> anyhow::Result<i64> {
+        let row =
+            sqlx::query("SELECT COUNT(*) FROM documents WHERE tenant_id = $1 AND agent_id = $2")
+                .bind(&self.tenant_id)
+                .bind(&self.agent_id)
+                .fetch_one(self.store.pool())
+                .await?;
+        Ok(row.get(0))
+    }
+
+    /// Payment events the cloud recorded: `external_id → paid minor units`, summed.
+    pub async fn cloud_payments(&self) -> anyhow::Result<BTreeMap<String, i64>> {
+        let rows = sqlx::query(
+            "SELECT document_external_id, CAST(SUM(paid_minor) AS BIGINT) FROM document_events
+             WHERE tenant_id = $1 AND agent_id = $2 AND paid_minor > 0
+             GROUP BY document_external_id",
+        )
+        .bind(&self.tenant_id)
+        .bind(&self.agent_id)
+        .fetch_all(self.store.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get::<String, _>(0), r.get::<i64, _>(1)))
+            .collect())
+    }
+
+    /// Documents with more than one `opened` event: a batch applied twice would show here.
+    pub async fn cloud_documents_opened_twice(&self) -> anyhow::Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT document_external_id FROM document_events
+             WHERE tenant_id = $1 AND agent_id = $2 AND kind = 'opened'
+             GROUP BY document_external_id HAVING COUNT(*) > 1",
+        )
+        .bind(&self.tenant_id)
+        .bind(&self.agent_id)
+        .fetch_all(self.store.pool())
+        .await?;
+        Ok(rows.iter().map(|r| r.get::<String, _>(0)).collect())
+    }
+
+    /// Stops the cloud.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(server) = self.server.take() {
+            server.stop().await?;
+        }
+        self.store.close().await;
+        Ok(())
+    }
+}
