@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod http;
+pub mod live;
 pub mod process;
 pub mod server;
 pub mod store;

@@ -37,6 +37,10 @@ pub struct FileSettings {
     pub secure_cookies: Option<bool>,
     /// `max_connections = 16`.
     pub max_connections: Option<u32>,
+    /// `[smsapi]`: SMS and voice (see `live`).
+    pub smsapi: Option<crate::live::SmsapiSettings>,
+    /// `[smtp]`: e-mail (see `live`).
+    pub smtp: Option<crate::live::SmtpSettings>,
 }
 
 impl FileSettings {
@@ -65,6 +69,10 @@ pub struct Settings {
     pub api: ApiSettings,
     /// Pool size.
     pub max_connections: u32,
+    /// SMSAPI, when configured.
+    pub smsapi: Option<crate::live::SmsapiSettings>,
+    /// The SMTP relay, when configured.
+    pub smtp: Option<crate::live::SmtpSettings>,
 }
 
 impl Default for Settings {
@@ -77,6 +85,8 @@ impl Default for Settings {
             vat_register_url: Some(vat::DEFAULT_BASE_URL.to_owned()),
             api: ApiSettings::default(),
             max_connections: 16,
+            smsapi: None,
+            smtp: None,
         }
     }
 }
@@ -111,6 +121,12 @@ impl Settings {
         }
         if let Some(v) = f.max_connections {
             self.max_connections = v;
+        }
+        if f.smsapi.is_some() {
+            self.smsapi = f.smsapi;
+        }
+        if f.smtp.is_some() {
+            self.smtp = f.smtp;
         }
         self
     }
@@ -224,10 +240,17 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
         None => None,
     };
     // The process engine: a tick every minute for every tenant with processes.
+    let channels = crate::live::channels(
+        settings.smsapi.as_ref(),
+        settings.smtp.as_ref(),
+        Arc::clone(&clock),
+        Arc::new(crate::process::runner::LoggingTestMode),
+    )
+    .map_err(|e| ServeError::Config(e.to_string()))?;
     let runner_task = tokio::spawn(crate::process::runner::run_every(
         store.clone(),
         Arc::clone(&clock),
-        crate::process::runner::Channels::new(Arc::new(crate::process::runner::LoggingTestMode)),
+        channels,
         crate::process::runner::RunnerConfig::default(),
         Duration::from_secs(60),
         stop_rx.clone(),

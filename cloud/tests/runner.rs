@@ -1,7 +1,9 @@
 //! The process runner through the store, on SQLite and PostgreSQL: the process over
 //! debtors who pay early, pay partly, gave no SMS consent, promise to pay, are excluded
 //! midway or are bankrupt, the clock walked day by day with a tick each day; the freshness hold; test mode; two runners on one PostgreSQL;
-//! a runner killed mid-dispatch and restarted.
+//! a runner killed mid-dispatch and restarted; what the channels make of actions (stored
+//! templates, PDF letters and the posting book, e-mail attachments, tasks, sales blocks and
+//! their lifting).
 
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
@@ -14,9 +16,13 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, NaiveDate, Utc};
 use common::{TestDb, close, company, doc};
 use inkaso_channels::delivery::{Channel as Delivery, Outbound, Outcome, TestModeRecorder};
+use inkaso_channels::interest::EurRate;
+use inkaso_channels::template::{Creditor, Template};
+use inkaso_cloud::process::compose::ChannelSettings;
 use inkaso_cloud::process::runner::{Channels, RunnerConfig, TickSummary, tick};
 use inkaso_cloud::process::{Channel, LegalStatus, Pause, PauseKind, Process};
 use inkaso_cloud::store::accounts::{AgentPrincipal, TenantKind};
+use inkaso_cloud::store::companies::Lookup;
 use inkaso_cloud::store::ingest::BatchOutcome;
 use inkaso_cloud::store::processes::{
     ActionFilter, ActionView, CollectionSettings, DebtorCollectionChange,
@@ -105,6 +111,10 @@ impl Harness {
             .unwrap();
         let a = store.create_agent(&t.id, "ERP", now).await.unwrap();
         store.put_process(&t.id, standard(), now).await.unwrap();
+        store
+            .set_channel_settings(&t.id, &channel_settings(), now)
+            .await
+            .unwrap();
         let channel = Arc::new(Counting::default());
         let channels = Channels::new(channel.clone())
             .with(Channel::Sms, channel.clone())
@@ -206,6 +216,40 @@ impl Harness {
     }
 }
 
+/// The creditor printed in letters, and the EUR rate for the compensation.
+fn channel_settings() -> ChannelSettings {
+    let mut s = ChannelSettings {
+        creditor: Some(Creditor {
+            name: "Hurtownia Żółw Sp. z o.o.".into(),
+            nip: None,
+            street: "ul. Piotrkowska 12".into(),
+            postcode_city: "90-001 Łódź".into(),
+            bank_account: "12 1020 1026 0000 0102 0304 0506".into(),
+            contact: Some("+48 42 123 45 67".into()),
+        }),
+        ..ChannelSettings::default()
+    };
+    s.letters.rates.eur = Some(EurRate(42_500));
+    s
+}
+
+/// A company's address as the VAT register gives it (letters to companies need it).
+async fn register_address(h: &Harness, nip: &str, address: &str) {
+    h.store.request_company(&h.tenant, nip).await.unwrap();
+    let found = Lookup::Found {
+        name: "z rejestru".into(),
+        status_vat: Some("Czynny".into()),
+        address: Some(address.into()),
+        regon: None,
+        krs: None,
+        as_of: date("2026-03-25"),
+    };
+    h.store
+        .save_company(&h.tenant, nip, &found, h.now())
+        .await
+        .unwrap();
+}
+
 /// Seven debtors, one 1 000 zł invoice each, due Wednesday 1 April 2026.
 async fn scenario_data(h: &mut Harness) {
     let mut ops = Vec::new();
@@ -227,6 +271,9 @@ async fn scenario_data(h: &mut Harness) {
         ));
     }
     h.batch(Value::Array(ops)).await;
+    for i in 1..=7u64 {
+        register_address(h, &common::nip(i), &format!("UL. DŁUGA {i}, 90-00{i} ŁÓDŹ")).await;
+    }
     for k in ["KH-1", "KH-2", "KH-3", "KH-5", "KH-6", "KH-7"] {
         h.consent_sms(k).await;
     }
@@ -399,18 +446,59 @@ async fn assert_scenario(h: &Harness, held_bankrupt: usize) {
         sent_messages
     );
     assert_eq!(h.channel.recorder.recorded().len(), sent_messages.len());
-    // Letters and hand-offs are recorded by the runner with what is to be done.
+    // Registered letters are printed, numbered and kept, and the day's posting book lists them.
     let letter = actions
         .iter()
         .find(|a| a.debtor_external_id == "KH-1" && a.stage == "RL30")
         .unwrap();
+    let description = letter.description.as_deref().unwrap();
+    assert!(description.contains("list polecony"), "{letter:?}");
+    let stored = h.store.letters(&h.tenant, None, None).await.unwrap();
+    let registered: Vec<_> = stored.iter().filter(|l| l.registered).collect();
+    let rl30_sent = actions
+        .iter()
+        .filter(|a| a.stage == "RL30" && a.status == "sent")
+        .count();
+    assert_eq!(registered.len(), rl30_sent);
+    let kh1 = registered
+        .iter()
+        .find(|l| l.debtor_external_id == "KH-1")
+        .unwrap();
+    assert_eq!(letter.provider_id.as_deref(), Some(kh1.number.as_str()));
+    assert_eq!(kh1.addressee.postcode_city, "90-001 ŁÓDŹ");
+    let (name, pdf) = h.store.letter_pdf(&h.tenant, &kh1.id).await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "{name}");
+    let book = h.store.posting_book(&h.tenant, kh1.date).await.unwrap();
+    assert!(book.entries.iter().any(|e| e.letter_number == kh1.number));
+    assert!(book.to_csv(inkaso_shared::Lang::Pl).contains("Firma KH-1"));
+    // The +7 demand e-mails carry the demand letter as a PDF.
+    let demands: Vec<_> = h
+        .channel
+        .recorder
+        .recorded()
+        .into_iter()
+        .filter_map(|r| match r.message {
+            Outbound::Email(m) if m.attachment.is_some() => Some(m),
+            _ => None,
+        })
+        .collect();
+    let e7_sent = actions
+        .iter()
+        .filter(|a| a.stage == "E7" && a.status == "sent")
+        .count();
+    assert_eq!(demands.len(), e7_sent);
+    assert!(e7_sent > 0);
+    let attached = demands[0].attachment.as_ref().unwrap();
     assert!(
-        letter
-            .description
-            .as_deref()
-            .unwrap()
-            .contains("list polecony"),
-        "{letter:?}"
+        attached.filename.starts_with("wezwanie"),
+        "{}",
+        attached.filename
+    );
+    assert!(attached.bytes.starts_with(b"%PDF"));
+    assert_eq!(
+        stored.iter().filter(|l| !l.registered).count(),
+        e7_sent,
+        "one demand letter per e-mail"
     );
     // Every final status went to the agent's results feed.
     let finals = actions
@@ -474,6 +562,7 @@ async fn freshness_hold(backend: Backend) {
         doc("FV-1", "KH-1", "2026-04-01", 100_000, 100_000)
     ]))
     .await;
+    register_address(&h, &common::nip(1), "UL. DŁUGA 1, 90-001 ŁÓDŹ").await;
     let mut held_days = Vec::new();
     let mut day = date("2026-03-25");
     while day <= date("2026-04-12") {
@@ -621,11 +710,132 @@ async fn test_mode_reaches_no_provider(backend: Backend) {
     assert_eq!(sent[0].provider_id.as_deref(), Some("test-mode-1"));
 }
 
+/// Stored templates, tasks, sales blocks (lifted after payment), consumer letters, and the
+/// hold when the creditor is missing.
+async fn channels_make_what_stages_ask(backend: Backend) {
+    let mut h = Harness::new(TestDb::new(backend).await).await;
+    let process: Process = serde_json::from_value(json!({"code": "KAN", "name": "Kanały", "is_default": true, "stages": [
+        {"code": "SMS0", "name": "SMS w dniu terminu", "channel": "sms", "offset_days": 0, "template": "sms-termin"},
+        {"code": "T2", "name": "Telefon do klienta", "channel": "task", "offset_days": 2, "template": "zadanie"},
+        {"code": "L5", "name": "Ponaglenie listowne", "channel": "letter", "offset_days": 5, "template": "list",
+         "pdf": {"title": "reminder"}},
+        {"code": "B7", "name": "Blokada sprzedaży", "channel": "sales_block", "offset_days": 7, "template": "blokada"}
+    ]}))
+    .unwrap();
+    h.store
+        .put_process(&h.tenant, process, h.now())
+        .await
+        .unwrap();
+    let mut template: Template = serde_json::from_value(json!({
+        "name": "SMS w terminie", "channel": "sms", "reason": "arrears", "lang": "pl",
+        "body": "<wierzyciel>: dziś mija termin zapłaty <suma_naleznosci>. Konto <rachunek>."}))
+    .unwrap();
+    let changes = template.prepare_for_save().unwrap();
+    assert!(changes.iter().any(|c| c.from == 'ś'), "{changes:?}");
+    h.store
+        .put_template(&h.tenant, "sms-termin", &template, h.now())
+        .await
+        .unwrap();
+    h.batch(json!([
+        common::person("OS-1", "Anna Świątek"),
+        doc("FV-9", "OS-1", "2026-04-01", 123_456, 123_456)
+    ]))
+    .await;
+    h.consent_sms("OS-1").await;
+    let mut day = date("2026-04-01");
+    while day <= date("2026-04-09") {
+        h.clock.set(at(&format!("{day}T10:00:00Z")));
+        h.heartbeat().await;
+        h.tick().await;
+        day = day.succ_opt().unwrap();
+    }
+    // The SMS was rendered from the stored template, folded, with the Polish amount.
+    let sms: Vec<String> = h
+        .channel
+        .recorder
+        .recorded()
+        .into_iter()
+        .filter_map(|r| match r.message {
+            Outbound::Sms { text, .. } => Some(text),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        sms,
+        vec!["Hurtownia Zolw Sp. z o.o.: dzis mija termin zaplaty 1 234,56 zl. Konto 12 1020 1026 0000 0102 0304 0506.".to_owned()]
+    );
+    // The task waits for an employee.
+    let tasks = h.store.tasks(&h.tenant, Some("open")).await.unwrap();
+    assert_eq!(tasks.len(), 1, "{tasks:?}");
+    assert!(tasks[0].subject.contains("Anna Świątek"), "{tasks:?}");
+    // Made on Friday 3 April, for two days later.
+    assert_eq!(tasks[0].due, date("2026-04-05"));
+    // A person's letter goes to the address from the ERP, as a consumer claim.
+    let letters = h
+        .store
+        .letters(&h.tenant, None, Some("OS-1"))
+        .await
+        .unwrap();
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0].kind, "reminder");
+    assert_eq!(letters[0].addressee.postcode_city, "80-001 Gdańsk");
+    // The sales block reached the agent's feed.
+    let feed = |h: &Harness| {
+        let store = h.store.clone();
+        let (tenant, agent) = (h.tenant.clone(), h.agent.agent_id.clone());
+        async move {
+            store
+                .results_page(&tenant, &agent, 0, 1000)
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .filter_map(|i| match i.event {
+                    inkaso_shared::protocol::ResultEvent::SalesBlock { blocked, .. } => {
+                        Some(blocked)
+                    }
+                    _ => None,
+                })
+                .collect::<Vec<bool>>()
+        }
+    };
+    assert_eq!(feed(&h).await, vec![true]);
+    // Paid: the next tick lifts the block, once.
+    h.batch(json!([close("FV-9", "paid", "2026-04-10")])).await;
+    h.clock.set(at("2026-04-10T10:00:00Z"));
+    h.heartbeat().await;
+    h.tick().await;
+    h.tick().await;
+    assert_eq!(feed(&h).await, vec![true, false]);
+
+    // Without a creditor a letter cannot be printed: the action waits with the reason.
+    h.store
+        .set_channel_settings(&h.tenant, &ChannelSettings::default(), h.now())
+        .await
+        .unwrap();
+    h.batch(json!([doc("FV-10", "OS-1", "2026-04-05", 5_000, 5_000)]))
+        .await;
+    let mut held = Vec::new();
+    let mut day = date("2026-04-10");
+    while day <= date("2026-04-11") {
+        h.clock.set(at(&format!("{day}T10:00:00Z")));
+        h.heartbeat().await;
+        held.extend(h.tick().await.held);
+        day = day.succ_opt().unwrap();
+    }
+    assert!(
+        held.iter()
+            .any(|l| l.channel == Channel::Letter && l.detail.contains("dane wierzyciela")),
+        "{held:?}"
+    );
+}
+
 on_both!(
     the_scenario,
     freshness_hold,
     killed_mid_dispatch,
-    test_mode_reaches_no_provider
+    test_mode_reaches_no_provider,
+    channels_make_what_stages_ask
 );
 
 /// Two runners, each with its own pool, on one PostgreSQL, ticking at the same instant every

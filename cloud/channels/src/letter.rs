@@ -16,7 +16,8 @@ use inkaso_shared::{Currency, Lang, Localized, Money, Nip};
 use serde::{Deserialize, Serialize};
 
 use crate::interest::{
-    Compensation, EurRate, Interest, InterestError, RateTable, compensation, interest,
+    BasisPoints, Compensation, EurRate, Interest, InterestError, RatePeriod, RateTable,
+    compensation, interest,
 };
 use crate::pdf::{Align, MARGIN_MM, PAGE_WIDTH_MM, PdfError, PdfWriter, Weight};
 use crate::template::{Creditor, format_date};
@@ -132,10 +133,17 @@ pub struct LetterRequest {
     pub debtor: Addressee,
     /// Commercial or consumer.
     pub claim: ClaimKind,
+    /// Whether a commercial claim adds the recovery compensation (40/70/100 EUR per invoice).
+    #[serde(default = "yes")]
+    pub compensation: bool,
     /// The documents.
     pub documents: Vec<LetterDocument>,
     /// Language of the letter.
     pub lang: Lang,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The rate tables and EUR rate a tenant configures.
@@ -147,6 +155,50 @@ pub struct LetterRates {
     pub consumer: RateTable,
     /// EUR rate for the compensation; required for commercial claims.
     pub eur: Option<EurRate>,
+}
+
+impl LetterRates {
+    /// The statutory tables as known on 2026-01-01 (see `research/providers.md`: commercial =
+    /// NBP reference rate on 1 January / 1 July + 10 pp; consumer interest for delay =
+    /// reference rate + 5.5 pp from each change of the reference rate) and no EUR rate: the
+    /// tenant sets the NBP rate it wants used, and a commercial letter with compensation
+    /// refuses to print without one. Every tenant can replace these tables in its settings;
+    /// the announcements after 2026-01-01 must be added as they come.
+    pub fn polish_statutory() -> LetterRates {
+        let table = |rows: &[((i32, u32, u32), u32)]| {
+            let periods = rows
+                .iter()
+                .filter_map(|&((y, m, d), bp)| {
+                    Some(RatePeriod {
+                        from: NaiveDate::from_ymd_opt(y, m, d)?,
+                        rate: BasisPoints(bp),
+                    })
+                })
+                .collect();
+            // The rows above are sorted and distinct, which is all `new` checks.
+            RateTable::new(periods).unwrap_or_else(|_| unreachable!("static table is valid"))
+        };
+        LetterRates {
+            commercial: table(&[
+                ((2023, 1, 1), 1675),
+                ((2024, 1, 1), 1575),
+                ((2025, 7, 1), 1525),
+                ((2026, 1, 1), 1400),
+            ]),
+            consumer: table(&[
+                ((2022, 9, 8), 1225),
+                ((2023, 9, 7), 1150),
+                ((2023, 10, 5), 1125),
+                ((2025, 5, 8), 1075),
+                ((2025, 7, 3), 1050),
+                ((2025, 9, 4), 1025),
+                ((2025, 10, 9), 1000),
+                ((2025, 11, 6), 975),
+                ((2025, 12, 4), 950),
+            ]),
+            eur: None,
+        }
+    }
 }
 
 /// A document with its computed figures.
@@ -234,7 +286,7 @@ pub fn compose(
         });
     }
     let mut compensations = Vec::new();
-    if request.claim == ClaimKind::Commercial {
+    if request.claim == ClaimKind::Commercial && request.compensation {
         let rate = rates.eur.ok_or(InterestError::NoEurRate)?;
         // One compensation per invoice: its instalments share the number and the invoice's
         // value is the largest amount recorded for it (each row carries the invoice amount or
@@ -268,7 +320,9 @@ pub fn compose(
         request: request.clone(),
         documents,
         compensations,
-        eur_rate: rates.eur.filter(|_| request.claim == ClaimKind::Commercial),
+        eur_rate: rates
+            .eur
+            .filter(|_| request.claim == ClaimKind::Commercial && request.compensation),
         principal,
         interest: interest_sum,
         total,

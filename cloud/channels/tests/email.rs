@@ -463,6 +463,7 @@ async fn a_rendered_letter_travels_as_an_attachment() {
                 nip: None,
             },
             claim: ClaimKind::Commercial,
+            compensation: true,
             documents: vec![LetterDocument {
                 number: "FS 3/2026".into(),
                 due_date: d(2026, 2, 1),

@@ -10,7 +10,7 @@ use std::process::Command;
 use chrono::NaiveDate;
 use inkaso_channels::interest::{BasisPoints, EurRate, RatePeriod, RateTable};
 use inkaso_channels::letter::{
-    Addressee, ClaimKind, LetterDocument, LetterKind, LetterRates, LetterRequest, render,
+    Addressee, ClaimKind, LetterDocument, LetterKind, LetterRates, LetterRequest, compose, render,
 };
 use inkaso_channels::posting::{
     CounterPosting, PostalProvider, PostingBook, PostingEntry, RegisteredCategory,
@@ -123,6 +123,7 @@ fn request(kind: LetterKind, documents: Vec<LetterDocument>) -> LetterRequest {
             nip: None,
         },
         claim: ClaimKind::Commercial,
+        compensation: true,
         documents,
         lang: Lang::Pl,
     }
@@ -410,4 +411,38 @@ async fn the_posting_book_as_csv_and_pdf() {
         Some("00659007734210012345")
     );
     assert_eq!(posted[1].tracking_number, None);
+}
+
+#[test]
+fn built_in_tables_give_the_statutory_rates() {
+    let rates = LetterRates::polish_statutory();
+    // Commercial: reference rate + 10 pp per half-year (research/providers.md).
+    assert_eq!(
+        rates.commercial.rate_on(d(2025, 8, 1)),
+        Some(BasisPoints(1525))
+    );
+    assert_eq!(
+        rates.commercial.rate_on(d(2026, 2, 1)),
+        Some(BasisPoints(1400))
+    );
+    // Consumer: 10 % on 2025-10-09 (infor.pl), from each change of the reference rate.
+    assert_eq!(
+        rates.consumer.rate_on(d(2025, 10, 20)),
+        Some(BasisPoints(1000))
+    );
+    assert_eq!(rates.eur, None);
+}
+
+#[test]
+fn compensation_can_be_left_out_of_a_commercial_letter() {
+    let mut req = request(
+        LetterKind::Demand,
+        vec![doc("FS 1/2025", d(2025, 12, 1), 100_000, 100_000)],
+    );
+    req.compensation = false;
+    let mut r = rates();
+    r.eur = None;
+    let letter = compose(&req, &r).unwrap();
+    assert!(letter.compensations.is_empty());
+    assert_eq!(letter.eur_rate, None);
 }

@@ -69,7 +69,8 @@ pub fn router() -> OpenApiRouter<AppState> {
             .routes(routes!(list_exclusions, create_exclusion))
             .routes(routes!(delete_exclusion))
             .routes(routes!(get_company, refresh_company))
-            .routes(routes!(audit_log)),
+            .routes(routes!(audit_log))
+            .merge(super::channels::routes()),
     )
 }
 

@@ -7,6 +7,7 @@
 //! not exist (404, never 403).
 
 pub mod agent;
+pub mod channels;
 pub mod client;
 pub mod ops;
 
@@ -67,6 +68,10 @@ pub fn router(state: AppState) -> Router {
         .merge(agent::router())
         .merge(client_router)
         .merge(ops::router())
+        .route(
+            "/callbacks/smsapi",
+            axum::routing::get(channels::smsapi_callback).post(channels::smsapi_callback),
+        )
         .route(
             "/api/openapi.json",
             axum::routing::get(move || {

@@ -28,6 +28,10 @@ pub struct RunArgs {
     /// Print in English.
     #[arg(long)]
     pub english: bool,
+    /// `serve`'s config file: its `[smsapi]` and `[smtp]` sections make SMS, voice and e-mail
+    /// go out for real (without it they stay held, unless the tenant is in test mode).
+    #[arg(long)]
+    pub channels_config: Option<PathBuf>,
 }
 
 /// Process commands.
@@ -89,20 +93,32 @@ pub fn parse_as_of(text: &str) -> Result<DateTime<Utc>, CommandError> {
 }
 
 /// `inkaso-cloud run`: one tick for a tenant, printing what was planned, sent, skipped and
-/// held. Tenants in test mode record "would send"; live SMS and e-mail adapters are not
-/// configured in the command line, so outside test mode those actions stay held with that
-/// reason (letters, tasks, sales blocks and hand-offs are recorded by the runner).
+/// held. Tenants in test mode record "would send"; outside test mode SMS, voice and e-mail go
+/// through the adapters of `--channels-config` and stay held without them.
 pub async fn run(store: &Store, args: &RunArgs, now: DateTime<Utc>) -> Result<(), CommandError> {
     let at = match &args.as_of {
         Some(text) => parse_as_of(text)?,
         None => now,
     };
-    let clock = ManualClock::new(at);
+    let clock = Arc::new(ManualClock::new(at));
     let recorder = Arc::new(TestModeRecorder::new());
-    let channels = Channels::new(recorder.clone());
+    let channels = match &args.channels_config {
+        Some(path) => {
+            let file = crate::server::FileSettings::load(path)
+                .map_err(|e| CommandError::Refused(e.to_string()))?;
+            crate::live::channels(
+                file.smsapi.as_ref(),
+                file.smtp.as_ref(),
+                clock.clone(),
+                recorder.clone(),
+            )
+            .map_err(|e| CommandError::Refused(e.to_string()))?
+        }
+        None => Channels::new(recorder.clone()),
+    };
     let summary = tick(
         store,
-        &clock,
+        clock.as_ref(),
         &channels,
         &args.tenant,
         &RunnerConfig::default(),

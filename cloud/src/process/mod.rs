@@ -9,6 +9,7 @@
 
 pub mod calendar;
 pub mod commands;
+pub mod compose;
 pub mod forecast;
 pub mod model;
 pub mod planner;

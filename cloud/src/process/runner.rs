@@ -15,28 +15,39 @@
 //! same key, which the provider (SMSAPI `idx`, the test-mode recorder) refuses as a duplicate
 //! ([`Outcome::AlreadySent`] is recorded as sent).
 //!
-//! SMS, e-mail and voice go through the channels as [`Outbound`] messages with a built-in text
-//! (stored templates are not wired yet). Letters, registered letters, tasks, sales blocks and
-//! hand-offs have no adapter yet: the runner records them as sent with a description saying what
-//! is to be done, and the agent's feed carries them to the ERP.
+//! What an action becomes is composed purely in [`super::compose`]: SMS, e-mail and voice are
+//! rendered from the stage's stored template (a built-in one when the stage names none that
+//! exists) and go through the channels as [`Outbound`] messages, an e-mail with the stage's PDF
+//! demand attached; letters and registered letters are printed to PDF and kept (registered
+//! ones in the day's posting book); tasks are stored for the client's employees; sales blocks
+//! go to the agent's feed and are lifted when the debtor owes nothing. Every such write is
+//! keyed by the action, so a re-dispatch after a crash finds it instead of repeating it.
+//! Hand-offs to law firms are recorded with a description until the partner cases land.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use chrono::Datelike as _;
 use chrono::{DateTime, Duration, Utc};
 use inkaso_channels::delivery::{Channel as Delivery, DynChannel, Outbound, Outcome};
-use inkaso_channels::email::EmailMessage;
+use inkaso_channels::email::EmailAttachment;
+use inkaso_channels::letter::{self, LetterKind};
+use inkaso_channels::posting::RegisteredCategory;
+use inkaso_channels::template::{ChannelKind, Template};
 use inkaso_shared::{Clock, Currency, Lang, Localized, Money};
 use serde::Serialize;
 use tokio::sync::watch;
 
+use super::calendar::local_date;
+use super::compose::{self, ActionInput, ChannelSettings, ComposeError};
 use super::model::{AssignmentSubject, Channel, Process, assign};
 use super::planner::{
     DebtorInput, Decision, Outcome as PlanOutcome, PlanContext, Recheck, next_wake, plan_debtor,
     recheck,
 };
 use super::report::RunReport;
+use crate::store::channels::{LetterRow, NewLetter, NewTask};
 use crate::store::processes::{ClaimedAction, CollectionSettings, DebtorRows, Transition};
 use crate::store::{Store, StoreError, new_id};
 
@@ -187,7 +198,10 @@ impl TickSummary {
 
 struct Tenant<'a> {
     id: &'a str,
+    name: String,
     settings: CollectionSettings,
+    channel_settings: ChannelSettings,
+    templates: HashMap<String, Template>,
     processes: Vec<Process>,
     rules: Vec<super::model::GroupRule>,
     paused: BTreeMap<Channel, String>,
@@ -256,9 +270,22 @@ pub async fn tick(
     config: &RunnerConfig,
 ) -> Result<TickSummary, RunnerError> {
     let now = clock.now();
+    let name = match store.tenant(tenant_id).await {
+        Ok(t) => t.name,
+        Err(StoreError::NotFound(_)) => tenant_id.to_owned(),
+        Err(e) => return Err(e.into()),
+    };
     let tenant = Tenant {
         id: tenant_id,
+        name,
         settings: store.collection_settings(tenant_id).await?,
+        channel_settings: store.channel_settings(tenant_id).await?,
+        templates: store
+            .templates(tenant_id)
+            .await?
+            .into_iter()
+            .map(|t| (t.code, t.template))
+            .collect(),
         processes: store.processes(tenant_id).await?,
         rules: store.group_rules(tenant_id).await?,
         paused: store.paused_channels(tenant_id).await?,
@@ -268,6 +295,20 @@ pub async fn tick(
         at: now,
         ..TickSummary::default()
     };
+    for (agent, debtor) in store.blocks_to_lift(tenant_id).await? {
+        let reason = "zadłużenie spłacone: sprzedaż odblokowana";
+        if store
+            .set_sales_block(tenant_id, &agent, &debtor, false, reason, None, now)
+            .await?
+        {
+            summary.sent.push(TickLine {
+                key: format!("unblock:{agent}:{debtor}"),
+                debtor,
+                channel: Channel::SalesBlock,
+                detail: reason.to_owned(),
+            });
+        }
+    }
     if !tenant.processes.is_empty() {
         for rows in store.debtor_rows(tenant_id, None).await? {
             let Some(process) = tenant.process_of(&rows) else {
@@ -418,98 +459,110 @@ async fn handle_claim(
         }
         return Ok(());
     }
-    let stage_name = process
-        .stage(&decision.stage)
-        .map_or_else(|| decision.stage.clone(), |s| s.name.clone());
-    let description = describe(&decision, &stage_name, &rows);
-    let transition = match message(&decision, &stage_name, &rows, &description) {
-        Built::Recorded => Transition::Sent {
-            provider_id: None,
-            cost_minor: None,
-            description: description.clone(),
-        },
-        Built::NoContact => Transition::Failed {
-            reason: format!("brak danych kontaktowych dla kanału {}", channel.code()),
-        },
-        Built::Message(msg) => {
-            let adapter = if tenant.settings.test_mode {
-                Some(&channels.test_mode)
-            } else {
-                channels.live.get(&channel)
-            };
-            let Some(adapter) = adapter else {
-                let t = release(
-                    true,
-                    "channel_not_configured",
-                    format!("kanał {} nie jest skonfigurowany", channel.name(Lang::Pl)),
-                    format!("channel {} is not configured", channel.name(Lang::En)),
-                    next_tick,
-                );
-                if store
-                    .finish_action(tenant.id, &config.runner_id, claim, &t, now)
-                    .await?
-                {
-                    summary
-                        .held
-                        .push(claim_line(claim, "kanał nie jest skonfigurowany".into()));
-                }
-                return Ok(());
-            };
-            match adapter.deliver_boxed(&claim.entry.key, msg.as_ref()).await {
-                Outcome::Sent { provider_id, cost } => Transition::Sent {
-                    provider_id: Some(provider_id),
-                    // SMSAPI points are złoty: ten-thousandths to grosze, rounded.
-                    cost_minor: cost.map(|p| (p.0 + 50).div_euclid(100)),
-                    description: description.clone(),
-                },
-                Outcome::AlreadySent => Transition::Sent {
-                    provider_id: None,
-                    cost_minor: None,
-                    description: format!(
-                        "{description} (dostawca miał już tę wiadomość: wcześniejsza próba doszła)"
-                    ),
-                },
-                Outcome::Failed { reason } => Transition::Failed { reason },
-                Outcome::Retry { reason } => {
-                    let factor = 1i32 << claim.attempts.clamp(1, 7).saturating_sub(1);
-                    let delay = (config.retry_after * factor).min(Duration::hours(6));
-                    let t = release(
-                        false,
-                        "retry",
-                        format!("ponowienie: {reason}"),
-                        format!("retry: {reason}"),
-                        now + delay,
-                    );
-                    if store
-                        .finish_action(tenant.id, &config.runner_id, claim, &t, now)
-                        .await?
-                    {
-                        summary.retried.push(claim_line(claim, reason));
-                    }
-                    return Ok(());
-                }
-                Outcome::Paused { reason } => {
-                    store
-                        .pause_channel(tenant.id, channel, &reason, now)
-                        .await?;
+    let Some(stage) = process.stage(&decision.stage) else {
+        // The process changed under the claim: the next tick plans what it says now.
+        if store
+            .delete_claim(tenant.id, &config.runner_id, claim)
+            .await?
+        {
+            summary
+                .replanned
+                .push(claim_line(claim, "etapu nie ma już w procesie".into()));
+        }
+        return Ok(());
+    };
+    let description = describe(&decision, &stage.name, &rows);
+    let needs_address = matches!(channel, Channel::Letter | Channel::RegisteredLetter)
+        || (channel == Channel::Email && stage.pdf.is_some());
+    let company_address = match (&rows.address, &rows.nip) {
+        (None, Some(nip)) if needs_address => {
+            match store.company_address(tenant.id, nip.as_str()).await? {
+                Some((status, address)) if status == "found" => address,
+                // The register has not answered yet: wait for it rather than fail the letter.
+                Some((status, _)) if status == "pending" || status == "error" => {
                     let t = release(
                         true,
-                        "channel_paused",
-                        format!("kanał {} wstrzymany: {reason}", channel.name(Lang::Pl)),
-                        format!("channel {} paused: {reason}", channel.name(Lang::En)),
+                        "awaiting_register",
+                        "czekam na adres firmy z rejestru VAT".to_owned(),
+                        "waiting for the company's address from the VAT register".to_owned(),
                         next_tick,
                     );
                     if store
                         .finish_action(tenant.id, &config.runner_id, claim, &t, now)
                         .await?
                     {
-                        summary.held.push(claim_line(claim, reason));
+                        summary
+                            .held
+                            .push(claim_line(claim, "czekam na adres z rejestru VAT".into()));
                     }
                     return Ok(());
                 }
+                _ => None,
             }
         }
+        _ => None,
     };
+    let input = ActionInput {
+        decision: &decision,
+        stage,
+        rows: &rows,
+        settings: &tenant.channel_settings,
+        tenant_name: &tenant.name,
+        template: tenant.templates.get(&decision.template),
+        company_address: company_address.as_deref(),
+        today: local_date(now),
+    };
+    let transition =
+        match perform(store, tenant, channels, claim, &input, &description, now).await? {
+            Step::Finish(t) => t,
+            Step::Hold { code, pl, en } => {
+                let t = release(true, code, pl.clone(), en, next_tick);
+                if store
+                    .finish_action(tenant.id, &config.runner_id, claim, &t, now)
+                    .await?
+                {
+                    summary.held.push(claim_line(claim, pl));
+                }
+                return Ok(());
+            }
+            Step::Retry { reason } => {
+                let factor = 1i32 << claim.attempts.clamp(1, 7).saturating_sub(1);
+                let delay = (config.retry_after * factor).min(Duration::hours(6));
+                let t = release(
+                    false,
+                    "retry",
+                    format!("ponowienie: {reason}"),
+                    format!("retry: {reason}"),
+                    now + delay,
+                );
+                if store
+                    .finish_action(tenant.id, &config.runner_id, claim, &t, now)
+                    .await?
+                {
+                    summary.retried.push(claim_line(claim, reason));
+                }
+                return Ok(());
+            }
+            Step::Pause { reason } => {
+                store
+                    .pause_channel(tenant.id, channel, &reason, now)
+                    .await?;
+                let t = release(
+                    true,
+                    "channel_paused",
+                    format!("kanał {} wstrzymany: {reason}", channel.name(Lang::Pl)),
+                    format!("channel {} paused: {reason}", channel.name(Lang::En)),
+                    next_tick,
+                );
+                if store
+                    .finish_action(tenant.id, &config.runner_id, claim, &t, now)
+                    .await?
+                {
+                    summary.held.push(claim_line(claim, reason));
+                }
+                return Ok(());
+            }
+        };
     if !store
         .finish_action(tenant.id, &config.runner_id, claim, &transition, now)
         .await?
@@ -539,12 +592,6 @@ async fn handle_claim(
         Transition::Release { .. } => {}
     }
     Ok(())
-}
-
-enum Built {
-    Message(Box<Outbound>),
-    Recorded,
-    NoContact,
 }
 
 fn documents_text(d: &Decision, rows: &DebtorRows) -> String {
@@ -582,46 +629,232 @@ fn describe(d: &Decision, stage_name: &str, rows: &DebtorRows) -> String {
     format!("{stage_name}: {what}; {}", documents_text(d, rows))
 }
 
-fn message(d: &Decision, stage_name: &str, rows: &DebtorRows, description: &str) -> Built {
-    let text = format!(
-        "{stage_name}. Prosimy o zapłatę: {}. Jeśli zapłacili Państwo, prosimy zignorować tę wiadomość.",
-        documents_text(d, rows)
-    );
-    match d.channel {
-        Channel::Sms => match &rows.phone {
-            Some(to) => Built::Message(Box::new(Outbound::Sms {
-                to: to.clone(),
-                text,
-                max_parts: None,
-            })),
-            None => Built::NoContact,
-        },
-        Channel::Voice => match &rows.phone {
-            Some(to) => Built::Message(Box::new(Outbound::Voice {
-                to: to.clone(),
-                tts: text,
-            })),
-            None => Built::NoContact,
-        },
-        Channel::Email => match &rows.email {
-            Some(to) => Built::Message(Box::new(Outbound::Email(EmailMessage {
-                to: to.clone(),
-                to_name: Some(rows.name.clone()),
-                subject: stage_name.to_owned(),
-                text: format!("Dzień dobry,\n\n{text}\n\n{description}\n"),
-                html: None,
-                bcc: Vec::new(),
-                attachment: None,
-            }))),
-            None => Built::NoContact,
-        },
-        // No adapter yet: recorded by the runner (see the module documentation).
-        Channel::Letter
-        | Channel::RegisteredLetter
-        | Channel::Task
-        | Channel::SalesBlock
-        | Channel::Handoff => Built::Recorded,
+/// What performing an action came to.
+enum Step {
+    /// Sent (or recorded) or failed for good.
+    Finish(Transition),
+    /// Waits for the client (settings, a channel to configure); looked at again next tick.
+    Hold {
+        code: &'static str,
+        pl: String,
+        en: String,
+    },
+    /// The provider failed for now.
+    Retry { reason: String },
+    /// The provider refused the account: the channel stops for the tenant.
+    Pause { reason: String },
+}
+
+impl Step {
+    fn sent(provider_id: Option<String>, description: String) -> Step {
+        Step::Finish(Transition::Sent {
+            provider_id,
+            cost_minor: None,
+            description,
+        })
     }
+
+    /// A settings problem waits for the client; a debtor's missing data fails the action.
+    fn cannot_compose(e: &ComposeError) -> Step {
+        if e.is_settings() {
+            Step::Hold {
+                code: "settings",
+                pl: e.message(Lang::Pl),
+                en: e.message(Lang::En),
+            }
+        } else {
+            Step::Finish(Transition::Failed {
+                reason: e.message(Lang::Pl),
+            })
+        }
+    }
+}
+
+/// Performs one re-checked action through its channel.
+#[allow(clippy::too_many_lines)] // one match over the channels, each arm short
+async fn perform(
+    store: &Store,
+    tenant: &Tenant<'_>,
+    channels: &Channels,
+    claim: &ClaimedAction,
+    input: &ActionInput<'_>,
+    description: &str,
+    now: DateTime<Utc>,
+) -> Result<Step, RunnerError> {
+    let channel = input.decision.channel;
+    let kind = match channel {
+        Channel::Sms => ChannelKind::Sms,
+        Channel::Voice => ChannelKind::Voice,
+        Channel::Email => ChannelKind::Email,
+        Channel::Letter | Channel::RegisteredLetter => {
+            let letters = &tenant.channel_settings.letters;
+            let registered = (channel == Channel::RegisteredLetter)
+                .then_some((letters.category, letters.return_receipt));
+            let kind = compose::stage_letter_kind(input.stage);
+            return Ok(
+                match ensure_letter(store, tenant, claim, input, kind, registered, now).await? {
+                    Ok((row, _)) => Step::sent(
+                        Some(row.number.clone()),
+                        format!("{description}; pismo {} ({})", row.number, row.file_name),
+                    ),
+                    Err(e) => Step::cannot_compose(&e),
+                },
+            );
+        }
+        Channel::Task => {
+            let spec = match compose::task(input) {
+                Ok(spec) => spec,
+                Err(e) => return Ok(Step::cannot_compose(&e)),
+            };
+            let documents: Vec<String> = input
+                .decision
+                .documents
+                .iter()
+                .map(|c| c.document.as_str().to_owned())
+                .collect();
+            let task = NewTask {
+                action_id: Some(&claim.action_id),
+                agent_id: &claim.agent_id,
+                debtor: claim.debtor.as_str(),
+                subject: &spec.subject,
+                assignee: spec.assignee.as_deref(),
+                due: spec.due,
+                documents: &documents,
+            };
+            let row = store.insert_task(tenant.id, &task, now).await?;
+            return Ok(Step::sent(
+                Some(row.id),
+                format!(
+                    "{description}; termin zadania {}",
+                    row.due.format("%d.%m.%Y")
+                ),
+            ));
+        }
+        Channel::SalesBlock => {
+            if tenant.settings.test_mode {
+                return Ok(Step::sent(
+                    None,
+                    format!("{description} (tryb testowy: blokada nie trafiła do ERP)"),
+                ));
+            }
+            let reason = format!("{}: zaległe płatności", input.stage.name);
+            store
+                .set_sales_block(
+                    tenant.id,
+                    &claim.agent_id,
+                    claim.debtor.as_str(),
+                    true,
+                    &reason,
+                    Some(&claim.action_id),
+                    now,
+                )
+                .await?;
+            return Ok(Step::sent(None, description.to_owned()));
+        }
+        Channel::Handoff => return Ok(Step::sent(None, description.to_owned())),
+    };
+    let composed = match compose::message(input, kind) {
+        Ok(m) => m,
+        Err(e) => return Ok(Step::cannot_compose(&e)),
+    };
+    let mut outbound = composed.outbound;
+    if let (Some(letter_kind), Outbound::Email(mail)) = (composed.attach, &mut outbound) {
+        match ensure_letter(store, tenant, claim, input, letter_kind, None, now).await? {
+            Ok((row, pdf)) => {
+                mail.attachment = Some(EmailAttachment {
+                    filename: row.file_name,
+                    content_type: "application/pdf".to_owned(),
+                    bytes: pdf,
+                });
+            }
+            Err(e) => return Ok(Step::cannot_compose(&e)),
+        }
+    }
+    let adapter = if tenant.settings.test_mode {
+        Some(&channels.test_mode)
+    } else {
+        channels.live.get(&channel)
+    };
+    let Some(adapter) = adapter else {
+        return Ok(Step::Hold {
+            code: "channel_not_configured",
+            pl: format!("kanał {} nie jest skonfigurowany", channel.name(Lang::Pl)),
+            en: format!("channel {} is not configured", channel.name(Lang::En)),
+        });
+    };
+    Ok(
+        match adapter.deliver_boxed(&claim.entry.key, &outbound).await {
+            Outcome::Sent { provider_id, cost } => Step::Finish(Transition::Sent {
+                provider_id: Some(provider_id),
+                // SMSAPI points are złoty: ten-thousandths to grosze, rounded.
+                cost_minor: cost.map(|p| (p.0 + 50).div_euclid(100)),
+                description: description.to_owned(),
+            }),
+            Outcome::AlreadySent => Step::sent(
+                None,
+                format!(
+                    "{description} (dostawca miał już tę wiadomość: wcześniejsza próba doszła)"
+                ),
+            ),
+            Outcome::Failed { reason } => Step::Finish(Transition::Failed { reason }),
+            Outcome::Retry { reason } => Step::Retry { reason },
+            Outcome::Paused { reason } => Step::Pause { reason },
+        },
+    )
+}
+
+/// The action's letter: the one printed before (a re-dispatch after a crash), else a new one
+/// with the next number. Everything is checked before a number is taken, so a missing setting
+/// does not burn numbers.
+async fn ensure_letter(
+    store: &Store,
+    tenant: &Tenant<'_>,
+    claim: &ClaimedAction,
+    input: &ActionInput<'_>,
+    kind: LetterKind,
+    registered: Option<(RegisteredCategory, bool)>,
+    now: DateTime<Utc>,
+) -> Result<Result<(LetterRow, Vec<u8>), ComposeError>, RunnerError> {
+    if let Some(found) = store.letter_for_action(tenant.id, &claim.action_id).await? {
+        return Ok(Ok(found));
+    }
+    let rates = &tenant.channel_settings.letters.rates;
+    let mut request = match compose::letter_request(input, kind, String::new()) {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(e)),
+    };
+    if let Err(e) = letter::compose(&request, rates) {
+        return Ok(Err(ComposeError::Letter(e.message(Lang::Pl))));
+    }
+    let n = store
+        .next_letter_number(tenant.id, input.today.year())
+        .await?;
+    request.number = compose::letter_number(n, input.today);
+    let rendered = match letter::render(&request, rates) {
+        Ok(r) => r,
+        Err(e) => return Ok(Err(ComposeError::Letter(e.message(Lang::Pl)))),
+    };
+    let attachment = rendered.attachment();
+    let new = NewLetter {
+        action_id: &claim.action_id,
+        agent_id: &claim.agent_id,
+        debtor: claim.debtor.as_str(),
+        number: &request.number,
+        kind,
+        date: input.today,
+        registered,
+        addressee: &request.debtor,
+        file_name: &attachment.filename,
+        pdf: &rendered.pdf,
+    };
+    let row = store.insert_letter(tenant.id, &new, now).await?;
+    // Another runner may have stored its letter first: what is stored is the letter.
+    let pdf = if row.number == request.number {
+        rendered.pdf
+    } else {
+        store.letter_pdf(tenant.id, &row.id).await?.1
+    };
+    Ok(Ok((row, pdf)))
 }
 
 /// `serve`'s loop: a tick for every tenant with processes every `every`, until `stop` turns

@@ -17,6 +17,7 @@
 //! API's reads and exclusions), [`companies`] (the VAT register cache).
 
 pub mod accounts;
+pub mod channels;
 pub mod companies;
 pub mod feed;
 pub mod ingest;

@@ -104,6 +104,10 @@ pub struct DebtorRows {
     pub phone: Option<Phone>,
     /// The e-mail address.
     pub email: Option<Email>,
+    /// The tax number (companies).
+    pub nip: Option<Nip>,
+    /// The postal address (persons; a company's comes from the VAT register).
+    pub address: Option<Address>,
 }
 
 /// A claimed action, as the runner dispatches it.
@@ -810,7 +814,7 @@ impl Store {
                 nip: nip.clone(),
                 email: email.clone(),
                 phone: phone.clone(),
-                address,
+                address: address.clone(),
             };
             let mut state = DebtorState::from_record(&record);
             state.consent.email = r.try_get::<Option<i64>, _>(7)? == Some(1);
@@ -842,6 +846,8 @@ impl Store {
                     history: Vec::new(),
                     phone,
                     email,
+                    nip,
+                    address,
                 },
             );
         }

@@ -1,0 +1,454 @@
+//! The client API's channel part (`/api/v1`): message templates (save with validation and the
+//! SMS letter-folding report, preview, delete unless used), the tenant's channel settings,
+//! letters and their PDFs, the day's posting book (JSON, CSV, PDF) with tracking numbers, and
+//! tasks. Viewer reads, editor changes.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use inkaso_channels::sms::SmsChange;
+use inkaso_channels::template::{Rendered, Template, TemplateError};
+use inkaso_shared::{Lang, Localized};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::agent::{parse_json, read_body};
+use super::client::ErrorBody;
+use super::{AppState, ClientAuth, Failure, Q};
+use crate::process::compose::ChannelSettings;
+use crate::store::accounts::Role;
+use crate::store::channels::{LetterRow, StoredTemplate, TaskRow};
+
+/// The routes, nested under `/api/v1` by the client router.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_templates))
+        .routes(routes!(put_template, delete_template))
+        .routes(routes!(preview_template))
+        .routes(routes!(get_channel_settings, put_channel_settings))
+        .routes(routes!(list_letters))
+        .routes(routes!(letter_pdf))
+        .routes(routes!(set_tracking))
+        .routes(routes!(posting_book))
+        .routes(routes!(list_tasks))
+        .routes(routes!(close_task))
+}
+
+fn template_failure(e: &TemplateError) -> Failure {
+    Failure::invalid_body(
+        Some("template".to_owned()),
+        e.message(Lang::Pl),
+        e.message(Lang::En),
+    )
+}
+
+/// A stored template.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TemplateView {
+    /// The code stages name.
+    pub code: String,
+    /// The template (`name`, `channel`, `reason`, `lang`, `subject`, `body`, `promise_note`,
+    /// `max_parts`).
+    #[schema(value_type = Object)]
+    pub template: Template,
+    /// Last change.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// What saving changed in an SMS template (Polish letters replaced, characters removed).
+    #[schema(value_type = Vec<Object>)]
+    pub sms_changes: Vec<SmsChange>,
+}
+
+impl From<StoredTemplate> for TemplateView {
+    fn from(t: StoredTemplate) -> Self {
+        TemplateView {
+            code: t.code,
+            template: t.template,
+            updated_at: Some(t.updated_at),
+            sms_changes: Vec::new(),
+        }
+    }
+}
+
+/// The tenant's templates.
+#[utoipa::path(get, path = "/templates", tag = "templates", responses((status = 200, body = Vec<TemplateView>), (status = 401, body = ErrorBody)))]
+async fn list_templates(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+) -> Result<Json<Vec<TemplateView>>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    let list = state.store.templates(&p.tenant_id).await?;
+    Ok(Json(list.into_iter().map(TemplateView::from).collect()))
+}
+
+/// Saves a template (editor and up): unknown tags are refused with the tag named; an SMS
+/// template's Polish letters are replaced and the changes returned.
+#[utoipa::path(put, path = "/templates/{code}", tag = "templates", params(("code" = String, Path)),
+    request_body(content = Object, description = "The template"),
+    responses((status = 200, body = TemplateView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn put_template(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<TemplateView>, Failure> {
+    let p = auth.require(Role::Editor)?;
+    let mut template: Template = parse_json(&read_body(&headers, body).await?)?;
+    let sms_changes = template
+        .prepare_for_save()
+        .map_err(|e| template_failure(&e))?;
+    let now = state.clock.now();
+    state
+        .store
+        .put_template(&p.tenant_id, &code, &template, now)
+        .await?;
+    Ok(Json(TemplateView {
+        code,
+        template,
+        updated_at: Some(now),
+        sms_changes,
+    }))
+}
+
+/// Deletes a template no stage uses (editor and up); the refusal names the stages.
+#[utoipa::path(delete, path = "/templates/{code}", tag = "templates", params(("code" = String, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn delete_template(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(code): Path<String>,
+) -> Result<StatusCode, Failure> {
+    let p = auth.require(Role::Editor)?;
+    state.store.delete_template(&p.tenant_id, &code).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A template's preview with sample data.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PreviewView {
+    /// Subject, text and HTML.
+    #[schema(value_type = Object)]
+    pub rendered: Rendered,
+    /// For SMS: the text as sent, its length and parts, whether it fits.
+    #[schema(value_type = Object)]
+    pub sms: Option<inkaso_channels::template::SmsPreview>,
+}
+
+/// Renders a template with sample data ("Generuj podgląd"); nothing is stored.
+#[utoipa::path(post, path = "/templates/preview", tag = "templates",
+    request_body(content = Object, description = "The template"),
+    responses((status = 200, body = PreviewView), (status = 400, body = ErrorBody)))]
+async fn preview_template(
+    State(_state): State<AppState>,
+    auth: ClientAuth,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<PreviewView>, Failure> {
+    auth.require(Role::Viewer)?;
+    let template: Template = parse_json(&read_body(&headers, body).await?)?;
+    let rendered = template.preview().map_err(|e| template_failure(&e))?;
+    let sms = match template.channel {
+        inkaso_channels::template::ChannelKind::Sms => {
+            Some(template.preview_sms().map_err(|e| template_failure(&e))?)
+        }
+        _ => None,
+    };
+    Ok(Json(PreviewView { rendered, sms }))
+}
+
+/// The channel settings: creditor, letters (place, category, return receipt, interest
+/// tables, EUR rate), e-mail (reply-to, per-stage BCC), tasks, payment deadline.
+#[utoipa::path(get, path = "/channel-settings", tag = "templates",
+    responses((status = 200, body = Object), (status = 401, body = ErrorBody)))]
+async fn get_channel_settings(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+) -> Result<Json<ChannelSettings>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    Ok(Json(state.store.channel_settings(&p.tenant_id).await?))
+}
+
+/// Replaces the channel settings (editor and up).
+#[utoipa::path(put, path = "/channel-settings", tag = "templates",
+    request_body(content = Object, description = "The settings"),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn put_channel_settings(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<ChannelSettings>, Failure> {
+    let p = auth.require(Role::Editor)?;
+    let settings: ChannelSettings = parse_json(&read_body(&headers, body).await?)?;
+    state
+        .store
+        .set_channel_settings(&p.tenant_id, &settings, state.clock.now())
+        .await?;
+    Ok(Json(settings))
+}
+
+/// Which letters to list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct LetterQuery {
+    /// Only the registered letters of this posting day.
+    pub posting_day: Option<NaiveDate>,
+    /// Only this debtor's.
+    pub debtor: Option<String>,
+}
+
+/// A letter (without its PDF; see `/letters/{id}/pdf`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LetterView {
+    /// The letter.
+    #[schema(value_type = Object)]
+    #[serde(flatten)]
+    pub letter: LetterRow,
+}
+
+/// Letters the processes printed, newest first.
+#[utoipa::path(get, path = "/letters", tag = "letters", params(LetterQuery),
+    responses((status = 200, body = Vec<LetterView>), (status = 401, body = ErrorBody)))]
+async fn list_letters(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Q(q): Q<LetterQuery>,
+) -> Result<Json<Vec<LetterView>>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    let rows = state
+        .store
+        .letters(&p.tenant_id, q.posting_day, q.debtor.as_deref())
+        .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|letter| LetterView { letter })
+            .collect(),
+    ))
+}
+
+fn attachment(content_type: &'static str, file_name: &str, bytes: Vec<u8>) -> Response {
+    // RFC 6266: an ASCII fallback and the UTF-8 name (Polish letters in "wezwanie-do-zapłaty").
+    let ascii: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    let mut response = (StatusCode::OK, bytes).into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
+/// A letter's PDF.
+#[utoipa::path(get, path = "/letters/{id}/pdf", tag = "letters", params(("id" = String, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+async fn letter_pdf(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(id): Path<String>,
+) -> Result<Response, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    let (name, pdf) = state.store.letter_pdf(&p.tenant_id, &id).await?;
+    Ok(attachment("application/pdf", &name, pdf))
+}
+
+/// A tracking number ("numer nadania") for a registered letter.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrackingRequest {
+    /// The number from the post office's receipt.
+    pub tracking_number: String,
+}
+
+/// Records a registered letter's tracking number (editor and up); it reaches the history and
+/// the agent.
+#[utoipa::path(put, path = "/letters/{id}/tracking", tag = "letters", params(("id" = String, Path)),
+    request_body = TrackingRequest,
+    responses((status = 200, body = LetterView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn set_tracking(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<LetterView>, Failure> {
+    let p = auth.require(Role::Editor)?;
+    let req: TrackingRequest = parse_json(&read_body(&headers, body).await?)?;
+    let letter = state
+        .store
+        .set_tracking_number(&p.tenant_id, &id, &req.tracking_number, state.clock.now())
+        .await?;
+    Ok(Json(LetterView { letter }))
+}
+
+/// The posting book's format.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct BookQuery {
+    /// `json` (default), `csv` or `pdf`.
+    pub format: Option<String>,
+    /// `pl` (default) or `en`.
+    pub lang: Option<String>,
+}
+
+/// The posting book ("książka nadawcza") of a day, to print and take to the post office.
+#[utoipa::path(get, path = "/posting-book/{day}", tag = "letters", params(("day" = NaiveDate, Path), BookQuery),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody)))]
+async fn posting_book(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(day): Path<NaiveDate>,
+    Q(q): Q<BookQuery>,
+) -> Result<Response, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    let lang = match q.lang.as_deref() {
+        Some("en") => Lang::En,
+        _ => Lang::Pl,
+    };
+    let book = state.store.posting_book(&p.tenant_id, day).await?;
+    let stem = format!("ksiazka-nadawcza-{day}");
+    match q.format.as_deref().unwrap_or("json") {
+        "json" => Ok(Json(book).into_response()),
+        "csv" => Ok(attachment(
+            "text/csv; charset=utf-8",
+            &format!("{stem}.csv"),
+            book.to_csv(lang).into_bytes(),
+        )),
+        "pdf" => {
+            let (pdf, _) = book.to_pdf(lang).map_err(|e| {
+                Failure::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    inkaso_shared::protocol::ErrorCode::Internal,
+                    format!("nie można wydrukować książki nadawczej: {e}"),
+                    format!("cannot print the posting book: {e}"),
+                )
+            })?;
+            Ok(attachment("application/pdf", &format!("{stem}.pdf"), pdf))
+        }
+        other => Err(Failure::invalid_body(
+            Some("format".to_owned()),
+            format!("nieznany format „{other}”: json, csv lub pdf"),
+            format!("unknown format \"{other}\": json, csv or pdf"),
+        )),
+    }
+}
+
+/// Which tasks to list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TaskQuery {
+    /// `open` or `done`.
+    pub status: Option<String>,
+}
+
+/// A task.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaskView {
+    /// The task.
+    #[schema(value_type = Object)]
+    #[serde(flatten)]
+    pub task: TaskRow,
+}
+
+/// Tasks for the firm's employees, the oldest due first.
+#[utoipa::path(get, path = "/tasks", tag = "tasks", params(TaskQuery),
+    responses((status = 200, body = Vec<TaskView>), (status = 401, body = ErrorBody)))]
+async fn list_tasks(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Q(q): Q<TaskQuery>,
+) -> Result<Json<Vec<TaskView>>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    let rows = state.store.tasks(&p.tenant_id, q.status.as_deref()).await?;
+    Ok(Json(
+        rows.into_iter().map(|task| TaskView { task }).collect(),
+    ))
+}
+
+/// Closing a task.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseTaskRequest {
+    /// What was done.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Closes a task (editor and up).
+#[utoipa::path(post, path = "/tasks/{id}/close", tag = "tasks", params(("id" = String, Path)),
+    request_body = CloseTaskRequest,
+    responses((status = 200, body = TaskView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn close_task(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<TaskView>, Failure> {
+    let p = auth.require(Role::Editor)?;
+    let req: CloseTaskRequest = parse_json(&read_body(&headers, body).await?)?;
+    let task = state
+        .store
+        .close_task(
+            &p.tenant_id,
+            &id,
+            &p.actor,
+            req.note.as_deref(),
+            state.clock.now(),
+        )
+        .await?;
+    Ok(Json(TaskView { task }))
+}
+
+/// SMSAPI's delivery-report callback (`notify_url`): a GET (or POST) with comma-batched
+/// `MsgId`, `status`, `idx`, `donedate`… Final statuses are applied to the sent action with
+/// that message id and reach the history and the agent; SMSAPI redelivers until it reads `OK`,
+/// so a report for an unknown id is acknowledged too (it is another service's message).
+pub async fn smsapi_callback(
+    State(state): State<AppState>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+    body: axum::body::Bytes,
+) -> Result<&'static str, Failure> {
+    use inkaso_channels::smsapi::{CALLBACK_REPLY, DeliveryReport};
+    // SMSAPI sends a GET; a POST carries the same fields form-encoded in the body.
+    let text = match query {
+        Some(q) if !q.is_empty() => q,
+        _ => String::from_utf8_lossy(&body).into_owned(),
+    };
+    let reports = DeliveryReport::parse_query(&text).map_err(|e| {
+        Failure::invalid_body(None, e.to_string(), format!("delivery report: {e:?}"))
+    })?;
+    for r in reports.iter().filter(|r| r.status.is_final()) {
+        let at = r.done_at.unwrap_or_else(|| state.clock.now());
+        let applied = state
+            .store
+            .record_delivery(&r.msg_id, r.status.name(), r.status.is_delivered(), at)
+            .await?;
+        tracing::info!(msg_id = %r.msg_id, status = r.status.name(), applied = applied.is_some(), "SMSAPI delivery report");
+    }
+    Ok(CALLBACK_REPLY)
+}
