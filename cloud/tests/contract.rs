@@ -29,6 +29,7 @@ on_both!(
     client_api_lists_filters_and_pages,
     roles_sessions_and_revocation,
     operations_endpoints,
+    templates_letters_tasks_and_delivery_reports,
 );
 
 async fn ordered_exactly_once(backend: Backend) {
@@ -774,4 +775,234 @@ async fn operations_endpoints(backend: Backend) {
     let (s, e) = env.get("", "/nie/ma").await;
     assert_eq!((s, e["error"]["code"].clone()), (404, json!("not_found")));
     env.server.stop().await.unwrap();
+}
+
+/// The channel endpoints: templates (unknown tags refused by name, SMS folding reported, in-use
+/// templates kept), channel settings, letters with their PDFs and tracking numbers, the posting
+/// book in three formats, tasks, and SMSAPI's delivery callback reaching the agent's feed.
+async fn templates_letters_tasks_and_delivery_reports(backend: Backend) {
+    use inkaso_channels::letter::{Addressee, LetterKind};
+    use inkaso_cloud::store::channels::{NewLetter, NewTask};
+
+    let env = Env::new(backend).await;
+    let t = env.tenant("Kappa").await;
+    let now = env.clock_now();
+    let (s, e) = env
+        .batch(
+            &t.agent_token,
+            1,
+            json!([
+                person("P1", "Anna Nowak"),
+                doc("D1", "P1", "2026-10-01", 10_000, 10_000)
+            ]),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+
+    // Templates.
+    let bad = json!({"name": "Zły", "channel": "sms", "reason": "arrears", "lang": "pl",
+        "body": "Zapłać <kwota_do_zaplaty>"});
+    let (s, e) = env.put(&t.editor, "/api/v1/templates/sms-1", &bad).await;
+    assert_eq!(s, 400, "{e}");
+    assert!(
+        e["error"]["message_pl"]
+            .as_str()
+            .unwrap()
+            .contains("<kwota_do_zaplaty>"),
+        "{e}"
+    );
+    let good = json!({"name": "Przypomnienie", "channel": "sms", "reason": "arrears", "lang": "pl",
+        "body": "<wierzyciel>: prosimy o zapłatę <suma_naleznosci> do <termin_zaplaty>."});
+    let (s, _) = env.put(&t.viewer, "/api/v1/templates/sms-1", &good).await;
+    assert_eq!(s, 403);
+    let (s, saved) = env.put(&t.editor, "/api/v1/templates/sms-1", &good).await;
+    assert_eq!(s, 200, "{saved}");
+    assert!(
+        saved["template"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("zaplate"),
+        "{saved}"
+    );
+    assert!(
+        !saved["sms_changes"].as_array().unwrap().is_empty(),
+        "{saved}"
+    );
+    let (s, list) = env.get(&t.viewer, "/api/v1/templates").await;
+    assert_eq!((s, list.as_array().unwrap().len()), (200, 1), "{list}");
+    let (s, preview) = env
+        .post(&t.viewer, "/api/v1/templates/preview", &good)
+        .await;
+    assert_eq!(s, 200, "{preview}");
+    assert!(
+        preview["sms"]["length"]["parts"].as_u64().unwrap() >= 1,
+        "{preview}"
+    );
+    let process: inkaso_cloud::process::Process = serde_json::from_value(json!({
+        "code": "P", "name": "P", "is_default": true, "stages": [
+        {"code": "S1", "name": "SMS", "channel": "sms", "offset_days": 1, "template": "sms-1"}]}))
+    .unwrap();
+    env.store
+        .put_process(&t.tenant_id, process, now)
+        .await
+        .unwrap();
+    let (s, e) = env.delete(&t.editor, "/api/v1/templates/sms-1").await;
+    assert_eq!(s, 409, "{e}");
+    assert!(
+        e["error"]["message_pl"].as_str().unwrap().contains("P/S1"),
+        "{e}"
+    );
+
+    // Channel settings.
+    let (s, settings) = env.get(&t.viewer, "/api/v1/channel-settings").await;
+    assert_eq!(s, 200);
+    assert_eq!(settings["deadline_days"], 7, "{settings}");
+    let mut changed = settings.clone();
+    changed["creditor"] = json!({"name": "Kappa Sp. z o.o.", "street": "ul. Prosta 1",
+        "postcode_city": "00-001 Warszawa", "bank_account": "12 1020 1026 0000 0102 0304 0506"});
+    let (s, e) = env
+        .put(&t.editor, "/api/v1/channel-settings", &changed)
+        .await;
+    assert_eq!(s, 200, "{e}");
+    let (s, e) = env
+        .put(
+            &t.editor,
+            "/api/v1/channel-settings",
+            &json!({"deadline_dayz": 3}),
+        )
+        .await;
+    assert_eq!(s, 400, "{e}");
+
+    // A registered letter: list, PDF, tracking number (to the feed), posting book.
+    let addressee = Addressee {
+        name: "Anna Nowak".into(),
+        street: "Długa 5/3".into(),
+        postcode_city: "80-001 Gdańsk".into(),
+        nip: None,
+    };
+    let day = now.date_naive();
+    let letter = env
+        .store
+        .insert_letter(
+            &t.tenant_id,
+            &NewLetter {
+                action_id: "A1",
+                agent_id: &t.agent_id,
+                debtor: "P1",
+                number: "W/1/2026",
+                kind: LetterKind::Demand,
+                date: day,
+                registered: Some((
+                    inkaso_channels::posting::RegisteredCategory::Priorytetowa,
+                    true,
+                )),
+                addressee: &addressee,
+                file_name: "wezwanie-do-zapłaty-W-1-2026.pdf",
+                pdf: b"%PDF-1.7 test",
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    let (s, letters) = env.get(&t.viewer, "/api/v1/letters").await;
+    assert_eq!(s, 200);
+    assert_eq!(letters[0]["number"], "W/1/2026", "{letters}");
+    let (s, ct, pdf) = env
+        .get_raw(&t.viewer, &format!("/api/v1/letters/{}/pdf", letter.id))
+        .await;
+    assert_eq!((s, ct.as_str()), (200, "application/pdf"));
+    assert!(pdf.starts_with(b"%PDF"));
+    let (s, e) = env
+        .put(
+            &t.editor,
+            &format!("/api/v1/letters/{}/tracking", letter.id),
+            &json!({"tracking_number": "RR123456789PL"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    let (s, _, csv) = env
+        .get_raw(&t.viewer, &format!("/api/v1/posting-book/{day}?format=csv"))
+        .await;
+    assert_eq!(s, 200);
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(
+        csv.contains("W/1/2026") && csv.contains("RR123456789PL"),
+        "{csv}"
+    );
+    let (s, _, book) = env
+        .get_raw(&t.viewer, &format!("/api/v1/posting-book/{day}?format=pdf"))
+        .await;
+    assert_eq!(s, 200);
+    assert!(book.starts_with(b"%PDF"));
+    let (s, e) = env
+        .get(&t.viewer, &format!("/api/v1/posting-book/{day}?format=xml"))
+        .await;
+    assert_eq!(s, 400, "{e}");
+    assert_eq!(e["error"]["field"], "format");
+
+    // Tasks.
+    let docs = vec!["D1".to_owned()];
+    let task = env
+        .store
+        .insert_task(
+            &t.tenant_id,
+            &NewTask {
+                action_id: Some("A2"),
+                agent_id: &t.agent_id,
+                debtor: "P1",
+                subject: "Zadzwonić",
+                assignee: None,
+                due: day,
+                documents: &docs,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    let (s, open) = env.get(&t.viewer, "/api/v1/tasks?status=open").await;
+    assert_eq!((s, open.as_array().unwrap().len()), (200, 1), "{open}");
+    let path = format!("/api/v1/tasks/{}/close", task.id);
+    let (s, e) = env
+        .post(&t.editor, &path, &json!({"note": "Obiecała zapłacić"}))
+        .await;
+    assert_eq!(s, 200, "{e}");
+    let (s, e) = env.post(&t.editor, &path, &json!({})).await;
+    assert_eq!(s, 409, "{e}");
+
+    // SMSAPI's delivery report for a sent SMS reaches the history and the agent.
+    sqlx::query(
+        "INSERT INTO actions (tenant_id, action_id, idem_key, agent_id, debtor_external_id, process_code, stage_code, \
+         channel, template, documents_json, planned_for, status, provider_id, description, created_at, updated_at) \
+         VALUES ($1, 'A3', 'P/S1/debtor/P1/D1/0', $2, 'P1', 'P', 'S1', 'sms', 'sms-1', '[]', $3, 'sent', \
+         'SM-77', 'SMS', $3, $3)",
+    )
+    .bind(&t.tenant_id)
+    .bind(&t.agent_id)
+    .bind(inkaso_cloud::store::ts(now))
+    .execute(env.store.pool())
+    .await
+    .unwrap();
+    let r = env
+        .http
+        .get(env.url("/callbacks/smsapi?MsgId=SM-77,OTHER&status=DELIVERED,404&to=48601234567,48601234568&donedate=1795000000,1795000000"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.text().await.unwrap(), "OK");
+    let (s, feed) = env.get(&t.agent_token, "/agent/v1/results?limit=100").await;
+    assert_eq!(s, 200, "{feed}");
+    let statuses: Vec<(&str, &str)> = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| {
+            Some((
+                i["event"]["status"].as_str()?,
+                i["event"]["provider_id"].as_str()?,
+            ))
+        })
+        .collect();
+    assert!(statuses.contains(&("posted", "RR123456789PL")), "{feed}");
+    assert!(statuses.contains(&("delivered", "SM-77")), "{feed}");
 }

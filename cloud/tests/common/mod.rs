@@ -232,6 +232,38 @@ impl Env {
         (status, r.json().await.unwrap_or(Value::Null))
     }
 
+    pub async fn put(&self, token: &str, path: &str, body: &Value) -> (u16, Value) {
+        let r = self
+            .http
+            .put(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A GET whose body is not JSON (a PDF, a CSV): status, content type and bytes.
+    pub async fn get_raw(&self, token: &str, path: &str) -> (u16, String, Vec<u8>) {
+        let r = self
+            .http
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let ct = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (status, ct, r.bytes().await.unwrap().to_vec())
+    }
+
     pub async fn delete(&self, token: &str, path: &str) -> (u16, Value) {
         let r = self
             .http
