@@ -1,6 +1,7 @@
 //! `inkaso-cloud process set|list` and `inkaso-cloud run --as-of` as an operator uses them, on
 //! a SQLite file: the process goes in from JSON, the one-default rule shows, and one tick on
-//! demand prints what it sent (test mode) and what it held (no live channel configured).
+//! demand prints what it sent (test mode) and what it held (no live channel configured); a
+//! real `run` process killed with SIGKILL mid-dispatch, then run again, sends nothing twice.
 
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
@@ -184,4 +185,151 @@ async fn process_set_list_and_run_as_of() {
     assert!(out.contains("limit 24 h"), "{out}");
     let (ok, out) = cli(&url, &["run", "--tenant", &t.id, "--as-of", "yesterday"]);
     assert!(!ok && out.contains("--as-of"), "{out}");
+}
+
+/// A real `inkaso-cloud run` talking to the SMSAPI simulator is killed (SIGKILL) after SMSAPI
+/// took its first message and before the answer arrived. A second run after the claims' lease
+/// dispatches the same keys: SMSAPI refuses the repeated `idx` (error 53), the action is recorded
+/// as sent, and each debtor got exactly one SMS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_killed_mid_dispatch_sends_nothing_twice() {
+    use inkaso_shared::SystemClock;
+    use inkaso_simulators::smsapi::{SimConfig, SmsapiSimulator};
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir.path().join("inkaso.db"));
+    let store = Store::open(&url, 2).await.unwrap();
+    let now = at("2026-04-01T08:00:00Z");
+    let t = store
+        .create_tenant(TenantKind::Client, "Hurtownia", now)
+        .await
+        .unwrap();
+    let a = store.create_agent(&t.id, "ERP", now).await.unwrap();
+    let agent = AgentPrincipal {
+        tenant_id: t.id.clone(),
+        tenant_name: t.name.clone(),
+        agent_id: a.id.clone(),
+        agent_name: "ERP".into(),
+    };
+    let mut ops = Vec::new();
+    for i in 1..=3 {
+        ops.push(json!({"op": "upsert_debtor", "debtor": {"external_id": format!("KH-{i}"), "kind": "company",
+            "name": format!("Firma {i}"), "email": null, "phone": format!("+4860123456{i}"), "address": null}}));
+        ops.push(json!({"op": "upsert_document", "document": {"external_id": format!("FV-{i}"),
+            "debtor_external_id": format!("KH-{i}"), "number": format!("FS {i}/2026"), "issue_date": "2026-03-01",
+            "due_date": "2026-04-01", "amount_minor": 100_000, "remaining_minor": 100_000, "currency": "PLN"}}));
+    }
+    let batch = Batch {
+        protocol: 1,
+        seq: 1,
+        ops: serde_json::from_value(serde_json::Value::Array(ops)).unwrap(),
+    };
+    assert!(matches!(
+        store.apply_batch(&agent, &batch, now).await.unwrap(),
+        BatchOutcome::Applied(..)
+    ));
+    let ids: Vec<String> = sqlx::query("SELECT debtor_id FROM debtors WHERE tenant_id = $1")
+        .bind(&t.id)
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get(0).unwrap())
+        .collect();
+    for id in &ids {
+        let consent = ConsentChange {
+            channel: "sms",
+            consent: true,
+            source: "portal",
+            actor: "test",
+        };
+        store.set_consent(&t.id, id, &consent, now).await.unwrap();
+    }
+    let process = serde_json::from_value(
+        json!({"code": "SMS", "name": "SMS", "is_default": true, "stages": [
+        {"code": "S0", "name": "SMS w dniu terminu", "channel": "sms", "offset_days": 0,
+         "template": "sms-termin", "grouping": "per_document"}]}),
+    )
+    .unwrap();
+    store.put_process(&t.id, process, now).await.unwrap();
+
+    let sim = SmsapiSimulator::start(SimConfig::default(), std::sync::Arc::new(SystemClock))
+        .await
+        .unwrap();
+    let config = dir.path().join("channels.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[smsapi]\nurl = \"{}\"\nbackup_url = \"\"\ntoken_env = \"INKASO_TEST_SMSAPI_TOKEN\"\nsender = \"Inkaso\"\n",
+            sim.base_url()
+        ),
+    )
+    .unwrap();
+    let run = |as_of: &str| {
+        let mut c = tokio::process::Command::new(env!("CARGO_BIN_EXE_inkaso-cloud"));
+        c.arg("--database-url")
+            .arg(&url)
+            .args([
+                "run",
+                "--tenant",
+                &t.id,
+                "--as-of",
+                as_of,
+                "--channels-config",
+            ])
+            .arg(&config)
+            .env("INKASO_TEST_SMSAPI_TOKEN", "test-token")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true);
+        c
+    };
+
+    // The first run: SMSAPI takes the first SMS and holds its answer; the run is killed then.
+    sim.hold_responses(std::time::Duration::from_secs(120));
+    let mut child = run("2026-04-01").spawn().unwrap();
+    let mut waited = 0;
+    while sim.messages().is_empty() {
+        assert!(waited < 600, "the run never reached SMSAPI");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    }
+    child.start_kill().unwrap();
+    let status = child.wait().await.unwrap();
+    assert!(!status.success(), "killed: {status:?}");
+    assert_eq!(sim.messages().len(), 1);
+    let claimed: i64 =
+        sqlx::query("SELECT COUNT(*) FROM actions WHERE tenant_id = $1 AND status = 'claimed'")
+            .bind(&t.id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+    assert!(claimed >= 1, "the dead run left its claims");
+
+    // The second run, after the 10-minute lease (12:00 Warsaw is 10:00 UTC on that day).
+    sim.hold_responses(std::time::Duration::ZERO);
+    let out = run("2026-04-01T10:15:00Z").output().await.unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    let messages = sim.messages();
+    let mut numbers: Vec<&str> = messages.iter().map(|m| m.number.as_str()).collect();
+    numbers.sort_unstable();
+    assert_eq!(
+        numbers,
+        vec!["48601234561", "48601234562", "48601234563"],
+        "one SMS per debtor: {text}"
+    );
+    assert_eq!(sim.counters().errors.get(&53), Some(&1), "{text}");
+    let sent: i64 =
+        sqlx::query("SELECT COUNT(*) FROM actions WHERE tenant_id = $1 AND status = 'sent'")
+            .bind(&t.id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+    assert_eq!(sent, 3, "{text}");
 }

@@ -143,6 +143,8 @@ struct Shared {
     clock: Arc<dyn Clock>,
     inner: Mutex<Inner>,
     http: reqwest::Client,
+    /// Milliseconds to hold each send's answer after the message is taken (0: none).
+    hold_ms: std::sync::atomic::AtomicU64,
 }
 
 impl Shared {
@@ -208,6 +210,7 @@ impl SmsapiSimulator {
                 .timeout(std::time::Duration::from_secs(5))
                 .build()
                 .map_err(std::io::Error::other)?,
+            hold_ms: std::sync::atomic::AtomicU64::new(0),
         });
         let primary_listener = TcpListener::bind("127.0.0.1:0").await?;
         let primary = primary_listener.local_addr()?;
@@ -250,6 +253,16 @@ impl SmsapiSimulator {
         if let Some(task) = task {
             task.abort();
         }
+    }
+
+    /// From now on every send is taken (recorded, charged, its `idx` remembered) and its answer
+    /// held back this long: the window in which a client that dies has sent a message without
+    /// knowing it. `Duration::ZERO` answers at once again.
+    pub fn hold_responses(&self, hold: std::time::Duration) {
+        self.shared.hold_ms.store(
+            u64::try_from(hold.as_millis()).unwrap_or(u64::MAX),
+            std::sync::atomic::Ordering::SeqCst,
+        );
     }
 
     /// The next requests fail with these SMSAPI error codes, one each, before any other check.
@@ -469,7 +482,16 @@ async fn sms_post(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    send(&app, Kind::Sms, &query, &headers, &body)
+    let response = send(&app, Kind::Sms, &query, &headers, &body);
+    hold(&app).await;
+    response
+}
+
+async fn hold(app: &AppState) {
+    let ms = app.shared.hold_ms.load(std::sync::atomic::Ordering::SeqCst);
+    if ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    }
 }
 
 async fn vms_post(
@@ -478,7 +500,9 @@ async fn vms_post(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    send(&app, Kind::Vms, &query, &headers, &body)
+    let response = send(&app, Kind::Vms, &query, &headers, &body);
+    hold(&app).await;
+    response
 }
 
 async fn sms_get(
