@@ -726,6 +726,12 @@ async fn channels_make_what_stages_ask(backend: Backend) {
         .put_process(&h.tenant, process, h.now())
         .await
         .unwrap();
+    let mut settings = channel_settings();
+    settings.email.report_to = vec![inkaso_shared::Email::parse("szef@hurtownia.pl").unwrap()];
+    h.store
+        .set_channel_settings(&h.tenant, &settings, h.now())
+        .await
+        .unwrap();
     let mut template: Template = serde_json::from_value(json!({
         "name": "SMS w terminie", "channel": "sms", "reason": "arrears", "lang": "pl",
         "body": "<wierzyciel>: dziś mija termin zapłaty <suma_naleznosci>. Konto <rachunek>."}))
@@ -764,6 +770,27 @@ async fn channels_make_what_stages_ask(backend: Backend) {
         sms,
         vec!["Hurtownia Zolw Sp. z o.o.: dzis mija termin zaplaty 1 234,56 zl. Konto 12 1020 1026 0000 0102 0304 0506.".to_owned()]
     );
+    // The client got a run report after each run that did something, and only then.
+    let reports: Vec<String> = h
+        .channel
+        .recorder
+        .recorded()
+        .into_iter()
+        .filter_map(|r| match r.message {
+            Outbound::Email(m) if m.to.as_str() == "szef@hurtownia.pl" => Some(m.text),
+            _ => None,
+        })
+        .collect();
+    let performing_days = h
+        .actions()
+        .await
+        .iter()
+        .filter(|a| a.status == "sent")
+        .map(|a| a.done_at.unwrap().date_naive())
+        .collect::<BTreeSet<_>>()
+        .len();
+    assert_eq!(reports.len(), performing_days, "{reports:?}");
+    assert!(reports.iter().any(|r| r.contains("SMS")), "{reports:?}");
     // The task waits for an employee.
     let tasks = h.store.tasks(&h.tenant, Some("open")).await.unwrap();
     assert_eq!(tasks.len(), 1, "{tasks:?}");

@@ -105,6 +105,9 @@ pub struct EmailSettings {
     /// Blind copies per stage code (seed `001_…`: "Wyślij kopię do").
     #[serde(default)]
     pub stage_bcc: std::collections::BTreeMap<String, Vec<Email>>,
+    /// Who gets the run report (R-P8) after each run that sent or failed something.
+    #[serde(default)]
+    pub report_to: Vec<Email>,
 }
 
 /// Task settings.

@@ -31,7 +31,7 @@ use std::sync::Arc;
 use chrono::Datelike as _;
 use chrono::{DateTime, Duration, Utc};
 use inkaso_channels::delivery::{Channel as Delivery, DynChannel, Outbound, Outcome};
-use inkaso_channels::email::EmailAttachment;
+use inkaso_channels::email::{EmailAttachment, EmailMessage};
 use inkaso_channels::letter::{self, LetterKind};
 use inkaso_channels::posting::RegisteredCategory;
 use inkaso_channels::template::{ChannelKind, Template};
@@ -164,6 +164,8 @@ pub struct TickSummary {
     pub replanned: Vec<TickLine>,
     /// The client's run report (R-P8).
     pub report: RunReport,
+    /// What became of the report's e-mail, when one was due.
+    pub report_email: Option<String>,
 }
 
 impl TickSummary {
@@ -365,7 +367,53 @@ pub async fn tick(
             handle_claim(store, &tenant, channels, config, &claim, now, &mut summary).await?;
         }
     }
+    summary.report_email = send_report(&tenant, channels, &summary).await;
     Ok(summary)
+}
+
+/// Mails the run report (R-P8) to the tenant's `email.report_to` after a run that sent or
+/// failed something (held and skipped alone repeat every minute and would flood the inbox).
+/// Keyed by the tick's instant, so the relay sees one Message-ID per run.
+async fn send_report(
+    tenant: &Tenant<'_>,
+    channels: &Channels,
+    summary: &TickSummary,
+) -> Option<String> {
+    let report = &summary.report;
+    let (to, bcc) = tenant.channel_settings.email.report_to.split_first()?;
+    if report.sent.is_empty() && report.failed.is_empty() {
+        return None;
+    }
+    let adapter = if tenant.settings.test_mode {
+        Some(&channels.test_mode)
+    } else {
+        channels.live.get(&Channel::Email)
+    };
+    let Some(adapter) = adapter else {
+        return Some("raport nie wysłany: kanał e-mail nie jest skonfigurowany".to_owned());
+    };
+    let local = summary.at.with_timezone(&super::calendar::ZONE);
+    let message = Outbound::Email(EmailMessage {
+        to: to.clone(),
+        to_name: Some(tenant.name.clone()),
+        subject: format!(
+            "Inkaso: raport z przebiegu procesów {}",
+            local.format("%d.%m.%Y %H:%M")
+        ),
+        text: summary.report.render(summary.at, Lang::Pl),
+        html: None,
+        bcc: bcc.to_vec(),
+        attachment: None,
+    });
+    let key = format!("report:{}:{}", tenant.id, summary.at.to_rfc3339());
+    Some(match adapter.deliver_boxed(&key, &message).await {
+        Outcome::Sent { provider_id, .. } => format!("raport wysłany ({provider_id})"),
+        Outcome::AlreadySent => "raport już wysłany".to_owned(),
+        Outcome::Failed { reason } | Outcome::Retry { reason } | Outcome::Paused { reason } => {
+            tracing::warn!(tenant = tenant.id, %reason, "run report not sent");
+            format!("raport nie wysłany: {reason}")
+        }
+    })
 }
 
 /// Re-checks one claim against fresh rows and dispatches it, holds it, or drops it.
