@@ -95,6 +95,8 @@ pub struct EmailMessage {
     pub html: Option<String>,
     /// The stage's BCC addresses.
     pub bcc: Vec<Email>,
+    /// Where the debtor's reply goes (the firm's accountant); the relay's setting when `None`.
+    pub reply_to: Option<Email>,
     /// The letter, when the stage attaches it.
     pub attachment: Option<EmailAttachment>,
 }
@@ -249,7 +251,7 @@ impl SmtpSender {
             .subject(msg.subject.clone())
             .message_id(Some(message_id.clone()))
             .date(SystemTime::from(self.clock.now()));
-        if let Some(reply_to) = &self.config.reply_to {
+        if let Some(reply_to) = msg.reply_to.as_ref().or(self.config.reply_to.as_ref()) {
             builder = builder.reply_to(mailbox(None, reply_to)?);
         }
         for bcc in &msg.bcc {

@@ -222,6 +222,7 @@ fn message(to: &str, attachment: Option<Vec<u8>>) -> EmailMessage {
             Email::parse("archiwum@zazolc.pl").unwrap(),
             Email::parse("prawnik@kancelaria.pl").unwrap(),
         ],
+        reply_to: None,
         attachment: attachment.map(|bytes| EmailAttachment {
             filename: "wezwanie-do-zapłaty.pdf".into(),
             content_type: "application/pdf".into(),
@@ -316,6 +317,8 @@ async fn implicit_tls_and_a_stable_message_id_on_retry() {
     let mut m = message("anna@dluznik.pl", None);
     m.html = None;
     m.bcc.clear();
+    // The tenant's reply-to wins over the relay's.
+    m.reply_to = Some(Email::parse("windykacja@zazolc.pl").unwrap());
     let first = sender.send("t1/action-5", &m).await.unwrap();
     // The engine crashed before recording: the retry carries the same Message-ID.
     let again = sender.send("t1/action-5", &m).await.unwrap();
@@ -337,6 +340,10 @@ async fn implicit_tls_and_a_stable_message_id_on_retry() {
         .to_owned();
     assert_eq!(id1, id2);
     let parsed = MessageParser::default().parse(&raw1).unwrap();
+    assert_eq!(
+        parsed.reply_to().unwrap().first().unwrap().address(),
+        Some("windykacja@zazolc.pl")
+    );
     assert_eq!(
         parsed.body_text(0).unwrap().replace("\r\n", "\n"),
         "Szanowny Panie,\nprosimy o zapłatę 1 234,56 zł."

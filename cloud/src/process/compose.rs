@@ -443,6 +443,7 @@ pub fn message(
                 .get(&input.stage.code)
                 .cloned()
                 .unwrap_or_default(),
+            reply_to: input.settings.email.reply_to.clone(),
             attachment: None,
         }),
     };

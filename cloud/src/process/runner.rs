@@ -403,6 +403,7 @@ async fn send_report(
         text: summary.report.render(summary.at, Lang::Pl),
         html: None,
         bcc: bcc.to_vec(),
+        reply_to: None,
         attachment: None,
     });
     let key = format!("report:{}:{}", tenant.id, summary.at.to_rfc3339());
