@@ -188,3 +188,70 @@ pub fn channels(
     }
     Ok(channels)
 }
+
+/// Asks SMSAPI for the status of SMS and voice messages sent at least two minutes and at most
+/// three days ago whose delivery is not known (a lost callback, or no `notify_url`), and records
+/// the final ones like a callback would. Returns how many were recorded.
+pub async fn poll_deliveries(
+    store: &crate::store::Store,
+    client: &SmsapiClient,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, crate::store::StoreError> {
+    let waiting = store
+        .awaiting_delivery(
+            now - chrono::Duration::minutes(2),
+            now - chrono::Duration::days(3),
+            500,
+        )
+        .await?;
+    let mut recorded = 0;
+    for (id, channel) in waiting {
+        match client.status(&id, channel == "voice").await {
+            Ok(s) if s.status.is_final() => {
+                if store
+                    .record_delivery(&id, s.status.name(), s.status.is_delivered(), now)
+                    .await?
+                    .is_some()
+                {
+                    recorded += 1;
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                // The next round asks again; one failing message must not stop the others,
+                // but a provider that is down stops the round.
+                tracing::warn!(id, error = %e, "SMSAPI status poll failed");
+                if e.class() != inkaso_channels::smsapi::ErrorClass::Permanent {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(recorded)
+}
+
+/// `serve`'s delivery poller: [`poll_deliveries`] every `every` until `stop` turns true.
+pub async fn run_delivery_polling(
+    store: crate::store::Store,
+    client: SmsapiClient,
+    clock: Arc<dyn Clock>,
+    every: Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut interval = tokio::time::interval(every);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {}
+            _ = stop.changed() => return,
+        }
+        if *stop.borrow() {
+            return;
+        }
+        match poll_deliveries(&store, &client, clock.now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(recorded = n, "SMSAPI delivery statuses polled"),
+            Err(e) => tracing::warn!(error = %e, "SMSAPI delivery polling failed"),
+        }
+    }
+}

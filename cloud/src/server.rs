@@ -255,6 +255,21 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
         Duration::from_secs(60),
         stop_rx.clone(),
     ));
+    // Delivery reports for messages whose callback never came.
+    let poll_task = match &settings.smsapi {
+        Some(s) => {
+            let client =
+                crate::live::smsapi_client(s).map_err(|e| ServeError::Config(e.to_string()))?;
+            Some(tokio::spawn(crate::live::run_delivery_polling(
+                store.clone(),
+                client,
+                Arc::clone(&clock),
+                Duration::from_secs(300),
+                stop_rx.clone(),
+            )))
+        }
+        None => None,
+    };
     let state = AppState {
         store: store.clone(),
         clock,
@@ -277,6 +292,9 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
         let _ = t.await;
     }
     let _ = runner_task.await;
+    if let Some(t) = poll_task {
+        let _ = t.await;
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -857,7 +857,81 @@ async fn channels_make_what_stages_ask(backend: Backend) {
     );
 }
 
+/// The production SMSAPI client against the simulator: the SMS goes out under its key, its cost
+/// is recorded, and the poller records the final status like a lost callback would have.
+async fn live_smsapi_and_delivery_polling(backend: Backend) {
+    use inkaso_cloud::live::{SmsapiSettings, channels as live_channels, poll_deliveries};
+    use inkaso_simulators::smsapi::{SimConfig, SmsapiSimulator};
+
+    let mut h = Harness::new(TestDb::new(backend).await).await;
+    let config = SimConfig {
+        deliver_after: chrono::Duration::minutes(30),
+        ..SimConfig::default()
+    };
+    let sim = SmsapiSimulator::start(config, h.clock.clone())
+        .await
+        .unwrap();
+    let token = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(token.path(), "test-token\n").unwrap();
+    let settings = SmsapiSettings {
+        url: Some(sim.base_url()),
+        backup_url: Some(String::new()),
+        token_env: None,
+        token_file: Some(token.path().to_owned()),
+        sender: Some("Inkaso".into()),
+        notify_url: None,
+    };
+    h.channels = live_channels(Some(&settings), None, h.clock.clone(), h.channel.clone()).unwrap();
+    h.batch(json!([
+        company("KH-1", "Firma", &common::nip(1)),
+        doc("FV-1", "KH-1", "2026-04-01", 100_000, 100_000)
+    ]))
+    .await;
+    h.consent_sms("KH-1").await;
+    h.clock.set(at("2026-03-30T10:00:00Z"));
+    h.heartbeat().await;
+    let s = h.tick().await;
+    assert_eq!(s.sent.len(), 1, "{s:?}");
+    let messages = sim.messages();
+    assert_eq!(messages.len(), 1);
+    let action = h
+        .actions()
+        .await
+        .into_iter()
+        .find(|a| a.status == "sent")
+        .unwrap();
+    assert_eq!(action.provider_id.as_deref(), Some(messages[0].id.as_str()));
+    assert_eq!(action.cost_minor, Some(16), "0.16 zł per part");
+    // Three minutes later the message is not final yet; an hour later it is delivered.
+    let client = inkaso_cloud::live::smsapi_client(&settings).unwrap();
+    h.clock.set(at("2026-03-30T10:03:00Z"));
+    assert_eq!(
+        poll_deliveries(&h.store, &client, h.now()).await.unwrap(),
+        0
+    );
+    h.clock.set(at("2026-03-30T11:00:00Z"));
+    assert_eq!(
+        poll_deliveries(&h.store, &client, h.now()).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        poll_deliveries(&h.store, &client, h.now()).await.unwrap(),
+        0
+    );
+    let page = h
+        .store
+        .results_page(&h.tenant, &h.agent.agent_id, 0, 100)
+        .await
+        .unwrap();
+    assert!(
+        page.items.iter().any(|i| matches!(&i.event,
+            inkaso_shared::protocol::ResultEvent::Action { status, .. } if status == "delivered")),
+        "{page:?}"
+    );
+}
+
 on_both!(
+    live_smsapi_and_delivery_polling,
     the_scenario,
     freshness_hold,
     killed_mid_dispatch,

@@ -843,3 +843,28 @@ impl Store {
         row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
     }
 }
+
+impl Store {
+    /// SMS and voice actions sent between `after` and `before` whose delivery is not known yet,
+    /// oldest first, across tenants (the poller is the service's): provider id and channel.
+    pub async fn awaiting_delivery(
+        &self,
+        before: DateTime<Utc>,
+        after: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT provider_id, channel FROM actions WHERE status = 'sent' AND channel IN ('sms', 'voice') \
+             AND provider_id IS NOT NULL AND delivery_status IS NULL AND done_at < $1 AND done_at > $2 \
+             ORDER BY done_at LIMIT $3",
+        )
+        .bind(ts(before))
+        .bind(ts(after))
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
+    }
+}
