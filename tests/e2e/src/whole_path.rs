@@ -266,10 +266,9 @@ impl WholePath {
         let reports_dir = dir.join("raporty-agenta");
         let agent_config = h.write_agent_config()?;
         let mut text = std::fs::read_to_string(&agent_config)?;
-        text.push_str(&format!(
-            "\n[results]\nreports_dir = {}\n",
-            toml::Value::from(reports_dir.display().to_string())
-        ));
+        text.push_str("\n[results]\nreports_dir = ");
+        text.push_str(&toml::Value::from(reports_dir.display().to_string()).to_string());
+        text.push('\n');
         std::fs::write(&agent_config, text)?;
 
         let clock: Arc<dyn inkaso_shared::Clock> = h.clock.clone();
@@ -562,13 +561,19 @@ impl WholePath {
         Ok(Some((debtor, until)))
     }
 
-    /// The whole history.
+    /// The whole history. The store's query answers at most 10 000 rows (1 000 by default);
+    /// a run that outgrows it fails here instead of counting a truncated history.
     pub async fn actions(&self) -> anyhow::Result<Vec<ActionView>> {
-        Ok(self
-            .h
-            .store
-            .actions(&self.h.tenant_id, &ActionFilter::default())
-            .await?)
+        const MAX: usize = 10_000;
+        let filter = ActionFilter {
+            limit: Some(10_000),
+            ..ActionFilter::default()
+        };
+        let actions = self.h.store.actions(&self.h.tenant_id, &filter).await?;
+        if actions.len() >= MAX {
+            bail!("historia ma {MAX} akcji lub więcej: zmniejsz demo (--debtors, --days)");
+        }
+        Ok(actions)
     }
 
     /// Every item of the cloud's results feed for the agent, by cursor.

@@ -8,6 +8,7 @@
 //! [`inkaso_e2e::whole_path`], shared with the end-to-end test; this binary prints the story.
 //! Everything lives in one folder (`demo-out/` by default), recreated on every run.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::bail;
@@ -69,16 +70,17 @@ fn day_line(n: u32, d: &DayReport) -> String {
         },
     );
     if !d.tick.held.is_empty() {
-        line.push_str(&format!(", wstrzymano {}", d.tick.held.len()));
+        let _ = write!(line, ", wstrzymano {}", d.tick.held.len());
     }
     if !d.tick.skipped.is_empty() {
-        line.push_str(&format!(", pominięto {}", d.tick.skipped.len()));
+        let _ = write!(line, ", pominięto {}", d.tick.skipped.len());
     }
     if d.ops_sent > 0 || d.results_received > 0 {
-        line.push_str(&format!(
-            "; agent: {} zmian do chmury, {} wyników z chmury",
+        let _ = write!(
+            line,
+            "; agent: {} operacji do chmury, {} wyników z chmury",
             d.ops_sent, d.results_received
-        ));
+        );
     }
     line
 }
