@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README's main-job command (`make demo`): a sample ERP database → the agent → the cloud on
-# SQLite → payments → results. Installs what it needs first; everything it creates goes to
+# SQLite → 60 simulated days of processes (SMS, e-mail, letters, hand-offs; payments in the ERP)
+# → results back in the agent. Installs what it needs first; everything it creates goes to
 # demo-out/ (recreated on every run).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -84,6 +84,19 @@ impl Agent {
         force_full: bool,
         show_progress: bool,
     ) -> Result<SyncSummary, CommandError> {
+        self.sync_once_at(&SystemClock, force_full, show_progress)
+            .await
+    }
+
+    /// [`Agent::sync_once`] on a given clock. The clock stamps the cycle and so the heartbeat's
+    /// `last_sync_at`, which the cloud's freshness guard compares with its own clock: a
+    /// simulated cloud (the demo, the end-to-end test) needs the agent on the same clock.
+    pub async fn sync_once_at(
+        &self,
+        clock: &dyn Clock,
+        force_full: bool,
+        show_progress: bool,
+    ) -> Result<SyncSummary, CommandError> {
         let options = CycleOptions {
             force_full,
             ..CycleOptions::default()
@@ -92,7 +105,7 @@ impl Agent {
         let report = cycle::run_cycle(
             &self.state,
             &self.cloud,
-            &SystemClock,
+            clock,
             self.config.connector.clone(),
             &options,
             |p| match p {

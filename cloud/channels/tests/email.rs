@@ -1,12 +1,12 @@
-//! E-mail against a real SMTP server: aiosmtpd (`tests/smtp_sink.py`) on loopback with a
-//! throw-away CA and certificate (openssl CLI), STARTTLS or implicit TLS, authentication.
+//! E-mail against a real SMTP server: aiosmtpd on loopback with a throw-away CA and certificate
+//! (`inkaso_testkit::smtp`, shared with the end-to-end test and the demo), STARTTLS or implicit
+//! TLS, authentication.
 //! What arrived is parsed with mail-parser and checked header by header, part by part.
 
 // Test helpers outside #[test] fns may unwrap too: a panic is a clear test failure.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,173 +15,8 @@ use inkaso_channels::delivery::{Channel, EmailChannel, Outbound, Outcome};
 use inkaso_channels::email::{EmailAttachment, EmailMessage, SmtpConfig, SmtpSecurity, SmtpSender};
 use inkaso_channels::smsapi::ErrorClass;
 use inkaso_shared::{Email, ManualClock};
+use inkaso_testkit::smtp::{Certs, Mode, SmtpServer};
 use mail_parser::{MessageParser, MimeHeaders};
-
-/// A throw-away CA and a `localhost` certificate signed by it.
-struct Certs {
-    dir: tempfile::TempDir,
-}
-
-impl Certs {
-    fn new() -> Certs {
-        let dir = tempfile::tempdir().unwrap();
-        let run = |args: &[&str]| {
-            let out = Command::new("openssl")
-                .args(args)
-                .current_dir(dir.path())
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "openssl {args:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        };
-        run(&[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=Inkaso Test CA",
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-addext",
-            "keyUsage=critical,keyCertSign,cRLSign",
-        ]);
-        run(&[
-            "req",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            "leaf.key",
-            "-out",
-            "leaf.csr",
-            "-subj",
-            "/CN=localhost",
-        ]);
-        std::fs::write(
-            dir.path().join("leaf.ext"),
-            "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n",
-        )
-        .unwrap();
-        run(&[
-            "x509",
-            "-req",
-            "-in",
-            "leaf.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "leaf.pem",
-            "-days",
-            "2",
-            "-extfile",
-            "leaf.ext",
-        ]);
-        Certs { dir }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-}
-
-/// aiosmtpd running on a free loopback port; killed on drop, and exits by itself when our
-/// end of its stdin closes.
-struct SmtpServer {
-    child: Child,
-    port: u16,
-    maildir: tempfile::TempDir,
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl SmtpServer {
-    fn start(certs: &Certs, mode: &str, auth: Option<(&str, &str)>) -> SmtpServer {
-        let maildir = tempfile::tempdir().unwrap();
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp_sink.py");
-        // Debian's python3 has aiosmtpd (python3-aiosmtpd); a pyenv shim on PATH may not.
-        let python =
-            std::env::var("INKASO_TEST_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".into());
-        let mut cmd = Command::new(python);
-        cmd.arg(script)
-            .arg("--dir")
-            .arg(maildir.path())
-            .args(["--mode", mode])
-            .arg("--cert")
-            .arg(certs.path("leaf.pem"))
-            .arg("--key")
-            .arg(certs.path("leaf.key"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        if let Some((user, password)) = auth {
-            cmd.args(["--user", user, "--password", password]);
-        }
-        let mut child = cmd.spawn().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let mut line = String::new();
-        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).unwrap();
-        let port = line
-            .trim()
-            .strip_prefix("PORT ")
-            .unwrap_or_else(|| panic!("smtp_sink.py said {line:?}"))
-            .parse()
-            .unwrap();
-        SmtpServer {
-            child,
-            port,
-            maildir,
-        }
-    }
-
-    /// The n-th stored message (1-based): raw bytes and envelope metadata.
-    async fn message(&self, n: usize) -> (Vec<u8>, serde_json::Value) {
-        let base = self.maildir.path().join(format!("{n:04}"));
-        for _ in 0..200 {
-            if let Ok(meta) = std::fs::read_to_string(base.with_extension("json")) {
-                let raw = std::fs::read(base.with_extension("eml")).unwrap();
-                return (raw, serde_json::from_str(&meta).unwrap());
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        panic!("message {n} never arrived");
-    }
-
-    fn count(&self) -> usize {
-        std::fs::read_dir(self.maildir.path())
-            .unwrap()
-            .filter(|e| {
-                e.as_ref()
-                    .unwrap()
-                    .path()
-                    .extension()
-                    .is_some_and(|x| x == "json")
-            })
-            .count()
-    }
-}
 
 fn clock() -> Arc<ManualClock> {
     Arc::new(ManualClock::new(
@@ -199,14 +34,14 @@ fn config(
 ) -> SmtpConfig {
     SmtpConfig {
         host: "localhost".into(),
-        port: server.port,
+        port: server.port(),
         security,
         credentials: Some(("windykacja".into(), password.into())),
         from: Email::parse("windykacja@zazolc.pl").unwrap(),
         from_name: Some("Zażółć Gęślą Sp. z o.o.".into()),
         reply_to: Some(Email::parse("ksiegowosc@zazolc.pl").unwrap()),
         message_id_domain: "zazolc.pl".into(),
-        extra_root_pem: Some(std::fs::read(certs.path("ca.pem")).unwrap()),
+        extra_root_pem: Some(std::fs::read(certs.ca_pem()).unwrap()),
         timeout: Duration::from_secs(10),
     }
 }
@@ -233,8 +68,9 @@ fn message(to: &str, attachment: Option<Vec<u8>>) -> EmailMessage {
 
 #[tokio::test]
 async fn starttls_with_auth_delivers_both_parts_bcc_and_the_pdf() {
-    let certs = Certs::new();
-    let server = SmtpServer::start(&certs, "starttls", Some(("windykacja", "tajne-hasło")));
+    let certs = Certs::new().unwrap();
+    let server =
+        SmtpServer::start(&certs, Mode::StartTls, Some(("windykacja", "tajne-hasło"))).unwrap();
     let cfg = config(&certs, &server, SmtpSecurity::StartTls, "tajne-hasło");
     assert!(
         !format!("{cfg:?}").contains("tajne"),
@@ -253,7 +89,7 @@ async fn starttls_with_auth_delivers_both_parts_bcc_and_the_pdf() {
         .unwrap();
     assert!(sent.response.starts_with("250"), "{}", sent.response);
 
-    let (raw, meta) = server.message(1).await;
+    let (raw, meta) = server.message(1).await.unwrap();
     assert_eq!(meta["tls"], true);
     assert_eq!(meta["authenticated"], true);
     assert_eq!(meta["mail_from"], "windykacja@zazolc.pl");
@@ -311,8 +147,8 @@ async fn starttls_with_auth_delivers_both_parts_bcc_and_the_pdf() {
 
 #[tokio::test]
 async fn implicit_tls_and_a_stable_message_id_on_retry() {
-    let certs = Certs::new();
-    let server = SmtpServer::start(&certs, "tls", Some(("windykacja", "x")));
+    let certs = Certs::new().unwrap();
+    let server = SmtpServer::start(&certs, Mode::Tls, Some(("windykacja", "x"))).unwrap();
     let sender = SmtpSender::new(config(&certs, &server, SmtpSecurity::Tls, "x"), clock()).unwrap();
     let mut m = message("anna@dluznik.pl", None);
     m.html = None;
@@ -323,8 +159,8 @@ async fn implicit_tls_and_a_stable_message_id_on_retry() {
     // The engine crashed before recording: the retry carries the same Message-ID.
     let again = sender.send("t1/action-5", &m).await.unwrap();
     assert_eq!(first.message_id, again.message_id);
-    let (raw1, meta) = server.message(1).await;
-    let (raw2, _) = server.message(2).await;
+    let (raw1, meta) = server.message(1).await.unwrap();
+    let (raw2, _) = server.message(2).await.unwrap();
     assert_eq!(meta["tls"], true);
     let id1 = MessageParser::default()
         .parse(&raw1)
@@ -353,8 +189,8 @@ async fn implicit_tls_and_a_stable_message_id_on_retry() {
 
 #[tokio::test]
 async fn smtp_errors_become_outcomes() {
-    let certs = Certs::new();
-    let server = SmtpServer::start(&certs, "starttls", Some(("windykacja", "dobre")));
+    let certs = Certs::new().unwrap();
+    let server = SmtpServer::start(&certs, Mode::StartTls, Some(("windykacja", "dobre"))).unwrap();
 
     // A refused password pauses the channel (535): every message would fail the same way.
     let wrong = EmailChannel::new(
@@ -427,7 +263,10 @@ async fn smtp_errors_become_outcomes() {
             .await,
         Outcome::Sent { .. }
     ));
-    assert_eq!(server.message(1).await.1["rcpt_tos"][0], "jan@dluznik.pl");
+    assert_eq!(
+        server.message(1).await.unwrap().1["rcpt_tos"][0],
+        "jan@dluznik.pl"
+    );
 }
 
 /// The stage that e-mails the demand letter: the real PDF goes out as an attachment and its
@@ -487,8 +326,8 @@ async fn a_rendered_letter_travels_as_an_attachment() {
     )
     .unwrap();
 
-    let certs = Certs::new();
-    let server = SmtpServer::start(&certs, "starttls", Some(("windykacja", "x")));
+    let certs = Certs::new().unwrap();
+    let server = SmtpServer::start(&certs, Mode::StartTls, Some(("windykacja", "x"))).unwrap();
     let sender = SmtpSender::new(
         config(&certs, &server, SmtpSecurity::StartTls, "x"),
         clock(),
@@ -498,7 +337,7 @@ async fn a_rendered_letter_travels_as_an_attachment() {
     m.attachment = Some(letter.attachment());
     sender.send("t1/W-7-2026", &m).await.unwrap();
 
-    let (raw, _) = server.message(1).await;
+    let (raw, _) = server.message(1).await.unwrap();
     let msg = MessageParser::default().parse(&raw).unwrap();
     let att = msg.attachments().next().unwrap();
     assert_eq!(
@@ -506,7 +345,7 @@ async fn a_rendered_letter_travels_as_an_attachment() {
         Some("wezwanie-do-zapłaty-W-7-2026.pdf")
     );
     assert_eq!(att.contents(), letter.pdf.as_slice());
-    let pdf_path = server.maildir.path().join("letter.pdf");
+    let pdf_path = server.maildir().join("letter.pdf");
     std::fs::write(&pdf_path, att.contents()).unwrap();
     let out = Command::new("pdftotext")
         .arg(&pdf_path)

@@ -6,6 +6,7 @@
 //! what the ERP holds open now, what the cloud holds open.
 
 pub mod proxy;
+pub mod whole_path;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

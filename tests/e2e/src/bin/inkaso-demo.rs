@@ -2,53 +2,42 @@
 //!
 //! A Subiekt GT-shaped ERP database with a few hundred debtors (through the real SQLite3 ODBC
 //! driver) → the real agent CLI (`check`, `preview`, `sync --once`) → the cloud on SQLite over
-//! HTTP on loopback → payments made in the ERP and synced → a summary of what the cloud holds,
-//! what it recorded as paid, and what the agent has back. Everything lives in one folder
-//! (`demo-out/` by default), recreated on every run.
+//! HTTP on loopback, with the SMSAPI and VAT-register simulators and a real SMTP server → 60
+//! simulated days of the process engine (payments in the ERP, a promise to pay, hand-offs) →
+//! letters, posting books, e-mails, SMS → results back in the agent. The parts are wired in
+//! [`inkaso_e2e::whole_path`], shared with the end-to-end test; this binary prints the story.
+//! Everything lives in one folder (`demo-out/` by default), recreated on every run.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
+use chrono::{Datelike as _, Duration, NaiveDate};
 use clap::Parser;
 use inkaso_cloud::store::accounts::{Role, generate_password};
-use inkaso_connectors::sample::{GeneratorSpec, generate_gt};
-use inkaso_connectors::{ConnectorConfig, ProfileKind};
-use inkaso_e2e::Harness;
-use inkaso_shared::{Clock as _, Currency, Email, Money, SystemClock};
+use inkaso_cloud::store::processes::ActionView;
+use inkaso_e2e::whole_path::{DayReport, Options, WholePath};
+use inkaso_shared::{Clock as _, Email, SystemClock};
 
 #[derive(Debug, Parser)]
-#[command(about = "Inkaso demo: sample ERP → agent → cloud → payments → results")]
+#[command(about = "Inkaso demo: przykładowy ERP → agent → chmura → procesy → wiadomości → wyniki")]
 struct Args {
     /// The folder for everything the demo creates (recreated).
     #[arg(long, default_value = "demo-out")]
     out: PathBuf,
     /// Debtors in the sample ERP.
-    #[arg(long, default_value_t = 300)]
+    #[arg(long, default_value_t = 200)]
     debtors: u64,
+    /// Settlement rows in the sample ERP (about 70 % are open receivables).
+    #[arg(long, default_value_t = 500)]
+    settlements: u64,
+    /// Simulated days.
+    #[arg(long, default_value_t = 60)]
+    days: u32,
 }
 
 fn step(n: u32, text: &str) {
     println!("\n\x1b[1m[{n}] {text}\x1b[0m");
-}
-
-/// Runs the agent CLI and shows its output, indented.
-fn agent(bin: &Path, config: &Path, args: &[&str]) -> anyhow::Result<String> {
-    let out = Command::new(bin)
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .output()
-        .with_context(|| format!("running {}", bin.display()))?;
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    if !out.status.success() {
-        bail!(
-            "inkaso-agent {} failed:\n{stdout}{}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    Ok(stdout)
 }
 
 fn show(text: &str, max_lines: usize) {
@@ -57,11 +46,67 @@ fn show(text: &str, max_lines: usize) {
     }
 }
 
-fn total(docs: &inkaso_e2e::OpenDocuments) -> i64 {
-    docs.values()
-        .filter(|(_, c)| c == "PLN")
-        .map(|(r, _)| r)
-        .sum()
+const WEEKDAYS: [&str; 7] = ["pon", "wto", "śro", "czw", "pią", "sob", "nie"];
+
+fn day_line(n: u32, d: &DayReport) -> String {
+    let mut by_channel = std::collections::BTreeMap::<&str, usize>::new();
+    for l in &d.tick.sent {
+        *by_channel.entry(l.channel.code()).or_default() += 1;
+    }
+    let sent = by_channel
+        .iter()
+        .map(|(c, n)| format!("{c} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut line = format!(
+        "dzień {n:>2} {} {}: wysłano {:>3}{}",
+        WEEKDAYS[d.date.weekday().num_days_from_monday() as usize],
+        d.date.format("%d.%m"),
+        d.tick.sent.len(),
+        if sent.is_empty() {
+            String::new()
+        } else {
+            format!(" ({sent})")
+        },
+    );
+    if !d.tick.held.is_empty() {
+        let _ = write!(line, ", wstrzymano {}", d.tick.held.len());
+    }
+    if !d.tick.skipped.is_empty() {
+        let _ = write!(line, ", pominięto {}", d.tick.skipped.len());
+    }
+    if d.ops_sent > 0 || d.results_received > 0 {
+        let _ = write!(
+            line,
+            "; agent: {} operacji do chmury, {} wyników z chmury",
+            d.ops_sent, d.results_received
+        );
+    }
+    line
+}
+
+/// PARTNER CASES — the one place to wire after `Store::open_case` (cloud/src/store/cases.rs)
+/// is merged: look up the partner's case opened for this hand-off and print its partner,
+/// status, documents and history length. Until then the runner records a hand-off as a
+/// history entry with a description, which is what this prints.
+fn print_partner_case(handoff: &ActionView) {
+    println!(
+        "      {} · dłużnik {} · {}",
+        handoff
+            .done_at
+            .map(|t| t.format("%d.%m.%Y").to_string())
+            .unwrap_or_default(),
+        handoff.debtor_external_id,
+        handoff.description.as_deref().unwrap_or("")
+    );
+    println!(
+        "        sprawa u kancelarii: pojawi się tu, gdy chmura zacznie zakładać sprawy partnerom"
+    );
+}
+
+fn rel(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base)
+        .map_or_else(|_| path.display().to_string(), |p| p.display().to_string())
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -71,63 +116,64 @@ async fn main() -> anyhow::Result<()> {
     let bin = std::env::current_exe()?.with_file_name("inkaso-agent-under-test");
     if !bin.exists() {
         bail!(
-            "{} is missing: run `make demo` (it builds every binary first)",
+            "{} nie istnieje: uruchom `make demo` (najpierw buduje wszystkie programy)",
             bin.display()
         );
     }
+    // Running twice works: the folder is the demo's alone and starts empty every time.
     let _ = std::fs::remove_dir_all(&args.out);
     std::fs::create_dir_all(&args.out)?;
     let out = std::fs::canonicalize(&args.out)?;
+    let now = SystemClock.now();
+    let first_day: NaiveDate = now.date_naive() + Duration::days(1);
 
     step(
         1,
-        "Przykładowa baza ERP (Subiekt GT) przez sterownik ODBC SQLite3",
+        "Przykładowa baza ERP (Subiekt GT), chmura Inkaso na SQLite, symulatory SMSAPI i rejestru VAT, serwer SMTP",
     );
-    let spec = GeneratorSpec {
+    let opts = Options {
+        dir: out.clone(),
         debtors: args.debtors,
-        settlements: args.debtors * 5,
-        seed: 2026,
+        settlements: args.settlements,
+        first_day,
     };
-    let (connection, _) = generate_gt(&out.join("erp"), spec)?;
-    let mut connector = ConnectorConfig {
-        connection,
-        ..ConnectorConfig::default()
-    };
-    connector.profile.kind = Some(ProfileKind::SubiektGt);
-    println!(
-        "    {} kontrahentów, {} rozrachunków w {}",
-        spec.debtors,
-        spec.settlements,
-        out.join("erp").display()
-    );
-
-    step(
-        2,
-        "Chmura Inkaso na SQLite (127.0.0.1, port wybrany przez system)",
-    );
-    // The simulated clock starts at the real now, so `check` finds the clocks in step.
-    let h = Harness::start_with(&out, connector, SystemClock.now()).await?;
+    let mut w = WholePath::start(&opts, now).await?;
     let password = generate_password();
     let email = Email::parse("szef@hurtownia-zazolc.pl")?;
-    h.store
-        .add_user(&h.tenant_id, &email, Role::Admin, &password, h.clock.now())
+    w.h.store
+        .add_user(&w.h.tenant_id, &email, Role::Admin, &password, now)
         .await?;
-    println!("    adres: {}", h.cloud_url());
+    println!(
+        "    ERP: {} kontrahentów, {} rozrachunków (terminy płatności od 15 dni temu do 35 dni naprzód), przez sterownik ODBC SQLite3",
+        args.debtors, args.settlements
+    );
+    println!("    chmura: {}", w.h.cloud_url());
     println!(
         "    firma: Hurtownia Zażółć ({}), użytkownik {email} / {password}",
-        h.tenant_id
+        w.h.tenant_id
     );
-    println!("    token agenta zapisany w konfiguracji agenta (pokazywany tylko raz)");
-    let config = h.write_agent_config()?;
+    println!(
+        "    proces „Standardowy”: SMS 3 dni przed terminem; e-mail w dniu terminu; +7 e-mail z wezwaniem (PDF);"
+    );
+    println!(
+        "      +14 SMS co 7 dni ×3; +30 list polecony; +45 przekazanie do kancelarii (od 500 zł)"
+    );
+    println!("    SMSAPI (symulator): {}", w.sms.base_url());
+    println!("    rejestr VAT (symulator): {}", w.vat.base_url());
+    println!(
+        "    serwer SMTP (aiosmtpd, STARTTLS): localhost:{}, poczta w {}",
+        w.smtp.port(),
+        rel(w.smtp.maildir(), &out)
+    );
 
-    step(3, "inkaso-agent check");
-    show(&agent(&bin, &config, &["check"])?, 10);
+    step(2, "inkaso-agent check");
+    show(&w.agent_cli(&bin, &["check"])?, 10);
 
     step(
-        4,
+        3,
         "inkaso-agent preview — co opuściłoby komputer (bez wysyłania)",
     );
-    let preview = agent(&bin, &config, &["preview", "--format", "json"])?;
+    let preview = w.agent_cli(&bin, &["preview", "--format", "json"])?;
     let count = |kind: &str| {
         preview
             .lines()
@@ -141,73 +187,118 @@ async fn main() -> anyhow::Result<()> {
         count("rejected"),
         count("warning")
     );
-    if let Some(doc) = preview
-        .lines()
-        .find(|l| l.contains("\"record\":\"document\""))
-    {
-        println!("    np. {doc}");
-    }
+
+    step(
+        4,
+        "inkaso-agent sync --once — pierwsza (pełna) synchronizacja",
+    );
+    show(&w.agent_cli(&bin, &["sync", "--once"])?, 10);
+    w.after_first_sync().await?;
+    println!("    klient zapisał zgody SMS dłużników z numerem komórkowym; rejestr VAT zna firmy");
 
     step(
         5,
-        "inkaso-agent sync --once — pierwsza (pełna) synchronizacja",
+        &format!(
+            "{} dni symulowanego czasu od {}: codziennie wpłaty w ERP, synchronizacja agenta, cykl procesów",
+            args.days,
+            first_day.format("%d.%m.%Y")
+        ),
     );
-    show(&agent(&bin, &config, &["sync", "--once"])?, 10);
-    let before = h.cloud_open().await?;
-    println!(
-        "    chmura: {} otwartych dokumentów, {} do zapłaty",
-        before.len(),
-        Money::new(total(&before), Currency::PLN)
-    );
+    for n in 1..=args.days {
+        let d = w.day().await?;
+        for e in &d.erp_events {
+            println!(
+                "    \x1b[33mERP {}: {e} ({} dokumentów spłaconych w całości)\x1b[0m",
+                d.date.format("%d.%m"),
+                d.paid_in_full.len()
+            );
+        }
+        if let Some((debtor, until)) = &d.promise {
+            println!(
+                "    \x1b[33mdłużnik {debtor} obiecuje zapłacić do {}: jego akcje czekają\x1b[0m",
+                until.format("%d.%m.%Y")
+            );
+        }
+        println!("    {}", day_line(n, &d));
+    }
+
+    let back = w.final_sync().await?;
+    println!("    następnego ranka agent odebrał {back} wyników ostatniego cyklu");
 
     step(
         6,
-        "Dłużnicy płacą w ERP: co dziesiąty rozrachunek w całości, co siódmy w części",
+        "Pisma i książki nadawcze z chmury zapisane do folderu demo",
     );
-    h.erp_execute(
-        "UPDATE nz__Finanse SET nzf_WartoscWaluta = 0, nzf_Wartosc = 0 WHERE nzf_Id % 10 = 0;
-         UPDATE nz__Finanse SET nzf_WartoscWaluta = ROUND(nzf_WartoscWaluta / 2, 2), nzf_Wartosc = ROUND(nzf_Wartosc / 2, 2)
-          WHERE nzf_Id % 7 = 0 AND nzf_Id % 10 <> 0 AND nzf_WartoscWaluta > 2;",
-    )?;
-    show(&agent(&bin, &config, &["sync", "--once"])?, 10);
+    let files = w.export().await?;
+    for f in &files {
+        println!("    {}", f.display());
+    }
 
-    step(7, "Bez zmian w ERP: kolejna synchronizacja nie wysyła nic");
-    show(&agent(&bin, &config, &["sync", "--once"])?, 10);
-
+    step(7, "inkaso-agent results — wyniki po stronie firmy");
+    show(&w.agent_cli(&bin, &["results", "--limit", "5"])?, 12);
     step(8, "inkaso-agent status");
-    show(&agent(&bin, &config, &["status"])?, 14);
+    show(&w.agent_cli(&bin, &["status"])?, 14);
 
-    let after = h.cloud_open().await?;
-    let erp = h.erp_open()?;
-    let payments = h.cloud_payments().await?;
-    let closed = h.cloud_closed().await?;
-    let paid_total: i64 = payments.values().sum();
+    let s = w.summary().await?;
     println!("\n\x1b[1mPodsumowanie\x1b[0m");
-    println!("    dokumentów zsynchronizowanych: {}", before.len());
     println!(
-        "    otwartych w chmurze teraz: {} (w ERP: {}; zgodne: {})",
-        after.len(),
-        erp.len(),
-        if after == erp { "tak" } else { "NIE" }
+        "    zsynchronizowano: {} dłużników, {} dokumentów",
+        s.debtors_synced, s.documents_synced
+    );
+    println!("    akcje według kanału i statusu:");
+    for ((channel, status), n) in &s.actions {
+        println!("      {channel:<18} {status:<10} {n:>5}");
+    }
+    println!(
+        "    pisma PDF: {} zwykłych (załączniki wezwań), {} poleconych; pliki w {}",
+        s.letters.0,
+        s.letters.1,
+        out.join("pisma").display()
     );
     println!(
-        "    zamkniętych jako zapłacone: {}",
-        closed.values().filter(|r| r.as_str() == "paid").count()
+        "    książki nadawcze: {}",
+        out.join("ksiazki-nadawcze").display()
     );
     println!(
-        "    płatności zarejestrowanych: {} na łącznie {}",
-        payments.len(),
-        Money::new(paid_total, Currency::PLN)
+        "    e-maile odebrane przez serwer SMTP: {} (w {})",
+        s.emails_received,
+        w.smtp.maildir().display()
     );
     println!(
-        "    pozostało do zapłaty: {}",
-        Money::new(total(&after), Currency::PLN)
+        "    SMS przyjęte przez SMSAPI (symulator): {}; raporty doręczeń do chmury: {}",
+        s.sms_accepted, s.sms_callbacks
+    );
+    println!(
+        "    przekazania do kancelarii (z historii): {}",
+        s.handoffs.len()
+    );
+    for h in s.handoffs.iter().take(5) {
+        print_partner_case(h);
+    }
+    if s.handoffs.len() > 5 {
+        println!("      … i {} więcej", s.handoffs.len() - 5);
+    }
+    println!(
+        "    wyniki odebrane przez agenta: {} (w kanale wyników chmury: {}); raporty dzienne: {} plików w {}",
+        s.results_agent,
+        s.results_cloud,
+        s.report_files.len(),
+        w.reports_dir.display()
+    );
+    println!(
+        "    otwarte dokumenty: ERP {}, agent {}, chmura {} — zgodne: {}",
+        s.open_erp,
+        s.open_agent,
+        s.open_cloud,
+        if s.consistent { "tak" } else { "NIE" }
     );
     println!("    folder demo: {}", out.display());
-    println!("    (procesy windykacyjne i kanały dołączą do demo wraz z ich integracją w chmurze)");
-    h.stop().await?;
-    if after != erp {
-        bail!("the cloud does not equal the ERP");
+    w.stop().await?;
+    if !s.consistent {
+        bail!("ERP, agent i chmura nie są zgodne");
+    }
+    if s.results_agent != s.results_cloud {
+        bail!("agent nie ma wszystkich wyników z chmury");
     }
     Ok(())
 }
