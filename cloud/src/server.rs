@@ -232,11 +232,7 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
         Duration::from_secs(60),
         stop_rx.clone(),
     ));
-    let state = AppState {
-        store: store.clone(),
-        clock,
-        settings: settings.api.clone(),
-    };
+    let state = AppState::new(store.clone(), clock, settings.api.clone());
     let listener = TcpListener::bind(settings.listen).await?;
     tracing::info!(addr = %listener.local_addr()?, backend = ?store.backend(), "inkaso-cloud listening");
     let mut stop_rx_http = stop_rx;
