@@ -247,6 +247,7 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
         Arc::new(crate::process::runner::LoggingTestMode),
     )
     .map_err(|e| ServeError::Config(e.to_string()))?;
+    let engine_channels = channels.clone();
     let runner_task = tokio::spawn(crate::process::runner::run_every(
         store.clone(),
         Arc::clone(&clock),
@@ -270,11 +271,12 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
         }
         None => None,
     };
-    let state = AppState {
-        store: store.clone(),
-        clock,
-        settings: settings.api.clone(),
-    };
+    let state = AppState::new(store.clone(), clock, settings.api.clone()).with_engine(
+        crate::http::Engine {
+            channels: engine_channels,
+            runner: crate::process::runner::RunnerConfig::default(),
+        },
+    );
     let listener = TcpListener::bind(settings.listen).await?;
     tracing::info!(addr = %listener.local_addr()?, backend = ?store.backend(), "inkaso-cloud listening");
     let mut stop_rx_http = stop_rx;

@@ -138,11 +138,7 @@ async fn ingest(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let server = spawn(
         listener,
-        AppState {
-            store: store.clone(),
-            clock,
-            settings: ApiSettings::default(),
-        },
+        AppState::new(store.clone(), clock, ApiSettings::default()),
     )?;
     let http = reqwest::Client::new();
     let url = format!("{}/agent/v1/batches", server.base_url());

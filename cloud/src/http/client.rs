@@ -46,7 +46,7 @@ pub struct ErrorDetail {
     info(
         title = "Inkaso client API",
         version = "1",
-        description = "Debtors, documents, payments, agents and exclusions of one client firm. Authenticate with `Authorization: Bearer inkc_…` (API token) or the `inkaso_session` cookie from `POST /api/v1/login`."
+        description = "Debtors, documents, payments, agents, exclusions and the collection processes (processes, pauses, history, on-demand runs, forecast) of one client firm. Authenticate with `Authorization: Bearer inkc_…` (API token) or the `inkaso_session` cookie from `POST /api/v1/login`."
     ),
     components(schemas(ErrorBody, ErrorDetail))
 )]
@@ -70,7 +70,8 @@ pub fn router() -> OpenApiRouter<AppState> {
             .routes(routes!(delete_exclusion))
             .routes(routes!(get_company, refresh_company))
             .routes(routes!(audit_log))
-            .merge(super::channels::routes()),
+            .merge(super::channels::routes())
+            .merge(super::processes::routes()),
     )
 }
 

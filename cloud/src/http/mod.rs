@@ -1,5 +1,6 @@
 //! The cloud's HTTP surface: the agent API (`/agent/v1`, [`agent`]), the client API
-//! (`/api/v1`, [`client`]) with its OpenAPI document, and the operations endpoints ([`ops`]).
+//! (`/api/v1`, [`client`], with the process engine's part in [`processes`]) with its OpenAPI
+//! document, and the operations endpoints ([`ops`]).
 //!
 //! This module owns what every endpoint shares: the state, the one error shape
 //! ([`ErrorResponse`]) and authentication. Authentication resolves a secret to a principal of
@@ -10,6 +11,7 @@ pub mod agent;
 pub mod channels;
 pub mod client;
 pub mod ops;
+pub mod processes;
 
 use std::sync::Arc;
 
@@ -22,6 +24,7 @@ use inkaso_shared::Clock;
 use inkaso_shared::protocol::{ApiError, ErrorCode, ErrorResponse};
 use tower_http::trace::TraceLayer;
 
+use crate::process::runner::{Channels, LoggingTestMode, RunnerConfig};
 use crate::store::accounts::{AgentPrincipal, AuthFailure, ClientPrincipal, Role};
 use crate::store::{Store, StoreError};
 
@@ -49,6 +52,26 @@ impl Default for ApiSettings {
     }
 }
 
+/// What the client API needs of the process engine to perform on-demand runs: the channels and
+/// runner settings it calls the runner's tick with.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    /// Where actions are delivered.
+    pub channels: Channels,
+    /// The API's own runner id, lease and batch (its claims are distinct from `serve`'s loop).
+    pub runner: RunnerConfig,
+}
+
+impl Default for Engine {
+    /// What `serve` runs today: no live adapter; tenants in test mode log "would send".
+    fn default() -> Self {
+        Engine {
+            channels: Channels::new(Arc::new(LoggingTestMode)),
+            runner: RunnerConfig::default(),
+        }
+    }
+}
+
 /// What every handler can reach.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -58,6 +81,27 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Endpoint settings.
     pub settings: ApiSettings,
+    /// The process engine's channels and runner settings (on-demand runs).
+    pub engine: Engine,
+}
+
+impl AppState {
+    /// A state with the default [`Engine`] (see [`AppState::with_engine`]).
+    pub fn new(store: Store, clock: Arc<dyn Clock>, settings: ApiSettings) -> AppState {
+        AppState {
+            store,
+            clock,
+            settings,
+            engine: Engine::default(),
+        }
+    }
+
+    /// Replaces the engine's channels and runner settings (tests, live adapters).
+    #[must_use]
+    pub fn with_engine(mut self, engine: Engine) -> AppState {
+        self.engine = engine;
+        self
+    }
 }
 
 /// The whole application: agent API, client API, OpenAPI, operations.

@@ -32,8 +32,8 @@ pub use model::{
 };
 pub use planner::{
     ActionKey, DebtorInput, Decision, HoldReason, KeyScope, OnDemand, OnDemandError, Outcome,
-    PlanContext, Recheck, SkipReason, next_wake, plan_debtor, plan_on_demand, recheck,
-    suggest_process,
+    PlanContext, Recheck, SkipReason, next_wake, on_demand_of, plan_debtor, plan_on_demand,
+    recheck, suggest_process,
 };
 pub use report::{Failure, RunReport};
 pub use state::{

@@ -960,6 +960,32 @@ pub fn plan_on_demand(
     Ok(())
 }
 
+/// The on-demand request a manual action belongs to, rebuilt from its history entry: the
+/// request id from its key (`manual/<request>/…`), its stage and its documents. A runner
+/// re-checking a claimed manual action re-plans it with [`plan_on_demand`] under this request
+/// (and the claim's own process) and then applies [`recheck`]; the automatic plan never contains
+/// a manual key, so re-checking a manual claim against [`plan_debtor`] would always drop it.
+/// `None` for an automatic entry or a key without the prefix.
+pub fn on_demand_of(entry: &HistoryEntry) -> Option<OnDemand> {
+    if !entry.manual {
+        return None;
+    }
+    let (request, _) = entry.key.strip_prefix("manual/")?.split_once('/')?;
+    Some(OnDemand {
+        request: unescape(request),
+        stages: vec![entry.stage.clone()],
+        documents: entry.documents.iter().map(|c| c.document.clone()).collect(),
+    })
+}
+
+/// Reverses [`escape`].
+fn unescape(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_owned();
+    }
+    s.replace("%2F", "/").replace("%25", "%")
+}
+
 /// Optima's rule for the process offered for a mixed on-demand selection: the documents'
 /// common process if they share one; else the tenant's default if it is among theirs; else the
 /// first of theirs by code (Optima picks "losowo"; we pick deterministically).

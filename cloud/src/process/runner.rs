@@ -43,8 +43,8 @@ use super::calendar::local_date;
 use super::compose::{self, ActionInput, ChannelSettings, ComposeError};
 use super::model::{AssignmentSubject, Channel, Process, assign};
 use super::planner::{
-    DebtorInput, Decision, Outcome as PlanOutcome, PlanContext, Recheck, next_wake, plan_debtor,
-    recheck,
+    DebtorInput, Decision, OnDemand, Outcome as PlanOutcome, PlanContext, Recheck, next_wake,
+    on_demand_of, plan_debtor, plan_on_demand, recheck,
 };
 use super::report::RunReport;
 use crate::store::channels::{LetterRow, NewLetter, NewTask};
@@ -244,6 +244,33 @@ impl Tenant<'_> {
     }
 }
 
+impl Tenant<'_> {
+    /// Re-plans a manual (on-demand) claim as its request, timing ignored, guards kept.
+    fn plan_manual(
+        &self,
+        process: &Process,
+        request: &OnDemand,
+        rows: &DebtorRows,
+        now: DateTime<Utc>,
+    ) -> Vec<Decision> {
+        let ctx = PlanContext {
+            now,
+            policy: &self.settings.policy,
+            last_sync: self.last_sync.get(&rows.agent_id).copied(),
+            include_not_yet: false,
+        };
+        let input = DebtorInput {
+            debtor: &rows.state,
+            documents: &rows.documents,
+            history: &rows.history,
+        };
+        let mut out = Vec::new();
+        // A stage removed since the request plans nothing: the claim is dropped.
+        let _ = plan_on_demand(&ctx, process, request, &input, &mut out);
+        out
+    }
+}
+
 fn line(d: &Decision, detail: String) -> TickLine {
     TickLine {
         key: d.key_string(),
@@ -433,11 +460,23 @@ async fn handle_claim(
         .await?;
     let mut verdict = Recheck::Replan(None);
     let mut found: Option<(Decision, &Process, DebtorRows)> = None;
+    // A manual (on-demand) claim is re-planned as its request under the process it was asked
+    // for: the automatic plan never contains a manual key.
+    let manual = on_demand_of(&claim.entry);
     if let Some(mut rows) = fresh.into_iter().next()
-        && let Some(process) = tenant.process_of(&rows)
+        && let Some(process) = match &manual {
+            Some(_) => tenant
+                .processes
+                .iter()
+                .find(|p| p.code == claim.entry.process),
+            None => tenant.process_of(&rows),
+        }
     {
         rows.history.retain(|h| h.key != claim.entry.key);
-        let decisions = tenant.plan(process, &rows, now);
+        let decisions = match &manual {
+            Some(request) => tenant.plan_manual(process, request, &rows, now),
+            None => tenant.plan(process, &rows, now),
+        };
         verdict = recheck(&claim.entry, &decisions);
         if let Some(d) = decisions
             .into_iter()

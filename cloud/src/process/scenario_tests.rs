@@ -997,6 +997,27 @@ fn on_demand_runs_chosen_stages_now() {
         .collect();
     assert!(history.iter().all(|h| h.manual));
     assert!(run(&debtor, &history, now).is_empty());
+    // A claimed manual action re-checks against its own request, rebuilt from the entry.
+    let claim = &history[0];
+    let rebuilt = super::planner::on_demand_of(claim).unwrap();
+    assert_eq!(
+        (rebuilt.request.as_str(), rebuilt.stages.clone()),
+        ("REQ-1", vec!["E7".to_string()])
+    );
+    let mut fresh = Vec::new();
+    plan_on_demand(
+        &ctx,
+        &p,
+        &rebuilt,
+        &DebtorInput {
+            debtor: &debtor,
+            documents: &docs,
+            history: &history[1..],
+        },
+        &mut fresh,
+    )
+    .unwrap();
+    assert_eq!(recheck(claim, &fresh), Recheck::Send);
     // The automatic schedule is untouched: OD-3's and OD-1's +14 SMS are still due the next day.
     let mut auto = Vec::new();
     let tomorrow = nine(d(2026, 4, 15));

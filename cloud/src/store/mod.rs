@@ -14,10 +14,12 @@
 //! [`Store`] is the one boundary the rest of the cloud (HTTP APIs, process engine, channels)
 //! talks to; the submodules own one area each: [`accounts`] (tenants, users, agents, tokens,
 //! audit), [`ingest`] (agents' batches), [`feed`] (the results feed), [`query`] (the client
-//! API's reads and exclusions), [`companies`] (the VAT register cache).
+//! API's reads and exclusions), [`companies`] (the VAT register cache), [`processes`] (the
+//! process engine's tables) and [`collection`] (the engine's client-API reads and edits).
 
 pub mod accounts;
 pub mod channels;
+pub mod collection;
 pub mod companies;
 pub mod feed;
 pub mod ingest;

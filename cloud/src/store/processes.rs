@@ -160,7 +160,7 @@ pub enum Transition {
 }
 
 /// An action as the history shows it (R-P6).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ActionView {
     /// Id.
     pub id: String,
@@ -176,7 +176,8 @@ pub struct ActionView {
     pub stage: String,
     /// Channel.
     pub channel: String,
-    /// Documents covered.
+    /// Documents covered: `[{"document", "occurrence", "scheduled"}]`.
+    #[schema(value_type = Vec<Object>)]
     pub documents: Vec<CoveredDocument>,
     /// The slot (or the next attempt).
     pub planned_for: DateTime<Utc>,
@@ -215,11 +216,11 @@ pub struct ActionFilter {
     pub limit: Option<u32>,
 }
 
-fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+pub(super) fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
 }
 
-fn channel_of(code: &str) -> Result<Channel, StoreError> {
+pub(super) fn channel_of(code: &str) -> Result<Channel, StoreError> {
     Channel::ALL
         .into_iter()
         .find(|c| c.code() == code)
@@ -249,7 +250,7 @@ fn planner_status(s: &str) -> Result<ActionStatus, StoreError> {
     })
 }
 
-fn legal_code(s: LegalStatus) -> &'static str {
+pub(super) fn legal_code(s: LegalStatus) -> &'static str {
     match s {
         LegalStatus::Active => "active",
         LegalStatus::Deceased => "deceased",
@@ -257,7 +258,7 @@ fn legal_code(s: LegalStatus) -> &'static str {
     }
 }
 
-fn pause_code(k: PauseKind) -> &'static str {
+pub(super) fn pause_code(k: PauseKind) -> &'static str {
     match k {
         PauseKind::PromiseToPay => "promise_to_pay",
         PauseKind::Dispute => "dispute",
@@ -265,7 +266,7 @@ fn pause_code(k: PauseKind) -> &'static str {
     }
 }
 
-fn json<T: Serialize>(v: &T) -> Result<String, StoreError> {
+pub(super) fn json<T: Serialize>(v: &T) -> Result<String, StoreError> {
     serde_json::to_string(v).map_err(|e| corrupt("JSON", e))
 }
 
@@ -439,7 +440,7 @@ impl Store {
 
     /// Serialises changes of a tenant's process set (the settings row is the lock: a row lock
     /// on PostgreSQL, the single writer on SQLite).
-    async fn lock_processes(
+    pub(super) async fn lock_processes(
         &self,
         tx: &mut AnyConnection,
         tenant_id: &str,
@@ -649,24 +650,8 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<String, StoreError> {
-        let id = new_id();
-        sqlx::query(
-            "INSERT INTO collection_pauses (tenant_id, pause_id, agent_id, debtor_external_id, document_external_id, \
-             kind, until_day, reason, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(tenant_id)
-        .bind(&id)
-        .bind(agent_id)
-        .bind(debtor)
-        .bind(pause.document.as_ref().map(|d| d.as_str().to_owned()))
-        .bind(pause_code(pause.kind))
-        .bind(pause.until.map(day))
-        .bind(&pause.reason)
-        .bind(ts(now))
-        .bind(actor)
-        .execute(self.pool())
-        .await?;
-        Ok(id)
+        let mut conn = self.pool().acquire().await?;
+        insert_pause(&mut conn, tenant_id, agent_id, debtor, pause, actor, now).await
     }
 
     /// The agents' last successful sync: the later of the agent's own report (heartbeat) and
@@ -853,7 +838,7 @@ impl Store {
         }
         let sql = format!(
             "SELECT agent_id, debtor_external_id, document_external_id, kind, until_day, reason \
-             FROM collection_pauses WHERE tenant_id = $1{} ORDER BY created_at, pause_id",
+             FROM collection_pauses WHERE tenant_id = $1 AND lifted_at IS NULL{} ORDER BY created_at, pause_id",
             filter("", "debtor_external_id")
         );
         for r in bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
@@ -1193,11 +1178,7 @@ impl Store {
         tenant_id: &str,
         f: &ActionFilter,
     ) -> Result<Vec<ActionView>, StoreError> {
-        let mut sql = String::from(
-            "SELECT a.action_id, a.idem_key, a.agent_id, a.debtor_external_id, a.process_code, a.stage_code, a.channel, \
-             a.documents_json, a.planned_for, a.status, a.reason_code, a.reason, a.provider_id, a.cost_minor, \
-             a.description, a.manual, a.attempts, a.created_at, a.done_at FROM actions a WHERE a.tenant_id = $1",
-        );
+        let mut sql = format!("SELECT {ACTION_VIEW_COLS} FROM actions a WHERE a.tenant_id = $1");
         let mut args = Vec::new();
         if let Some(d) = &f.debtor {
             args.push(d.clone());
@@ -1226,39 +1207,75 @@ impl Store {
             q = q.bind(a);
         }
         let rows = q.fetch_all(self.pool()).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ActionView {
-                    id: r.try_get(0)?,
-                    key: r.try_get(1)?,
-                    agent_id: r.try_get(2)?,
-                    debtor_external_id: r.try_get(3)?,
-                    process: r.try_get(4)?,
-                    stage: r.try_get(5)?,
-                    channel: r.try_get(6)?,
-                    documents: serde_json::from_str(&r.try_get::<String, _>(7)?)
-                        .map_err(|e| corrupt("dokumenty akcji", e))?,
-                    planned_for: parse_ts(&r.try_get::<String, _>(8)?)?,
-                    status: r.try_get(9)?,
-                    reason_code: r.try_get(10)?,
-                    reason: r.try_get(11)?,
-                    provider_id: r.try_get(12)?,
-                    cost_minor: r.try_get(13)?,
-                    description: r.try_get(14)?,
-                    automatic: r.try_get::<i64, _>(15)? == 0,
-                    attempts: r.try_get(16)?,
-                    created_at: parse_ts(&r.try_get::<String, _>(17)?)?,
-                    done_at: r
-                        .try_get::<Option<String>, _>(18)?
-                        .map(|t| parse_ts(&t))
-                        .transpose()?,
-                })
-            })
-            .collect()
+        rows.iter().map(action_view).collect()
     }
 }
 
-async fn load_processes(
+/// The columns [`action_view`] reads, over `actions a`.
+pub(super) const ACTION_VIEW_COLS: &str = "a.action_id, a.idem_key, a.agent_id, a.debtor_external_id, \
+     a.process_code, a.stage_code, a.channel, a.documents_json, a.planned_for, a.status, a.reason_code, a.reason, \
+     a.provider_id, a.cost_minor, a.description, a.manual, a.attempts, a.created_at, a.done_at";
+
+/// One history row, selected with [`ACTION_VIEW_COLS`].
+pub(super) fn action_view(r: &sqlx::any::AnyRow) -> Result<ActionView, StoreError> {
+    Ok(ActionView {
+        id: r.try_get(0)?,
+        key: r.try_get(1)?,
+        agent_id: r.try_get(2)?,
+        debtor_external_id: r.try_get(3)?,
+        process: r.try_get(4)?,
+        stage: r.try_get(5)?,
+        channel: r.try_get(6)?,
+        documents: serde_json::from_str(&r.try_get::<String, _>(7)?)
+            .map_err(|e| corrupt("dokumenty akcji", e))?,
+        planned_for: parse_ts(&r.try_get::<String, _>(8)?)?,
+        status: r.try_get(9)?,
+        reason_code: r.try_get(10)?,
+        reason: r.try_get(11)?,
+        provider_id: r.try_get(12)?,
+        cost_minor: r.try_get(13)?,
+        description: r.try_get(14)?,
+        automatic: r.try_get::<i64, _>(15)? == 0,
+        attempts: r.try_get(16)?,
+        created_at: parse_ts(&r.try_get::<String, _>(17)?)?,
+        done_at: r
+            .try_get::<Option<String>, _>(18)?
+            .map(|t| parse_ts(&t))
+            .transpose()?,
+    })
+}
+
+/// Inserts a pause row inside the caller's transaction; returns its id.
+pub(super) async fn insert_pause(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    agent_id: &str,
+    debtor: &str,
+    pause: &Pause,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<String, StoreError> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO collection_pauses (tenant_id, pause_id, agent_id, debtor_external_id, document_external_id, \
+         kind, until_day, reason, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(tenant_id)
+    .bind(&id)
+    .bind(agent_id)
+    .bind(debtor)
+    .bind(pause.document.as_ref().map(|d| d.as_str().to_owned()))
+    .bind(pause_code(pause.kind))
+    .bind(pause.until.map(day))
+    .bind(&pause.reason)
+    .bind(ts(now))
+    .bind(actor)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+pub(super) async fn load_processes(
     conn: &mut AnyConnection,
     tenant_id: &str,
 ) -> Result<Vec<Process>, StoreError> {
@@ -1296,7 +1313,7 @@ async fn load_rules(
         .collect()
 }
 
-async fn ensure_collection_row(
+pub(super) async fn ensure_collection_row(
     conn: &mut AnyConnection,
     tenant_id: &str,
     agent_id: &str,

@@ -70,11 +70,11 @@ impl Sql {
     }
 }
 
-fn encode_cursor(parts: &[&str]) -> String {
+pub(super) fn encode_cursor(parts: &[&str]) -> String {
     hex::encode(parts.join("\u{1f}"))
 }
 
-fn decode_cursor(text: &str, n: usize) -> Result<Vec<String>, StoreError> {
+pub(super) fn decode_cursor(text: &str, n: usize) -> Result<Vec<String>, StoreError> {
     let bad = || StoreError::invalid("after", "nieprawidłowy kursor", "invalid cursor");
     let bytes = hex::decode(text.trim()).map_err(|_| bad())?;
     let s = String::from_utf8(bytes).map_err(|_| bad())?;
@@ -86,7 +86,7 @@ fn decode_cursor(text: &str, n: usize) -> Result<Vec<String>, StoreError> {
     }
 }
 
-fn page_limit(limit: Option<u32>) -> u32 {
+pub(super) fn page_limit(limit: Option<u32>) -> u32 {
     limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE)
 }
 

@@ -293,11 +293,7 @@ impl Env {
 
 pub async fn start(store: &Store, clock: &Arc<ManualClock>) -> RunningServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let state = AppState {
-        store: store.clone(),
-        clock: clock.clone(),
-        settings: ApiSettings::default(),
-    };
+    let state = AppState::new(store.clone(), clock.clone(), ApiSettings::default());
     spawn(listener, state).unwrap()
 }
 

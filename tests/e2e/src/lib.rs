@@ -76,11 +76,7 @@ impl Harness {
             .await?;
         let agent = store.create_agent(&tenant.id, "biuro", now).await?;
         let clock = Arc::new(ManualClock::new(now));
-        let state = AppState {
-            store: store.clone(),
-            clock: clock.clone(),
-            settings: ApiSettings::default(),
-        };
+        let state = AppState::new(store.clone(), clock.clone(), ApiSettings::default());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let server = server::spawn(listener, state)?;
         Ok(Harness {

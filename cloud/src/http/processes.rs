@@ -1,0 +1,1382 @@
+//! The process engine's client API (`/api/v1`, in the OpenAPI document): processes and group
+//! rules, the tenant's collection settings and paused channels, a debtor's collection state and
+//! pauses, the action history (R-P6), on-demand runs (R-P5), out of collection (R-P7) and the
+//! forecast. Viewer and up read; editor and up change.
+//!
+//! This module owns only the HTTP side: parsing, roles, the one error shape. The rules are the
+//! engine's (`crate::process`): validation and the in-use refusal come from the model, planning
+//! from the planner, performing from the runner's `tick`, which an on-demand run calls right
+//! after recording its actions, so they go out through exactly the path and guards of the
+//! automatic ones.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use chrono::{DateTime, NaiveDate, Utc};
+use inkaso_shared::protocol::ErrorCode;
+use inkaso_shared::{Currency, ExternalId, Lang, Localized, Money};
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::agent::{parse_json, read_body};
+use super::client::ErrorBody;
+use super::{AppState, ClientAuth, Failure, Q};
+use crate::process::calendar::local_date;
+use crate::process::runner::tick;
+use crate::process::{
+    AssignedBy, AssignmentSubject, Channel, DebtorCase, DebtorInput, Decision, GroupRule,
+    LegalStatus, OnDemand, OutReason, Outcome, Pause, PauseKind, PlanContext, Process,
+    ProcessError, TenantPolicy, assign, forecast, out_of_collection, plan_on_demand,
+    suggest_process,
+};
+use crate::store::accounts::Role;
+use crate::store::collection::{
+    ActionQuery, ActionScope, ChannelPauseView, CollectionStateView, DebtorRef, PauseView,
+};
+use crate::store::processes::{
+    ActionView, CollectionSettings, DebtorCollectionChange, DebtorRows, ProcessStoreError,
+};
+use crate::store::query::Page;
+use crate::store::{StoreError, new_id};
+
+/// Longest forecast, in days.
+pub const MAX_FORECAST_DAYS: u32 = 366;
+/// Most documents in one on-demand request.
+pub const MAX_ON_DEMAND_DOCUMENTS: usize = 1000;
+
+/// The engine's routes, to be nested under `/api/v1` by the client API.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_processes))
+        .routes(routes!(get_process, put_process, delete_process))
+        .routes(routes!(set_default_process))
+        .routes(routes!(get_group_rules, put_group_rules))
+        .routes(routes!(get_settings, put_settings))
+        .routes(routes!(list_channel_pauses))
+        .routes(routes!(resume_channel))
+        .routes(routes!(get_collection, change_collection))
+        .routes(routes!(list_pauses, add_pause))
+        .routes(routes!(lift_pause))
+        .routes(routes!(list_actions))
+        .routes(routes!(debtor_actions))
+        .routes(routes!(document_actions))
+        .routes(routes!(on_demand))
+        .routes(routes!(list_out_of_collection))
+        .routes(routes!(get_forecast))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+fn process_failure(e: ProcessStoreError) -> Failure {
+    match e {
+        ProcessStoreError::Store(s) => s.into(),
+        ProcessStoreError::Process(p) => {
+            let (pl, en) = (p.message(Lang::Pl), p.message(Lang::En));
+            match &p {
+                ProcessError::Invalid(_) => {
+                    Failure::invalid_body(p.fields().first().map(|f| (*f).to_owned()), pl, en)
+                }
+                ProcessError::Unknown(_) => {
+                    Failure::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, pl, en)
+                }
+                ProcessError::InUse { .. }
+                | ProcessError::DuplicateCode(_)
+                | ProcessError::NoDefault
+                | ProcessError::MultipleDefaults(_) => {
+                    Failure::new(StatusCode::CONFLICT, ErrorCode::Conflict, pl, en)
+                }
+            }
+        }
+    }
+}
+
+fn invalid(field: &str, pl: impl Into<String>, en: impl Into<String>) -> Failure {
+    Failure::invalid_body(Some(field.to_owned()), pl, en)
+}
+
+async fn body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, b: Body) -> Result<T, Failure> {
+    parse_json(&read_body(headers, b).await?)
+}
+
+/// Codes the client chooses (request ids) go into idempotency keys and provider ids.
+fn is_code(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes and group rules
+
+/// A collection process as JSON: `{"code", "name", "is_default", "stages": [...], "catch_up_days"}`;
+/// every stage field is described in docs/processes.md ("Stages").
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(transparent)]
+#[schema(value_type = Object)]
+pub struct ProcessBody(pub Process);
+
+/// A group rule: `{"process", "kind"?, "tag"?, "min_total"?, "max_total"?}` (amounts as
+/// `{"minor", "currency"}`); rules are tried in order, the first match wins.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(transparent)]
+#[schema(value_type = Object)]
+pub struct GroupRuleBody(pub GroupRule);
+
+/// The tenant's processes, by code.
+#[utoipa::path(get, path = "/processes", tag = "processes",
+    responses((status = 200, body = Vec<ProcessBody>), (status = 401, body = ErrorBody)))]
+async fn list_processes(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+) -> Result<Json<Vec<ProcessBody>>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    let set = state.store.processes(&p.tenant_id).await?;
+    Ok(Json(set.into_iter().map(ProcessBody).collect()))
+}
+
+/// One process.
+#[utoipa::path(get, path = "/processes/{code}", tag = "processes", params(("code" = String, Path)),
+    responses((status = 200, body = ProcessBody), (status = 404, body = ErrorBody)))]
+async fn get_process(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(code): Path<String>,
+) -> Result<Json<ProcessBody>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    Ok(Json(ProcessBody(
+        state.store.process(&p.tenant_id, &code).await?,
+    )))
+}
+
+/// Creates or replaces a process (editor and up). Validation reports every invalid field
+/// (`stages[2].repeat.every_days`); `field` names the first. A new default unmarks the old one;
+/// the tenant's first process becomes the default.
+#[utoipa::path(put, path = "/processes/{code}", tag = "processes", params(("code" = String, Path)),
+    request_body = ProcessBody,
+    responses((status = 200, description = "replaced", body = ProcessBody), (status = 201, description = "created", body = ProcessBody),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn put_process(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    b: Body,
+) -> Result<(StatusCode, Json<ProcessBody>), Failure> {
+    let p = auth.require(Role::Editor)?;
+    let process: Process = body(&headers, b).await?;
+    if process.code != code {
+        return Err(invalid(
+            "code",
+            format!(
+                "kod w treści („{}”) różni się od kodu w ścieżce („{code}”)",
+                process.code
+            ),
+            format!(
+                "the code in the body (\"{}\") differs from the one in the path (\"{code}\")",
+                process.code
+            ),
+        ));
+    }
+    let now = state.clock.now();
+    let existed = state
+        .store
+        .processes(&p.tenant_id)
+        .await?
+        .iter()
+        .any(|x| x.code == code);
+    let set = state
+        .store
+        .put_process(&p.tenant_id, process, now)
+        .await
+        .map_err(process_failure)?;
+    let stored = set
+        .into_iter()
+        .find(|x| x.code == code)
+        .ok_or_else(|| Failure::from(StoreError::NotFound(format!("proces {code}"))))?;
+    state
+        .store
+        .audit(&p.tenant_id, &p.actor, "process.put", &code, "", now)
+        .await?;
+    let status = if existed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(ProcessBody(stored))))
+}
+
+/// Deletes a process that is not in use (editor and up); the refusal (409) says where it is
+/// used: as the default, by debtors, in group rules.
+#[utoipa::path(delete, path = "/processes/{code}", tag = "processes", params(("code" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn delete_process(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(code): Path<String>,
+) -> Result<StatusCode, Failure> {
+    let p = auth.require(Role::Editor)?;
+    let now = state.clock.now();
+    state
+        .store
+        .delete_process(&p.tenant_id, &code, now)
+        .await
+        .map_err(process_failure)?;
+    state
+        .store
+        .audit(&p.tenant_id, &p.actor, "process.delete", &code, "", now)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Makes a process the default and unmarks the previous one (editor and up). Returns the set.
+#[utoipa::path(put, path = "/processes/{code}/default", tag = "processes", params(("code" = String, Path)),
+    responses((status = 200, body = Vec<ProcessBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn set_default_process(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(code): Path<String>,
+) -> Result<Json<Vec<ProcessBody>>, Failure> {
+    let p = auth.require(Role::Editor)?;
+    let now = state.clock.now();
+    let set = state
+        .store
+        .set_default_process(&p.tenant_id, &code, now)
+        .await
+        .map_err(process_failure)?;
+    state
+        .store
+        .audit(&p.tenant_id, &p.actor, "process.default", &code, "", now)
+        .await?;
+    Ok(Json(set.into_iter().map(ProcessBody).collect()))
+}
+
+/// The group rules, in the order they are tried.
+#[utoipa::path(get, path = "/group-rules", tag = "processes",
+    responses((status = 200, body = Vec<GroupRuleBody>), (status = 401, body = ErrorBody)))]
+async fn get_group_rules(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+) -> Result<Json<Vec<GroupRuleBody>>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    let rules = state.store.group_rules(&p.tenant_id).await?;
+    Ok(Json(rules.into_iter().map(GroupRuleBody).collect()))
+}
+
+/// Replaces the group rules (editor and up); each must name an existing process.
+#[utoipa::path(put, path = "/group-rules", tag = "processes", request_body = Vec<GroupRuleBody>,
+    responses((status = 200, body = Vec<GroupRuleBody>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn put_group_rules(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    headers: HeaderMap,
+    b: Body,
+) -> Result<Json<Vec<GroupRuleBody>>, Failure> {
+    let p = auth.require(Role::Editor)?;
+    let rules: Vec<GroupRule> = body(&headers, b).await?;
+    let codes: BTreeSet<String> = state
+        .store
+        .processes(&p.tenant_id)
+        .await?
+        .into_iter()
+        .map(|x| x.code)
+        .collect();
+    // Named here rather than by the store, so the error can say which rule.
+    if let Some((i, r)) = rules
+        .iter()
+        .enumerate()
+        .find(|(_, r)| !codes.contains(&r.process))
+    {
+        return Err(invalid(
+            &format!("[{i}].process"),
+            format!(
+                "reguła nr {}: nie ma procesu o kodzie „{}”",
+                i + 1,
+                r.process
+            ),
+            format!("rule no. {}: no process with code \"{}\"", i + 1, r.process),
+        ));
+    }
+    let now = state.clock.now();
+    state
+        .store
+        .set_group_rules(&p.tenant_id, &rules)
+        .await
+        .map_err(process_failure)?;
+    state
+        .store
+        .audit(
+            &p.tenant_id,
+            &p.actor,
+            "process.rules",
+            "",
+            &format!("{} reguł", rules.len()),
+            now,
+        )
+        .await?;
+    Ok(Json(rules.into_iter().map(GroupRuleBody).collect()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Collection settings and paused channels
+
+/// The tenant's engine settings: test mode (R-C5: the whole engine runs, nothing reaches a
+/// provider) and the policy `{"sync_max_age_hours", "channels": {"disabled", "consent_required"}}`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsBody {
+    /// Test mode.
+    pub test_mode: bool,
+    /// Freshness limit and channel rules (defaults for what is left out).
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub policy: TenantPolicy,
+}
+
+/// The tenant's collection settings.
+#[utoipa::path(get, path = "/collection/settings", tag = "collection",
+    responses((status = 200, body = SettingsBody), (status = 401, body = ErrorBody)))]
+async fn get_settings(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+) -> Result<Json<SettingsBody>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    let s = state.store.collection_settings(&p.tenant_id).await?;
+    Ok(Json(SettingsBody {
+        test_mode: s.test_mode,
+        policy: s.policy,
+    }))
+}
+
+/// Sets test mode and the policy (editor and up).
+#[utoipa::path(put, path = "/collection/settings", tag = "collection", request_body = SettingsBody,
+    responses((status = 200, body = SettingsBody), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn put_settings(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    headers: HeaderMap,
+    b: Body,
+) -> Result<Json<SettingsBody>, Failure> {
+    let p = auth.require(Role::Editor)?;
+    let req: SettingsBody = body(&headers, b).await?;
+    // Zero would hold everything for ever; more than 30 days would chase invoices on month-old data.
+    if !(1..=720).contains(&req.policy.sync_max_age_hours) {
+        return Err(invalid(
+            "policy.sync_max_age_hours",
+            "limit świeżości danych musi być w zakresie 1…720 godzin",
+            "the freshness limit must be between 1 and 720 hours",
+        ));
+    }
+    let now = state.clock.now();
+    let settings = CollectionSettings {
+        test_mode: req.test_mode,
+        policy: req.policy,
+    };
+    state
+        .store
+        .set_collection_settings(&p.tenant_id, &settings, now)
+        .await?;
+    state
+        .store
+        .audit(
+            &p.tenant_id,
+            &p.actor,
+            "collection.settings",
+            "",
+            if settings.test_mode {
+                "tryb testowy"
+            } else {
+                "tryb produkcyjny"
+            },
+            now,
+        )
+        .await?;
+    Ok(Json(SettingsBody {
+        test_mode: settings.test_mode,
+        policy: settings.policy,
+    }))
+}
+
+/// Channels the provider refused at account level; nothing goes out on them until resumed.
+#[utoipa::path(get, path = "/collection/channel-pauses", tag = "collection",
+    responses((status = 200, body = Vec<ChannelPauseView>), (status = 401, body = ErrorBody)))]
+async fn list_channel_pauses(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+) -> Result<Json<Vec<ChannelPauseView>>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    Ok(Json(state.store.channel_pauses(&p.tenant_id).await?))
+}
+
+fn channel_param(code: &str) -> Result<Channel, Failure> {
+    Channel::ALL
+        .into_iter()
+        .find(|c| c.code() == code.trim())
+        .ok_or_else(|| {
+            invalid(
+                "channel",
+                format!("nieznany kanał „{code}”"),
+                format!("unknown channel \"{code}\""),
+            )
+        })
+}
+
+/// Resumes a paused channel (editor and up); its held actions go out from the next tick.
+#[utoipa::path(delete, path = "/collection/channel-pauses/{channel}", tag = "collection",
+    params(("channel" = String, Path, description = "`sms`, `email`, `voice`, …")),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn resume_channel(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(channel): Path<String>,
+) -> Result<StatusCode, Failure> {
+    let p = auth.require(Role::Editor)?;
+    let channel = channel_param(&channel)?;
+    state.store.resume_channel(&p.tenant_id, channel).await?;
+    state
+        .store
+        .audit(
+            &p.tenant_id,
+            &p.actor,
+            "collection.resume_channel",
+            channel.code(),
+            "",
+            state.clock.now(),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---------------------------------------------------------------------------------------------
+// A debtor's collection state and pauses
+
+/// A debtor's collection state and the process it gets now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CollectionView {
+    /// What is stored.
+    #[serde(flatten)]
+    pub state: CollectionStateView,
+    /// The process assigned now (own, group rule, default); `null`: none (out of collection).
+    pub process: Option<String>,
+    /// `own`, `group_rule` or `default`.
+    pub assigned_by: Option<String>,
+    /// The 1-based group rule, when assigned by one.
+    pub group_rule: Option<usize>,
+}
+
+/// Changes to a debtor's collection state; fields left out stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CollectionChange {
+    /// The debtor's own process; `null` clears it (back to group rules and the default).
+    #[allow(clippy::option_option)] // absent (unchanged), null (cleared) or a code
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub own_process: Option<Option<String>>,
+    /// Tags for group rules (replaces the list).
+    pub tags: Option<Vec<String>>,
+    /// Excluded from collection.
+    pub excluded: Option<bool>,
+    /// `active`, `deceased` or `bankrupt` (the last two are never contacted).
+    #[schema(value_type = Option<String>)]
+    pub legal_status: Option<LegalStatus>,
+    /// Consent to voice messages.
+    pub voice_consent: Option<bool>,
+}
+
+/// Tells a field given as `null` (`Some(None)`) from one left out (`None`, via `default`).
+#[allow(clippy::option_option)] // exactly the three cases of a PATCH field: absent, null, value
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+fn assigned<'p>(
+    processes: &'p [Process],
+    rules: &[GroupRule],
+    state: &crate::process::DebtorState,
+    documents: &[crate::process::DocumentState],
+) -> Option<(&'p Process, AssignedBy)> {
+    let mut totals: BTreeMap<Currency, i64> = BTreeMap::new();
+    for d in documents.iter().filter(|d| d.open) {
+        let t = totals.entry(d.document.currency).or_default();
+        *t = t.saturating_add(d.document.remaining_minor);
+    }
+    let totals: Vec<Money> = totals.into_iter().map(|(c, m)| Money::new(m, c)).collect();
+    let subject = AssignmentSubject {
+        own_process: state.own_process.as_deref(),
+        kind: state.kind,
+        tags: &state.tags,
+        totals: &totals,
+    };
+    assign(processes, rules, &subject)
+}
+
+async fn collection_view(
+    state: &AppState,
+    tenant_id: &str,
+    debtor: &DebtorRef,
+) -> Result<CollectionView, Failure> {
+    let stored = state.store.collection_state(tenant_id, debtor).await?;
+    let rows = state
+        .store
+        .debtor_rows(tenant_id, Some((&debtor.agent_id, &debtor.external_id)))
+        .await?;
+    let processes = state.store.processes(tenant_id).await?;
+    let rules = state.store.group_rules(tenant_id).await?;
+    // Without open documents the planner has no rows for the debtor; assignment then sees the
+    // stored own process and tags only, with nothing owed.
+    let found = if let Some(r) = rows.first() {
+        assigned(&processes, &rules, &r.state, &r.documents)
+    } else {
+        let mut s = crate::process::DebtorState::new(
+            ExternalId::new(&debtor.external_id)
+                .map_err(|e| Failure::from(StoreError::Corrupt(e.to_string())))?,
+            debtor.kind,
+        );
+        s.own_process.clone_from(&stored.own_process);
+        s.tags.clone_from(&stored.tags);
+        assigned(&processes, &rules, &s, &[])
+    };
+    let (process, assigned_by, group_rule) = match found {
+        None => (None, None, None),
+        Some((p, AssignedBy::Own)) => (Some(p.code.clone()), Some("own".to_owned()), None),
+        Some((p, AssignedBy::Default)) => (Some(p.code.clone()), Some("default".to_owned()), None),
+        Some((p, AssignedBy::GroupRule { number })) => (
+            Some(p.code.clone()),
+            Some("group_rule".to_owned()),
+            Some(number),
+        ),
+    };
+    Ok(CollectionView {
+        state: stored,
+        process,
+        assigned_by,
+        group_rule,
+    })
+}
+
+/// A debtor's collection state: own process, tags, exclusion, legal status, voice consent, and
+/// the process it gets now.
+#[utoipa::path(get, path = "/debtors/{id}/collection", tag = "collection", params(("id" = String, Path)),
+    responses((status = 200, body = CollectionView), (status = 404, body = ErrorBody)))]
+async fn get_collection(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(id): Path<String>,
+) -> Result<Json<CollectionView>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    let debtor = state.store.debtor_ref(&p.tenant_id, &id).await?;
+    Ok(Json(collection_view(&state, &p.tenant_id, &debtor).await?))
+}
+
+/// Changes a debtor's collection state (editor and up).
+#[utoipa::path(patch, path = "/debtors/{id}/collection", tag = "collection", params(("id" = String, Path)),
+    request_body = CollectionChange,
+    responses((status = 200, body = CollectionView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn change_collection(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    b: Body,
+) -> Result<Json<CollectionView>, Failure> {
+    let p = auth.require(Role::Editor)?;
+    let debtor = state.store.debtor_ref(&p.tenant_id, &id).await?;
+    let req: CollectionChange = body(&headers, b).await?;
+    if let Some(Some(code)) = &req.own_process
+        && !state
+            .store
+            .processes(&p.tenant_id)
+            .await?
+            .iter()
+            .any(|x| &x.code == code)
+    {
+        return Err(invalid(
+            "own_process",
+            format!("nie ma procesu o kodzie „{code}”"),
+            format!("no process with code \"{code}\""),
+        ));
+    }
+    let tags = match req.tags {
+        None => None,
+        Some(tags) => {
+            let mut clean: Vec<String> = Vec::new();
+            for (i, t) in tags.iter().enumerate() {
+                let t = t.trim();
+                if t.is_empty() || t.chars().count() > 50 {
+                    return Err(invalid(
+                        &format!("tags[{i}]"),
+                        "znacznik musi mieć od 1 do 50 znaków",
+                        "a tag must have 1 to 50 characters",
+                    ));
+                }
+                if !clean.iter().any(|c| c.eq_ignore_ascii_case(t)) {
+                    clean.push(t.to_owned());
+                }
+            }
+            if clean.len() > 50 {
+                return Err(invalid("tags", "najwyżej 50 znaczników", "at most 50 tags"));
+            }
+            Some(clean)
+        }
+    };
+    let change = DebtorCollectionChange {
+        own_process: req.own_process,
+        tags,
+        excluded: req.excluded,
+        legal_status: req.legal_status,
+        voice_consent: req.voice_consent,
+        last_contact_at: None,
+    };
+    let now = state.clock.now();
+    state
+        .store
+        .update_debtor_collection(
+            &p.tenant_id,
+            &debtor.agent_id,
+            &debtor.external_id,
+            &change,
+            now,
+        )
+        .await?;
+    state
+        .store
+        .audit(
+            &p.tenant_id,
+            &p.actor,
+            "debtor.collection",
+            &debtor.debtor_id,
+            "",
+            now,
+        )
+        .await?;
+    Ok(Json(collection_view(&state, &p.tenant_id, &debtor).await?))
+}
+
+/// A new pause.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPause {
+    /// `promise_to_pay` (needs `until`), `dispute` (until lifted unless `until` is given) or
+    /// `manual` (needs `reason` and `until`).
+    #[schema(value_type = String)]
+    pub kind: PauseKind,
+    /// Last day of the pause (inclusive), `YYYY-MM-DD`; for a promise, the promised date.
+    pub until: Option<NaiveDate>,
+    /// The reason or the debtor's words.
+    #[serde(default)]
+    pub reason: String,
+    /// Only this document (its API id); otherwise every document of the debtor.
+    pub document_id: Option<String>,
+}
+
+/// A debtor's pauses, newest first, lifted ones included.
+#[utoipa::path(get, path = "/debtors/{id}/pauses", tag = "collection", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<PauseView>), (status = 404, body = ErrorBody)))]
+async fn list_pauses(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<PauseView>>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    let debtor = state.store.debtor_ref(&p.tenant_id, &id).await?;
+    let today = local_date(state.clock.now());
+    Ok(Json(
+        state.store.pauses(&p.tenant_id, &debtor, today).await?,
+    ))
+}
+
+/// The rules of a new pause; returns its trimmed reason.
+fn check_pause(req: &NewPause, today: NaiveDate) -> Result<String, Failure> {
+    let reason = req.reason.trim().to_owned();
+    if reason.chars().count() > 500 {
+        return Err(invalid(
+            "reason",
+            "najwyżej 500 znaków",
+            "at most 500 characters",
+        ));
+    }
+    match (req.kind, req.until) {
+        (PauseKind::PromiseToPay, None) => {
+            return Err(invalid(
+                "until",
+                "podaj datę, do której kontrahent obiecał zapłacić",
+                "give the date the debtor promised to pay by",
+            ));
+        }
+        (PauseKind::Manual, None) => {
+            return Err(invalid(
+                "until",
+                "podaj datę końca wstrzymania",
+                "give the pause's end date",
+            ));
+        }
+        (_, Some(u)) if u < today => {
+            return Err(invalid(
+                "until",
+                format!("data {u} już minęła"),
+                format!("the date {u} is in the past"),
+            ));
+        }
+        _ => {}
+    }
+    if req.kind == PauseKind::Manual && reason.is_empty() {
+        return Err(invalid(
+            "reason",
+            "podaj powód wstrzymania",
+            "give the pause's reason",
+        ));
+    }
+    Ok(reason)
+}
+
+/// Pauses collection for a debtor or one of its documents (editor and up). A promise to pay
+/// also goes to the agent's results feed (`promise_to_pay`), so the ERP learns of it.
+#[utoipa::path(post, path = "/debtors/{id}/pauses", tag = "collection", params(("id" = String, Path)),
+    request_body = NewPause,
+    responses((status = 201, body = PauseView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn add_pause(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    b: Body,
+) -> Result<(StatusCode, Json<PauseView>), Failure> {
+    let p = auth.require(Role::Editor)?;
+    let debtor = state.store.debtor_ref(&p.tenant_id, &id).await?;
+    let req: NewPause = body(&headers, b).await?;
+    let now = state.clock.now();
+    let today = local_date(now);
+    let reason = check_pause(&req, today)?;
+    let document = match &req.document_id {
+        None => None,
+        Some(doc_id) => {
+            let d = state
+                .store
+                .document_ref(&p.tenant_id, doc_id)
+                .await
+                .map_err(|_| {
+                    invalid(
+                        "document_id",
+                        format!("nie znaleziono dokumentu {doc_id}"),
+                        format!("no document {doc_id}"),
+                    )
+                })?;
+            if d.agent_id != debtor.agent_id || d.debtor_external_id != debtor.external_id {
+                return Err(invalid(
+                    "document_id",
+                    "dokument należy do innego kontrahenta",
+                    "the document belongs to another debtor",
+                ));
+            }
+            Some(
+                ExternalId::new(&d.external_id)
+                    .map_err(|e| Failure::from(StoreError::Corrupt(e.to_string())))?,
+            )
+        }
+    };
+    let pause = Pause {
+        kind: req.kind,
+        until: req.until,
+        reason,
+        document,
+    };
+    let pause_id = state
+        .store
+        .add_pause_reported(&p.tenant_id, &debtor, &pause, &p.actor, now)
+        .await?;
+    state
+        .store
+        .audit(
+            &p.tenant_id,
+            &p.actor,
+            "debtor.pause",
+            &debtor.debtor_id,
+            &pause_id,
+            now,
+        )
+        .await?;
+    let view = state
+        .store
+        .pauses(&p.tenant_id, &debtor, today)
+        .await?
+        .into_iter()
+        .find(|x| x.id == pause_id)
+        .ok_or_else(|| Failure::from(StoreError::NotFound(format!("wstrzymanie {pause_id}"))))?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Lifts a pause (editor and up): held actions go out from the next tick, with catch-up.
+#[utoipa::path(delete, path = "/debtors/{id}/pauses/{pause_id}", tag = "collection",
+    params(("id" = String, Path), ("pause_id" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn lift_pause(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path((id, pause_id)): Path<(String, String)>,
+) -> Result<StatusCode, Failure> {
+    let p = auth.require(Role::Editor)?;
+    let debtor = state.store.debtor_ref(&p.tenant_id, &id).await?;
+    let now = state.clock.now();
+    state
+        .store
+        .lift_pause(&p.tenant_id, &debtor, &pause_id, &p.actor, now)
+        .await?;
+    state
+        .store
+        .audit(
+            &p.tenant_id,
+            &p.actor,
+            "debtor.pause_lift",
+            &debtor.debtor_id,
+            &pause_id,
+            now,
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---------------------------------------------------------------------------------------------
+// History (R-P6)
+
+/// Every action of the tenant, newest first: date, documents, stage, channel, provider id,
+/// debtor, description, automatic or manual, status, cost.
+#[utoipa::path(get, path = "/actions", tag = "history", params(ActionQuery),
+    responses((status = 200, body = Page<ActionView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+async fn list_actions(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Q(q): Q<ActionQuery>,
+) -> Result<Json<Page<ActionView>>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    Ok(Json(
+        state
+            .store
+            .list_actions(&p.tenant_id, ActionScope::All, &q)
+            .await?,
+    ))
+}
+
+/// One debtor's actions, newest first.
+#[utoipa::path(get, path = "/debtors/{id}/actions", tag = "history", params(("id" = String, Path), ActionQuery),
+    responses((status = 200, body = Page<ActionView>), (status = 404, body = ErrorBody)))]
+async fn debtor_actions(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(id): Path<String>,
+    Q(q): Q<ActionQuery>,
+) -> Result<Json<Page<ActionView>>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    let debtor = state.store.debtor_ref(&p.tenant_id, &id).await?;
+    Ok(Json(
+        state
+            .store
+            .list_actions(&p.tenant_id, ActionScope::Debtor(&debtor), &q)
+            .await?,
+    ))
+}
+
+/// The actions that covered one document, newest first.
+#[utoipa::path(get, path = "/documents/{id}/actions", tag = "history", params(("id" = String, Path), ActionQuery),
+    responses((status = 200, body = Page<ActionView>), (status = 404, body = ErrorBody)))]
+async fn document_actions(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(id): Path<String>,
+    Q(q): Q<ActionQuery>,
+) -> Result<Json<Page<ActionView>>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    let doc = state.store.document_ref(&p.tenant_id, &id).await?;
+    Ok(Json(
+        state
+            .store
+            .list_actions(&p.tenant_id, ActionScope::Document(&doc), &q)
+            .await?,
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// On demand (R-P5)
+
+/// Run chosen stages for chosen documents now.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OnDemandRequest {
+    /// Stage codes of the process.
+    pub stages: Vec<String>,
+    /// Documents (their API ids).
+    pub documents: Vec<String>,
+    /// The process whose stages run; by default the documents' common process, else the
+    /// default if among theirs, else the first of theirs by code (Optima's rule).
+    pub process: Option<String>,
+    /// Makes the request idempotent: sending it again performs nothing twice (letters, digits,
+    /// `-`, `_`, `.`; at most 64). A new id is made when absent.
+    pub request_id: Option<String>,
+}
+
+/// One planned decision of an on-demand run.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OnDemandDecision {
+    /// The action's key (`manual/<request>/…`).
+    pub key: String,
+    /// The debtor (ERP id).
+    pub debtor_external_id: String,
+    /// Stage code.
+    pub stage: String,
+    /// Channel.
+    pub channel: String,
+    /// Documents covered (ERP ids).
+    pub documents: Vec<String>,
+    /// `due` (recorded and performed by the runner), `held` (a guard holds it; not recorded)
+    /// or `skipped` (recorded with the reason).
+    pub outcome: String,
+    /// Why held or skipped, Polish.
+    pub reason_pl: Option<String>,
+    /// Why held or skipped, English.
+    pub reason_en: Option<String>,
+}
+
+/// What an on-demand run did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OnDemandResponse {
+    /// The request's id (send it again to retry without repeating anything).
+    pub request_id: String,
+    /// The process whose stages ran.
+    pub process: String,
+    /// The planner's decisions for the request.
+    pub decisions: Vec<OnDemandDecision>,
+    /// The request's recorded actions after the runner's tick, with their status.
+    pub actions: Vec<ActionView>,
+    /// Documents asked for that are no longer open (paid or closed): nothing runs for them.
+    pub not_open: Vec<String>,
+}
+
+fn decision_view(d: &Decision) -> OnDemandDecision {
+    let (outcome, pl, en) = match &d.outcome {
+        Outcome::Due => ("due", None, None),
+        Outcome::NotYet => ("not_yet", None, None),
+        Outcome::Held(h) => ("held", Some(h.message(Lang::Pl)), Some(h.message(Lang::En))),
+        Outcome::Skipped(r) => (
+            "skipped",
+            Some(r.message(Lang::Pl)),
+            Some(r.message(Lang::En)),
+        ),
+    };
+    OnDemandDecision {
+        key: d.key_string(),
+        debtor_external_id: d.debtor.as_str().to_owned(),
+        stage: d.stage.clone(),
+        channel: d.channel.code().to_owned(),
+        documents: d
+            .documents
+            .iter()
+            .map(|c| c.document.as_str().to_owned())
+            .collect(),
+        outcome: outcome.to_owned(),
+        reason_pl: pl,
+        reason_en: en,
+    }
+}
+
+/// Runs chosen stages for chosen documents now (editor and up): timing is ignored, every guard
+/// is kept (exclusion, legal status, fresh data, pauses, policy, consent, contact, minimums),
+/// demands go only for overdue documents. The actions are recorded as manual and performed at
+/// once by the runner; one asked for outside its stage's hours waits for the next allowed slot.
+#[utoipa::path(post, path = "/actions/on-demand", tag = "history", request_body = OnDemandRequest,
+    responses((status = 200, body = OnDemandResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+#[allow(clippy::too_many_lines)] // one request's whole path, read top to bottom
+async fn on_demand(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    headers: HeaderMap,
+    b: Body,
+) -> Result<Json<OnDemandResponse>, Failure> {
+    let p = auth.require(Role::Editor)?;
+    let req: OnDemandRequest = body(&headers, b).await?;
+    let tenant = p.tenant_id.as_str();
+    if req.stages.is_empty() {
+        return Err(invalid(
+            "stages",
+            "wybierz co najmniej jeden etap",
+            "choose at least one stage",
+        ));
+    }
+    if req.documents.is_empty() || req.documents.len() > MAX_ON_DEMAND_DOCUMENTS {
+        return Err(invalid(
+            "documents",
+            format!("wybierz od 1 do {MAX_ON_DEMAND_DOCUMENTS} dokumentów"),
+            format!("choose 1 to {MAX_ON_DEMAND_DOCUMENTS} documents"),
+        ));
+    }
+    let request_id = match req.request_id {
+        Some(r) if is_code(r.trim()) => r.trim().to_owned(),
+        Some(_) => {
+            return Err(invalid(
+                "request_id",
+                "identyfikator żądania: litery, cyfry oraz - _ . (najwyżej 64 znaki)",
+                "request id: letters, digits and - _ . (at most 64 characters)",
+            ));
+        }
+        None => new_id(),
+    };
+    // The documents, grouped by debtor (agent, ERP id).
+    let mut groups: BTreeMap<(String, String), Vec<ExternalId>> = BTreeMap::new();
+    let mut not_open = Vec::new();
+    for id in &req.documents {
+        let d = state.store.document_ref(tenant, id).await?;
+        if !d.open {
+            not_open.push(id.clone());
+            continue;
+        }
+        let ext = ExternalId::new(&d.external_id)
+            .map_err(|e| Failure::from(StoreError::Corrupt(e.to_string())))?;
+        groups
+            .entry((d.agent_id, d.debtor_external_id))
+            .or_default()
+            .push(ext);
+    }
+    let settings = state.store.collection_settings(tenant).await?;
+    let processes = state.store.processes(tenant).await?;
+    let rules = state.store.group_rules(tenant).await?;
+    let last_sync = state.store.agents_last_sync(tenant).await?;
+    let mut debtors: Vec<(DebtorRows, Vec<ExternalId>)> = Vec::new();
+    for ((agent, debtor), docs) in groups {
+        if let Some(rows) = state
+            .store
+            .debtor_rows(tenant, Some((&agent, &debtor)))
+            .await?
+            .into_iter()
+            .next()
+        {
+            debtors.push((rows, docs));
+        }
+    }
+    let process = if let Some(code) = &req.process {
+        processes.iter().find(|x| &x.code == code).ok_or_else(|| {
+            invalid(
+                "process",
+                format!("nie ma procesu o kodzie „{code}”"),
+                format!("no process with code \"{code}\""),
+            )
+        })?
+    } else {
+        let theirs: Vec<&str> = debtors
+            .iter()
+            .filter_map(|(rows, _)| assigned(&processes, &rules, &rows.state, &rows.documents))
+            .map(|(x, _)| x.code.as_str())
+            .collect();
+        suggest_process(&processes, &theirs).ok_or_else(|| {
+            Failure::new(
+                StatusCode::CONFLICT,
+                ErrorCode::Conflict,
+                "wybrane dokumenty nie mają procesu windykacji; wskaż proces",
+                "the chosen documents have no collection process; name one",
+            )
+        })?
+    };
+    let now = state.clock.now();
+    let mut decisions_out = Vec::new();
+    for (rows, docs) in &debtors {
+        let ctx = PlanContext {
+            now,
+            policy: &settings.policy,
+            last_sync: last_sync.get(&rows.agent_id).copied(),
+            include_not_yet: false,
+        };
+        let request = OnDemand {
+            request: request_id.clone(),
+            stages: req.stages.clone(),
+            documents: docs.clone(),
+        };
+        let input = DebtorInput {
+            debtor: &rows.state,
+            documents: &rows.documents,
+            history: &rows.history,
+        };
+        let mut decisions = Vec::new();
+        plan_on_demand(&ctx, process, &request, &input, &mut decisions)
+            .map_err(|e| invalid("stages", e.message(Lang::Pl), e.message(Lang::En)))?;
+        // Recording goes through the runner's own path; the debtor's wake-up and hold are the
+        // automatic plan's and are kept as they are.
+        let current = state
+            .store
+            .collection_state(
+                tenant,
+                &DebtorRef {
+                    debtor_id: String::new(),
+                    agent_id: rows.agent_id.clone(),
+                    external_id: rows.state.external_id.as_str().to_owned(),
+                    kind: rows.state.kind,
+                },
+            )
+            .await?;
+        state
+            .store
+            .record_decisions(
+                tenant,
+                &rows.agent_id,
+                rows.state.external_id.as_str(),
+                &decisions,
+                current.next_wake_at,
+                current.hold_reason,
+                now,
+            )
+            .await?;
+        decisions_out.extend(decisions.iter().map(decision_view));
+    }
+    state
+        .store
+        .audit(
+            tenant,
+            &p.actor,
+            "actions.on_demand",
+            &request_id,
+            &format!("{}: {}", process.code, req.stages.join(", ")),
+            now,
+        )
+        .await?;
+    tick(
+        &state.store,
+        state.clock.as_ref(),
+        &state.engine.channels,
+        tenant,
+        &state.engine.runner,
+    )
+    .await
+    .map_err(|e| match e {
+        crate::process::runner::RunnerError::Store(s) => Failure::from(s),
+    })?;
+    let prefix = format!("manual/{request_id}/");
+    let actions = state
+        .store
+        .list_actions(
+            tenant,
+            ActionScope::KeyPrefix(&prefix),
+            &ActionQuery {
+                limit: Some(crate::store::query::MAX_PAGE),
+                ..ActionQuery::default()
+            },
+        )
+        .await?
+        .items;
+    Ok(Json(OnDemandResponse {
+        request_id,
+        process: process.code.clone(),
+        decisions: decisions_out,
+        actions,
+        not_open,
+    }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Out of collection (R-P7) and forecast
+
+/// An overdue document that no stage of its process covers any more.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutOfCollectionView {
+    /// The agent.
+    pub agent_id: String,
+    /// The debtor (ERP id).
+    pub debtor_external_id: String,
+    /// The document (ERP id).
+    pub document_external_id: String,
+    /// Its number.
+    pub number: String,
+    /// Days overdue today.
+    pub days_overdue: i64,
+    /// What remains, in minor units.
+    pub remaining_minor: i64,
+    /// Its currency.
+    pub currency: String,
+    /// `no_process` or `past_last_stage`.
+    pub reason: String,
+    /// The process it was under.
+    pub process: Option<String>,
+    /// Why, Polish.
+    pub reason_pl: String,
+    /// Why, English.
+    pub reason_en: String,
+}
+
+/// Overdue documents no stage covers any more (Optima's "Poza windykacją"): everything was
+/// performed, skipped or expired, or no process applies.
+#[utoipa::path(get, path = "/out-of-collection", tag = "collection",
+    responses((status = 200, body = Vec<OutOfCollectionView>), (status = 401, body = ErrorBody)))]
+async fn list_out_of_collection(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+) -> Result<Json<Vec<OutOfCollectionView>>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    let tenant = p.tenant_id.as_str();
+    let processes = state.store.processes(tenant).await?;
+    let rules = state.store.group_rules(tenant).await?;
+    let now = state.clock.now();
+    let mut out = Vec::new();
+    for rows in state.store.debtor_rows(tenant, None).await? {
+        let process = assigned(&processes, &rules, &rows.state, &rows.documents).map(|(x, _)| x);
+        let input = DebtorInput {
+            debtor: &rows.state,
+            documents: &rows.documents,
+            history: &rows.history,
+        };
+        for o in out_of_collection(process, &input, now) {
+            let (reason, process, pl, en) = match &o.reason {
+                OutReason::NoProcess => (
+                    "no_process",
+                    None,
+                    "brak procesu windykacji".to_owned(),
+                    "no collection process".to_owned(),
+                ),
+                OutReason::PastLastStage {
+                    process,
+                    reach_days,
+                } => (
+                    "past_last_stage",
+                    Some(process.clone()),
+                    format!(
+                        "wszystkie etapy procesu „{process}” minęły (ostatni {reach_days} dni po terminie)"
+                    ),
+                    format!(
+                        "every stage of process \"{process}\" is behind it (the last {reach_days} days after the due date)"
+                    ),
+                ),
+            };
+            out.push(OutOfCollectionView {
+                agent_id: rows.agent_id.clone(),
+                debtor_external_id: o.debtor.as_str().to_owned(),
+                document_external_id: o.document.as_str().to_owned(),
+                number: o.number,
+                days_overdue: o.days_overdue,
+                remaining_minor: o.remaining.minor,
+                currency: o.remaining.currency.to_string(),
+                reason: reason.to_owned(),
+                process,
+                reason_pl: pl,
+                reason_en: en,
+            });
+        }
+    }
+    Ok(Json(out))
+}
+
+/// Parameters of the forecast.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ForecastQuery {
+    /// Days ahead (1..=366).
+    pub days: u32,
+    /// Only this debtor (its API id).
+    pub debtor_id: Option<String>,
+}
+
+/// One forecast action.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ForecastItem {
+    /// When it would go out (or be skipped).
+    pub at: DateTime<Utc>,
+    /// The agent.
+    pub agent_id: String,
+    /// The debtor (ERP id).
+    pub debtor_external_id: String,
+    /// Process code.
+    pub process: String,
+    /// Stage code.
+    pub stage: String,
+    /// Channel.
+    pub channel: String,
+    /// Documents covered (ERP ids).
+    pub documents: Vec<String>,
+    /// `due` or `skipped`.
+    pub outcome: String,
+    /// Why skipped, Polish.
+    pub reason_pl: Option<String>,
+    /// Why skipped, English.
+    pub reason_en: Option<String>,
+}
+
+/// What the processes will do over the next `days` days for the current data, assuming nobody
+/// pays and the agent keeps syncing; in time order.
+#[utoipa::path(get, path = "/forecast", tag = "collection", params(ForecastQuery),
+    responses((status = 200, body = Vec<ForecastItem>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_forecast(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Q(q): Q<ForecastQuery>,
+) -> Result<Json<Vec<ForecastItem>>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    let tenant = p.tenant_id.as_str();
+    if !(1..=MAX_FORECAST_DAYS).contains(&q.days) {
+        return Err(invalid(
+            "days",
+            format!("liczba dni musi być w zakresie 1…{MAX_FORECAST_DAYS}"),
+            format!("days must be between 1 and {MAX_FORECAST_DAYS}"),
+        ));
+    }
+    let only = match &q.debtor_id {
+        Some(id) => Some(state.store.debtor_ref(tenant, id).await?),
+        None => None,
+    };
+    let settings = state.store.collection_settings(tenant).await?;
+    let processes = state.store.processes(tenant).await?;
+    let rules = state.store.group_rules(tenant).await?;
+    let now = state.clock.now();
+    let rows = state
+        .store
+        .debtor_rows(
+            tenant,
+            only.as_ref()
+                .map(|d| (d.agent_id.as_str(), d.external_id.as_str())),
+        )
+        .await?;
+    let mut out = Vec::new();
+    for rows in rows {
+        let Some((process, _)) = assigned(&processes, &rules, &rows.state, &rows.documents) else {
+            continue;
+        };
+        let case = DebtorCase {
+            debtor: rows.state.clone(),
+            documents: rows.documents.clone(),
+            history: rows.history.clone(),
+        };
+        for d in forecast(&settings.policy, process, &case, now, q.days) {
+            let (outcome, pl, en) = match &d.outcome {
+                Outcome::Skipped(r) => (
+                    "skipped",
+                    Some(r.message(Lang::Pl)),
+                    Some(r.message(Lang::En)),
+                ),
+                _ => ("due", None, None),
+            };
+            out.push(ForecastItem {
+                at: d.slot,
+                agent_id: rows.agent_id.clone(),
+                debtor_external_id: d.debtor.as_str().to_owned(),
+                process: d.process.clone(),
+                stage: d.stage.clone(),
+                channel: d.channel.code().to_owned(),
+                documents: d
+                    .documents
+                    .iter()
+                    .map(|c| c.document.as_str().to_owned())
+                    .collect(),
+                outcome: outcome.to_owned(),
+                reason_pl: pl,
+                reason_en: en,
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        a.at.cmp(&b.at)
+            .then_with(|| a.debtor_external_id.cmp(&b.debtor_external_id))
+    });
+    Ok(Json(out))
+}
