@@ -14,9 +14,11 @@
 //! [`Store`] is the one boundary the rest of the cloud (HTTP APIs, process engine, channels)
 //! talks to; the submodules own one area each: [`accounts`] (tenants, users, agents, tokens,
 //! audit), [`ingest`] (agents' batches), [`feed`] (the results feed), [`query`] (the client
-//! API's reads and exclusions), [`companies`] (the VAT register cache).
+//! API's reads and exclusions), [`companies`] (the VAT register cache), [`processes`] (the
+//! process engine's tables), [`cases`] (cases handed to law-firm partners).
 
 pub mod accounts;
+pub mod cases;
 pub mod companies;
 pub mod feed;
 pub mod ingest;
