@@ -4,7 +4,8 @@
 //! the debtor's agent gets each one in its results feed. A second client using the same partner
 //! proves isolation (neither client sees the other's cases; the partner sees both, each marked
 //! with its creditor), a second partner sees nothing, illegal transitions are refused naming
-//! both statuses, and opening is idempotent (the engine's retry and a person's repeat).
+//! both statuses, and opening is idempotent (the engine's retry, a person's repeat, and two
+//! replicas opening the same action at once).
 
 #![allow(
     clippy::unwrap_used,
@@ -22,7 +23,11 @@ use inkaso_cloud::store::{Backend, StoreError};
 use inkaso_shared::Email;
 use serde_json::{Value, json};
 
-on_both!(partner_flow_end_to_end, open_case_is_idempotent);
+on_both!(
+    partner_flow_end_to_end,
+    open_case_is_idempotent,
+    concurrent_opens_make_one_case
+);
 
 /// A partner tenant with an editor and a viewer token.
 struct Partner {
@@ -811,4 +816,62 @@ async fn open_case_is_idempotent(backend: Backend) {
         .await
         .unwrap();
     assert_ne!(fresh.id, first.id);
+}
+
+/// Two replicas running the same hand-off action at once (and a person handing off the same
+/// documents beside them) end with one case, one opening event and one feed item.
+async fn concurrent_opens_make_one_case(backend: Backend) {
+    let env = Env::new(backend).await;
+    let a = env.tenant("Hurtownia").await;
+    partner(&env, "Kancelaria Nowak", &[&a]).await;
+    let (s, e) = env
+        .batch(
+            &a.agent_token,
+            1,
+            json!([
+                company("K1", "Dłużnik", &nip(3)),
+                doc("D1", "K1", "2026-09-01", 10_000, 10_000),
+                doc("D2", "K1", "2026-09-02", 20_000, 20_000),
+            ]),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    // A second store over the same database: another replica.
+    let replica = inkaso_cloud::store::Store::open(&env.db.url, 4)
+        .await
+        .unwrap();
+    let new = |action: Option<&str>| NewCase {
+        agent_id: a.agent_id.clone(),
+        debtor_external_id: "K1".into(),
+        document_external_ids: vec!["D1".into(), "D2".into()],
+        partner: None,
+        action_id: action.map(str::to_owned),
+        note: None,
+    };
+    let now = env.clock_now();
+    let mut tasks = Vec::new();
+    for (i, store) in [
+        env.store.clone(),
+        replica.clone(),
+        env.store.clone(),
+        replica,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let tenant = a.tenant_id.clone();
+        let new = new((i < 3).then_some("act-h45"));
+        tasks.push(tokio::spawn(async move {
+            store.open_case(&tenant, &new, ENGINE_ACTOR, now).await
+        }));
+    }
+    let mut ids = Vec::new();
+    for t in tasks {
+        ids.push(t.await.unwrap().unwrap().id);
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert_eq!(env.count("cases", &a.tenant_id).await, 1);
+    assert_eq!(env.count("case_events", &a.tenant_id).await, 1);
+    assert_eq!(handoffs(&env, &a.agent_token).await.len(), 1);
 }

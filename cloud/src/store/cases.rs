@@ -37,7 +37,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::feed::append_result_in;
 use super::query::{Page, Sql, decode_cursor, encode_cursor, page_limit};
-use super::{Store, StoreError, list_placeholders, new_id, parse_day, parse_ts, ts};
+use super::{Backend, Store, StoreError, list_placeholders, new_id, parse_day, parse_ts, ts};
 use crate::process::CoveredDocument;
 
 /// Longest note, in characters.
@@ -577,7 +577,7 @@ impl Store {
         // A lost race (two replicas, or the engine and a person, at once) is retried: the next
         // attempt sees the winner's case and returns it or names it.
         for _ in 0..3 {
-            let mut tx = self.pool().begin().await?;
+            let mut tx = self.begin_case_write(tenant_id).await?;
             match open_attempt(&mut tx, tenant_id, &req, actor, now).await? {
                 Some(opened) => {
                     if opened.created {
@@ -594,6 +594,25 @@ impl Store {
             "dłużnik {}: sprawa zmieniała się równocześnie; spróbuj ponownie",
             req.debtor
         )))
+    }
+
+    /// A transaction that reads and then writes cases. On SQLite it takes the single write
+    /// lock first: a transaction that reads first and then writes fails at once ("database is
+    /// locked") when another writer committed in between, without waiting for the busy timeout.
+    /// The no-op update of the caller's tenant row is the portable way to take that lock. On
+    /// PostgreSQL nothing is needed (the conditional updates and unique indexes decide).
+    async fn begin_case_write(
+        &self,
+        tenant_id: &str,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        if self.backend() == Backend::Sqlite {
+            sqlx::query("UPDATE tenants SET name = name WHERE tenant_id = $1")
+                .bind(tenant_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(tx)
     }
 
     /// The client's cases, most recently changed first.
@@ -795,7 +814,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Case, StoreError> {
         let note = clean_note(note)?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_case_write(party_id(party)).await?;
         let before = load_case(&mut tx, party, case_id).await?;
         if let Some(to) = to {
             before.status.check_move(to)?;
