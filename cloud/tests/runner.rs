@@ -110,6 +110,11 @@ impl Harness {
             .await
             .unwrap();
         let a = store.create_agent(&t.id, "ERP", now).await.unwrap();
+        let partner = store
+            .create_tenant(TenantKind::Partner, "Kancelaria Lex", now)
+            .await
+            .unwrap();
+        store.link_partner(&t.id, &partner.id, now).await.unwrap();
         store.put_process(&t.id, standard(), now).await.unwrap();
         store
             .set_channel_settings(&t.id, &channel_settings(), now)
@@ -500,7 +505,28 @@ async fn assert_scenario(h: &Harness, held_bankrupt: usize) {
         e7_sent,
         "one demand letter per e-mail"
     );
-    // Every final status went to the agent's results feed.
+    // Each +45 hand-off opened one case at the partner, with the debtor's history in it.
+    let handoffs: Vec<&ActionView> = actions
+        .iter()
+        .filter(|a| a.stage == "H45" && a.status == "sent")
+        .collect();
+    assert!(!handoffs.is_empty());
+    let cases = h
+        .store
+        .cases_for_client(&h.tenant, &Default::default(), &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(cases.items.len(), handoffs.len(), "{cases:?}");
+    for a in &handoffs {
+        let case = cases
+            .items
+            .iter()
+            .find(|c| c.action_id.as_deref() == Some(a.id.as_str()))
+            .unwrap();
+        assert_eq!(a.provider_id.as_deref(), Some(case.id.as_str()));
+        assert_eq!(case.partner_name, "Kancelaria Lex");
+    }
+    // Every final status went to the agent's results feed (and each case's opening too).
     let finals = actions
         .iter()
         .filter(|a| matches!(a.status.as_str(), "sent" | "skipped" | "failed"))
@@ -510,7 +536,18 @@ async fn assert_scenario(h: &Harness, held_bankrupt: usize) {
         .results_page(&h.tenant, &h.agent.agent_id, 0, 1000)
         .await
         .unwrap();
-    assert_eq!(page.items.len(), finals);
+    let opened = page
+        .items
+        .iter()
+        .filter(|i| {
+            matches!(
+                i.event,
+                inkaso_shared::protocol::ResultEvent::Handoff { .. }
+            )
+        })
+        .count();
+    assert_eq!(opened, handoffs.len());
+    assert_eq!(page.items.len(), finals + opened);
     // Nothing is left claimed or planned.
     assert!(
         actions

@@ -46,7 +46,7 @@ pub struct ErrorDetail {
     info(
         title = "Inkaso client API",
         version = "1",
-        description = "Debtors, documents, payments, agents, exclusions and the collection processes (processes, pauses, history, on-demand runs, forecast) of one client firm. Authenticate with `Authorization: Bearer inkc_…` (API token) or the `inkaso_session` cookie from `POST /api/v1/login`."
+        description = "Debtors, documents, payments, agents, exclusions, the collection processes (processes, pauses, history, on-demand runs, forecast), templates, letters, tasks and cases handed to law firms of one client firm; and, under `/api/v1/partner`, the cases handed to one law-firm partner by every client using it. Authenticate with `Authorization: Bearer inkc_…` (API token) or the `inkaso_session` cookie from `POST /api/v1/login`; a law firm's users and tokens reach only `/api/v1/partner`, a client firm's never."
     ),
     components(schemas(ErrorBody, ErrorDetail))
 )]
@@ -71,7 +71,8 @@ pub fn router() -> OpenApiRouter<AppState> {
             .routes(routes!(get_company, refresh_company))
             .routes(routes!(audit_log))
             .merge(super::channels::routes())
-            .merge(super::processes::routes()),
+            .merge(super::processes::routes())
+            .merge(super::cases::routes()),
     )
 }
 

@@ -1,13 +1,17 @@
 //! The cloud's HTTP surface: the agent API (`/agent/v1`, [`agent`]), the client API
-//! (`/api/v1`, [`client`], with the process engine's part in [`processes`]) with its OpenAPI
-//! document, and the operations endpoints ([`ops`]).
+//! (`/api/v1`, [`client`], with the process engine's part in [`processes`] and the channels' in
+//! [`channels`]) with its OpenAPI document, the cases handed to law-firm partners (the client's
+//! `/api/v1/cases` and the partner API `/api/v1/partner/cases`, [`cases`]), and the operations
+//! endpoints ([`ops`]).
 //!
 //! This module owns what every endpoint shares: the state, the one error shape
 //! ([`ErrorResponse`]) and authentication. Authentication resolves a secret to a principal of
 //! one tenant; every store call below takes that tenant's id, so another tenant's ids simply do
-//! not exist (404, never 403).
+//! not exist (404, never 403). A principal also carries its tenant's kind: users of a partner law
+//! firm reach only the partner API ([`PartnerAuth`]) and client firms' users never reach it.
 
 pub mod agent;
+pub mod cases;
 pub mod channels;
 pub mod client;
 pub mod ops;
@@ -25,7 +29,7 @@ use inkaso_shared::protocol::{ApiError, ErrorCode, ErrorResponse};
 use tower_http::trace::TraceLayer;
 
 use crate::process::runner::{Channels, LoggingTestMode, RunnerConfig};
-use crate::store::accounts::{AgentPrincipal, AuthFailure, ClientPrincipal, Role};
+use crate::store::accounts::{AgentPrincipal, AuthFailure, ClientPrincipal, Role, TenantKind};
 use crate::store::{Store, StoreError};
 
 /// Name of the portal's session cookie.
@@ -283,9 +287,16 @@ impl FromRequestParts<AppState> for AgentAuth {
 pub struct ClientAuth(pub ClientPrincipal);
 
 impl ClientAuth {
-    /// Refuses (403) unless the role is at least `min`.
+    /// Refuses (403) a partner law firm's user, and anyone whose role is below `min`.
     pub fn require(&self, min: Role) -> Result<&ClientPrincipal, Failure> {
-        if self.0.role >= min {
+        if self.0.tenant_kind != TenantKind::Client {
+            Err(Failure::new(
+                StatusCode::FORBIDDEN,
+                ErrorCode::Forbidden,
+                "to konto kancelarii: przekazane sprawy są pod /api/v1/partner/cases",
+                "this is a law firm's account: its cases are under /api/v1/partner/cases",
+            ))
+        } else if self.0.role >= min {
             Ok(&self.0)
         } else {
             Err(Failure::forbidden())
@@ -307,6 +318,38 @@ impl FromRequestParts<AppState> for ClientAuth {
             Err(AuthFailure::Unknown)
         };
         result.map(ClientAuth).map_err(unauthorized)
+    }
+}
+
+/// A user (session cookie) or program (API token) of a partner law firm, using the partner API.
+/// Authenticates exactly like [`ClientAuth`]; [`PartnerAuth::require`] refuses client firms.
+#[derive(Debug, Clone)]
+pub struct PartnerAuth(pub ClientPrincipal);
+
+impl PartnerAuth {
+    /// Refuses (403) anyone but a partner tenant's user or token with a role of at least `min`.
+    pub fn require(&self, min: Role) -> Result<&ClientPrincipal, Failure> {
+        if self.0.tenant_kind != TenantKind::Partner {
+            Err(Failure::new(
+                StatusCode::FORBIDDEN,
+                ErrorCode::Forbidden,
+                "to API jest tylko dla kancelarii; sprawy firmy są pod /api/v1/cases",
+                "this API is for law firms only; a firm's cases are under /api/v1/cases",
+            ))
+        } else if self.0.role >= min {
+            Ok(&self.0)
+        } else {
+            Err(Failure::forbidden())
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for PartnerAuth {
+    type Rejection = Failure;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Failure> {
+        ClientAuth::from_request_parts(parts, state)
+            .await
+            .map(|c| PartnerAuth(c.0))
     }
 }
 

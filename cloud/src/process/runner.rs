@@ -22,7 +22,8 @@
 //! ones in the day's posting book); tasks are stored for the client's employees; sales blocks
 //! go to the agent's feed and are lifted when the debtor owes nothing. Every such write is
 //! keyed by the action, so a re-dispatch after a crash finds it instead of repeating it.
-//! Hand-offs to law firms are recorded with a description until the partner cases land.
+//! Hand-offs open a case at the tenant's law-firm partner (`store::cases`), which the partner
+//! works through its own API.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -47,6 +48,7 @@ use super::planner::{
     on_demand_of, plan_debtor, plan_on_demand, recheck,
 };
 use super::report::RunReport;
+use crate::store::cases::{ENGINE_ACTOR, NewCase};
 use crate::store::channels::{LetterRow, NewLetter, NewTask};
 use crate::store::processes::{ClaimedAction, CollectionSettings, DebtorRows, Transition};
 use crate::store::{Store, StoreError, new_id};
@@ -839,7 +841,7 @@ async fn perform(
                 .await?;
             return Ok(Step::sent(None, description.to_owned()));
         }
-        Channel::Handoff => return Ok(Step::sent(None, description.to_owned())),
+        Channel::Handoff => return hand_off(store, tenant, claim, input, description, now).await,
     };
     let composed = match compose::message(input, kind) {
         Ok(m) => m,
@@ -889,6 +891,61 @@ async fn perform(
             Outcome::Paused { reason } => Step::Pause { reason },
         },
     )
+}
+
+/// Opens the debtor's case at the tenant's law-firm partner (its only linked one). The store
+/// returns the case this action opened before, so a re-dispatch opens nothing new; no linked
+/// partner (or several) holds the action until the client chooses, anything else about the data
+/// fails it.
+async fn hand_off(
+    store: &Store,
+    tenant: &Tenant<'_>,
+    claim: &ClaimedAction,
+    input: &ActionInput<'_>,
+    description: &str,
+    now: DateTime<Utc>,
+) -> Result<Step, RunnerError> {
+    if tenant.settings.test_mode {
+        return Ok(Step::sent(
+            None,
+            format!("{description} (tryb testowy: sprawa nie trafiła do kancelarii)"),
+        ));
+    }
+    let new = NewCase {
+        agent_id: claim.agent_id.clone(),
+        debtor_external_id: claim.debtor.as_str().to_owned(),
+        document_external_ids: input
+            .decision
+            .documents
+            .iter()
+            .map(|c| c.document.as_str().to_owned())
+            .collect(),
+        partner: None,
+        action_id: Some(claim.action_id.clone()),
+        note: Some(input.stage.name.clone()),
+    };
+    match store.open_case(tenant.id, &new, ENGINE_ACTOR, now).await {
+        Ok(case) => Ok(Step::sent(
+            Some(case.id.clone()),
+            format!(
+                "{description}; sprawa {} w kancelarii {}",
+                case.id, case.partner_name
+            ),
+        )),
+        Err(StoreError::Invalid {
+            field,
+            message_pl,
+            message_en,
+        }) if field == "partner" => Ok(Step::Hold {
+            code: "no_partner",
+            pl: message_pl,
+            en: message_en,
+        }),
+        Err(StoreError::Invalid { message_pl, .. } | StoreError::Conflict(message_pl)) => {
+            Ok(Step::Finish(Transition::Failed { reason: message_pl }))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The action's letter: the one printed before (a re-dispatch after a crash), else a new one

@@ -38,6 +38,25 @@ impl Role {
     }
 }
 
+impl TenantKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TenantKind::Client => "client",
+            TenantKind::Partner => "partner",
+        }
+    }
+
+    /// A stored kind read back; anything but `partner` is a client (the only other kind).
+    fn of_stored(text: &str) -> TenantKind {
+        if text == "partner" {
+            TenantKind::Partner
+        } else {
+            TenantKind::Client
+        }
+    }
+}
+
 impl std::str::FromStr for Role {
     type Err = StoreError;
     fn from_str(s: &str) -> Result<Role, StoreError> {
@@ -87,11 +106,14 @@ pub struct AgentPrincipal {
     pub agent_name: String,
 }
 
-/// A person or program authenticated for the client API.
+/// A person or program authenticated for the client API (or, for a partner tenant, the
+/// partner API).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientPrincipal {
     /// The tenant.
     pub tenant_id: String,
+    /// A client firm or a partner law firm: each has its own API and never reaches the other.
+    pub tenant_kind: TenantKind,
     /// What it may do.
     pub role: Role,
     /// For the audit log: `user:<id>` or `token:<id>`.
@@ -206,10 +228,7 @@ impl Store {
             ));
         }
         let id = new_id();
-        let kind = match kind {
-            TenantKind::Client => "client",
-            TenantKind::Partner => "partner",
-        };
+        let kind = kind.as_str();
         sqlx::query(
             "INSERT INTO tenants (tenant_id, kind, name, created_at) VALUES ($1, $2, $3, $4)",
         )
@@ -480,7 +499,10 @@ impl Store {
         let Some((tenant_id, token_id)) = split_secret(API_PREFIX, token) else {
             return Ok(Err(AuthFailure::Unknown));
         };
-        let row = sqlx::query("SELECT token_hash, revoked_at, role FROM api_tokens WHERE tenant_id = $1 AND token_id = $2")
+        let row = sqlx::query(
+            "SELECT k.token_hash, k.revoked_at, k.role, t.kind FROM api_tokens k JOIN tenants t ON t.tenant_id = k.tenant_id \
+             WHERE k.tenant_id = $1 AND k.token_id = $2",
+        )
             .bind(tenant_id)
             .bind(token_id)
             .fetch_optional(self.pool())
@@ -497,6 +519,7 @@ impl Store {
         let role: String = row.try_get(2)?;
         Ok(Ok(ClientPrincipal {
             tenant_id: tenant_id.to_owned(),
+            tenant_kind: TenantKind::of_stored(&row.try_get::<String, _>(3)?),
             role: role.parse()?,
             actor: format!("token:{token_id}"),
         }))
@@ -562,8 +585,9 @@ impl Store {
             return Ok(Err(AuthFailure::Unknown));
         };
         let row = sqlx::query(
-            "SELECT s.secret_hash, s.expires_at, u.role, u.disabled, u.user_id FROM sessions s \
+            "SELECT s.secret_hash, s.expires_at, u.role, u.disabled, u.user_id, t.kind FROM sessions s \
              JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id \
+             JOIN tenants t ON t.tenant_id = s.tenant_id \
              WHERE s.tenant_id = $1 AND s.session_id = $2",
         )
         .bind(tenant_id)
@@ -583,6 +607,7 @@ impl Store {
         let user_id: String = row.try_get(4)?;
         Ok(Ok(ClientPrincipal {
             tenant_id: tenant_id.to_owned(),
+            tenant_kind: TenantKind::of_stored(&row.try_get::<String, _>(5)?),
             role: role.parse()?,
             actor: format!("user:{user_id}"),
         }))

@@ -15,9 +15,12 @@
 //! talks to; the submodules own one area each: [`accounts`] (tenants, users, agents, tokens,
 //! audit), [`ingest`] (agents' batches), [`feed`] (the results feed), [`query`] (the client
 //! API's reads and exclusions), [`companies`] (the VAT register cache), [`processes`] (the
-//! process engine's tables) and [`collection`] (the engine's client-API reads and edits).
+//! process engine's tables), [`collection`] (the engine's client-API reads and edits),
+//! [`channels`] (templates, letters, tasks, sales blocks) and [`cases`] (cases handed to
+//! law-firm partners).
 
 pub mod accounts;
+pub mod cases;
 pub mod channels;
 pub mod collection;
 pub mod companies;

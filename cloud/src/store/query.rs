@@ -35,30 +35,30 @@ enum Arg {
 }
 
 /// A statement with numbered placeholders built as conditions are added.
-struct Sql {
+pub(crate) struct Sql {
     text: String,
     args: Vec<Arg>,
 }
 
 impl Sql {
-    fn new(text: &str) -> Sql {
+    pub(crate) fn new(text: &str) -> Sql {
         Sql {
             text: text.to_owned(),
             args: Vec::new(),
         }
     }
-    fn text(&mut self, a: impl Into<String>) -> String {
+    pub(crate) fn text(&mut self, a: impl Into<String>) -> String {
         self.args.push(Arg::Text(a.into()));
         format!("${}", self.args.len())
     }
-    fn int(&mut self, a: i64) -> String {
+    pub(crate) fn int(&mut self, a: i64) -> String {
         self.args.push(Arg::Int(a));
         format!("${}", self.args.len())
     }
-    fn push(&mut self, s: &str) {
+    pub(crate) fn push(&mut self, s: &str) {
         self.text.push_str(s);
     }
-    async fn fetch(self, store: &Store) -> Result<Vec<AnyRow>, StoreError> {
+    pub(crate) async fn fetch(self, store: &Store) -> Result<Vec<AnyRow>, StoreError> {
         let mut q = sqlx::query(AssertSqlSafe(self.text));
         for a in self.args {
             q = match a {
@@ -70,11 +70,11 @@ impl Sql {
     }
 }
 
-pub(super) fn encode_cursor(parts: &[&str]) -> String {
+pub(crate) fn encode_cursor(parts: &[&str]) -> String {
     hex::encode(parts.join("\u{1f}"))
 }
 
-pub(super) fn decode_cursor(text: &str, n: usize) -> Result<Vec<String>, StoreError> {
+pub(crate) fn decode_cursor(text: &str, n: usize) -> Result<Vec<String>, StoreError> {
     let bad = || StoreError::invalid("after", "nieprawidłowy kursor", "invalid cursor");
     let bytes = hex::decode(text.trim()).map_err(|_| bad())?;
     let s = String::from_utf8(bytes).map_err(|_| bad())?;
@@ -86,7 +86,7 @@ pub(super) fn decode_cursor(text: &str, n: usize) -> Result<Vec<String>, StoreEr
     }
 }
 
-pub(super) fn page_limit(limit: Option<u32>) -> u32 {
+pub(crate) fn page_limit(limit: Option<u32>) -> u32 {
     limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE)
 }
 

@@ -38,6 +38,8 @@ use inkaso_cloud::live::{self, SmsapiSettings, SmtpSettings};
 use inkaso_cloud::process::compose::ChannelSettings;
 use inkaso_cloud::process::runner::{Channels, LoggingTestMode, RunnerConfig, TickSummary, tick};
 use inkaso_cloud::process::{Pause, PauseKind, Process};
+use inkaso_cloud::store::accounts::TenantKind;
+use inkaso_cloud::store::cases::{Case, CaseFilter, CaseStatus, PageRequest, PartnerDecision};
 use inkaso_cloud::store::feed::parse_cursor;
 use inkaso_cloud::store::processes::{ActionFilter, ActionView};
 use inkaso_cloud::store::query::ConsentChange;
@@ -111,6 +113,8 @@ pub struct Summary {
     pub letters: (usize, usize),
     /// Hand-off actions sent, from the history.
     pub handoffs: Vec<ActionView>,
+    /// The cases those hand-offs opened at the law-firm partner.
+    pub cases: Vec<Case>,
     /// Results in the agent's state, and in the cloud's feed for the agent.
     pub results_agent: u64,
     /// Results in the cloud's feed for the agent.
@@ -149,6 +153,8 @@ pub struct WholePath {
     runner: RunnerConfig,
     agent: Option<Agent>,
     day_index: u32,
+    /// The law firm the client hands cases to.
+    pub partner_id: String,
 }
 
 /// The process: −3 SMS; 0 e-mail; +7 e-mail with the PDF demand; +14 SMS every 7 days
@@ -314,6 +320,11 @@ impl WholePath {
         )?;
 
         let t = &h.tenant_id;
+        let partner = h
+            .store
+            .create_tenant(TenantKind::Partner, "Kancelaria Prawna Lex", now)
+            .await?;
+        h.store.link_partner(t, &partner.id, now).await?;
         h.store
             .set_channel_settings(t, &channel_settings(), now)
             .await?;
@@ -337,6 +348,7 @@ impl WholePath {
             runner: RunnerConfig::default(),
             agent: None,
             day_index: 0,
+            partner_id: partner.id,
         })
     }
 
@@ -526,6 +538,72 @@ impl WholePath {
         Ok(synced.results_new)
     }
 
+    /// The law firm takes up the first case handed to it: accepts it and, a week later, files
+    /// it in court with a note. Every change reaches the client's history and the agent.
+    pub async fn partner_works_first_case(&self) -> anyhow::Result<Option<Case>> {
+        let page = PageRequest {
+            after: None,
+            limit: Some(1),
+        };
+        let cases = self
+            .h
+            .store
+            .cases_for_partner(&self.partner_id, &CaseFilter::default(), &page)
+            .await?;
+        let Some(case) = cases.items.into_iter().last() else {
+            return Ok(None);
+        };
+        let now = self.h.clock.now();
+        self.h
+            .store
+            .partner_decide(
+                &self.partner_id,
+                &case.id,
+                PartnerDecision::Accept,
+                Some("przyjmujemy sprawę"),
+                "mecenas",
+                now,
+            )
+            .await?;
+        let case = self
+            .h
+            .store
+            .partner_set_status(
+                &self.partner_id,
+                &case.id,
+                CaseStatus::InCourt,
+                Some("pozew w e-sądzie (EPU) złożony"),
+                "mecenas",
+                now,
+            )
+            .await?;
+        Ok(Some(case))
+    }
+
+    /// Every case the client handed over, oldest first.
+    pub async fn cases(&self) -> anyhow::Result<Vec<Case>> {
+        let mut out = Vec::new();
+        let mut after = None;
+        loop {
+            let page = PageRequest {
+                after: after.take(),
+                limit: Some(500),
+            };
+            let p = self
+                .h
+                .store
+                .cases_for_client(&self.h.tenant_id, &CaseFilter::default(), &page)
+                .await?;
+            out.extend(p.items);
+            match p.next_cursor {
+                Some(c) => after = Some(c),
+                None => break,
+            }
+        }
+        out.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        Ok(out)
+    }
+
     /// A debtor with overdue documents phones in and promises to pay within two weeks: the
     /// engine holds its actions until then.
     async fn promise(&self, today: NaiveDate) -> anyhow::Result<Option<(String, NaiveDate)>> {
@@ -651,6 +729,7 @@ impl WholePath {
                 .into_iter()
                 .filter(|a| a.channel == "handoff" && a.status == "sent")
                 .collect(),
+            cases: self.cases().await?,
             results_agent: u64::try_from(self.agent_results().await?.len())?,
             results_cloud: u64::try_from(self.cloud_feed().await?.len())?,
             report_files,

@@ -175,8 +175,11 @@ async fn erp_to_messages_to_results_back() {
         .count();
     let feed = w.cloud_feed().await.unwrap();
     assert!(feed.len() >= finals, "{} < {finals}", feed.len());
-    // The last tick's results reach the agent with its next sync, as in production.
+    // The law firm takes up the first case; the last results reach the agent with its next
+    // sync, as in production.
+    let worked = w.partner_works_first_case().await.unwrap().unwrap();
     w.final_sync().await.unwrap();
+    let feed = w.cloud_feed().await.unwrap();
     let agent = w.agent_results().await.unwrap();
     assert_eq!(
         agent, feed,
@@ -184,6 +187,31 @@ async fn erp_to_messages_to_results_back() {
     );
     let summary = w.summary().await.unwrap();
     assert_eq!(summary.results_agent, summary.results_cloud);
+    // Each hand-off opened one case at the partner; the worked one is in court, and the agent
+    // got every step of it.
+    assert_eq!(summary.cases.len(), summary.handoffs.len());
+    for h in &summary.handoffs {
+        assert!(
+            summary
+                .cases
+                .iter()
+                .any(|c| c.action_id.as_deref() == Some(h.id.as_str())),
+            "{h:?}"
+        );
+    }
+    let steps: Vec<String> = sqlx::query(
+        "SELECT event_json FROM results WHERE tenant_id = $1 AND kind = 'handoff' ORDER BY pos",
+    )
+    .bind(&w.h.tenant_id)
+    .fetch_all(w.h.store.pool())
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| sqlx::Row::get::<String, _>(r, 0))
+    .filter(|e| e.contains(&worked.id))
+    .collect();
+    assert_eq!(steps.len(), 3, "handed_off, accepted, in_court: {steps:?}");
+    assert!(steps[2].contains("in_court"), "{steps:?}");
     assert!(!summary.report_files.is_empty());
 
     // ERP, agent and cloud agree at the end.

@@ -15,9 +15,9 @@ use anyhow::bail;
 use chrono::{Datelike as _, Duration, NaiveDate};
 use clap::Parser;
 use inkaso_cloud::store::accounts::{Role, generate_password};
-use inkaso_cloud::store::processes::ActionView;
+use inkaso_cloud::store::cases::Case;
 use inkaso_e2e::whole_path::{DayReport, Options, WholePath};
-use inkaso_shared::{Clock as _, Email, SystemClock};
+use inkaso_shared::{Clock as _, Currency, Email, Money, SystemClock};
 
 #[derive(Debug, Parser)]
 #[command(about = "Inkaso demo: przykładowy ERP → agent → chmura → procesy → wiadomości → wyniki")]
@@ -85,22 +85,20 @@ fn day_line(n: u32, d: &DayReport) -> String {
     line
 }
 
-/// PARTNER CASES — the one place to wire after `Store::open_case` (cloud/src/store/cases.rs)
-/// is merged: look up the partner's case opened for this hand-off and print its partner,
-/// status, documents and history length. Until then the runner records a hand-off as a
-/// history entry with a description, which is what this prints.
-fn print_partner_case(handoff: &ActionView) {
+/// One case at the law firm: creditor's debtor, documents, amount, status.
+fn print_partner_case(case: &Case) {
     println!(
-        "      {} · dłużnik {} · {}",
-        handoff
-            .done_at
-            .map(|t| t.format("%d.%m.%Y").to_string())
-            .unwrap_or_default(),
-        handoff.debtor_external_id,
-        handoff.description.as_deref().unwrap_or("")
-    );
-    println!(
-        "        sprawa u kancelarii: pojawi się tu, gdy chmura zacznie zakładać sprawy partnerom"
+        "      sprawa {} · {} · dłużnik {} ({}) · {} dok. · {} · status {}",
+        &case.id[..case.id.len().min(8)],
+        case.partner_name,
+        case.debtor_name,
+        case.debtor_external_id,
+        case.document_external_ids.len(),
+        Money::new(
+            case.total_minor,
+            case.currency.parse().unwrap_or(Currency::PLN)
+        ),
+        case.status.as_str()
     );
 }
 
@@ -222,6 +220,13 @@ async fn main() -> anyhow::Result<()> {
         println!("    {}", day_line(n, &d));
     }
 
+    if let Some(case) = w.partner_works_first_case().await? {
+        println!(
+            "    \x1b[33mkancelaria przyjęła sprawę dłużnika {} i złożyła pozew (status: {})\x1b[0m",
+            case.debtor_name,
+            case.status.as_str()
+        );
+    }
     let back = w.final_sync().await?;
     println!("    następnego ranka agent odebrał {back} wyników ostatniego cyklu");
 
@@ -269,14 +274,15 @@ async fn main() -> anyhow::Result<()> {
         s.sms_accepted, s.sms_callbacks
     );
     println!(
-        "    przekazania do kancelarii (z historii): {}",
-        s.handoffs.len()
+        "    przekazania do kancelarii: {} akcji, {} spraw u partnera",
+        s.handoffs.len(),
+        s.cases.len()
     );
-    for h in s.handoffs.iter().take(5) {
-        print_partner_case(h);
+    for c in s.cases.iter().take(5) {
+        print_partner_case(c);
     }
-    if s.handoffs.len() > 5 {
-        println!("      … i {} więcej", s.handoffs.len() - 5);
+    if s.cases.len() > 5 {
+        println!("      … i {} więcej", s.cases.len() - 5);
     }
     println!(
         "    wyniki odebrane przez agenta: {} (w kanale wyników chmury: {}); raporty dzienne: {} plików w {}",

@@ -1,0 +1,1542 @@
+//! Cases handed to law-firm partners (R-C4): opening a case (by the process engine's `handoff`
+//! stage or by a person), the client's and the partner's views of cases, the partner's decisions
+//! and status changes, and notes from either side.
+//!
+//! This module owns the tables `cases`, `case_documents` and `case_events`. A case belongs to the
+//! client tenant that handed it over (`tenant_id` is the creditor); a partner reaches it only
+//! through `tenant_partners`, and only when the case was handed to that partner, so every
+//! partner query starts from the partner's links and never sees another partner's cases or a
+//! client's other data.
+//!
+//! **What a case freezes.** A law firm acts on what was handed to it, so the debtor (name, NIP,
+//! contacts, address), the documents (only those still open among the ones named) and the
+//! debtor's whole action history are copied into the case when it opens; later syncs do not
+//! rewrite them.
+//!
+//! **One open case per document.** `case_documents` has a partial unique index on open rows, so
+//! a document can be in at most one case that is not rejected or closed, even with several
+//! replicas handing off at once. Opening is idempotent: the same engine action, or a request
+//! whose open documents all sit in one open case, returns that case instead of a second one
+//! (the engine retries a hand-off after a crash).
+//!
+//! **Every change** (the hand-off, a status change, a note) happens in one transaction that
+//! bumps the case's `last_seq` with a conditional one-row `UPDATE` (which serialises writers of
+//! that case on both engines), writes a `case_events` row, appends a `handoff` event to the
+//! results feed of the debtor's agent, and writes the audit log of the client (and, for the
+//! partner's own actions and hand-offs to it, the partner's).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use inkaso_shared::protocol::ResultEvent;
+use inkaso_shared::records::ExternalId;
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+use utoipa::{IntoParams, ToSchema};
+
+use super::feed::append_result_in;
+use super::query::{Page, Sql, decode_cursor, encode_cursor, page_limit};
+use super::{Backend, Store, StoreError, list_placeholders, new_id, parse_day, parse_ts, ts};
+use crate::process::CoveredDocument;
+
+/// Longest note, in characters.
+pub const MAX_NOTE_CHARS: usize = 4000;
+/// The actor the process engine writes as.
+pub const ENGINE_ACTOR: &str = "engine";
+
+/// Where a case is. Moves only along [`CaseStatus::next`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    /// Handed over; the partner has not decided yet.
+    HandedOff,
+    /// The partner took the case.
+    Accepted,
+    /// The partner refused it (final; the documents may be handed off again).
+    Rejected,
+    /// Before a court or a bailiff.
+    InCourt,
+    /// Being settled (instalments, agreement).
+    Settlement,
+    /// The debtor paid.
+    Paid,
+    /// Finished (final).
+    Closed,
+}
+
+impl CaseStatus {
+    /// Every status, in the order of a case's life.
+    pub const ALL: [CaseStatus; 7] = [
+        CaseStatus::HandedOff,
+        CaseStatus::Accepted,
+        CaseStatus::Rejected,
+        CaseStatus::InCourt,
+        CaseStatus::Settlement,
+        CaseStatus::Paid,
+        CaseStatus::Closed,
+    ];
+
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::HandedOff => "handed_off",
+            CaseStatus::Accepted => "accepted",
+            CaseStatus::Rejected => "rejected",
+            CaseStatus::InCourt => "in_court",
+            CaseStatus::Settlement => "settlement",
+            CaseStatus::Paid => "paid",
+            CaseStatus::Closed => "closed",
+        }
+    }
+
+    /// The statuses a case may move to from this one.
+    pub fn next(self) -> &'static [CaseStatus] {
+        use CaseStatus::{Accepted, Closed, HandedOff, InCourt, Paid, Rejected, Settlement};
+        match self {
+            HandedOff => &[Accepted, Rejected],
+            Accepted => &[InCourt, Settlement, Paid, Closed],
+            InCourt => &[Settlement, Paid, Closed],
+            Settlement => &[Paid, Closed],
+            Paid => &[Closed],
+            Rejected | Closed => &[],
+        }
+    }
+
+    /// Whether the case still holds its documents (not rejected, not closed).
+    pub fn is_open(self) -> bool {
+        !matches!(self, CaseStatus::Rejected | CaseStatus::Closed)
+    }
+
+    /// Parses a status; the error names `field` and lists the statuses.
+    pub fn parse(text: &str, field: &str) -> Result<CaseStatus, StoreError> {
+        let t = text.trim();
+        CaseStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == t)
+            .ok_or_else(|| {
+                let all = names(&CaseStatus::ALL);
+                StoreError::invalid(
+                    field,
+                    format!("nieznany status sprawy „{t}” (dozwolone: {all})"),
+                    format!("unknown case status \"{t}\" (allowed: {all})"),
+                )
+            })
+    }
+
+    /// Refuses a move this status does not allow, naming both ends and what is allowed.
+    fn check_move(self, to: CaseStatus) -> Result<(), StoreError> {
+        if self.next().contains(&to) {
+            return Ok(());
+        }
+        let (from, to) = (self.as_str(), to.as_str());
+        Err(if self.next().is_empty() {
+            StoreError::invalid(
+                "status",
+                format!(
+                    "nie można zmienić statusu z „{from}” na „{to}”: sprawa w statusie „{from}” jest zakończona"
+                ),
+                format!(
+                    "cannot change the status from \"{from}\" to \"{to}\": a case in \"{from}\" is final"
+                ),
+            )
+        } else {
+            let allowed = names(self.next());
+            StoreError::invalid(
+                "status",
+                format!(
+                    "nie można zmienić statusu z „{from}” na „{to}” (z „{from}” dozwolone: {allowed})"
+                ),
+                format!(
+                    "cannot change the status from \"{from}\" to \"{to}\" (from \"{from}\" allowed: {allowed})"
+                ),
+            )
+        })
+    }
+}
+
+impl std::fmt::Display for CaseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for CaseStatus {
+    type Err = StoreError;
+    fn from_str(s: &str) -> Result<CaseStatus, StoreError> {
+        CaseStatus::parse(s, "status")
+    }
+}
+
+fn names(list: &[CaseStatus]) -> String {
+    list.iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The partner's answer to a handed-off case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartnerDecision {
+    /// Take the case (`accepted`).
+    Accept,
+    /// Refuse it (`rejected`).
+    Reject,
+}
+
+/// Whose view of cases a call works in: the client's own cases, or the cases handed to a
+/// partner (across every client linked to it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseParty<'a> {
+    /// A client tenant (the creditor).
+    Client(&'a str),
+    /// A partner tenant (the law firm).
+    Partner(&'a str),
+}
+
+impl CaseParty<'_> {
+    fn name(self) -> &'static str {
+        match self {
+            CaseParty::Client(_) => "client",
+            CaseParty::Partner(_) => "partner",
+        }
+    }
+}
+
+/// A hand-off to open (by the process engine or a person).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewCase {
+    /// The agent (ERP database) the debtor comes from.
+    pub agent_id: String,
+    /// The debtor's ERP key.
+    pub debtor_external_id: String,
+    /// The documents to hand over; closed ones among them are left out.
+    pub document_external_ids: Vec<String>,
+    /// The partner tenant's id; `None`: the client's only linked partner.
+    pub partner: Option<String>,
+    /// The engine action that opens it (`None` for a manual hand-off).
+    pub action_id: Option<String>,
+    /// A note for the partner.
+    pub note: Option<String>,
+}
+
+/// A case as listed (the client's and the partner's lists).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Case {
+    /// The case's id.
+    pub id: String,
+    /// The creditor: the client firm that handed the case over.
+    pub creditor_id: String,
+    /// The creditor's name.
+    pub creditor_name: String,
+    /// The law firm.
+    pub partner_id: String,
+    /// The law firm's name.
+    pub partner_name: String,
+    /// The agent (ERP database) of the debtor.
+    pub agent_id: String,
+    /// The debtor's ERP key.
+    pub debtor_external_id: String,
+    /// The debtor's name at the hand-off.
+    pub debtor_name: String,
+    /// The documents handed over (ERP keys).
+    pub document_external_ids: Vec<String>,
+    /// Sum of their remaining amounts at the hand-off (minor units).
+    pub total_minor: i64,
+    /// Currency of the documents.
+    pub currency: String,
+    /// Where the case is now.
+    pub status: CaseStatus,
+    /// The process action that opened it; absent for a manual hand-off.
+    pub action_id: Option<String>,
+    /// When it was handed over.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A case with what was handed over and everything that happened since.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct CaseDetail {
+    /// The case.
+    pub case: Case,
+    /// The debtor at the hand-off.
+    pub debtor: DebtorSnapshot,
+    /// The documents at the hand-off.
+    pub documents: Vec<DocumentSnapshot>,
+    /// The debtor's collection history at the hand-off, oldest first.
+    pub history: Vec<HistorySnapshot>,
+    /// The case's events (hand-off, status changes, notes), oldest first.
+    pub events: Vec<CaseEvent>,
+}
+
+/// The debtor as handed over.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DebtorSnapshot {
+    /// `company` or `person`.
+    pub kind: String,
+    /// Name.
+    pub name: String,
+    /// NIP.
+    pub nip: Option<String>,
+    /// A person's postal address from the ERP (`street`, `postcode`, `city`, `country`).
+    #[schema(value_type = Option<Object>)]
+    pub address: Option<serde_json::Value>,
+    /// A company's address from the VAT register, when it was looked up.
+    pub register_address: Option<String>,
+    /// Phone and e-mail.
+    pub contacts: Vec<ContactSnapshot>,
+}
+
+/// One contact of the debtor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ContactSnapshot {
+    /// `sms` (a phone, E.164) or `email`.
+    pub channel: String,
+    /// The phone or address.
+    pub value: String,
+}
+
+/// A document as handed over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentSnapshot {
+    /// The ERP's key.
+    pub external_id: String,
+    /// The printed number.
+    pub number: String,
+    /// Issue date.
+    pub issue_date: Option<NaiveDate>,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// Amount (minor units).
+    pub amount_minor: i64,
+    /// Remaining at the hand-off (minor units).
+    pub remaining_minor: i64,
+    /// Currency.
+    pub currency: String,
+}
+
+/// One action of the debtor's collection history, as handed over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct HistorySnapshot {
+    /// The action's id.
+    pub action_id: String,
+    /// When it was done (or, when not done, planned).
+    pub at: DateTime<Utc>,
+    /// Process code.
+    pub process: String,
+    /// Stage code.
+    pub stage: String,
+    /// `sms`, `email`, `letter`, …
+    pub channel: String,
+    /// `sent`, `failed`, `skipped`, `held`, `planned`, `claimed`.
+    pub status: String,
+    /// The documents it covered.
+    pub document_external_ids: Vec<String>,
+    /// What it was.
+    pub description: Option<String>,
+    /// Why it was skipped, held or failed (Polish).
+    pub reason: Option<String>,
+    /// Done by the process (true) or on demand (false).
+    pub automatic: bool,
+    /// The provider's id (SMSAPI id, Message-ID, tracking number).
+    pub provider_id: Option<String>,
+}
+
+/// One event of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct CaseEvent {
+    /// 1, 2, 3… within the case.
+    pub seq: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// `opened`, `status` or `note`.
+    pub kind: String,
+    /// Who acted: `client`, `partner` or `engine`.
+    pub party: String,
+    /// `user:<id>`, `token:<id>` or `engine`.
+    pub actor: String,
+    /// The case's status after the event.
+    pub status: CaseStatus,
+    /// The note.
+    pub note: Option<String>,
+}
+
+/// Filters of the case lists.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseFilter {
+    /// Only cases in this status.
+    pub status: Option<String>,
+    /// Only this debtor's cases (ERP key).
+    pub debtor_external_id: Option<String>,
+    /// Partner's view only: only this creditor's cases.
+    pub creditor_id: Option<String>,
+}
+
+/// Which page of a list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageRequest {
+    /// Cursor from the previous page.
+    pub after: Option<String>,
+    /// Page size (1..=500, default 50).
+    pub limit: Option<u32>,
+}
+
+/// A case opened, or the open case that already held the documents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenedCase {
+    /// The case.
+    pub case: Case,
+    /// `false` when an existing case was returned (idempotent repeat).
+    pub created: bool,
+}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+fn to_json<T: Serialize>(v: &T) -> Result<String, StoreError> {
+    serde_json::to_string(v).map_err(|e| corrupt("JSON", e))
+}
+
+fn stored_status(text: &str) -> Result<CaseStatus, StoreError> {
+    CaseStatus::ALL
+        .into_iter()
+        .find(|s| s.as_str() == text)
+        .ok_or_else(|| corrupt("status sprawy", text))
+}
+
+/// A trimmed note within the limit; `None` for an empty one.
+fn clean_note(note: Option<&str>) -> Result<Option<String>, StoreError> {
+    let Some(n) = note.map(str::trim).filter(|n| !n.is_empty()) else {
+        return Ok(None);
+    };
+    if n.chars().count() > MAX_NOTE_CHARS {
+        return Err(StoreError::invalid(
+            "note",
+            format!("notatka może mieć najwyżej {MAX_NOTE_CHARS} znaków"),
+            format!("a note may have at most {MAX_NOTE_CHARS} characters"),
+        ));
+    }
+    Ok(Some(n.to_owned()))
+}
+
+/// The party an actor writes as when it is not a partner: the engine or the client.
+fn client_side_party(actor: &str) -> &'static str {
+    if actor == ENGINE_ACTOR {
+        "engine"
+    } else {
+        "client"
+    }
+}
+
+/// The columns of [`Case`], in [`case_row`]'s order; needs the aliases of [`scope_from`].
+const CASE_COLS: &str = "c.case_id, c.tenant_id, t.name, c.partner_id, p.name, c.agent_id, c.debtor_external_id, \
+     c.debtor_name, c.documents_json, c.total_minor, c.currency, c.status, c.action_id, c.created_at, c.updated_at";
+
+/// `FROM … WHERE` for one party's cases; the party's id is `$1`. A partner's cases are reached
+/// from its links, so an unlinked creditor's cases (and every other partner's) never appear.
+fn scope_from(party: CaseParty<'_>) -> &'static str {
+    match party {
+        CaseParty::Client(_) => {
+            " FROM cases c JOIN tenants t ON t.tenant_id = c.tenant_id JOIN tenants p ON p.tenant_id = c.partner_id \
+             WHERE c.tenant_id = $1"
+        }
+        CaseParty::Partner(_) => {
+            " FROM tenant_partners tp JOIN cases c ON c.tenant_id = tp.tenant_id AND c.partner_id = tp.partner_id \
+             JOIN tenants t ON t.tenant_id = c.tenant_id JOIN tenants p ON p.tenant_id = c.partner_id \
+             WHERE tp.partner_id = $1"
+        }
+    }
+}
+
+fn party_id(party: CaseParty<'_>) -> &str {
+    match party {
+        CaseParty::Client(id) | CaseParty::Partner(id) => id,
+    }
+}
+
+fn case_row(r: &AnyRow) -> Result<Case, StoreError> {
+    let docs: Vec<DocumentSnapshot> = serde_json::from_str(&r.try_get::<String, _>(8)?)
+        .map_err(|e| corrupt("dokumenty sprawy", e))?;
+    Ok(Case {
+        id: r.try_get(0)?,
+        creditor_id: r.try_get(1)?,
+        creditor_name: r.try_get(2)?,
+        partner_id: r.try_get(3)?,
+        partner_name: r.try_get(4)?,
+        agent_id: r.try_get(5)?,
+        debtor_external_id: r.try_get(6)?,
+        debtor_name: r.try_get(7)?,
+        document_external_ids: docs.into_iter().map(|d| d.external_id).collect(),
+        total_minor: r.try_get(9)?,
+        currency: r.try_get(10)?,
+        status: stored_status(&r.try_get::<String, _>(11)?)?,
+        action_id: r.try_get(12)?,
+        created_at: parse_ts(&r.try_get::<String, _>(13)?)?,
+        updated_at: parse_ts(&r.try_get::<String, _>(14)?)?,
+    })
+}
+
+async fn load_case(
+    conn: &mut AnyConnection,
+    party: CaseParty<'_>,
+    case_id: &str,
+) -> Result<Case, StoreError> {
+    let sql = format!("SELECT {CASE_COLS}{} AND c.case_id = $2", scope_from(party));
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(party_id(party))
+        .bind(case_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("sprawa {case_id}")))?;
+    case_row(&row)
+}
+
+/// Appends to a tenant's audit log inside the caller's transaction.
+async fn audit_in(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    actor: &str,
+    action: &str,
+    target: &str,
+    details: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO audit_log (tenant_id, audit_id, at, actor, action, target, details) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(tenant_id)
+        .bind(new_id())
+        .bind(ts(now))
+        .bind(actor)
+        .bind(action)
+        .bind(target)
+        .bind(details)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The `handoff` event of a case's current state, for the debtor's agent.
+fn feed_event(case: &Case, note: Option<&str>) -> Result<ResultEvent, StoreError> {
+    let ext = |s: &str| ExternalId::new(s).map_err(|e| corrupt("klucz ERP w sprawie", e));
+    Ok(ResultEvent::Handoff {
+        case_id: case.id.clone(),
+        partner: case.partner_name.clone(),
+        status: case.status.as_str().to_owned(),
+        debtor_external_id: ext(&case.debtor_external_id)?,
+        document_external_ids: case
+            .document_external_ids
+            .iter()
+            .map(|d| ext(d))
+            .collect::<Result<_, _>>()?,
+        note: note.map(str::to_owned),
+    })
+}
+
+impl Store {
+    /// Hands a debtor's documents over to a partner: snapshots the debtor, its documents (only
+    /// the open ones among those named) and its whole action history into a new case, emits the
+    /// `handoff` event (`handed_off`) to the debtor's agent and writes the audit log.
+    ///
+    /// Idempotent: when `new.action_id` already opened a case, or every open document named is
+    /// already in one open case, that case is returned and nothing is written. A request that
+    /// overlaps an open case only in part is refused, naming the case. `actor` is `user:<id>`,
+    /// `token:<id>` or [`ENGINE_ACTOR`].
+    pub async fn open_case(
+        &self,
+        tenant_id: &str,
+        new: &NewCase,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Case, StoreError> {
+        Ok(self
+            .open_case_reporting(tenant_id, new, actor, now)
+            .await?
+            .case)
+    }
+
+    /// [`Store::open_case`], also telling whether the case is new.
+    pub async fn open_case_reporting(
+        &self,
+        tenant_id: &str,
+        new: &NewCase,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<OpenedCase, StoreError> {
+        let req = OpenRequest::check(new)?;
+        let tenant = self.tenant(tenant_id).await?;
+        if tenant.kind != "client" {
+            return Err(StoreError::invalid(
+                "tenant",
+                "sprawy przekazuje firma-klient, nie kancelaria",
+                "cases are handed off by client firms, not by partners",
+            ));
+        }
+        // A lost race (two replicas, or the engine and a person, at once) is retried: the next
+        // attempt sees the winner's case and returns it or names it.
+        for _ in 0..3 {
+            let mut tx = self.begin_case_write(tenant_id).await?;
+            match open_attempt(&mut tx, tenant_id, &req, actor, now).await? {
+                Some(opened) => {
+                    if opened.created {
+                        tx.commit().await?;
+                    } else {
+                        tx.rollback().await?;
+                    }
+                    return Ok(opened);
+                }
+                None => tx.rollback().await?,
+            }
+        }
+        Err(StoreError::Conflict(format!(
+            "dłużnik {}: sprawa zmieniała się równocześnie; spróbuj ponownie",
+            req.debtor
+        )))
+    }
+
+    /// A transaction that reads and then writes cases. On SQLite it takes the single write
+    /// lock first: a transaction that reads first and then writes fails at once ("database is
+    /// locked") when another writer committed in between, without waiting for the busy timeout.
+    /// The no-op update of the caller's tenant row is the portable way to take that lock. On
+    /// PostgreSQL nothing is needed (the conditional updates and unique indexes decide).
+    async fn begin_case_write(
+        &self,
+        tenant_id: &str,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        let mut tx = self.pool().begin().await?;
+        if self.backend() == Backend::Sqlite {
+            sqlx::query("UPDATE tenants SET name = name WHERE tenant_id = $1")
+                .bind(tenant_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(tx)
+    }
+
+    /// The client's cases, most recently changed first.
+    pub async fn cases_for_client(
+        &self,
+        tenant_id: &str,
+        filter: &CaseFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Case>, StoreError> {
+        self.list_cases(CaseParty::Client(tenant_id), filter, page)
+            .await
+    }
+
+    /// The cases handed to a partner by every client linked to it, most recently changed first;
+    /// each names its creditor.
+    pub async fn cases_for_partner(
+        &self,
+        partner_id: &str,
+        filter: &CaseFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Case>, StoreError> {
+        self.list_cases(CaseParty::Partner(partner_id), filter, page)
+            .await
+    }
+
+    async fn list_cases(
+        &self,
+        party: CaseParty<'_>,
+        filter: &CaseFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Case>, StoreError> {
+        let limit = page_limit(page.limit);
+        let mut sql = Sql::new(&format!("SELECT {CASE_COLS}{}", scope_from(party)));
+        // scope_from's `$1`.
+        sql.text(party_id(party));
+        if let Some(s) = filter.status.as_deref() {
+            let p = sql.text(CaseStatus::parse(s, "status")?.as_str());
+            sql.push(&format!(" AND c.status = {p}"));
+        }
+        if let Some(d) = filter.debtor_external_id.as_deref() {
+            let p = sql.text(d.trim());
+            sql.push(&format!(" AND c.debtor_external_id = {p}"));
+        }
+        if let Some(t) = filter.creditor_id.as_deref() {
+            let p = sql.text(t.trim());
+            sql.push(&format!(" AND c.tenant_id = {p}"));
+        }
+        if let Some(after) = page.after.as_deref() {
+            let key = decode_cursor(after, 2)?;
+            let (at1, at2, id) = (
+                sql.text(key[0].clone()),
+                sql.text(key[0].clone()),
+                sql.text(key[1].clone()),
+            );
+            sql.push(&format!(
+                " AND (c.updated_at < {at1} OR (c.updated_at = {at2} AND c.case_id < {id}))"
+            ));
+        }
+        let l = sql.int(i64::from(limit) + 1);
+        sql.push(&format!(
+            " ORDER BY c.updated_at DESC, c.case_id DESC LIMIT {l}"
+        ));
+        let rows = sql.fetch(self).await?;
+        let mut items = rows.iter().map(case_row).collect::<Result<Vec<_>, _>>()?;
+        let next_cursor = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            items
+                .last()
+                .map(|c| encode_cursor(&[&ts(c.updated_at), &c.id]))
+        } else {
+            None
+        };
+        Ok(Page { items, next_cursor })
+    }
+
+    /// One case with its snapshots and events, as the party sees it (another party's case is
+    /// `NotFound`).
+    pub async fn case(
+        &self,
+        party: CaseParty<'_>,
+        case_id: &str,
+    ) -> Result<CaseDetail, StoreError> {
+        let mut conn = self.pool().acquire().await?;
+        let case = load_case(&mut conn, party, case_id).await?;
+        let row = sqlx::query(
+            "SELECT debtor_json, documents_json, history_json FROM cases WHERE tenant_id = $1 AND case_id = $2",
+        )
+        .bind(&case.creditor_id)
+        .bind(&case.id)
+        .fetch_one(&mut *conn)
+        .await?;
+        let events = sqlx::query(
+            "SELECT seq, at, kind, party, actor, status, note FROM case_events WHERE tenant_id = $1 AND case_id = $2 ORDER BY seq",
+        )
+        .bind(&case.creditor_id)
+        .bind(&case.id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(CaseEvent {
+                seq: r.try_get(0)?,
+                at: parse_ts(&r.try_get::<String, _>(1)?)?,
+                kind: r.try_get(2)?,
+                party: r.try_get(3)?,
+                actor: r.try_get(4)?,
+                status: stored_status(&r.try_get::<String, _>(5)?)?,
+                note: r.try_get(6)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(CaseDetail {
+            debtor: serde_json::from_str(&row.try_get::<String, _>(0)?)
+                .map_err(|e| corrupt("dłużnik sprawy", e))?,
+            documents: serde_json::from_str(&row.try_get::<String, _>(1)?)
+                .map_err(|e| corrupt("dokumenty sprawy", e))?,
+            history: serde_json::from_str(&row.try_get::<String, _>(2)?)
+                .map_err(|e| corrupt("historia sprawy", e))?,
+            case,
+            events,
+        })
+    }
+
+    /// The partner accepts or rejects a handed-off case.
+    pub async fn partner_decide(
+        &self,
+        partner_id: &str,
+        case_id: &str,
+        decision: PartnerDecision,
+        note: Option<&str>,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Case, StoreError> {
+        let to = match decision {
+            PartnerDecision::Accept => CaseStatus::Accepted,
+            PartnerDecision::Reject => CaseStatus::Rejected,
+        };
+        self.change_case(
+            CaseParty::Partner(partner_id),
+            case_id,
+            Some(to),
+            note,
+            actor,
+            now,
+        )
+        .await
+    }
+
+    /// The partner moves a case on (see [`CaseStatus::next`]); an illegal move is refused
+    /// naming both statuses.
+    pub async fn partner_set_status(
+        &self,
+        partner_id: &str,
+        case_id: &str,
+        status: CaseStatus,
+        note: Option<&str>,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Case, StoreError> {
+        self.change_case(
+            CaseParty::Partner(partner_id),
+            case_id,
+            Some(status),
+            note,
+            actor,
+            now,
+        )
+        .await
+    }
+
+    /// A note on a case from either side; the status stays.
+    pub async fn add_note(
+        &self,
+        party: CaseParty<'_>,
+        case_id: &str,
+        note: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Case, StoreError> {
+        if note.trim().is_empty() {
+            return Err(StoreError::invalid(
+                "note",
+                "notatka nie może być pusta",
+                "the note must not be empty",
+            ));
+        }
+        self.change_case(party, case_id, None, Some(note), actor, now)
+            .await
+    }
+
+    /// One change of a case (a status, a note, or both) with its event, feed item and audit.
+    async fn change_case(
+        &self,
+        party: CaseParty<'_>,
+        case_id: &str,
+        to: Option<CaseStatus>,
+        note: Option<&str>,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Case, StoreError> {
+        let note = clean_note(note)?;
+        let mut tx = self.begin_case_write(party_id(party)).await?;
+        let before = load_case(&mut tx, party, case_id).await?;
+        if let Some(to) = to {
+            before.status.check_move(to)?;
+        }
+        let status = to.unwrap_or(before.status);
+        // Conditional on the status read above: a concurrent change in between makes this
+        // update miss, and the caller is told rather than overwriting it.
+        let seq: Option<i64> = sqlx::query(
+            "UPDATE cases SET status = $3, updated_at = $4, last_seq = last_seq + 1 \
+             WHERE tenant_id = $1 AND case_id = $2 AND status = $5 RETURNING last_seq",
+        )
+        .bind(&before.creditor_id)
+        .bind(&before.id)
+        .bind(status.as_str())
+        .bind(ts(now))
+        .bind(before.status.as_str())
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
+        let Some(seq) = seq else {
+            return Err(StoreError::Conflict(format!(
+                "sprawa {case_id} zmieniła się w międzyczasie; odśwież ją i spróbuj ponownie"
+            )));
+        };
+        if !status.is_open() && before.status.is_open() {
+            // A rejected or closed case lets its documents go: they may be handed off again.
+            sqlx::query(
+                "UPDATE case_documents SET is_open = 0 WHERE tenant_id = $1 AND case_id = $2",
+            )
+            .bind(&before.creditor_id)
+            .bind(&before.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let kind = if to.is_some() { "status" } else { "note" };
+        let who = match party {
+            CaseParty::Client(_) => client_side_party(actor),
+            CaseParty::Partner(_) => party.name(),
+        };
+        insert_event(
+            &mut tx,
+            &before.creditor_id,
+            &before.id,
+            seq,
+            now,
+            (kind, who, actor),
+            status,
+            note.as_deref(),
+        )
+        .await?;
+        let case = Case {
+            status,
+            updated_at: now,
+            ..before.clone()
+        };
+        append_result_in(
+            &mut tx,
+            &case.creditor_id,
+            &case.agent_id,
+            now,
+            &feed_event(&case, note.as_deref())?,
+        )
+        .await?;
+        let action = if to.is_some() {
+            "case.status"
+        } else {
+            "case.note"
+        };
+        let details = match (&to, &note) {
+            (Some(_), Some(n)) => format!("{} → {}: {n}", before.status, status),
+            (Some(_), None) => format!("{} → {}", before.status, status),
+            (None, Some(n)) => n.clone(),
+            (None, None) => String::new(),
+        };
+        audit_in(
+            &mut tx,
+            &case.creditor_id,
+            actor,
+            action,
+            &case.id,
+            &details,
+            now,
+        )
+        .await?;
+        if let CaseParty::Partner(p) = party {
+            audit_in(&mut tx, p, actor, action, &case.id, &details, now).await?;
+        }
+        tx.commit().await?;
+        Ok(case)
+    }
+}
+
+/// [`NewCase`] checked and trimmed.
+struct OpenRequest {
+    agent: String,
+    debtor: String,
+    documents: Vec<String>,
+    partner: Option<String>,
+    action_id: Option<String>,
+    note: Option<String>,
+}
+
+impl OpenRequest {
+    fn check(new: &NewCase) -> Result<OpenRequest, StoreError> {
+        let required = |v: &str, field: &str, pl: &str, en: &str| {
+            let v = v.trim();
+            if v.is_empty() {
+                Err(StoreError::invalid(
+                    field,
+                    format!("podaj {pl}"),
+                    format!("give {en}"),
+                ))
+            } else {
+                Ok(v.to_owned())
+            }
+        };
+        let agent = required(&new.agent_id, "agent_id", "agenta", "the agent")?;
+        let debtor = required(
+            &new.debtor_external_id,
+            "debtor_external_id",
+            "dłużnika (klucz z ERP)",
+            "the debtor (its ERP key)",
+        )?;
+        let documents: BTreeSet<String> = new
+            .document_external_ids
+            .iter()
+            .map(|d| d.trim().to_owned())
+            .filter(|d| !d.is_empty())
+            .collect();
+        if documents.is_empty() {
+            return Err(StoreError::invalid(
+                "document_external_ids",
+                "podaj co najmniej jeden dokument do przekazania",
+                "give at least one document to hand off",
+            ));
+        }
+        let partner = new
+            .partner
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned);
+        let action_id = new
+            .action_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::to_owned);
+        Ok(OpenRequest {
+            agent,
+            debtor,
+            documents: documents.into_iter().collect(),
+            partner,
+            action_id,
+            note: clean_note(new.note.as_deref())?,
+        })
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // one row's columns; a struct would only rename them
+async fn insert_event(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    case_id: &str,
+    seq: i64,
+    at: DateTime<Utc>,
+    (kind, party, actor): (&str, &str, &str),
+    status: CaseStatus,
+    note: Option<&str>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO case_events (tenant_id, case_id, seq, at, kind, party, actor, status, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(tenant_id)
+    .bind(case_id)
+    .bind(seq)
+    .bind(ts(at))
+    .bind(kind)
+    .bind(party)
+    .bind(actor)
+    .bind(status.as_str())
+    .bind(note)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The partner a hand-off goes to: the one named (it must be linked to the client), else the
+/// client's only linked partner. Returns its id and name.
+async fn resolve_partner(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    wanted: Option<&str>,
+) -> Result<(String, String), StoreError> {
+    let rows = sqlx::query(
+        "SELECT tp.partner_id, t.name FROM tenant_partners tp JOIN tenants t ON t.tenant_id = tp.partner_id \
+         WHERE tp.tenant_id = $1 ORDER BY t.name, tp.partner_id",
+    )
+    .bind(tenant_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let linked = rows
+        .iter()
+        .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let list = || {
+        linked
+            .iter()
+            .map(|(id, name)| format!("{name} ({id})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match (wanted, linked.as_slice()) {
+        (Some(w), _) => linked
+            .iter()
+            .find(|(id, _)| id == w)
+            .cloned()
+            .ok_or_else(|| {
+                let l = if linked.is_empty() {
+                    "brak".to_owned()
+                } else {
+                    list()
+                };
+                let l_en = if linked.is_empty() {
+                    "none".to_owned()
+                } else {
+                    list()
+                };
+                StoreError::invalid(
+                    "partner",
+                    format!("kancelaria {w} nie jest powiązana z firmą (powiązane: {l})"),
+                    format!("partner {w} is not linked to the firm (linked: {l_en})"),
+                )
+            }),
+        (None, [one]) => Ok(one.clone()),
+        (None, []) => Err(StoreError::invalid(
+            "partner",
+            "firma nie ma powiązanej kancelarii; powiąż ją (inkaso-cloud partner link) i spróbuj ponownie",
+            "the firm has no linked partner; link one (inkaso-cloud partner link) and retry",
+        )),
+        (None, _) => Err(StoreError::invalid(
+            "partner",
+            format!("firma ma kilka kancelarii; wybierz jedną: {}", list()),
+            format!("the firm has several partners; choose one: {}", list()),
+        )),
+    }
+}
+
+/// One attempt at opening a case inside `conn`'s transaction; writes nothing unless it returns
+/// a new case. `None`: another writer took the action id or a document between our read and
+/// our insert (the caller rolls back and tries again).
+async fn open_attempt(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    req: &OpenRequest,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<OpenedCase>, StoreError> {
+    let existing = |case: Case| {
+        Ok(Some(OpenedCase {
+            case,
+            created: false,
+        }))
+    };
+    // The engine retrying the same action gets the same case, whatever happened since.
+    if let Some(action_id) = &req.action_id {
+        let row = sqlx::query("SELECT case_id FROM cases WHERE tenant_id = $1 AND action_id = $2")
+            .bind(tenant_id)
+            .bind(action_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if let Some(r) = row {
+            let id: String = r.try_get(0)?;
+            return existing(load_case(conn, CaseParty::Client(tenant_id), &id).await?);
+        }
+    }
+    let snapshot = debtor_snapshot(conn, tenant_id, req).await?;
+    let documents = open_documents(conn, tenant_id, req).await?;
+    let open_ids: Vec<&str> = documents.iter().map(|d| d.external_id.as_str()).collect();
+    if let Some(id) = case_holding(conn, tenant_id, &req.agent, &open_ids).await? {
+        return existing(load_case(conn, CaseParty::Client(tenant_id), &id).await?);
+    }
+    let (partner_id, partner_name) =
+        resolve_partner(conn, tenant_id, req.partner.as_deref()).await?;
+    let history = history(conn, tenant_id, &req.agent, &req.debtor).await?;
+    let currency = documents
+        .first()
+        .map(|d| d.currency.clone())
+        .unwrap_or_default();
+    let total_minor = documents.iter().map(|d| d.remaining_minor).sum::<i64>();
+    let case_id = new_id();
+
+    // Keyed on the action: a concurrent open of the same action inserts nothing here.
+    let inserted = sqlx::query(
+        "INSERT INTO cases (tenant_id, case_id, partner_id, agent_id, debtor_external_id, debtor_name, debtor_json, \
+         documents_json, history_json, total_minor, currency, status, action_id, last_seq, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14) \
+         ON CONFLICT (tenant_id, action_id) DO NOTHING",
+    )
+    .bind(tenant_id)
+    .bind(&case_id)
+    .bind(&partner_id)
+    .bind(&req.agent)
+    .bind(&req.debtor)
+    .bind(&snapshot.name)
+    .bind(to_json(&snapshot)?)
+    .bind(to_json(&documents)?)
+    .bind(to_json(&history)?)
+    .bind(total_minor)
+    .bind(&currency)
+    .bind(CaseStatus::HandedOff.as_str())
+    .bind(req.action_id.as_deref())
+    .bind(ts(now))
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Ok(None);
+    }
+    for d in &open_ids {
+        let claimed = sqlx::query(
+            "INSERT INTO case_documents (tenant_id, case_id, agent_id, document_external_id, is_open) \
+             VALUES ($1, $2, $3, $4, 1) ON CONFLICT (tenant_id, agent_id, document_external_id) WHERE is_open = 1 DO NOTHING",
+        )
+        .bind(tenant_id)
+        .bind(&case_id)
+        .bind(&req.agent)
+        .bind(*d)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            return Ok(None);
+        }
+    }
+    let case = load_case(conn, CaseParty::Client(tenant_id), &case_id).await?;
+    announce_opening(conn, &case, &partner_name, req.note.as_deref(), actor, now).await?;
+    Ok(Some(OpenedCase {
+        case,
+        created: true,
+    }))
+}
+
+/// The opening's event, feed item (to the debtor's agent) and audit entries (the client's and
+/// the partner's).
+async fn announce_opening(
+    conn: &mut AnyConnection,
+    case: &Case,
+    partner_name: &str,
+    note: Option<&str>,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    insert_event(
+        conn,
+        &case.creditor_id,
+        &case.id,
+        1,
+        now,
+        ("opened", client_side_party(actor), actor),
+        CaseStatus::HandedOff,
+        note,
+    )
+    .await?;
+    append_result_in(
+        conn,
+        &case.creditor_id,
+        &case.agent_id,
+        now,
+        &feed_event(case, note)?,
+    )
+    .await?;
+    let details = format!(
+        "{partner_name}: {} ({}), dokumenty {}, razem {} {}",
+        case.debtor_name,
+        case.debtor_external_id,
+        case.document_external_ids.join(", "),
+        case.total_minor,
+        case.currency,
+    );
+    audit_in(
+        conn,
+        &case.creditor_id,
+        actor,
+        "case.open",
+        &case.id,
+        &details,
+        now,
+    )
+    .await?;
+    audit_in(
+        conn,
+        &case.partner_id,
+        actor,
+        "case.received",
+        &case.id,
+        &format!("{}: {details}", case.creditor_name),
+        now,
+    )
+    .await
+}
+
+/// The open case that already holds all of `open_ids` (the same hand-off again), if any.
+/// Refuses documents that sit in open cases only in part, naming the cases.
+async fn case_holding(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    agent_id: &str,
+    open_ids: &[&str],
+) -> Result<Option<String>, StoreError> {
+    let sql = format!(
+        "SELECT case_id, document_external_id FROM case_documents WHERE tenant_id = $1 AND agent_id = $2 \
+         AND is_open = 1 AND document_external_id IN ({})",
+        list_placeholders(open_ids.len(), 2)
+    );
+    let mut q = sqlx::query(AssertSqlSafe(sql))
+        .bind(tenant_id)
+        .bind(agent_id);
+    for id in open_ids {
+        q = q.bind(*id);
+    }
+    let mut held: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in q.fetch_all(&mut *conn).await? {
+        held.entry(r.try_get(0)?).or_default().push(r.try_get(1)?);
+    }
+    let Some((case_id, docs)) = held.iter().next() else {
+        return Ok(None);
+    };
+    if held.len() == 1 && docs.len() == open_ids.len() {
+        return Ok(Some(case_id.clone()));
+    }
+    let list = |word: &str| {
+        held.iter()
+            .map(|(c, d)| format!("{} ({word} {c})", d.join(", ")))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    Err(StoreError::invalid(
+        "document_external_ids",
+        format!(
+            "część dokumentów jest już w otwartej sprawie: {}",
+            list("sprawa")
+        ),
+        format!(
+            "some documents are already in an open case: {}",
+            list("case")
+        ),
+    ))
+}
+
+/// The debtor as it is now: its record, contacts and (for a company) the VAT register's address.
+async fn debtor_snapshot(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    req: &OpenRequest,
+) -> Result<DebtorSnapshot, StoreError> {
+    let debtor = sqlx::query(
+        "SELECT debtor_id, kind, name, nip, address_json FROM debtors WHERE tenant_id = $1 AND agent_id = $2 AND external_id = $3",
+    )
+    .bind(tenant_id)
+    .bind(&req.agent)
+    .bind(&req.debtor)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| {
+        StoreError::invalid(
+            "debtor_external_id",
+            format!("agent {} nie przysłał dłużnika {}", req.agent, req.debtor),
+            format!("agent {} has sent no debtor {}", req.agent, req.debtor),
+        )
+    })?;
+    let debtor_id: String = debtor.try_get(0)?;
+    let nip: Option<String> = debtor.try_get(3)?;
+    Ok(DebtorSnapshot {
+        kind: debtor.try_get(1)?,
+        name: debtor.try_get(2)?,
+        address: debtor
+            .try_get::<Option<String>, _>(4)?
+            .map(|a| serde_json::from_str(&a).map_err(|e| corrupt("adres dłużnika", e)))
+            .transpose()?,
+        register_address: register_address(conn, tenant_id, nip.as_deref()).await?,
+        contacts: contacts(conn, tenant_id, &debtor_id).await?,
+        nip,
+    })
+}
+
+/// The open documents among those requested, by due date. Refuses a key that is not the
+/// debtor's, a request where nothing is open any more, and mixed currencies.
+async fn open_documents(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    req: &OpenRequest,
+) -> Result<Vec<DocumentSnapshot>, StoreError> {
+    let sql = format!(
+        "SELECT external_id, number, issue_date, due_date, amount_minor, remaining_minor, currency, status \
+         FROM documents WHERE tenant_id = $1 AND agent_id = $2 AND debtor_external_id = $3 AND external_id IN ({}) \
+         ORDER BY due_date, external_id",
+        list_placeholders(req.documents.len(), 3)
+    );
+    let mut q = sqlx::query(AssertSqlSafe(sql))
+        .bind(tenant_id)
+        .bind(&req.agent)
+        .bind(&req.debtor);
+    for d in &req.documents {
+        q = q.bind(d);
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
+    let mut seen = BTreeSet::new();
+    let mut open = Vec::new();
+    for r in &rows {
+        let external_id: String = r.try_get(0)?;
+        seen.insert(external_id.clone());
+        if r.try_get::<String, _>(7)? != "open" {
+            continue;
+        }
+        open.push(DocumentSnapshot {
+            external_id,
+            number: r.try_get(1)?,
+            issue_date: r
+                .try_get::<Option<String>, _>(2)?
+                .map(|d| parse_day(&d))
+                .transpose()?,
+            due_date: parse_day(&r.try_get::<String, _>(3)?)?,
+            amount_minor: r.try_get(4)?,
+            remaining_minor: r.try_get(5)?,
+            currency: r.try_get(6)?,
+        });
+    }
+    let unknown: Vec<&str> = req
+        .documents
+        .iter()
+        .filter(|d| !seen.contains(*d))
+        .map(String::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        let u = unknown.join(", ");
+        return Err(StoreError::invalid(
+            "document_external_ids",
+            format!("dłużnik {} nie ma dokumentów: {u}", req.debtor),
+            format!("debtor {} has no documents: {u}", req.debtor),
+        ));
+    }
+    if open.is_empty() {
+        return Err(StoreError::invalid(
+            "document_external_ids",
+            "żaden z dokumentów nie jest już otwarty (zapłacone lub zamknięte); nie ma czego przekazać",
+            "none of the documents is open any more (paid or closed); nothing to hand off",
+        ));
+    }
+    let currencies: BTreeSet<&str> = open.iter().map(|d| d.currency.as_str()).collect();
+    if currencies.len() > 1 {
+        let c = currencies.into_iter().collect::<Vec<_>>().join(", ");
+        return Err(StoreError::invalid(
+            "document_external_ids",
+            format!("dokumenty są w różnych walutach ({c}); przekaż je osobno dla każdej waluty"),
+            format!("the documents are in different currencies ({c}); hand them off per currency"),
+        ));
+    }
+    Ok(open)
+}
+
+/// A company's address from the cached VAT register answer, when there is one.
+async fn register_address(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    nip: Option<&str>,
+) -> Result<Option<String>, StoreError> {
+    let Some(nip) = nip else {
+        return Ok(None);
+    };
+    let row = sqlx::query(
+        "SELECT address FROM companies WHERE tenant_id = $1 AND nip = $2 AND status = 'found'",
+    )
+    .bind(tenant_id)
+    .bind(nip)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(match row {
+        Some(r) => r.try_get(0)?,
+        None => None,
+    })
+}
+
+async fn contacts(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    debtor_id: &str,
+) -> Result<Vec<ContactSnapshot>, StoreError> {
+    sqlx::query(
+        "SELECT channel, value FROM contacts WHERE tenant_id = $1 AND debtor_id = $2 ORDER BY channel",
+    )
+    .bind(tenant_id)
+    .bind(debtor_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(ContactSnapshot {
+            channel: r.try_get(0)?,
+            value: r.try_get(1)?,
+        })
+    })
+    .collect()
+}
+
+/// Every action of the debtor, oldest first.
+async fn history(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    agent_id: &str,
+    debtor: &str,
+) -> Result<Vec<HistorySnapshot>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT action_id, created_at, done_at, process_code, stage_code, channel, status, documents_json, \
+         description, reason, manual, provider_id FROM actions \
+         WHERE tenant_id = $1 AND agent_id = $2 AND debtor_external_id = $3 ORDER BY created_at, action_id",
+    )
+    .bind(tenant_id)
+    .bind(agent_id)
+    .bind(debtor)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let covered: Vec<CoveredDocument> = serde_json::from_str(&r.try_get::<String, _>(7)?)
+                .map_err(|e| corrupt("dokumenty akcji", e))?;
+            let done: Option<String> = r.try_get(2)?;
+            Ok(HistorySnapshot {
+                action_id: r.try_get(0)?,
+                at: parse_ts(&done.map_or_else(|| r.try_get::<String, _>(1), Ok)?)?,
+                process: r.try_get(3)?,
+                stage: r.try_get(4)?,
+                channel: r.try_get(5)?,
+                status: r.try_get(6)?,
+                document_external_ids: covered
+                    .into_iter()
+                    .map(|c| c.document.as_str().to_owned())
+                    .collect(),
+                description: r.try_get(8)?,
+                reason: r.try_get(9)?,
+                automatic: r.try_get::<i64, _>(10)? == 0,
+                provider_id: r.try_get(11)?,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transitions_follow_the_table() {
+        use CaseStatus::{Accepted, Closed, HandedOff, InCourt, Paid, Rejected, Settlement};
+        let allowed = [
+            (HandedOff, Accepted),
+            (HandedOff, Rejected),
+            (Accepted, InCourt),
+            (Accepted, Settlement),
+            (Accepted, Paid),
+            (Accepted, Closed),
+            (InCourt, Settlement),
+            (InCourt, Paid),
+            (InCourt, Closed),
+            (Settlement, Paid),
+            (Settlement, Closed),
+            (Paid, Closed),
+        ];
+        for from in CaseStatus::ALL {
+            for to in CaseStatus::ALL {
+                assert_eq!(
+                    from.check_move(to).is_ok(),
+                    allowed.contains(&(from, to)),
+                    "{from} → {to}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn refusals_name_the_field_and_both_statuses() {
+        let Err(StoreError::Invalid {
+            field,
+            message_pl,
+            message_en,
+        }) = CaseStatus::Paid.check_move(CaseStatus::InCourt)
+        else {
+            panic!("paid → in_court must be refused");
+        };
+        assert_eq!(field, "status");
+        assert!(message_pl.contains("„paid”") && message_pl.contains("„in_court”"));
+        assert!(message_en.contains("from \"paid\" to \"in_court\""));
+        assert!(message_en.contains("allowed: closed"), "{message_en}");
+        let Err(StoreError::Invalid { message_en, .. }) =
+            CaseStatus::Closed.check_move(CaseStatus::Paid)
+        else {
+            panic!("closed is final");
+        };
+        assert!(message_en.contains("final"), "{message_en}");
+        let Err(StoreError::Invalid {
+            field, message_en, ..
+        }) = CaseStatus::parse("won", "status")
+        else {
+            panic!("unknown status");
+        };
+        assert_eq!(field, "status");
+        assert!(message_en.contains("\"won\"") && message_en.contains("in_court"));
+        assert_eq!(
+            "settlement".parse::<CaseStatus>().ok(),
+            Some(CaseStatus::Settlement)
+        );
+    }
+
+    #[test]
+    fn notes_are_trimmed_and_bounded() {
+        assert_eq!(clean_note(Some("  ")).ok(), Some(None));
+        assert_eq!(
+            clean_note(Some(" pozew złożony ")).ok(),
+            Some(Some("pozew złożony".to_owned()))
+        );
+        assert!(clean_note(Some(&"x".repeat(MAX_NOTE_CHARS + 1))).is_err());
+    }
+}
