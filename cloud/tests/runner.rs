@@ -22,6 +22,7 @@ use inkaso_cloud::process::compose::ChannelSettings;
 use inkaso_cloud::process::runner::{Channels, RunnerConfig, TickSummary, tick};
 use inkaso_cloud::process::{Channel, LegalStatus, Pause, PauseKind, Process};
 use inkaso_cloud::store::accounts::{AgentPrincipal, TenantKind};
+use inkaso_cloud::store::cases::{CaseFilter, PageRequest};
 use inkaso_cloud::store::companies::Lookup;
 use inkaso_cloud::store::ingest::BatchOutcome;
 use inkaso_cloud::store::processes::{
@@ -513,7 +514,7 @@ async fn assert_scenario(h: &Harness, held_bankrupt: usize) {
     assert!(!handoffs.is_empty());
     let cases = h
         .store
-        .cases_for_client(&h.tenant, &Default::default(), &Default::default())
+        .cases_for_client(&h.tenant, &CaseFilter::default(), &PageRequest::default())
         .await
         .unwrap();
     assert_eq!(cases.items.len(), handoffs.len(), "{cases:?}");

@@ -319,22 +319,7 @@ impl WholePath {
             Arc::new(LoggingTestMode),
         )?;
 
-        let t = &h.tenant_id;
-        let partner = h
-            .store
-            .create_tenant(TenantKind::Partner, "Kancelaria Prawna Lex", now)
-            .await?;
-        h.store.link_partner(t, &partner.id, now).await?;
-        h.store
-            .set_channel_settings(t, &channel_settings(), now)
-            .await?;
-        h.store.put_process(t, standard_process()?, now).await?;
-        for (code, mut template) in templates()? {
-            template
-                .prepare_for_save()
-                .map_err(|e| anyhow::anyhow!("szablon {code}: {e:?}"))?;
-            h.store.put_template(t, code, &template, now).await?;
-        }
+        let partner_id = configure_tenant(&h, now).await?;
         Ok(WholePath {
             h,
             agent_config,
@@ -348,7 +333,7 @@ impl WholePath {
             runner: RunnerConfig::default(),
             agent: None,
             day_index: 0,
-            partner_id: partner.id,
+            partner_id,
         })
     }
 
@@ -779,4 +764,26 @@ impl WholePath {
         drop(self.agent);
         self.h.stop().await
     }
+}
+
+/// The client's set-up: its law-firm partner, channel settings, the process and templates.
+/// Returns the partner's id.
+async fn configure_tenant(h: &Harness, now: DateTime<Utc>) -> anyhow::Result<String> {
+    let t = &h.tenant_id;
+    let partner = h
+        .store
+        .create_tenant(TenantKind::Partner, "Kancelaria Prawna Lex", now)
+        .await?;
+    h.store.link_partner(t, &partner.id, now).await?;
+    h.store
+        .set_channel_settings(t, &channel_settings(), now)
+        .await?;
+    h.store.put_process(t, standard_process()?, now).await?;
+    for (code, mut template) in templates()? {
+        template
+            .prepare_for_save()
+            .map_err(|e| anyhow::anyhow!("szablon {code}: {e:?}"))?;
+        h.store.put_template(t, code, &template, now).await?;
+    }
+    Ok(partner.id)
 }
