@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod http;
 pub mod live;
+pub mod periodic;
 pub mod process;
 pub mod server;
 pub mod store;

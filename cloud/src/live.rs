@@ -236,22 +236,14 @@ pub async fn run_delivery_polling(
     client: SmsapiClient,
     clock: Arc<dyn Clock>,
     every: Duration,
-    mut stop: tokio::sync::watch::Receiver<bool>,
+    stop: tokio::sync::watch::Receiver<bool>,
 ) {
-    let mut interval = tokio::time::interval(every);
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = interval.tick() => {}
-            _ = stop.changed() => return,
-        }
-        if *stop.borrow() {
-            return;
-        }
+    crate::periodic::every(every, stop, || async {
         match poll_deliveries(&store, &client, clock.now()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(recorded = n, "SMSAPI delivery statuses polled"),
             Err(e) => tracing::warn!(error = %e, "SMSAPI delivery polling failed"),
         }
-    }
+    })
+    .await;
 }

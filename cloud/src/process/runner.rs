@@ -228,25 +228,31 @@ impl Tenant<'_> {
         assign(&self.processes, &self.rules, &subject).map(|(p, _)| p)
     }
 
-    fn plan(&self, process: &Process, rows: &DebtorRows, now: DateTime<Utc>) -> Vec<Decision> {
-        let ctx = PlanContext {
+    fn context(
+        &self,
+        rows: &DebtorRows,
+        now: DateTime<Utc>,
+        include_not_yet: bool,
+    ) -> PlanContext<'_> {
+        PlanContext {
             now,
             policy: &self.settings.policy,
             last_sync: self.last_sync.get(&rows.agent_id).copied(),
-            include_not_yet: true,
-        };
-        let input = DebtorInput {
-            debtor: &rows.state,
-            documents: &rows.documents,
-            history: &rows.history,
-        };
+            include_not_yet,
+        }
+    }
+
+    fn plan(&self, process: &Process, rows: &DebtorRows, now: DateTime<Utc>) -> Vec<Decision> {
         let mut out = Vec::new();
-        plan_debtor(&ctx, process, &input, &mut out);
+        plan_debtor(
+            &self.context(rows, now, true),
+            process,
+            &input(rows),
+            &mut out,
+        );
         out
     }
-}
 
-impl Tenant<'_> {
     /// Re-plans a manual (on-demand) claim as its request, timing ignored, guards kept.
     fn plan_manual(
         &self,
@@ -255,21 +261,19 @@ impl Tenant<'_> {
         rows: &DebtorRows,
         now: DateTime<Utc>,
     ) -> Vec<Decision> {
-        let ctx = PlanContext {
-            now,
-            policy: &self.settings.policy,
-            last_sync: self.last_sync.get(&rows.agent_id).copied(),
-            include_not_yet: false,
-        };
-        let input = DebtorInput {
-            debtor: &rows.state,
-            documents: &rows.documents,
-            history: &rows.history,
-        };
         let mut out = Vec::new();
+        let ctx = self.context(rows, now, false);
         // A stage removed since the request plans nothing: the claim is dropped.
-        let _ = plan_on_demand(&ctx, process, request, &input, &mut out);
+        let _ = plan_on_demand(&ctx, process, request, &input(rows), &mut out);
         out
+    }
+}
+
+fn input(rows: &DebtorRows) -> DebtorInput<'_> {
+    DebtorInput {
+        debtor: &rows.state,
+        documents: &rows.documents,
+        history: &rows.history,
     }
 }
 
@@ -1010,23 +1014,15 @@ pub async fn run_every(
     channels: Channels,
     config: RunnerConfig,
     every: std::time::Duration,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) {
-    let mut interval = tokio::time::interval(every);
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = interval.tick() => {}
-            _ = stop.changed() => return,
-        }
-        if *stop.borrow() {
-            return;
-        }
+    let stopping = stop.clone();
+    crate::periodic::every(every, stop, || async {
         let tenants = match store.tenants_with_processes().await {
             Ok(t) => t,
             Err(e) => {
                 tracing::warn!(error = %e, "process runner: cannot list tenants");
-                continue;
+                return;
             }
         };
         for tenant in tenants {
@@ -1044,9 +1040,11 @@ pub async fn run_every(
                 }
                 Err(e) => tracing::warn!(tenant, error = %e, "process runner tick failed"),
             }
-            if *stop.borrow() {
+            // Shutdown waits for the tenant in progress, not for all of them.
+            if *stopping.borrow() {
                 return;
             }
         }
-    }
+    })
+    .await;
 }
