@@ -273,6 +273,18 @@ async fn admin(url: &str, sql: String) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The 1-, 5- and 15-minute load averages (Linux), printed beside the figures: the machine may
+/// be shared, and a figure means little without them.
+fn load_average() -> Option<String> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    Some(
+        text.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
@@ -284,6 +296,7 @@ async fn main() -> anyhow::Result<()> {
         (n / 10).max(1)
     );
 
+    let load_before = load_average();
     let db = format!("inkaso_bench_{}", new_id());
     admin(&args.pg_url, format!("CREATE DATABASE {db}"))
         .await
@@ -343,11 +356,18 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     println!("\nagent API / COPY on PostgreSQL: {ratio:.2}× (target ≥ 0.5×)");
+    let load_after = load_average();
+    println!(
+        "load average (1, 5, 15 min) before: {}, after: {}",
+        load_before.as_deref().unwrap_or("?"),
+        load_after.as_deref().unwrap_or("?")
+    );
 
     let out = json!({
         "documents": n,
         "debtors": (n / 10).max(1),
         "ops_per_batch": MAX_OPS_PER_BATCH,
+        "load_average": {"before": load_before, "after": load_after},
         "postgres": {
             "copy": {"seconds": copied.seconds, "rows_per_s": copied.rows_per_s},
             "agent_api": {"seconds": pg.ingest.seconds, "rows_per_s": pg.ingest.rows_per_s},

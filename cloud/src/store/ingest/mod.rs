@@ -6,28 +6,29 @@
 //! re-checks the condition after the competing transaction commits; SQLite has one writer). If
 //! it changes no row, the batch is a replay (acknowledged without effect) or a gap (refused with
 //! the expected `seq`). Ops are then applied to an in-memory copy of the rows they touch, loaded
-//! with one query per kind, and only rows that really changed are written back in multi-row
-//! upserts, so a re-sent unchanged snapshot writes no data row. Every change of a document's
-//! remaining amount is recorded in `document_events`; a decrease, or a close as paid, is a
-//! payment.
+//! by key, and only rows that really changed are written back, so a re-sent unchanged snapshot
+//! writes no data row. Every change of a document's remaining amount is recorded in
+//! `document_events`; a decrease, or a close as paid, is a payment.
+//!
+//! This module owns the logic (what a batch changes) and the few small statements that are the
+//! same everywhere; the set-at-a-time reads and writes exist twice, with the same meaning:
+//! [`portable`] (multi-row `VALUES` through sqlx `Any`; SQLite) and [`pg`] (native PostgreSQL:
+//! one statement per kind over `UNNEST`ed arrays, key look-ups that always probe the unique
+//! index). On PostgreSQL the whole batch transaction runs on the store's native pool; see
+//! `docs/cloud.md` (Benchmark) for why and what it bought.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod pg;
+mod portable;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use inkaso_shared::protocol::{Batch, BatchAck, CloseReason, Op};
 use inkaso_shared::records::{Debtor, DebtorKind, Document};
-use sqlx::{AnyConnection, AssertSqlSafe, Row};
+use sqlx::{Any, Postgres, Row, Transaction};
 
 use super::accounts::AgentPrincipal;
-use super::{
-    Store, StoreError, day, list_placeholders, new_id, to_i64, to_u64, ts, values_placeholders,
-};
-
-/// Rows per multi-row statement on PostgreSQL.
-const CHUNK: usize = 1000;
-/// Rows per multi-row statement on SQLite: it looks `$N` parameters up in a list (quadratic in
-/// their number), so statements there stay small.
-const SQLITE_CHUNK: usize = 64;
+use super::{Store, StoreError, day, new_id, to_i64, to_u64, ts};
 
 /// What applying a batch wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -158,6 +159,15 @@ impl DebtorRow {
             && self.email == o.email
             && self.phone == o.phone
     }
+
+    /// The contact value of a channel (`"email"` or `"sms"`).
+    fn contact(&self, channel: &str) -> Option<&String> {
+        if channel == "email" {
+            self.email.as_ref()
+        } else {
+            self.phone.as_ref()
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -173,12 +183,66 @@ struct EventRow {
     close_reason: Option<String>,
 }
 
+/// An open document about to be closed: external id, debtor, remaining amount, currency.
+type OpenDoc = (String, String, i64, String);
+
+/// The tenant, agent and instant every statement of one batch writes with.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    tenant_id: &'a str,
+    agent_id: &'a str,
+    now: &'a str,
+}
+
 fn reason_str(r: CloseReason) -> &'static str {
     match r {
         CloseReason::Paid => "paid",
         CloseReason::Excluded => "excluded",
         CloseReason::Deleted => "deleted",
     }
+}
+
+/// The transaction a batch runs in: on PostgreSQL on the store's native pool (the fast path's
+/// statements need `Postgres` arguments and it must be the same transaction as the `seq`
+/// check), elsewhere on the `Any` pool.
+enum Txn {
+    Any(Transaction<'static, Any>),
+    Pg(Transaction<'static, Postgres>),
+}
+
+impl Txn {
+    async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Txn::Any(t) => t.commit().await?,
+            Txn::Pg(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    async fn rollback(self) -> Result<(), StoreError> {
+        match self {
+            Txn::Any(t) => t.rollback().await?,
+            Txn::Pg(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+}
+
+/// Runs `$body` with `$c` bound to the transaction's connection, whichever engine it is on: the
+/// body is expanded once per engine, so one portable statement serves both.
+macro_rules! on_conn {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match $tx {
+            Txn::Any(t) => {
+                let $c: &mut sqlx::AnyConnection = &mut **t;
+                $body
+            }
+            Txn::Pg(t) => {
+                let $c: &mut sqlx::PgConnection = &mut **t;
+                $body
+            }
+        }
+    };
 }
 
 /// The working state of one batch inside its transaction.
@@ -189,16 +253,17 @@ struct Apply<'a> {
     today: String,
     docs: BTreeMap<String, DocRow>,
     debtors: BTreeMap<String, DebtorRow>,
+    /// Contact values as they are in the database now, by debtor id (`[email, sms]`): what
+    /// decides whether a contact must be written or deleted.
+    stored_contacts: HashMap<String, [Option<String>; 2]>,
     dirty_docs: BTreeSet<String>,
     dirty_debtors: BTreeSet<String>,
     events: Vec<EventRow>,
     marks: BTreeSet<String>,
     removed_debtors: Vec<String>,
     snapshot: Option<String>,
-    /// Whether upserts during the open snapshot must be marked (see migration 0002).
+    /// Whether upserts during the open snapshot must be marked (see migration 0003).
     marking: bool,
-    chunk: usize,
-    backend: super::Backend,
     stats: BatchStats,
 }
 
@@ -216,6 +281,13 @@ impl Store {
         Ok(to_u64(next))
     }
 
+    async fn begin_ingest(&self) -> Result<Txn, StoreError> {
+        Ok(match self.pg_pool() {
+            Some(pg) => Txn::Pg(pg.begin().await?),
+            None => Txn::Any(self.pool().begin().await?),
+        })
+    }
+
     /// Offers one batch from an authenticated agent (see the module doc).
     pub async fn apply_batch(
         &self,
@@ -231,11 +303,14 @@ impl Store {
             ));
         }
         let seq = to_i64(batch.seq, "seq")?;
+        if let Some(pg) = self.pg_pool() {
+            pg::refresh_statistics(pg).await?;
+        }
         // A competing transaction may have rolled back between our UPDATE and our SELECT;
         // then the seq is ours again and one more round settles it.
         for _ in 0..5 {
-            let mut tx = self.pool().begin().await?;
-            let won = sqlx::query(
+            let mut tx = self.begin_ingest().await?;
+            let won = on_conn!(&mut tx, c => sqlx::query(
                 "UPDATE agents SET next_seq = next_seq + 1, last_batch_at = $4 \
                  WHERE tenant_id = $1 AND agent_id = $2 AND next_seq = $3 AND revoked_at IS NULL",
             )
@@ -243,18 +318,23 @@ impl Store {
             .bind(&agent.agent_id)
             .bind(seq)
             .bind(ts(now))
-            .execute(&mut *tx)
+            .execute(c)
             .await?
-            .rows_affected()
+            .rows_affected())
                 == 1;
             if won {
-                let row = sqlx::query("SELECT snapshot_id, snapshot_marking FROM agents WHERE tenant_id = $1 AND agent_id = $2")
+                // CAST: the flag is INTEGER (int4 on PostgreSQL), read natively as i64.
+                let (snapshot, marking): (Option<String>, i64) = on_conn!(&mut tx, c => {
+                    let row = sqlx::query(
+                        "SELECT snapshot_id, CAST(snapshot_marking AS BIGINT) FROM agents \
+                         WHERE tenant_id = $1 AND agent_id = $2",
+                    )
                     .bind(&agent.tenant_id)
                     .bind(&agent.agent_id)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(c)
                     .await?;
-                let snapshot: Option<String> = row.try_get(0)?;
-                let marking = row.try_get::<i64, _>(1)? != 0;
+                    (row.try_get(0)?, row.try_get(1)?)
+                });
                 let mut apply = Apply {
                     tenant_id: &agent.tenant_id,
                     agent_id: &agent.agent_id,
@@ -262,19 +342,14 @@ impl Store {
                     today: day(now.date_naive()),
                     docs: BTreeMap::new(),
                     debtors: BTreeMap::new(),
+                    stored_contacts: HashMap::new(),
                     dirty_docs: BTreeSet::new(),
                     dirty_debtors: BTreeSet::new(),
                     events: Vec::new(),
                     marks: BTreeSet::new(),
                     removed_debtors: Vec::new(),
                     snapshot,
-                    marking,
-                    chunk: if self.backend() == super::Backend::Sqlite {
-                        SQLITE_CHUNK
-                    } else {
-                        CHUNK
-                    },
-                    backend: self.backend(),
+                    marking: marking != 0,
                     stats: BatchStats::default(),
                 };
                 apply.run(&mut tx, &batch.ops).await?;
@@ -319,7 +394,15 @@ impl Store {
 }
 
 impl Apply<'_> {
-    async fn run(&mut self, tx: &mut AnyConnection, ops: &[Op]) -> Result<(), StoreError> {
+    fn scope(&self) -> Scope<'_> {
+        Scope {
+            tenant_id: self.tenant_id,
+            agent_id: self.agent_id,
+            now: &self.now,
+        }
+    }
+
+    async fn run(&mut self, tx: &mut Txn, ops: &[Op]) -> Result<(), StoreError> {
         let started = std::time::Instant::now();
         self.load(tx, ops).await?;
         tracing::debug!(
@@ -348,28 +431,34 @@ impl Apply<'_> {
                         ));
                     }
                     self.marks.clear();
-                    sqlx::query(
+                    on_conn!(&mut *tx, c => sqlx::query(
                         "DELETE FROM snapshot_marks WHERE tenant_id = $1 AND agent_id = $2",
                     )
                     .bind(self.tenant_id)
                     .bind(self.agent_id)
-                    .execute(&mut *tx)
-                    .await?;
+                    .execute(c)
+                    .await?
+                    .rows_affected());
                     // Pending changes first: whether anything is open decides the marking.
                     self.flush(tx).await?;
-                    let any_open = sqlx::query("SELECT 1 FROM documents WHERE tenant_id = $1 AND agent_id = $2 AND status = 'open' LIMIT 1")
-                        .bind(self.tenant_id)
-                        .bind(self.agent_id)
-                        .fetch_optional(&mut *tx)
-                        .await?
-                        .is_some();
-                    sqlx::query("UPDATE agents SET snapshot_id = $3, snapshot_marking = $4 WHERE tenant_id = $1 AND agent_id = $2")
-                        .bind(self.tenant_id)
-                        .bind(self.agent_id)
-                        .bind(snapshot_id)
-                        .bind(i64::from(any_open))
-                        .execute(&mut *tx)
-                        .await?;
+                    let any_open = on_conn!(&mut *tx, c => sqlx::query(
+                        "SELECT 1 FROM documents WHERE tenant_id = $1 AND agent_id = $2 AND status = 'open' LIMIT 1",
+                    )
+                    .bind(self.tenant_id)
+                    .bind(self.agent_id)
+                    .fetch_optional(c)
+                    .await?
+                    .is_some());
+                    on_conn!(&mut *tx, c => sqlx::query(
+                        "UPDATE agents SET snapshot_id = $3, snapshot_marking = $4 WHERE tenant_id = $1 AND agent_id = $2",
+                    )
+                    .bind(self.tenant_id)
+                    .bind(self.agent_id)
+                    .bind(snapshot_id)
+                    .bind(i32::from(any_open))
+                    .execute(c)
+                    .await?
+                    .rows_affected());
                     self.snapshot = Some(snapshot_id.clone());
                     self.marking = any_open;
                 }
@@ -405,7 +494,7 @@ impl Apply<'_> {
     }
 
     /// Loads the stored rows every op of the batch refers to.
-    async fn load(&mut self, tx: &mut AnyConnection, ops: &[Op]) -> Result<(), StoreError> {
+    async fn load(&mut self, tx: &mut Txn, ops: &[Op]) -> Result<(), StoreError> {
         let mut doc_ids = BTreeSet::new();
         let mut debtor_ids = BTreeSet::new();
         for op in ops {
@@ -426,68 +515,24 @@ impl Apply<'_> {
             }
         }
         let doc_ids: Vec<&str> = doc_ids.into_iter().collect();
-        for chunk in doc_ids.chunks(self.chunk) {
-            let sql = format!(
-                "SELECT external_id, document_id, debtor_external_id, number, issue_date, due_date, amount_minor, \
-                 remaining_minor, currency, status, close_reason, closed_on FROM documents \
-                 WHERE tenant_id = $1 AND agent_id = $2 AND external_id IN ({})",
-                list_placeholders(chunk.len(), 2)
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql))
-                .bind(self.tenant_id)
-                .bind(self.agent_id);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            for row in q.fetch_all(&mut *tx).await? {
-                self.docs.insert(
-                    row.try_get(0)?,
-                    DocRow {
-                        document_id: row.try_get(1)?,
-                        debtor_external_id: row.try_get(2)?,
-                        number: row.try_get(3)?,
-                        issue_date: row.try_get(4)?,
-                        due_date: row.try_get(5)?,
-                        amount_minor: row.try_get(6)?,
-                        remaining_minor: row.try_get(7)?,
-                        currency: row.try_get(8)?,
-                        status: row.try_get(9)?,
-                        close_reason: row.try_get(10)?,
-                        closed_on: row.try_get(11)?,
-                    },
-                );
-            }
-        }
         let debtor_ids: Vec<&str> = debtor_ids.into_iter().collect();
-        for chunk in debtor_ids.chunks(self.chunk) {
-            let sql = format!(
-                "SELECT d.external_id, d.debtor_id, d.kind, d.name, d.nip, d.address_json, d.removed, \
-                 (SELECT c.value FROM contacts c WHERE c.tenant_id = d.tenant_id AND c.debtor_id = d.debtor_id AND c.channel = 'email'), \
-                 (SELECT c.value FROM contacts c WHERE c.tenant_id = d.tenant_id AND c.debtor_id = d.debtor_id AND c.channel = 'sms') \
-                 FROM debtors d WHERE d.tenant_id = $1 AND d.agent_id = $2 AND d.external_id IN ({})",
-                list_placeholders(chunk.len(), 2)
+        let (docs, debtors) = match tx {
+            Txn::Pg(c) => (
+                pg::load_documents(c, self.tenant_id, self.agent_id, &doc_ids).await?,
+                pg::load_debtors(c, self.tenant_id, self.agent_id, &debtor_ids).await?,
+            ),
+            Txn::Any(c) => (
+                portable::load_documents(c, self.tenant_id, self.agent_id, &doc_ids).await?,
+                portable::load_debtors(c, self.tenant_id, self.agent_id, &debtor_ids).await?,
+            ),
+        };
+        self.docs.extend(docs);
+        for (ext, row) in debtors {
+            self.stored_contacts.insert(
+                row.debtor_id.clone(),
+                [row.email.clone(), row.phone.clone()],
             );
-            let mut q = sqlx::query(AssertSqlSafe(sql))
-                .bind(self.tenant_id)
-                .bind(self.agent_id);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            for row in q.fetch_all(&mut *tx).await? {
-                self.debtors.insert(
-                    row.try_get(0)?,
-                    DebtorRow {
-                        debtor_id: row.try_get(1)?,
-                        kind: row.try_get(2)?,
-                        name: row.try_get(3)?,
-                        nip: row.try_get(4)?,
-                        address_json: row.try_get(5)?,
-                        removed: row.try_get(6)?,
-                        email: row.try_get(7)?,
-                        phone: row.try_get(8)?,
-                    },
-                );
-            }
+            self.debtors.insert(ext, row);
         }
         Ok(())
     }
@@ -592,7 +637,7 @@ impl Apply<'_> {
     }
 
     /// Writes every changed row and clears the dirty sets.
-    async fn flush(&mut self, tx: &mut AnyConnection) -> Result<(), StoreError> {
+    async fn flush(&mut self, tx: &mut Txn) -> Result<(), StoreError> {
         let started = std::time::Instant::now();
         self.flush_debtors(tx).await?;
         let debtors_ms = started.elapsed().as_millis();
@@ -606,212 +651,116 @@ impl Apply<'_> {
             "batch flushed"
         );
         let marks: Vec<String> = std::mem::take(&mut self.marks).into_iter().collect();
-        for chunk in marks.chunks(self.chunk) {
-            let sql = format!(
-                "INSERT INTO snapshot_marks (tenant_id, agent_id, external_id) VALUES {} ON CONFLICT DO NOTHING",
-                values_placeholders(chunk.len(), 3, 0)
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for m in chunk {
-                q = q.bind(self.tenant_id).bind(self.agent_id).bind(m);
-            }
-            self.stats.snapshot_marks += q.execute(&mut *tx).await?.rows_affected();
+        if !marks.is_empty() {
+            self.stats.snapshot_marks += match tx {
+                Txn::Pg(c) => pg::insert_marks(c, self.scope(), &marks).await?,
+                Txn::Any(c) => portable::insert_marks(c, self.scope(), &marks).await?,
+            };
         }
         // Documents of removed debtors that the agent did not close itself.
         let removed = std::mem::take(&mut self.removed_debtors);
-        for chunk in removed.chunks(self.chunk) {
-            let cond = format!(
-                "debtor_external_id IN ({})",
-                list_placeholders(chunk.len(), 2)
-            );
-            let binds: Vec<&str> = chunk.iter().map(String::as_str).collect();
+        if !removed.is_empty() {
+            let docs = match tx {
+                Txn::Pg(c) => pg::open_documents_of_debtors(c, self.scope(), &removed).await?,
+                Txn::Any(c) => {
+                    portable::open_documents_of_debtors(c, self.scope(), &removed).await?
+                }
+            };
             let today = self.today.clone();
-            self.close_where(tx, &cond, &binds, &today).await?;
+            self.close_docs(tx, docs, &today).await?;
         }
         Ok(())
     }
 
-    // One linear pass: load the touched rows, compare, then upsert debtors and their contacts
-    // (consent survives an unchanged value) — splitting it would scatter one transaction's logic.
-    #[allow(clippy::too_many_lines)]
-    async fn flush_debtors(&mut self, tx: &mut AnyConnection) -> Result<(), StoreError> {
-        let dirty: Vec<String> = std::mem::take(&mut self.dirty_debtors)
+    /// Upserts the changed debtors, their contacts (the ERP's current value per channel; a
+    /// changed value loses its consent, an unchanged one keeps it) and enqueues companies' NIPs
+    /// for the VAT register.
+    async fn flush_debtors(&mut self, tx: &mut Txn) -> Result<(), StoreError> {
+        let dirty = std::mem::take(&mut self.dirty_debtors);
+        let rows: Vec<(&str, &DebtorRow)> = dirty
+            .iter()
+            .filter_map(|ext| self.debtors.get(ext).map(|r| (ext.as_str(), r)))
+            .collect();
+        if rows.is_empty() {
+            return Ok(());
+        }
+        // Only contacts whose value differs from the stored one are written: a new debtor's
+        // contacts are inserted, a stored one that vanished is deleted, the rest stay as they are.
+        let mut set: [Vec<(&str, &str)>; 2] = [Vec::new(), Vec::new()];
+        let mut delete: [Vec<&str>; 2] = [Vec::new(), Vec::new()];
+        for (_, r) in &rows {
+            let stored = self.stored_contacts.get(&r.debtor_id);
+            for (k, channel) in ["email", "sms"].into_iter().enumerate() {
+                let old = stored.and_then(|s| s[k].as_ref());
+                match r.contact(channel) {
+                    Some(v) if old != Some(v) => set[k].push((r.debtor_id.as_str(), v.as_str())),
+                    None if old.is_some() => delete[k].push(r.debtor_id.as_str()),
+                    _ => {}
+                }
+            }
+        }
+        let nips: Vec<&str> = rows
+            .iter()
+            .filter(|(_, r)| r.kind == "company")
+            .filter_map(|(_, r)| r.nip.as_deref())
+            .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        for chunk in dirty.chunks(self.chunk) {
-            let rows: Vec<(&String, &DebtorRow)> = chunk
-                .iter()
-                .filter_map(|ext| self.debtors.get(ext).map(|r| (ext, r)))
-                .collect();
-            let sql = format!(
-                "INSERT INTO debtors (tenant_id, debtor_id, agent_id, external_id, kind, name, nip, address_json, removed, updated_at) \
-                 VALUES {} ON CONFLICT (tenant_id, agent_id, external_id) DO UPDATE SET kind = excluded.kind, \
-                 name = excluded.name, nip = excluded.nip, address_json = excluded.address_json, \
-                 removed = excluded.removed, updated_at = excluded.updated_at",
-                values_placeholders(rows.len(), 10, 0)
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for (ext, r) in &rows {
-                q = q
-                    .bind(self.tenant_id)
-                    .bind(&r.debtor_id)
-                    .bind(self.agent_id)
-                    .bind(*ext)
-                    .bind(&r.kind)
-                    .bind(&r.name)
-                    .bind(&r.nip)
-                    .bind(&r.address_json)
-                    .bind(r.removed)
-                    .bind(&self.now);
-            }
-            self.stats.debtors_written += q.execute(&mut *tx).await?.rows_affected();
-
-            // Contacts: the ERP's current value per channel; a changed value loses its consent.
-            for (channel, pick) in [("email", 0usize), ("sms", 1usize)] {
-                let value = |r: &DebtorRow| {
-                    if pick == 0 {
-                        r.email.clone()
-                    } else {
-                        r.phone.clone()
-                    }
-                };
-                let present: Vec<(&str, String)> = rows
-                    .iter()
-                    .filter_map(|(_, r)| value(r).map(|v| (r.debtor_id.as_str(), v)))
-                    .collect();
-                let absent: Vec<&str> = rows
-                    .iter()
-                    .filter(|(_, r)| value(r).is_none())
-                    .map(|(_, r)| r.debtor_id.as_str())
-                    .collect();
-                if !present.is_empty() {
-                    let sql = format!(
-                        "INSERT INTO contacts (tenant_id, debtor_id, channel, value, consent, consent_source, consent_date, updated_at) \
-                         VALUES {} ON CONFLICT (tenant_id, debtor_id, channel) DO UPDATE SET \
-                         consent = CASE WHEN contacts.value = excluded.value THEN contacts.consent ELSE NULL END, \
-                         consent_source = CASE WHEN contacts.value = excluded.value THEN contacts.consent_source ELSE excluded.consent_source END, \
-                         consent_date = CASE WHEN contacts.value = excluded.value THEN contacts.consent_date ELSE excluded.consent_date END, \
-                         value = excluded.value, updated_at = excluded.updated_at",
-                        values_placeholders(present.len(), 8, 0)
-                    );
-                    let mut q = sqlx::query(AssertSqlSafe(sql));
-                    for (id, v) in &present {
-                        q = q
-                            .bind(self.tenant_id)
-                            .bind(*id)
-                            .bind(channel)
-                            .bind(v)
-                            .bind(None::<i64>)
-                            .bind("erp")
-                            .bind(&self.today)
-                            .bind(&self.now);
-                    }
-                    q.execute(&mut *tx).await?;
+        let scope = self.scope();
+        let today = self.today.as_str();
+        let written = match tx {
+            Txn::Pg(c) => {
+                let n = pg::upsert_debtors(c, scope, &rows).await?;
+                for (k, channel) in ["email", "sms"].into_iter().enumerate() {
+                    pg::set_contacts(c, scope, channel, &set[k], today).await?;
+                    pg::delete_contacts(c, scope, channel, &delete[k]).await?;
                 }
-                if !absent.is_empty() {
-                    let sql = format!(
-                        "DELETE FROM contacts WHERE tenant_id = $1 AND channel = $2 AND debtor_id IN ({})",
-                        list_placeholders(absent.len(), 2)
-                    );
-                    let mut q = sqlx::query(AssertSqlSafe(sql))
-                        .bind(self.tenant_id)
-                        .bind(channel);
-                    for id in &absent {
-                        q = q.bind(*id);
-                    }
-                    q.execute(&mut *tx).await?;
-                }
+                pg::enqueue_companies(c, scope, &nips).await?;
+                n
             }
-
-            // Companies' data comes from the VAT register, looked up in the background.
-            let nips: BTreeSet<&str> = rows
-                .iter()
-                .filter(|(_, r)| r.kind == "company")
-                .filter_map(|(_, r)| r.nip.as_deref())
-                .collect();
-            if !nips.is_empty() {
-                let sql = format!(
-                    "INSERT INTO companies (tenant_id, nip, status, attempts) VALUES {} ON CONFLICT DO NOTHING",
-                    values_placeholders(nips.len(), 4, 0)
-                );
-                let mut q = sqlx::query(AssertSqlSafe(sql));
-                for nip in nips {
-                    q = q.bind(self.tenant_id).bind(nip).bind("pending").bind(0i64);
+            Txn::Any(c) => {
+                let n = portable::upsert_debtors(c, scope, &rows).await?;
+                for (k, channel) in ["email", "sms"].into_iter().enumerate() {
+                    portable::set_contacts(c, scope, channel, &set[k], today).await?;
+                    portable::delete_contacts(c, scope, channel, &delete[k]).await?;
                 }
-                q.execute(&mut *tx).await?;
+                portable::enqueue_companies(c, scope, &nips).await?;
+                n
             }
+        };
+        self.stats.debtors_written += written;
+        for (_, r) in &rows {
+            self.stored_contacts
+                .insert(r.debtor_id.clone(), [r.email.clone(), r.phone.clone()]);
         }
         Ok(())
     }
 
-    async fn flush_documents(&mut self, tx: &mut AnyConnection) -> Result<(), StoreError> {
-        let dirty: Vec<String> = std::mem::take(&mut self.dirty_docs).into_iter().collect();
-        for chunk in dirty.chunks(self.chunk) {
-            let rows: Vec<(&String, &DocRow)> = chunk
-                .iter()
-                .filter_map(|ext| self.docs.get(ext).map(|r| (ext, r)))
-                .collect();
-            let sql = format!(
-                "INSERT INTO documents (tenant_id, document_id, agent_id, external_id, debtor_external_id, number, issue_date, \
-                 due_date, amount_minor, remaining_minor, currency, status, close_reason, closed_on, updated_at) \
-                 VALUES {} ON CONFLICT (tenant_id, agent_id, external_id) DO UPDATE SET \
-                 debtor_external_id = excluded.debtor_external_id, number = excluded.number, issue_date = excluded.issue_date, \
-                 due_date = excluded.due_date, amount_minor = excluded.amount_minor, remaining_minor = excluded.remaining_minor, \
-                 currency = excluded.currency, status = excluded.status, close_reason = excluded.close_reason, \
-                 closed_on = excluded.closed_on, updated_at = excluded.updated_at",
-                values_placeholders(rows.len(), 15, 0)
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for (ext, r) in &rows {
-                q = q
-                    .bind(self.tenant_id)
-                    .bind(&r.document_id)
-                    .bind(self.agent_id)
-                    .bind(*ext)
-                    .bind(&r.debtor_external_id)
-                    .bind(&r.number)
-                    .bind(&r.issue_date)
-                    .bind(&r.due_date)
-                    .bind(r.amount_minor)
-                    .bind(r.remaining_minor)
-                    .bind(&r.currency)
-                    .bind(&r.status)
-                    .bind(&r.close_reason)
-                    .bind(&r.closed_on)
-                    .bind(&self.now);
-            }
-            self.stats.documents_written += q.execute(&mut *tx).await?.rows_affected();
+    async fn flush_documents(&mut self, tx: &mut Txn) -> Result<(), StoreError> {
+        let dirty = std::mem::take(&mut self.dirty_docs);
+        let rows: Vec<(&str, &DocRow)> = dirty
+            .iter()
+            .filter_map(|ext| self.docs.get(ext).map(|r| (ext.as_str(), r)))
+            .collect();
+        if rows.is_empty() {
+            return Ok(());
         }
+        self.stats.documents_written += match tx {
+            Txn::Pg(c) => pg::upsert_documents(c, self.scope(), &rows).await?,
+            Txn::Any(c) => portable::upsert_documents(c, self.scope(), &rows).await?,
+        };
         Ok(())
     }
 
-    async fn flush_events(&mut self, tx: &mut AnyConnection) -> Result<(), StoreError> {
+    async fn flush_events(&mut self, tx: &mut Txn) -> Result<(), StoreError> {
         let events = std::mem::take(&mut self.events);
-        for chunk in events.chunks(self.chunk) {
-            let sql = format!(
-                "INSERT INTO document_events (tenant_id, event_id, agent_id, document_external_id, debtor_external_id, kind, at, \
-                 observed_on, remaining_before, remaining_after, paid_minor, currency, close_reason) VALUES {}",
-                values_placeholders(chunk.len(), 13, 0)
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for e in chunk {
-                q = q
-                    .bind(self.tenant_id)
-                    .bind(new_id())
-                    .bind(self.agent_id)
-                    .bind(&e.document_external_id)
-                    .bind(&e.debtor_external_id)
-                    .bind(e.kind)
-                    .bind(&self.now)
-                    .bind(&e.observed_on)
-                    .bind(e.remaining_before)
-                    .bind(e.remaining_after)
-                    .bind(e.paid_minor)
-                    .bind(&e.currency)
-                    .bind(&e.close_reason);
-            }
-            self.stats.events_written += q.execute(&mut *tx).await?.rows_affected();
+        if events.is_empty() {
+            return Ok(());
         }
+        self.stats.events_written += match tx {
+            Txn::Pg(c) => pg::insert_events(c, self.scope(), &events).await?,
+            Txn::Any(c) => portable::insert_events(c, self.scope(), &events).await?,
+        };
         Ok(())
     }
 
@@ -821,41 +770,39 @@ impl Apply<'_> {
     /// first snapshot the tables have no statistics yet and PostgreSQL then plans the anti-join
     /// as a nested loop over the whole agent (quadratic). Two index range scans and a hash set
     /// are linear on both engines.
-    async fn reconcile(
-        &mut self,
-        tx: &mut AnyConnection,
-        observed_on: NaiveDate,
-    ) -> Result<(), StoreError> {
+    async fn reconcile(&mut self, tx: &mut Txn, observed_on: NaiveDate) -> Result<(), StoreError> {
         if !self.marking {
             // Nothing was open at snapshot_begin: everything open now was sent by this snapshot.
             self.finish_snapshot(tx).await?;
             return Ok(());
         }
-        let marks: std::collections::HashSet<String> = sqlx::query(
+        let marks: std::collections::HashSet<String> = on_conn!(&mut *tx, c => sqlx::query(
             "SELECT external_id FROM snapshot_marks WHERE tenant_id = $1 AND agent_id = $2",
         )
         .bind(self.tenant_id)
         .bind(self.agent_id)
-        .fetch_all(&mut *tx)
+        .fetch_all(c)
         .await?
         .iter()
         .map(|r| r.try_get::<String, _>(0))
-        .collect::<Result<_, _>>()?;
-        let open = sqlx::query(
-            "SELECT external_id, debtor_external_id, remaining_minor, currency FROM documents \
-             WHERE tenant_id = $1 AND agent_id = $2 AND status = 'open'",
-        )
-        .bind(self.tenant_id)
-        .bind(self.agent_id)
-        .fetch_all(&mut *tx)
-        .await?;
+        .collect::<Result<_, _>>()?);
         let mut unseen = Vec::new();
-        for row in &open {
-            let ext: String = row.try_get(0)?;
-            if !marks.contains(&ext) {
-                unseen.push((ext, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?));
+        on_conn!(&mut *tx, c => {
+            let open = sqlx::query(
+                "SELECT external_id, debtor_external_id, remaining_minor, currency FROM documents \
+                 WHERE tenant_id = $1 AND agent_id = $2 AND status = 'open'",
+            )
+            .bind(self.tenant_id)
+            .bind(self.agent_id)
+            .fetch_all(c)
+            .await?;
+            for row in &open {
+                let ext: String = row.try_get(0)?;
+                if !marks.contains(&ext) {
+                    unseen.push((ext, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?));
+                }
             }
-        }
+        });
         let closed = self.close_docs(tx, unseen, &day(observed_on)).await?;
         self.stats.closed_by_snapshot += closed;
         self.finish_snapshot(tx).await
@@ -864,60 +811,34 @@ impl Apply<'_> {
     /// Clears the snapshot's bookkeeping. On PostgreSQL also refreshes the planner's statistics
     /// of `documents`: a full snapshot is when they change most (a first load of an agent into a
     /// fresh table otherwise leaves the planner guessing for the next batches).
-    async fn finish_snapshot(&mut self, tx: &mut AnyConnection) -> Result<(), StoreError> {
-        if self.backend == super::Backend::Postgres {
-            sqlx::query("ANALYZE documents").execute(&mut *tx).await?;
+    async fn finish_snapshot(&mut self, tx: &mut Txn) -> Result<(), StoreError> {
+        if let Txn::Pg(c) = tx {
+            sqlx::query("ANALYZE documents").execute(&mut **c).await?;
         }
-        sqlx::query("DELETE FROM snapshot_marks WHERE tenant_id = $1 AND agent_id = $2")
-            .bind(self.tenant_id)
-            .bind(self.agent_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE agents SET snapshot_id = NULL WHERE tenant_id = $1 AND agent_id = $2")
-            .bind(self.tenant_id)
-            .bind(self.agent_id)
-            .execute(&mut *tx)
-            .await?;
+        on_conn!(&mut *tx, c => sqlx::query(
+            "DELETE FROM snapshot_marks WHERE tenant_id = $1 AND agent_id = $2",
+        )
+        .bind(self.tenant_id)
+        .bind(self.agent_id)
+        .execute(c)
+        .await?
+        .rows_affected());
+        on_conn!(&mut *tx, c => sqlx::query(
+            "UPDATE agents SET snapshot_id = NULL WHERE tenant_id = $1 AND agent_id = $2",
+        )
+        .bind(self.tenant_id)
+        .bind(self.agent_id)
+        .execute(c)
+        .await?
+        .rows_affected());
         Ok(())
-    }
-
-    /// Closes as `deleted` the agent's open documents matching `cond` (whose placeholders start
-    /// at `$3`). Returns how many were closed.
-    async fn close_where(
-        &mut self,
-        tx: &mut AnyConnection,
-        cond: &str,
-        binds: &[&str],
-        observed_on: &str,
-    ) -> Result<u64, StoreError> {
-        let sql = format!(
-            "SELECT external_id, debtor_external_id, remaining_minor, currency FROM documents \
-             WHERE tenant_id = $1 AND agent_id = $2 AND status = 'open' AND {cond}"
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql))
-            .bind(self.tenant_id)
-            .bind(self.agent_id);
-        for b in binds {
-            q = q.bind(*b);
-        }
-        let rows = q.fetch_all(&mut *tx).await?;
-        let mut docs = Vec::with_capacity(rows.len());
-        for row in &rows {
-            docs.push((
-                row.try_get(0)?,
-                row.try_get(1)?,
-                row.try_get(2)?,
-                row.try_get(3)?,
-            ));
-        }
-        self.close_docs(tx, docs, observed_on).await
     }
 
     /// Closes the given open documents as `deleted`, recording a history row for each.
     async fn close_docs(
         &mut self,
-        tx: &mut AnyConnection,
-        docs: Vec<(String, String, i64, String)>,
+        tx: &mut Txn,
+        docs: Vec<OpenDoc>,
         observed_on: &str,
     ) -> Result<u64, StoreError> {
         let mut closed = Vec::with_capacity(docs.len());
@@ -940,21 +861,13 @@ impl Apply<'_> {
             }
             closed.push(ext);
         }
-        for chunk in closed.chunks(self.chunk) {
-            let sql = format!(
-                "UPDATE documents SET status = 'closed', close_reason = 'deleted', closed_on = $3, updated_at = $4 \
-                 WHERE tenant_id = $1 AND agent_id = $2 AND external_id IN ({})",
-                list_placeholders(chunk.len(), 4)
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql))
-                .bind(self.tenant_id)
-                .bind(self.agent_id)
-                .bind(observed_on)
-                .bind(&self.now);
-            for ext in chunk {
-                q = q.bind(ext);
-            }
-            self.stats.documents_written += q.execute(&mut *tx).await?.rows_affected();
+        if !closed.is_empty() {
+            self.stats.documents_written += match tx {
+                Txn::Pg(c) => pg::close_deleted(c, self.scope(), &closed, observed_on).await?,
+                Txn::Any(c) => {
+                    portable::close_deleted(c, self.scope(), &closed, observed_on).await?
+                }
+            };
         }
         self.flush_events(tx).await?;
         Ok(closed.len() as u64)
