@@ -85,6 +85,79 @@ struct DocRow {
     closed_on: Option<String>,
 }
 
+/// Decodes the columns both engines' look-ups select, in the same order: the key, then the
+/// row. One reader for the `Any` (SQLite) and native PostgreSQL rows.
+trait Columns: sqlx::Row
+where
+    usize: sqlx::ColumnIndex<Self>,
+{
+    fn text(&self, i: usize) -> Result<String, sqlx::Error>;
+    fn opt_text(&self, i: usize) -> Result<Option<String>, sqlx::Error>;
+    fn int(&self, i: usize) -> Result<i64, sqlx::Error>;
+}
+
+impl<R> Columns for R
+where
+    R: sqlx::Row,
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    fn text(&self, i: usize) -> Result<String, sqlx::Error> {
+        self.try_get(i)
+    }
+    fn opt_text(&self, i: usize) -> Result<Option<String>, sqlx::Error> {
+        self.try_get(i)
+    }
+    fn int(&self, i: usize) -> Result<i64, sqlx::Error> {
+        self.try_get(i)
+    }
+}
+
+/// `external_id, document_id, debtor_external_id, number, issue_date, due_date, amount_minor,
+/// remaining_minor, currency, status, close_reason, closed_on`.
+fn keyed_doc<R: Columns>(row: &R) -> Result<(String, DocRow), sqlx::Error>
+where
+    usize: sqlx::ColumnIndex<R>,
+{
+    Ok((
+        row.text(0)?,
+        DocRow {
+            document_id: row.text(1)?,
+            debtor_external_id: row.text(2)?,
+            number: row.text(3)?,
+            issue_date: row.opt_text(4)?,
+            due_date: row.text(5)?,
+            amount_minor: row.int(6)?,
+            remaining_minor: row.int(7)?,
+            currency: row.text(8)?,
+            status: row.text(9)?,
+            close_reason: row.opt_text(10)?,
+            closed_on: row.opt_text(11)?,
+        },
+    ))
+}
+
+/// `external_id, debtor_id, kind, name, nip, address_json, removed, email, sms`.
+fn keyed_debtor<R: Columns>(row: &R) -> Result<(String, DebtorRow), sqlx::Error>
+where
+    usize: sqlx::ColumnIndex<R>,
+{
+    Ok((
+        row.text(0)?,
+        DebtorRow {
+            debtor_id: row.text(1)?,
+            kind: row.text(2)?,
+            name: row.text(3)?,
+            nip: row.opt_text(4)?,
+            address_json: row.opt_text(5)?,
+            removed: row.int(6)?,
+            email: row.opt_text(7)?,
+            phone: row.opt_text(8)?,
+        },
+    ))
+}
+
 impl DocRow {
     fn same_content(&self, other: &DocRow) -> bool {
         self.debtor_external_id == other.debtor_external_id

@@ -32,22 +32,7 @@ pub(super) async fn load_documents(
             q = q.bind(*id);
         }
         for row in q.fetch_all(&mut *c).await? {
-            out.push((
-                row.try_get(0)?,
-                DocRow {
-                    document_id: row.try_get(1)?,
-                    debtor_external_id: row.try_get(2)?,
-                    number: row.try_get(3)?,
-                    issue_date: row.try_get(4)?,
-                    due_date: row.try_get(5)?,
-                    amount_minor: row.try_get(6)?,
-                    remaining_minor: row.try_get(7)?,
-                    currency: row.try_get(8)?,
-                    status: row.try_get(9)?,
-                    close_reason: row.try_get(10)?,
-                    closed_on: row.try_get(11)?,
-                },
-            ));
+            out.push(super::keyed_doc(&row)?);
         }
     }
     Ok(out)
@@ -75,19 +60,7 @@ pub(super) async fn load_debtors(
             q = q.bind(*id);
         }
         for row in q.fetch_all(&mut *c).await? {
-            out.push((
-                row.try_get(0)?,
-                DebtorRow {
-                    debtor_id: row.try_get(1)?,
-                    kind: row.try_get(2)?,
-                    name: row.try_get(3)?,
-                    nip: row.try_get(4)?,
-                    address_json: row.try_get(5)?,
-                    removed: row.try_get(6)?,
-                    email: row.try_get(7)?,
-                    phone: row.try_get(8)?,
-                },
-            ));
+            out.push(super::keyed_debtor(&row)?);
         }
     }
     Ok(out)
