@@ -2,8 +2,9 @@
 .PHONY: demo test deps bench
 
 ## The main job: a sample ERP → agent → cloud → process run → messages, PDFs, statistics → results back.
+## Options go in ARGS, e.g. `make demo ARGS="--profile optima"`.
 demo:
-	scripts/demo.sh
+	scripts/demo.sh $(ARGS)
 
 ## Every check CI runs: fmt, clippy, the whole test suite on SQLite and PostgreSQL.
 test:

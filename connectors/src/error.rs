@@ -20,6 +20,11 @@ pub enum ConnectorError {
         profile: &'static str,
         reason: &'static str,
     },
+    #[error(
+        "profil {0} nie ma przykładowej bazy (mają ją: subiekt_gt, optima, comarch_xl, \
+         enova365, wapro_mag)"
+    )]
+    NoSample(&'static str),
     #[error("profil custom wymaga zapytania (klucz `query`)")]
     NoCustomQuery,
     #[error("nieznany znacznik parametru w zapytaniu: {{{{{0}}}}}")]
@@ -64,6 +69,10 @@ impl Localized for ConnectorError {
                 ConnectorError::Experimental { profile, .. } => format!(
                     "profile {profile} is experimental (not verified on a live database); set \
                      experimental = true to use it"
+                ),
+                ConnectorError::NoSample(p) => format!(
+                    "profile {p} has no sample database (these do: subiekt_gt, optima, \
+                     comarch_xl, enova365, wapro_mag)"
                 ),
                 ConnectorError::NoCustomQuery => {
                     "the custom profile needs a query (key `query`)".into()

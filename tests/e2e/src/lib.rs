@@ -148,6 +148,26 @@ impl Harness {
             erp.insert("connection_string".into(), cs.as_str().into());
         }
         erp.insert("init_statements".into(), c.init_statements.clone().into());
+        // The ERP's own "do not collect" markers, as a firm names them in its file.
+        let p = &self.connector.profile;
+        for (key, ids) in [
+            ("debtor_flag_ids", &p.debtor_flag_ids),
+            ("document_flag_ids", &p.document_flag_ids),
+            ("debtor_attribute_ids", &p.debtor_attribute_ids),
+        ] {
+            if !ids.is_empty() {
+                erp.insert(key.into(), ids.clone().into());
+            }
+        }
+        if !p.document_attribute_codes.is_empty() {
+            erp.insert(
+                "document_attribute_codes".into(),
+                p.document_attribute_codes.clone().into(),
+            );
+        }
+        if let Some(company) = p.company_id {
+            erp.insert("company_id".into(), company.into());
+        }
         let mut cloud = toml::Table::new();
         cloud.insert("url".into(), self.cloud_url().into());
         cloud.insert("token".into(), self.token.as_str().into());

@@ -1,5 +1,7 @@
 //! The whole path of the product, assembled once for the demo (`make demo`) and the end-to-end
-//! test (`tests/whole_path.rs`): a Subiekt GT-shaped ERP database → the agent → the cloud on
+//! tests (`tests/whole_path.rs`): a generated ERP database of any sample profile (Subiekt GT by
+//! default; the ERP-side statements come from `inkaso_connectors::sample::SampleErp`, so no ERP
+//! table is named here) → the agent → the cloud on
 //! SQLite over HTTP → the process engine on a simulated clock → SMS through the SMSAPI
 //! simulator, e-mail through a real SMTP server (aiosmtpd), PDF letters and posting books →
 //! results back in the agent.
@@ -44,7 +46,7 @@ use inkaso_cloud::store::feed::parse_cursor;
 use inkaso_cloud::store::processes::{ActionFilter, ActionView};
 use inkaso_cloud::store::query::ConsentChange;
 use inkaso_cloud::vat::{WhiteList, lookup_once};
-use inkaso_connectors::sample::{GeneratorSpec, generate_gt};
+use inkaso_connectors::sample::{EveryKth, GeneratorSpec, SampleErp};
 use inkaso_connectors::{ConnectorConfig, ProfileKind};
 use inkaso_shared::{Clock as _, Lang};
 use inkaso_simulators::smsapi::{SimConfig as SmsSimConfig, SmsapiSimulator};
@@ -63,6 +65,8 @@ const SMS_TOKEN: &str = "demo-token";
 pub struct Options {
     /// The folder for everything (must be empty or absent).
     pub dir: PathBuf,
+    /// The ERP (a profile with a sample database; the demo's default is `subiekt_gt`).
+    pub profile: ProfileKind,
     /// Contractors in the ERP.
     pub debtors: u64,
     /// Settlement rows (about 70 % open receivables).
@@ -148,6 +152,8 @@ pub struct WholePath {
     pub smtp: SmtpServer,
     /// The first simulated day.
     pub first_day: NaiveDate,
+    /// The ERP and what its users do to it.
+    pub erp: SampleErp,
     _certs: Certs,
     channels: Channels,
     runner: RunnerConfig,
@@ -245,29 +251,22 @@ impl WholePath {
     pub async fn start(opts: &Options, now: DateTime<Utc>) -> anyhow::Result<WholePath> {
         std::fs::create_dir_all(&opts.dir)?;
         let dir = std::fs::canonicalize(&opts.dir)?;
+        let erp = SampleErp::new(opts.profile)?;
         let spec = GeneratorSpec {
             debtors: opts.debtors,
             settlements: opts.settlements,
             seed: 2026,
         };
-        let (connection, _) = generate_gt(&dir.join("erp"), spec)?;
-        let mut connector = ConnectorConfig {
+        let (connection, _) = erp.generate(&dir.join("erp"), spec)?;
+        let connector = ConnectorConfig {
             connection,
+            profile: erp.profile_settings(),
             ..ConnectorConfig::default()
         };
-        connector.profile.kind = Some(ProfileKind::SubiektGt);
         let h = Harness::start_with(&dir, connector, now).await?;
-        // The generator dates its invoices in 2024–25; a demo wants them falling due around
-        // the simulated months: from 15 days overdue to 35 days ahead of the first day. Its
-        // phone numbers start 61…, Poznań landlines that cannot take an SMS; 60… are mobiles.
-        let first = opts.first_day.format("%Y-%m-%d");
-        h.erp_execute(&format!(
-            "UPDATE nz__Finanse SET nzf_TerminPlatnosci = date('{first}', ((nzf_Id * 37) % 50 - 15) || ' days'),
-                                    nzf_Data = date('{first}', ((nzf_Id * 37) % 50 - 29) || ' days');
-             UPDATE tel__Ewid SET tel_Numer = '60' || substr(tel_Numer, 3);
-             UPDATE dok__Dokument SET dok_PlatTermin = date('{first}', ((dok_Id * 37) % 50 - 15) || ' days'),
-                                      dok_DataWyst = date('{first}', ((dok_Id * 37) % 50 - 29) || ' days');"
-        ))?;
+        // The generators date their invoices in 2024–25; a demo wants them falling due around
+        // the simulated months: from 15 days overdue to 35 days ahead of the first day.
+        h.erp_execute(&erp.prepare_for_demo(opts.first_day))?;
 
         let reports_dir = dir.join("raporty-agenta");
         let agent_config = h.write_agent_config()?;
@@ -328,6 +327,7 @@ impl WholePath {
             vat,
             smtp,
             first_day: opts.first_day,
+            erp,
             _certs: certs,
             channels,
             runner: RunnerConfig::default(),
@@ -433,32 +433,32 @@ impl WholePath {
             date,
             ..DayReport::default()
         };
-        let payments: &[(&str, &str)] = match index {
-            3 => &[(
+        let erp = self.erp;
+        let payments: Vec<(&str, String)> = match index {
+            3 => vec![(
                 "co dziewiąty rozrachunek zapłacony w całości",
-                "UPDATE nz__Finanse SET nzf_WartoscWaluta = 0, nzf_Wartosc = 0 WHERE nzf_Id % 9 = 0",
+                erp.pay_in_full(EveryKth::new(9, 0)),
             )],
-            12 => &[(
+            12 => vec![(
                 "co siódmy rozrachunek zapłacony w połowie",
-                "UPDATE nz__Finanse SET nzf_WartoscWaluta = ROUND(nzf_WartoscWaluta / 2, 2), nzf_Wartosc = ROUND(nzf_Wartosc / 2, 2)
-                  WHERE nzf_Id % 7 = 0 AND nzf_Id % 9 <> 0 AND nzf_WartoscWaluta > 2",
+                erp.pay_half(EveryKth::new(7, 0)),
             )],
-            25 => &[(
+            25 => vec![(
                 "kontrahenci o numerach kończących się na 3 spłacają wszystko",
-                "UPDATE nz__Finanse SET nzf_WartoscWaluta = 0, nzf_Wartosc = 0 WHERE nzf_IdObiektu % 10 = 3",
+                erp.debtors_pay_everything(EveryKth::new(10, 3)),
             )],
-            40 => &[(
+            40 => vec![(
                 "co piąty z pozostałych rozrachunków zapłacony w całości",
-                "UPDATE nz__Finanse SET nzf_WartoscWaluta = 0, nzf_Wartosc = 0 WHERE nzf_Id % 5 = 1",
+                erp.pay_in_full(EveryKth::new(5, 1)),
             )],
-            _ => &[],
+            _ => Vec::new(),
         };
         let before = if payments.is_empty() {
             None
         } else {
             Some(self.h.erp_open()?)
         };
-        for (what, sql) in payments {
+        for (what, sql) in &payments {
             self.h.erp_execute(sql)?;
             report.erp_events.push((*what).to_owned());
         }

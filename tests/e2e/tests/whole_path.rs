@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
+use inkaso_connectors::ProfileKind;
 use inkaso_e2e::whole_path::{Options, WholePath};
 use inkaso_shared::{Clock as _, SystemClock};
 
@@ -30,6 +31,7 @@ async fn erp_to_messages_to_results_back() {
     let now = SystemClock.now();
     let opts = Options {
         dir: dir.path().to_owned(),
+        profile: ProfileKind::SubiektGt,
         debtors: 30,
         settlements: 100,
         first_day: now.date_naive() + Duration::days(1),

@@ -1,7 +1,7 @@
 //! `make demo`: the path a firm evaluating Inkaso walks, in one command, with nothing to set up.
 //!
-//! A Subiekt GT-shaped ERP database with a few hundred debtors (through the real SQLite3 ODBC
-//! driver) → the real agent CLI (`check`, `preview`, `sync --once`) → the cloud on SQLite over
+//! A generated ERP database with a few hundred debtors, shaped like Subiekt GT's or, with
+//! `--profile`, another sample profile's (through the real SQLite3 ODBC driver) → the real agent CLI (`check`, `preview`, `sync --once`) → the cloud on SQLite over
 //! HTTP on loopback, with the SMSAPI and VAT-register simulators and a real SMTP server → 60
 //! simulated days of the process engine (payments in the ERP, a promise to pay, hand-offs) →
 //! letters, posting books, e-mails, SMS → results back in the agent. The parts are wired in
@@ -16,6 +16,8 @@ use chrono::{Datelike as _, Duration, NaiveDate};
 use clap::Parser;
 use inkaso_cloud::store::accounts::{Role, generate_password};
 use inkaso_cloud::store::cases::Case;
+use inkaso_connectors::ProfileKind;
+use inkaso_connectors::sample::{SAMPLE_PROFILES, SampleErp};
 use inkaso_e2e::whole_path::{DayReport, Options, WholePath};
 use inkaso_shared::{Clock as _, Currency, Email, Money, SystemClock};
 
@@ -34,6 +36,25 @@ struct Args {
     /// Simulated days.
     #[arg(long, default_value_t = 60)]
     days: u32,
+    /// The ERP the sample database imitates: subiekt_gt, optima, comarch_xl, enova365 or
+    /// wapro_mag.
+    #[arg(long, value_name = "PROFIL", default_value = "subiekt_gt", value_parser = parse_profile)]
+    profile: SampleErp,
+}
+
+/// A profile that has a sample database; anything else is refused naming the ones that do.
+fn parse_profile(text: &str) -> Result<SampleErp, String> {
+    let accepted = SAMPLE_PROFILES
+        .iter()
+        .map(|p| p.name())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let profile = text
+        .parse::<ProfileKind>()
+        .map_err(|_| format!("nieznany profil ERP „{text}”; demo przyjmuje: {accepted}"))?;
+    SampleErp::new(profile).map_err(|_| {
+        format!("profil {profile} nie ma przykładowej bazy, więc demo go nie zbuduje; demo przyjmuje: {accepted}")
+    })
 }
 
 fn step(n: u32, text: &str) {
@@ -127,10 +148,14 @@ async fn main() -> anyhow::Result<()> {
 
     step(
         1,
-        "Przykładowa baza ERP (Subiekt GT), chmura Inkaso na SQLite, symulatory SMSAPI i rejestru VAT, serwer SMTP",
+        &format!(
+            "Przykładowa baza ERP ({}), chmura Inkaso na SQLite, symulatory SMSAPI i rejestru VAT, serwer SMTP",
+            args.profile
+        ),
     );
     let opts = Options {
         dir: out.clone(),
+        profile: args.profile.profile(),
         debtors: args.debtors,
         settlements: args.settlements,
         first_day,
@@ -142,8 +167,11 @@ async fn main() -> anyhow::Result<()> {
         .add_user(&w.h.tenant_id, &email, Role::Admin, &password, now)
         .await?;
     println!(
-        "    ERP: {} kontrahentów, {} rozrachunków (terminy płatności od 15 dni temu do 35 dni naprzód), przez sterownik ODBC SQLite3",
-        args.debtors, args.settlements
+        "    ERP {} (profil {}): {} kontrahentów, {} rozrachunków (terminy płatności od 15 dni temu do 35 dni naprzód), przez sterownik ODBC SQLite3",
+        args.profile,
+        args.profile.profile(),
+        args.debtors,
+        args.settlements
     );
     println!("    chmura: {}", w.h.cloud_url());
     println!(
