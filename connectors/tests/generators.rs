@@ -5,6 +5,9 @@
 //! and the data has the shape the demo needs (persons and companies, e-mails, mobiles, EUR,
 //! partly paid documents, Polish diacritics).
 
+// Tests may unwrap: a panic here is a clear failure, not a crash in front of a user.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 
 use inkaso_connectors::connection::{query_text, run_script};
@@ -110,7 +113,7 @@ fn every_generator_reads_back_through_its_profile() {
                         DebtorKind::Company => companies += 1,
                     }
                     emails += usize::from(d.email.is_some());
-                    mobiles += usize::from(d.phone.as_ref().is_some_and(|p| p.is_mobile()));
+                    mobiles += usize::from(d.phone.as_ref().is_some_and(inkaso_shared::Phone::is_mobile));
                     diacritics +=
                         usize::from(d.name.chars().any(|c| "ąćęłńóśźżĄĆĘŁŃÓŚŹŻ".contains(c)));
                 }

@@ -1,5 +1,6 @@
-//! The demo's whole path on the other sample ERPs, small: a generated Optima (ISO dates, CDN
-//! schema) or WAPRO Mag (Clarion day numbers) database → the agent CLI's first sync → 15
+//! The demo's whole path on the other sample ERPs, small: a generated Optima, Comarch XL,
+//! enova365 or WAPRO Mag database (ISO dates or Clarion day numbers, attached CDN schema or
+//! plain tables) → the agent CLI's first sync → 15
 //! simulated days with payments posted in that ERP's own tables → at the end the ERP, the
 //! agent's snapshot and the cloud hold the same open documents, and the SMS and e-mails the
 //! history calls sent reached the providers. `whole_path.rs` asserts every count on Subiekt GT.
@@ -94,4 +95,14 @@ async fn optima_erp_to_messages_and_back() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wapro_mag_erp_to_messages_and_back() {
     small_whole_path(ProfileKind::WaproMag).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn comarch_xl_erp_to_messages_and_back() {
+    small_whole_path(ProfileKind::ComarchXl).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enova365_erp_to_messages_and_back() {
+    small_whole_path(ProfileKind::Enova365).await;
 }
