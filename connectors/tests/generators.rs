@@ -113,7 +113,11 @@ fn every_generator_reads_back_through_its_profile() {
                         DebtorKind::Company => companies += 1,
                     }
                     emails += usize::from(d.email.is_some());
-                    mobiles += usize::from(d.phone.as_ref().is_some_and(inkaso_shared::Phone::is_mobile));
+                    mobiles += usize::from(
+                        d.phone
+                            .as_ref()
+                            .is_some_and(inkaso_shared::Phone::is_mobile),
+                    );
                     diacritics +=
                         usize::from(d.name.chars().any(|c| "ąćęłńóśźżĄĆĘŁŃÓŚŹŻ".contains(c)));
                 }
