@@ -1,8 +1,8 @@
 //! The whole path of the product, assembled once for the demo (`make demo`) and the end-to-end
-//! tests (`tests/whole_path.rs`): a generated ERP database of any sample profile (Subiekt GT by
-//! default; the ERP-side statements come from `inkaso_connectors::sample::SampleErp`, so no ERP
-//! table is named here) → the agent → the cloud on
-//! SQLite over HTTP → the process engine on a simulated clock → SMS through the SMSAPI
+//! tests (`tests/whole_path.rs`, `tests/whole_path_profiles.rs`): a generated ERP database of
+//! any sample profile (Subiekt GT by default; every ERP-side statement comes from
+//! `inkaso_connectors::sample::SampleErp`, so no ERP table is named here) → the agent → the
+//! cloud on SQLite over HTTP → the process engine on a simulated clock → SMS through the SMSAPI
 //! simulator, e-mail through a real SMTP server (aiosmtpd), PDF letters and posting books →
 //! results back in the agent.
 //!
