@@ -171,6 +171,7 @@ async fn sync_command(
     match command {
         Command::Sync { .. } | Command::Resync => {
             let force = matches!(command, Command::Resync);
+            crate::logging::init_quiet();
             let summary = agent
                 .sync_once(force, std::io::stderr().is_terminal())
                 .await?;

@@ -1,12 +1,22 @@
-//! Logs of the service loop: `tracing` to stderr, level from `INKASO_LOG` (default `info`).
+//! Logs of the agent: `tracing` to stderr, level from `INKASO_LOG` (default `info` for the
+//! service loop, `warn` for one-off commands, whose own output already says what happened).
 //!
 //! At `info` the agent logs counts and outcomes only; tokens and debtors' data never appear.
 
 use tracing_subscriber::EnvFilter;
 
-/// Installs the subscriber once; later calls keep the first.
+/// Installs the subscriber for the service loop once; later calls keep the first.
 pub fn init() {
-    let filter = EnvFilter::try_from_env("INKASO_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    init_with_default("info");
+}
+
+/// Installs the subscriber for a one-off command (`sync --once`, `resync`).
+pub fn init_quiet() {
+    init_with_default("warn");
+}
+
+fn init_with_default(level: &str) {
+    let filter = EnvFilter::try_from_env("INKASO_LOG").unwrap_or_else(|_| EnvFilter::new(level));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -213,13 +213,8 @@ async fn extract_and_commit(
     options: &CycleOptions,
     progress: &mut impl FnMut(Progress),
 ) -> Result<(Summary, DiffStats, u64), SyncError> {
-    let snapshot = state.load_snapshot().await?;
-    let observed_on = warsaw_today(now);
-    let mut tx = state.begin_cycle(options.batch_ops).await?;
-    let mut differ = match full {
-        Some(at) => Differ::full(snapshot, observed_on, at.to_rfc3339(), &mut tx)?,
-        None => Differ::incremental(snapshot, observed_on),
-    };
+    let started = std::time::Instant::now();
+    // The connection, the query and its first rows run while the snapshot loads.
     let (sender, mut receiver) = mpsc::channel::<Result<Item, ConnectorError>>(2_048);
     let reader =
         tokio::task::spawn_blocking(move || -> Result<(Summary, ExcludedKeys), ConnectorError> {
@@ -234,6 +229,19 @@ async fn extract_and_commit(
             Ok((extraction.summary(), extraction.take_excluded()))
         });
 
+    let snapshot = state.load_snapshot().await?;
+    tracing::debug!(
+        debtors = snapshot.debtor_count(),
+        documents = snapshot.document_count(),
+        ms = started.elapsed().as_millis(),
+        "migawka wczytana"
+    );
+    let observed_on = warsaw_today(now);
+    let mut tx = state.begin_cycle(options.batch_ops).await?;
+    let mut differ = match full {
+        Some(at) => Differ::full(snapshot, observed_on, at.to_rfc3339(), &mut tx)?,
+        None => Differ::incremental(snapshot, observed_on),
+    };
     let mut rejected: Vec<Rejection> = Vec::new();
     let mut rows: u64 = 0;
     while let Some(item) = receiver.recv().await {
@@ -278,6 +286,11 @@ async fn extract_and_commit(
     {
         differ.excluded_document(id);
     }
+    tracing::debug!(
+        rows,
+        ms = started.elapsed().as_millis(),
+        "odczyt z ERP zakończony"
+    );
     let diff = differ.finish(&mut tx)?;
     for r in &rejected {
         let reason = serde_json::to_value(r.reason)
@@ -289,6 +302,11 @@ async fn extract_and_commit(
             .await?;
     }
     let batches = tx.commit(full).await?;
+    tracing::debug!(
+        batches,
+        ms = started.elapsed().as_millis(),
+        "cykl zatwierdzony"
+    );
     progress(Progress::Diffed(diff.ops()));
     Ok((summary, diff, batches))
 }

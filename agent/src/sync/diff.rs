@@ -9,7 +9,7 @@
 //!
 //! No I/O: the caller persists the [`SnapshotChange`]s and the ops in one transaction.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -18,10 +18,8 @@ use inkaso_shared::{Debtor, Document, ExternalId};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-/// A record's content fingerprint: the first 128 bits of SHA-256 over its protocol JSON.
-///
-/// 128 bits make an accidental collision (an unsent change) negligible at any ERP's size.
-pub type Fingerprint = [u8; 16];
+use super::snapshot::DebtorSight;
+pub use super::snapshot::{Fingerprint, Snapshot};
 
 /// Fingerprints a record by its wire form: what changes on the wire changes the fingerprint.
 pub fn fingerprint<T: Serialize>(record: &T) -> Fingerprint {
@@ -32,22 +30,12 @@ pub fn fingerprint<T: Serialize>(record: &T) -> Fingerprint {
     fp
 }
 
-/// What the cloud holds, as far as this agent knows: fingerprints of what it last sent.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Snapshot {
-    /// Debtors by external id.
-    pub debtors: HashMap<ExternalId, Fingerprint>,
-    /// Open documents by external id, with their debtor.
-    pub documents: HashMap<ExternalId, SentDocument>,
-}
-
-/// A document the cloud holds open.
+/// A document as sent: what its snapshot change records.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SentDocument {
     /// Its fingerprint when last sent.
     pub fingerprint: Fingerprint,
-    /// Its debtor's external id, shared by all the debtor's documents (a million snapshot
-    /// entries must not each own a copy).
+    /// Its debtor's external id.
     pub debtor: Arc<str>,
 }
 
@@ -121,13 +109,13 @@ impl DiffStats {
 }
 
 /// Compares one extraction against the snapshot.
+///
+/// The snapshot's `seen` marks say what the extraction has accounted for so far; a debtor seen
+/// once holds this run's fingerprint from then on, so one whose rows are not contiguous is
+/// compared with what this run decided, and sent once.
 #[derive(Debug)]
 pub struct Differ {
-    /// What is still unaccounted for: entries are removed as the extraction sees them.
-    pending_debtors: HashMap<ExternalId, Fingerprint>,
-    pending_documents: HashMap<ExternalId, SentDocument>,
-    /// Debtors of this extraction with the fingerprint this run holds for them.
-    seen_debtors: HashMap<ExternalId, Fingerprint>,
+    snapshot: Snapshot,
     excluded_debtors: HashSet<String>,
     excluded_documents: HashSet<ExternalId>,
     /// Full reconcile: send every record, unchanged or not, between snapshot markers.
@@ -138,11 +126,10 @@ pub struct Differ {
 
 impl Differ {
     /// Starts an incremental diff against `snapshot`, dated `observed_on`.
-    pub fn incremental(snapshot: Snapshot, observed_on: NaiveDate) -> Self {
+    pub fn incremental(mut snapshot: Snapshot, observed_on: NaiveDate) -> Self {
+        snapshot.clear_marks();
         Differ {
-            pending_debtors: snapshot.debtors,
-            pending_documents: snapshot.documents,
-            seen_debtors: HashMap::new(),
+            snapshot,
             excluded_debtors: HashSet::new(),
             excluded_documents: HashSet::new(),
             snapshot_id: None,
@@ -188,17 +175,12 @@ impl Differ {
     ) -> Result<(), DiffError<S::Error>> {
         self.stats.debtors_seen += 1;
         let fp = fingerprint(&debtor);
-        // Seen already in this extraction: compare with what this run decided, not with the
-        // snapshot (a debtor whose rows are not contiguous must not be sent twice).
-        let previous = match self.seen_debtors.get(&debtor.external_id) {
-            Some(this_run) => Some(*this_run),
-            None => self.pending_debtors.remove(&debtor.external_id),
+        let send = match self.snapshot.see_debtor(debtor.external_id.as_str(), fp) {
+            DebtorSight::New => true,
+            DebtorSight::First(before) => before != fp || self.full_reconcile(),
+            DebtorSight::Again(before) => before != fp,
         };
-        let first_time = self
-            .seen_debtors
-            .insert(debtor.external_id.clone(), fp)
-            .is_none();
-        if previous != Some(fp) || (self.full_reconcile() && first_time) {
+        if send {
             self.stats.debtors_upserted += 1;
             let change = SnapshotChange::Debtor(debtor.external_id.clone(), fp);
             sink.emit(Op::UpsertDebtor { debtor }, Some(change))
@@ -214,15 +196,18 @@ impl Differ {
         sink: &mut S,
     ) -> Result<(), DiffError<S::Error>> {
         self.stats.documents_seen += 1;
-        if !self.seen_debtors.contains_key(&document.debtor_external_id) {
+        if !self
+            .snapshot
+            .debtor_seen(document.debtor_external_id.as_str())
+        {
             return Err(DiffError::DebtorNotSeen {
                 document: document.external_id,
                 debtor: document.debtor_external_id,
             });
         }
         let fp = fingerprint(&document);
-        let previous = self.pending_documents.remove(&document.external_id);
-        if previous.as_ref().map(|p| p.fingerprint) != Some(fp) || self.full_reconcile() {
+        let previous = self.snapshot.see_document(document.external_id.as_str());
+        if previous != Some(fp) || self.full_reconcile() {
             self.stats.documents_upserted += 1;
             let sent = SentDocument {
                 fingerprint: fp,
@@ -250,28 +235,25 @@ impl Differ {
     /// vanish from the extraction and be closed as paid — chasing, or not chasing, on a guess.
     pub fn unusable(&mut self, document: Option<&ExternalId>, debtor: Option<&ExternalId>) {
         if let Some(id) = document
-            && self.pending_documents.remove(id).is_some()
+            && self.snapshot.see_document(id.as_str()).is_some()
         {
             self.stats.kept_unusable += 1;
         }
-        if let Some(id) = debtor
-            && !self.seen_debtors.contains_key(id)
-        {
+        if let Some(id) = debtor {
             // Keep what the cloud holds for it: this run knows nothing better.
-            if let Some(fp) = self.pending_debtors.remove(id) {
-                self.seen_debtors.insert(id.clone(), fp);
-            }
+            self.snapshot.keep_debtor(id.as_str());
         }
     }
 
     /// Closes what disappeared, removes debtors no longer held, ends a full reconcile.
     pub fn finish<S: DiffSink>(mut self, sink: &mut S) -> Result<DiffStats, DiffError<S::Error>> {
         // Sorted, so the same disappearance always produces the same ops (tests, replays).
-        let mut gone: Vec<(ExternalId, SentDocument)> = self.pending_documents.drain().collect();
-        gone.sort_by(|a, b| a.0.cmp(&b.0));
-        for (external_id, sent) in gone {
+        for (id, debtor) in self.snapshot.unseen_documents() {
+            let Ok(external_id) = ExternalId::new(id) else {
+                continue;
+            };
             let excluded = self.excluded_documents.contains(&external_id)
-                || self.excluded_debtors.contains(&*sent.debtor);
+                || self.excluded_debtors.contains(debtor);
             let reason = if excluded {
                 self.stats.closed_excluded += 1;
                 CloseReason::Excluded
@@ -287,15 +269,16 @@ impl Differ {
             };
             sink.emit(op, Some(change)).map_err(DiffError::Sink)?;
         }
-        let mut gone: Vec<ExternalId> = self.pending_debtors.drain().map(|(id, _)| id).collect();
-        gone.sort();
-        for external_id in gone {
+        for id in self.snapshot.unseen_debtors() {
+            let Ok(external_id) = ExternalId::new(id) else {
+                continue;
+            };
             self.stats.debtors_removed += 1;
             let change = SnapshotChange::DebtorRemoved(external_id.clone());
             sink.emit(Op::RemoveDebtor { external_id }, Some(change))
                 .map_err(DiffError::Sink)?;
         }
-        if let Some(snapshot_id) = self.snapshot_id {
+        if let Some(snapshot_id) = self.snapshot_id.take() {
             sink.emit(
                 Op::SnapshotEnd {
                     snapshot_id,
@@ -313,18 +296,12 @@ impl Snapshot {
     /// Applies a committed change (what the state store does in SQL, for tests and replays).
     pub fn apply(&mut self, change: SnapshotChange) {
         match change {
-            SnapshotChange::Debtor(id, fp) => {
-                self.debtors.insert(id, fp);
-            }
+            SnapshotChange::Debtor(id, fp) => self.insert_debtor(id.as_str(), fp),
             SnapshotChange::Document(id, sent) => {
-                self.documents.insert(id, sent);
+                self.insert_document(id.as_str(), &sent.debtor, sent.fingerprint);
             }
-            SnapshotChange::DocumentClosed(id) => {
-                self.documents.remove(&id);
-            }
-            SnapshotChange::DebtorRemoved(id) => {
-                self.debtors.remove(&id);
-            }
+            SnapshotChange::DocumentClosed(id) => self.remove_document(id.as_str()),
+            SnapshotChange::DebtorRemoved(id) => self.remove_debtor(id.as_str()),
         }
     }
 }
@@ -431,7 +408,7 @@ mod tests {
                 "upsert_document"
             ]
         );
-        assert_eq!(snap.documents.len(), 3);
+        assert_eq!(snap.document_count(), 3);
         assert!(
             cycle(&mut snap, &debtors, &docs, &[]).is_empty(),
             "an unchanged ERP produces zero ops"
@@ -511,7 +488,7 @@ mod tests {
                 },
             ]
         );
-        assert!(snap.debtors.len() == 1 && snap.documents.len() == 1);
+        assert!(snap.debtor_count() == 1 && snap.document_count() == 1);
     }
 
     #[test]

@@ -671,11 +671,7 @@ impl WholePath {
     pub async fn agent_open(&self) -> anyhow::Result<BTreeSet<String>> {
         let state = State::open(&self.h.state_path()).await?;
         let snapshot = state.load_snapshot().await?;
-        Ok(snapshot
-            .documents
-            .keys()
-            .map(|k| k.as_str().to_owned())
-            .collect())
+        Ok(snapshot.document_ids().map(str::to_owned).collect())
     }
 
     /// Counts from every side.
