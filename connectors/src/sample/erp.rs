@@ -187,100 +187,96 @@ impl SampleErp {
 
     /// The chosen receivables are paid in full.
     pub fn pay_in_full(self, rows: EveryKth) -> String {
-        match self.profile {
-            ProfileKind::Optima => format!(
-                "UPDATE CDN.BnkZdarzenia SET BZd_KwotaRoz = BZd_Kwota, BZd_KwotaRozSys = BZd_KwotaSys, BZd_Rozliczono = 2\n\
-                 WHERE BZd_Kierunek = 1 AND {};\n",
-                rows.on("BZd_BZdID")
-            ),
-            ProfileKind::ComarchXl => format!(
-                "UPDATE CDN.TraPlat SET TrP_Pozostaje = 0, TrP_Rozliczona = 1\n\
-                 WHERE TrP_Typ = 2 AND {};\n",
-                rows.on(XL_ROW)
-            ),
-            ProfileKind::Enova365 => format!(
-                "UPDATE RozrachunkiIdx SET KwotaRozliczonaValue = KwotaValue WHERE Typ = 10 AND {};\n",
-                rows.on("ID")
-            ),
-            ProfileKind::WaproMag => format!(
-                "UPDATE ROZRACHUNEK SET POZOSTALO = 0, POZOSTALO_W = 0, CZY_ROZLICZONY = 2\n\
-                 WHERE STRONA = 'WN' AND {};\n",
-                rows.on("ID_ROZRACHUNKU")
-            ),
-            _ => format!(
-                "UPDATE nz__Finanse SET nzf_WartoscWaluta = 0, nzf_Wartosc = 0 WHERE {};\n",
-                rows.on("nzf_Id")
-            ),
-        }
+        let keys = self.keys();
+        self.settle_in_full(&rows.on(keys.receivable))
     }
 
     /// Half of what remains of the chosen receivables is paid (those with more than 2 units
     /// left, so that none is paid off by rounding).
     pub fn pay_half(self, rows: EveryKth) -> String {
+        let on = rows.on(self.keys().receivable);
         match self.profile {
             ProfileKind::Optima => format!(
                 "UPDATE CDN.BnkZdarzenia SET BZd_KwotaRoz = ROUND(BZd_Kwota - ROUND((BZd_Kwota - BZd_KwotaRoz) / 2.0, 2), 2),\n\
                  BZd_KwotaRozSys = ROUND(BZd_KwotaSys - ROUND((BZd_KwotaSys - BZd_KwotaRozSys) / 2.0, 2), 2), BZd_Rozliczono = 1\n\
-                 WHERE BZd_Kierunek = 1 AND BZd_Rozliczono < 2 AND BZd_Kwota - BZd_KwotaRoz > 2 AND {};\n",
-                rows.on("BZd_BZdID")
+                 WHERE BZd_Kierunek = 1 AND BZd_Rozliczono < 2 AND BZd_Kwota - BZd_KwotaRoz > 2 AND {on};\n"
             ),
             ProfileKind::ComarchXl => format!(
                 "UPDATE CDN.TraPlat SET TrP_Pozostaje = ROUND(TrP_Pozostaje / 2.0, 2)\n\
-                 WHERE TrP_Typ = 2 AND TrP_Rozliczona = 0 AND TrP_Pozostaje > 2 AND {};\n",
-                rows.on(XL_ROW)
+                 WHERE TrP_Typ = 2 AND TrP_Rozliczona = 0 AND TrP_Pozostaje > 2 AND {on};\n"
             ),
             ProfileKind::Enova365 => format!(
                 "UPDATE RozrachunkiIdx SET KwotaRozliczonaValue = ROUND(KwotaValue - ROUND((KwotaValue - KwotaRozliczonaValue) / 2.0, 2), 2)\n\
-                 WHERE Typ = 10 AND KwotaValue - KwotaRozliczonaValue > 2 AND {};\n",
-                rows.on("ID")
+                 WHERE Typ = 10 AND KwotaValue - KwotaRozliczonaValue > 2 AND {on};\n"
             ),
             ProfileKind::WaproMag => format!(
                 "UPDATE ROZRACHUNEK SET POZOSTALO = ROUND(POZOSTALO / 2.0, 2), POZOSTALO_W = ROUND(POZOSTALO_W / 2.0, 2), CZY_ROZLICZONY = 1\n\
                  WHERE STRONA = 'WN' AND CZY_ROZLICZONY < 2\n\
-                 AND CASE WHEN SYM_WALUTY IN ('', 'PLN') THEN ABS(POZOSTALO) ELSE ABS(POZOSTALO_W) END > 2 AND {};\n",
-                rows.on("ID_ROZRACHUNKU")
+                 AND CASE WHEN SYM_WALUTY IN ('', 'PLN') THEN ABS(POZOSTALO) ELSE ABS(POZOSTALO_W) END > 2 AND {on};\n"
             ),
             _ => format!(
                 "UPDATE nz__Finanse SET nzf_WartoscWaluta = ROUND(nzf_WartoscWaluta / 2.0, 2), nzf_Wartosc = ROUND(nzf_Wartosc / 2.0, 2)\n\
-                 WHERE nzf_WartoscWaluta > 2 AND {};\n",
-                rows.on("nzf_Id")
+                 WHERE nzf_WartoscWaluta > 2 AND {on};\n"
             ),
         }
     }
 
     /// The chosen debtors (by their key) pay every receivable in full.
     pub fn debtors_pay_everything(self, debtors: EveryKth) -> String {
+        let keys = self.keys();
+        self.settle_in_full(&format!("{}{}", keys.debtor_kind, debtors.on(keys.debtor)))
+    }
+
+    /// Which columns name a receivable and its debtor.
+    fn keys(self) -> Keys {
+        let (receivable, debtor, debtor_kind) = match self.profile {
+            ProfileKind::Optima => ("BZd_BZdID", "BZd_PodmiotID", "BZd_PodmiotTyp = 1 AND "),
+            ProfileKind::ComarchXl => (XL_ROW, "TrP_KntNumer", "TrP_KntTyp = 32 AND "),
+            ProfileKind::Enova365 => ("ID", "Podmiot", "PodmiotType = 'Kontrahenci' AND "),
+            ProfileKind::WaproMag => ("ID_ROZRACHUNKU", "ID_KONTRAHENTA", ""),
+            _ => ("nzf_Id", "nzf_IdObiektu", ""),
+        };
+        Keys {
+            receivable,
+            debtor,
+            debtor_kind,
+        }
+    }
+
+    /// Every receivable matching `filter` (a condition on generated numbers) is paid in full.
+    fn settle_in_full(self, filter: &str) -> String {
         match self.profile {
             ProfileKind::Optima => format!(
                 "UPDATE CDN.BnkZdarzenia SET BZd_KwotaRoz = BZd_Kwota, BZd_KwotaRozSys = BZd_KwotaSys, BZd_Rozliczono = 2\n\
-                 WHERE BZd_Kierunek = 1 AND BZd_PodmiotTyp = 1 AND {};\n",
-                debtors.on("BZd_PodmiotID")
+                 WHERE BZd_Kierunek = 1 AND {filter};\n"
             ),
             ProfileKind::ComarchXl => format!(
                 "UPDATE CDN.TraPlat SET TrP_Pozostaje = 0, TrP_Rozliczona = 1\n\
-                 WHERE TrP_Typ = 2 AND TrP_KntTyp = 32 AND {};\n",
-                debtors.on("TrP_KntNumer")
+                 WHERE TrP_Typ = 2 AND {filter};\n"
             ),
             ProfileKind::Enova365 => format!(
-                "UPDATE RozrachunkiIdx SET KwotaRozliczonaValue = KwotaValue\n\
-                 WHERE Typ = 10 AND PodmiotType = 'Kontrahenci' AND {};\n",
-                debtors.on("Podmiot")
+                "UPDATE RozrachunkiIdx SET KwotaRozliczonaValue = KwotaValue WHERE Typ = 10 AND {filter};\n"
             ),
             ProfileKind::WaproMag => format!(
                 "UPDATE ROZRACHUNEK SET POZOSTALO = 0, POZOSTALO_W = 0, CZY_ROZLICZONY = 2\n\
-                 WHERE STRONA = 'WN' AND {};\n",
-                debtors.on("ID_KONTRAHENTA")
+                 WHERE STRONA = 'WN' AND {filter};\n"
             ),
             _ => format!(
-                "UPDATE nz__Finanse SET nzf_WartoscWaluta = 0, nzf_Wartosc = 0 WHERE {};\n",
-                debtors.on("nzf_IdObiektu")
+                "UPDATE nz__Finanse SET nzf_WartoscWaluta = 0, nzf_Wartosc = 0 WHERE {filter};\n"
             ),
         }
     }
 }
 
-/// A Comarch XL settlement's row number in the generator: an invoice's second instalment is
-/// the row after its first.
+/// The columns [`SampleErp`]'s statements select rows by.
+#[derive(Debug, Clone, Copy)]
+struct Keys {
+    receivable: &'static str,
+    debtor: &'static str,
+    /// A condition (ending in `AND `) that a receivable's counterparty is a contractor.
+    debtor_kind: &'static str,
+}
+
 const XL_ROW: &str = "TrP_GIDNumer + TrP_GIDLp - 1";
 
 impl std::fmt::Display for SampleErp {
@@ -319,6 +315,21 @@ mod tests {
         assert!(
             sql.contains("81462 + (ID_ROZRACHUNKU * 37) % 50 - 15"),
             "{sql}"
+        );
+    }
+
+    #[test]
+    fn a_debtor_pays_only_what_it_owes_as_a_contractor() {
+        let erp = SampleErp::new(ProfileKind::Optima).unwrap();
+        let sql = erp.debtors_pay_everything(EveryKth::new(10, 3));
+        assert!(
+            sql.contains("BZd_Kierunek = 1 AND BZd_PodmiotTyp = 1 AND (BZd_PodmiotID) % 10 = 3"),
+            "{sql}"
+        );
+        let gt = SampleErp::new(ProfileKind::SubiektGt).unwrap();
+        assert!(
+            gt.pay_in_full(EveryKth::new(9, 0))
+                .ends_with("WHERE (nzf_Id) % 9 = 0;\n")
         );
     }
 }
