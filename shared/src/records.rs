@@ -27,6 +27,12 @@ pub struct ExternalId(String);
 impl ExternalId {
     /// Trims and checks the id: non-empty, at most [`MAX_TEXT`] characters, no control characters.
     pub fn new(text: &str) -> Result<Self, RecordError> {
+        Self::check(text).map(|t| ExternalId(t.to_owned()))
+    }
+
+    /// What [`ExternalId::new`] checks, without the copy: the trimmed text, when it is a valid
+    /// id. For readers of ids by the million (the agent's snapshot) that keep them elsewhere.
+    pub fn check(text: &str) -> Result<&str, RecordError> {
         let t = text.trim();
         if t.is_empty() {
             return Err(RecordError::missing("external_id"));
@@ -38,7 +44,7 @@ impl ExternalId {
                 InvalidReason::TooLongOrControl,
             ));
         }
-        Ok(ExternalId(t.to_owned()))
+        Ok(t)
     }
 
     /// The id as the ERP gave it.

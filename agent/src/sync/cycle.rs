@@ -93,6 +93,9 @@ impl<E: Into<SyncError> + std::fmt::Display> From<DiffError<E>> for SyncError {
         match e {
             DiffError::Sink(inner) => inner.into(),
             other @ DiffError::DebtorNotSeen { .. } => SyncError::Contract(other.to_string()),
+            other @ DiffError::SnapshotId(_) => {
+                SyncError::State(StateError::Corrupt(other.to_string()))
+            }
         }
     }
 }

@@ -10,7 +10,6 @@
 //! No I/O: the caller persists the [`SnapshotChange`]s and the ops in one transaction.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 use inkaso_shared::protocol::{CloseReason, Op};
@@ -36,7 +35,7 @@ pub struct SentDocument {
     /// Its fingerprint when last sent.
     pub fingerprint: Fingerprint,
     /// Its debtor's external id.
-    pub debtor: Arc<str>,
+    pub debtor: ExternalId,
 }
 
 /// A change to the snapshot that must be committed together with the ops that caused it.
@@ -71,6 +70,9 @@ pub enum DiffError<E> {
         /// Its debtor.
         debtor: ExternalId,
     },
+    /// The snapshot held an id that is not a valid external id (a damaged state file).
+    #[error("migawka zawiera nieprawidłowy identyfikator {0:?}")]
+    SnapshotId(String),
     /// The sink failed.
     #[error("zapis zmian: {0}")]
     Sink(E),
@@ -211,7 +213,7 @@ impl Differ {
             self.stats.documents_upserted += 1;
             let sent = SentDocument {
                 fingerprint: fp,
-                debtor: Arc::from(document.debtor_external_id.as_str()),
+                debtor: document.debtor_external_id.clone(),
             };
             let change = SnapshotChange::Document(document.external_id.clone(), sent);
             sink.emit(Op::UpsertDocument { document }, Some(change))
@@ -249,9 +251,7 @@ impl Differ {
     pub fn finish<S: DiffSink>(mut self, sink: &mut S) -> Result<DiffStats, DiffError<S::Error>> {
         // Sorted, so the same disappearance always produces the same ops (tests, replays).
         for (id, debtor) in self.snapshot.unseen_documents() {
-            let Ok(external_id) = ExternalId::new(id) else {
-                continue;
-            };
+            let external_id = stored(id)?;
             let excluded = self.excluded_documents.contains(&external_id)
                 || self.excluded_debtors.contains(debtor);
             let reason = if excluded {
@@ -270,9 +270,7 @@ impl Differ {
             sink.emit(op, Some(change)).map_err(DiffError::Sink)?;
         }
         for id in self.snapshot.unseen_debtors() {
-            let Ok(external_id) = ExternalId::new(id) else {
-                continue;
-            };
+            let external_id = stored(id)?;
             self.stats.debtors_removed += 1;
             let change = SnapshotChange::DebtorRemoved(external_id.clone());
             sink.emit(Op::RemoveDebtor { external_id }, Some(change))
@@ -292,13 +290,19 @@ impl Differ {
     }
 }
 
+/// An id of the snapshot as an `ExternalId`; never skipped when invalid: a close left out
+/// would leave a paid document chased.
+fn stored<E>(id: &str) -> Result<ExternalId, DiffError<E>> {
+    ExternalId::new(id).map_err(|_| DiffError::SnapshotId(id.to_owned()))
+}
+
 impl Snapshot {
     /// Applies a committed change (what the state store does in SQL, for tests and replays).
     pub fn apply(&mut self, change: SnapshotChange) {
         match change {
             SnapshotChange::Debtor(id, fp) => self.insert_debtor(id.as_str(), fp),
             SnapshotChange::Document(id, sent) => {
-                self.insert_document(id.as_str(), &sent.debtor, sent.fingerprint);
+                self.insert_document(id.as_str(), sent.debtor.as_str(), sent.fingerprint);
             }
             SnapshotChange::DocumentClosed(id) => self.remove_document(id.as_str()),
             SnapshotChange::DebtorRemoved(id) => self.remove_debtor(id.as_str()),

@@ -11,8 +11,7 @@
 //! to know what the current extraction has accounted for: marking costs no allocation, and what
 //! is still unmarked at the end is what disappeared from the ERP.
 
-use hashbrown::DefaultHashBuilder;
-use hashbrown::HashTable;
+use hashbrown::{DefaultHashBuilder, HashTable};
 use std::hash::BuildHasher as _;
 
 /// A record's content fingerprint: the first 128 bits of SHA-256 over its protocol JSON.
@@ -114,6 +113,18 @@ impl Snapshot {
         self.debtors.find(hash, |e| text_of(text, e.id) == id)
     }
 
+    fn debtor_mut(&mut self, id: &str) -> Option<&mut DebtorEntry> {
+        let hash = self.hasher.hash_one(id);
+        let text = &self.text;
+        self.debtors.find_mut(hash, |e| text_of(text, e.id) == id)
+    }
+
+    fn document_mut(&mut self, id: &str) -> Option<&mut DocumentEntry> {
+        let hash = self.hasher.hash_one(id);
+        let text = &self.text;
+        self.documents.find_mut(hash, |e| text_of(text, e.id) == id)
+    }
+
     /// Appends `s` to the arena. Past 4 GiB of ids (never, for any ERP) keys would not fit.
     fn intern(&mut self, s: &str) -> Key {
         let key = Key {
@@ -126,16 +137,14 @@ impl Snapshot {
 
     /// Records (or updates) a debtor.
     pub fn insert_debtor(&mut self, id: &str, fingerprint: Fingerprint) {
-        let hash = self.hasher.hash_one(id);
-        let text = &self.text;
-        if let Some(e) = self.debtors.find_mut(hash, |e| text_of(text, e.id) == id) {
-            e.fingerprint = fingerprint;
-            return;
+        match self.debtor_mut(id) {
+            Some(e) => e.fingerprint = fingerprint,
+            None => self.add_debtor(id, fingerprint, false),
         }
-        self.add_debtor(hash, id, fingerprint, false);
     }
 
-    fn add_debtor(&mut self, hash: u64, id: &str, fingerprint: Fingerprint, seen: bool) {
+    fn add_debtor(&mut self, id: &str, fingerprint: Fingerprint, seen: bool) {
+        let hash = self.hasher.hash_one(id);
         let key = self.intern(id);
         let (text, hasher) = (&self.text, &self.hasher);
         self.debtors.insert_unique(
@@ -156,13 +165,12 @@ impl Snapshot {
             Some(e) => e.id,
             None => self.intern(debtor),
         };
-        let hash = self.hasher.hash_one(id);
-        let text = &self.text;
-        if let Some(e) = self.documents.find_mut(hash, |e| text_of(text, e.id) == id) {
+        if let Some(e) = self.document_mut(id) {
             e.fingerprint = fingerprint;
             e.debtor = debtor_key;
             return;
         }
+        let hash = self.hasher.hash_one(id);
         let key = self.intern(id);
         let (text, hasher) = (&self.text, &self.hasher);
         self.documents.insert_unique(
@@ -207,9 +215,7 @@ impl Snapshot {
     /// The extraction holds debtor `id` with `fingerprint`: marks it seen, remembers this run's
     /// fingerprint, and says what it held before.
     pub(crate) fn see_debtor(&mut self, id: &str, fingerprint: Fingerprint) -> DebtorSight {
-        let hash = self.hasher.hash_one(id);
-        let text = &self.text;
-        if let Some(e) = self.debtors.find_mut(hash, |e| text_of(text, e.id) == id) {
+        if let Some(e) = self.debtor_mut(id) {
             let before = e.fingerprint;
             e.fingerprint = fingerprint;
             if e.seen {
@@ -218,7 +224,7 @@ impl Snapshot {
             e.seen = true;
             return DebtorSight::First(before);
         }
-        self.add_debtor(hash, id, fingerprint, true);
+        self.add_debtor(id, fingerprint, true);
         DebtorSight::New
     }
 
@@ -229,9 +235,7 @@ impl Snapshot {
 
     /// Marks an unseen debtor as accounted for, keeping what the snapshot holds for it.
     pub(crate) fn keep_debtor(&mut self, id: &str) {
-        let hash = self.hasher.hash_one(id);
-        let text = &self.text;
-        if let Some(e) = self.debtors.find_mut(hash, |e| text_of(text, e.id) == id) {
+        if let Some(e) = self.debtor_mut(id) {
             e.seen = true;
         }
     }
@@ -239,11 +243,7 @@ impl Snapshot {
     /// The extraction holds document `id`: marks it seen and returns the fingerprint the
     /// snapshot held, or `None` when the snapshot did not hold it or it was seen already.
     pub(crate) fn see_document(&mut self, id: &str) -> Option<Fingerprint> {
-        let hash = self.hasher.hash_one(id);
-        let text = &self.text;
-        let e = self
-            .documents
-            .find_mut(hash, |e| text_of(text, e.id) == id)?;
+        let e = self.document_mut(id)?;
         if e.seen {
             return None;
         }
