@@ -23,6 +23,7 @@ on_both!(
     payments_are_recorded,
     snapshot_closes_missing_and_unchanged_resend_writes_nothing,
     first_snapshot_of_an_agent,
+    new_rows_round_trip_exactly,
     bodies_gzip_limits_and_errors,
     results_feed_pages_with_cursor,
     config_heartbeat_and_health,
@@ -250,6 +251,78 @@ async fn first_snapshot_of_an_agent(backend: Backend) {
     let (_, closed) = env.get(&t.viewer, "/api/v1/documents?status=closed").await;
     assert_eq!(closed["items"][0]["external_id"], "A");
     assert_eq!(closed["items"][0]["closed_on"], "2026-11-23");
+}
+
+/// New rows take another path than changed ones on PostgreSQL (`COPY`, not an upsert): what is
+/// read back must be exactly what was sent, including backslashes, quotes, NULLs and a row
+/// that is new, changed and closed within one batch.
+async fn new_rows_round_trip_exactly(backend: Backend) {
+    let env = Env::new(backend).await;
+    let t = env.tenant("Mu").await;
+    let name = r#"Biuro \ "Cudzysłów" \N Łódź"#;
+    let mut number = doc("D1", "K1", "2026-11-01", 12_345, 12_345);
+    number["document"]["number"] = json!(r"FV\2026\11");
+    number["document"]["issue_date"] = json!(null);
+    let (s, e) = env
+        .batch(
+            &t.agent_token,
+            1,
+            json!([
+                {"op": "upsert_debtor", "debtor": {"external_id": r"K\1", "kind": "person", "name": name,
+                    "email": "anna.o'brien@firma.pl", "phone": null, "address": null}},
+                company("K1", "Mu Sp. z o.o.", &nip(7)),
+                number,
+                doc("D2", "K1", "2026-11-02", 500, 500),
+                doc("D2", "K1", "2026-11-02", 500, 200),
+                doc("D3", r"K\1", "2026-11-03", 700, 700),
+                close("D3", "paid", "2026-11-20")
+            ]),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    let (_, page) = env.get(&t.viewer, "/api/v1/debtors?kind=person").await;
+    assert_eq!(page["items"][0]["name"], name);
+    assert_eq!(page["items"][0]["external_id"], r"K\1");
+    let id = page["items"][0]["id"].as_str().unwrap().to_owned();
+    let (_, detail) = env.get(&t.viewer, &format!("/api/v1/debtors/{id}")).await;
+    assert_eq!(detail["contacts"][0]["value"], "anna.o'brien@firma.pl");
+    assert_eq!(detail["contacts"][0]["consent"], Value::Null);
+    assert_eq!(detail["contacts"][0]["consent_source"], "erp");
+    assert_eq!(detail["address"], Value::Null);
+
+    let (_, open) = env.get(&t.viewer, "/api/v1/documents?status=open").await;
+    let open = open["items"].as_array().unwrap();
+    assert_eq!(open.len(), 2);
+    assert_eq!(open[0]["external_id"], "D1");
+    assert_eq!(open[0]["number"], r"FV\2026\11");
+    assert_eq!(open[0]["issue_date"], Value::Null);
+    assert_eq!(open[0]["remaining_minor"], 12_345);
+    assert_eq!(open[1]["remaining_minor"], 200);
+    let (_, closed) = env.get(&t.viewer, "/api/v1/documents?status=closed").await;
+    assert_eq!(closed["items"][0]["external_id"], "D3");
+    assert_eq!(closed["items"][0]["close_reason"], "paid");
+    assert_eq!(closed["items"][0]["closed_on"], "2026-11-20");
+    // Within the batch D2 was paid down before it was ever stored, and D3 paid in full: both
+    // are payments.
+    assert_eq!(env.count("document_events", &t.tenant_id).await, 2);
+
+    // The same rows again are recognised as stored: nothing is written, nothing duplicated.
+    let events = env.count("document_events", &t.tenant_id).await;
+    let mut again = doc("D1", "K1", "2026-11-01", 12_345, 12_345);
+    again["document"]["number"] = json!(r"FV\2026\11");
+    again["document"]["issue_date"] = json!(null);
+    let (s, e) = env
+        .batch(
+            &t.agent_token,
+            2,
+            json!([company("K1", "Mu Sp. z o.o.", &nip(7)), again]),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    assert_eq!(env.count("documents", &t.tenant_id).await, 3);
+    assert_eq!(env.count("debtors", &t.tenant_id).await, 2);
+    assert_eq!(env.count("contacts", &t.tenant_id).await, 3);
+    assert_eq!(env.count("document_events", &t.tenant_id).await, events);
 }
 
 async fn bodies_gzip_limits_and_errors(backend: Backend) {

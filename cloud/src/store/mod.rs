@@ -30,6 +30,7 @@ pub mod cases;
 pub mod channels;
 pub mod collection;
 pub mod companies;
+mod copy;
 pub mod feed;
 pub mod ingest;
 pub mod processes;

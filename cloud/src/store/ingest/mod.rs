@@ -20,7 +20,7 @@
 mod pg;
 mod portable;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use inkaso_shared::protocol::{Batch, BatchAck, CloseReason, Op};
@@ -259,6 +259,46 @@ struct EventRow {
 /// An open document about to be closed: external id, debtor, remaining amount, currency.
 type OpenDoc = (String, String, i64, String);
 
+/// The dirty rows of one table to flush, by external id, split by whether the database holds
+/// them yet: new ones can be inserted blind (`COPY` on PostgreSQL), stored ones are upserted.
+struct Rows<'r, R> {
+    unstored: Vec<(&'r str, &'r R)>,
+    stored: Vec<(&'r str, &'r R)>,
+}
+
+impl<R> Default for Rows<'_, R> {
+    fn default() -> Self {
+        Rows {
+            unstored: Vec::new(),
+            stored: Vec::new(),
+        }
+    }
+}
+
+impl<'r, R> Rows<'r, R> {
+    fn push(&mut self, unstored: bool, row: (&'r str, &'r R)) {
+        if unstored {
+            self.unstored.push(row);
+        } else {
+            self.stored.push(row);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.unstored.is_empty() && self.stored.is_empty()
+    }
+
+    /// Every row with whether it is new.
+    fn iter(&self) -> impl Iterator<Item = (bool, (&'r str, &'r R))> + '_ {
+        let new = self.unstored.iter().map(|r| (true, *r));
+        new.chain(self.stored.iter().map(|r| (false, *r)))
+    }
+
+    fn all(&self) -> Vec<(&'r str, &'r R)> {
+        self.iter().map(|(_, r)| r).collect()
+    }
+}
+
 /// The tenant, agent and instant every statement of one batch writes with.
 #[derive(Clone, Copy)]
 struct Scope<'a> {
@@ -331,6 +371,10 @@ struct Apply<'a> {
     stored_contacts: HashMap<String, [Option<String>; 2]>,
     dirty_docs: BTreeSet<String>,
     dirty_debtors: BTreeSet<String>,
+    /// Dirty rows the database does not hold yet (absent at load, not flushed since): on
+    /// PostgreSQL they go in by `COPY`, the rest by upsert.
+    unstored_docs: HashSet<String>,
+    unstored_debtors: HashSet<String>,
     events: Vec<EventRow>,
     marks: BTreeSet<String>,
     removed_debtors: Vec<String>,
@@ -418,6 +462,8 @@ impl Store {
                     stored_contacts: HashMap::new(),
                     dirty_docs: BTreeSet::new(),
                     dirty_debtors: BTreeSet::new(),
+                    unstored_docs: HashSet::new(),
+                    unstored_debtors: HashSet::new(),
                     events: Vec::new(),
                     marks: BTreeSet::new(),
                     removed_debtors: Vec::new(),
@@ -612,10 +658,12 @@ impl Apply<'_> {
 
     fn upsert_debtor(&mut self, d: &Debtor) -> Result<(), StoreError> {
         let ext = d.external_id.as_str();
-        let id = self
-            .debtors
-            .get(ext)
-            .map_or_else(new_id, |r| r.debtor_id.clone());
+        let id = if let Some(r) = self.debtors.get(ext) {
+            r.debtor_id.clone()
+        } else {
+            self.unstored_debtors.insert(ext.to_owned());
+            new_id()
+        };
         let new = DebtorRow::from_debtor(id, d)?;
         if self
             .debtors
@@ -636,6 +684,9 @@ impl Apply<'_> {
             self.marks.insert(ext.to_owned());
         }
         let old = self.docs.get(ext);
+        if old.is_none() {
+            self.unstored_docs.insert(ext.to_owned());
+        }
         let new = DocRow::from_document(old.map_or_else(new_id, |o| o.document_id.clone()), d);
         let event = match old {
             Some(o) if o.same_content(&new) => {
@@ -745,27 +796,32 @@ impl Apply<'_> {
         Ok(())
     }
 
-    /// Upserts the changed debtors, their contacts (the ERP's current value per channel; a
+    /// Writes the changed debtors, their contacts (the ERP's current value per channel; a
     /// changed value loses its consent, an unchanged one keeps it) and enqueues companies' NIPs
     /// for the VAT register.
     async fn flush_debtors(&mut self, tx: &mut Txn) -> Result<(), StoreError> {
         let dirty = std::mem::take(&mut self.dirty_debtors);
-        let rows: Vec<(&str, &DebtorRow)> = dirty
-            .iter()
-            .filter_map(|ext| self.debtors.get(ext).map(|r| (ext.as_str(), r)))
-            .collect();
+        let unstored = std::mem::take(&mut self.unstored_debtors);
+        let mut rows = Rows::default();
+        for ext in &dirty {
+            if let Some(r) = self.debtors.get(ext) {
+                rows.push(unstored.contains(ext), (ext.as_str(), r));
+            }
+        }
         if rows.is_empty() {
             return Ok(());
         }
         // Only contacts whose value differs from the stored one are written: a new debtor's
         // contacts are inserted, a stored one that vanished is deleted, the rest stay as they are.
+        let mut new_contacts: [Vec<(&str, &str)>; 2] = [Vec::new(), Vec::new()];
         let mut set: [Vec<(&str, &str)>; 2] = [Vec::new(), Vec::new()];
         let mut delete: [Vec<&str>; 2] = [Vec::new(), Vec::new()];
-        for (_, r) in &rows {
+        for (fresh, (_, r)) in rows.iter() {
             let stored = self.stored_contacts.get(&r.debtor_id);
             for (k, channel) in ["email", "sms"].into_iter().enumerate() {
                 let old = stored.and_then(|s| s[k].as_ref());
                 match r.contact(channel) {
+                    Some(v) if fresh => new_contacts[k].push((r.debtor_id.as_str(), v.as_str())),
                     Some(v) if old != Some(v) => set[k].push((r.debtor_id.as_str(), v.as_str())),
                     None if old.is_some() => delete[k].push(r.debtor_id.as_str()),
                     _ => {}
@@ -774,8 +830,8 @@ impl Apply<'_> {
         }
         let nips: Vec<&str> = rows
             .iter()
-            .filter(|(_, r)| r.kind == "company")
-            .filter_map(|(_, r)| r.nip.as_deref())
+            .filter(|(_, (_, r))| r.kind == "company")
+            .filter_map(|(_, (_, r))| r.nip.as_deref())
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
@@ -783,8 +839,10 @@ impl Apply<'_> {
         let today = self.today.as_str();
         let written = match tx {
             Txn::Pg(c) => {
-                let n = pg::upsert_debtors(c, scope, &rows).await?;
+                let mut n = pg::copy_debtors(c, scope, &rows.unstored).await?;
+                n += pg::upsert_debtors(c, scope, &rows.stored).await?;
                 for (k, channel) in ["email", "sms"].into_iter().enumerate() {
+                    pg::copy_contacts(c, scope, channel, &new_contacts[k], today).await?;
                     pg::set_contacts(c, scope, channel, &set[k], today).await?;
                     pg::delete_contacts(c, scope, channel, &delete[k]).await?;
                 }
@@ -792,8 +850,10 @@ impl Apply<'_> {
                 n
             }
             Txn::Any(c) => {
-                let n = portable::upsert_debtors(c, scope, &rows).await?;
+                let all = rows.all();
+                let n = portable::upsert_debtors(c, scope, &all).await?;
                 for (k, channel) in ["email", "sms"].into_iter().enumerate() {
+                    set[k].append(&mut new_contacts[k]);
                     portable::set_contacts(c, scope, channel, &set[k], today).await?;
                     portable::delete_contacts(c, scope, channel, &delete[k]).await?;
                 }
@@ -802,7 +862,7 @@ impl Apply<'_> {
             }
         };
         self.stats.debtors_written += written;
-        for (_, r) in &rows {
+        for (_, (_, r)) in rows.iter() {
             self.stored_contacts
                 .insert(r.debtor_id.clone(), [r.email.clone(), r.phone.clone()]);
         }
@@ -811,16 +871,22 @@ impl Apply<'_> {
 
     async fn flush_documents(&mut self, tx: &mut Txn) -> Result<(), StoreError> {
         let dirty = std::mem::take(&mut self.dirty_docs);
-        let rows: Vec<(&str, &DocRow)> = dirty
-            .iter()
-            .filter_map(|ext| self.docs.get(ext).map(|r| (ext.as_str(), r)))
-            .collect();
+        let unstored = std::mem::take(&mut self.unstored_docs);
+        let mut rows = Rows::default();
+        for ext in &dirty {
+            if let Some(r) = self.docs.get(ext) {
+                rows.push(unstored.contains(ext), (ext.as_str(), r));
+            }
+        }
         if rows.is_empty() {
             return Ok(());
         }
         self.stats.documents_written += match tx {
-            Txn::Pg(c) => pg::upsert_documents(c, self.scope(), &rows).await?,
-            Txn::Any(c) => portable::upsert_documents(c, self.scope(), &rows).await?,
+            Txn::Pg(c) => {
+                pg::copy_documents(c, self.scope(), &rows.unstored).await?
+                    + pg::upsert_documents(c, self.scope(), &rows.stored).await?
+            }
+            Txn::Any(c) => portable::upsert_documents(c, self.scope(), &rows.all()).await?,
         };
         Ok(())
     }

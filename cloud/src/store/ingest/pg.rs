@@ -11,11 +11,18 @@
 //! `documents_debtor`, whose prefix `(tenant_id, agent_id)` is the same, and read every row of
 //! the agent for each key (measured: 11–70 s for one batch of 5 000 keys against 5 000–15 000
 //! rows); [`refresh_statistics`] keeps that from happening during a large load.
+//!
+//! Rows the batch's look-up did not find go in by `COPY … FROM STDIN` (text format) instead:
+//! the batch transaction holds the agent's `seq`, so nothing else can have inserted them since,
+//! and a first snapshot then costs what `COPY` costs plus the look-ups (see `docs/cloud.md`,
+//! Benchmark). Should the assumption ever break, the unique index refuses the row and the whole
+//! batch rolls back; the agent re-sends it and the look-up finds the row.
 //! Meaning and results are those of [`super::portable`]; the contract suite runs both.
 
 use sqlx::{PgConnection, PgPool, Row};
 
 use super::{DebtorRow, DocRow, EventRow, OpenDoc, Scope};
+use crate::store::copy::CopyText;
 use crate::store::{StoreError, new_id};
 
 /// Runs `ANALYZE` on `documents` and `debtors` when one has more than doubled since its
@@ -111,6 +118,9 @@ pub(super) async fn upsert_debtors(
     s: Scope<'_>,
     rows: &[(&str, &DebtorRow)],
 ) -> Result<u64, StoreError> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
     let result = sqlx::query(
         "INSERT INTO debtors (tenant_id, debtor_id, agent_id, external_id, kind, name, nip, address_json, removed, updated_at) \
          SELECT $1, u.debtor_id, $2, u.external_id, u.kind, u.name, u.nip, u.address_json, u.removed, $3 \
@@ -221,6 +231,9 @@ pub(super) async fn upsert_documents(
     s: Scope<'_>,
     rows: &[(&str, &DocRow)],
 ) -> Result<u64, StoreError> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
     let text = |f: fn(&DocRow) -> &str| rows.iter().map(|(_, r)| f(r)).collect::<Vec<_>>();
     let opt = |f: fn(&DocRow) -> Option<&str>| rows.iter().map(|(_, r)| f(r)).collect::<Vec<_>>();
     let result = sqlx::query(
@@ -258,57 +271,125 @@ pub(super) async fn upsert_documents(
     Ok(result.rows_affected())
 }
 
+/// Appends history rows (always new: each has a fresh id).
 pub(super) async fn insert_events(
     c: &mut PgConnection,
     s: Scope<'_>,
     events: &[EventRow],
 ) -> Result<u64, StoreError> {
-    let result = sqlx::query(
-        "INSERT INTO document_events (tenant_id, event_id, agent_id, document_external_id, debtor_external_id, kind, at, \
-         observed_on, remaining_before, remaining_after, paid_minor, currency, close_reason) \
-         SELECT $1, u.event_id, $2, u.document_external_id, u.debtor_external_id, u.kind, $3, u.observed_on, \
-         u.remaining_before, u.remaining_after, u.paid_minor, u.currency, u.close_reason \
-         FROM UNNEST($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int8[], $10::int8[], $11::int8[], \
-             $12::text[], $13::text[]) \
-             AS u(event_id, document_external_id, debtor_external_id, kind, observed_on, remaining_before, \
-                  remaining_after, paid_minor, currency, close_reason)",
+    let mut text = CopyText::with_capacity(events.len() * 160);
+    for e in events {
+        text.text(s.tenant_id)
+            .text(&new_id())
+            .text(s.agent_id)
+            .text(&e.document_external_id)
+            .text(&e.debtor_external_id)
+            .text(e.kind)
+            .text(s.now)
+            .text(&e.observed_on)
+            .opt_int(e.remaining_before)
+            .int(e.remaining_after)
+            .int(e.paid_minor)
+            .text(&e.currency)
+            .opt_text(e.close_reason.as_deref())
+            .end_row();
+    }
+    text.send(
+        c,
+        "COPY document_events (tenant_id, event_id, agent_id, document_external_id, debtor_external_id, kind, at, \
+         observed_on, remaining_before, remaining_after, paid_minor, currency, close_reason) FROM STDIN",
     )
-    .bind(s.tenant_id)
-    .bind(s.agent_id)
-    .bind(s.now)
-    .bind(events.iter().map(|_| new_id()).collect::<Vec<_>>())
-    .bind(
-        events
-            .iter()
-            .map(|e| e.document_external_id.as_str())
-            .collect::<Vec<_>>(),
+    .await
+}
+
+/// Inserts documents the database does not hold (see the module doc).
+pub(super) async fn copy_documents(
+    c: &mut PgConnection,
+    s: Scope<'_>,
+    rows: &[(&str, &DocRow)],
+) -> Result<u64, StoreError> {
+    let mut text = CopyText::with_capacity(rows.len() * 200);
+    for (ext, r) in rows {
+        text.text(s.tenant_id)
+            .text(&r.document_id)
+            .text(s.agent_id)
+            .text(ext)
+            .text(&r.debtor_external_id)
+            .text(&r.number)
+            .opt_text(r.issue_date.as_deref())
+            .text(&r.due_date)
+            .int(r.amount_minor)
+            .int(r.remaining_minor)
+            .text(&r.currency)
+            .text(&r.status)
+            .opt_text(r.close_reason.as_deref())
+            .opt_text(r.closed_on.as_deref())
+            .text(s.now)
+            .end_row();
+    }
+    text.send(
+        c,
+        "COPY documents (tenant_id, document_id, agent_id, external_id, debtor_external_id, number, issue_date, \
+         due_date, amount_minor, remaining_minor, currency, status, close_reason, closed_on, updated_at) FROM STDIN",
     )
-    .bind(
-        events
-            .iter()
-            .map(|e| e.debtor_external_id.as_str())
-            .collect::<Vec<_>>(),
+    .await
+}
+
+/// Inserts debtors the database does not hold (see the module doc).
+pub(super) async fn copy_debtors(
+    c: &mut PgConnection,
+    s: Scope<'_>,
+    rows: &[(&str, &DebtorRow)],
+) -> Result<u64, StoreError> {
+    let mut text = CopyText::with_capacity(rows.len() * 160);
+    for (ext, r) in rows {
+        text.text(s.tenant_id)
+            .text(&r.debtor_id)
+            .text(s.agent_id)
+            .text(ext)
+            .text(&r.kind)
+            .text(&r.name)
+            .opt_text(r.nip.as_deref())
+            .opt_text(r.address_json.as_deref())
+            .int(i64::from(r.removed != 0))
+            .text(s.now)
+            .end_row();
+    }
+    text.send(
+        c,
+        "COPY debtors (tenant_id, debtor_id, agent_id, external_id, kind, name, nip, address_json, removed, updated_at) \
+         FROM STDIN",
     )
-    .bind(events.iter().map(|e| e.kind).collect::<Vec<_>>())
-    .bind(
-        events
-            .iter()
-            .map(|e| e.observed_on.as_str())
-            .collect::<Vec<_>>(),
+    .await
+}
+
+/// Inserts the contacts of debtors that are new in this batch (`(debtor_id, value)`): none can
+/// be stored, the debtor's id was made just now. Consent is not recorded yet (NULL).
+pub(super) async fn copy_contacts(
+    c: &mut PgConnection,
+    s: Scope<'_>,
+    channel: &str,
+    values: &[(&str, &str)],
+    today: &str,
+) -> Result<u64, StoreError> {
+    let mut text = CopyText::with_capacity(values.len() * 120);
+    for (debtor_id, value) in values {
+        text.text(s.tenant_id)
+            .text(debtor_id)
+            .text(channel)
+            .text(value)
+            .null()
+            .text("erp")
+            .text(today)
+            .text(s.now)
+            .end_row();
+    }
+    text.send(
+        c,
+        "COPY contacts (tenant_id, debtor_id, channel, value, consent, consent_source, consent_date, updated_at) \
+         FROM STDIN",
     )
-    .bind(events.iter().map(|e| e.remaining_before).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.remaining_after).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.paid_minor).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.currency.as_str()).collect::<Vec<_>>())
-    .bind(
-        events
-            .iter()
-            .map(|e| e.close_reason.as_deref())
-            .collect::<Vec<_>>(),
-    )
-    .execute(&mut *c)
-    .await?;
-    Ok(result.rows_affected())
+    .await
 }
 
 pub(super) async fn insert_marks(
