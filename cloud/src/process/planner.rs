@@ -718,6 +718,8 @@ impl<'a> DebtorPlanner<'a> {
             }
         }
         let first = out.len();
+        // The currency of each decision started in this call (its first document's).
+        let mut currencies: Vec<Currency> = Vec::new();
         for c in candidates {
             let stage = &process.stages[c.occ.stage];
             let covered = CoveredDocument {
@@ -725,14 +727,23 @@ impl<'a> DebtorPlanner<'a> {
                 occurrence: c.occ.k,
                 scheduled: c.occ.scheduled,
             };
+            let currency = c.doc.document.currency;
             let grouped = c.outcome == Outcome::Due && stage.grouping == Grouping::PerDebtor;
-            // Merge into this debtor's action for the stage, if one was started in this call.
+            // Merge into this debtor's action for the stage, if one was started in this call. A
+            // case at a law firm is a claim in one currency, so a hand-off groups per currency
+            // (messages and letters state a total per currency and take them all).
             if grouped
-                && let Some(action) = out[first..].iter_mut().find(|a| {
-                    a.outcome == Outcome::Due
-                        && a.stage == stage.code
-                        && matches!(a.key.scope, KeyScope::Debtor(_))
-                })
+                && let Some(action) =
+                    out[first..]
+                        .iter_mut()
+                        .zip(&currencies)
+                        .find_map(|(a, cur)| {
+                            (a.outcome == Outcome::Due
+                                && a.stage == stage.code
+                                && matches!(a.key.scope, KeyScope::Debtor(_))
+                                && (stage.channel != Channel::Handoff || *cur == currency))
+                                .then_some(a)
+                        })
             {
                 action.slot = action.slot.max(c.slot);
                 if (covered.document.as_str(), covered.occurrence)
@@ -767,6 +778,7 @@ impl<'a> DebtorPlanner<'a> {
                 slot: c.slot,
                 outcome: c.outcome,
             });
+            currencies.push(currency);
         }
     }
 }

@@ -563,6 +563,86 @@ fn catch_up_after_a_20_day_outage() {
     );
 }
 
+/// A case at a law firm is a claim in one currency: a debtor owing in złoty and in euro is
+/// handed off as two actions (two cases), while the messages and letters of the same day stay
+/// one per debtor with a total per currency.
+#[test]
+fn handoff_groups_per_currency_messages_do_not() {
+    let p = standard_process();
+    let debtor = DebtorState::new(id("MIX"), DebtorKind::Company);
+    let due = d(2026, 4, 1);
+    let mut eur = doc("MIX", "EUR-1", due, 900);
+    eur.document.currency = Currency::EUR;
+    let mut eur2 = doc("MIX", "EUR-2", due, 400);
+    eur2.document.currency = Currency::EUR;
+    let docs = vec![
+        doc("MIX", "PLN-1", due, 1000),
+        eur,
+        doc("MIX", "PLN-2", due, 300),
+        eur2,
+    ];
+    let policy = TenantPolicy::default();
+    // +45 falls on Saturday 16 May and is slotted on Monday 18 May.
+    let now = nine(d(2026, 5, 18));
+    let ctx = PlanContext {
+        now,
+        policy: &policy,
+        last_sync: Some(now),
+        include_not_yet: false,
+    };
+    let input = DebtorInput {
+        debtor: &debtor,
+        documents: &docs,
+        history: &[],
+    };
+    let mut out = Vec::new();
+    plan_debtor(&ctx, &p, &input, &mut out);
+    let handoffs: Vec<(String, Vec<&str>)> = out
+        .iter()
+        .filter(|x| x.outcome == Outcome::Due && x.channel == Channel::Handoff)
+        .map(|x| {
+            (
+                x.key.to_string(),
+                x.documents.iter().map(|c| c.document.as_str()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        handoffs,
+        vec![
+            (
+                "STD/H45/debtor/MIX/PLN-1/0".to_owned(),
+                vec!["PLN-1", "PLN-2"]
+            ),
+            (
+                "STD/H45/debtor/MIX/EUR-1/0".to_owned(),
+                vec!["EUR-1", "EUR-2"]
+            ),
+        ],
+        "{out:#?}"
+    );
+    // The runner re-checks each claim against a fresh plan: both are still exactly due.
+    for action in out.iter().filter(|x| x.channel == Channel::Handoff) {
+        let claim = action.to_history(ActionStatus::Claimed, now);
+        assert_eq!(recheck(&claim, &out), Recheck::Send);
+    }
+    // On the due date the e-mail is one action for all four documents.
+    let due_day = nine(due);
+    let ctx = PlanContext {
+        now: due_day,
+        last_sync: Some(due_day),
+        ..ctx
+    };
+    let mut out = Vec::new();
+    plan_debtor(&ctx, &p, &input, &mut out);
+    let e0: Vec<_> = out
+        .iter()
+        .filter(|x| x.outcome == Outcome::Due && x.stage == "E0")
+        .collect();
+    assert_eq!(e0.len(), 1, "{out:#?}");
+    assert_eq!(e0[0].documents.len(), 4);
+}
+
 /// A document first seen long after its due date is not handed to a law firm on sight: stages
 /// older than the catch-up limit expire and the document is listed out of collection.
 #[test]
