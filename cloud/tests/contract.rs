@@ -24,6 +24,7 @@ on_both!(
     snapshot_closes_missing_and_unchanged_resend_writes_nothing,
     first_snapshot_of_an_agent,
     new_rows_round_trip_exactly,
+    first_load_resending_a_key_is_applied_once,
     bodies_gzip_limits_and_errors,
     results_feed_pages_with_cursor,
     config_heartbeat_and_health,
@@ -323,6 +324,83 @@ async fn new_rows_round_trip_exactly(backend: Backend) {
     assert_eq!(env.count("debtors", &t.tenant_id).await, 2);
     assert_eq!(env.count("contacts", &t.tenant_id).await, 3);
     assert_eq!(env.count("document_events", &t.tenant_id).await, events);
+}
+
+/// An agent's first snapshot skips the look-up of upserted keys on PostgreSQL; a key the same
+/// snapshot sent before is still recognised (the batch is applied again with look-ups), so
+/// nothing is duplicated and its change is recorded.
+async fn first_load_resending_a_key_is_applied_once(backend: Backend) {
+    let env = Env::new(backend).await;
+    let t = env.tenant("Nu").await;
+    let (s, e) = env
+        .batch(
+            &t.agent_token,
+            1,
+            json!([{"op": "snapshot_begin", "snapshot_id": "s1"}, company("K1", "Nu", &nip(8)),
+                doc("A", "K1", "2026-11-01", 1_000, 1_000), doc("B", "K1", "2026-11-02", 2_000, 2_000)]),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    // New keys only: the fast path.
+    let (s, e) = env
+        .batch(
+            &t.agent_token,
+            2,
+            json!([
+                person("P1", "Jan Kowalski"),
+                doc("C", "P1", "2026-11-03", 3_000, 3_000)
+            ]),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    // B and K1 again (B paid down), beside a new key.
+    let (s, e) = env
+        .batch(
+            &t.agent_token,
+            3,
+            json!([
+                doc("D", "K1", "2026-11-04", 4_000, 4_000),
+                company("K1", "Nu", &nip(8)),
+                doc("B", "K1", "2026-11-02", 2_000, 500)
+            ]),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    let (s, e) = env
+        .batch(
+            &t.agent_token,
+            4,
+            json!([{"op": "snapshot_end", "snapshot_id": "s1", "observed_on": "2026-11-22"}]),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    assert_eq!(env.count("documents", &t.tenant_id).await, 4);
+    assert_eq!(env.count("debtors", &t.tenant_id).await, 2);
+    // K1: e-mail and phone; P1: phone.
+    assert_eq!(env.count("contacts", &t.tenant_id).await, 3);
+    let (_, payments) = env.get(&t.viewer, "/api/v1/payments").await;
+    let items = payments["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{payments}");
+    assert_eq!(items[0]["document_external_id"], "B");
+    assert_eq!(items[0]["paid_minor"], 1_500);
+    let (_, open) = env.get(&t.viewer, "/api/v1/documents?status=open").await;
+    assert_eq!(open["items"].as_array().unwrap().len(), 4);
+
+    // The next snapshot is no first load: it marks, and closes what it no longer sends.
+    let (s, e) = env
+        .batch(
+            &t.agent_token,
+            5,
+            json!([{"op": "snapshot_begin", "snapshot_id": "s2"}, doc("A", "K1", "2026-11-01", 1_000, 1_000),
+                doc("B", "K1", "2026-11-02", 2_000, 500), doc("C", "P1", "2026-11-03", 3_000, 3_000),
+                {"op": "snapshot_end", "snapshot_id": "s2", "observed_on": "2026-11-23"}]),
+        )
+        .await;
+    assert_eq!(s, 200, "{e}");
+    let (_, closed) = env.get(&t.viewer, "/api/v1/documents?status=closed").await;
+    assert_eq!(closed["items"].as_array().unwrap().len(), 1);
+    assert_eq!(closed["items"][0]["external_id"], "D");
+    assert_eq!(env.count("documents", &t.tenant_id).await, 4);
 }
 
 async fn bodies_gzip_limits_and_errors(backend: Backend) {

@@ -115,6 +115,12 @@ impl StoreError {
             message_en: en.into(),
         }
     }
+
+    /// Whether the database refused a row for a unique key it already holds.
+    pub(crate) fn is_unique_violation(&self) -> bool {
+        matches!(self, StoreError::Db(e)
+            if e.as_database_error().is_some_and(sqlx::error::DatabaseError::is_unique_violation))
+    }
 }
 
 /// The store: a connection pool and the engine it speaks to. Cheap to clone.

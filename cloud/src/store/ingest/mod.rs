@@ -16,6 +16,14 @@
 //! one statement per kind over `UNNEST`ed arrays, key look-ups that always probe the unique
 //! index). On PostgreSQL the whole batch transaction runs on the store's native pool; see
 //! `docs/cloud.md` (Benchmark) for why and what it bought.
+//!
+//! **First loads.** When a snapshot begins while the agent has no debtor and no document stored
+//! (`agents.snapshot_fresh`), every key it upserts is new unless this same snapshot sent it
+//! before. On PostgreSQL the batches of such a snapshot skip the look-up of upserted keys and
+//! insert them by `COPY`; a key that is stored after all makes the unique index refuse the row,
+//! and the batch is rolled back to a savepoint taken after its `seq` was won and applied again
+//! with look-ups. So the first million documents of an agent cost what `COPY` costs plus what
+//! the look-ups would have found: nothing. Keys that are closed or removed are always looked up.
 
 mod pg;
 mod portable;
@@ -381,7 +389,17 @@ struct Apply<'a> {
     snapshot: Option<String>,
     /// Whether upserts during the open snapshot must be marked (see migration 0003).
     marking: bool,
+    /// Whether upserted keys go unlooked-up this batch (see "First loads" above).
+    skip_upsert_lookups: bool,
     stats: BatchStats,
+}
+
+/// The agent's snapshot state as the batch found it.
+#[derive(Debug, Clone)]
+struct SnapshotState {
+    snapshot: Option<String>,
+    marking: bool,
+    fresh: bool,
 }
 
 impl Store {
@@ -440,45 +458,30 @@ impl Store {
             .rows_affected())
                 == 1;
             if won {
-                // CAST: the flag is INTEGER (int4 on PostgreSQL), read natively as i64.
-                let (snapshot, marking): (Option<String>, i64) = on_conn!(&mut tx, c => {
+                // CAST: the flags are INTEGER (int4 on PostgreSQL), read natively as i64.
+                let found = on_conn!(&mut tx, c => {
                     let row = sqlx::query(
-                        "SELECT snapshot_id, CAST(snapshot_marking AS BIGINT) FROM agents \
-                         WHERE tenant_id = $1 AND agent_id = $2",
+                        "SELECT snapshot_id, CAST(snapshot_marking AS BIGINT), CAST(snapshot_fresh AS BIGINT) \
+                         FROM agents WHERE tenant_id = $1 AND agent_id = $2",
                     )
                     .bind(&agent.tenant_id)
                     .bind(&agent.agent_id)
                     .fetch_one(c)
                     .await?;
-                    (row.try_get(0)?, row.try_get(1)?)
+                    SnapshotState {
+                        snapshot: row.try_get(0)?,
+                        marking: row.try_get::<i64, _>(1)? != 0,
+                        fresh: row.try_get::<i64, _>(2)? != 0,
+                    }
                 });
-                let mut apply = Apply {
-                    tenant_id: &agent.tenant_id,
-                    agent_id: &agent.agent_id,
-                    now: ts(now),
-                    today: day(now.date_naive()),
-                    docs: BTreeMap::new(),
-                    debtors: BTreeMap::new(),
-                    stored_contacts: HashMap::new(),
-                    dirty_docs: BTreeSet::new(),
-                    dirty_debtors: BTreeSet::new(),
-                    unstored_docs: HashSet::new(),
-                    unstored_debtors: HashSet::new(),
-                    events: Vec::new(),
-                    marks: BTreeSet::new(),
-                    removed_debtors: Vec::new(),
-                    snapshot,
-                    marking: marking != 0,
-                    stats: BatchStats::default(),
-                };
-                apply.run(&mut tx, &batch.ops).await?;
+                let stats = apply_ops(&mut tx, agent, &batch.ops, now, found).await?;
                 tx.commit().await?;
                 let ack = BatchAck {
                     seq: batch.seq,
                     applied: true,
                     next_seq: batch.seq + 1,
                 };
-                return Ok(BatchOutcome::Applied(ack, apply.stats));
+                return Ok(BatchOutcome::Applied(ack, stats));
             }
             tx.rollback().await?;
             let row = sqlx::query(
@@ -512,6 +515,72 @@ impl Store {
     }
 }
 
+/// Applies the ops within the batch's transaction, on the first-load fast path when the open
+/// snapshot allows it (see the module doc), falling back to look-ups if a key was stored.
+async fn apply_ops(
+    tx: &mut Txn,
+    agent: &AgentPrincipal,
+    ops: &[Op],
+    now: DateTime<Utc>,
+    state: SnapshotState,
+) -> Result<BatchStats, StoreError> {
+    let fast = matches!(tx, Txn::Pg(_))
+        && state.fresh
+        && state.snapshot.is_some()
+        && !ops.iter().any(|op| matches!(op, Op::SnapshotBegin { .. }));
+    if !fast {
+        let mut apply = Apply::new(agent, now, state, false);
+        apply.run(tx, ops).await?;
+        return Ok(apply.stats);
+    }
+    on_conn!(&mut *tx, c => sqlx::query("SAVEPOINT first_load").execute(c).await?.rows_affected());
+    let mut apply = Apply::new(agent, now, state.clone(), true);
+    match apply.run(tx, ops).await {
+        Ok(()) => Ok(apply.stats),
+        Err(e) if e.is_unique_violation() => {
+            tracing::info!(
+                agent = %agent.agent_id,
+                "first-load batch re-sent keys already stored; applied again with look-ups"
+            );
+            on_conn!(&mut *tx, c => sqlx::query("ROLLBACK TO SAVEPOINT first_load").execute(c).await?.rows_affected());
+            let mut apply = Apply::new(agent, now, state, false);
+            apply.run(tx, ops).await?;
+            Ok(apply.stats)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+impl<'a> Apply<'a> {
+    fn new(
+        agent: &'a AgentPrincipal,
+        now: DateTime<Utc>,
+        state: SnapshotState,
+        skip_upsert_lookups: bool,
+    ) -> Apply<'a> {
+        Apply {
+            tenant_id: &agent.tenant_id,
+            agent_id: &agent.agent_id,
+            now: ts(now),
+            today: day(now.date_naive()),
+            docs: BTreeMap::new(),
+            debtors: BTreeMap::new(),
+            stored_contacts: HashMap::new(),
+            dirty_docs: BTreeSet::new(),
+            dirty_debtors: BTreeSet::new(),
+            unstored_docs: HashSet::new(),
+            unstored_debtors: HashSet::new(),
+            events: Vec::new(),
+            marks: BTreeSet::new(),
+            removed_debtors: Vec::new(),
+            snapshot: state.snapshot,
+            marking: state.marking,
+            skip_upsert_lookups,
+            stats: BatchStats::default(),
+        }
+    }
+}
+
 impl Apply<'_> {
     fn scope(&self) -> Scope<'_> {
         Scope {
@@ -519,6 +588,25 @@ impl Apply<'_> {
             agent_id: self.agent_id,
             now: &self.now,
         }
+    }
+
+    /// Whether the agent has a row in `table` (`documents` or `debtors`) matching `and`.
+    async fn any_row(
+        &self,
+        tx: &mut Txn,
+        table: &'static str,
+        and: &'static str,
+    ) -> Result<bool, StoreError> {
+        let sql =
+            format!("SELECT 1 FROM {table} WHERE tenant_id = $1 AND agent_id = $2 {and} LIMIT 1");
+        Ok(
+            on_conn!(&mut *tx, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(self.tenant_id)
+            .bind(self.agent_id)
+            .fetch_optional(c)
+            .await?
+            .is_some()),
+        )
     }
 
     async fn run(&mut self, tx: &mut Txn, ops: &[Op]) -> Result<(), StoreError> {
@@ -560,21 +648,19 @@ impl Apply<'_> {
                     .rows_affected());
                     // Pending changes first: whether anything is open decides the marking.
                     self.flush(tx).await?;
-                    let any_open = on_conn!(&mut *tx, c => sqlx::query(
-                        "SELECT 1 FROM documents WHERE tenant_id = $1 AND agent_id = $2 AND status = 'open' LIMIT 1",
-                    )
-                    .bind(self.tenant_id)
-                    .bind(self.agent_id)
-                    .fetch_optional(c)
-                    .await?
-                    .is_some());
+                    let any_open = self.any_row(tx, "documents", "AND status = 'open'").await?;
+                    let fresh = !any_open
+                        && !self.any_row(tx, "documents", "").await?
+                        && !self.any_row(tx, "debtors", "").await?;
                     on_conn!(&mut *tx, c => sqlx::query(
-                        "UPDATE agents SET snapshot_id = $3, snapshot_marking = $4 WHERE tenant_id = $1 AND agent_id = $2",
+                        "UPDATE agents SET snapshot_id = $3, snapshot_marking = $4, snapshot_fresh = $5 \
+                         WHERE tenant_id = $1 AND agent_id = $2",
                     )
                     .bind(self.tenant_id)
                     .bind(self.agent_id)
                     .bind(snapshot_id)
                     .bind(i32::from(any_open))
+                    .bind(i32::from(fresh))
                     .execute(c)
                     .await?
                     .rows_affected());
@@ -616,21 +702,26 @@ impl Apply<'_> {
     async fn load(&mut self, tx: &mut Txn, ops: &[Op]) -> Result<(), StoreError> {
         let mut doc_ids = BTreeSet::new();
         let mut debtor_ids = BTreeSet::new();
+        let upserts = !self.skip_upsert_lookups;
         for op in ops {
             match op {
-                Op::UpsertDocument { document } => {
+                Op::UpsertDocument { document } if upserts => {
                     doc_ids.insert(document.external_id.as_str());
                 }
                 Op::CloseDocument { external_id, .. } => {
                     doc_ids.insert(external_id.as_str());
                 }
-                Op::UpsertDebtor { debtor } => {
+                Op::UpsertDebtor { debtor } if upserts => {
                     debtor_ids.insert(debtor.external_id.as_str());
                 }
                 Op::RemoveDebtor { external_id } => {
                     debtor_ids.insert(external_id.as_str());
                 }
-                Op::SnapshotBegin { .. } | Op::SnapshotEnd { .. } => {}
+                // Upserts on the first-load path are not looked up.
+                Op::UpsertDocument { .. }
+                | Op::UpsertDebtor { .. }
+                | Op::SnapshotBegin { .. }
+                | Op::SnapshotEnd { .. } => {}
             }
         }
         let doc_ids: Vec<&str> = doc_ids.into_iter().collect();
@@ -963,7 +1054,7 @@ impl Apply<'_> {
         .await?
         .rows_affected());
         on_conn!(&mut *tx, c => sqlx::query(
-            "UPDATE agents SET snapshot_id = NULL WHERE tenant_id = $1 AND agent_id = $2",
+            "UPDATE agents SET snapshot_id = NULL, snapshot_fresh = 0 WHERE tenant_id = $1 AND agent_id = $2",
         )
         .bind(self.tenant_id)
         .bind(self.agent_id)
