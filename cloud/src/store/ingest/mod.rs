@@ -19,8 +19,8 @@
 //!
 //! **First loads.** When a snapshot begins while the agent has no debtor and no document stored
 //! (`agents.snapshot_fresh`), every key it upserts is new unless this same snapshot sent it
-//! before. On PostgreSQL the batches of such a snapshot skip the look-up of upserted keys and
-//! insert them by `COPY`; a key that is stored after all makes the unique index refuse the row,
+//! before. The batches of such a snapshot skip the look-up of upserted keys and insert them
+//! plainly (`COPY` on PostgreSQL, `INSERT` without `ON CONFLICT` on SQLite); a key that is stored after all makes the unique index refuse the row,
 //! and the batch is rolled back to a savepoint taken after its `seq` was won and applied again
 //! with look-ups. So the first million documents of an agent cost what `COPY` costs plus what
 //! the look-ups would have found: nothing. Keys that are closed or removed are always looked up.
@@ -268,7 +268,7 @@ struct EventRow {
 type OpenDoc = (String, String, i64, String);
 
 /// The dirty rows of one table to flush, by external id, split by whether the database holds
-/// them yet: new ones can be inserted blind (`COPY` on PostgreSQL), stored ones are upserted.
+/// them yet: new ones are inserted plainly (`COPY` on PostgreSQL), stored ones upserted.
 struct Rows<'r, R> {
     unstored: Vec<(&'r str, &'r R)>,
     stored: Vec<(&'r str, &'r R)>,
@@ -300,10 +300,6 @@ impl<'r, R> Rows<'r, R> {
     fn iter(&self) -> impl Iterator<Item = (bool, (&'r str, &'r R))> + '_ {
         let new = self.unstored.iter().map(|r| (true, *r));
         new.chain(self.stored.iter().map(|r| (false, *r)))
-    }
-
-    fn all(&self) -> Vec<(&'r str, &'r R)> {
-        self.iter().map(|(_, r)| r).collect()
     }
 }
 
@@ -379,8 +375,8 @@ struct Apply<'a> {
     stored_contacts: HashMap<String, [Option<String>; 2]>,
     dirty_docs: BTreeSet<String>,
     dirty_debtors: BTreeSet<String>,
-    /// Dirty rows the database does not hold yet (absent at load, not flushed since): on
-    /// PostgreSQL they go in by `COPY`, the rest by upsert.
+    /// Dirty rows the database does not hold yet (absent at load, not flushed since): they are
+    /// inserted plainly (`COPY` on PostgreSQL), the rest upserted.
     unstored_docs: HashSet<String>,
     unstored_debtors: HashSet<String>,
     events: Vec<EventRow>,
@@ -524,8 +520,7 @@ async fn apply_ops(
     now: DateTime<Utc>,
     state: SnapshotState,
 ) -> Result<BatchStats, StoreError> {
-    let fast = matches!(tx, Txn::Pg(_))
-        && state.fresh
+    let fast = state.fresh
         && state.snapshot.is_some()
         && !ops.iter().any(|op| matches!(op, Op::SnapshotBegin { .. }));
     if !fast {
@@ -941,8 +936,11 @@ impl Apply<'_> {
                 n
             }
             Txn::Any(c) => {
-                let all = rows.all();
-                let n = portable::upsert_debtors(c, scope, &all).await?;
+                let mut n =
+                    portable::write_debtors(c, scope, &rows.unstored, portable::Write::Insert)
+                        .await?;
+                n += portable::write_debtors(c, scope, &rows.stored, portable::Write::Upsert)
+                    .await?;
                 for (k, channel) in ["email", "sms"].into_iter().enumerate() {
                     set[k].append(&mut new_contacts[k]);
                     portable::set_contacts(c, scope, channel, &set[k], today).await?;
@@ -977,7 +975,12 @@ impl Apply<'_> {
                 pg::copy_documents(c, self.scope(), &rows.unstored).await?
                     + pg::upsert_documents(c, self.scope(), &rows.stored).await?
             }
-            Txn::Any(c) => portable::upsert_documents(c, self.scope(), &rows.all()).await?,
+            Txn::Any(c) => {
+                let scope = self.scope();
+                portable::write_documents(c, scope, &rows.unstored, portable::Write::Insert).await?
+                    + portable::write_documents(c, scope, &rows.stored, portable::Write::Upsert)
+                        .await?
+            }
         };
         Ok(())
     }

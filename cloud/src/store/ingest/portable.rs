@@ -11,6 +11,24 @@ use crate::store::{StoreError, list_placeholders, new_id, values_placeholders};
 /// number), so statements stay small.
 const CHUNK: usize = 64;
 
+/// How rows are written: rows the batch found absent are inserted plainly, so that a stored
+/// key is refused by the unique index rather than silently overwritten (the first-load path
+/// relies on it, see [`super`]); the others are upserted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Write {
+    Insert,
+    Upsert,
+}
+
+impl Write {
+    fn clause(self, on_conflict: &'static str) -> &'static str {
+        match self {
+            Write::Insert => "",
+            Write::Upsert => on_conflict,
+        }
+    }
+}
+
 pub(super) async fn load_documents(
     c: &mut AnyConnection,
     tenant_id: &str,
@@ -66,19 +84,24 @@ pub(super) async fn load_debtors(
     Ok(out)
 }
 
-pub(super) async fn upsert_debtors(
+/// Writes debtors: inserts only (a stored key is refused) or upserts, as `write` says.
+pub(super) async fn write_debtors(
     c: &mut AnyConnection,
     s: Scope<'_>,
     rows: &[(&str, &DebtorRow)],
+    write: Write,
 ) -> Result<u64, StoreError> {
     let mut written = 0;
     for chunk in rows.chunks(CHUNK) {
         let sql = format!(
             "INSERT INTO debtors (tenant_id, debtor_id, agent_id, external_id, kind, name, nip, address_json, removed, updated_at) \
-             VALUES {} ON CONFLICT (tenant_id, agent_id, external_id) DO UPDATE SET kind = excluded.kind, \
-             name = excluded.name, nip = excluded.nip, address_json = excluded.address_json, \
-             removed = excluded.removed, updated_at = excluded.updated_at",
-            values_placeholders(chunk.len(), 10, 0)
+             VALUES {}{}",
+            values_placeholders(chunk.len(), 10, 0),
+            write.clause(
+                " ON CONFLICT (tenant_id, agent_id, external_id) DO UPDATE SET kind = excluded.kind, \
+                 name = excluded.name, nip = excluded.nip, address_json = excluded.address_json, \
+                 removed = excluded.removed, updated_at = excluded.updated_at"
+            )
         );
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for (ext, r) in chunk {
@@ -177,22 +200,27 @@ pub(super) async fn enqueue_companies(
     Ok(())
 }
 
-pub(super) async fn upsert_documents(
+/// Writes documents: inserts only (a stored key is refused) or upserts, as `write` says.
+pub(super) async fn write_documents(
     c: &mut AnyConnection,
     s: Scope<'_>,
     rows: &[(&str, &DocRow)],
+    write: Write,
 ) -> Result<u64, StoreError> {
     let mut written = 0;
     for chunk in rows.chunks(CHUNK) {
         let sql = format!(
             "INSERT INTO documents (tenant_id, document_id, agent_id, external_id, debtor_external_id, number, issue_date, \
              due_date, amount_minor, remaining_minor, currency, status, close_reason, closed_on, updated_at) \
-             VALUES {} ON CONFLICT (tenant_id, agent_id, external_id) DO UPDATE SET \
-             debtor_external_id = excluded.debtor_external_id, number = excluded.number, issue_date = excluded.issue_date, \
-             due_date = excluded.due_date, amount_minor = excluded.amount_minor, remaining_minor = excluded.remaining_minor, \
-             currency = excluded.currency, status = excluded.status, close_reason = excluded.close_reason, \
-             closed_on = excluded.closed_on, updated_at = excluded.updated_at",
-            values_placeholders(chunk.len(), 15, 0)
+             VALUES {}{}",
+            values_placeholders(chunk.len(), 15, 0),
+            write.clause(
+                " ON CONFLICT (tenant_id, agent_id, external_id) DO UPDATE SET \
+                 debtor_external_id = excluded.debtor_external_id, number = excluded.number, issue_date = excluded.issue_date, \
+                 due_date = excluded.due_date, amount_minor = excluded.amount_minor, remaining_minor = excluded.remaining_minor, \
+                 currency = excluded.currency, status = excluded.status, close_reason = excluded.close_reason, \
+                 closed_on = excluded.closed_on, updated_at = excluded.updated_at"
+            )
         );
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for (ext, r) in chunk {
