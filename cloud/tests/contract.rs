@@ -264,8 +264,8 @@ async fn new_rows_round_trip_exactly(backend: Backend) {
     let mut number = doc("D1", "K1", "2026-11-01", 12_345, 12_345);
     number["document"]["number"] = json!(r"FV\2026\11");
     number["document"]["issue_date"] = json!(null);
-    let (s, e) = env
-        .batch(
+    env
+        .batch_ok(
             &t.agent_token,
             1,
             json!([
@@ -280,7 +280,6 @@ async fn new_rows_round_trip_exactly(backend: Backend) {
             ]),
         )
         .await;
-    assert_eq!(s, 200, "{e}");
     let (_, page) = env.get(&t.viewer, "/api/v1/debtors?kind=person").await;
     assert_eq!(page["items"][0]["name"], name);
     assert_eq!(page["items"][0]["external_id"], r"K\1");
@@ -312,14 +311,12 @@ async fn new_rows_round_trip_exactly(backend: Backend) {
     let mut again = doc("D1", "K1", "2026-11-01", 12_345, 12_345);
     again["document"]["number"] = json!(r"FV\2026\11");
     again["document"]["issue_date"] = json!(null);
-    let (s, e) = env
-        .batch(
-            &t.agent_token,
-            2,
-            json!([company("K1", "Mu Sp. z o.o.", &nip(7)), again]),
-        )
-        .await;
-    assert_eq!(s, 200, "{e}");
+    env.batch_ok(
+        &t.agent_token,
+        2,
+        json!([company("K1", "Mu Sp. z o.o.", &nip(7)), again]),
+    )
+    .await;
     assert_eq!(env.count("documents", &t.tenant_id).await, 3);
     assert_eq!(env.count("debtors", &t.tenant_id).await, 2);
     assert_eq!(env.count("contacts", &t.tenant_id).await, 3);
@@ -332,48 +329,41 @@ async fn new_rows_round_trip_exactly(backend: Backend) {
 async fn first_load_resending_a_key_is_applied_once(backend: Backend) {
     let env = Env::new(backend).await;
     let t = env.tenant("Nu").await;
-    let (s, e) = env
-        .batch(
+    env
+        .batch_ok(
             &t.agent_token,
             1,
             json!([{"op": "snapshot_begin", "snapshot_id": "s1"}, company("K1", "Nu", &nip(8)),
                 doc("A", "K1", "2026-11-01", 1_000, 1_000), doc("B", "K1", "2026-11-02", 2_000, 2_000)]),
         )
         .await;
-    assert_eq!(s, 200, "{e}");
     // New keys only: the fast path.
-    let (s, e) = env
-        .batch(
-            &t.agent_token,
-            2,
-            json!([
-                person("P1", "Jan Kowalski"),
-                doc("C", "P1", "2026-11-03", 3_000, 3_000)
-            ]),
-        )
-        .await;
-    assert_eq!(s, 200, "{e}");
+    env.batch_ok(
+        &t.agent_token,
+        2,
+        json!([
+            person("P1", "Jan Kowalski"),
+            doc("C", "P1", "2026-11-03", 3_000, 3_000)
+        ]),
+    )
+    .await;
     // B and K1 again (B paid down), beside a new key.
-    let (s, e) = env
-        .batch(
-            &t.agent_token,
-            3,
-            json!([
-                doc("D", "K1", "2026-11-04", 4_000, 4_000),
-                company("K1", "Nu", &nip(8)),
-                doc("B", "K1", "2026-11-02", 2_000, 500)
-            ]),
-        )
-        .await;
-    assert_eq!(s, 200, "{e}");
-    let (s, e) = env
-        .batch(
-            &t.agent_token,
-            4,
-            json!([{"op": "snapshot_end", "snapshot_id": "s1", "observed_on": "2026-11-22"}]),
-        )
-        .await;
-    assert_eq!(s, 200, "{e}");
+    env.batch_ok(
+        &t.agent_token,
+        3,
+        json!([
+            doc("D", "K1", "2026-11-04", 4_000, 4_000),
+            company("K1", "Nu", &nip(8)),
+            doc("B", "K1", "2026-11-02", 2_000, 500)
+        ]),
+    )
+    .await;
+    env.batch_ok(
+        &t.agent_token,
+        4,
+        json!([{"op": "snapshot_end", "snapshot_id": "s1", "observed_on": "2026-11-22"}]),
+    )
+    .await;
     assert_eq!(env.count("documents", &t.tenant_id).await, 4);
     assert_eq!(env.count("debtors", &t.tenant_id).await, 2);
     // K1: e-mail and phone; P1: phone.
@@ -387,8 +377,8 @@ async fn first_load_resending_a_key_is_applied_once(backend: Backend) {
     assert_eq!(open["items"].as_array().unwrap().len(), 4);
 
     // The next snapshot is no first load: it marks, and closes what it no longer sends.
-    let (s, e) = env
-        .batch(
+    env
+        .batch_ok(
             &t.agent_token,
             5,
             json!([{"op": "snapshot_begin", "snapshot_id": "s2"}, doc("A", "K1", "2026-11-01", 1_000, 1_000),
@@ -396,7 +386,6 @@ async fn first_load_resending_a_key_is_applied_once(backend: Backend) {
                 {"op": "snapshot_end", "snapshot_id": "s2", "observed_on": "2026-11-23"}]),
         )
         .await;
-    assert_eq!(s, 200, "{e}");
     let (_, closed) = env.get(&t.viewer, "/api/v1/documents?status=closed").await;
     assert_eq!(closed["items"].as_array().unwrap().len(), 1);
     assert_eq!(closed["items"][0]["external_id"], "D");

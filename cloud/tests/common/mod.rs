@@ -192,6 +192,13 @@ impl Env {
         .await
     }
 
+    /// POSTs a batch that must be applied (200); returns the acknowledgement.
+    pub async fn batch_ok(&self, token: &str, seq: u64, ops: Value) -> Value {
+        let (s, body) = self.batch(token, seq, ops).await;
+        assert_eq!(s, 200, "batch {seq}: {body}");
+        body
+    }
+
     pub async fn post(&self, token: &str, path: &str, body: &Value) -> (u16, Value) {
         let r = self
             .http
