@@ -20,9 +20,9 @@
 //! **First loads.** When a snapshot begins while the agent has no debtor and no document stored
 //! (`agents.snapshot_fresh`), every key it upserts is new unless this same snapshot sent it
 //! before. The batches of such a snapshot skip the look-up of upserted keys and insert them
-//! plainly (`COPY` on PostgreSQL, `INSERT` without `ON CONFLICT` on SQLite); a key that is stored after all makes the unique index refuse the row,
-//! and the batch is rolled back to a savepoint taken after its `seq` was won and applied again
-//! with look-ups. So the first million documents of an agent cost what `COPY` costs plus what
+//! plainly (`COPY` on PostgreSQL, `INSERT` without `ON CONFLICT` on SQLite); a key that is
+//! stored after all makes the unique index refuse the row, and the batch is rolled back to a
+//! savepoint taken after its `seq` was won and applied again with look-ups. So the first million documents of an agent cost what `COPY` costs plus what
 //! the look-ups would have found: nothing. Keys that are closed or removed are always looked up.
 
 mod pg;

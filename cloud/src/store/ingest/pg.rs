@@ -12,11 +12,11 @@
 //! the agent for each key (measured: 11–70 s for one batch of 5 000 keys against 5 000–15 000
 //! rows); [`refresh_statistics`] keeps that from happening during a large load.
 //!
-//! Rows the batch's look-up did not find go in by `COPY … FROM STDIN` (text format) instead:
-//! the batch transaction holds the agent's `seq`, so nothing else can have inserted them since,
-//! and a first snapshot then costs what `COPY` costs plus the look-ups (see `docs/cloud.md`,
-//! Benchmark). Should the assumption ever break, the unique index refuses the row and the whole
-//! batch rolls back; the agent re-sends it and the look-up finds the row.
+//! Rows the database does not hold go in by `COPY … FROM STDIN` (text format) instead: the
+//! batch transaction holds the agent's `seq`, so nothing else can insert them meanwhile. On an
+//! agent's first load they are not even looked up; a stored key is then refused by the unique
+//! index and the batch re-applied with look-ups (see [`super`], "First loads", and
+//! `docs/cloud.md`, Benchmark).
 //! Meaning and results are those of [`super::portable`]; the contract suite runs both.
 
 use sqlx::{PgConnection, PgPool, Row};
