@@ -255,6 +255,95 @@ impl State {
         Ok(())
     }
 
+    /// The cloud refused op `index` of batch `seq` as an invalid record (422 `invalid_record`,
+    /// e.g. a record an older agent let through): that op is taken out and the batch written
+    /// back under the same `seq` — the cloud applies a batch whole or not at all, so none of it
+    /// was applied —, the record's fingerprint is forgotten (the agent no longer believes the
+    /// cloud has it; a corrected ERP row is sent again), and the refusal is quarantined in run
+    /// `run_id` with the cloud's reason. Returns the refused record's id. Only record ops are
+    /// taken out: a refused `snapshot_begin`/`snapshot_end` stays an error.
+    ///
+    /// Works on the JSON rather than on [`Batch`]: the refused record may be one that this
+    /// version's own checks no longer let deserialise.
+    pub async fn refuse_op(
+        &self,
+        seq: u64,
+        index: usize,
+        run_id: i64,
+        reason: &str,
+    ) -> Result<String, StateError> {
+        use std::io::Read as _;
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query("SELECT body FROM outbox WHERE seq = ?1")
+            .bind(to_i64(seq)?)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StateError::Corrupt(format!("brak partii {seq} w kolejce")))?;
+        let body: Vec<u8> = row.try_get(0)?;
+        let mut json = Vec::new();
+        flate2::read::GzDecoder::new(body.as_slice()).read_to_end(&mut json)?;
+        let mut batch: serde_json::Value =
+            serde_json::from_slice(&json).map_err(|e| StateError::Corrupt(e.to_string()))?;
+        let ops = batch
+            .get_mut("ops")
+            .and_then(serde_json::Value::as_array_mut)
+            .ok_or_else(|| StateError::Corrupt(format!("partia {seq} bez ops")))?;
+        if index >= ops.len() {
+            return Err(StateError::Corrupt(format!(
+                "chmura odrzuciła ops[{index}], a partia {seq} ma {} operacji",
+                ops.len()
+            )));
+        }
+        let op = ops.remove(index);
+        let op_count = ops.len();
+        let kind = op.get("op").and_then(|k| k.as_str()).unwrap_or_default();
+        let id_of = |v: Option<&serde_json::Value>| {
+            v.and_then(|r| r.get("external_id"))
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let (id, table) = match kind {
+            "upsert_debtor" => (id_of(op.get("debtor")), Some("sent_debtor")),
+            "upsert_document" => (id_of(op.get("document")), Some("sent_document")),
+            "close_document" | "remove_debtor" => (id_of(Some(&op)), None),
+            other => {
+                return Err(StateError::Corrupt(format!(
+                    "chmura odrzuciła operację {other} (ops[{index}] partii {seq}): {reason}"
+                )));
+            }
+        };
+        let json = serde_json::to_vec(&batch).map_err(|e| StateError::Corrupt(e.to_string()))?;
+        let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 4), Compression::fast());
+        gz.write_all(&json)?;
+        sqlx::query("UPDATE outbox SET body = ?2, op_count = ?3 WHERE seq = ?1")
+            .bind(to_i64(seq)?)
+            .bind(gz.finish()?)
+            .bind(i64::try_from(op_count).unwrap_or(i64::MAX))
+            .execute(&mut *tx)
+            .await?;
+        if let Some(table) = table {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE external_id = ?1"
+            )))
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO quarantine (run_id, row_key, field, value, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .bind(run_id)
+        .bind(&id)
+        .bind(kind)
+        .bind("")
+        .bind(format!("odrzucone przez chmurę: {reason}"))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
     /// Records the start of a sync run; returns its id.
     pub async fn start_run(&self, at: DateTime<Utc>) -> Result<i64, StateError> {
         let row = sqlx::query(

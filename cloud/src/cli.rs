@@ -72,6 +72,15 @@ pub enum Command {
     /// Collection processes.
     #[command(subcommand)]
     Process(crate::process::commands::ProcessCmd),
+    /// Print the delivery-report address to enter in SMSAPI's panel (with this installation's
+    /// secret; `serve` hands it to SMSAPI with every message when `[smsapi] notify_url` is set).
+    #[command(name = "callback-url")]
+    CallbackUrl {
+        /// The service's public address, e.g. https://inkaso.example.pl (default: the
+        /// config file's `[smsapi] notify_url`).
+        #[arg(long)]
+        base: Option<String>,
+    },
 }
 
 /// `serve` options (each also from the config file and `INKASO_*`).
@@ -86,9 +95,25 @@ pub struct ServeArgs {
     /// VAT register base URL; empty turns lookups off.
     #[arg(long, env = "INKASO_VAT_REGISTER_URL")]
     pub vat_register_url: Option<String>,
-    /// Mark the session cookie Secure (behind HTTPS).
-    #[arg(long, env = "INKASO_SECURE_COOKIES")]
-    pub secure_cookies: bool,
+    /// Leave `Secure` off the session cookie: only for plain-HTTP development.
+    #[arg(long, env = "INKASO_INSECURE_COOKIES")]
+    pub insecure_cookies: bool,
+}
+
+impl ServeArgs {
+    /// Lays the flags over the settings.
+    fn apply(self, s: &mut crate::server::Settings) {
+        if let Some(l) = self.listen {
+            s.listen = l;
+        }
+        s.log_json |= self.log_json;
+        if self.insecure_cookies {
+            s.api.secure_cookies = false;
+        }
+        if let Some(v) = self.vat_register_url {
+            s.vat_register_url = (!v.trim().is_empty()).then_some(v);
+        }
+    }
 }
 
 /// Tenant commands.
@@ -270,6 +295,28 @@ async fn user_add(
     Ok(())
 }
 
+/// `callback-url`: the delivery-report address with this installation's secret.
+async fn callback_url(
+    s: &crate::server::Settings,
+    base: Option<String>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let url = s.resolved_database_url()?;
+    let store = Store::open(&url, 1).await?;
+    let secret = store
+        .service_secret(crate::store::security::SMSAPI_CALLBACK_SECRET, now)
+        .await?;
+    let base = match (base, s.smsapi.as_ref().and_then(|x| x.notify_url.clone())) {
+        (Some(b), _) => format!("{}/callbacks/smsapi", b.trim_end_matches('/')),
+        (None, Some(n)) => n,
+        (None, None) => anyhow::bail!(
+            "podaj --base https://adres-uslugi albo [smsapi] notify_url w pliku konfiguracji"
+        ),
+    };
+    println!("{}", crate::live::notify_url(&base, &secret));
+    Ok(())
+}
+
 async fn run_async(cli: Cli) -> anyhow::Result<()> {
     let mut s = settings(&cli.db)?;
     let now = SystemClock.now();
@@ -282,15 +329,9 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
             println!("Migracje zastosowane ({:?}).", store.backend());
             Ok(())
         }
+        Command::CallbackUrl { base } => callback_url(&s, base, now).await,
         Command::Serve(a) => {
-            if let Some(l) = a.listen {
-                s.listen = l;
-            }
-            s.log_json |= a.log_json;
-            s.api.secure_cookies |= a.secure_cookies;
-            if let Some(v) = a.vat_register_url {
-                s.vat_register_url = (!v.trim().is_empty()).then_some(v);
-            }
+            a.apply(&mut s);
             crate::server::init_logging(s.log_json);
             crate::server::serve(s).await?;
             Ok(())

@@ -37,7 +37,8 @@ pub struct SmsapiSettings {
     /// Sender name (SMSAPI's rules: ≤ 11 characters, a letter, at most 3 digits in a row).
     #[serde(default)]
     pub sender: Option<String>,
-    /// Where SMSAPI sends delivery reports: this service's `/callbacks/smsapi`.
+    /// Where SMSAPI sends delivery reports: this service's public `/callbacks/smsapi`; the
+    /// installation's secret is appended as the last path segment ([`notify_url`]).
     #[serde(default)]
     pub notify_url: Option<String>,
 }
@@ -99,8 +100,14 @@ fn secret(env: Option<&str>, file: Option<&PathBuf>, what: &str) -> Result<Strin
     )))
 }
 
-/// The SMSAPI client the settings describe.
-pub fn smsapi_client(s: &SmsapiSettings) -> Result<SmsapiClient, LiveError> {
+/// The `notify_url` handed to SMSAPI: the configured base and the installation's callback
+/// secret (`Store::service_secret`) as its last path segment.
+pub fn notify_url(base: &str, secret: &str) -> String {
+    format!("{}/{secret}", base.trim_end_matches('/'))
+}
+
+/// The SMSAPI client the settings describe; `callback_secret` completes `notify_url`.
+pub fn smsapi_client(s: &SmsapiSettings, callback_secret: &str) -> Result<SmsapiClient, LiveError> {
     let token = secret(s.token_env.as_deref(), s.token_file.as_ref(), "[smsapi]")?;
     let sender = s
         .sender
@@ -118,7 +125,10 @@ pub fn smsapi_client(s: &SmsapiSettings) -> Result<SmsapiClient, LiveError> {
         },
         token,
         sender,
-        notify_url: s.notify_url.clone(),
+        notify_url: s
+            .notify_url
+            .as_deref()
+            .map(|u| notify_url(u, callback_secret)),
         timeout: Duration::from_secs(20),
         retry: RetryPolicy::default(),
     };
@@ -170,12 +180,14 @@ pub fn smtp_sender(s: &SmtpSettings, clock: Arc<dyn Clock>) -> Result<SmtpSender
 pub fn channels(
     smsapi: Option<&SmsapiSettings>,
     smtp: Option<&SmtpSettings>,
+    callback_secret: &str,
     clock: Arc<dyn Clock>,
     test_mode: Arc<dyn DynChannel>,
 ) -> Result<Channels, LiveError> {
     let mut channels = Channels::new(test_mode);
     if let Some(s) = smsapi {
-        let adapter: Arc<dyn DynChannel> = Arc::new(SmsapiChannel::new(smsapi_client(s)?));
+        let adapter: Arc<dyn DynChannel> =
+            Arc::new(SmsapiChannel::new(smsapi_client(s, callback_secret)?));
         channels = channels
             .with(Channel::Sms, Arc::clone(&adapter))
             .with(Channel::Voice, adapter);
@@ -209,7 +221,7 @@ pub async fn poll_deliveries(
         match client.status(&id, channel == "voice").await {
             Ok(s) if s.status.is_final() => {
                 if store
-                    .record_delivery(&id, s.status.name(), s.status.is_delivered(), now)
+                    .record_delivery(&id, None, s.status.name(), s.status.is_delivered(), now)
                     .await?
                     .is_some()
                 {

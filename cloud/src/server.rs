@@ -33,8 +33,10 @@ pub struct FileSettings {
     pub sync_interval_minutes: Option<u32>,
     /// `full_reconcile_hours = 24`.
     pub full_reconcile_hours: Option<u32>,
-    /// `secure_cookies = true` behind HTTPS.
+    /// `secure_cookies = false` only for plain-HTTP development (on by default).
     pub secure_cookies: Option<bool>,
+    /// `trust_forwarded_for = true` behind a reverse proxy that sets `X-Forwarded-For`.
+    pub trust_forwarded_for: Option<bool>,
     /// `max_connections = 16`.
     pub max_connections: Option<u32>,
     /// `[smsapi]`: SMS and voice (see `live`).
@@ -118,6 +120,9 @@ impl Settings {
         }
         if let Some(v) = f.secure_cookies {
             self.api.secure_cookies = v;
+        }
+        if let Some(v) = f.trust_forwarded_for {
+            self.api.trust_forwarded_for = v;
         }
         if let Some(v) = f.max_connections {
             self.max_connections = v;
@@ -204,7 +209,7 @@ impl RunningServer {
 pub fn spawn(listener: TcpListener, state: AppState) -> Result<RunningServer, ServeError> {
     let addr = listener.local_addr()?;
     let (tx, mut rx) = watch::channel(false);
-    let app = router(state);
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {
@@ -240,9 +245,13 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
         None => None,
     };
     // The process engine: a tick every minute for every tenant with processes.
+    let callback_secret = store
+        .service_secret(crate::store::security::SMSAPI_CALLBACK_SECRET, clock.now())
+        .await?;
     let channels = crate::live::channels(
         settings.smsapi.as_ref(),
         settings.smtp.as_ref(),
+        &callback_secret,
         Arc::clone(&clock),
         Arc::new(crate::process::runner::LoggingTestMode),
     )
@@ -259,8 +268,8 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     // Delivery reports for messages whose callback never came.
     let poll_task = match &settings.smsapi {
         Some(s) => {
-            let client =
-                crate::live::smsapi_client(s).map_err(|e| ServeError::Config(e.to_string()))?;
+            let client = crate::live::smsapi_client(s, &callback_secret)
+                .map_err(|e| ServeError::Config(e.to_string()))?;
             Some(tokio::spawn(crate::live::run_delivery_polling(
                 store.clone(),
                 client,
@@ -280,7 +289,11 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     let listener = TcpListener::bind(settings.listen).await?;
     tracing::info!(addr = %listener.local_addr()?, backend = ?store.backend(), "inkaso-cloud listening");
     let mut stop_rx_http = stop_rx;
-    let serving = axum::serve(listener, router(state)).with_graceful_shutdown(async move {
+    let serving = axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
         let _ = stop_rx_http.changed().await;
     });
     let signals = async {

@@ -20,6 +20,7 @@ use sqlx::Row as _;
 on_both!(
     ordered_exactly_once,
     failed_batch_changes_nothing,
+    control_characters_are_refused_naming_the_record,
     payments_are_recorded,
     snapshot_closes_missing_and_unchanged_resend_writes_nothing,
     first_snapshot_of_an_agent,
@@ -32,6 +33,7 @@ on_both!(
     roles_sessions_and_revocation,
     operations_endpoints,
     templates_letters_tasks_and_delivery_reports,
+    delivery_callbacks_need_the_secret_and_match_the_action,
 );
 
 async fn ordered_exactly_once(backend: Backend) {
@@ -105,6 +107,60 @@ async fn failed_batch_changes_nothing(backend: Backend) {
         .batch(&t.agent_token, 1, json!([company("K1", "Beta", &nip(2))]))
         .await;
     assert_eq!((s, ack["applied"].clone()), (200, json!(true)));
+}
+
+/// Issue 13: a NUL (which PostgreSQL refuses in text) or another control character in any text
+/// field of a record is refused with 422 naming the op and the field, never a 500 that an agent
+/// would retry for ever; the batch without it applies, so one record stops nothing else.
+async fn control_characters_are_refused_naming_the_record(backend: Backend) {
+    let env = Env::new(backend).await;
+    let t = env.tenant("Nul").await;
+    let mut poisoned_person = person("K3", "Jan Kowalski");
+    poisoned_person["debtor"]["address"]["city"] = json!("Gda\u{1b}ńsk");
+    let mut poisoned_doc = doc("D2", "K1", "2026-11-01", 100, 100);
+    poisoned_doc["document"]["number"] = json!("FS\u{0}2");
+    for (i, (poison, field)) in [
+        (company("K2", "A\u{0}B", &nip(4)), "name"),
+        (poisoned_person, "address.city"),
+        (poisoned_doc, "number"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let ops = json!([
+            company("K1", "Alfa", &nip(1)),
+            poison,
+            doc("D1", "K1", "2026-11-01", 100, 100)
+        ]);
+        let (s, err) = env.batch(&t.agent_token, 1, ops).await;
+        assert_eq!(s, 422, "case {i}: {err}");
+        assert_eq!(err["error"]["code"], "invalid_record", "case {i}");
+        assert_eq!(err["error"]["field"], "ops[1]", "case {i}");
+        let message = err["error"]["message_pl"].as_str().unwrap();
+        assert!(
+            message.contains(field) && message.contains("sterujący"),
+            "case {i}: {message}"
+        );
+        assert_eq!(env.count("debtors", &t.tenant_id).await, 0);
+    }
+    // The agent takes the refused record out and sends the rest under the same seq.
+    env.batch_ok(
+        &t.agent_token,
+        1,
+        json!([
+            company("K1", "Alfa", &nip(1)),
+            doc("D1", "K1", "2026-11-01", 100, 100)
+        ]),
+    )
+    .await;
+    assert_eq!(env.count("documents", &t.tenant_id).await, 1);
+    env.batch_ok(
+        &t.agent_token,
+        2,
+        json!([doc("D3", "K1", "2026-11-02", 50, 50)]),
+    )
+    .await;
+    assert_eq!(env.count("documents", &t.tenant_id).await, 2);
 }
 
 async fn payments_are_recorded(backend: Backend) {
@@ -1122,9 +1178,14 @@ async fn templates_letters_tasks_and_delivery_reports(backend: Backend) {
     .execute(env.store.pool())
     .await
     .unwrap();
+    let secret = env
+        .store
+        .service_secret(inkaso_cloud::store::security::SMSAPI_CALLBACK_SECRET, now)
+        .await
+        .unwrap();
     let r = env
         .http
-        .get(env.url("/callbacks/smsapi?MsgId=SM-77,OTHER&status=DELIVERED,404&to=48601234567,48601234568&donedate=1795000000,1795000000"))
+        .get(env.url(&format!("/callbacks/smsapi/{secret}?MsgId=SM-77,OTHER&status=DELIVERED,404&idx=P/S1/debtor/P1/D1/0,x&to=48601234567,48601234568&donedate=1795000000,1795000000")))
         .send()
         .await
         .unwrap();
@@ -1145,4 +1206,165 @@ async fn templates_letters_tasks_and_delivery_reports(backend: Backend) {
         .collect();
     assert!(statuses.contains(&("posted", "RR123456789PL")), "{feed}");
     assert!(statuses.contains(&("delivered", "SM-77")), "{feed}");
+}
+
+/// Issue 13: SMSAPI's delivery callback is answered only on the installation's secret path; it
+/// applies a final status once, to a sent SMS or voice action whose `idx` matches; e-mail and
+/// test-mode ids are never touched; a flood of reports in one request is refused.
+async fn delivery_callbacks_need_the_secret_and_match_the_action(backend: Backend) {
+    let env = Env::new(backend).await;
+    let t = env.tenant("Lambda").await;
+    let now = env.clock_now();
+    env.batch_ok(
+        &t.agent_token,
+        1,
+        json!([
+            person("P1", "Anna Nowak"),
+            doc("D1", "P1", "2026-10-01", 10_000, 10_000)
+        ]),
+    )
+    .await;
+    for (id, channel, provider, key) in [
+        ("A1", "sms", "SM-1", "ik-00000000000000000000000000000001"),
+        (
+            "A2",
+            "email",
+            "<inkaso.ik-2@firma.pl>",
+            "ik-00000000000000000000000000000002",
+        ),
+        (
+            "A3",
+            "sms",
+            "test-mode:ik-3",
+            "ik-00000000000000000000000000000003",
+        ),
+    ] {
+        sqlx::query(
+            "INSERT INTO actions (tenant_id, action_id, idem_key, agent_id, debtor_external_id, process_code, stage_code, \
+             channel, template, documents_json, planned_for, status, provider_id, description, created_at, updated_at, provider_key) \
+             VALUES ($1, $2, $3, $4, 'P1', 'P', 'S1', $5, 't', '[]', $6, 'sent', $7, 'x', $6, $6, $8)",
+        )
+        .bind(&t.tenant_id)
+        .bind(id)
+        .bind(format!("P/S1/doc/D1/{id}"))
+        .bind(&t.agent_id)
+        .bind(channel)
+        .bind(inkaso_cloud::store::ts(now))
+        .bind(provider)
+        .bind(key)
+        .execute(env.store.pool())
+        .await
+        .unwrap();
+    }
+    let delivery = |id: &'static str| {
+        let pool = env.store.pool().clone();
+        async move {
+            sqlx::query("SELECT delivery_status FROM actions WHERE action_id = $1")
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .get::<Option<String>, _>(0)
+        }
+    };
+    let call = |path: String| {
+        let http = env.http.clone();
+        let url = env.url(&path);
+        async move {
+            let r = http.get(url).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let report = "MsgId=SM-1&status=DELIVERED&idx=ik-00000000000000000000000000000001&to=48601234567&donedate=1795000000";
+    let secret = env
+        .store
+        .service_secret(inkaso_cloud::store::security::SMSAPI_CALLBACK_SECRET, now)
+        .await
+        .unwrap();
+    assert_eq!(secret.len(), 64, "32 random bytes in hex");
+
+    // Forged: no secret, a wrong one, one character off.
+    let mut near = secret.clone();
+    near.pop();
+    near.push('x');
+    for path in [
+        format!("/callbacks/smsapi?{report}"),
+        format!("/callbacks/smsapi/zgadniete?{report}"),
+        format!("/callbacks/smsapi/{near}?{report}"),
+    ] {
+        let (s, body) = call(path).await;
+        assert_eq!(s, 401, "{body}");
+    }
+    assert_eq!(
+        delivery("A1").await,
+        None,
+        "a forged report changed nothing"
+    );
+
+    // The right secret, but an idx that is not the action's: ignored (and acknowledged).
+    let (s, body) = call(format!(
+        "/callbacks/smsapi/{secret}?MsgId=SM-1&status=UNDELIVERED&idx=cudze&to=48601234567"
+    ))
+    .await;
+    assert_eq!((s, body.as_str()), (200, "OK"));
+    assert_eq!(delivery("A1").await, None);
+    // E-mail and test-mode ids are never applied, whatever the idx.
+    for (msg, idx) in [
+        (
+            "<inkaso.ik-2@firma.pl>",
+            "ik-00000000000000000000000000000002",
+        ),
+        ("test-mode:ik-3", "ik-00000000000000000000000000000003"),
+    ] {
+        let (s, _) = call(format!(
+            "/callbacks/smsapi/{secret}?MsgId={}&status=DELIVERED&idx={idx}&to=48601234567",
+            msg.replace('<', "%3C")
+                .replace('>', "%3E")
+                .replace('@', "%40")
+        ))
+        .await;
+        assert_eq!(s, 200);
+    }
+    assert_eq!(delivery("A2").await, None);
+    assert_eq!(delivery("A3").await, None);
+
+    // The genuine report applies once; a later flip is ignored.
+    let (s, _) = call(format!("/callbacks/smsapi/{secret}?{report}")).await;
+    assert_eq!(s, 200);
+    assert_eq!(delivery("A1").await.as_deref(), Some("DELIVERED"));
+    let (s, _) = call(format!(
+        "/callbacks/smsapi/{secret}?MsgId=SM-1&status=UNDELIVERED&idx=ik-00000000000000000000000000000001&to=48601234567"
+    ))
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(delivery("A1").await.as_deref(), Some("DELIVERED"));
+    let (_, feed) = env.get(&t.agent_token, "/agent/v1/results?limit=100").await;
+    let delivered = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["event"]["provider_id"] == "SM-1")
+        .count();
+    assert_eq!(delivered, 1, "one report reached the agent: {feed}");
+
+    // 10 000 reports in one request: refused before any is looked at.
+    let n = 10_000;
+    let list = |v: &str| vec![v; n].join(",");
+    let ids: Vec<String> = (0..n).map(|i| format!("X{i}")).collect();
+    let body = format!(
+        "MsgId={}&status={}&idx={}&to={}",
+        ids.join(","),
+        list("DELIVERED"),
+        list("i"),
+        list("48601234567")
+    );
+    let r = env
+        .http
+        .post(env.url(&format!("/callbacks/smsapi/{secret}")))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 413);
 }

@@ -19,6 +19,7 @@ use inkaso_channels::delivery::{Channel as Delivery, Outbound, Outcome, TestMode
 use inkaso_channels::interest::EurRate;
 use inkaso_channels::template::{Creditor, Template};
 use inkaso_cloud::process::compose::ChannelSettings;
+use inkaso_cloud::process::planner::provider_key;
 use inkaso_cloud::process::runner::{Channels, RunnerConfig, TickSummary, tick};
 use inkaso_cloud::process::{Channel, LegalStatus, Pause, PauseKind, Process};
 use inkaso_cloud::store::accounts::{AgentPrincipal, TenantKind};
@@ -442,10 +443,11 @@ async fn assert_scenario(h: &Harness, held_bankrupt: usize) {
         calls.len(),
         "a key was delivered twice: {calls:?}"
     );
+    // Providers see each action's provider key: (tenant, agent, key) digested (issue 13).
     let sent_messages: BTreeSet<String> = actions
         .iter()
         .filter(|a| a.status == "sent" && matches!(a.channel.as_str(), "sms" | "email"))
-        .map(|a| a.key.clone())
+        .map(|a| provider_key(&h.tenant, &h.agent.agent_id, &a.key))
         .collect();
     assert_eq!(
         unique.into_iter().cloned().collect::<BTreeSet<_>>(),
@@ -654,8 +656,8 @@ async fn killed_mid_dispatch(backend: Backend) {
         killed.is_err(),
         "the first runner should hang in the channel"
     );
-    let key = "STD/S-3/doc/FV-1/0";
-    assert_eq!(h.channel.calls(), vec![key.to_owned()]);
+    let key = provider_key(&h.tenant, &h.agent.agent_id, "STD/S-3/doc/FV-1/0");
+    assert_eq!(h.channel.calls(), vec![key.clone()]);
     let claimed = h.actions().await;
     assert_eq!(claimed.len(), 1);
     assert_eq!(claimed[0].status, "claimed");
@@ -685,7 +687,7 @@ async fn killed_mid_dispatch(backend: Backend) {
     .await
     .unwrap();
     assert_eq!(s.sent.len(), 1, "{s:?}");
-    assert_eq!(h.channel.calls(), vec![key.to_owned(), key.to_owned()]);
+    assert_eq!(h.channel.calls(), vec![key.clone(), key]);
     assert_eq!(
         h.channel.recorder.recorded().len(),
         1,
@@ -919,7 +921,14 @@ async fn live_smsapi_and_delivery_polling(backend: Backend) {
         sender: Some("Inkaso".into()),
         notify_url: None,
     };
-    h.channels = live_channels(Some(&settings), None, h.clock.clone(), h.channel.clone()).unwrap();
+    h.channels = live_channels(
+        Some(&settings),
+        None,
+        "s3cret",
+        h.clock.clone(),
+        h.channel.clone(),
+    )
+    .unwrap();
     h.batch(json!([
         company("KH-1", "Firma", &common::nip(1)),
         doc("FV-1", "KH-1", "2026-04-01", 100_000, 100_000)
@@ -941,7 +950,7 @@ async fn live_smsapi_and_delivery_polling(backend: Backend) {
     assert_eq!(action.provider_id.as_deref(), Some(messages[0].id.as_str()));
     assert_eq!(action.cost_minor, Some(16), "0.16 zł per part");
     // Three minutes later the message is not final yet; an hour later it is delivered.
-    let client = inkaso_cloud::live::smsapi_client(&settings).unwrap();
+    let client = inkaso_cloud::live::smsapi_client(&settings, "s3cret").unwrap();
     h.clock.set(at("2026-03-30T10:03:00Z"));
     assert_eq!(
         poll_deliveries(&h.store, &client, h.now()).await.unwrap(),
@@ -968,7 +977,218 @@ async fn live_smsapi_and_delivery_polling(backend: Backend) {
     );
 }
 
+/// Another agent (a second ERP) of `tenant`, its data applied and fresh: company KH-1 with one
+/// invoice FV-1 due 1 April 2026 — the same ids and process as [`Harness::new`]'s agent — with
+/// SMS consent, and `phone` as its number.
+async fn agent_with_the_same_ids(h: &Harness, tenant: &str, phone: &str) -> AgentPrincipal {
+    use sqlx::Row as _;
+    let now = h.now();
+    let a = h.store.create_agent(tenant, "ERP", now).await.unwrap();
+    let agent = AgentPrincipal {
+        tenant_id: tenant.to_owned(),
+        tenant_name: "x".into(),
+        agent_id: a.id,
+        agent_name: "ERP".into(),
+    };
+    let mut debtor = company("KH-1", "Firma", &common::nip(1));
+    debtor["debtor"]["phone"] = json!(phone);
+    let batch = Batch {
+        protocol: 1,
+        seq: 1,
+        ops: serde_json::from_value(json!([
+            debtor,
+            doc("FV-1", "KH-1", "2026-04-01", 100_000, 100_000)
+        ]))
+        .unwrap(),
+    };
+    h.store.apply_batch(&agent, &batch, now).await.unwrap();
+    let id: String = sqlx::query(
+        "SELECT debtor_id FROM debtors WHERE tenant_id = $1 AND agent_id = $2 AND external_id = 'KH-1'",
+    )
+    .bind(tenant)
+    .bind(&agent.agent_id)
+    .fetch_one(h.store.pool())
+    .await
+    .unwrap()
+    .try_get(0)
+    .unwrap();
+    let change = ConsentChange {
+        channel: "sms",
+        consent: true,
+        source: "portal",
+        actor: "test",
+    };
+    h.store
+        .set_consent(tenant, &id, &change, now)
+        .await
+        .unwrap();
+    agent
+}
+
+/// Issue 13: two tenants, and two agents of one tenant, with identical process, stage and ERP
+/// ids. Every debtor gets its SMS through the production client against the SMSAPI simulator
+/// (which refuses a repeated `idx` with error 53, as SMSAPI does with `check_idx=1`); every
+/// action is planned. A tenant whose stored data makes its tick fail, and one whose tick panics,
+/// stop nobody else in the same round.
+async fn same_ids_in_two_tenants_and_two_agents(backend: Backend) {
+    use inkaso_cloud::live::SmsapiSettings;
+    use inkaso_cloud::process::runner::{TenantTick, tick_all};
+    use inkaso_simulators::smsapi::{SimConfig, SmsapiSimulator};
+
+    let mut h = Harness::new(TestDb::new(backend).await).await;
+    let now = h.now();
+    let mut debtor = company("KH-1", "Firma", &common::nip(1));
+    debtor["debtor"]["phone"] = json!("+48601000001");
+    h.batch(json!([
+        debtor,
+        doc("FV-1", "KH-1", "2026-04-01", 100_000, 100_000)
+    ]))
+    .await;
+    h.consent_sms("KH-1").await;
+    let second_agent = agent_with_the_same_ids(&h, &h.tenant, "+48601000002").await;
+    let mut others = Vec::new();
+    for (name, phone) in [
+        ("Druga firma", "+48601000003"),
+        ("Zepsute dane", "+48601000004"),
+        ("Panika", "+48601000005"),
+    ] {
+        let t = h
+            .store
+            .create_tenant(TenantKind::Client, name, now)
+            .await
+            .unwrap();
+        h.store.put_process(&t.id, standard(), now).await.unwrap();
+        h.store
+            .set_channel_settings(&t.id, &channel_settings(), now)
+            .await
+            .unwrap();
+        let agent = agent_with_the_same_ids(&h, &t.id, phone).await;
+        others.push((t.id, agent));
+    }
+    // The third tenant's stored process cannot be read back.
+    sqlx::query("UPDATE processes SET definition_json = '{' WHERE tenant_id = $1")
+        .bind(&others[1].0)
+        .execute(h.store.pool())
+        .await
+        .unwrap();
+
+    let sim = SmsapiSimulator::start(SimConfig::default(), h.clock.clone())
+        .await
+        .unwrap();
+    let token = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(token.path(), "test-token\n").unwrap();
+    let settings = SmsapiSettings {
+        url: Some(sim.base_url()),
+        backup_url: Some(String::new()),
+        token_env: None,
+        token_file: Some(token.path().to_owned()),
+        sender: Some("Inkaso".into()),
+        notify_url: None,
+    };
+    let live = inkaso_channels::delivery::SmsapiChannel::new(
+        inkaso_cloud::live::smsapi_client(&settings, "s3cret").unwrap(),
+    );
+    // The fourth tenant's debtor makes the SMS channel panic (a bug only its data reaches).
+    let channels = Channels::new(h.channel.clone()).with(
+        Channel::Sms,
+        Arc::new(PanicsFor {
+            phone: "+48601000005".into(),
+            inner: Arc::new(live),
+        }),
+    );
+
+    h.clock.set(at("2026-03-30T10:00:00Z"));
+    for agent in [
+        &h.agent,
+        &second_agent,
+        &others[0].1,
+        &others[1].1,
+        &others[2].1,
+    ] {
+        let hb = Heartbeat {
+            protocol: 1,
+            agent_version: "test".into(),
+            profile: "test".into(),
+            last_sync_at: Some(h.now()),
+            queue_depth: 0,
+            quarantined: 0,
+            last_error: None,
+        };
+        h.store
+            .record_heartbeat(&agent.tenant_id, &agent.agent_id, &hb, h.now())
+            .await
+            .unwrap();
+    }
+    let clock: Arc<dyn Clock> = h.clock.clone();
+    let round = tick_all(&h.store, &clock, &channels, &h.config, None)
+        .await
+        .unwrap();
+    assert_eq!(round.len(), 4, "{round:?}");
+    let outcome = |tenant: &str| {
+        round
+            .iter()
+            .find(|(t, _)| t == tenant)
+            .map(|(_, o)| o)
+            .unwrap()
+    };
+    assert!(
+        matches!(outcome(&others[1].0), TenantTick::Failed(_)),
+        "{round:?}"
+    );
+    assert!(
+        matches!(outcome(&others[2].0), TenantTick::Panicked(p) if p.contains("+48601000005")),
+        "{round:?}"
+    );
+    for tenant in [&h.tenant, &others[0].0] {
+        let TenantTick::Done(s) = outcome(tenant) else {
+            panic!("{round:?}")
+        };
+        assert!(s.failed.is_empty(), "{s:?}");
+    }
+    let mut reached: Vec<String> = sim.messages().iter().map(|m| m.number.clone()).collect();
+    reached.sort();
+    assert_eq!(
+        reached,
+        ["48601000001", "48601000002", "48601000003"],
+        "each debtor of the healthy tenants got its SMS, none refused as a duplicate"
+    );
+    let sent = h
+        .store
+        .actions(&h.tenant, &ActionFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.status == "sent" && a.channel == "sms")
+        .map(|a| a.agent_id)
+        .collect::<BTreeSet<_>>();
+    assert_eq!(sent.len(), 2, "both agents' SMS planned and sent: {sent:?}");
+}
+
+/// Panics when asked to send to `phone`; passes everything else on.
+struct PanicsFor {
+    phone: String,
+    inner: Arc<dyn inkaso_channels::delivery::DynChannel>,
+}
+
+impl std::fmt::Debug for PanicsFor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PanicsFor")
+    }
+}
+
+impl Delivery for PanicsFor {
+    async fn deliver(&self, key: &str, message: &Outbound) -> Outcome {
+        if let Outbound::Sms { to, .. } = message
+            && to.e164() == self.phone
+        {
+            panic!("a bug reached by {}", self.phone);
+        }
+        self.inner.deliver_boxed(key, message).await
+    }
+}
+
 on_both!(
+    same_ids_in_two_tenants_and_two_agents,
     live_smsapi_and_delivery_polling,
     the_scenario,
     freshness_hold,

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use common::{TestDb, company, doc};
 use inkaso_channels::delivery::{Channel as Delivery, Outbound, Outcome};
+use inkaso_cloud::process::planner::provider_key;
 use inkaso_cloud::process::runner::{Channels, RunnerConfig, tick};
 use inkaso_cloud::process::{Channel, GroupRule, Process, ProcessError};
 use inkaso_cloud::store::accounts::{AgentPrincipal, TenantKind};
@@ -229,9 +230,10 @@ async fn retries_pauses_and_history(backend: Backend) {
     );
     let s = run("2026-03-30T10:06:00Z").await.unwrap();
     assert_eq!(s.sent.len(), 1, "{s:?}");
+    let provider = provider_key(&t.id, &a.id, key);
     assert_eq!(
         *sms.calls.lock().unwrap(),
-        vec![key.to_owned(), key.to_owned()]
+        vec![provider.clone(), provider.clone()]
     );
     let sent = store
         .actions(
@@ -246,7 +248,7 @@ async fn retries_pauses_and_history(backend: Backend) {
     assert_eq!((sent[0].key.as_str(), sent[0].attempts), (key, 2));
     assert_eq!(
         sent[0].provider_id.as_deref(),
-        Some("id-STD/S-3/doc/FV-1/0")
+        Some(format!("id-{provider}").as_str())
     );
 
     // An account-level refusal pauses the channel for the tenant; nothing more is tried on it.
@@ -294,7 +296,10 @@ async fn retries_pauses_and_history(backend: Backend) {
     let s = run("2026-04-01T10:10:00Z").await.unwrap();
     assert_eq!(s.sent.len(), 1, "{s:?}");
     let calls = email.calls.lock().unwrap().clone();
-    assert_eq!(calls, vec!["STD/E0/debtor/KH-1/FV-1/0".to_owned(); 2]);
+    assert_eq!(
+        calls,
+        vec![provider_key(&t.id, &a.id, "STD/E0/debtor/KH-1/FV-1/0"); 2]
+    );
 
     // History per debtor, per document and overall; newest first.
     let all = store

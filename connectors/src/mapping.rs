@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 use inkaso_shared::money::parse_minor;
 use inkaso_shared::protocol::Exclusions;
-use inkaso_shared::records::MAX_TEXT;
+use inkaso_shared::records::{InvalidReason, MAX_TEXT, RecordError};
 use inkaso_shared::{
     Address, Currency, Debtor, DebtorKind, Document, Email, ExternalId, Lang, Localized, Nip, Phone,
 };
@@ -103,6 +103,41 @@ pub enum RejectReason {
     Encoding,
     /// The debtor's own record is unusable (e.g. no name), so its documents are too.
     DebtorRejected,
+    /// The text holds a control character (NUL, an escape): never sent, as no database or
+    /// report could carry it safely.
+    ControlCharacter,
+    /// An amount beyond any real receivable (`MAX_AMOUNT_MINOR`).
+    TooLarge,
+}
+
+impl RejectReason {
+    /// The reason a record's own check gives, as a quarantine reason.
+    fn of_record(e: &RecordError) -> RejectReason {
+        match e {
+            RecordError::Invalid {
+                reason: InvalidReason::ControlCharacter,
+                ..
+            } => RejectReason::ControlCharacter,
+            RecordError::Invalid {
+                reason: InvalidReason::TooLarge,
+                ..
+            } => RejectReason::TooLarge,
+            RecordError::Invalid {
+                reason: InvalidReason::TooLongOrControl,
+                ..
+            } => RejectReason::TooLong,
+            RecordError::Invalid {
+                reason: InvalidReason::NotPositive,
+                ..
+            } => RejectReason::NotPositive,
+            RecordError::Invalid {
+                reason: InvalidReason::ExceedsAmount,
+                ..
+            } => RejectReason::ExceedsAmount,
+            RecordError::Missing { .. } => RejectReason::Missing,
+            RecordError::Invalid { .. } => RejectReason::Unparseable,
+        }
+    }
 }
 
 /// One quarantined row: which row, which field, what value, why.
@@ -138,6 +173,10 @@ impl Localized for Rejection {
                 "tekst nie jest w UTF-8 (sprawdź kodowanie znaków sterownika ODBC)"
             }
             (Lang::Pl, RejectReason::DebtorRejected) => "dane kontrahenta są niekompletne",
+            (Lang::Pl, RejectReason::ControlCharacter) => {
+                "tekst zawiera znak sterujący (np. NUL): popraw go w ERP"
+            }
+            (Lang::Pl, RejectReason::TooLarge) => "kwota nierealnie duża",
             (Lang::En, RejectReason::Missing) => "required value is missing",
             (Lang::En, RejectReason::Unparseable) => "value cannot be read",
             (Lang::En, RejectReason::UnknownCurrency) => "unknown currency",
@@ -150,6 +189,10 @@ impl Localized for Rejection {
                 "text is not UTF-8 (check the ODBC driver's character set)"
             }
             (Lang::En, RejectReason::DebtorRejected) => "the debtor's data is incomplete",
+            (Lang::En, RejectReason::ControlCharacter) => {
+                "the text holds a control character (e.g. NUL): correct it in the ERP"
+            }
+            (Lang::En, RejectReason::TooLarge) => "unrealistically large amount",
         };
         match (&self.detail, lang) {
             (Some(d), Lang::Pl) => format!("{}: {base} ({d})", self.field),
@@ -648,9 +691,10 @@ impl Mapper {
                     Some(debtor_id.clone()),
                     Col::DocNumber,
                     &Cell::Null,
-                    RejectReason::Unparseable,
+                    RejectReason::of_record(&e),
                 );
                 r.field = e.field();
+                r.value = e.value().map(str::to_owned);
                 r.detail = Some(e.to_string());
                 out.push_back(Item::Rejected(r));
                 return;
@@ -803,9 +847,9 @@ impl Mapper {
                     }
                 }
                 Some(Address {
-                    street: street_line,
+                    street: fold_breaks(&street_line),
                     postcode: normalise_postcode(p),
-                    city: c.to_owned(),
+                    city: fold_breaks(c),
                     country: "PL".to_owned(),
                 })
             } else {
@@ -860,7 +904,7 @@ impl Mapper {
             } else {
                 DebtorKind::Company
             },
-            name,
+            name: fold_breaks(&name),
             nip,
             email,
             phone,
@@ -868,15 +912,31 @@ impl Mapper {
         }
         .validated()
         .map_err(|e| {
-            (
-                Col::DebtorName,
-                Cell::Null,
-                RejectReason::Unparseable,
-                Some(e.to_string()),
-            )
+            let col = match e.field() {
+                "address.street" => Col::DebtorStreet,
+                "address.city" => Col::DebtorCity,
+                "address.postcode" => Col::DebtorPostcode,
+                _ => Col::DebtorName,
+            };
+            let cell = row.cell(col);
+            (col, cell, RejectReason::of_record(&e), Some(e.to_string()))
         })?;
         Ok((debtor, warnings))
     }
+}
+
+/// Line breaks and tabs inside a name or an address line are the ERP's formatting (a street
+/// typed on two lines), not data: they become one space. Any other control character (NUL, an
+/// escape) is left for the record's check to refuse, which quarantines the row.
+fn fold_breaks(text: &str) -> String {
+    if !text.contains(['\r', '\n', '\t']) {
+        return text.to_owned();
+    }
+    text.split(['\r', '\n', '\t'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Reads an optional contact field: a bad value is dropped with a warning.
@@ -1023,6 +1083,63 @@ mod tests {
         assert!(matches!(&items[2], Item::Document(d) if d.number == "FS 2/2024"));
         assert_eq!(m.summary.debtors, 1);
         assert_eq!(m.summary.documents, 2);
+    }
+
+    #[test]
+    fn control_characters_quarantine_the_row_naming_the_field_line_breaks_fold() {
+        let mut m = mapper();
+        let items = run(
+            &mut m,
+            &[
+                row(&[(Col::DebtorName, "A\u{0}B")]),
+                row(&[
+                    (Col::DebtorExternalId, "2"),
+                    (Col::DebtorName, "Hurtownia\r\nZażółć"),
+                    (Col::DocExternalId, "20"),
+                ]),
+                row(&[
+                    (Col::DebtorExternalId, "2"),
+                    (Col::DocExternalId, "21"),
+                    (Col::DocNumber, "FS\u{1b}[2J 3/2024"),
+                ]),
+                row(&[(Col::DebtorExternalId, "2"), (Col::DocExternalId, "22")]),
+            ],
+        );
+        let rejected: Vec<&Rejection> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Rejected(r) => Some(r),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(rejected.len(), 2, "{items:#?}");
+        assert_eq!(rejected[0].field, "debtor_name");
+        assert!(
+            rejected[0]
+                .detail
+                .as_deref()
+                .is_some_and(|d| d.contains("\\u{0}") && d.contains("sterujący")),
+            "{:?}",
+            rejected[0]
+        );
+        assert_eq!(rejected[0].reason, RejectReason::ControlCharacter);
+        assert_eq!(rejected[1].field, "number");
+        assert_eq!(rejected[1].row_key, "21");
+        assert_eq!(rejected[1].value.as_deref(), Some("FS\\u{1b}[2J 3/2024"));
+        // The other debtor and its other documents still go, the name's line break folded.
+        assert!(
+            items
+                .iter()
+                .any(|i| matches!(i, Item::Debtor(d) if d.name == "Hurtownia Zażółć"))
+        );
+        let docs: Vec<&str> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Document(d) => Some(d.external_id.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(docs, ["20", "22"]);
     }
 
     #[test]

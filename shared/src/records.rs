@@ -19,6 +19,11 @@ use crate::phone::Phone;
 /// Longest external id, number or name we accept; ERP keys and numbers are far shorter.
 pub const MAX_TEXT: usize = 256;
 
+/// The largest amount of one document, in minor units: 10 trillion in the major unit, far above
+/// any receivable of a small firm, and low enough that sums of thousands of documents stay
+/// within `i64` (sums are checked all the same: an overflow is an error, never a wrap).
+pub const MAX_AMOUNT_MINOR: i64 = 1_000_000_000_000_000;
+
 /// A key that the ERP gives a record (a contractor id, a settlement row id): opaque, non-empty.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -160,12 +165,11 @@ impl Debtor {
         if name.is_empty() {
             return Err(RecordError::missing("name"));
         }
-        if name.chars().count() > MAX_TEXT {
-            return Err(RecordError::invalid(
-                "name",
-                name,
-                InvalidReason::TooLongOrControl,
-            ));
+        check_text("name", name)?;
+        if let Some(a) = &self.address {
+            check_text("address.street", &a.street)?;
+            check_text("address.postcode", &a.postcode)?;
+            check_text("address.city", &a.city)?;
         }
         if self.kind == DebtorKind::Company && self.address.is_some() {
             return Err(RecordError::invalid(
@@ -249,11 +253,12 @@ impl Document {
         if number.is_empty() {
             return Err(RecordError::missing("number"));
         }
-        if number.chars().count() > MAX_TEXT {
+        check_text("number", number)?;
+        if self.amount_minor > MAX_AMOUNT_MINOR {
             return Err(RecordError::invalid(
-                "number",
-                number,
-                InvalidReason::TooLongOrControl,
+                "amount_minor",
+                &self.amount_minor.to_string(),
+                InvalidReason::TooLarge,
             ));
         }
         if self.remaining_minor <= 0 {
@@ -289,12 +294,39 @@ impl Document {
     }
 }
 
+/// Every free-text field of a record: at most [`MAX_TEXT`] characters and no control character
+/// (NUL, line breaks, escapes). PostgreSQL refuses NUL in text, terminals and CSV cells misread
+/// the others; refusing them here, on both sides of the wire, keeps one bad ERP row from ever
+/// reaching the cloud's database (the agent quarantines the row, naming the field).
+pub fn check_text(field: &'static str, value: &str) -> Result<(), RecordError> {
+    if value.chars().any(char::is_control) {
+        return Err(RecordError::invalid(
+            field,
+            value,
+            InvalidReason::ControlCharacter,
+        ));
+    }
+    if value.chars().count() > MAX_TEXT {
+        return Err(RecordError::invalid(
+            field,
+            value,
+            InvalidReason::TooLongOrControl,
+        ));
+    }
+    Ok(())
+}
+
 /// Why a record is invalid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InvalidReason {
-    /// The text is too long or has control characters.
+    /// The text is too long (the name is kept for the wire's sake: older agents send it for
+    /// control characters too).
     TooLongOrControl,
+    /// The text contains a control character (NUL, a line break, an escape).
+    ControlCharacter,
+    /// The amount is larger than [`MAX_AMOUNT_MINOR`].
+    TooLarge,
     /// A company record carries an address (data minimisation, R-A3).
     CompanyAddress,
     /// The country is not an ISO 3166-1 alpha-2 code.
@@ -324,10 +356,29 @@ impl RecordError {
     }
 
     fn invalid(field: &'static str, value: &str, reason: InvalidReason) -> Self {
+        // The value is shown in reports and logs: control characters as `\u{0}` escapes.
+        let value = value
+            .chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
         RecordError::Invalid {
             field,
-            value: value.to_owned(),
+            value,
             reason,
+        }
+    }
+
+    /// The offending value (control characters escaped), when there is one.
+    pub fn value(&self) -> Option<&str> {
+        match self {
+            RecordError::Missing { .. } => None,
+            RecordError::Invalid { value, .. } => Some(value),
         }
     }
 
@@ -342,6 +393,8 @@ impl RecordError {
 fn reason_pl(r: InvalidReason) -> &'static str {
     match r {
         InvalidReason::TooLongOrControl => "za długie lub zawiera znaki sterujące",
+        InvalidReason::ControlCharacter => "zawiera znak sterujący (np. NUL, koniec wiersza)",
+        InvalidReason::TooLarge => "kwota przekracza 10 bilionów (podejrzana wartość z ERP)",
         InvalidReason::CompanyAddress => "adresu firmy nie wysyłamy (minimalizacja danych)",
         InvalidReason::Country => "kod kraju musi mieć postać ISO 3166 (np. PL)",
         InvalidReason::NotPositive => "pozostała kwota musi być większa od zera",
@@ -352,6 +405,8 @@ fn reason_pl(r: InvalidReason) -> &'static str {
 fn reason_en(r: InvalidReason) -> &'static str {
     match r {
         InvalidReason::TooLongOrControl => "too long or contains control characters",
+        InvalidReason::ControlCharacter => "contains a control character (e.g. NUL, a line break)",
+        InvalidReason::TooLarge => "the amount exceeds 10 trillion (a suspicious ERP value)",
         InvalidReason::CompanyAddress => "a company's address is never sent (data minimisation)",
         InvalidReason::Country => "the country must be an ISO 3166 code (e.g. PL)",
         InvalidReason::NotPositive => "the remaining amount must be greater than zero",
@@ -398,6 +453,34 @@ mod tests {
             "issue_date": "2026-11-01", "due_date": "2026-11-15",
             "amount_minor": 123_456, "remaining_minor": 23_456, "currency": "PLN"
         })
+    }
+
+    #[test]
+    fn control_characters_in_any_text_field_are_refused_naming_it() {
+        let mut d = company();
+        d["name"] = json!("A\u{0}B");
+        let e = serde_json::from_value::<Debtor>(d).unwrap_err().to_string();
+        assert!(e.contains("name") && e.contains("\\u{0}"), "{e}");
+        let mut p = company();
+        p["kind"] = json!("person");
+        p["address"] = json!({"street": "Długa\u{1b}5", "postcode": "80-001", "city": "Gdańsk"});
+        let e = serde_json::from_value::<Debtor>(p).unwrap_err().to_string();
+        assert!(
+            e.contains("address.street") && e.contains("sterujący"),
+            "{e}"
+        );
+        let mut doc = document();
+        doc["number"] = json!("FS\n1");
+        let e = serde_json::from_value::<Document>(doc)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("number"), "{e}");
+        let mut big = document();
+        big["amount_minor"] = json!(MAX_AMOUNT_MINOR + 1);
+        let e = serde_json::from_value::<Document>(big)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("amount_minor"), "{e}");
     }
 
     #[test]

@@ -132,7 +132,7 @@ pub async fn run_cycle<C: CloudApi>(
             ops: report.diff.ops(),
             batches_sent: report.shipped.batches,
             bytes_sent: report.shipped.bytes,
-            quarantined: report.extraction.rejected,
+            quarantined: report.extraction.rejected + report.shipped.refused,
             error: None,
         },
         Err(e) => RunOutcome {
@@ -177,7 +177,7 @@ async fn cycle<C: CloudApi>(
     }
 
     // Ship what earlier cycles left before reading anew: the cloud sees changes in order.
-    report.shipped = ship::ship(state, cloud, &options.retry, |s| {
+    report.shipped = ship::ship(state, cloud, &options.retry, run_id, |s| {
         progress(Progress::Sent(s.batches));
     })
     .await?;
@@ -195,7 +195,7 @@ async fn cycle<C: CloudApi>(
     report.batches_written = batches;
 
     // 3. Ship what this cycle decided.
-    let more = ship::ship(state, cloud, &options.retry, |s| {
+    let more = ship::ship(state, cloud, &options.retry, run_id, |s| {
         progress(Progress::Sent(s.batches));
     })
     .await?;
@@ -203,6 +203,7 @@ async fn cycle<C: CloudApi>(
     report.shipped.ops += more.ops;
     report.shipped.bytes += more.bytes;
     report.shipped.replays += more.replays;
+    report.shipped.refused += more.refused;
     Ok(report)
 }
 

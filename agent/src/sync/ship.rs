@@ -142,13 +142,27 @@ pub struct ShipStats {
     pub bytes: u64,
     /// Batches the cloud had already applied (lost acknowledgements).
     pub replays: u64,
+    /// Records the cloud refused as invalid, taken out of their batches and quarantined.
+    pub refused: u64,
 }
 
-/// Sends every waiting batch in `seq` order until the outbox is empty.
+/// The op a 422 `invalid_record` names (`field = "ops[3]"` or `"ops[3].debtor.name"`).
+fn refused_op(e: &ApiError) -> Option<usize> {
+    if e.code != inkaso_shared::protocol::ErrorCode::InvalidRecord {
+        return None;
+    }
+    let rest = e.field.as_deref()?.strip_prefix("ops[")?;
+    rest.split_once(']')?.0.parse().ok()
+}
+
+/// Sends every waiting batch in `seq` order until the outbox is empty. A record the cloud
+/// refuses as invalid (422 naming the op) does not stop the agent: it is taken out of its batch
+/// and quarantined in run `run_id` ([`State::refuse_op`]), and the rest is sent again.
 pub async fn ship<C: CloudApi>(
     state: &State,
     cloud: &C,
     policy: &RetryPolicy,
+    run_id: i64,
     mut on_batch: impl FnMut(&ShipStats),
 ) -> Result<ShipStats, ShipError> {
     let mut shipped = ShipStats::default();
@@ -157,9 +171,20 @@ pub async fn ship<C: CloudApi>(
         if batches.is_empty() {
             return Ok(shipped);
         }
-        for batch in batches {
+        'batches: for batch in batches {
             let sent = with_retries(policy, || cloud.send_batch(batch.body.clone())).await;
             match sent {
+                Err(CloudError::Permanent(e)) if refused_op(&e).is_some() => {
+                    let index = refused_op(&e).unwrap_or_default();
+                    let id = state
+                        .refuse_op(batch.seq, index, run_id, &e.message_pl)
+                        .await?;
+                    tracing::warn!(seq = batch.seq, index, record = %id, reason = %e.message_pl,
+                        "chmura odrzuciła rekord: poddany kwarantannie, reszta partii idzie dalej");
+                    shipped.refused += 1;
+                    // The outbox changed: read it again from the (same) first batch.
+                    break 'batches;
+                }
                 Ok(ack) if ack.seq == batch.seq => {
                     state.ack(batch.seq).await?;
                     shipped.batches += 1;

@@ -424,16 +424,34 @@ async fn close_task(
     Ok(Json(TaskView { task }))
 }
 
-/// SMSAPI's delivery-report callback (`notify_url`): a GET (or POST) with comma-batched
-/// `MsgId`, `status`, `idx`, `donedate`… Final statuses are applied to the sent action with
-/// that message id and reach the history and the agent; SMSAPI redelivers until it reads `OK`,
-/// so a report for an unknown id is acknowledged too (it is another service's message).
+/// Reports one callback request may carry; SMSAPI batches far fewer.
+pub const MAX_REPORTS_PER_CALLBACK: usize = 1_000;
+
+/// SMSAPI's delivery-report callback (`notify_url` = `<base>/callbacks/smsapi/<secret>`): a GET
+/// (or POST) with comma-batched `MsgId`, `status`, `idx`, `donedate`… The path's secret is the
+/// installation's (`store::security`), compared in constant time: without it, 401 and nothing
+/// changes. A final status is applied only to a sent SMS or voice action with that message id
+/// and the same `idx`, and only once; it reaches the history and the agent. SMSAPI redelivers
+/// until it reads `OK`, so a report for an unknown id is acknowledged too (another service's
+/// message).
 pub async fn smsapi_callback(
     State(state): State<AppState>,
+    secret: Option<axum::extract::Path<String>>,
     axum::extract::RawQuery(query): axum::extract::RawQuery,
     body: axum::body::Bytes,
 ) -> Result<&'static str, Failure> {
     use inkaso_channels::smsapi::{CALLBACK_REPLY, DeliveryReport};
+    let expected = state.callback_secret().await?;
+    let given = secret.map(|p| p.0).unwrap_or_default();
+    if !crate::store::security::same_secret(&given, &expected) {
+        tracing::warn!("SMSAPI callback without the installation's secret: refused");
+        return Err(Failure::new(
+            axum::http::StatusCode::UNAUTHORIZED,
+            inkaso_shared::protocol::ErrorCode::Unauthorized,
+            "adres raportów doręczeń bez właściwego sekretu",
+            "delivery-report URL without the right secret",
+        ));
+    }
     // SMSAPI sends a GET; a POST carries the same fields form-encoded in the body.
     let text = match query {
         Some(q) if !q.is_empty() => q,
@@ -442,11 +460,33 @@ pub async fn smsapi_callback(
     let reports = DeliveryReport::parse_query(&text).map_err(|e| {
         Failure::invalid_body(None, e.to_string(), format!("delivery report: {e:?}"))
     })?;
+    if reports.len() > MAX_REPORTS_PER_CALLBACK {
+        return Err(Failure::new(
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            inkaso_shared::protocol::ErrorCode::PayloadTooLarge,
+            format!(
+                "{} raportów w jednym wywołaniu; najwięcej {MAX_REPORTS_PER_CALLBACK}",
+                reports.len()
+            ),
+            format!(
+                "{} reports in one call; at most {MAX_REPORTS_PER_CALLBACK}",
+                reports.len()
+            ),
+        ));
+    }
     for r in reports.iter().filter(|r| r.status.is_final()) {
         let at = r.done_at.unwrap_or_else(|| state.clock.now());
+        // A report without idx cannot be tied to our action: ours always carry one.
+        let idx = r.idx.as_deref().unwrap_or("");
         let applied = state
             .store
-            .record_delivery(&r.msg_id, r.status.name(), r.status.is_delivered(), at)
+            .record_delivery(
+                &r.msg_id,
+                Some(idx),
+                r.status.name(),
+                r.status.is_delivered(),
+                at,
+            )
             .await?;
         tracing::info!(msg_id = %r.msg_id, status = r.status.name(), applied = applied.is_some(), "SMSAPI delivery report");
     }

@@ -14,8 +14,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::agent::{parse_json, read_body};
-use super::{AppState, ClientAuth, Failure, Q, SESSION_COOKIE};
-use crate::store::accounts::{AuditEntry, Role, SESSION_HOURS};
+use super::{AppState, ClientAddr, ClientAuth, Failure, Q, SESSION_COOKIE};
+use crate::store::accounts::{AuditEntry, LoginOutcome, Role, SESSION_HOURS};
 use crate::store::query::{
     AgentHealth, CompanyView, ConsentChange, DebtorDetail, DebtorFilter, DebtorView,
     DocumentFilter, DocumentView, ExclusionView, NewExclusion, Page, PaymentFilter, PaymentView,
@@ -97,31 +97,60 @@ pub struct LoginResponse {
     pub expires_in: i64,
 }
 
-/// Opens a session; the cookie `inkaso_session` carries it.
+/// Opens a session; the cookie `inkaso_session` carries it. Failures are counted per client
+/// address and per account: over the limit, attempts are refused with 429 and `Retry-After`
+/// without the password being looked at (`store::security`).
 #[utoipa::path(post, path = "/login", tag = "session", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = LoginResponse), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 429, body = ErrorBody),
+        (status = 503, body = ErrorBody)))]
 async fn login(
     State(state): State<AppState>,
+    address: ClientAddr,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, Failure> {
     let req: LoginRequest = parse_json(&read_body(&headers, body).await?)?;
-    let Some(session) = state
+    let now = state.clock.now();
+    let session = match state
         .store
         .login(
             req.tenant_id.trim(),
             &req.email,
             &req.password,
-            state.clock.now(),
+            &address.0,
+            now,
         )
         .await?
-    else {
-        return Err(Failure::new(
-            StatusCode::UNAUTHORIZED,
-            inkaso_shared::protocol::ErrorCode::Unauthorized,
-            "nieprawidłowy e-mail lub hasło",
-            "wrong e-mail or password",
-        ));
+    {
+        LoginOutcome::Opened(session) => session,
+        LoginOutcome::Wrong => {
+            return Err(Failure::new(
+                StatusCode::UNAUTHORIZED,
+                inkaso_shared::protocol::ErrorCode::Unauthorized,
+                "nieprawidłowy e-mail lub hasło",
+                "wrong e-mail or password",
+            ));
+        }
+        LoginOutcome::Locked { until } => {
+            let seconds = (until - now).num_seconds().max(1);
+            return Err(Failure::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                inkaso_shared::protocol::ErrorCode::RateLimited,
+                format!("zbyt wiele nieudanych logowań; spróbuj ponownie za {seconds} s"),
+                format!("too many failed logins; try again in {seconds} s"),
+            )
+            .retry_after(seconds));
+        }
+        LoginOutcome::Busy => {
+            return Err(Failure::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                inkaso_shared::protocol::ErrorCode::RateLimited,
+                "zbyt wiele logowań naraz; spróbuj ponownie za chwilę",
+                "too many logins at once; try again in a moment",
+            )
+            .retry_after(1));
+        }
     };
     let secure = if state.settings.secure_cookies {
         "; Secure"

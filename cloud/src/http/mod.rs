@@ -26,10 +26,13 @@ use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use inkaso_shared::Clock;
 use inkaso_shared::protocol::{ApiError, ErrorCode, ErrorResponse};
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::process::runner::{Channels, LoggingTestMode, RunnerConfig};
 use crate::store::accounts::{AgentPrincipal, AuthFailure, ClientPrincipal, Role, TenantKind};
+use crate::store::security::SMSAPI_CALLBACK_SECRET;
 use crate::store::{Store, StoreError};
 
 /// Name of the portal's session cookie.
@@ -42,8 +45,12 @@ pub struct ApiSettings {
     pub sync_interval_minutes: u32,
     /// Hours between full reconciles (`config`).
     pub full_reconcile_hours: u32,
-    /// Mark the session cookie `Secure` (behind HTTPS).
+    /// Mark the session cookie `Secure`: on unless the operator turns it off for plain-HTTP
+    /// development (`secure_cookies = false`, `--insecure-cookies`).
     pub secure_cookies: bool,
+    /// Take the client's address from the last `X-Forwarded-For` entry (behind a reverse proxy
+    /// that sets it); otherwise the connection's peer address is used.
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for ApiSettings {
@@ -51,7 +58,8 @@ impl Default for ApiSettings {
         ApiSettings {
             sync_interval_minutes: 15,
             full_reconcile_hours: 24,
-            secure_cookies: false,
+            secure_cookies: true,
+            trust_forwarded_for: false,
         }
     }
 }
@@ -87,6 +95,8 @@ pub struct AppState {
     pub settings: ApiSettings,
     /// The process engine's channels and runner settings (on-demand runs).
     pub engine: Engine,
+    /// The installation's SMSAPI callback secret, read from the store once.
+    callback_secret: Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl AppState {
@@ -97,7 +107,19 @@ impl AppState {
             clock,
             settings,
             engine: Engine::default(),
+            callback_secret: Arc::default(),
         }
+    }
+
+    /// The secret SMSAPI's delivery reports must carry in their path.
+    pub async fn callback_secret(&self) -> Result<String, StoreError> {
+        self.callback_secret
+            .get_or_try_init(|| {
+                self.store
+                    .service_secret(SMSAPI_CALLBACK_SECRET, self.clock.now())
+            })
+            .await
+            .cloned()
     }
 
     /// Replaces the engine's channels and runner settings (tests, live adapters).
@@ -108,6 +130,11 @@ impl AppState {
     }
 }
 
+/// The longest a request may take before it is answered 408.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+/// Requests handled at once; more wait for a slot.
+pub const MAX_IN_FLIGHT: usize = 512;
+
 /// The whole application: agent API, client API, OpenAPI, operations.
 pub fn router(state: AppState) -> Router {
     let (client_router, openapi) = client::router().split_for_parts();
@@ -116,6 +143,11 @@ pub fn router(state: AppState) -> Router {
         .merge(agent::router())
         .merge(client_router)
         .merge(ops::router())
+        .route(
+            "/callbacks/smsapi/{secret}",
+            axum::routing::get(channels::smsapi_callback).post(channels::smsapi_callback),
+        )
+        // The pre-secret address: answered 401 so a stale SMSAPI setting shows in its panel.
         .route(
             "/callbacks/smsapi",
             axum::routing::get(channels::smsapi_callback).post(channels::smsapi_callback),
@@ -128,6 +160,14 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .fallback(|| async { Failure::not_found("ścieżka") })
+        // A request that takes longer than this is stuck, not slow (a 5 000-document batch takes
+        // a fraction of a second); in-flight requests are bounded so a flood queues instead of
+        // exhausting memory and the database pool.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(GlobalConcurrencyLimitLayer::new(MAX_IN_FLIGHT))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -137,6 +177,7 @@ pub fn router(state: AppState) -> Router {
 pub struct Failure {
     status: StatusCode,
     error: ApiError,
+    retry_after: Option<i64>,
 }
 
 impl Failure {
@@ -150,6 +191,7 @@ impl Failure {
         Failure {
             status,
             error: ApiError::new(code, pl, en),
+            retry_after: None,
         }
     }
 
@@ -189,6 +231,13 @@ impl Failure {
         self.error.code
     }
 
+    /// Adds `Retry-After: seconds` (429, 503).
+    #[must_use]
+    pub fn retry_after(mut self, seconds: i64) -> Failure {
+        self.retry_after = Some(seconds);
+        self
+    }
+
     fn with_expected_seq(mut self, seq: u64) -> Failure {
         self.error.expected_seq = Some(seq);
         self
@@ -197,7 +246,13 @@ impl Failure {
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        (self.status, Json(ErrorResponse { error: self.error })).into_response()
+        let mut response = (self.status, Json(ErrorResponse { error: self.error })).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -243,6 +298,41 @@ fn unauthorized(f: AuthFailure) -> Failure {
             "token został odwołany lub sesja wygasła",
             "the token was revoked or the session expired",
         ),
+    }
+}
+
+/// The client's address, for login throttling: the connection's peer (served with
+/// `into_make_service_with_connect_info`), or the last `X-Forwarded-For` entry when the
+/// operator says a proxy sets it; `unknown` when neither is there (in-process tests).
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.settings.trust_forwarded_for {
+            let forwarded = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(str::trim)
+                .rfind(|v| v.parse::<std::net::IpAddr>().is_ok());
+            if let Some(ip) = forwarded {
+                return Ok(ClientAddr(ip.to_owned()));
+            }
+        }
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
+        ))
     }
 }
 

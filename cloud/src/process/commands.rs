@@ -106,9 +106,14 @@ pub async fn run(store: &Store, args: &RunArgs, now: DateTime<Utc>) -> Result<()
         Some(path) => {
             let file = crate::server::FileSettings::load(path)
                 .map_err(|e| CommandError::Refused(e.to_string()))?;
+            let secret = store
+                .service_secret(crate::store::security::SMSAPI_CALLBACK_SECRET, now)
+                .await
+                .map_err(|e| CommandError::Refused(e.to_string()))?;
             crate::live::channels(
                 file.smsapi.as_ref(),
                 file.smtp.as_ref(),
+                &secret,
                 clock.clone(),
                 recorder.clone(),
             )

@@ -62,7 +62,8 @@ pub enum KeyScope {
     Document,
 }
 
-/// The idempotency key of an action: unique per tenant for ever. For a per-debtor action it names
+/// The idempotency key of an action: unique per tenant and agent for ever (what providers see is
+/// [`provider_key`], which adds the tenant and the agent). For a per-debtor action it names
 /// the first (document, occurrence) it covers; an occurrence is covered by at most one action,
 /// so two actions of one debtor and stage never share a first document occurrence.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -81,6 +82,24 @@ pub struct ActionKey {
     /// schedule. On-demand keys live in their own namespace and never collide with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<String>,
+}
+
+/// What providers see for an action (SMSAPI's `idx`, the e-mail Message-ID, the test-mode id):
+/// `ik-` and 128 bits of SHA-256 over the tenant, the agent and the key, each length-prefixed.
+///
+/// Why not the key itself: the key is unique only within one agent of one tenant, while every
+/// tenant sends through the one SMSAPI account whose `check_idx=1` refuses a repeated `idx`
+/// (error 53) — two firms with the same ERP ids would silence each other. Deterministic, so a
+/// re-dispatch after a crash presents the same value and the provider still refuses the
+/// duplicate; 36 characters of `[a-z0-9-]`, which SMSAPI and a Message-ID carry unchanged.
+pub fn provider_key(tenant_id: &str, agent_id: &str, key: &str) -> String {
+    use sha2::Digest as _;
+    let mut hash = sha2::Sha256::new();
+    for part in [tenant_id, agent_id, key] {
+        hash.update((part.len() as u64).to_le_bytes());
+        hash.update(part.as_bytes());
+    }
+    format!("ik-{}", hex::encode(&hash.finalize()[..16]))
 }
 
 /// Escapes `/` and `%` in external ids so the rendered key splits unambiguously.

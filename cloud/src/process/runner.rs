@@ -61,6 +61,11 @@ pub enum RunnerError {
     Store(#[from] StoreError),
 }
 
+/// A debtor's amounts add up to more than can be represented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("suma należności dłużnika przekracza zakres liczb: sprawdź kwoty w ERP")]
+pub struct AmountOverflow;
+
 /// The channels a runner delivers through.
 #[derive(Clone)]
 pub struct Channels {
@@ -168,6 +173,17 @@ pub struct TickSummary {
     pub report: RunReport,
     /// What became of the report's e-mail, when one was due.
     pub report_email: Option<String>,
+    /// Debtors that could not be planned, and why (the others were).
+    pub debtor_errors: Vec<DebtorError>,
+}
+
+/// A debtor left out of a tick, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DebtorError {
+    /// The debtor.
+    pub debtor: String,
+    /// Why, in Polish.
+    pub message: String,
 }
 
 impl TickSummary {
@@ -195,6 +211,14 @@ impl TickSummary {
                 );
             }
         }
+        for e in &self.debtor_errors {
+            let label = if lang == Lang::Pl {
+                "błąd dłużnika"
+            } else {
+                "debtor error"
+            };
+            let _ = writeln!(out, "{label:<18} {:<18} {}", e.debtor, e.message);
+        }
         out.push_str(&self.report.render(self.at, lang));
         out
     }
@@ -213,10 +237,15 @@ struct Tenant<'a> {
 }
 
 impl Tenant<'_> {
-    fn process_of(&self, rows: &DebtorRows) -> Option<&Process> {
+    /// The debtor's process. `Err` when its totals overflow: amounts come from the agent, and
+    /// a sum past `i64` is refused with a clear error for this debtor instead of wrapping.
+    fn process_of(&self, rows: &DebtorRows) -> Result<Option<&Process>, AmountOverflow> {
         let mut totals: BTreeMap<Currency, i64> = BTreeMap::new();
         for d in &rows.documents {
-            *totals.entry(d.document.currency).or_default() += d.document.remaining_minor;
+            let total = totals.entry(d.document.currency).or_default();
+            *total = total
+                .checked_add(d.document.remaining_minor)
+                .ok_or(AmountOverflow)?;
         }
         let totals: Vec<Money> = totals.into_iter().map(|(c, m)| Money::new(m, c)).collect();
         let subject = AssignmentSubject {
@@ -225,7 +254,7 @@ impl Tenant<'_> {
             tags: &rows.state.tags,
             totals: &totals,
         };
-        assign(&self.processes, &self.rules, &subject).map(|(p, _)| p)
+        Ok(assign(&self.processes, &self.rules, &subject).map(|(p, _)| p))
     }
 
     fn context(
@@ -345,43 +374,7 @@ pub async fn tick(
         }
     }
     if !tenant.processes.is_empty() {
-        for rows in store.debtor_rows(tenant_id, None).await? {
-            let Some(process) = tenant.process_of(&rows) else {
-                continue;
-            };
-            let decisions = tenant.plan(process, &rows, now);
-            let hold = decisions.iter().find_map(|d| match &d.outcome {
-                PlanOutcome::Held(h) => Some(h.message(Lang::Pl)),
-                _ => None,
-            });
-            let new = store
-                .record_decisions(
-                    tenant_id,
-                    &rows.agent_id,
-                    rows.state.external_id.as_str(),
-                    &decisions,
-                    next_wake(&decisions),
-                    hold,
-                    now,
-                )
-                .await?;
-            for d in &decisions {
-                match &d.outcome {
-                    PlanOutcome::Held(h) => {
-                        summary.report.add_decision(d, Lang::Pl);
-                        summary.held.push(line(d, h.message(Lang::Pl)));
-                    }
-                    PlanOutcome::Skipped(r) if new.contains(&d.key_string()) => {
-                        summary.report.add_decision(d, Lang::Pl);
-                        summary.skipped.push(line(d, r.message(Lang::Pl)));
-                    }
-                    PlanOutcome::Due if new.contains(&d.key_string()) => {
-                        summary.planned.push(line(d, format!("{}", d.slot)));
-                    }
-                    _ => {}
-                }
-            }
-        }
+        plan_all(store, &tenant, now, &mut summary).await?;
     }
     loop {
         let claims = store
@@ -402,6 +395,64 @@ pub async fn tick(
     }
     summary.report_email = send_report(&tenant, channels, &summary).await;
     Ok(summary)
+}
+
+/// Plans every debtor with open documents and records the due and skipped decisions.
+async fn plan_all(
+    store: &Store,
+    tenant: &Tenant<'_>,
+    now: DateTime<Utc>,
+    summary: &mut TickSummary,
+) -> Result<(), RunnerError> {
+    let tenant_id = tenant.id;
+    for rows in store.debtor_rows(tenant_id, None).await? {
+        let process = match tenant.process_of(&rows) {
+            Ok(Some(p)) => p,
+            Ok(None) => continue,
+            Err(e) => {
+                tracing::error!(tenant = tenant_id, agent = %rows.agent_id,
+                    debtor = %rows.state.external_id, error = %e, "debtor not planned");
+                summary.debtor_errors.push(DebtorError {
+                    debtor: rows.state.external_id.as_str().to_owned(),
+                    message: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let decisions = tenant.plan(process, &rows, now);
+        let hold = decisions.iter().find_map(|d| match &d.outcome {
+            PlanOutcome::Held(h) => Some(h.message(Lang::Pl)),
+            _ => None,
+        });
+        let new = store
+            .record_decisions(
+                tenant_id,
+                &rows.agent_id,
+                rows.state.external_id.as_str(),
+                &decisions,
+                next_wake(&decisions),
+                hold,
+                now,
+            )
+            .await?;
+        for d in &decisions {
+            match &d.outcome {
+                PlanOutcome::Held(h) => {
+                    summary.report.add_decision(d, Lang::Pl);
+                    summary.held.push(line(d, h.message(Lang::Pl)));
+                }
+                PlanOutcome::Skipped(r) if new.contains(&d.key_string()) => {
+                    summary.report.add_decision(d, Lang::Pl);
+                    summary.skipped.push(line(d, r.message(Lang::Pl)));
+                }
+                PlanOutcome::Due if new.contains(&d.key_string()) => {
+                    summary.planned.push(line(d, format!("{}", d.slot)));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Mails the run report (R-P8) to the tenant's `email.report_to` after a run that sent or
@@ -475,7 +526,7 @@ async fn handle_claim(
                 .processes
                 .iter()
                 .find(|p| p.code == claim.entry.process),
-            None => tenant.process_of(&rows),
+            None => tenant.process_of(&rows).ok().flatten(),
         }
     {
         rows.history.retain(|h| h.key != claim.entry.key);
@@ -877,7 +928,7 @@ async fn perform(
         });
     };
     Ok(
-        match adapter.deliver_boxed(&claim.entry.key, &outbound).await {
+        match adapter.deliver_boxed(&claim.provider_key, &outbound).await {
             Outcome::Sent { provider_id, cost } => Step::Finish(Transition::Sent {
                 provider_id: Some(provider_id),
                 // SMSAPI points are złoty: ten-thousandths to grosze, rounded.
@@ -1006,8 +1057,89 @@ async fn ensure_letter(
     Ok(Ok((row, pdf)))
 }
 
-/// `serve`'s loop: a tick for every tenant with processes every `every`, until `stop` turns
-/// true. A failing tenant is logged and does not stop the others.
+/// What became of one tenant in a round of [`tick_all`].
+#[derive(Debug)]
+pub enum TenantTick {
+    /// The tick ran.
+    Done(Box<TickSummary>),
+    /// The tick stopped with an error (logged, counted).
+    Failed(String),
+    /// The tick panicked (logged, counted); the panic did not reach the other tenants.
+    Panicked(String),
+}
+
+/// One round of `serve`'s loop: a tick for every tenant with processes, each on its own task,
+/// so that an error or a panic in one tenant's data is logged, counted in
+/// `inkaso_runner_tenant_failures_total` and does not stop the others. Stops between tenants
+/// when `stop` turns true.
+pub async fn tick_all(
+    store: &Store,
+    clock: &Arc<dyn Clock>,
+    channels: &Channels,
+    config: &RunnerConfig,
+    stop: Option<&watch::Receiver<bool>>,
+) -> Result<Vec<(String, TenantTick)>, RunnerError> {
+    let tenants = store.tenants_with_processes().await?;
+    let mut out = Vec::with_capacity(tenants.len());
+    for tenant in tenants {
+        let (store, clock, channels, config, id) = (
+            store.clone(),
+            Arc::clone(clock),
+            channels.clone(),
+            config.clone(),
+            tenant.clone(),
+        );
+        let joined =
+            tokio::spawn(
+                async move { tick(&store, clock.as_ref(), &channels, &id, &config).await },
+            )
+            .await;
+        let outcome = match joined {
+            Ok(Ok(s)) => {
+                if !(s.sent.is_empty() && s.failed.is_empty()) {
+                    tracing::info!(
+                        tenant,
+                        sent = s.sent.len(),
+                        failed = s.failed.len(),
+                        held = s.held.len(),
+                        "process runner tick"
+                    );
+                }
+                TenantTick::Done(Box::new(s))
+            }
+            Ok(Err(e)) => {
+                tracing::error!(tenant, error = %e, "process runner tick failed");
+                metrics::counter!("inkaso_runner_tenant_failures_total", "kind" => "error")
+                    .increment(1);
+                TenantTick::Failed(e.to_string())
+            }
+            Err(e) => {
+                let what = if e.is_panic() {
+                    let payload = e.into_panic();
+                    payload
+                        .downcast_ref::<&str>()
+                        .map(|s| (*s).to_owned())
+                        .or_else(|| payload.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "panic".to_owned())
+                } else {
+                    e.to_string()
+                };
+                tracing::error!(tenant, panic = %what, "process runner tick panicked");
+                metrics::counter!("inkaso_runner_tenant_failures_total", "kind" => "panic")
+                    .increment(1);
+                TenantTick::Panicked(what)
+            }
+        };
+        out.push((tenant, outcome));
+        // Shutdown waits for the tenant in progress, not for all of them.
+        if stop.is_some_and(|s| *s.borrow()) {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// `serve`'s loop: [`tick_all`] every `every`, until `stop` turns true.
 pub async fn run_every(
     store: Store,
     clock: Arc<dyn Clock>,
@@ -1018,32 +1150,8 @@ pub async fn run_every(
 ) {
     let stopping = stop.clone();
     crate::periodic::every(every, stop, || async {
-        let tenants = match store.tenants_with_processes().await {
-            Ok(t) => t,
-            Err(e) => {
-                tracing::warn!(error = %e, "process runner: cannot list tenants");
-                return;
-            }
-        };
-        for tenant in tenants {
-            match tick(&store, clock.as_ref(), &channels, &tenant, &config).await {
-                Ok(s) => {
-                    if !(s.sent.is_empty() && s.failed.is_empty()) {
-                        tracing::info!(
-                            tenant,
-                            sent = s.sent.len(),
-                            failed = s.failed.len(),
-                            held = s.held.len(),
-                            "process runner tick"
-                        );
-                    }
-                }
-                Err(e) => tracing::warn!(tenant, error = %e, "process runner tick failed"),
-            }
-            // Shutdown waits for the tenant in progress, not for all of them.
-            if *stopping.borrow() {
-                return;
-            }
+        if let Err(e) = tick_all(&store, &clock, &channels, &config, Some(&stopping)).await {
+            tracing::warn!(error = %e, "process runner: cannot list tenants");
         }
     })
     .await;

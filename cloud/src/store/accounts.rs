@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use super::security::{PASSWORD_GATE, ThrottleKind, ThrottlePolicy};
 use super::{Store, StoreError, new_id, parse_ts, random_bytes, ts};
 
 /// What a user may do. Ordered: each role can do everything the ones below it can.
@@ -192,6 +193,26 @@ pub fn hash_password(password: &str) -> Result<String, StoreError> {
         .map_err(|e| StoreError::Config(format!("skrót hasła: {e}")))
 }
 
+/// An argon2id hash of no one's password, checked when the account does not exist.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$3Q1hSxkzQbMHSBqXZkT3jQ4uT3oQbJqkMzXS3kW4QqQ";
+
+/// What a login attempt came to.
+#[derive(Debug)]
+pub enum LoginOutcome {
+    /// A session was opened.
+    Opened(NewSecret),
+    /// Wrong e-mail or password (or a disabled user).
+    Wrong,
+    /// Too many failures: refused until then without looking at the password.
+    Locked {
+        /// When the next attempt will be looked at.
+        until: DateTime<Utc>,
+    },
+    /// Too many password checks at once: try again in a moment.
+    Busy,
+}
+
 /// Whether `password` matches a stored PHC hash.
 pub fn verify_password(password: &str, phc: &str) -> bool {
     use argon2::password_hash::{PasswordHash, PasswordVerifier};
@@ -331,11 +352,16 @@ impl Store {
             )));
         }
         let id = new_id();
+        let password = password.to_owned();
+        let hash = PASSWORD_GATE
+            .run(move || hash_password(&password))
+            .await
+            .map_err(|e| StoreError::Conflict(e.to_string()))??;
         sqlx::query("INSERT INTO users (tenant_id, user_id, email, password_hash, role, disabled, created_at) VALUES ($1, $2, $3, $4, $5, 0, $6)")
             .bind(tenant_id)
             .bind(&id)
             .bind(&email_lc)
-            .bind(hash_password(password)?)
+            .bind(hash)
             .bind(role.as_str())
             .bind(ts(now))
             .execute(self.pool())
@@ -525,33 +551,66 @@ impl Store {
         }))
     }
 
-    /// Checks a user's password and opens a session; `None` when the credentials are wrong.
+    /// Checks a user's password and opens a session, throttled per client `address` and per
+    /// account (see [`super::security`]): a locked subject is refused before the password is
+    /// looked at, every failure is counted and written to the tenant's audit log, and the
+    /// argon2 check runs on a blocking thread behind [`PASSWORD_GATE`].
     pub async fn login(
         &self,
         tenant_id: &str,
         email: &str,
         password: &str,
+        address: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<NewSecret>, StoreError> {
+    ) -> Result<LoginOutcome, StoreError> {
+        let policy = ThrottlePolicy::default();
+        let email = email.trim().to_lowercase();
+        let account = format!("{tenant_id}/{email}");
+        let subjects = [
+            (ThrottleKind::Address, address),
+            (ThrottleKind::Account, account.as_str()),
+        ];
+        if let Some(until) = self.login_locked_until(&subjects, now).await? {
+            self.audit_login_failure(tenant_id, &email, address, "zablokowane", now)
+                .await?;
+            return Ok(LoginOutcome::Locked { until });
+        }
         let row = sqlx::query("SELECT user_id, password_hash, disabled FROM users WHERE tenant_id = $1 AND email = $2")
             .bind(tenant_id)
-            .bind(email.trim().to_lowercase())
+            .bind(&email)
             .fetch_optional(self.pool())
             .await?;
-        let Some(row) = row else {
-            // Spend the same time as a real check so the answer does not reveal who exists.
-            let _ = verify_password(
-                password,
-                "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$3Q1hSxkzQbMHSBqXZkT3jQ4uT3oQbJqkMzXS3kW4QqQ",
-            );
-            return Ok(None);
+        // Without a user, spend the same time as a real check so the answer does not reveal
+        // who exists.
+        let (user_id, hash, disabled) = match &row {
+            Some(r) => (
+                Some(r.try_get::<String, _>(0)?),
+                r.try_get::<String, _>(1)?,
+                r.try_get::<i64, _>(2)? != 0,
+            ),
+            None => (None, DUMMY_HASH.to_owned(), true),
         };
-        let user_id: String = row.try_get(0)?;
-        if !verify_password(password, &row.try_get::<String, _>(1)?)
-            || row.try_get::<i64, _>(2)? != 0
-        {
-            return Ok(None);
-        }
+        let password = password.to_owned();
+        let Ok(matches) = PASSWORD_GATE
+            .run(move || verify_password(&password, &hash))
+            .await
+        else {
+            return Ok(LoginOutcome::Busy);
+        };
+        let Some(user_id) = user_id.filter(|_| matches && !disabled) else {
+            let mut locked = None;
+            for (kind, subject) in subjects {
+                let until = self.login_failed(kind, subject, &policy, now).await?;
+                locked = locked.max(until);
+            }
+            self.audit_login_failure(tenant_id, &email, address, "złe hasło", now)
+                .await?;
+            return Ok(match locked {
+                Some(until) => LoginOutcome::Locked { until },
+                None => LoginOutcome::Wrong,
+            });
+        };
+        self.login_succeeded(&account).await?;
         let id = new_id();
         let secret = make_secret(SESSION_PREFIX, tenant_id, &id);
         sqlx::query("INSERT INTO sessions (tenant_id, session_id, user_id, secret_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -572,7 +631,38 @@ impl Store {
             now,
         )
         .await?;
-        Ok(Some(NewSecret { id, secret }))
+        Ok(LoginOutcome::Opened(NewSecret { id, secret }))
+    }
+
+    /// A failed login in the tenant's audit log (when the tenant exists: the log is the
+    /// tenant's, and an unknown tenant id has nobody to read it).
+    async fn audit_login_failure(
+        &self,
+        tenant_id: &str,
+        email: &str,
+        address: &str,
+        why: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let exists = sqlx::query("SELECT 1 FROM tenants WHERE tenant_id = $1")
+            .bind(tenant_id)
+            .fetch_optional(self.pool())
+            .await?
+            .is_some();
+        if exists {
+            self.audit(
+                tenant_id,
+                &format!("address:{address}"),
+                "session.login_failed",
+                email,
+                why,
+                now,
+            )
+            .await?;
+        } else {
+            tracing::info!(address, "login to an unknown tenant refused");
+        }
+        Ok(())
     }
 
     /// The principal of a session cookie.

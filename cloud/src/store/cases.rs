@@ -1106,7 +1106,17 @@ async fn open_attempt(
         .first()
         .map(|d| d.currency.clone())
         .unwrap_or_default();
-    let total_minor = documents.iter().map(|d| d.remaining_minor).sum::<i64>();
+    // Amounts come from the agent: a sum past i64 is a clear refusal, never a wrap.
+    let total_minor = documents
+        .iter()
+        .try_fold(0_i64, |sum, d| sum.checked_add(d.remaining_minor))
+        .ok_or_else(|| {
+            StoreError::invalid(
+                "documents",
+                "suma dokumentów przekracza zakres liczb",
+                "the documents' total exceeds the number range",
+            )
+        })?;
     let case_id = new_id();
 
     // Keyed on the action: a concurrent open of the same action inserts nothing here.

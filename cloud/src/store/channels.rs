@@ -740,12 +740,15 @@ impl Store {
             .collect()
     }
 
-    /// Applies a provider's delivery report to the sent action with that provider id, and
-    /// tells the agent. `None` when no action has the id (another service's message) or the
-    /// status is already recorded.
+    /// Applies a provider's delivery report to the sent SMS or voice action with that provider
+    /// id, and tells the agent. `idx`, when the report comes from a callback, must be the one
+    /// the action was sent with. `None` when no such action awaits a report: another service's
+    /// message, an e-mail or test-mode id, an `idx` that does not match, or a delivery status
+    /// already recorded (a final status is never changed afterwards).
     pub async fn record_delivery(
         &self,
         provider_id: &str,
+        idx: Option<&str>,
         status: &str,
         delivered: bool,
         at: DateTime<Utc>,
@@ -754,16 +757,26 @@ impl Store {
         // The callback names no tenant: provider ids are unique across the service.
         let Some(row) = sqlx::query(
             "SELECT tenant_id, action_id, agent_id, debtor_external_id, stage_code, channel, description, \
-             manual, cost_minor FROM actions WHERE provider_id = $1 AND status = 'sent' \
-             AND (delivery_status IS NULL OR delivery_status <> $2)",
+             manual, cost_minor, COALESCE(provider_key, idem_key) FROM actions WHERE provider_id = $1 \
+             AND status = 'sent' AND channel IN ('sms', 'voice') AND delivery_status IS NULL \
+             AND provider_id NOT LIKE 'test-mode%'",
         )
         .bind(provider_id)
-        .bind(status)
         .fetch_optional(&mut *tx)
         .await?
         else {
             return Ok(None);
         };
+        if let Some(idx) = idx {
+            let expected = inkaso_channels::smsapi::idx_for(&row.try_get::<String, _>(9)?);
+            if idx != expected {
+                tracing::warn!(
+                    provider_id,
+                    "delivery report whose idx is not the action's: ignored"
+                );
+                return Ok(None);
+            }
+        }
         let tenant_id: String = row.try_get(0)?;
         let action_id: String = row.try_get(1)?;
         let agent_id: String = row.try_get(2)?;

@@ -22,8 +22,8 @@
 //! audit), [`ingest`] (agents' batches), [`feed`] (the results feed), [`query`] (the client
 //! API's reads and exclusions), [`companies`] (the VAT register cache), [`processes`] (the
 //! process engine's tables), [`collection`] (the engine's client-API reads and edits),
-//! [`channels`] (templates, letters, tasks, sales blocks) and [`cases`] (cases handed to
-//! law-firm partners).
+//! [`channels`] (templates, letters, tasks, sales blocks), [`cases`] (cases handed to
+//! law-firm partners) and [`security`] (the installation's secrets, login throttling).
 
 pub mod accounts;
 pub mod cases;
@@ -35,6 +35,7 @@ pub mod feed;
 pub mod ingest;
 pub mod processes;
 pub mod query;
+pub mod security;
 
 use std::fmt::Write as _;
 use std::str::FromStr;

@@ -5,7 +5,7 @@
 //! The rules themselves live in `process` (pure); this module only stores and loads them. Two
 //! things here are about correctness across replicas rather than storage:
 //!
-//! - **Recording** a decision inserts its row with `ON CONFLICT (tenant_id, idem_key) DO
+//! - **Recording** a decision inserts its row with `ON CONFLICT (tenant_id, agent_id, idem_key) DO
 //!   NOTHING`: two runners planning the same debtor at once write one row.
 //! - **Claiming** due rows is one `UPDATE … WHERE action_id IN (SELECT … LIMIT n)`; on
 //!   PostgreSQL the inner select takes `FOR UPDATE SKIP LOCKED`, so replicas share the work and
@@ -29,6 +29,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::feed::append_result_in;
 use super::{Backend, Store, StoreError, day, new_id, parse_day, parse_ts, ts};
+use crate::process::planner::provider_key;
 use crate::process::{
     ActionStatus, Channel, CoveredDocument, DebtorState, Decision, DocumentState, GroupRule,
     HistoryEntry, LegalStatus, Outcome, Pause, PauseKind, Process, ProcessError, TenantPolicy,
@@ -125,6 +126,9 @@ pub struct ClaimedAction {
     pub entry: HistoryEntry,
     /// Earlier attempts (1 on the first claim).
     pub attempts: i64,
+    /// What providers see for the action ([`crate::process::planner::provider_key`]; the bare
+    /// key for actions recorded before keys were made unique per tenant and agent).
+    pub provider_key: String,
 }
 
 /// How a claimed action ends or goes back.
@@ -300,7 +304,7 @@ fn action_event(
 }
 
 const HISTORY_COLS: &str = "agent_id, debtor_external_id, action_id, idem_key, process_code, stage_code, \
-     channel, documents_json, status, manual, created_at, done_at, template, attempts";
+     channel, documents_json, status, manual, created_at, done_at, template, attempts, provider_key";
 
 fn history_entry(r: &sqlx::any::AnyRow) -> Result<(String, String, HistoryEntry), StoreError> {
     let docs: String = r.try_get(7)?;
@@ -913,18 +917,19 @@ impl Store {
                 _ => (None, None, None),
             };
             let id = new_id();
+            let key = d.key_string();
             let manual = d.key.request.is_some();
             let done = (status == ActionStatus::Skipped).then(|| ts(now));
             let inserted = sqlx::query(
                 "INSERT INTO actions (tenant_id, action_id, idem_key, agent_id, debtor_external_id, process_code, \
                  stage_code, channel, template, documents_json, planned_for, status, reason_code, reason, reason_en, \
-                 manual, created_at, updated_at, done_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18) \
-                 ON CONFLICT (tenant_id, idem_key) DO NOTHING",
+                 manual, created_at, updated_at, done_at, provider_key) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19) \
+                 ON CONFLICT (tenant_id, agent_id, idem_key) DO NOTHING",
             )
             .bind(tenant_id)
             .bind(&id)
-            .bind(d.key_string())
+            .bind(&key)
             .bind(agent_id)
             .bind(debtor)
             .bind(&d.process)
@@ -940,6 +945,7 @@ impl Store {
             .bind(i64::from(manual))
             .bind(ts(now))
             .bind(done)
+            .bind(provider_key(tenant_id, agent_id, &key))
             .execute(&mut *tx)
             .await?
             .rows_affected()
@@ -947,7 +953,7 @@ impl Store {
             if !inserted {
                 continue;
             }
-            written.push(d.key_string());
+            written.push(key);
             for c in &d.documents {
                 sqlx::query(
                     "INSERT INTO action_documents (tenant_id, action_id, agent_id, document_external_id, occurrence, scheduled) \
@@ -1030,8 +1036,11 @@ impl Store {
                 agent_id,
                 debtor: ExternalId::new(&debtor).map_err(|e| corrupt("dłużnik", e))?,
                 template: r.try_get(12)?,
-                entry,
                 attempts: r.try_get(13)?,
+                provider_key: r
+                    .try_get::<Option<String>, _>(14)?
+                    .unwrap_or_else(|| entry.key.clone()),
+                entry,
             });
         }
         out.sort_by(|a, b| a.entry.key.cmp(&b.entry.key));

@@ -45,6 +45,7 @@ pub struct Harness {
     /// The shared simulated clock.
     pub clock: Arc<ManualClock>,
     server: Option<RunningServer>,
+    store_url: String,
 }
 
 impl Harness {
@@ -70,7 +71,64 @@ impl Harness {
         connector: ConnectorConfig,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Harness> {
-        let store = Store::open(&store::sqlite_url(&dir.join("cloud.db")), 8).await?;
+        Harness::start_on(
+            dir,
+            connector,
+            &store::sqlite_url(&dir.join("cloud.db")),
+            now,
+        )
+        .await
+    }
+
+    /// Builds the sample ERP of `profile` and starts a cloud on a fresh PostgreSQL database
+    /// (made on the test server; [`Harness::drop_database`] removes it).
+    pub async fn start_postgres(
+        dir: &Path,
+        profile: ProfileKind,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Harness> {
+        let admin = inkaso_testkit::pg_url();
+        let name = format!("inkaso_e2e_{}", store::new_id());
+        sqlx::any::install_default_drivers();
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await?;
+        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+        let connection = inkaso_connectors::sample::create_sample_db(profile, &dir.join("erp"))?;
+        let mut connector = ConnectorConfig {
+            connection,
+            ..ConnectorConfig::default()
+        };
+        connector.profile.kind = Some(profile);
+        Harness::start_on(dir, connector, &format!("{base}/{name}"), now).await
+    }
+
+    /// Stops the cloud and drops its PostgreSQL database (made by [`Harness::start_postgres`]).
+    pub async fn drop_database(self) -> anyhow::Result<()> {
+        let url = self.store_url.clone();
+        self.stop().await?;
+        let admin = inkaso_testkit::pg_url();
+        let Some((_, name)) = url.rsplit_once('/') else {
+            return Ok(());
+        };
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(&mut conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Starts a cloud on the database `url` on 127.0.0.1:0 for an ERP the caller prepared.
+    pub async fn start_on(
+        dir: &Path,
+        connector: ConnectorConfig,
+        url: &str,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Harness> {
+        let store = Store::open(url, 8).await?;
         let tenant = store
             .create_tenant(TenantKind::Client, "Hurtownia Zażółć", now)
             .await?;
@@ -88,6 +146,7 @@ impl Harness {
             token: agent.secret,
             clock,
             server: Some(server),
+            store_url: url.to_owned(),
         })
     }
 

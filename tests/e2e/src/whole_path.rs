@@ -310,10 +310,19 @@ impl WholePath {
             from_name: Some("Hurtownia Zażółć Sp. z o.o.".into()),
             ca_file: Some(certs.ca_pem()),
         };
-        // Exactly what `inkaso-cloud serve --channels-config` builds.
+        // Exactly what `inkaso-cloud serve --channels-config` builds, with the installation's
+        // callback secret in SMSAPI's notify_url.
+        let callback_secret = h
+            .store
+            .service_secret(
+                inkaso_cloud::store::security::SMSAPI_CALLBACK_SECRET,
+                clock.now(),
+            )
+            .await?;
         let channels = live::channels(
             Some(&smsapi),
             Some(&smtp_settings),
+            &callback_secret,
             clock,
             Arc::new(LoggingTestMode),
         )?;

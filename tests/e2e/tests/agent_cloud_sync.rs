@@ -110,3 +110,129 @@ async fn sync_follows_the_erp_exactly_once() {
 
     h.stop().await.unwrap();
 }
+
+/// Issue 13: no single record can stop an agent's sync. A document number with a control
+/// character in the ERP is quarantined by the agent naming the field; a record the cloud refuses
+/// (here a NUL in a debtor's name, as an older agent could have queued it) is taken out of its
+/// batch and quarantined, and everything else of that cycle and the next arrives. On SQLite and
+/// on PostgreSQL, which refuses NUL in text.
+async fn poison_records_never_stop_the_sync(h: &Harness) {
+    use inkaso_shared::protocol::{Batch, Op, PROTOCOL_VERSION};
+    use inkaso_shared::records::{Debtor, DebtorKind, ExternalId};
+    let options = CycleOptions::default();
+    // The sample ERP has bad rows of its own (the quarantine's usual cases).
+    let baseline = h.sync(&options).await.unwrap().extraction.rejected;
+    assert_equal(h).await;
+
+    // In the ERP: a document whose number carries an escape character, and an ordinary one.
+    h.erp_execute(
+        "CREATE TEMP TABLE nowa AS SELECT * FROM nz__Finanse WHERE nzf_Id = 15;
+         UPDATE nowa SET nzf_Id = 901, nzf_IdDokumentAuto = NULL, nzf_NumerPelny = 'FS' || char(27) || '901/2024';
+         INSERT INTO nz__Finanse SELECT * FROM nowa;
+         UPDATE nowa SET nzf_Id = 902, nzf_NumerPelny = 'FS 902/2024';
+         INSERT INTO nz__Finanse SELECT * FROM nowa;",
+    )
+    .unwrap();
+    // In the agent's outbox: a batch an older agent wrote, with a NUL in a debtor's name.
+    let state = sqlx::SqlitePool::connect(&format!("sqlite://{}", h.state_path().display()))
+        .await
+        .unwrap();
+    let next: String = sqlx::query_scalar("SELECT value FROM meta WHERE key = 'next_seq'")
+        .fetch_one(&state)
+        .await
+        .unwrap();
+    let seq: u64 = next.parse().unwrap();
+    let poisoned = Debtor {
+        external_id: ExternalId::new("TRUCIZNA").unwrap(),
+        kind: DebtorKind::Company,
+        name: "A\u{0}B".into(),
+        nip: None,
+        email: None,
+        phone: None,
+        address: None,
+    };
+    let body = inkaso_agent::state::encode_batch(&Batch {
+        protocol: PROTOCOL_VERSION,
+        seq,
+        ops: vec![Op::UpsertDebtor { debtor: poisoned }],
+    })
+    .unwrap();
+    sqlx::query("INSERT INTO outbox (seq, op_count, body, created_at) VALUES (?1, 1, ?2, '2026-11-02T07:00:00Z')")
+        .bind(i64::try_from(seq).unwrap())
+        .bind(body)
+        .execute(&state)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE meta SET value = ?1 WHERE key = 'next_seq'")
+        .bind((seq + 1).to_string())
+        .execute(&state)
+        .await
+        .unwrap();
+
+    h.clock.advance(Duration::minutes(15));
+    let report = h.sync(&options).await.unwrap();
+    assert_eq!(report.shipped.refused, 1, "{:?}", report.shipped);
+    assert_eq!(
+        report.extraction.rejected,
+        baseline + 1,
+        "{:?}",
+        report.extraction
+    );
+    // What the ERP holds open, as the connector reads it (the quarantined row left out).
+    let expected = h.erp_open().unwrap();
+    assert!(!expected.contains_key("901") && expected.contains_key("902"));
+    assert_eq!(h.cloud_open().await.unwrap(), expected);
+    let quarantined: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT row_key, field, reason FROM quarantine ORDER BY row_key")
+            .fetch_all(&state)
+            .await
+            .unwrap();
+    assert!(
+        quarantined
+            .iter()
+            .any(|(k, f, r)| k == "901" && f == "number" && r == "control_character"),
+        "{quarantined:?}"
+    );
+    assert!(
+        quarantined
+            .iter()
+            .any(|(k, f, r)| k == "TRUCIZNA" && f == "upsert_debtor" && r.contains("name")),
+        "{quarantined:?}"
+    );
+
+    // The next cycle is not stuck either: a payment arrives, the bad row stays quarantined.
+    h.erp_execute(
+        "UPDATE nz__Finanse SET nzf_WartoscWaluta = 0, nzf_Wartosc = 0 WHERE nzf_Id = 902;",
+    )
+    .unwrap();
+    h.clock.advance(Duration::minutes(15));
+    let next = h.sync(&options).await.unwrap();
+    assert_eq!(next.extraction.rejected, baseline + 1);
+    assert_eq!(next.shipped.refused, 0);
+    let expected = h.erp_open().unwrap();
+    assert_eq!(h.cloud_open().await.unwrap(), expected);
+    assert!(!expected.contains_key("902"));
+    state.close().await;
+}
+
+#[tokio::test]
+async fn poison_records_never_stop_the_sync_sqlite() {
+    inkaso_testkit::require_odbc_driver("SQLite3");
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::start(dir.path(), ProfileKind::SubiektGt, start_time())
+        .await
+        .unwrap();
+    poison_records_never_stop_the_sync(&h).await;
+    h.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn poison_records_never_stop_the_sync_postgres() {
+    inkaso_testkit::require_odbc_driver("SQLite3");
+    let dir = tempfile::tempdir().unwrap();
+    let h = Harness::start_postgres(dir.path(), ProfileKind::SubiektGt, start_time())
+        .await
+        .unwrap();
+    poison_records_never_stop_the_sync(&h).await;
+    h.drop_database().await.unwrap();
+}
