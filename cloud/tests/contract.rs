@@ -34,6 +34,8 @@ on_both!(
     operations_endpoints,
     templates_letters_tasks_and_delivery_reports,
     delivery_callbacks_need_the_secret_and_match_the_action,
+    wrong_passwords_lock_out_and_are_audited,
+    a_login_flood_does_not_stall_agents,
 );
 
 async fn ordered_exactly_once(backend: Backend) {
@@ -878,6 +880,10 @@ async fn roles_sessions_and_revocation(backend: Backend) {
         .unwrap()
         .to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    assert!(
+        cookie.contains("Secure"),
+        "Secure unless turned off: {cookie}"
+    );
     let pair = cookie.split(';').next().unwrap().to_owned();
     let r = env
         .http
@@ -1367,4 +1373,102 @@ async fn delivery_callbacks_need_the_secret_and_match_the_action(backend: Backen
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 413);
+}
+
+/// Issue 13: wrong passwords are counted per account and per address; past the limit the
+/// account answers 429 with `Retry-After` without the password being checked (the right one
+/// too), every failure is in the tenant's audit log, and the lock ends by itself.
+async fn wrong_passwords_lock_out_and_are_audited(backend: Backend) {
+    let env = Env::new(backend).await;
+    let t = env.tenant("Mi").await;
+    let login = |password: &'static str| {
+        let http = env.http.clone();
+        let url = env.url("/api/v1/login");
+        let tenant = t.tenant_id.clone();
+        async move {
+            let r = http
+                .post(url)
+                .json(&json!({"tenant_id": tenant, "email": "szef@firma.pl", "password": password}))
+                .send()
+                .await
+                .unwrap();
+            let retry = r
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_owned());
+            (r.status().as_u16(), retry)
+        }
+    };
+    for _ in 0..4 {
+        assert_eq!(login("zgaduję-hasło").await, (401, None));
+    }
+    // The fifth failure locks the account for 30 s.
+    let (s, retry) = login("zgaduję-hasło").await;
+    assert_eq!(s, 429);
+    assert_eq!(retry.as_deref(), Some("30"));
+    let (s, _) = login("bardzo-tajne-haslo").await;
+    assert_eq!(s, 429, "locked: not even the right password is looked at");
+    let (s, audit) = env.get(&t.admin, "/api/v1/audit").await;
+    assert_eq!(s, 200);
+    let failed = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "session.login_failed" && e["target"] == "szef@firma.pl")
+        .count();
+    assert_eq!(failed, 6, "{audit}");
+    // The lock ends; the right password opens a session and clears the account's count.
+    env.clock.advance(Duration::seconds(31));
+    assert_eq!(login("bardzo-tajne-haslo").await.0, 200);
+    assert_eq!(login("zgaduję-hasło").await.0, 401);
+}
+
+/// Issue 13: 200 logins at once against the real server while an agent sends batches: every
+/// batch is acknowledged, and every login is answered (401, 429 or 503; never a server error),
+/// because password checks run on a bounded blocking gate, not on the async workers.
+async fn a_login_flood_does_not_stall_agents(backend: Backend) {
+    let env = Env::new(backend).await;
+    let t = env.tenant("Ni").await;
+    let mut logins = tokio::task::JoinSet::new();
+    for i in 0..200 {
+        let http = env.http.clone();
+        let url = env.url("/api/v1/login");
+        let tenant = t.tenant_id.clone();
+        logins.spawn(async move {
+            let r = http
+                .post(url)
+                .json(
+                    &json!({"tenant_id": tenant, "email": format!("ktos{}@firma.pl", i % 7),
+                    "password": "zgaduję-hasło"}),
+                )
+                .send()
+                .await
+                .unwrap();
+            r.status().as_u16()
+        });
+    }
+    for seq in 1..=20_u64 {
+        let ops = json!([
+            company(&format!("K{seq}"), "Firma", &nip(seq)),
+            doc(
+                &format!("D{seq}"),
+                &format!("K{seq}"),
+                "2026-11-01",
+                100,
+                100
+            )
+        ]);
+        let ack = env.batch_ok(&t.agent_token, seq, ops).await;
+        assert_eq!(ack["seq"], seq);
+    }
+    let mut answers = std::collections::BTreeMap::new();
+    while let Some(status) = logins.join_next().await {
+        *answers.entry(status.unwrap()).or_insert(0) += 1;
+    }
+    assert!(
+        answers.keys().all(|s| [401, 429, 503].contains(s)),
+        "{answers:?}"
+    );
+    assert_eq!(answers.values().sum::<i32>(), 200);
+    assert_eq!(env.count("documents", &t.tenant_id).await, 20);
 }

@@ -105,6 +105,20 @@ fn date(text: &str) -> NaiveDate {
 impl Harness {
     async fn new(db: TestDb) -> Harness {
         let store = Store::open(&db.url, 8).await.unwrap();
+        Harness::with_store(db, store).await
+    }
+
+    /// On a database at the previous release's schema (migrations up to 0007).
+    async fn before_issue_13(db: TestDb) -> Harness {
+        let store = Store::connect(&db.url, 8).await.unwrap();
+        inkaso_cloud::store::MIGRATOR
+            .run_to(7, store.pool())
+            .await
+            .unwrap();
+        Harness::with_store(db, store).await
+    }
+
+    async fn with_store(db: TestDb, store: Store) -> Harness {
         let clock = Arc::new(ManualClock::new(at("2026-03-25T10:00:00Z")));
         let now = clock.now();
         let t = store
@@ -977,6 +991,98 @@ async fn live_smsapi_and_delivery_polling(backend: Backend) {
     );
 }
 
+/// Issue 13: a database the previous release wrote (schema 0007, keys unique per tenant only,
+/// no provider key), with an SMS it sent and one it had claimed when it died mid-dispatch, is
+/// migrated; the ticks that follow plan neither again, re-dispatch the claimed one under the
+/// key SMSAPI already knows (so its duplicate check still holds), and send nothing twice.
+async fn upgrade_sends_nothing_twice(backend: Backend) {
+    let mut h = Harness::before_issue_13(TestDb::new(backend).await).await;
+    h.batch(json!([
+        company("KH-1", "Firma", &common::nip(1)),
+        doc("FV-1", "KH-1", "2026-04-01", 100_000, 100_000),
+        doc("FV-2", "KH-1", "2026-04-01", 100_000, 100_000)
+    ]))
+    .await;
+    h.consent_sms("KH-1").await;
+    // The previous release's runner on 30 March: FV-1's reminder sent, FV-2's claimed when the
+    // process died (the rows its record_decisions and finish_action wrote).
+    for (id, doc_id, status) in [("OLD-1", "FV-1", "sent"), ("OLD-2", "FV-2", "claimed")] {
+        let key = format!("STD/S-3/doc/{doc_id}/0");
+        let docs =
+            format!(r#"[{{"document":"{doc_id}","occurrence":0,"scheduled":"2026-03-29"}}]"#);
+        sqlx::query(
+            "INSERT INTO actions (tenant_id, action_id, idem_key, agent_id, debtor_external_id, process_code, stage_code, \
+             channel, template, documents_json, planned_for, status, claimed_by, claimed_at, attempts, provider_id, \
+             description, created_at, updated_at, done_at) \
+             VALUES ($1, $2, $3, $4, 'KH-1', 'STD', 'S-3', 'sms', 'sms-przed', $5, '2026-03-30T08:00:00.000000Z', $6, \
+             'old-runner', '2026-03-30T08:00:00.000000Z', 1, $7, 'SMS', '2026-03-30T08:00:00.000000Z', \
+             '2026-03-30T08:00:00.000000Z', $8)",
+        )
+        .bind(&h.tenant)
+        .bind(id)
+        .bind(&key)
+        .bind(&h.agent.agent_id)
+        .bind(docs)
+        .bind(status)
+        .bind((status == "sent").then_some("SM-OLD"))
+        .bind((status == "sent").then_some("2026-03-30T08:00:00.000000Z"))
+        .execute(h.store.pool())
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO action_documents (tenant_id, action_id, agent_id, document_external_id, occurrence, scheduled) \
+             VALUES ($1, $2, $3, $4, 0, '2026-03-29')",
+        )
+        .bind(&h.tenant)
+        .bind(id)
+        .bind(&h.agent.agent_id)
+        .bind(doc_id)
+        .execute(h.store.pool())
+        .await
+        .unwrap();
+    }
+    // The upgrade.
+    h.store.migrate().await.unwrap();
+    let mut day = date("2026-03-30");
+    while day <= date("2026-04-20") {
+        h.clock.set(at(&format!("{day}T10:00:00Z")));
+        h.heartbeat().await;
+        h.tick().await;
+        day = day.succ_opt().unwrap();
+    }
+    let calls = h.channel.calls();
+    let old_fv1 = "STD/S-3/doc/FV-1/0".to_owned();
+    let old_fv2 = "STD/S-3/doc/FV-2/0".to_owned();
+    assert!(
+        !calls.contains(&old_fv1)
+            && !calls.contains(&provider_key(&h.tenant, &h.agent.agent_id, &old_fv1)),
+        "the SMS sent before the upgrade went again: {calls:?}"
+    );
+    assert_eq!(
+        calls.iter().filter(|c| **c == old_fv2).count(),
+        1,
+        "the claimed one is re-dispatched once, under the key SMSAPI knows: {calls:?}"
+    );
+    let unique: BTreeSet<&String> = calls.iter().collect();
+    assert_eq!(
+        unique.len(),
+        calls.len(),
+        "a key was delivered twice: {calls:?}"
+    );
+    let actions = h.actions().await;
+    for key in [&old_fv1, &old_fv2] {
+        let rows: Vec<_> = actions.iter().filter(|a| &a.key == key).collect();
+        assert_eq!(rows.len(), 1, "{key}: {rows:?}");
+        assert_eq!(rows[0].status, "sent");
+    }
+    assert!(
+        actions
+            .iter()
+            .any(|a| a.key.starts_with("STD/S14/") && a.status == "sent"),
+        "later stages go on as before"
+    );
+}
+
 /// Another agent (a second ERP) of `tenant`, its data applied and fresh: company KH-1 with one
 /// invoice FV-1 due 1 April 2026 — the same ids and process as [`Harness::new`]'s agent — with
 /// SMS consent, and `phone` as its number.
@@ -1188,6 +1294,7 @@ impl Delivery for PanicsFor {
 }
 
 on_both!(
+    upgrade_sends_nothing_twice,
     same_ids_in_two_tenants_and_two_agents,
     live_smsapi_and_delivery_polling,
     the_scenario,

@@ -200,6 +200,8 @@ impl Store {
     }
 
     /// Counts a failed login against `subject`; returns until when it is now locked, if it is.
+    /// The count is one upsert (write first: no lost counts between replicas, and SQLite's
+    /// single writer lock is taken before anything is read).
     pub async fn login_failed(
         &self,
         kind: ThrottleKind,
@@ -208,38 +210,33 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, StoreError> {
         let mut tx = self.pool().begin().await?;
-        let row = sqlx::query(
-            "SELECT failures, window_start FROM login_throttle WHERE kind = $1 AND subject = $2",
-        )
-        .bind(kind.code())
-        .bind(subject)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (failures, window_start) = match row {
-            Some(r) => {
-                let start = parse_ts(&r.try_get::<String, _>(1)?)?;
-                if now - start > policy.window {
-                    (1, now)
-                } else {
-                    (r.try_get::<i64, _>(0)?.saturating_add(1), start)
-                }
-            }
-            None => (1, now),
-        };
-        let locked = policy.lock_for(kind, failures).map(|d| now + d);
-        sqlx::query(
+        let failures: i64 = sqlx::query(
             "INSERT INTO login_throttle (kind, subject, failures, window_start, locked_until) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kind, subject) DO UPDATE SET \
-             failures = excluded.failures, window_start = excluded.window_start, \
-             locked_until = excluded.locked_until",
+             VALUES ($1, $2, 1, $3, NULL) ON CONFLICT (kind, subject) DO UPDATE SET \
+             failures = CASE WHEN login_throttle.window_start < $4 THEN 1 \
+                             ELSE login_throttle.failures + 1 END, \
+             window_start = CASE WHEN login_throttle.window_start < $4 THEN excluded.window_start \
+                                 ELSE login_throttle.window_start END \
+             RETURNING failures",
         )
         .bind(kind.code())
         .bind(subject)
-        .bind(failures)
-        .bind(ts(window_start))
-        .bind(locked.map(ts))
-        .execute(&mut *tx)
-        .await?;
+        .bind(ts(now))
+        .bind(ts(now - policy.window))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        let locked = policy.lock_for(kind, failures).map(|d| now + d);
+        if let Some(until) = locked {
+            sqlx::query(
+                "UPDATE login_throttle SET locked_until = $3 WHERE kind = $1 AND subject = $2",
+            )
+            .bind(kind.code())
+            .bind(subject)
+            .bind(ts(until))
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
         Ok(locked)
     }
