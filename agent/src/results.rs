@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use inkaso_connectors::ConnectionSettings;
 use inkaso_shared::protocol::{ResultEvent, ResultItem};
+use inkaso_shared::sheet::SheetWriter;
 use odbc_api::IntoParameter;
 use odbc_api::parameter::InputParameter;
 use serde::{Deserialize, Serialize};
@@ -168,6 +169,22 @@ pub const PARAM_NAMES: [&str; 10] = [
 ];
 
 impl Flat {
+    /// The values in [`PARAM_NAMES`] order (the report's columns).
+    pub fn cells(&self) -> [&str; 10] {
+        [
+            &self.cursor,
+            &self.at,
+            &self.kind,
+            &self.debtor_external_id,
+            &self.document_external_ids,
+            &self.channel,
+            &self.status,
+            &self.date,
+            &self.description,
+            &self.reference,
+        ]
+    }
+
     /// Flattens a result for reports and write-back.
     pub fn of(item: &ResultItem) -> Flat {
         let ids = |v: &[inkaso_shared::ExternalId]| {
@@ -306,18 +323,17 @@ pub async fn write_reports(state: &State, dir: &Path) -> Result<u64, ResultsErro
             })?;
             jsonl.push(b'\n');
         }
-        let mut csv = csv::Writer::from_writer(Vec::new());
-        for item in &items {
-            csv.serialize(Flat::of(item))
-                .map_err(|e| ResultsError::Corrupt {
-                    cursor: item.cursor.clone(),
-                    message: e.to_string(),
-                })?;
-        }
-        let csv = csv.into_inner().map_err(|e| ResultsError::Report {
+        // For spreadsheets: BOM, `;`, and a partner's note like `=HYPERLINK(…)` kept as text.
+        let mut csv = SheetWriter::new();
+        let sheet_error = |e: inkaso_shared::sheet::SheetError| ResultsError::Report {
             path: dir.to_owned(),
             source: std::io::Error::other(e.to_string()),
-        })?;
+        };
+        csv.row(PARAM_NAMES).map_err(sheet_error)?;
+        for item in &items {
+            csv.row(Flat::of(item).cells()).map_err(sheet_error)?;
+        }
+        let csv = csv.finish().map_err(sheet_error)?;
         replace_file(&dir.join(format!("wyniki-{day}.jsonl")), &jsonl)?;
         replace_file(&dir.join(format!("wyniki-{day}.csv")), &csv)?;
         let done = sqlx::query("UPDATE result SET report_written = 1 WHERE substr(at, 1, 10) = ?1 AND report_written = 0")

@@ -90,7 +90,12 @@ fn feed(n: usize) -> Vec<ResultItem> {
                     debtor_external_id: id("K2"),
                     document_external_ids: vec![id("D7")],
                     until: NaiveDate::from_ymd_opt(2026, 12, 5).unwrap(),
-                    note: Some("zapłaci po wypłacie".into()),
+                    // A note typed by a person may look like a formula (issue 13).
+                    note: Some(if i == 7 {
+                        "=HYPERLINK(\"x\")".into()
+                    } else {
+                        "zapłaci po wypłacie".into()
+                    }),
                 },
                 _ => ResultEvent::SalesBlock {
                     debtor_external_id: id("K3"),
@@ -151,12 +156,19 @@ async fn results_are_pulled_reported_and_written_back() {
     let day20 = std::fs::read_to_string(reports.join("wyniki-2026-11-20.jsonl")).unwrap();
     assert_eq!(day20.lines().count(), 602);
     let csv = std::fs::read_to_string(reports.join("wyniki-2026-11-21.csv")).unwrap();
-    assert!(csv.starts_with("cursor,at,kind,debtor_external_id,document_external_ids,"));
+    // For Polish Excel: a byte-order mark, `;`, and a formula-like note kept as text.
+    assert!(csv.starts_with("\u{feff}cursor;at;kind;debtor_external_id;document_external_ids;"));
     assert!(
-        csv.contains("promise_to_pay,K2,D7,,,2026-12-05,zapłaci po wypłacie"),
+        csv.contains("promise_to_pay;K2;D7;;;2026-12-05;zapłaci po wypłacie"),
         "{}",
         &csv[..400]
     );
+    assert!(
+        csv.contains("promise_to_pay;K2;D7;;;2026-12-05;\"'=HYPERLINK(\"\"x\"\")\""),
+        "{}",
+        &csv[..800]
+    );
+    assert!(!csv.contains(";=HYPERLINK"));
     assert_eq!(results::write_reports(&state, &reports).await.unwrap(), 0);
 
     // Write-back into an ERP table through the real ODBC driver.

@@ -492,7 +492,11 @@ async fn assert_scenario(h: &Harness, held_bankrupt: usize) {
     assert!(pdf.starts_with(b"%PDF"), "{name}");
     let book = h.store.posting_book(&h.tenant, kh1.date).await.unwrap();
     assert!(book.entries.iter().any(|e| e.letter_number == kh1.number));
-    assert!(book.to_csv(inkaso_shared::Lang::Pl).contains("Firma KH-1"));
+    assert!(
+        book.to_csv(inkaso_shared::Lang::Pl)
+            .unwrap()
+            .contains("Firma KH-1")
+    );
     // The +7 demand e-mails carry the demand letter as a PDF.
     let demands: Vec<_> = h
         .channel

@@ -2,7 +2,8 @@
 //!
 //! Pure and I/O-free: parsers that refuse bad data at the edge ([`Money`], [`Nip`], [`Phone`],
 //! [`Email`]), the two records that leave a firm's premises ([`Debtor`], [`Document`]), the sync
-//! protocol v1 ([`protocol`]), the injectable [`Clock`] and the two message languages ([`Lang`]).
+//! protocol v1 ([`protocol`]), the injectable [`Clock`], the two message languages ([`Lang`]) and
+//! CSV for spreadsheets ([`sheet`]).
 //! Nothing here may depend on another Inkaso crate.
 
 pub mod clock;
@@ -13,6 +14,7 @@ pub mod nip;
 pub mod phone;
 pub mod protocol;
 pub mod records;
+pub mod sheet;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use email::{Email, EmailError};

@@ -8,10 +8,9 @@
 //! the API, or returned by a provider's API ([`PostalProvider`], e.g. Poczta Polska's
 //! Elektroniczny Nadawca) without touching the engine.
 
-use std::fmt::Write as _;
-
 use chrono::NaiveDate;
 use inkaso_shared::Lang;
+use inkaso_shared::sheet::{SheetError, SheetWriter};
 use serde::{Deserialize, Serialize};
 
 use crate::pdf::{Align, MARGIN_MM, PAGE_WIDTH_MM, PdfError, PdfWriter, Weight};
@@ -70,15 +69,6 @@ pub struct PostingBook {
     pub entries: Vec<PostingEntry>,
 }
 
-/// Escapes one CSV field (`;`-separated, as Polish spreadsheets expect).
-fn csv_field(s: &str) -> String {
-    if s.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
-
 impl PostingBook {
     fn headers(lang: Lang) -> [&'static str; 8] {
         match lang {
@@ -105,12 +95,10 @@ impl PostingBook {
         }
     }
 
-    /// The book as CSV: UTF-8 with a byte-order mark (so spreadsheets read Polish letters),
-    /// `;`-separated, CRLF line ends.
-    pub fn to_csv(&self, lang: Lang) -> String {
-        let mut out = String::from("\u{feff}");
-        out.push_str(&Self::headers(lang).join(";"));
-        out.push_str("\r\n");
+    /// The book as CSV for spreadsheets ([`inkaso_shared::sheet`]: UTF-8 with a byte-order
+    /// mark, `;`-separated, CRLF, formula-like cells neutralised).
+    pub fn to_csv(&self, lang: Lang) -> Result<String, SheetError> {
+        let mut sheet = SheetWriter::new();
         let sender = format!("{}, {}", self.sender.name, self.sender.address_line());
         let yes_no = |b: bool| match (b, lang) {
             (true, Lang::Pl) => "tak",
@@ -118,21 +106,25 @@ impl PostingBook {
             (true, Lang::En) => "yes",
             (false, Lang::En) => "no",
         };
-        for (i, e) in self.entries.iter().enumerate() {
-            let fields = [
-                (i + 1).to_string(),
-                sender.clone(),
-                e.addressee.clone(),
-                format!("{}, {}", e.street, e.postcode_city),
-                e.category.label(lang).to_owned(),
-                yes_no(e.return_receipt).to_owned(),
-                e.letter_number.clone(),
-                e.tracking_number.clone().unwrap_or_default(),
-            ];
-            let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-            let _ = write!(out, "{}\r\n", row.join(";"));
+        let rows = std::iter::once(Self::headers(lang).map(str::to_owned).to_vec()).chain(
+            self.entries.iter().enumerate().map(|(i, e)| {
+                vec![
+                    (i + 1).to_string(),
+                    sender.clone(),
+                    e.addressee.clone(),
+                    format!("{}, {}", e.street, e.postcode_city),
+                    e.category.label(lang).to_owned(),
+                    yes_no(e.return_receipt).to_owned(),
+                    e.letter_number.clone(),
+                    e.tracking_number.clone().unwrap_or_default(),
+                ]
+            }),
+        );
+        for row in rows {
+            sheet.row(row)?;
         }
-        out
+        // Every cell was a `&str`, so the bytes are UTF-8.
+        Ok(String::from_utf8_lossy(&sheet.finish()?).into_owned())
     }
 
     /// The book as a PDF to print and have stamped; returns the PDF and the lines drawn.

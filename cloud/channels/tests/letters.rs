@@ -385,12 +385,24 @@ async fn the_posting_book_as_csv_and_pdf() {
         " 00659007734210012345 "
     ));
     assert!(!set_tracking_number(&mut book, "W/99/2026", "1"));
-    let csv = book.to_csv(Lang::Pl);
+    let csv = book.to_csv(Lang::Pl).unwrap();
     assert_eq!(
         csv,
         "\u{feff}Lp.;Nadawca;Adresat;Adres;Kategoria;ZPO;Nr pisma;Numer nadania\r\n\
          1;Zażółć Gęślą Jaźń Sp. z o.o., ul. Świętokrzyska 12/4, 00-916 Warszawa;Łukasz Ćwikła;ul. Źródlana 5, 90-001 Łódź;polecony priorytetowy;tak;W/12/2026;00659007734210012345\r\n\
          2;Zażółć Gęślą Jaźń Sp. z o.o., ul. Świętokrzyska 12/4, 00-916 Warszawa;\"Anna \"\"Ania\"\" Żak; Spółka\";os. Stare Żegrze 118/22, 61-249 Poznań;polecony ekonomiczny;nie;W/13/2026;\r\n"
+    );
+    // A tracking number typed as a formula stays text in the spreadsheet (issue 13).
+    let mut poisoned = book.clone();
+    assert!(set_tracking_number(
+        &mut poisoned,
+        "W/13/2026",
+        "=HYPERLINK(\"x\")"
+    ));
+    let csv = poisoned.to_csv(Lang::Pl).unwrap();
+    assert!(
+        csv.ends_with(";W/13/2026;\"'=HYPERLINK(\"\"x\"\")\"\r\n"),
+        "{csv}"
     );
     let (pdf, lines) = book.to_pdf(Lang::Pl).unwrap();
     let extracted: Vec<String> = extract(&pdf)

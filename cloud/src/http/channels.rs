@@ -333,11 +333,21 @@ async fn posting_book(
     let stem = format!("ksiazka-nadawcza-{day}");
     match q.format.as_deref().unwrap_or("json") {
         "json" => Ok(Json(book).into_response()),
-        "csv" => Ok(attachment(
-            "text/csv; charset=utf-8",
-            &format!("{stem}.csv"),
-            book.to_csv(lang).into_bytes(),
-        )),
+        "csv" => {
+            let csv = book.to_csv(lang).map_err(|e| {
+                Failure::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    inkaso_shared::protocol::ErrorCode::Internal,
+                    e.to_string(),
+                    e.to_string(),
+                )
+            })?;
+            Ok(attachment(
+                "text/csv; charset=utf-8",
+                &format!("{stem}.csv"),
+                csv.into_bytes(),
+            ))
+        }
         "pdf" => {
             let (pdf, _) = book.to_pdf(lang).map_err(|e| {
                 Failure::new(

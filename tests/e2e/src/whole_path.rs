@@ -757,7 +757,7 @@ impl WholePath {
                 .map_err(|e| anyhow::anyhow!("książka nadawcza {day}: {e:?}"))?;
             let base = books_dir.join(format!("ksiazka-nadawcza-{day}"));
             std::fs::write(base.with_extension("pdf"), pdf)?;
-            std::fs::write(base.with_extension("csv"), book.to_csv(Lang::Pl))?;
+            std::fs::write(base.with_extension("csv"), book.to_csv(Lang::Pl)?)?;
             out.push(base.with_extension("pdf"));
             out.push(base.with_extension("csv"));
         }
