@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cloud;
 pub mod commands;
 pub mod config;
+pub mod failpoint;
 pub mod logging;
 pub mod preview;
 pub mod results;

@@ -500,17 +500,51 @@ fn run_statements(
                 Box::new(flat.value(name).map(str::to_owned).into_parameter())
             })
             .collect();
-        let result = conn
+        let result = match conn
             .execute(&st.sql, &params[..], Some(60))
             .map(|_| ())
             .and_then(|()| conn.commit())
-            .map_err(|e| {
+        {
+            Ok(()) => {
+                crate::failpoint::hit("after_erp_commit");
+                Ok(())
+            }
+            Err(e) => {
                 let _ = conn.rollback();
-                e.to_string()
-            });
+                if is_duplicate(&e) {
+                    // Written before the agent could mark it (a crash in between): the row
+                    // keyed by the cursor is there, so the result is written.
+                    tracing::info!(cursor, "wynik już zapisany w ERP (klucz kursora): pomijam");
+                    Ok(())
+                } else {
+                    Err(e.to_string())
+                }
+            }
+        };
         out.push((cursor.clone(), result));
     }
     out
+}
+
+/// Whether the ERP refused a row because its key is already there: SQLSTATE 23505 (PostgreSQL),
+/// or class 23 with the driver's words for a duplicate key (SQL Server 2627/2601 "Violation of
+/// PRIMARY KEY", SQLite "UNIQUE constraint failed"). Other integrity errors (a NULL in a NOT
+/// NULL column) stay failures.
+fn is_duplicate(e: &odbc_api::Error) -> bool {
+    let odbc_api::Error::Diagnostics { record, .. } = e else {
+        return false;
+    };
+    let state = String::from_utf8_lossy(&record.state.0);
+    let message = String::from_utf8_lossy(&record.message).to_lowercase();
+    state == "23505"
+        || [
+            "unique constraint",
+            "duplicate key",
+            "primary key constraint",
+            "unique key",
+        ]
+        .iter()
+        .any(|w| message.contains(w))
 }
 
 async fn mark(state: &State, cursor: &str, error: Option<&str>) -> Result<(), ResultsError> {

@@ -257,6 +257,14 @@ impl Harness {
         Ok(())
     }
 
+    /// Reads rows from the ERP database as text (what a firm's report would show).
+    pub fn erp_query(&self, sql: &str) -> anyhow::Result<Vec<Vec<Option<String>>>> {
+        let conn = self.connector.connection.connect()?;
+        Ok(inkaso_connectors::connection::query_text(
+            &conn, sql, 100_000,
+        )?)
+    }
+
     /// What the ERP holds open now, as the connector reads it (exclusions applied).
     pub fn erp_open(&self) -> anyhow::Result<OpenDocuments> {
         let mut out = BTreeMap::new();

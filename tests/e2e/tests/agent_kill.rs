@@ -155,3 +155,153 @@ async fn kill_nine_at_random_points_never_loses_or_duplicates() {
     assert_eq!(paid, expected, "payments recorded in the cloud");
     h.stop().await.unwrap();
 }
+
+/// Issue 13: the ERP write-back after a crash between the ERP's commit and the agent's mark.
+/// The agent aborts (`INKASO_FAILPOINT=after_erp_commit:<n>`, as `kill -9` would) right after
+/// the n-th result it committed in the ERP, at least 50 times while the feed keeps growing; then
+/// it runs undisturbed. Each cursor is in the ERP exactly once: in a table keyed by the cursor
+/// with a plain `INSERT` (the agent takes the duplicate-key refusal as "already written"), and
+/// in a table without a key through the documented guarded statement (`… WHERE NOT EXISTS`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crash_between_erp_commit_and_mark_writes_each_result_once() {
+    use inkaso_shared::protocol::ResultEvent;
+    use inkaso_shared::records::ExternalId;
+
+    inkaso_testkit::require_odbc_driver("SQLite3");
+    let dir = tempfile::tempdir().unwrap();
+    let now: chrono::DateTime<chrono::Utc> = "2026-11-02T07:00:00Z".parse().unwrap();
+    let h = Harness::start(dir.path(), ProfileKind::SubiektGt, now)
+        .await
+        .unwrap();
+    h.erp_execute(
+        "CREATE TABLE inkaso_wyniki (kursor VARCHAR(40) NOT NULL PRIMARY KEY, kiedy VARCHAR(40) NOT NULL,
+             rodzaj VARCHAR(20) NOT NULL, kh_Id INT NOT NULL, status VARCHAR(20), opis VARCHAR(400));
+         CREATE TABLE inkaso_obietnice (kursor VARCHAR(40) NOT NULL, kh_Id INT NOT NULL, data VARCHAR(10));",
+    )
+    .unwrap();
+    let config = h.write_agent_config().unwrap();
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(
+        r#"
+[results.write_back.statements.action]
+sql = "INSERT INTO inkaso_wyniki (kursor, kiedy, rodzaj, kh_Id, status, opis) VALUES (?, ?, ?, ?, ?, ?)"
+params = ["cursor", "at", "kind", "debtor_external_id", "status", "description"]
+
+[results.write_back.statements.promise_to_pay]
+sql = "INSERT INTO inkaso_obietnice (kursor, kh_Id, data) SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM inkaso_obietnice WHERE kursor = ?)"
+params = ["cursor", "debtor_external_id", "date", "cursor"]
+"#,
+    );
+    std::fs::write(&config, text).unwrap();
+    let status = tokio::task::spawn_blocking({
+        let config = config.clone();
+        move || sync_once(&config).wait().unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(status.success());
+
+    let mut added = 0_u32;
+    let mut add_results = async |n: u32| {
+        for _ in 0..n {
+            added += 1;
+            let debtor = ExternalId::new(&(1 + added % 9).to_string()).unwrap();
+            let event = if added % 2 == 0 {
+                ResultEvent::Action {
+                    action_id: format!("a{added}"),
+                    debtor_external_id: debtor,
+                    document_external_ids: vec![],
+                    stage: "S".into(),
+                    channel: "sms".into(),
+                    status: "sent".into(),
+                    provider_id: None,
+                    description: format!("SMS {added}"),
+                    automatic: true,
+                    cost_minor: None,
+                }
+            } else {
+                ResultEvent::PromiseToPay {
+                    debtor_external_id: debtor,
+                    document_external_ids: vec![],
+                    until: "2026-12-01".parse().unwrap(),
+                    note: None,
+                }
+            };
+            h.store
+                .append_result(&h.tenant_id, &h.agent_id, now, &event)
+                .await
+                .unwrap();
+        }
+    };
+
+    let mut rng = Rng(13);
+    let mut aborted = 0;
+    for _ in 0..kills() {
+        add_results(6).await;
+        let n = 1 + rng.next(5);
+        let config = config.clone();
+        let status = tokio::task::spawn_blocking(move || {
+            Command::new(AGENT)
+                .args(["--config", &config.display().to_string(), "sync", "--once"])
+                .env("INKASO_FAILPOINT", format!("after_erp_commit:{n}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        if !status.success() {
+            aborted += 1;
+        }
+    }
+    assert_eq!(
+        aborted,
+        kills(),
+        "every run died between an ERP commit and its mark"
+    );
+    let status = tokio::task::spawn_blocking({
+        let config = config.clone();
+        move || sync_once(&config).wait().unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(status.success());
+
+    for (table, expected) in [
+        ("inkaso_wyniki", added / 2),
+        ("inkaso_obietnice", added - added / 2),
+    ] {
+        let twice = h
+            .erp_query(&format!(
+                "SELECT kursor, COUNT(*) FROM {table} GROUP BY kursor HAVING COUNT(*) > 1"
+            ))
+            .unwrap();
+        assert!(
+            twice.is_empty(),
+            "{table}: cursors written twice: {twice:?}"
+        );
+        let rows = h
+            .erp_query(&format!("SELECT COUNT(*) FROM {table}"))
+            .unwrap();
+        assert_eq!(
+            rows[0][0].as_deref(),
+            Some(expected.to_string().as_str()),
+            "{table}: every result once"
+        );
+    }
+    // And the agent knows each is written: none is retried for ever.
+    let state = sqlx::SqlitePool::connect(&format!("sqlite://{}", h.state_path().display()))
+        .await
+        .unwrap();
+    let unwritten: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM result WHERE erp_written = 0")
+        .fetch_one(&state)
+        .await
+        .unwrap();
+    assert_eq!(
+        unwritten, 0,
+        "results left unwritten (a duplicate taken as a failure)"
+    );
+    state.close().await;
+    h.stop().await.unwrap();
+}
