@@ -206,7 +206,7 @@ params = ["cursor", "debtor_external_id", "date", "cursor"]
         for _ in 0..n {
             added += 1;
             let debtor = ExternalId::new(&(1 + added % 9).to_string()).unwrap();
-            let event = if added % 2 == 0 {
+            let event = if added.is_multiple_of(2) {
                 ResultEvent::Action {
                     action_id: format!("a{added}"),
                     debtor_external_id: debtor,
