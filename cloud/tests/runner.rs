@@ -995,6 +995,119 @@ async fn live_smsapi_and_delivery_polling(backend: Backend) {
     );
 }
 
+/// Issue 13: a first run whose documents fell due earlier. The due-date e-mail (E0) goes with
+/// `<stan_terminu>`, so each message states the real days overdue on the day it goes; for a
+/// document already overdue by more than the grace (3 days) E0 has expired and is listed as
+/// such, and the later stages take over. Over simulated days, on the stored template the demo
+/// uses and on the built-in one.
+async fn late_reminders_state_the_truth(backend: Backend) {
+    let mut h = Harness::new(TestDb::new(backend).await).await;
+    let template: Template = serde_json::from_value(json!({
+        "name": "E-mail w dniu terminu", "channel": "email", "reason": "arrears", "lang": "pl",
+        "subject": "Termin płatności – <wierzyciel>",
+        "body": "Dzień dobry,\n\nuprzejmie przypominamy, że <stan_terminu>. Dotyczy to:\n<dokumenty>\nRazem: <suma_naleznosci>."}))
+    .unwrap();
+    h.store
+        .put_template(&h.tenant, "email-termin", &template, h.now())
+        .await
+        .unwrap();
+    // First run on Monday 30 March: A fell due 6 days before, B 2 days before, C today, D later.
+    h.batch(json!([
+        company("KH-A", "Firma A", &common::nip(11)),
+        doc("FV-A", "KH-A", "2026-03-24", 10_000, 10_000),
+        company("KH-B", "Firma B", &common::nip(12)),
+        doc("FV-B", "KH-B", "2026-03-28", 10_000, 10_000),
+        company("KH-C", "Firma C", &common::nip(13)),
+        doc("FV-C", "KH-C", "2026-03-30", 10_000, 10_000),
+        company("KH-D", "Firma D", &common::nip(14)),
+        doc("FV-D", "KH-D", "2026-04-02", 10_000, 10_000)
+    ]))
+    .await;
+    h.consent_sms("KH-A").await;
+    let mut sent: Vec<(NaiveDate, String, String)> = Vec::new();
+    let mut expired = Vec::new();
+    let mut day = date("2026-03-30");
+    while day <= date("2026-04-12") {
+        h.clock.set(at(&format!("{day}T10:00:00Z")));
+        h.heartbeat().await;
+        let before = h.channel.recorder.recorded().len();
+        let s = h.tick().await;
+        expired.extend(
+            s.skipped
+                .iter()
+                .filter(|l| l.detail.contains("za późno") || l.key.contains("/E0/"))
+                .map(|l| (day, l.key.clone(), l.detail.clone())),
+        );
+        for r in h.channel.recorder.recorded().into_iter().skip(before) {
+            if let Outbound::Email(m) = r.message {
+                sent.push((day, m.to.as_str().to_owned(), m.text));
+            }
+        }
+        day = day.succ_opt().unwrap();
+    }
+    let e0 = |debtor: &str| {
+        sent.iter()
+            .filter(|(_, to, text)| to.contains(debtor) && text.contains("uprzejmie przypominamy"))
+            .map(|(d, _, text)| (*d, text.clone()))
+            .collect::<Vec<_>>()
+    };
+    // Never "today" on any other day than the due date.
+    for (d, to, text) in &sent {
+        if text.contains("dziś mija") {
+            assert!(
+                (to.contains("KH-C") && *d == date("2026-03-30"))
+                    || (to.contains("KH-D") && *d == date("2026-04-02")),
+                "{d} {to}: {text}"
+            );
+        }
+    }
+    assert!(
+        e0("KH-A").is_empty(),
+        "six days overdue: E0 expired: {:?}",
+        e0("KH-A")
+    );
+    assert!(
+        expired.iter().any(|(d, key, _)| *d == date("2026-03-30")
+            && key.contains("/E0/")
+            && key.contains("FV-A")),
+        "the expired stage is listed: {expired:?}"
+    );
+    let b = e0("KH-B");
+    assert_eq!(b.len(), 1, "{b:?}");
+    assert_eq!(b[0].0, date("2026-03-30"));
+    assert!(
+        b[0].1
+            .contains("termin płatności minął 2 dni temu (28.03.2026)"),
+        "{}",
+        b[0].1
+    );
+    let c = e0("KH-C");
+    assert_eq!(c.len(), 1);
+    assert!(c[0].1.contains("dziś mija termin płatności"), "{}", c[0].1);
+    let d = e0("KH-D");
+    assert_eq!((d.len(), d[0].0), (1, date("2026-04-02")));
+    // A later stage takes over for A (here the SMS reminder 14 days after the due date).
+    let a: Vec<(String, String)> = h
+        .actions()
+        .await
+        .into_iter()
+        .filter(|x| x.debtor_external_id == "KH-A")
+        .map(|x| (x.key, format!("{} {:?}", x.status, x.reason)))
+        .collect();
+    assert!(
+        a.iter()
+            .any(|(k, s)| k.contains("/S14/") && s.starts_with("sent")),
+        "{a:?}"
+    );
+    // The built-in due-date template says the same truthfully.
+    let builtin = inkaso_cloud::process::compose::builtin_template(
+        inkaso_channels::template::ChannelKind::Email,
+        0,
+        inkaso_shared::Lang::Pl,
+    );
+    assert!(builtin.body.contains("<stan_terminu>") && !builtin.body.contains("dziś"));
+}
+
 /// Issue 13: a database the previous release wrote (schema 0007, keys unique per tenant only,
 /// no provider key), with an SMS it sent and one it had claimed when it died mid-dispatch, is
 /// migrated; the ticks that follow plan neither again, re-dispatch the claimed one under the
@@ -1298,6 +1411,7 @@ impl Delivery for PanicsFor {
 }
 
 on_both!(
+    late_reminders_state_the_truth,
     upgrade_sends_nothing_twice,
     same_ids_in_two_tenants_and_two_agents,
     live_smsapi_and_delivery_polling,

@@ -91,6 +91,11 @@ pub enum Tag {
     Deadline,
     /// `<dokumenty>`: the list of documents (number, due date, amount, days overdue).
     Documents,
+    /// `<stan_terminu>`: where the payment stands on the day the message goes, as a clause
+    /// that is true that day: "dziś mija termin płatności", "termin płatności minął 6 dni temu
+    /// (01.04.2026)", "termin płatności mija za 3 dni (01.04.2026)". A reminder caught up late
+    /// then never claims "today is the due date".
+    DueStatus,
 }
 
 /// Every tag with its name and the descriptions shown next to the editor.
@@ -186,6 +191,12 @@ const TAGS: &[(Tag, &str, &str, &str)] = &[
         "Lista dokumentów (numer, termin, kwota, dni po terminie)",
         "List of documents (number, due date, amount, days overdue)",
     ),
+    (
+        Tag::DueStatus,
+        "stan_terminu",
+        "Stan terminu w dniu wysyłki („dziś mija termin płatności”, „termin płatności minął 6 dni temu”)",
+        "The due date as it stands on the day of sending (\"the payment is due today\", \"the payment was due 6 days ago\")",
+    ),
 ];
 
 impl Tag {
@@ -243,6 +254,7 @@ impl Tag {
             Tag::BankAccount,
             Tag::Deadline,
             Tag::Documents,
+            Tag::DueStatus,
         ]);
         tags
     }
@@ -848,6 +860,34 @@ impl RenderContext {
         })
     }
 
+    /// `<stan_terminu>`: the earliest due date among the documents (the instalment's when set)
+    /// against the message's date.
+    fn due_status(&self, lang: Lang) -> String {
+        let due = self
+            .instalment
+            .as_ref()
+            .map(|i| i.due_date)
+            .or_else(|| self.documents.iter().map(|d| d.due_date).min());
+        let Some(due) = due else {
+            return String::new();
+        };
+        let days = (self.today - due).num_days();
+        let date = format_date(due, lang);
+        let n = days.unsigned_abs();
+        match (lang, days.signum()) {
+            (Lang::Pl, 0) => "dziś mija termin płatności".to_owned(),
+            (Lang::Pl, 1) if n == 1 => format!("termin płatności minął wczoraj ({date})"),
+            (Lang::Pl, 1) => format!("termin płatności minął {n} dni temu ({date})"),
+            (Lang::Pl, _) if n == 1 => format!("termin płatności mija jutro ({date})"),
+            (Lang::Pl, _) => format!("termin płatności mija za {n} dni ({date})"),
+            (Lang::En, 0) => "the payment is due today".to_owned(),
+            (Lang::En, 1) if n == 1 => format!("the payment was due yesterday ({date})"),
+            (Lang::En, 1) => format!("the payment was due {n} days ago ({date})"),
+            (Lang::En, _) if n == 1 => format!("the payment is due tomorrow ({date})"),
+            (Lang::En, _) => format!("the payment is due in {n} days ({date})"),
+        }
+    }
+
     fn value(&self, tag: Tag, lang: Lang) -> String {
         match tag {
             Tag::FileNumber => self.file_number.clone(),
@@ -892,6 +932,7 @@ impl RenderContext {
                 .deadline
                 .map(|d| format_date(d, lang))
                 .unwrap_or_default(),
+            Tag::DueStatus => self.due_status(lang),
             // Rendered by the caller, which knows the output format.
             Tag::PromiseNote | Tag::Documents => String::new(),
         }
@@ -994,6 +1035,61 @@ FS 31/02/2026, termin 20.02.2026, 1 234,56 zł, 31 dni po terminie Zobowiazal si
         );
         assert_eq!(r.html, None);
         assert_eq!(r.subject, None);
+    }
+
+    #[test]
+    fn the_due_status_is_true_on_the_day_of_sending() {
+        let mut c = RenderContext::sample(Lang::Pl);
+        c.instalment = None;
+        c.documents.truncate(1);
+        c.documents[0].due_date = date(2026, 4, 1);
+        let t = sms(
+            ContactReason::Arrears,
+            Lang::Pl,
+            "<wierzyciel>: <stan_terminu>.",
+        );
+        let en = sms(ContactReason::Arrears, Lang::En, "<stan_terminu>.");
+        for (today, pl, english) in [
+            (
+                date(2026, 3, 29),
+                "termin płatności mija za 3 dni (01.04.2026)",
+                "the payment is due in 3 days (2026-04-01).",
+            ),
+            (
+                date(2026, 3, 31),
+                "termin płatności mija jutro (01.04.2026)",
+                "the payment is due tomorrow (2026-04-01).",
+            ),
+            (
+                date(2026, 4, 1),
+                "dziś mija termin płatności",
+                "the payment is due today.",
+            ),
+            (
+                date(2026, 4, 2),
+                "termin płatności minął wczoraj (01.04.2026)",
+                "the payment was due yesterday (2026-04-01).",
+            ),
+            (
+                date(2026, 4, 7),
+                "termin płatności minął 6 dni temu (01.04.2026)",
+                "the payment was due 6 days ago (2026-04-01).",
+            ),
+            (
+                date(2026, 4, 23),
+                "termin płatności minął 22 dni temu (01.04.2026)",
+                "the payment was due 22 days ago (2026-04-01).",
+            ),
+        ] {
+            c.today = today;
+            let text = t.render(&c).unwrap().text;
+            assert_eq!(
+                text,
+                format!("Przykładowa Firma Sp. z o.o.: {pl}."),
+                "{today}"
+            );
+            assert_eq!(en.render(&c).unwrap().text, english, "{today}");
+        }
     }
 
     #[test]

@@ -54,6 +54,7 @@ fn stage(code: &str, channel: Channel, offset: i32) -> Stage {
         repeat: None,
         window: SendWindow::default(),
         skip_if_contacted_days: None,
+        late_days: None,
         grouping: Grouping::PerDebtor,
         max_parts: None,
     }

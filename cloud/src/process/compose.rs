@@ -309,13 +309,38 @@ impl ActionInput<'_> {
 }
 
 /// A built-in template for a stage without a stored one: plain, polite, with every document.
+/// A due-date stage states where the payment stands on the day it goes (`<stan_terminu>`), so a
+/// reminder caught up late never says "today is the due date".
 pub fn builtin_template(channel: ChannelKind, offset_days: i32, lang: Lang) -> Template {
     let reason = if offset_days < 0 {
         ContactReason::Upcoming
     } else {
         ContactReason::Arrears
     };
+    let on_due_date = offset_days == 0;
     let (subject, body) = match (channel, reason, lang) {
+        (ChannelKind::Email, _, Lang::Pl) if on_due_date => (
+            Some("Termin płatności – <wierzyciel>"),
+            "Dzień dobry,\n\nuprzejmie przypominamy, że <stan_terminu>. Dotyczy to:\n<dokumenty>\n\
+             Razem: <suma_naleznosci>. Rachunek: <rachunek>.\n\nJeśli zapłacili Państwo, prosimy \
+             zignorować tę wiadomość.\n\nZ poważaniem\n<wierzyciel>",
+        ),
+        (ChannelKind::Email, _, Lang::En) if on_due_date => (
+            Some("Payment due date – <wierzyciel>"),
+            "Hello,\n\nthis is a reminder that <stan_terminu>. It concerns:\n<dokumenty>\n\
+             Total: <suma_naleznosci>. Account: <rachunek>.\n\nIf you have paid, please ignore \
+             this message.\n\nKind regards\n<wierzyciel>",
+        ),
+        (_, _, Lang::Pl) if on_due_date => (
+            None,
+            "<wierzyciel>: <stan_terminu>, kwota <suma_naleznosci>, rachunek <rachunek>. Jesli \
+             zaplacili Panstwo, prosimy zignorowac te wiadomosc.",
+        ),
+        (_, _, Lang::En) if on_due_date => (
+            None,
+            "<wierzyciel>: <stan_terminu>, amount <suma_naleznosci>, account <rachunek>. If you \
+             have paid, please ignore this message.",
+        ),
         (ChannelKind::Email, ContactReason::Upcoming, Lang::Pl) => (
             Some("Przypomnienie o zbliżającym się terminie płatności – <wierzyciel>"),
             "Dzień dobry,\n\nprzypominamy o zbliżającym się terminie płatności:\n<dokumenty>\n\

@@ -9,6 +9,7 @@
 use std::collections::HashSet;
 use std::fmt;
 
+use chrono::NaiveDate;
 use inkaso_shared::{Currency, DebtorKind, ExternalId, Lang, Localized, Money};
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +27,9 @@ pub const MIN_OFFSET_DAYS: i32 = -365;
 pub const MAX_REPEAT_TIMES: u16 = 100;
 /// Default of [`Process::catch_up_days`].
 pub const DEFAULT_CATCH_UP_DAYS: u16 = 30;
+/// A reminder scheduled on the due date is still sent this many days late (a weekend, a short
+/// outage); later a later stage takes over ([`Stage::late_days`] changes it per stage).
+pub const DUE_DAY_GRACE_DAYS: u16 = 3;
 
 /// How a stage reaches (or acts on) the debtor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -232,9 +236,37 @@ pub struct Stage {
     /// refuses a longer text instead of sending an expensive one.
     #[serde(default)]
     pub max_parts: Option<u8>,
+    /// How many days after its scheduled day a late occurrence (catch-up after downtime, or a
+    /// document first seen late) may still be performed; later it is skipped as expired and a
+    /// later stage takes over. Unset: a before-due reminder until the due date, a due-date
+    /// reminder until the document is [`DUE_DAY_GRACE_DAYS`] days overdue, any later stage for
+    /// the process's `catch_up_days`. A message must never state what is not true on the day it
+    /// goes: "today is the due date" a week later.
+    #[serde(default)]
+    pub late_days: Option<u16>,
 }
 
 impl Stage {
+    /// Whether an occurrence scheduled on `scheduled` for a document due on `due_date` is too
+    /// late to perform on `today` (see [`Stage::late_days`]); never later than `catch_up_days`.
+    pub fn expired(
+        &self,
+        scheduled: NaiveDate,
+        due_date: NaiveDate,
+        today: NaiveDate,
+        catch_up_days: u16,
+    ) -> bool {
+        let late = (today - scheduled).num_days();
+        let overdue = (today - due_date).num_days();
+        late > i64::from(catch_up_days)
+            || match self.late_days {
+                Some(d) => late > i64::from(d),
+                None if self.offset_days < 0 => overdue > 0,
+                None if self.offset_days == 0 => overdue > i64::from(DUE_DAY_GRACE_DAYS),
+                None => false,
+            }
+    }
+
     /// Number of occurrences of the stage for one document.
     pub fn occurrences(&self) -> u16 {
         self.repeat.map_or(1, |r| r.times.max(1))
@@ -586,6 +618,9 @@ impl Stage {
         {
             c.fail(format!("{prefix}.pdf"), FieldProblem::PdfNotSupported);
         }
+        if let Some(days) = self.late_days {
+            c.range(&format!("{prefix}.late_days"), i64::from(days), 0, 365);
+        }
         if let Some(parts) = self.max_parts {
             if self.channel == Channel::Sms {
                 c.range(&format!("{prefix}.max_parts"), i64::from(parts), 1, 6);
@@ -923,6 +958,7 @@ pub(crate) mod tests {
             repeat: None,
             window: SendWindow::default(),
             skip_if_contacted_days: None,
+            late_days: None,
             grouping: Grouping::PerDebtor,
             max_parts: None,
         }

@@ -600,11 +600,16 @@ impl<'a> DebtorPlanner<'a> {
             })
     }
 
-    /// Whether an occurrence is too late to perform: past the catch-up limit, or a before-due
-    /// reminder once the due date has passed.
+    /// Whether an occurrence is too late to perform ([`Stage::expired`]: a before-due reminder
+    /// once the due date has passed, a due-date reminder a few days after it, any stage past
+    /// its `late_days` or the process's catch-up limit).
     fn expired(&self, occ: &Occ, due_date: NaiveDate) -> bool {
-        (self.today - occ.scheduled).num_days() > i64::from(self.process.catch_up_days)
-            || (self.process.stages[occ.stage].offset_days < 0 && self.today > due_date)
+        self.process.stages[occ.stage].expired(
+            occ.scheduled,
+            due_date,
+            self.today,
+            self.process.catch_up_days,
+        )
     }
 
     /// The timing verdicts for one open document, appended to `out`.

@@ -206,8 +206,8 @@ fn templates() -> anyhow::Result<Vec<(&'static str, Template)>> {
             "email-termin",
             t(
                 json!({"name": "E-mail w dniu terminu", "channel": "email", "reason": "arrears", "lang": "pl",
-            "subject": "Dziś mija termin płatności – <wierzyciel>",
-            "body": "Dzień dobry,\n\ndziś mija termin zapłaty za:\n<dokumenty>\nRazem: <suma_naleznosci>. Rachunek: <rachunek>.\n\nJeśli zapłacili Państwo, prosimy zignorować tę wiadomość.\n\nZ poważaniem\n<wierzyciel>"}),
+            "subject": "Termin płatności – <wierzyciel>",
+            "body": "Dzień dobry,\n\nuprzejmie przypominamy, że <stan_terminu>. Dotyczy to:\n<dokumenty>\nRazem: <suma_naleznosci>. Rachunek: <rachunek>.\n\nJeśli zapłacili Państwo, prosimy zignorować tę wiadomość.\n\nZ poważaniem\n<wierzyciel>"}),
             )?,
         ),
         (
