@@ -1087,7 +1087,7 @@ async fn late_reminders_state_the_truth(backend: Backend) {
     let d = e0("KH-D");
     assert_eq!((d.len(), d[0].0), (1, date("2026-04-02")));
     // A later stage takes over for A (here the SMS reminder 14 days after the due date).
-    let a: Vec<(String, String)> = h
+    let of_a: Vec<(String, String)> = h
         .actions()
         .await
         .into_iter()
@@ -1095,9 +1095,9 @@ async fn late_reminders_state_the_truth(backend: Backend) {
         .map(|x| (x.key, format!("{} {:?}", x.status, x.reason)))
         .collect();
     assert!(
-        a.iter()
+        of_a.iter()
             .any(|(k, s)| k.contains("/S14/") && s.starts_with("sent")),
-        "{a:?}"
+        "{of_a:?}"
     );
     // The built-in due-date template says the same truthfully.
     let builtin = inkaso_cloud::process::compose::builtin_template(

@@ -179,8 +179,8 @@ async fn process_set_list_and_run_as_of() {
             .try_get(0)
             .unwrap();
     assert_eq!(sent, 1);
-    // A stale agent: on Wednesday 8 April (not Easter Monday, a holiday) the e-mail is held.
-    let (ok, out) = cli(&url, &["run", "--tenant", &t.id, "--as-of", "2026-04-08"]);
+    // A stale agent: on the due date, Thursday 2 April, the due-date e-mail is held.
+    let (ok, out) = cli(&url, &["run", "--tenant", &t.id, "--as-of", "2026-04-02"]);
     assert!(ok, "{out}");
     assert!(out.contains("limit 24 h"), "{out}");
     let (ok, out) = cli(&url, &["run", "--tenant", &t.id, "--as-of", "yesterday"]);

@@ -540,7 +540,8 @@ fn catch_up_after_a_20_day_outage() {
         ]
     );
     // M (due 20 April): −3 (17 April), 0 (20 April) and +7 (27 April) missed; only the +7
-    // demand goes on restart, the before-due reminder expired, the 0-day e-mail is superseded.
+    // demand goes on restart; the before-due reminder and the 0-day e-mail (ten days late, past
+    // its three days of grace) expired.
     let m: Vec<_> = drv.sent_to("M");
     assert_eq!(m[0], (nine(d(2026, 4, 30)), "E7".into(), Channel::Email));
     assert_eq!(
@@ -554,9 +555,8 @@ fn catch_up_after_a_20_day_outage() {
             ),
             (
                 "E0".to_string(),
-                SkipReason::Superseded {
-                    by_stage: "E7".into(),
-                    by_occurrence: 0
+                SkipReason::Expired {
+                    scheduled: d(2026, 4, 20)
                 }
             ),
         ]
@@ -984,13 +984,13 @@ fn recheck_of_a_claimed_grouped_action() {
         recheck(&claim, &plan_at(&paid, later, later)),
         Recheck::Replan(None)
     );
-    // Claimed but left until the +7 demand was due: superseded.
+    // Claimed but left until the +7 demand was due: the due-date e-mail has expired (a week
+    // late it would say "today is the due date"; issue 13), and E7 takes over.
     let week = nine(d(2026, 4, 8));
     assert_eq!(
         recheck(&claim, &plan_at(&docs, week, week)),
-        Recheck::Replan(Some(SkipReason::Superseded {
-            by_stage: "E7".into(),
-            by_occurrence: 0
+        Recheck::Replan(Some(SkipReason::Expired {
+            scheduled: d(2026, 4, 1)
         }))
     );
 }
