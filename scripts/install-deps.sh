@@ -4,6 +4,7 @@
 set -euo pipefail
 
 packages=(
+  make gcc libc6-dev  # the build tools a fresh Debian lacks (Makefile, linker, -sys crates)
   pkg-config          # -sys crates find their C libraries
   unixodbc unixodbc-dev  # the ODBC driver manager the agent links against (libodbc.so.2)
   libsqliteodbc       # SQLite3 ODBC driver: the test and demo ERP databases

@@ -10,5 +10,11 @@ echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 echo "==> cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "==> cargo deny (licences, banned crates, sources; advisories need the RustSec database)"
+if ! cargo deny --version >/dev/null 2>&1; then
+  echo "==> Installing cargo-deny (once)"
+  cargo install cargo-deny --locked
+fi
+cargo deny --offline check licenses bans sources
 echo "==> cargo test"
 scripts/with-postgres.sh cargo test --workspace --locked --no-fail-fast

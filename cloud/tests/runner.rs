@@ -915,10 +915,28 @@ async fn channels_make_what_stages_ask(backend: Backend) {
     );
 }
 
+/// `[smsapi]` settings pointing at the simulator, with the token in a file (kept alive by the
+/// returned guard).
+fn simulator_settings(
+    sim: &inkaso_simulators::smsapi::SmsapiSimulator,
+) -> (inkaso_cloud::live::SmsapiSettings, tempfile::NamedTempFile) {
+    let token = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(token.path(), "test-token\n").unwrap();
+    let settings = inkaso_cloud::live::SmsapiSettings {
+        url: Some(sim.base_url()),
+        backup_url: Some(String::new()),
+        token_env: None,
+        token_file: Some(token.path().to_owned()),
+        sender: Some("Inkaso".into()),
+        notify_url: None,
+    };
+    (settings, token)
+}
+
 /// The production SMSAPI client against the simulator: the SMS goes out under its key, its cost
 /// is recorded, and the poller records the final status like a lost callback would have.
 async fn live_smsapi_and_delivery_polling(backend: Backend) {
-    use inkaso_cloud::live::{SmsapiSettings, channels as live_channels, poll_deliveries};
+    use inkaso_cloud::live::{channels as live_channels, poll_deliveries};
     use inkaso_simulators::smsapi::{SimConfig, SmsapiSimulator};
 
     let mut h = Harness::new(TestDb::new(backend).await).await;
@@ -929,16 +947,7 @@ async fn live_smsapi_and_delivery_polling(backend: Backend) {
     let sim = SmsapiSimulator::start(config, h.clock.clone())
         .await
         .unwrap();
-    let token = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(token.path(), "test-token\n").unwrap();
-    let settings = SmsapiSettings {
-        url: Some(sim.base_url()),
-        backup_url: Some(String::new()),
-        token_env: None,
-        token_file: Some(token.path().to_owned()),
-        sender: Some("Inkaso".into()),
-        notify_url: None,
-    };
+    let (settings, _token) = simulator_settings(&sim);
     h.channels = live_channels(
         Some(&settings),
         None,
@@ -1254,7 +1263,6 @@ async fn agent_with_the_same_ids(h: &Harness, tenant: &str, phone: &str) -> Agen
 /// action is planned. A tenant whose stored data makes its tick fail, and one whose tick panics,
 /// stop nobody else in the same round.
 async fn same_ids_in_two_tenants_and_two_agents(backend: Backend) {
-    use inkaso_cloud::live::SmsapiSettings;
     use inkaso_cloud::process::runner::{TenantTick, tick_all};
     use inkaso_simulators::smsapi::{SimConfig, SmsapiSimulator};
 
@@ -1298,16 +1306,7 @@ async fn same_ids_in_two_tenants_and_two_agents(backend: Backend) {
     let sim = SmsapiSimulator::start(SimConfig::default(), h.clock.clone())
         .await
         .unwrap();
-    let token = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(token.path(), "test-token\n").unwrap();
-    let settings = SmsapiSettings {
-        url: Some(sim.base_url()),
-        backup_url: Some(String::new()),
-        token_env: None,
-        token_file: Some(token.path().to_owned()),
-        sender: Some("Inkaso".into()),
-        notify_url: None,
-    };
+    let (settings, _token) = simulator_settings(&sim);
     let live = inkaso_channels::delivery::SmsapiChannel::new(
         inkaso_cloud::live::smsapi_client(&settings, "s3cret").unwrap(),
     );

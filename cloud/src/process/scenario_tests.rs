@@ -1421,4 +1421,40 @@ proptest! {
         keys.dedup();
         prop_assert_eq!(keys.len(), n);
     }
+
+    /// Issue 13: what providers see never repeats across tenants and agents: different
+    /// (tenant, agent, key) give different provider keys, SMSAPI `idx` values and Message-IDs,
+    /// and the same triple always the same (a retry meets the provider's duplicate check).
+    #[test]
+    fn provider_keys_differ_per_tenant_agent_and_key(
+        a in ("[a-z0-9-]{1,36}", "[a-z0-9-]{1,36}", "[A-Za-z0-9/%_. -]{1,60}"),
+        b in ("[a-z0-9-]{1,36}", "[a-z0-9-]{1,36}", "[A-Za-z0-9/%_. -]{1,60}"),
+    ) {
+        use inkaso_channels::email::message_id_for;
+        use inkaso_channels::smsapi::idx_for;
+        use super::planner::provider_key;
+        let ka = provider_key(&a.0, &a.1, &a.2);
+        let kb = provider_key(&b.0, &b.1, &b.2);
+        prop_assert_eq!(&ka, &provider_key(&a.0, &a.1, &a.2));
+        prop_assert_eq!(idx_for(&ka), ka.clone(), "SMSAPI carries it unchanged");
+        prop_assert!(ka.len() <= 40);
+        if a != b {
+            prop_assert_ne!(&ka, &kb);
+            prop_assert_ne!(idx_for(&ka), idx_for(&kb));
+            prop_assert_ne!(message_id_for(&ka, "firma.pl"), message_id_for(&kb, "firma.pl"));
+        }
+        // Moving a character between the parts changes the key too (the parts are
+        // length-prefixed, not just joined).
+        let shifted = provider_key(&format!("{}x", a.0), &a.1, &a.2);
+        prop_assert_ne!(&ka, &shifted);
+    }
+
+    #[test]
+    fn the_same_ids_in_two_tenants_differ_for_providers(key in "[A-Za-z0-9/]{1,40}") {
+        use super::planner::provider_key;
+        prop_assert_ne!(provider_key("t1", "a1", &key), provider_key("t2", "a1", &key));
+        prop_assert_ne!(provider_key("t1", "a1", &key), provider_key("t1", "a2", &key));
+        prop_assert_ne!(provider_key("ab", "c", &key), provider_key("a", "bc", &key));
+    }
+
 }

@@ -42,6 +42,14 @@ fn sync_once(config: &std::path::Path) -> std::process::Child {
         .unwrap()
 }
 
+/// `sync --once` run to its end on a blocking thread.
+async fn sync_to_end(config: &std::path::Path) -> std::process::ExitStatus {
+    let config = config.to_owned();
+    tokio::task::spawn_blocking(move || sync_once(&config).wait().unwrap())
+        .await
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_nine_at_random_points_never_loses_or_duplicates() {
     inkaso_testkit::require_odbc_driver("SQLite3");
@@ -67,13 +75,7 @@ async fn kill_nine_at_random_points_never_loses_or_duplicates() {
     let config = h.write_agent_config().unwrap();
 
     // A first complete sync gives the starting amounts every payment is measured against.
-    let status = tokio::task::spawn_blocking({
-        let config = config.clone();
-        move || sync_once(&config).wait().unwrap()
-    })
-    .await
-    .unwrap();
-    assert!(status.success());
+    assert!(sync_to_end(&config).await.success());
     let start = h.erp_open().unwrap();
     assert_eq!(h.cloud_open().await.unwrap(), start);
     let ids: Vec<String> = start.keys().cloned().collect();
@@ -123,13 +125,7 @@ async fn kill_nine_at_random_points_never_loses_or_duplicates() {
 
     // Undisturbed: the agent finishes what it had started, then has nothing left to say.
     for _ in 0..2 {
-        let status = tokio::task::spawn_blocking({
-            let config = config.clone();
-            move || sync_once(&config).wait().unwrap()
-        })
-        .await
-        .unwrap();
-        assert!(status.success());
+        assert!(sync_to_end(&config).await.success());
     }
     let erp = h.erp_open().unwrap();
     assert_eq!(
@@ -193,13 +189,7 @@ params = ["cursor", "debtor_external_id", "date", "cursor"]
 "#,
     );
     std::fs::write(&config, text).unwrap();
-    let status = tokio::task::spawn_blocking({
-        let config = config.clone();
-        move || sync_once(&config).wait().unwrap()
-    })
-    .await
-    .unwrap();
-    assert!(status.success());
+    assert!(sync_to_end(&config).await.success());
 
     let mut added = 0_u32;
     let mut add_results = async |n: u32| {
@@ -260,13 +250,7 @@ params = ["cursor", "debtor_external_id", "date", "cursor"]
         kills(),
         "every run died between an ERP commit and its mark"
     );
-    let status = tokio::task::spawn_blocking({
-        let config = config.clone();
-        move || sync_once(&config).wait().unwrap()
-    })
-    .await
-    .unwrap();
-    assert!(status.success());
+    assert!(sync_to_end(&config).await.success());
 
     for (table, expected) in [
         ("inkaso_wyniki", added / 2),
