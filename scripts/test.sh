@@ -15,6 +15,6 @@ if ! cargo deny --version >/dev/null 2>&1; then
   echo "==> Installing cargo-deny (once)"
   cargo install cargo-deny --locked
 fi
-cargo deny --offline check licenses bans sources
+cargo deny --log-level error check licenses bans sources
 echo "==> cargo test"
 scripts/with-postgres.sh cargo test --workspace --locked --no-fail-fast
