@@ -76,7 +76,7 @@ pub enum Command {
     /// secret; `serve` hands it to SMSAPI with every message when `[smsapi] notify_url` is set).
     #[command(name = "callback-url")]
     CallbackUrl {
-        /// The service's public address, e.g. https://inkaso.example.pl (default: the
+        /// The service's public address, e.g. `https://inkaso.example.pl` (default: the
         /// config file's `[smsapi] notify_url`).
         #[arg(long)]
         base: Option<String>,

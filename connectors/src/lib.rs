@@ -1,7 +1,7 @@
 //! `inkaso-connectors`: reads unpaid documents and debtor contacts from an ERP over ODBC.
 //!
 //! Read-only by construction: one SELECT per ERP profile ([`profile`]), configuration values
-//! bound as parameters, rows streamed in bounded batches ([`extract`]) and mapped into
+//! bound as parameters, rows streamed in bounded batches ([`extract`](mod@extract)) and mapped into
 //! `inkaso-shared` records with exclusions applied first ([`mapping`]). [`discover`] checks a
 //! database against a profile; [`sample`] builds test and demo ERP databases through the same
 //! ODBC stack. Depends only on `inkaso-shared`; blocking (the agent runs it on its own thread).

@@ -3,7 +3,7 @@
 //! A client describes its collection processes once ([`model`]: stages with channels, day
 //! offsets, minimums, repeats, windows); the [`calendar`] knows Warsaw time and Polish holidays;
 //! the [`planner`] turns documents, debtor state and history into decisions at an instant; the
-//! [`forecast`] module looks ahead and lists documents out of collection; [`report`] renders the
+//! [`forecast`](mod@forecast) module looks ahead and lists documents out of collection; [`report`] renders the
 //! client's run report. No I/O happens here: the store feeds [`state`] values in and writes the
 //! decisions back, the runner ticks, the channels deliver. See docs/processes.md.
 

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use super::security::{PASSWORD_GATE, ThrottleKind, ThrottlePolicy};
+use super::security::{ThrottleKind, ThrottlePolicy};
 use super::{Store, StoreError, new_id, parse_ts, random_bytes, ts};
 
 /// What a user may do. Ordered: each role can do everything the ones below it can.
@@ -353,7 +353,8 @@ impl Store {
         }
         let id = new_id();
         let password = password.to_owned();
-        let hash = PASSWORD_GATE
+        let hash = self
+            .passwords()
             .run(move || hash_password(&password))
             .await
             .map_err(|e| StoreError::Conflict(e.to_string()))??;
@@ -554,7 +555,7 @@ impl Store {
     /// Checks a user's password and opens a session, throttled per client `address` and per
     /// account (see [`super::security`]): a locked subject is refused before the password is
     /// looked at, every failure is counted and written to the tenant's audit log, and the
-    /// argon2 check runs on a blocking thread behind [`PASSWORD_GATE`].
+    /// argon2 check runs on a blocking thread behind the store's password gate.
     pub async fn login(
         &self,
         tenant_id: &str,
@@ -591,7 +592,8 @@ impl Store {
             None => (None, DUMMY_HASH.to_owned(), true),
         };
         let password = password.to_owned();
-        let Ok(matches) = PASSWORD_GATE
+        let Ok(matches) = self
+            .passwords()
             .run(move || verify_password(&password, &hash))
             .await
         else {

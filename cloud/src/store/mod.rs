@@ -132,6 +132,8 @@ pub struct Store {
     /// On PostgreSQL only: a native pool for ingest's fast path ([`ingest`]), whose statements
     /// bind arrays, which `Any` cannot carry.
     pg: Option<PgPool>,
+    /// Password checks: argon2 off the async workers, bounded ([`security::PasswordGate`]).
+    passwords: std::sync::Arc<security::PasswordGate>,
 }
 
 /// The migrations, embedded at compile time (`cloud/migrations`).
@@ -176,7 +178,12 @@ impl Store {
         } else {
             None
         };
-        Ok(Store { pool, backend, pg })
+        Ok(Store {
+            pool,
+            backend,
+            pg,
+            passwords: std::sync::Arc::new(security::PasswordGate::for_this_machine()),
+        })
     }
 
     /// Connects and applies pending migrations.
@@ -191,6 +198,11 @@ impl Store {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         MIGRATOR.run(&self.pool).await?;
         Ok(())
+    }
+
+    /// The gate password checks go through.
+    pub(crate) fn passwords(&self) -> &security::PasswordGate {
+        &self.passwords
     }
 
     /// The pool, for modules that run their own statements.

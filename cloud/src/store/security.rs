@@ -8,7 +8,6 @@
 //! one transaction: two replicas racing may each count one failure less, which a limiter can
 //! afford (the lock still comes, one attempt later).
 
-use std::sync::LazyLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Duration, Utc};
@@ -127,6 +126,12 @@ impl PasswordGate {
         }
     }
 
+    /// The store's gate: half the cores (at least one) hash passwords, 64 more may wait.
+    pub fn for_this_machine() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        PasswordGate::new(cores / 2, 64)
+    }
+
     /// Runs `check` on a blocking thread when a permit is free.
     pub async fn run<T: Send + 'static>(
         &self,
@@ -144,12 +149,6 @@ impl PasswordGate {
             .map_err(|_| GateBusy)
     }
 }
-
-/// The process's gate: half the cores (at least one) hash passwords, 64 more may wait.
-pub static PASSWORD_GATE: LazyLock<PasswordGate> = LazyLock::new(|| {
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    PasswordGate::new(cores / 2, 64)
-});
 
 impl Store {
     /// The installation's secret `name`, made (32 random bytes, hex) by the first caller.

@@ -1,5 +1,5 @@
 //! The whole path of the product, assembled once for the demo (`make demo`) and the end-to-end
-//! tests (`tests/whole_path.rs`, `tests/whole_path_profiles.rs`): a generated ERP database of
+//! tests (`tests/integration/whole_path.rs`, `tests/whole_path_profiles.rs`): a generated ERP database of
 //! any sample profile (Subiekt GT by default; every ERP-side statement comes from
 //! `inkaso_connectors::sample::SampleErp`, so no ERP table is named here) → the agent → the
 //! cloud on SQLite over HTTP → the process engine on a simulated clock → SMS through the SMSAPI
@@ -16,7 +16,7 @@
 //! providers are stand-ins.
 //!
 //! The clock. The cloud's API, the engine, the SMSAPI simulator and the agent's syncs during the
-//! simulated days share one [`ManualClock`]. The freshness guard holds every action when the
+//! simulated days share one [`ManualClock`](inkaso_shared::ManualClock). The freshness guard holds every action when the
 //! agent's last successful sync is older than 24 h, judged by `agents.last_sync_at` (the
 //! heartbeat's own stamp from the agent's clock) and `last_batch_at` (the cloud's clock when a
 //! batch arrives). The agent CLI runs on the system clock, so it is used at the start, while

@@ -12,7 +12,7 @@
 //!
 //! This module owns the logic (what a batch changes) and the few small statements that are the
 //! same everywhere; the set-at-a-time reads and writes exist twice, with the same meaning:
-//! [`portable`] (multi-row `VALUES` through sqlx `Any`; SQLite) and [`pg`] (native PostgreSQL:
+//! `portable` (multi-row `VALUES` through sqlx `Any`; SQLite) and `pg` (native PostgreSQL:
 //! one statement per kind over `UNNEST`ed arrays, key look-ups that always probe the unique
 //! index). On PostgreSQL the whole batch transaction runs on the store's native pool; see
 //! `docs/cloud.md` (Benchmark) for why and what it bought.

@@ -1,8 +1,6 @@
 //! Subiekt GT through unixODBC + the real SQLite3 driver, and through psqlODBC + PostgreSQL.
 
-mod common;
-
-use common::{assert_lines, run, sample_config};
+use crate::common::{assert_lines, run, sample_config};
 use inkaso_connectors::{ExclusionReason, ProfileKind};
 use inkaso_shared::{Currency, Nip};
 

@@ -7,10 +7,8 @@
     clippy::too_many_lines
 )] // tests: a panic is a clear failure; scenarios read top to bottom
 
-mod common;
-
+use crate::common::{Env, close, company, doc, nip, person};
 use chrono::Duration;
-use common::{Env, close, company, doc, nip, person};
 use inkaso_cloud::store::Backend;
 use inkaso_shared::protocol::{MAX_OPS_PER_BATCH, ResultEvent};
 use inkaso_shared::records::ExternalId;

@@ -7,13 +7,11 @@
     clippy::too_many_lines
 )] // tests: a panic is a clear failure; scenarios read top to bottom
 
-mod common;
-
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::common::{Env, company, doc, nip, person};
 use chrono::NaiveDate;
-use common::{Env, company, doc, nip, person};
 use inkaso_cloud::store::Backend;
 use inkaso_cloud::store::companies::Lookup;
 use inkaso_cloud::vat::{CompanyRegister, VatError, WhiteList, lookup_once, run_lookups};

@@ -1,8 +1,6 @@
 //! `discover` against the sample databases through the SQLite3 ODBC driver.
 
-mod common;
-
-use common::sample_config;
+use crate::common::sample_config;
 use inkaso_connectors::ProfileKind;
 use inkaso_connectors::discover::{Missing, discover};
 

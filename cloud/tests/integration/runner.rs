@@ -7,14 +7,12 @@
 
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::common::{TestDb, close, company, doc};
 use chrono::{DateTime, NaiveDate, Utc};
-use common::{TestDb, close, company, doc};
 use inkaso_channels::delivery::{Channel as Delivery, Outbound, Outcome, TestModeRecorder};
 use inkaso_channels::interest::EurRate;
 use inkaso_channels::template::{Creditor, Template};
@@ -281,7 +279,7 @@ async fn scenario_data(h: &mut Harness) {
         ops.push(company(
             k,
             &format!("Firma {k}"),
-            &common::nip(u64::try_from(i).unwrap() + 1),
+            &crate::common::nip(u64::try_from(i).unwrap() + 1),
         ));
         ops.push(doc(
             &format!("FV-{}", i + 1),
@@ -293,7 +291,12 @@ async fn scenario_data(h: &mut Harness) {
     }
     h.batch(Value::Array(ops)).await;
     for i in 1..=7u64 {
-        register_address(h, &common::nip(i), &format!("UL. DŁUGA {i}, 90-00{i} ŁÓDŹ")).await;
+        register_address(
+            h,
+            &crate::common::nip(i),
+            &format!("UL. DŁUGA {i}, 90-00{i} ŁÓDŹ"),
+        )
+        .await;
     }
     for k in ["KH-1", "KH-2", "KH-3", "KH-5", "KH-6", "KH-7"] {
         h.consent_sms(k).await;
@@ -616,11 +619,11 @@ async fn the_scenario(backend: Backend) {
 async fn freshness_hold(backend: Backend) {
     let mut h = Harness::new(TestDb::new(backend).await).await;
     h.batch(json!([
-        company("KH-1", "Firma", &common::nip(1)),
+        company("KH-1", "Firma", &crate::common::nip(1)),
         doc("FV-1", "KH-1", "2026-04-01", 100_000, 100_000)
     ]))
     .await;
-    register_address(&h, &common::nip(1), "UL. DŁUGA 1, 90-001 ŁÓDŹ").await;
+    register_address(&h, &crate::common::nip(1), "UL. DŁUGA 1, 90-001 ŁÓDŹ").await;
     let mut held_days = Vec::new();
     let mut day = date("2026-03-25");
     while day <= date("2026-04-12") {
@@ -661,7 +664,7 @@ async fn freshness_hold(backend: Backend) {
 async fn killed_mid_dispatch(backend: Backend) {
     let mut h = Harness::new(TestDb::new(backend).await).await;
     h.batch(json!([
-        company("KH-1", "Firma", &common::nip(1)),
+        company("KH-1", "Firma", &crate::common::nip(1)),
         doc("FV-1", "KH-1", "2026-04-01", 100_000, 100_000)
     ]))
     .await;
@@ -749,7 +752,7 @@ async fn test_mode_reaches_no_provider(backend: Backend) {
         .await
         .unwrap();
     h.batch(json!([
-        company("KH-1", "Firma", &common::nip(1)),
+        company("KH-1", "Firma", &crate::common::nip(1)),
         doc("FV-1", "KH-1", "2026-04-01", 100_000, 100_000)
     ]))
     .await;
@@ -801,7 +804,7 @@ async fn channels_make_what_stages_ask(backend: Backend) {
         .await
         .unwrap();
     h.batch(json!([
-        common::person("OS-1", "Anna Świątek"),
+        crate::common::person("OS-1", "Anna Świątek"),
         doc("FV-9", "OS-1", "2026-04-01", 123_456, 123_456)
     ]))
     .await;
@@ -957,7 +960,7 @@ async fn live_smsapi_and_delivery_polling(backend: Backend) {
     )
     .unwrap();
     h.batch(json!([
-        company("KH-1", "Firma", &common::nip(1)),
+        company("KH-1", "Firma", &crate::common::nip(1)),
         doc("FV-1", "KH-1", "2026-04-01", 100_000, 100_000)
     ]))
     .await;
@@ -1022,13 +1025,13 @@ async fn late_reminders_state_the_truth(backend: Backend) {
         .unwrap();
     // First run on Monday 30 March: A fell due 6 days before, B 2 days before, C today, D later.
     h.batch(json!([
-        company("KH-A", "Firma A", &common::nip(11)),
+        company("KH-A", "Firma A", &crate::common::nip(11)),
         doc("FV-A", "KH-A", "2026-03-24", 10_000, 10_000),
-        company("KH-B", "Firma B", &common::nip(12)),
+        company("KH-B", "Firma B", &crate::common::nip(12)),
         doc("FV-B", "KH-B", "2026-03-28", 10_000, 10_000),
-        company("KH-C", "Firma C", &common::nip(13)),
+        company("KH-C", "Firma C", &crate::common::nip(13)),
         doc("FV-C", "KH-C", "2026-03-30", 10_000, 10_000),
-        company("KH-D", "Firma D", &common::nip(14)),
+        company("KH-D", "Firma D", &crate::common::nip(14)),
         doc("FV-D", "KH-D", "2026-04-02", 10_000, 10_000)
     ]))
     .await;
@@ -1124,7 +1127,7 @@ async fn late_reminders_state_the_truth(backend: Backend) {
 async fn upgrade_sends_nothing_twice(backend: Backend) {
     let mut h = Harness::before_issue_13(TestDb::new(backend).await).await;
     h.batch(json!([
-        company("KH-1", "Firma", &common::nip(1)),
+        company("KH-1", "Firma", &crate::common::nip(1)),
         doc("FV-1", "KH-1", "2026-04-01", 100_000, 100_000),
         doc("FV-2", "KH-1", "2026-04-01", 100_000, 100_000)
     ]))
@@ -1222,7 +1225,7 @@ async fn agent_with_the_same_ids(h: &Harness, tenant: &str, phone: &str) -> Agen
         agent_id: a.id,
         agent_name: "ERP".into(),
     };
-    let mut debtor = company("KH-1", "Firma", &common::nip(1));
+    let mut debtor = company("KH-1", "Firma", &crate::common::nip(1));
     debtor["debtor"]["phone"] = json!(phone);
     let batch = Batch {
         protocol: 1,
@@ -1268,7 +1271,7 @@ async fn same_ids_in_two_tenants_and_two_agents(backend: Backend) {
 
     let mut h = Harness::new(TestDb::new(backend).await).await;
     let now = h.now();
-    let mut debtor = company("KH-1", "Firma", &common::nip(1));
+    let mut debtor = company("KH-1", "Firma", &crate::common::nip(1));
     debtor["debtor"]["phone"] = json!("+48601000001");
     h.batch(json!([
         debtor,

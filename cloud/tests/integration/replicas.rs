@@ -8,11 +8,9 @@
     clippy::too_many_lines
 )] // tests: a panic is a clear failure; scenarios read top to bottom
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Env, TestDb, company, doc, nip, start};
+use crate::common::{Env, TestDb, company, doc, nip, start};
 use inkaso_cloud::store::{Backend, Store};
 use inkaso_shared::protocol::ResultEvent;
 use inkaso_shared::records::ExternalId;

@@ -5,13 +5,11 @@
 
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
-mod common;
-
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
+use crate::common::{TestDb, company, doc};
 use chrono::{DateTime, Utc};
-use common::{TestDb, company, doc};
 use inkaso_channels::delivery::{Channel as Delivery, Outbound, Outcome};
 use inkaso_cloud::process::planner::provider_key;
 use inkaso_cloud::process::runner::{Channels, RunnerConfig, tick};
@@ -164,7 +162,7 @@ async fn retries_pauses_and_history(backend: Backend) {
         agent_name: "ERP".into(),
     };
     let ops = json!([
-        company("KH-1", "Firma", &common::nip(1)),
+        company("KH-1", "Firma", &crate::common::nip(1)),
         doc("FV-1", "KH-1", "2026-04-01", 100_000, 100_000)
     ]);
     let batch = Batch {

@@ -1,9 +1,7 @@
 //! Optima, Comarch XL, enova365, WAPRO Mag and the custom profile through unixODBC and the real
 //! SQLite3 driver, asserted row by row against their sample databases (testdata/<profile>/).
 
-mod common;
-
-use common::{assert_lines, run, sample_config};
+use crate::common::{assert_lines, run, sample_config};
 use inkaso_connectors::{ConnectorError, DateFormat, ExclusionReason, ProfileKind, extract};
 use inkaso_shared::Currency;
 

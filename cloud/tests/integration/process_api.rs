@@ -7,10 +7,8 @@
 // Tests may unwrap: a panic is a clear failure here. Scenarios read top to bottom.
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
-mod common;
-
+use crate::common::{Env, TenantFixture, company, doc};
 use chrono::{DateTime, Utc};
-use common::{Env, TenantFixture, company, doc};
 use inkaso_cloud::store::Backend;
 use serde_json::{Value, json};
 
@@ -46,7 +44,7 @@ async fn send(env: &Env, method: &str, token: &str, path: &str, body: &Value) ->
 
 /// The tenant's one debtor (KH-1, a company with an e-mail) and its documents, synced now.
 async fn seed(env: &Env, t: &TenantFixture, docs: &[(&str, &str)]) -> (String, Vec<String>) {
-    let mut ops = vec![company("KH-1", "Firma Jeden", &common::nip(1))];
+    let mut ops = vec![company("KH-1", "Firma Jeden", &crate::common::nip(1))];
     for (ext, due) in docs {
         ops.push(doc(ext, "KH-1", due, 100_000, 100_000));
     }

@@ -8,9 +8,7 @@
     clippy::too_many_lines
 )] // tests: a panic is a clear failure; scenarios read top to bottom
 
-mod common;
-
-use common::{Env, TenantFixture, company, doc, nip};
+use crate::common::{Env, TenantFixture, company, doc, nip};
 use inkaso_cloud::store::Backend;
 use inkaso_shared::protocol::ResultEvent;
 use inkaso_shared::records::ExternalId;

@@ -13,10 +13,8 @@
     clippy::too_many_lines
 )] // tests: a panic is a clear failure; scenarios read top to bottom
 
-mod common;
-
+use crate::common::{Env, TenantFixture, close, company, doc, nip, person};
 use chrono::Duration;
-use common::{Env, TenantFixture, close, company, doc, nip, person};
 use inkaso_cloud::store::accounts::{Role, TenantKind};
 use inkaso_cloud::store::cases::{CaseParty, CaseStatus, ENGINE_ACTOR, NewCase, PartnerDecision};
 use inkaso_cloud::store::{Backend, StoreError};

@@ -1,0 +1,6 @@
+//! The agent's integration tests: preview and discovery on sample ERPs, and results pulled, reported and written back through the real SQLite3 ODBC driver.
+//!
+//! One binary per crate (one link instead of one per file); each module is one former test file.
+
+mod preview_discover;
+mod results_back;

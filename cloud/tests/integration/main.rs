@@ -1,0 +1,16 @@
+//! The cloud's integration tests: the contract suite on SQLite and PostgreSQL, the process engine, cases, isolation, replicas, the CLI and the VAT register, over real HTTP on loopback.
+//!
+//! One binary per crate (one link instead of one per file); each module is one former test file.
+
+#[macro_use]
+mod common;
+
+mod cases;
+mod contract;
+mod isolation;
+mod process_api;
+mod replicas;
+mod runner;
+mod runner_cli;
+mod runner_store;
+mod vat;
