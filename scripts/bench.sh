@@ -11,9 +11,9 @@ which=${1:-all}
 [ $# -gt 0 ] && shift
 run() {
   case "$1" in
-    connectors) cargo run --release --locked -p inkaso-connectors --bin inkaso-connectors-bench -- "${@:2}" ;;
-    planner)    cargo run --release --locked -p inkaso-cloud --bin inkaso-planner-bench -- "${@:2}" ;;
-    cloud)      scripts/with-postgres.sh cargo run --release --locked -p inkaso-cloud --bin inkaso-cloud-bench -- "${@:2}" ;;
+    connectors) cargo run --release --locked -p inkaso-bench --bin inkaso-connectors-bench -- "${@:2}" ;;
+    planner)    cargo run --release --locked -p inkaso-bench --bin inkaso-planner-bench -- "${@:2}" ;;
+    cloud)      scripts/with-postgres.sh cargo run --release --locked -p inkaso-bench --bin inkaso-cloud-bench -- "${@:2}" ;;
     sync)       cargo build --release --locked -p inkaso-e2e --bins && target/release/inkaso-sync-bench "${@:2}" ;;
     login-flood) cargo run --release --locked -p inkaso-e2e --bin inkaso-login-bench -- "${@:2}" ;;
     *) echo "unknown benchmark: $1 (connectors, planner, cloud, sync, login-flood)" >&2; exit 2 ;;

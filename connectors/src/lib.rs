@@ -3,8 +3,9 @@
 //! Read-only by construction: one SELECT per ERP profile ([`profile`]), configuration values
 //! bound as parameters, rows streamed in bounded batches ([`extract`](mod@extract)) and mapped into
 //! `inkaso-shared` records with exclusions applied first ([`mapping`]). [`discover`] checks a
-//! database against a profile; [`sample`] builds test and demo ERP databases through the same
-//! ODBC stack. Depends only on `inkaso-shared`; blocking (the agent runs it on its own thread).
+//! database against a profile. Sample and generated ERP databases for tests and the demo live in
+//! the test-support crate `inkaso-sample-erp`, so nothing here writes to an ERP. Depends only on
+//! `inkaso-shared`; blocking (the agent runs it on its own thread).
 
 pub mod columns;
 pub mod connection;
@@ -13,7 +14,6 @@ pub mod error;
 pub mod extract;
 pub mod mapping;
 pub mod profile;
-pub mod sample;
 pub mod values;
 
 pub use connection::ConnectionSettings;

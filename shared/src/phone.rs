@@ -2,7 +2,7 @@
 //!
 //! SMS and voice go only to mobiles, so the kind matters as much as the digits. Polish numbers
 //! have 9 national digits; the mobile ranges are those of the national numbering plan
-//! (`../shared/research/providers.md` §5.5): 45, 50, 51, 53, 57, 60, 66, 69, 72, 73, 78, 79, 88.
+//! (the regulator's plan for mobile networks): 45, 50, 51, 53, 57, 60, 66, 69, 72, 73, 78, 79, 88.
 //! A number written with another country code is kept as it is when it is a plausible E.164.
 
 use std::fmt;

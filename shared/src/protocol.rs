@@ -365,6 +365,8 @@ pub enum ErrorCode {
     RateLimited,
     /// A conflict with the current state (e.g. deleting something in use). 409.
     Conflict,
+    /// The path exists, but not with this method; `Allow` lists the ones it has. 405.
+    MethodNotAllowed,
     /// The server failed; retry later. 500/503.
     Internal,
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use inkaso_connectors::ProfileKind;
-use inkaso_connectors::sample::{SAMPLE_PROFILES, create_sample_db};
+use inkaso_sample_erp::{SAMPLE_PROFILES, create_sample_db};
 use serde_json::Value;
 
 fn agent(config: &Path, args: &[&str]) -> Output {

@@ -159,7 +159,22 @@ pub fn router(state: AppState) -> Router {
                 async move { Json(doc.as_ref().clone()) }
             }),
         )
-        .fallback(|| async { Failure::not_found("ścieżka") })
+        .method_not_allowed_fallback(|| async {
+            Failure::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                ErrorCode::MethodNotAllowed,
+                "ta ścieżka nie obsługuje tej metody HTTP",
+                "this path does not support this HTTP method",
+            )
+        })
+        .fallback(|| async {
+            Failure::new(
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                "nie ma takiej ścieżki",
+                "no such path",
+            )
+        })
         // A request that takes longer than this is stuck, not slow (a 5 000-document batch takes
         // a fraction of a second); in-flight requests are bounded so a flood queues instead of
         // exhausting memory and the database pool.

@@ -13,7 +13,7 @@ use chrono_tz::Europe::Warsaw;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-/// The time zone of every calendar date in Inkaso (MISSION.md, "Data conventions").
+/// The time zone of every calendar date in Inkaso (every day in Inkaso is a Warsaw day).
 pub const ZONE: Tz = Warsaw;
 
 /// How far ahead [`SendWindow::next_slot`] looks. Any valid window has an allowed day within two

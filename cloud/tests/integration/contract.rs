@@ -974,6 +974,27 @@ async fn operations_endpoints(backend: Backend) {
     assert!(doc["components"]["schemas"].get("DocumentView").is_some());
     let (s, e) = env.get("", "/nie/ma").await;
     assert_eq!((s, e["error"]["code"].clone()), (404, json!("not_found")));
+    assert_eq!(
+        e["error"]["message_en"], "no such path",
+        "English, no Polish word: {e}"
+    );
+    // A known path with a method it does not have: 405 naming the allowed ones, not 404.
+    let r = env
+        .http
+        .delete(env.url("/api/v1/login"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 405);
+    assert_eq!(
+        r.headers()
+            .get("allow")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .as_deref(),
+        Some("POST")
+    );
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["code"], "method_not_allowed");
     env.server.stop().await.unwrap();
 }
 

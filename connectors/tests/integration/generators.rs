@@ -11,10 +11,10 @@
 use std::collections::BTreeSet;
 
 use inkaso_connectors::connection::{query_text, run_script};
-use inkaso_connectors::sample::{GeneratorSpec, SAMPLE_PROFILES, SampleErp, generate_gt};
 use inkaso_connectors::{
     ConnectorConfig, ExclusionReason, FetchOptions, Item, ProfileKind, extract,
 };
+use inkaso_sample_erp::{GeneratorSpec, SAMPLE_PROFILES, SampleErp, generate_gt};
 use inkaso_shared::protocol::Exclusions;
 use inkaso_shared::{Currency, DebtorKind};
 

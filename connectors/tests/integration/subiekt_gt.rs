@@ -165,7 +165,7 @@ impl Drop for PgSchema {
 
 #[test]
 fn gt_postgres_through_psqlodbc_row_by_row() {
-    use inkaso_connectors::sample::{Dialect, load_sample};
+    use inkaso_sample_erp::{Dialect, load_sample};
     let base = inkaso_connectors::ConnectionSettings {
         connection_string: Some(inkaso_testkit::odbc::pg_odbc_connection_string()),
         ..Default::default()

@@ -56,7 +56,7 @@ impl Harness {
         profile: ProfileKind,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Harness> {
-        let connection = inkaso_connectors::sample::create_sample_db(profile, &dir.join("erp"))?;
+        let connection = inkaso_sample_erp::create_sample_db(profile, &dir.join("erp"))?;
         let mut connector = ConnectorConfig {
             connection,
             ..ConnectorConfig::default()
@@ -95,7 +95,7 @@ impl Harness {
             .execute(&mut conn)
             .await?;
         let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
-        let connection = inkaso_connectors::sample::create_sample_db(profile, &dir.join("erp"))?;
+        let connection = inkaso_sample_erp::create_sample_db(profile, &dir.join("erp"))?;
         let mut connector = ConnectorConfig {
             connection,
             ..ConnectorConfig::default()

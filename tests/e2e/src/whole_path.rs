@@ -1,7 +1,7 @@
 //! The whole path of the product, assembled once for the demo (`make demo`) and the end-to-end
 //! tests (`tests/integration/whole_path.rs`, `tests/whole_path_profiles.rs`): a generated ERP database of
 //! any sample profile (Subiekt GT by default; every ERP-side statement comes from
-//! `inkaso_connectors::sample::SampleErp`, so no ERP table is named here) → the agent → the
+//! `inkaso_sample_erp::SampleErp`, so no ERP table is named here) → the agent → the
 //! cloud on SQLite over HTTP → the process engine on a simulated clock → SMS through the SMSAPI
 //! simulator, e-mail through a real SMTP server (aiosmtpd), PDF letters and posting books →
 //! results back in the agent.
@@ -46,8 +46,8 @@ use inkaso_cloud::store::feed::parse_cursor;
 use inkaso_cloud::store::processes::{ActionFilter, ActionView};
 use inkaso_cloud::store::query::ConsentChange;
 use inkaso_cloud::vat::{WhiteList, lookup_once};
-use inkaso_connectors::sample::{EveryKth, GeneratorSpec, SampleErp};
 use inkaso_connectors::{ConnectorConfig, ProfileKind};
+use inkaso_sample_erp::{EveryKth, GeneratorSpec, SampleErp};
 use inkaso_shared::{Clock as _, Lang};
 use inkaso_simulators::smsapi::{SimConfig as SmsSimConfig, SmsapiSimulator};
 use inkaso_simulators::vat_register::{SimConfig as VatSimConfig, Subject, VatRegisterSim};

@@ -5,10 +5,10 @@
 
 use std::path::Path;
 
-use inkaso_connectors::sample::create_sample_db;
 use inkaso_connectors::{
     ConnectorConfig, FetchOptions, Item, ProfileKind, ProfileSettings, Summary, extract,
 };
+use inkaso_sample_erp::create_sample_db;
 use inkaso_shared::protocol::Exclusions;
 
 /// A sample database of `profile` in `dir`, through the real SQLite3 ODBC driver.

@@ -17,8 +17,8 @@ use clap::Parser;
 use inkaso_cloud::store::accounts::{Role, generate_password};
 use inkaso_cloud::store::cases::Case;
 use inkaso_connectors::ProfileKind;
-use inkaso_connectors::sample::{SAMPLE_PROFILES, SampleErp};
 use inkaso_e2e::whole_path::{DayReport, Options, WholePath};
+use inkaso_sample_erp::{SAMPLE_PROFILES, SampleErp};
 use inkaso_shared::{Clock as _, Currency, Email, Money, SystemClock};
 
 #[derive(Debug, Parser)]

@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::Parser;
-use inkaso_connectors::sample::{GeneratorSpec, generate_gt};
 use inkaso_connectors::{ConnectorConfig, ProfileKind};
 use inkaso_e2e::Harness;
+use inkaso_sample_erp::{GeneratorSpec, generate_gt};
 use sqlx::Row;
 
 #[derive(Debug, Parser)]

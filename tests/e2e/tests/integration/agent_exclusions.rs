@@ -29,8 +29,7 @@ async fn exclusions_close_as_excluded_and_remove_the_debtor() {
     inkaso_testkit::require_odbc_driver("SQLite3");
     let dir = tempfile::tempdir().unwrap();
     let erp_dir = dir.path().join("erp");
-    let connection =
-        inkaso_connectors::sample::create_sample_db(ProfileKind::SubiektGt, &erp_dir).unwrap();
+    let connection = inkaso_sample_erp::create_sample_db(ProfileKind::SubiektGt, &erp_dir).unwrap();
     let mut connector = ConnectorConfig {
         connection,
         ..ConnectorConfig::default()

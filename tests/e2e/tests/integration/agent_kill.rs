@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use inkaso_connectors::sample::{GeneratorSpec, generate_gt};
 use inkaso_connectors::{ConnectorConfig, ProfileKind};
 use inkaso_e2e::Harness;
+use inkaso_sample_erp::{GeneratorSpec, generate_gt};
 
 const AGENT: &str = env!("CARGO_BIN_EXE_inkaso-agent-under-test");
 

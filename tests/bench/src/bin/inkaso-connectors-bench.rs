@@ -2,7 +2,7 @@
 //! versus the raw ODBC bulk fetch of the same query with no mapping, side by side in one run.
 //!
 //! ```text
-//! cargo run --release -p inkaso-connectors --bin inkaso-connectors-bench -- --settlements 1000000
+//! cargo run --release -p inkaso-bench --bin inkaso-connectors-bench -- --settlements 1000000
 //! ```
 //!
 //! Prints rows/s, the ratio and the peak RSS of each phase (VmHWM, reset between phases through
@@ -13,10 +13,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow_free::{Error, Result};
-use inkaso_connectors::sample::{GeneratorSpec, generate_gt};
 use inkaso_connectors::{
     ConnectorConfig, FetchOptions, Item, ProfileKind, ProfileSettings, extract, fetch_raw,
 };
+use inkaso_sample_erp::{GeneratorSpec, generate_gt};
 
 /// A tiny error type: the benchmark is a binary edge, but the crate keeps `anyhow` out.
 mod anyhow_free {

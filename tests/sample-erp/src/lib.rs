@@ -1,7 +1,10 @@
-//! Sample ERP databases shaped like the real ones, built through the real ODBC stack: the small,
-//! hand-written ones under `connectors/testdata/<profile>/` (this module; tests), deterministic
-//! generators of databases of any size for every sample profile ([`generator`]; the demo, the
-//! end-to-end tests, the benchmarks), and what the demo's ERP users do to them ([`erp`]).
+//! `inkaso-sample-erp` (test support, never a dependency of a production crate): sample ERP
+//! databases shaped like the real ones, built through the real ODBC stack: the small,
+//! hand-written ones under `testdata/<profile>/` (this module; tests), deterministic generators
+//! of databases of any size for every sample profile ([`generator`]; the demo, the end-to-end
+//! tests, the benchmarks), and what the demo's ERP users do to them ([`erp`]: the only ERP
+//! `UPDATE`s in the repository, so "the connectors never write to the ERP" holds by
+//! construction).
 //!
 //! SQLite stands in for SQL Server: `Driver={SQLite3}` with one attached file per SQL Server
 //! schema (`ATTACH DATABASE '…' AS CDN`), so the profiles' SQL runs unchanged.
@@ -16,9 +19,8 @@ use odbc_api::Connection;
 pub use erp::{EveryKth, SampleErp};
 pub use generator::{GeneratorSpec, generate, generate_gt};
 
-use crate::connection::{ConnectionSettings, run_script};
-use crate::error::ConnectorError;
-use crate::profile::ProfileKind;
+use inkaso_connectors::connection::run_script;
+use inkaso_connectors::{ConnectionSettings, ConnectorError, ProfileKind};
 
 /// The SQL dialect a sample is loaded into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,22 +44,22 @@ pub const SAMPLE_PROFILES: [ProfileKind; 5] = [
 pub fn schema_script(profile: ProfileKind, dialect: Dialect) -> Option<&'static str> {
     match (profile, dialect) {
         (ProfileKind::SubiektGt | ProfileKind::Custom, Dialect::Sqlite) => {
-            Some(include_str!("../../testdata/subiekt_gt/schema.sql"))
+            Some(include_str!("../testdata/subiekt_gt/schema.sql"))
         }
         (ProfileKind::SubiektGt | ProfileKind::Custom, Dialect::Postgres) => {
-            Some(include_str!("../../testdata/subiekt_gt/schema.pg.sql"))
+            Some(include_str!("../testdata/subiekt_gt/schema.pg.sql"))
         }
         (ProfileKind::Optima, Dialect::Sqlite) => {
-            Some(include_str!("../../testdata/optima/schema.sql"))
+            Some(include_str!("../testdata/optima/schema.sql"))
         }
         (ProfileKind::ComarchXl, Dialect::Sqlite) => {
-            Some(include_str!("../../testdata/comarch_xl/schema.sql"))
+            Some(include_str!("../testdata/comarch_xl/schema.sql"))
         }
         (ProfileKind::Enova365, Dialect::Sqlite) => {
-            Some(include_str!("../../testdata/enova365/schema.sql"))
+            Some(include_str!("../testdata/enova365/schema.sql"))
         }
         (ProfileKind::WaproMag, Dialect::Sqlite) => {
-            Some(include_str!("../../testdata/wapro_mag/schema.sql"))
+            Some(include_str!("../testdata/wapro_mag/schema.sql"))
         }
         _ => None,
     }
@@ -67,30 +69,30 @@ pub fn schema_script(profile: ProfileKind, dialect: Dialect) -> Option<&'static 
 pub fn seed_scripts(profile: ProfileKind, dialect: Dialect) -> Vec<&'static str> {
     match (profile, dialect) {
         (ProfileKind::SubiektGt | ProfileKind::Custom, Dialect::Sqlite) => vec![
-            include_str!("../../testdata/subiekt_gt/seed.sql"),
-            include_str!("../../testdata/subiekt_gt/seed.sqlite.sql"),
+            include_str!("../testdata/subiekt_gt/seed.sql"),
+            include_str!("../testdata/subiekt_gt/seed.sqlite.sql"),
         ],
         (ProfileKind::SubiektGt | ProfileKind::Custom, Dialect::Postgres) => {
-            vec![include_str!("../../testdata/subiekt_gt/seed.sql")]
+            vec![include_str!("../testdata/subiekt_gt/seed.sql")]
         }
         (ProfileKind::Optima, Dialect::Sqlite) => {
-            vec![include_str!("../../testdata/optima/seed.sql")]
+            vec![include_str!("../testdata/optima/seed.sql")]
         }
         (ProfileKind::ComarchXl, Dialect::Sqlite) => {
-            vec![include_str!("../../testdata/comarch_xl/seed.sql")]
+            vec![include_str!("../testdata/comarch_xl/seed.sql")]
         }
         (ProfileKind::Enova365, Dialect::Sqlite) => {
-            vec![include_str!("../../testdata/enova365/seed.sql")]
+            vec![include_str!("../testdata/enova365/seed.sql")]
         }
         (ProfileKind::WaproMag, Dialect::Sqlite) => {
-            vec![include_str!("../../testdata/wapro_mag/seed.sql")]
+            vec![include_str!("../testdata/wapro_mag/seed.sql")]
         }
         _ => Vec::new(),
     }
 }
 
 /// The SQL Server schemas a profile's tables live in (attached as SQLite files).
-pub(crate) fn attached_schemas(profile: ProfileKind) -> &'static [&'static str] {
+pub fn attached_schemas(profile: ProfileKind) -> &'static [&'static str] {
     match profile {
         ProfileKind::Optima | ProfileKind::ComarchXl => &["CDN"],
         ProfileKind::SymfoniaHandel => &["HM", "SSCommon"],

@@ -10,11 +10,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::connection::{ConnectionSettings, query_text, run_script};
-use crate::error::ConnectorError;
-use crate::profile::ProfileKind;
+use inkaso_connectors::connection::{query_text, run_script};
+use inkaso_connectors::{ConnectionSettings, ConnectorError, ProfileKind};
 
-use super::{Dialect, schema_script, sqlite_connection};
+use crate::{Dialect, schema_script, sqlite_connection};
 
 /// Size and seed of a generated database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,26 +28,20 @@ pub struct GeneratorSpec {
 }
 
 /// The ERP-neutral rows of every generator but Subiekt GT's.
-const COMMON_SQL: &str = include_str!("../../testdata/generator/common.sql");
+const COMMON_SQL: &str = include_str!("../testdata/generator/common.sql");
 
 /// A profile's generator script, and whether it runs after [`COMMON_SQL`].
 fn generator_sql(profile: ProfileKind) -> Option<(&'static str, bool)> {
     match profile {
-        ProfileKind::SubiektGt => Some((
-            include_str!("../../testdata/generator/subiekt_gt.sql"),
-            false,
-        )),
-        ProfileKind::Optima => Some((include_str!("../../testdata/generator/optima.sql"), true)),
-        ProfileKind::ComarchXl => Some((
-            include_str!("../../testdata/generator/comarch_xl.sql"),
-            true,
-        )),
-        ProfileKind::Enova365 => {
-            Some((include_str!("../../testdata/generator/enova365.sql"), true))
+        ProfileKind::SubiektGt => {
+            Some((include_str!("../testdata/generator/subiekt_gt.sql"), false))
         }
-        ProfileKind::WaproMag => {
-            Some((include_str!("../../testdata/generator/wapro_mag.sql"), true))
+        ProfileKind::Optima => Some((include_str!("../testdata/generator/optima.sql"), true)),
+        ProfileKind::ComarchXl => {
+            Some((include_str!("../testdata/generator/comarch_xl.sql"), true))
         }
+        ProfileKind::Enova365 => Some((include_str!("../testdata/generator/enova365.sql"), true)),
+        ProfileKind::WaproMag => Some((include_str!("../testdata/generator/wapro_mag.sql"), true)),
         _ => None,
     }
 }

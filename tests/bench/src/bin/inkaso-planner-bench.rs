@@ -9,7 +9,7 @@
 //!    ≤ 60 s.
 //!
 //! Prints a table and writes `bench-out/planner.json`.
-//! Run: `cargo run --release -p inkaso-cloud --bin inkaso-planner-bench [-- --quick]`.
+//! Run: `cargo run --release -p inkaso-bench --bin inkaso-planner-bench [-- --quick]`.
 
 use std::fmt::Write as _;
 use std::time::Instant;

@@ -1,7 +1,7 @@
 //! `inkaso-cloud-bench`: ingest throughput of the agent API versus PostgreSQL `COPY`.
 //!
 //! One command, e.g.
-//! `cargo run --release -p inkaso-cloud --bin inkaso-cloud-bench -- --documents 1000000`.
+//! `cargo run --release -p inkaso-bench --bin inkaso-cloud-bench -- --documents 1000000`.
 //! It creates a throw-away PostgreSQL database, sends N documents (with N/10 debtors) as one
 //! full snapshot through the real HTTP agent API (gzip bodies of 5 000 ops, in `seq` order, as
 //! the agent does), then `COPY`s the same rows into the same `documents` table (for another

@@ -10,12 +10,10 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::connection::ConnectionSettings;
-use crate::error::ConnectorError;
-use crate::profile::{ProfileKind, ProfileSettings};
+use inkaso_connectors::{ConnectionSettings, ConnectorError, ProfileKind, ProfileSettings};
 
-use super::SAMPLE_PROFILES;
-use super::generator::{GeneratorSpec, generate};
+use crate::SAMPLE_PROFILES;
+use crate::generator::{GeneratorSpec, generate};
 
 /// Rows whose key modulo `every` is `rest`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
