@@ -16,7 +16,7 @@ use inkaso_shared::{Clock, Email, Lang, Localized};
 use serde::Deserialize;
 
 use crate::process::model::Channel;
-use crate::process::runner::Channels;
+use crate::services::runner::Channels;
 
 /// `[smsapi]`.
 #[derive(Debug, Clone, Deserialize)]

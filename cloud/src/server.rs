@@ -253,15 +253,15 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
         settings.smtp.as_ref(),
         &callback_secret,
         Arc::clone(&clock),
-        Arc::new(crate::process::runner::LoggingTestMode),
+        Arc::new(crate::services::runner::LoggingTestMode),
     )
     .map_err(|e| ServeError::Config(e.to_string()))?;
     let engine_channels = channels.clone();
-    let runner_task = tokio::spawn(crate::process::runner::run_every(
+    let runner_task = tokio::spawn(crate::services::runner::run_every(
         store.clone(),
         Arc::clone(&clock),
         channels,
-        crate::process::runner::RunnerConfig::default(),
+        crate::services::runner::RunnerConfig::default(),
         Duration::from_secs(60),
         stop_rx.clone(),
     ));
@@ -283,7 +283,7 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     let state = AppState::new(store.clone(), clock, settings.api.clone()).with_engine(
         crate::http::Engine {
             channels: engine_channels,
-            runner: crate::process::runner::RunnerConfig::default(),
+            runner: crate::services::runner::RunnerConfig::default(),
         },
     );
     let listener = TcpListener::bind(settings.listen).await?;

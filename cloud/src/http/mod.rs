@@ -30,7 +30,7 @@ use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::process::runner::{Channels, LoggingTestMode, RunnerConfig};
+use crate::services::runner::{Channels, LoggingTestMode, RunnerConfig};
 use crate::store::accounts::{AgentPrincipal, AuthFailure, ClientPrincipal, Role, TenantKind};
 use crate::store::security::SMSAPI_CALLBACK_SECRET;
 use crate::store::{Store, StoreError};

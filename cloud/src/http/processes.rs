@@ -27,19 +27,20 @@ use super::agent::{parse_json, read_body};
 use super::client::ErrorBody;
 use super::{AppState, ClientAuth, Failure, Q};
 use crate::process::calendar::local_date;
-use crate::process::runner::tick;
+use crate::process::state::DebtorRows;
 use crate::process::{
     AssignedBy, AssignmentSubject, Channel, DebtorCase, DebtorInput, Decision, GroupRule,
     LegalStatus, OnDemand, OutReason, Outcome, Pause, PauseKind, PlanContext, Process,
     ProcessError, TenantPolicy, assign, forecast, out_of_collection, plan_on_demand,
     suggest_process,
 };
+use crate::services::runner::tick;
 use crate::store::accounts::Role;
 use crate::store::collection::{
     ActionQuery, ActionScope, ChannelPauseView, CollectionStateView, DebtorRef, PauseView,
 };
 use crate::store::processes::{
-    ActionView, CollectionSettings, DebtorCollectionChange, DebtorRows, ProcessStoreError,
+    ActionView, CollectionSettings, DebtorCollectionChange, ProcessStoreError,
 };
 use crate::store::query::Page;
 use crate::store::{StoreError, new_id};
@@ -1153,7 +1154,7 @@ async fn on_demand(
     )
     .await
     .map_err(|e| match e {
-        crate::process::runner::RunnerError::Store(s) => Failure::from(s),
+        crate::services::runner::RunnerError::Store(s) => Failure::from(s),
     })?;
     let prefix = format!("manual/{request_id}/");
     let actions = state

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{DemandTitle, Stage};
 use super::planner::Decision;
-use crate::store::processes::DebtorRows;
+use crate::process::state::DebtorRows;
 
 /// The tenant's settings the channels need, kept per tenant (`channel_settings`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,16 +5,15 @@
 //! the [`planner`] turns documents, debtor state and history into decisions at an instant; the
 //! [`forecast`](mod@forecast) module looks ahead and lists documents out of collection; [`report`] renders the
 //! client's run report. No I/O happens here: the store feeds [`state`] values in and writes the
-//! decisions back, the runner ticks, the channels deliver. See docs/processes.md.
+//! decisions back, the runner (`services::runner`) ticks, the channels deliver. See
+//! docs/processes.md.
 
 pub mod calendar;
-pub mod commands;
 pub mod compose;
 pub mod forecast;
 pub mod model;
 pub mod planner;
 pub mod report;
-pub mod runner;
 pub mod state;
 
 #[cfg(test)]

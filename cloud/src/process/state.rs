@@ -339,6 +339,29 @@ impl Localized for LegalStatus {
     }
 }
 
+/// One debtor as the planner needs it, with what the channels need to reach it.
+#[derive(Debug, Clone)]
+pub struct DebtorRows {
+    /// The agent (ERP database) the debtor comes from; its feed gets the results.
+    pub agent_id: String,
+    /// The debtor's name.
+    pub name: String,
+    /// Collection state (consents, reachability, exclusions, pauses).
+    pub state: DebtorState,
+    /// Open documents.
+    pub documents: Vec<DocumentState>,
+    /// Every action of the debtor (any process).
+    pub history: Vec<HistoryEntry>,
+    /// The mobile or phone in E.164.
+    pub phone: Option<inkaso_shared::Phone>,
+    /// The e-mail address.
+    pub email: Option<inkaso_shared::Email>,
+    /// The tax number (companies).
+    pub nip: Option<inkaso_shared::Nip>,
+    /// The postal address (persons; a company's comes from the VAT register).
+    pub address: Option<inkaso_shared::Address>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,6 +30,7 @@ use sqlx::{AnyConnection, Row};
 use super::feed::append_result_in;
 use super::{Backend, Store, StoreError, day, new_id, parse_day, parse_ts, ts};
 use crate::process::planner::provider_key;
+use crate::process::state::DebtorRows;
 use crate::process::{
     ActionStatus, Channel, CoveredDocument, DebtorState, Decision, DocumentState, GroupRule,
     HistoryEntry, LegalStatus, Outcome, Pause, PauseKind, Process, ProcessError, TenantPolicy,
@@ -86,29 +87,6 @@ pub struct DebtorCollectionChange {
     pub voice_consent: Option<bool>,
     /// A contact made outside the engine.
     pub last_contact_at: Option<DateTime<Utc>>,
-}
-
-/// One debtor as the planner needs it, with what the channels need to reach it.
-#[derive(Debug, Clone)]
-pub struct DebtorRows {
-    /// The agent (ERP database) the debtor comes from; its feed gets the results.
-    pub agent_id: String,
-    /// The debtor's name.
-    pub name: String,
-    /// Collection state (consents, reachability, exclusions, pauses).
-    pub state: DebtorState,
-    /// Open documents.
-    pub documents: Vec<DocumentState>,
-    /// Every action of the debtor (any process).
-    pub history: Vec<HistoryEntry>,
-    /// The mobile or phone in E.164.
-    pub phone: Option<Phone>,
-    /// The e-mail address.
-    pub email: Option<Email>,
-    /// The tax number (companies).
-    pub nip: Option<Nip>,
-    /// The postal address (persons; a company's comes from the VAT register).
-    pub address: Option<Address>,
 }
 
 /// A claimed action, as the runner dispatches it.

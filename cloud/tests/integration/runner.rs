@@ -18,8 +18,8 @@ use inkaso_channels::interest::EurRate;
 use inkaso_channels::template::{Creditor, Template};
 use inkaso_cloud::process::compose::ChannelSettings;
 use inkaso_cloud::process::planner::provider_key;
-use inkaso_cloud::process::runner::{Channels, RunnerConfig, TickSummary, tick};
 use inkaso_cloud::process::{Channel, LegalStatus, Pause, PauseKind, Process};
+use inkaso_cloud::services::runner::{Channels, RunnerConfig, TickSummary, tick};
 use inkaso_cloud::store::accounts::{AgentPrincipal, TenantKind};
 use inkaso_cloud::store::cases::{CaseFilter, PageRequest};
 use inkaso_cloud::store::companies::Lookup;
@@ -1266,7 +1266,7 @@ async fn agent_with_the_same_ids(h: &Harness, tenant: &str, phone: &str) -> Agen
 /// action is planned. A tenant whose stored data makes its tick fail, and one whose tick panics,
 /// stop nobody else in the same round.
 async fn same_ids_in_two_tenants_and_two_agents(backend: Backend) {
-    use inkaso_cloud::process::runner::{TenantTick, tick_all};
+    use inkaso_cloud::services::runner::{TenantTick, tick_all};
     use inkaso_simulators::smsapi::{SimConfig, SmsapiSimulator};
 
     let mut h = Harness::new(TestDb::new(backend).await).await;

@@ -12,7 +12,7 @@
 //! ERP, the agent's sync, register look-ups, a promise to pay, the engine's tick),
 //! [`WholePath::summary`] counts what every side saw, and [`WholePath::export`] writes the
 //! letters and posting books to the folder. The engine and the channels are exactly the
-//! production ones (`inkaso_cloud::live::channels`, `process::runner::tick`); only the
+//! production ones (`inkaso_cloud::live::channels`, `services::runner::tick`); only the
 //! providers are stand-ins.
 //!
 //! The clock. The cloud's API, the engine, the SMSAPI simulator and the agent's syncs during the
@@ -38,8 +38,8 @@ use inkaso_channels::interest::EurRate;
 use inkaso_channels::template::{Creditor, Template};
 use inkaso_cloud::live::{self, SmsapiSettings, SmtpSettings};
 use inkaso_cloud::process::compose::ChannelSettings;
-use inkaso_cloud::process::runner::{Channels, LoggingTestMode, RunnerConfig, TickSummary, tick};
 use inkaso_cloud::process::{Pause, PauseKind, Process};
+use inkaso_cloud::services::runner::{Channels, LoggingTestMode, RunnerConfig, TickSummary, tick};
 use inkaso_cloud::store::accounts::TenantKind;
 use inkaso_cloud::store::cases::{Case, CaseFilter, CaseStatus, PageRequest, PartnerDecision};
 use inkaso_cloud::store::feed::parse_cursor;

@@ -15,7 +15,7 @@
 //! same key, which the provider (SMSAPI `idx`, the test-mode recorder) refuses as a duplicate
 //! ([`Outcome::AlreadySent`] is recorded as sent).
 //!
-//! What an action becomes is composed purely in [`super::compose`]: SMS, e-mail and voice are
+//! What an action becomes is composed purely in [`crate::process::compose`]: SMS, e-mail and voice are
 //! rendered from the stage's stored template (a built-in one when the stage names none that
 //! exists) and go through the channels as [`Outbound`] messages, an e-mail with the stage's PDF
 //! demand attached; letters and registered letters are printed to PDF and kept (registered
@@ -40,17 +40,18 @@ use inkaso_shared::{Clock, Currency, Lang, Localized, Money};
 use serde::Serialize;
 use tokio::sync::watch;
 
-use super::calendar::local_date;
-use super::compose::{self, ActionInput, ChannelSettings, ComposeError};
-use super::model::{AssignmentSubject, Channel, Process, assign};
-use super::planner::{
+use crate::process::calendar::local_date;
+use crate::process::compose::{self, ActionInput, ChannelSettings, ComposeError};
+use crate::process::model::{AssignmentSubject, Channel, Process, assign};
+use crate::process::planner::{
     DebtorInput, Decision, OnDemand, Outcome as PlanOutcome, PlanContext, Recheck, next_wake,
     on_demand_of, plan_debtor, plan_on_demand, recheck,
 };
-use super::report::RunReport;
+use crate::process::report::RunReport;
+use crate::process::state::DebtorRows;
 use crate::store::cases::{ENGINE_ACTOR, NewCase};
 use crate::store::channels::{LetterRow, NewLetter, NewTask};
-use crate::store::processes::{ClaimedAction, CollectionSettings, DebtorRows, Transition};
+use crate::store::processes::{ClaimedAction, CollectionSettings, Transition};
 use crate::store::{Store, StoreError, new_id};
 
 /// What can stop a tick.
@@ -231,7 +232,7 @@ struct Tenant<'a> {
     channel_settings: ChannelSettings,
     templates: HashMap<String, Template>,
     processes: Vec<Process>,
-    rules: Vec<super::model::GroupRule>,
+    rules: Vec<crate::process::model::GroupRule>,
     paused: BTreeMap<Channel, String>,
     last_sync: HashMap<String, DateTime<Utc>>,
 }
@@ -476,7 +477,7 @@ async fn send_report(
     let Some(adapter) = adapter else {
         return Some("raport nie wysłany: kanał e-mail nie jest skonfigurowany".to_owned());
     };
-    let local = summary.at.with_timezone(&super::calendar::ZONE);
+    let local = summary.at.with_timezone(&crate::process::calendar::ZONE);
     let message = Outbound::Email(EmailMessage {
         to: to.clone(),
         to_name: Some(tenant.name.clone()),

@@ -8,6 +8,8 @@ use std::io::BufRead as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+pub mod process;
+
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use inkaso_shared::{Clock, Email, SystemClock};
@@ -68,10 +70,10 @@ pub enum Command {
     #[command(subcommand, name = "api-token")]
     ApiToken(ApiTokenCmd),
     /// Run the collection processes once for a tenant (on demand; the catch-up tool).
-    Run(crate::process::commands::RunArgs),
+    Run(crate::cli::process::RunArgs),
     /// Collection processes.
     #[command(subcommand)]
-    Process(crate::process::commands::ProcessCmd),
+    Process(crate::cli::process::ProcessCmd),
     /// Print the delivery-report address to enter in SMSAPI's panel (with this installation's
     /// secret; `serve` hands it to SMSAPI with every message when `[smsapi] notify_url` is set).
     #[command(name = "callback-url")]
@@ -404,9 +406,7 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
             println!("Odwołano token API {token}.");
             Ok(())
         }
-        Command::Run(a) => Ok(crate::process::commands::run(&open(&s).await?, &a, now).await?),
-        Command::Process(c) => {
-            Ok(crate::process::commands::process(&open(&s).await?, &c, now).await?)
-        }
+        Command::Run(a) => Ok(crate::cli::process::run(&open(&s).await?, &a, now).await?),
+        Command::Process(c) => Ok(crate::cli::process::process(&open(&s).await?, &c, now).await?),
     }
 }

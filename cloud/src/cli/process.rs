@@ -10,9 +10,9 @@ use clap::{Args, Subcommand};
 use inkaso_channels::delivery::TestModeRecorder;
 use inkaso_shared::{Lang, Localized, ManualClock};
 
-use super::calendar::ZONE;
-use super::model::Process;
-use super::runner::{Channels, RunnerConfig, tick};
+use crate::process::calendar::ZONE;
+use crate::process::model::Process;
+use crate::services::runner::{Channels, RunnerConfig, tick};
 use crate::store::Store;
 
 /// `run` options.
