@@ -321,3 +321,675 @@ async fn isolation_matrix(backend: Backend) {
         .send().await.unwrap();
     assert_eq!(r.status().as_u16(), 401);
 }
+
+on_both!(every_documented_route_is_isolated);
+
+/// Every string in a JSON value (what a caller sent, to tell echoes from leaks).
+fn strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+        _ => {}
+    }
+}
+
+/// What another client firm may get from a route called with tenant A's ids or names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// The path names an object of A by its opaque id: 404 from the route's role up, 403 below.
+    Foreign,
+    /// The body names an object of A by its id: refused like any unknown id (400 naming the
+    /// field, or 404), 403 below the route's role.
+    ForeignInBody,
+    /// The path or body names something the caller may have too (a code, a day, a list): any
+    /// answer but a server error, and nothing of A in it.
+    OwnSpace,
+}
+
+/// Who a route is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Party {
+    Client,
+    Partner,
+    Public,
+}
+
+/// One route of the OpenAPI document, made concrete with A's ids.
+struct Case {
+    path: String,
+    body: Option<Value>,
+    min_role: &'static str,
+    party: Party,
+    expect: Expect,
+}
+
+/// Issue 14: the routes come from the served OpenAPI document, so a route added without a case
+/// here fails this test. Every route × method: nobody gets 401; another client firm's viewer,
+/// editor and admin get A's objects as 404 (or 403 below the route's role) and never A's data in
+/// any answer; a law firm's tokens get 403 on client routes and client tokens 403 on partner
+/// routes; a law firm A does not use gets A's case as 404; A's own roles are allowed from the
+/// route's role up and refused below (reads). A's data is intact afterwards.
+#[allow(clippy::too_many_lines)] // one matrix, read top to bottom
+async fn every_documented_route_is_isolated(backend: Backend) {
+    use inkaso_channels::letter::{Addressee, LetterKind};
+    use inkaso_cloud::store::accounts::{Role, TenantKind};
+    use inkaso_cloud::store::channels::{NewLetter, NewTask};
+
+    let env = Env::new(backend).await;
+    let a = env.tenant("Firma A").await;
+    let b = env.tenant("Firma B").await;
+    let ida = seed(&env, &a, 1, "AAA").await;
+    seed(&env, &b, 2, "BBB").await;
+    let now = env.clock_now();
+
+    let (_, mut settings) = env.get(&a.viewer, "/api/v1/channel-settings").await;
+    settings["creditor"] = json!({"name": "Wierzyciel AAA", "street": "ul. Prosta 1",
+        "postcode_city": "00-001 Warszawa", "bank_account": "12 1020 1026 0000 0102 0304 0506"});
+    let (s, e) = env
+        .put(&a.editor, "/api/v1/channel-settings", &settings)
+        .await;
+    assert_eq!(s, 200, "{e}");
+    // More of A: a template, a process, a pause, a registered letter with its tracking number, a
+    // task, and a case at its law firm.
+    let template = json!({"name": "Szablon AAA", "channel": "sms", "reason": "arrears", "lang": "pl",
+        "body": "<wierzyciel>: zaległość AAA <suma_naleznosci>."});
+    let (s, e) = env
+        .put(&a.editor, "/api/v1/templates/szablon-aaa", &template)
+        .await;
+    assert!((200..300).contains(&s), "{e}");
+    let process = json!({"code": "PROC-AAA", "name": "Proces AAA", "stages": [
+        {"code": "S1", "name": "SMS AAA", "channel": "sms", "offset_days": 3, "template": "szablon-aaa"}]});
+    let (s, e) = env
+        .put(&a.editor, "/api/v1/processes/PROC-AAA", &process)
+        .await;
+    assert!((200..300).contains(&s), "{e}");
+    let (s, pause) = env
+        .post(
+            &a.editor,
+            &format!("/api/v1/debtors/{}/pauses", ida.debtor),
+            &json!({"kind": "manual", "until": "2027-01-31", "reason": "wstrzymane AAA"}),
+        )
+        .await;
+    assert!((200..300).contains(&s), "{pause}");
+    let pause_id = pause["id"].as_str().unwrap().to_owned();
+    let addressee = Addressee {
+        name: "Adresat AAA".into(),
+        street: "Długa 5/3".into(),
+        postcode_city: "80-001 Gdańsk".into(),
+        nip: None,
+    };
+    let day = now.date_naive();
+    let letter = env
+        .store
+        .insert_letter(
+            &a.tenant_id,
+            &NewLetter {
+                action_id: "A-LIST",
+                agent_id: &a.agent_id,
+                debtor: "K1",
+                number: "W/1/2026",
+                kind: LetterKind::Demand,
+                date: day,
+                registered: Some((
+                    inkaso_channels::posting::RegisteredCategory::Priorytetowa,
+                    true,
+                )),
+                addressee: &addressee,
+                file_name: "wezwanie-AAA.pdf",
+                pdf: b"%PDF-1.7 AAA",
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    let (s, e) = env
+        .put(
+            &a.editor,
+            &format!("/api/v1/letters/{}/tracking", letter.id),
+            &json!({"tracking_number": "RR000000AAA"}),
+        )
+        .await;
+    assert!((200..300).contains(&s), "{e}");
+    let task = env
+        .store
+        .insert_task(
+            &a.tenant_id,
+            &NewTask {
+                action_id: Some("A-TASK"),
+                agent_id: &a.agent_id,
+                debtor: "K1",
+                subject: "Zadzwonić AAA",
+                assignee: None,
+                due: day,
+                documents: &["D1".to_owned()],
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    let partner_token = |id: String, role: Role| {
+        let store = env.store.clone();
+        async move {
+            store
+                .create_api_token(&id, role.as_str(), role, now)
+                .await
+                .unwrap()
+                .secret
+        }
+    };
+    let lex = env
+        .store
+        .create_tenant(TenantKind::Partner, "Kancelaria Lex", now)
+        .await
+        .unwrap();
+    env.store
+        .link_partner(&a.tenant_id, &lex.id, now)
+        .await
+        .unwrap();
+    let other_firm = env
+        .store
+        .create_tenant(TenantKind::Partner, "Kancelaria Inna", now)
+        .await
+        .unwrap();
+    env.store
+        .link_partner(&b.tenant_id, &other_firm.id, now)
+        .await
+        .unwrap();
+    let lex_admin = partner_token(lex.id.clone(), Role::Admin).await;
+    let other_admin = partner_token(other_firm.id.clone(), Role::Admin).await;
+    let (s, case) = env
+        .post(
+            &a.editor,
+            "/api/v1/cases",
+            &json!({"agent_id": a.agent_id, "debtor_external_id": "K1",
+                "document_external_ids": ["D1"], "note": "sprawa AAA"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{case}");
+    let case_id = case["id"].as_str().unwrap().to_owned();
+
+    // Every documented route, made concrete with A's ids.
+    // What B sends under A's codes: its own texts, so that what B reads back is B's.
+    let template_b = json!({"name": "Szablon BBB", "channel": "sms", "reason": "arrears", "lang": "pl",
+        "body": "<wierzyciel>: zaległość BBB <suma_naleznosci>."});
+    let process_b = json!({"code": "PROC-AAA", "name": "Proces BBB", "stages": [
+        {"code": "S1", "name": "SMS BBB", "channel": "sms", "offset_days": 3, "template": "szablon-aaa"}]});
+    let cases = |method: &str, route: &str| -> Option<Case> {
+        use Expect::{Foreign, ForeignInBody, OwnSpace};
+        use Party::{Client, Partner, Public};
+        let c = |path: String, body: Option<Value>, min_role, party, expect| {
+            Some(Case {
+                path,
+                body,
+                min_role,
+                party,
+                expect,
+            })
+        };
+        let d = &ida.debtor;
+        let note = Some(json!({"note": "BBB"}));
+        match (method, route) {
+            ("post", "/api/v1/login") => c(
+                route.into(),
+                Some(json!({"tenant_id": a.tenant_id,
+                "email": "szef@firma.pl", "password": "zle-haslo-123"})),
+                "viewer",
+                Public,
+                OwnSpace,
+            ),
+            // Every signed-in party (client or law firm) may end its own session.
+            ("post", "/api/v1/logout") => c(route.into(), None, "viewer", Public, OwnSpace),
+            (
+                "get",
+                "/api/v1/debtors"
+                | "/api/v1/documents"
+                | "/api/v1/payments"
+                | "/api/v1/agents"
+                | "/api/v1/exclusions"
+                | "/api/v1/actions"
+                | "/api/v1/out-of-collection"
+                | "/api/v1/group-rules"
+                | "/api/v1/processes"
+                | "/api/v1/templates"
+                | "/api/v1/letters"
+                | "/api/v1/tasks"
+                | "/api/v1/cases"
+                | "/api/v1/channel-settings"
+                | "/api/v1/collection/settings"
+                | "/api/v1/collection/channel-pauses",
+            ) => c(route.into(), None, "viewer", Client, OwnSpace),
+            ("get", "/api/v1/forecast") => c(
+                "/api/v1/forecast?days=30".into(),
+                None,
+                "viewer",
+                Client,
+                OwnSpace,
+            ),
+            ("get", "/api/v1/audit") => c(route.into(), None, "admin", Client, OwnSpace),
+            ("get", "/api/v1/debtors/{id}") => c(
+                format!("/api/v1/debtors/{d}"),
+                None,
+                "viewer",
+                Client,
+                Foreign,
+            ),
+            ("get", "/api/v1/debtors/{id}/actions") => c(
+                format!("/api/v1/debtors/{d}/actions"),
+                None,
+                "viewer",
+                Client,
+                Foreign,
+            ),
+            ("get", "/api/v1/debtors/{id}/collection") => c(
+                format!("/api/v1/debtors/{d}/collection"),
+                None,
+                "viewer",
+                Client,
+                Foreign,
+            ),
+            ("patch", "/api/v1/debtors/{id}/collection") => c(
+                format!("/api/v1/debtors/{d}/collection"),
+                Some(json!({"tags": ["BBB"]})),
+                "editor",
+                Client,
+                Foreign,
+            ),
+            ("get", "/api/v1/debtors/{id}/pauses") => c(
+                format!("/api/v1/debtors/{d}/pauses"),
+                None,
+                "viewer",
+                Client,
+                Foreign,
+            ),
+            ("post", "/api/v1/debtors/{id}/pauses") => c(
+                format!("/api/v1/debtors/{d}/pauses"),
+                Some(json!({"kind": "manual", "until": "2027-01-31", "reason": "BBB"})),
+                "editor",
+                Client,
+                Foreign,
+            ),
+            ("delete", "/api/v1/debtors/{id}/pauses/{pause_id}") => c(
+                format!("/api/v1/debtors/{d}/pauses/{pause_id}"),
+                None,
+                "editor",
+                Client,
+                Foreign,
+            ),
+            ("put", "/api/v1/debtors/{id}/contacts/{channel}/consent") => c(
+                format!("/api/v1/debtors/{d}/contacts/email/consent"),
+                Some(json!({"consent": true, "source": "BBB"})),
+                "editor",
+                Client,
+                Foreign,
+            ),
+            ("get", "/api/v1/documents/{id}") => c(
+                format!("/api/v1/documents/{}", ida.document),
+                None,
+                "viewer",
+                Client,
+                Foreign,
+            ),
+            ("get", "/api/v1/documents/{id}/actions") => c(
+                format!("/api/v1/documents/{}/actions", ida.document),
+                None,
+                "viewer",
+                Client,
+                Foreign,
+            ),
+            ("post", "/api/v1/actions/on-demand") => c(
+                route.into(),
+                Some(json!({"stages": ["S1"], "documents": [ida.document], "process": "PROC-AAA"})),
+                "editor",
+                Client,
+                ForeignInBody,
+            ),
+            ("post", "/api/v1/exclusions") => c(
+                route.into(),
+                Some(json!({"kind": "document_number_prefix", "value": "BBB/"})),
+                "editor",
+                Client,
+                OwnSpace,
+            ),
+            ("delete", "/api/v1/exclusions/{id}") => c(
+                format!("/api/v1/exclusions/{}", ida.exclusion),
+                None,
+                "editor",
+                Client,
+                Foreign,
+            ),
+            ("get", "/api/v1/companies/{nip}") => c(
+                format!("/api/v1/companies/{}", ida.nip),
+                None,
+                "viewer",
+                Client,
+                Foreign,
+            ),
+            ("post", "/api/v1/companies/{nip}") => c(
+                format!("/api/v1/companies/{}", ida.nip),
+                None,
+                "editor",
+                Client,
+                OwnSpace,
+            ),
+            ("put", "/api/v1/group-rules") => {
+                c(route.into(), Some(json!([])), "editor", Client, OwnSpace)
+            }
+            ("get", "/api/v1/processes/{code}") => c(
+                "/api/v1/processes/PROC-AAA".into(),
+                None,
+                "viewer",
+                Client,
+                Foreign,
+            ),
+            ("put", "/api/v1/processes/{code}") => c(
+                "/api/v1/processes/PROC-AAA".into(),
+                Some(process_b.clone()),
+                "editor",
+                Client,
+                OwnSpace,
+            ),
+            ("put", "/api/v1/processes/{code}/default") => c(
+                "/api/v1/processes/PROC-AAA/default".into(),
+                None,
+                "editor",
+                Client,
+                OwnSpace,
+            ),
+            ("delete", "/api/v1/processes/{code}") => c(
+                "/api/v1/processes/PROC-AAA".into(),
+                None,
+                "editor",
+                Client,
+                OwnSpace,
+            ),
+            ("put", "/api/v1/collection/settings") => c(
+                route.into(),
+                Some(json!({"test_mode": true})),
+                "editor",
+                Client,
+                OwnSpace,
+            ),
+            ("delete", "/api/v1/collection/channel-pauses/{channel}") => c(
+                "/api/v1/collection/channel-pauses/sms".into(),
+                None,
+                "editor",
+                Client,
+                OwnSpace,
+            ),
+            ("put", "/api/v1/templates/{code}") => c(
+                "/api/v1/templates/szablon-aaa".into(),
+                Some(template_b.clone()),
+                "editor",
+                Client,
+                OwnSpace,
+            ),
+            ("delete", "/api/v1/templates/{code}") => c(
+                "/api/v1/templates/szablon-aaa".into(),
+                None,
+                "editor",
+                Client,
+                OwnSpace,
+            ),
+            ("post", "/api/v1/templates/preview") => c(
+                route.into(),
+                Some(
+                    json!({"name": "Podgląd", "channel": "sms", "reason": "arrears", "lang": "pl", "body": "<wierzyciel>: <suma_naleznosci>."}),
+                ),
+                "viewer",
+                Client,
+                OwnSpace,
+            ),
+            ("put", "/api/v1/channel-settings") => {
+                c(route.into(), Some(json!({})), "editor", Client, OwnSpace)
+            }
+            ("get", "/api/v1/letters/{id}/pdf") => c(
+                format!("/api/v1/letters/{}/pdf", letter.id),
+                None,
+                "viewer",
+                Client,
+                Foreign,
+            ),
+            ("put", "/api/v1/letters/{id}/tracking") => c(
+                format!("/api/v1/letters/{}/tracking", letter.id),
+                Some(json!({"tracking_number": "RR000000BBB"})),
+                "editor",
+                Client,
+                Foreign,
+            ),
+            ("get", "/api/v1/posting-book/{day}") => c(
+                format!("/api/v1/posting-book/{day}?format=csv"),
+                None,
+                "viewer",
+                Client,
+                OwnSpace,
+            ),
+            ("post", "/api/v1/tasks/{id}/close") => c(
+                format!("/api/v1/tasks/{}/close", task.id),
+                note.clone(),
+                "editor",
+                Client,
+                Foreign,
+            ),
+            ("post", "/api/v1/cases") => c(
+                route.into(),
+                Some(
+                    json!({"agent_id": a.agent_id, "debtor_external_id": "K1", "document_external_ids": ["D1"]}),
+                ),
+                "editor",
+                Client,
+                ForeignInBody,
+            ),
+            ("get", "/api/v1/cases/{id}") => c(
+                format!("/api/v1/cases/{case_id}"),
+                None,
+                "viewer",
+                Client,
+                Foreign,
+            ),
+            ("post", "/api/v1/cases/{id}/notes") => c(
+                format!("/api/v1/cases/{case_id}/notes"),
+                note.clone(),
+                "editor",
+                Client,
+                Foreign,
+            ),
+            ("get", "/api/v1/partner/cases") => c(route.into(), None, "viewer", Partner, OwnSpace),
+            ("get", "/api/v1/partner/cases/{id}") => c(
+                format!("/api/v1/partner/cases/{case_id}"),
+                None,
+                "viewer",
+                Partner,
+                Foreign,
+            ),
+            (
+                "post",
+                "/api/v1/partner/cases/{id}/accept"
+                | "/api/v1/partner/cases/{id}/reject"
+                | "/api/v1/partner/cases/{id}/notes",
+            ) => c(
+                route.replace("{id}", &case_id),
+                note.clone(),
+                "editor",
+                Partner,
+                Foreign,
+            ),
+            ("post", "/api/v1/partner/cases/{id}/status") => c(
+                format!("/api/v1/partner/cases/{case_id}/status"),
+                Some(json!({"status": "in_court", "note": "BBB"})),
+                "editor",
+                Partner,
+                Foreign,
+            ),
+            _ => None,
+        }
+    };
+
+    let (s, doc) = env.get("", "/api/openapi.json").await;
+    assert_eq!(s, 200);
+    let mut routes: Vec<(String, String)> = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                routes.push((method.clone(), path.clone()));
+            }
+        }
+    }
+    routes.sort();
+    let missing: Vec<String> = routes
+        .iter()
+        .filter(|(m, p)| cases(m, p).is_none())
+        .map(|(m, p)| format!("{} {p}", m.to_uppercase()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes without an isolation case (add one to every_documented_route_is_isolated): {missing:#?}"
+    );
+    assert!(routes.len() >= 59, "{routes:?}");
+
+    let a_secrets = [
+        a.tenant_id.as_str(),
+        a.agent_id.as_str(),
+        ida.debtor.as_str(),
+        ida.document.as_str(),
+        ida.exclusion.as_str(),
+        letter.id.as_str(),
+        task.id.as_str(),
+        case_id.as_str(),
+        pause_id.as_str(),
+        "AAA",
+    ];
+    // An answer may repeat what the caller sent (ids and codes in the path, the body's texts);
+    // nothing else of A may appear.
+    let leak_sent = |path: &str, sent: Option<&Value>, body: &str| {
+        let mut sent_texts: Vec<String> = path
+            .split(['/', '?', '='])
+            .filter(|p| p.len() >= 6)
+            .map(str::to_owned)
+            .collect();
+        if let Some(v) = sent {
+            strings(v, &mut sent_texts);
+        }
+        sent_texts.sort_by_key(|e| std::cmp::Reverse(e.len()));
+        let rest = sent_texts
+            .iter()
+            .filter(|e| e.len() >= 3)
+            .fold(body.to_owned(), |t, e| t.replace(e.as_str(), ""));
+        a_secrets
+            .iter()
+            .find(|s| rest.contains(**s))
+            .map(|s| (*s).to_owned())
+    };
+    let rank = |r: &str| match r {
+        "viewer" => 0,
+        "editor" => 1,
+        _ => 2,
+    };
+
+    for (method, route) in &routes {
+        let case = cases(method, route).unwrap();
+        let m = method.to_uppercase();
+        let body = case.body.as_ref();
+        let p = &case.path;
+        if case.party != Party::Public {
+            let (s, text) = call(&env, None, &m, p, body).await;
+            assert_eq!(s, 401, "nobody: {m} {p}: {text}");
+        }
+        // Another client firm, every role.
+        for (role, token) in [
+            ("viewer", &b.viewer),
+            ("editor", &b.editor),
+            ("admin", &b.admin),
+        ] {
+            let (s, text) = call(&env, Some(token), &m, p, body).await;
+            assert!(s < 500, "B {role} {m} {p}: {s} {text}");
+            assert_eq!(
+                leak_sent(p, body, &text),
+                None,
+                "B {role} {m} {p} leaked A's data: {text}"
+            );
+            match (case.party, case.expect) {
+                (Party::Partner, _) => assert_eq!(s, 403, "B {role} {m} {p}: {text}"),
+                (Party::Client, Expect::Foreign) => {
+                    let below = rank(role) < rank(case.min_role);
+                    assert!(
+                        s == 404 || (below && s == 403),
+                        "B {role} {m} {p}: {s} {text}"
+                    );
+                }
+                (Party::Client, Expect::ForeignInBody) => {
+                    let below = rank(role) < rank(case.min_role);
+                    assert!(
+                        s == 404 || s == 400 || (below && s == 403),
+                        "B {role} {m} {p}: {s} {text}"
+                    );
+                }
+                _ => {}
+            }
+        }
+        // Law firms: a client route is not theirs; A's case is not the other firm's.
+        for (who, token) in [("Lex", &lex_admin), ("Inna", &other_admin)] {
+            if who == "Lex" && case.party == Party::Partner {
+                continue; // A's own law firm works the case: partner_flow_end_to_end covers it
+            }
+            let (s, text) = call(&env, Some(token), &m, p, body).await;
+            assert!(s < 500, "{who} {m} {p}: {s} {text}");
+            match case.party {
+                Party::Client => assert_eq!(s, 403, "{who} {m} {p}: {text}"),
+                Party::Partner if who == "Inna" => {
+                    assert_eq!(
+                        leak_sent(p, body, &text),
+                        None,
+                        "{who} {m} {p} leaked: {text}"
+                    );
+                    if case.expect == Expect::Foreign {
+                        assert_eq!(s, 404, "{who} {m} {p}: {text}");
+                    }
+                }
+                _ => {}
+            }
+        }
+        // A's own roles on reads: from the route's role up, and 403 below.
+        if case.party == Party::Client && m == "GET" {
+            for (role, token) in [
+                ("viewer", &a.viewer),
+                ("editor", &a.editor),
+                ("admin", &a.admin),
+            ] {
+                let (s, text) = call(&env, Some(token), &m, p, body).await;
+                if rank(role) >= rank(case.min_role) {
+                    assert!((200..300).contains(&s), "A {role} {m} {p}: {s} {text}");
+                } else {
+                    assert_eq!(s, 403, "A {role} {m} {p}: {text}");
+                }
+            }
+        }
+    }
+
+    // A's data is intact after everything the others tried.
+    let (_, t) = env.get(&a.viewer, "/api/v1/templates").await;
+    assert!(t.to_string().contains("zaleglosc AAA"), "{t}");
+    let (s, _) = env.get(&a.viewer, "/api/v1/processes/PROC-AAA").await;
+    assert_eq!(s, 200);
+    let (_, pauses) = env
+        .get(&a.viewer, &format!("/api/v1/debtors/{}/pauses", ida.debtor))
+        .await;
+    assert!(pauses.to_string().contains(&pause_id), "{pauses}");
+    let (_, letters) = env.get(&a.viewer, "/api/v1/letters").await;
+    assert!(letters.to_string().contains("RR000000AAA"), "{letters}");
+    let (_, tasks) = env.get(&a.viewer, "/api/v1/tasks?status=open").await;
+    assert!(tasks.to_string().contains(task.id.as_str()), "{tasks}");
+    let (_, case) = env
+        .get(&a.viewer, &format!("/api/v1/cases/{case_id}"))
+        .await;
+    assert_eq!(case["case"]["status"], "handed_off", "{case}");
+    assert!(!case.to_string().contains("BBB"), "{case}");
+    let (_, d) = env
+        .get(&a.viewer, &format!("/api/v1/documents/{}", ida.document))
+        .await;
+    assert_eq!(d["remaining_minor"], 400);
+    let (_, debtor) = env
+        .get(&a.viewer, &format!("/api/v1/debtors/{}", ida.debtor))
+        .await;
+    assert!(!debtor.to_string().contains("BBB"), "{debtor}");
+}
