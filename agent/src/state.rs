@@ -313,12 +313,9 @@ impl State {
                 )));
             }
         };
-        let json = serde_json::to_vec(&batch).map_err(|e| StateError::Corrupt(e.to_string()))?;
-        let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 4), Compression::fast());
-        gz.write_all(&json)?;
         sqlx::query("UPDATE outbox SET body = ?2, op_count = ?3 WHERE seq = ?1")
             .bind(to_i64(seq)?)
-            .bind(gz.finish()?)
+            .bind(encode_json(&batch)?)
             .bind(i64::try_from(op_count).unwrap_or(i64::MAX))
             .execute(&mut *tx)
             .await?;
@@ -498,7 +495,12 @@ impl CycleTx {
 
 /// Serialises and gzips a batch: what goes over the wire, byte for byte.
 pub fn encode_batch(batch: &Batch) -> Result<Vec<u8>, StateError> {
-    let json = serde_json::to_vec(batch).map_err(|e| StateError::Corrupt(e.to_string()))?;
+    encode_json(batch)
+}
+
+/// Any batch-shaped value as the outbox stores it: JSON, gzipped.
+fn encode_json(value: &impl serde::Serialize) -> Result<Vec<u8>, StateError> {
+    let json = serde_json::to_vec(value).map_err(|e| StateError::Corrupt(e.to_string()))?;
     let mut gz = GzEncoder::new(Vec::with_capacity(json.len() / 4), Compression::fast());
     gz.write_all(&json)?;
     Ok(gz.finish()?)

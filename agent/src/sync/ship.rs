@@ -174,8 +174,10 @@ pub async fn ship<C: CloudApi>(
         'batches: for batch in batches {
             let sent = with_retries(policy, || cloud.send_batch(batch.body.clone())).await;
             match sent {
-                Err(CloudError::Permanent(e)) if refused_op(&e).is_some() => {
-                    let index = refused_op(&e).unwrap_or_default();
+                Err(CloudError::Permanent(e)) => {
+                    let Some(index) = refused_op(&e) else {
+                        return Err(CloudError::Permanent(e).into());
+                    };
                     let id = state
                         .refuse_op(batch.seq, index, run_id, &e.message_pl)
                         .await?;

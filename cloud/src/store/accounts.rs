@@ -145,7 +145,7 @@ const SESSION_PREFIX: &str = "inks";
 /// How long a portal session lives.
 pub const SESSION_HOURS: i64 = 12;
 
-fn sha256_hex(text: &str) -> String {
+pub(super) fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
@@ -173,7 +173,7 @@ fn split_secret<'a>(prefix: &str, secret: &'a str) -> Option<(&'a str, &'a str)>
 }
 
 /// Constant-time comparison of two hex digests (no early exit on the first difference).
-fn same_digest(a: &str, b: &str) -> bool {
+pub(super) fn same_digest(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

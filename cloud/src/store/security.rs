@@ -4,9 +4,8 @@
 //!
 //! Why in the store rather than in memory: replicas behind one load balancer must agree on how
 //! often an address or an account has failed, or an attacker simply spreads guesses over them;
-//! and every replica must hand SMSAPI the same callback secret. Counting is read-then-write in
-//! one transaction: two replicas racing may each count one failure less, which a limiter can
-//! afford (the lock still comes, one attempt later).
+//! and every replica must hand SMSAPI the same callback secret. A failure is counted by one
+//! upsert, so replicas racing lose no count.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -14,6 +13,7 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::Row as _;
 use tokio::sync::Semaphore;
 
+use super::accounts::{same_digest, sha256_hex};
 use super::{Store, StoreError, parse_ts, random_bytes, ts};
 
 /// The name of the SMSAPI delivery-report secret in `service_secrets`.
@@ -22,14 +22,7 @@ pub const SMSAPI_CALLBACK_SECRET: &str = "smsapi_callback";
 /// Whether `given` is `expected`, in time that does not depend on where they differ (both are
 /// hashed first, so not even the length leaks).
 pub fn same_secret(given: &str, expected: &str) -> bool {
-    use sha2::Digest as _;
-    let a = sha2::Sha256::digest(given.as_bytes());
-    let b = sha2::Sha256::digest(expected.as_bytes());
-    a.iter()
-        .zip(b.iter())
-        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-        == 0
-        && !expected.is_empty()
+    !expected.is_empty() && same_digest(&sha256_hex(given), &sha256_hex(expected))
 }
 
 /// Whom a login attempt is counted against.

@@ -193,26 +193,14 @@ impl Harness {
     }
 
     async fn consent_sms(&self, ext: &str) {
-        use sqlx::Row as _;
-        let id: String =
-            sqlx::query("SELECT debtor_id FROM debtors WHERE tenant_id = $1 AND external_id = $2")
-                .bind(&self.tenant)
-                .bind(ext)
-                .fetch_one(self.store.pool())
-                .await
-                .unwrap()
-                .try_get(0)
-                .unwrap();
-        let change = ConsentChange {
-            channel: "sms",
-            consent: true,
-            source: "portal",
-            actor: "test",
-        };
-        self.store
-            .set_consent(&self.tenant, &id, &change, self.now())
-            .await
-            .unwrap();
+        consent_sms(
+            &self.store,
+            &self.tenant,
+            &self.agent.agent_id,
+            ext,
+            self.now(),
+        )
+        .await;
     }
 
     async fn tick(&self) -> TickSummary {
@@ -233,6 +221,29 @@ impl Harness {
             .await
             .unwrap()
     }
+}
+
+/// SMS consent for the debtor `ext` of `agent`, as a portal user gives it.
+async fn consent_sms(store: &Store, tenant: &str, agent: &str, ext: &str, now: DateTime<Utc>) {
+    use sqlx::Row as _;
+    let id: String = sqlx::query(
+        "SELECT debtor_id FROM debtors WHERE tenant_id = $1 AND agent_id = $2 AND external_id = $3",
+    )
+    .bind(tenant)
+    .bind(agent)
+    .bind(ext)
+    .fetch_one(store.pool())
+    .await
+    .unwrap()
+    .try_get(0)
+    .unwrap();
+    let change = ConsentChange {
+        channel: "sms",
+        consent: true,
+        source: "portal",
+        actor: "test",
+    };
+    store.set_consent(tenant, &id, &change, now).await.unwrap();
 }
 
 /// The creditor printed in letters, and the EUR rate for the compensation.
@@ -1216,7 +1227,6 @@ async fn upgrade_sends_nothing_twice(backend: Backend) {
 /// invoice FV-1 due 1 April 2026 — the same ids and process as [`Harness::new`]'s agent — with
 /// SMS consent, and `phone` as its number.
 async fn agent_with_the_same_ids(h: &Harness, tenant: &str, phone: &str) -> AgentPrincipal {
-    use sqlx::Row as _;
     let now = h.now();
     let a = h.store.create_agent(tenant, "ERP", now).await.unwrap();
     let agent = AgentPrincipal {
@@ -1237,26 +1247,7 @@ async fn agent_with_the_same_ids(h: &Harness, tenant: &str, phone: &str) -> Agen
         .unwrap(),
     };
     h.store.apply_batch(&agent, &batch, now).await.unwrap();
-    let id: String = sqlx::query(
-        "SELECT debtor_id FROM debtors WHERE tenant_id = $1 AND agent_id = $2 AND external_id = 'KH-1'",
-    )
-    .bind(tenant)
-    .bind(&agent.agent_id)
-    .fetch_one(h.store.pool())
-    .await
-    .unwrap()
-    .try_get(0)
-    .unwrap();
-    let change = ConsentChange {
-        channel: "sms",
-        consent: true,
-        source: "portal",
-        actor: "test",
-    };
-    h.store
-        .set_consent(tenant, &id, &change, now)
-        .await
-        .unwrap();
+    consent_sms(&h.store, tenant, &agent.agent_id, "KH-1", now).await;
     agent
 }
 
