@@ -7,6 +7,7 @@
 //! the connectors.
 
 pub mod cli;
+pub mod domain;
 pub mod http;
 pub mod live;
 pub mod periodic;

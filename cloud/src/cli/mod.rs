@@ -14,9 +14,10 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use inkaso_shared::{Clock, Email, SystemClock};
 
+use crate::domain::ids::{AgentId, PartnerId, TenantId};
 use crate::server::{FileSettings, Settings};
-use crate::store::Store;
 use crate::store::accounts::{Role, TenantKind, generate_password};
+use crate::store::{Store, TenantScope};
 
 /// Inkaso cloud: the multi-tenant service that runs collection processes for client firms,
 /// takes their agents' data and serves the client API and portal.
@@ -284,7 +285,7 @@ async fn user_add(
     };
     let id = open(s)
         .await?
-        .add_user(tenant, &email, role, &password, now)
+        .add_user(&operator(tenant), &email, role, &password, now)
         .await?;
     println!(
         "Dodano użytkownika {} (rola {}).\nuser_id: {id}",
@@ -319,6 +320,7 @@ async fn callback_url(
     Ok(())
 }
 
+#[allow(clippy::too_many_lines)] // one arm per command, each a few lines: a dispatch table
 async fn run_async(cli: Cli) -> anyhow::Result<()> {
     let mut s = settings(&cli.db)?;
     let now = SystemClock.now();
@@ -354,7 +356,10 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
             password_stdin,
         }) => user_add(&s, &tenant, &email, &role, password, password_stdin, now).await,
         Command::Agent(AgentCmd::Create { tenant, name }) => {
-            let a = open(&s).await?.create_agent(&tenant, &name, now).await?;
+            let a = open(&s)
+                .await?
+                .create_agent(&operator(&tenant), &name, now)
+                .await?;
             println!(
                 "Utworzono agenta „{name}”.\nagent_id: {}\nToken (pokazywany tylko raz): {}",
                 a.id, a.secret
@@ -364,7 +369,12 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
         Command::Agent(AgentCmd::Revoke { tenant, agent }) => {
             open(&s)
                 .await?
-                .revoke_agent(&tenant, &agent, "cli", now)
+                .revoke_agent(
+                    &operator(&tenant),
+                    &AgentId::new(agent.as_str()),
+                    "cli",
+                    now,
+                )
                 .await?;
             println!("Odwołano token agenta {agent}.");
             Ok(())
@@ -374,13 +384,18 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
             let p = store.create_tenant(TenantKind::Partner, &name, now).await?;
             println!("Utworzono kancelarię „{}”.\npartner_id: {}", p.name, p.id);
             if let Some(client) = client {
-                store.link_partner(&client, &p.id, now).await?;
+                store
+                    .link_partner(&operator(&client), &PartnerId::from(p.id.clone()), now)
+                    .await?;
                 println!("Powiązano z firmą {client}.");
             }
             Ok(())
         }
         Command::Partner(PartnerCmd::Link { tenant, partner }) => {
-            open(&s).await?.link_partner(&tenant, &partner, now).await?;
+            open(&s)
+                .await?
+                .link_partner(&operator(&tenant), &PartnerId::new(partner.as_str()), now)
+                .await?;
             println!("Powiązano kancelarię {partner} z firmą {tenant}.");
             Ok(())
         }
@@ -388,7 +403,7 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
             let role: Role = role.parse()?;
             let t = open(&s)
                 .await?
-                .create_api_token(&tenant, &name, role, now)
+                .create_api_token(&operator(&tenant), &name, role, now)
                 .await?;
             println!(
                 "Utworzono token API „{name}” (rola {}).\ntoken_id: {}\nToken (pokazywany tylko raz): {}",
@@ -401,7 +416,7 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
         Command::ApiToken(ApiTokenCmd::Revoke { tenant, token }) => {
             open(&s)
                 .await?
-                .revoke_api_token(&tenant, &token, now)
+                .revoke_api_token(&operator(&tenant), &token, now)
                 .await?;
             println!("Odwołano token API {token}.");
             Ok(())
@@ -409,4 +424,10 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
         Command::Run(a) => Ok(crate::cli::process::run(&open(&s).await?, &a, now).await?),
         Command::Process(c) => Ok(crate::cli::process::process(&open(&s).await?, &c, now).await?),
     }
+}
+
+/// The scope of a tenant the operator names on the command line: the operator holds the
+/// database, so naming a tenant is all the authentication there is.
+pub(crate) fn operator(tenant: &str) -> TenantScope {
+    TenantScope::operator(TenantId::new(tenant.trim()))
 }

@@ -125,7 +125,7 @@ pub async fn run(store: &Store, args: &RunArgs, now: DateTime<Utc>) -> Result<()
         store,
         clock.as_ref(),
         &channels,
-        &args.tenant,
+        &super::operator(&args.tenant),
         &RunnerConfig::default(),
     )
     .await
@@ -167,7 +167,7 @@ pub async fn process(
             p.is_default |= *default;
             let code = p.code.clone();
             let set = store
-                .put_process(tenant, p, now)
+                .put_process(&super::operator(tenant), p, now)
                 .await
                 .map_err(|e| CommandError::Refused(e.message(Lang::Pl)))?;
             println!("Zapisano proces „{code}”.");
@@ -175,7 +175,7 @@ pub async fn process(
         }
         ProcessCmd::List { tenant } => {
             let set = store
-                .processes(tenant)
+                .processes(&super::operator(tenant))
                 .await
                 .map_err(|e| CommandError::Refused(e.to_string()))?;
             if set.is_empty() {

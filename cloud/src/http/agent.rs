@@ -186,8 +186,9 @@ async fn post_batch(
         ));
     }
     let outcome = state
+        .app
         .store
-        .apply_batch(&agent, &batch, state.clock.now())
+        .apply_batch(&agent, &batch, state.app.clock.now())
         .await;
     let label = match &outcome {
         Ok(BatchOutcome::Applied(..)) => "applied",
@@ -203,7 +204,7 @@ async fn post_batch(
         Ok(BatchOutcome::Applied(ack, written)) => {
             metrics::counter!("inkaso_ops_total").increment(batch.ops.len() as u64);
             metrics::counter!("inkaso_rows_written_total").increment(written.data_rows_written());
-            tracing::info!(tenant = %agent.tenant_id, agent = %agent.agent_id, seq = ack.seq, ops = batch.ops.len(),
+            tracing::info!(tenant = %agent.tenant, agent = %agent.agent, seq = ack.seq, ops = batch.ops.len(),
                 rows = written.data_rows_written(), unchanged = written.unchanged, "batch applied");
             Ok(Json(ack))
         }
@@ -252,13 +253,9 @@ async fn get_results(
 ) -> Result<Json<ResultsPage>, Failure> {
     let after = parse_cursor(q.after.as_deref())?;
     let page = state
+        .app
         .store
-        .results_page(
-            &agent.tenant_id,
-            &agent.agent_id,
-            after,
-            q.limit.unwrap_or(100),
-        )
+        .results_page(&agent.tenant, &agent.agent, after, q.limit.unwrap_or(100))
         .await?;
     Ok(Json(page))
 }
@@ -269,12 +266,13 @@ async fn get_config(
 ) -> Result<Json<AgentConfig>, Failure> {
     Ok(Json(AgentConfig {
         protocol: PROTOCOL_VERSION,
-        exclusions: state.store.exclusions(&agent.tenant_id).await?,
+        exclusions: state.app.store.exclusions(&agent.tenant).await?,
         sync_interval_minutes: state.settings.sync_interval_minutes,
         full_reconcile_hours: state.settings.full_reconcile_hours,
         next_seq: state
+            .app
             .store
-            .agent_next_seq(&agent.tenant_id, &agent.agent_id)
+            .agent_next_seq(&agent.tenant, &agent.agent)
             .await?,
     }))
 }
@@ -288,10 +286,11 @@ async fn post_heartbeat(
     let bytes = read_body(&headers, body).await?;
     let hb: Heartbeat = parse_json(&bytes)?;
     check_protocol(hb.protocol)?;
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     state
+        .app
         .store
-        .record_heartbeat(&agent.tenant_id, &agent.agent_id, &hb, now)
+        .record_heartbeat(&agent.tenant, &agent.agent, &hb, now)
         .await?;
     Ok(Json(HeartbeatAck {
         server_time: now,

@@ -22,10 +22,9 @@ use utoipa_axum::routes;
 use super::agent::{parse_json, read_body};
 use super::client::ErrorBody;
 use super::{AppState, ClientAuth, Failure, PartnerAuth, Q};
+use crate::domain::cases::{CaseStatus, PartnerDecision};
 use crate::store::accounts::Role;
-use crate::store::cases::{
-    Case, CaseDetail, CaseFilter, CaseParty, CaseStatus, NewCase, PageRequest, PartnerDecision,
-};
+use crate::store::cases::{Case, CaseDetail, CaseFilter, CaseParty, NewCase, PageRequest};
 use crate::store::query::Page;
 
 /// The routes of both sides, to be nested under `/api/v1`.
@@ -143,8 +142,9 @@ async fn list_cases(
     let (filter, page) = q.split();
     Ok(Json(
         state
+            .app
             .store
-            .cases_for_client(&p.tenant_id, &filter, &page)
+            .cases_for_client(&p.tenant, &filter, &page)
             .await?,
     ))
 }
@@ -162,9 +162,10 @@ async fn hand_off(
     let p = auth.require(Role::Editor)?;
     let req: HandOffRequest = parse_json(&read_body(&headers, body).await?)?;
     let opened = state
+        .app
         .store
         .open_case_reporting(
-            &p.tenant_id,
+            &p.tenant,
             &NewCase {
                 agent_id: req.agent_id,
                 debtor_external_id: req.debtor_external_id,
@@ -174,7 +175,7 @@ async fn hand_off(
                 note: req.note,
             },
             &p.actor,
-            state.clock.now(),
+            state.app.clock.now(),
         )
         .await?;
     let status = if opened.created {
@@ -196,8 +197,9 @@ async fn get_case(
     let p = auth.require(Role::Viewer)?;
     Ok(Json(
         state
+            .app
             .store
-            .case(CaseParty::Client(&p.tenant_id), &id)
+            .case(CaseParty::Client(&p.tenant), &id)
             .await?,
     ))
 }
@@ -217,13 +219,14 @@ async fn client_note(
     let req: NoteRequest = parse_json(&read_body(&headers, body).await?)?;
     Ok(Json(
         state
+            .app
             .store
             .add_note(
-                CaseParty::Client(&p.tenant_id),
+                CaseParty::Client(&p.tenant),
                 &id,
                 &req.note,
                 &p.actor,
-                state.clock.now(),
+                state.app.clock.now(),
             )
             .await?,
     ))
@@ -242,8 +245,9 @@ async fn partner_list(
     let (filter, page) = q.split();
     Ok(Json(
         state
+            .app
             .store
-            .cases_for_partner(&p.tenant_id, &filter, &page)
+            .cases_for_partner(&p.tenant, &filter, &page)
             .await?,
     ))
 }
@@ -259,8 +263,9 @@ async fn partner_get(
     let p = auth.require(Role::Viewer)?;
     Ok(Json(
         state
+            .app
             .store
-            .case(CaseParty::Partner(&p.tenant_id), &id)
+            .case(CaseParty::Partner(&p.tenant), &id)
             .await?,
     ))
 }
@@ -277,14 +282,15 @@ async fn decide(
     let req = decision_body(&read_body(headers, body).await?)?;
     Ok(Json(
         state
+            .app
             .store
             .partner_decide(
-                &p.tenant_id,
+                &p.tenant,
                 id,
                 decision,
                 req.note.as_deref(),
                 &p.actor,
-                state.clock.now(),
+                state.app.clock.now(),
             )
             .await?,
     ))
@@ -337,14 +343,15 @@ async fn partner_status(
     let status = CaseStatus::parse(&req.status, "status")?;
     Ok(Json(
         state
+            .app
             .store
             .partner_set_status(
-                &p.tenant_id,
+                &p.tenant,
                 &id,
                 status,
                 req.note.as_deref(),
                 &p.actor,
-                state.clock.now(),
+                state.app.clock.now(),
             )
             .await?,
     ))
@@ -365,13 +372,14 @@ async fn partner_note(
     let req: NoteRequest = parse_json(&read_body(&headers, body).await?)?;
     Ok(Json(
         state
+            .app
             .store
             .add_note(
-                CaseParty::Partner(&p.tenant_id),
+                CaseParty::Partner(&p.tenant),
                 &id,
                 &req.note,
                 &p.actor,
-                state.clock.now(),
+                state.app.clock.now(),
             )
             .await?,
     ))

@@ -81,7 +81,7 @@ async fn list_templates(
     auth: ClientAuth,
 ) -> Result<Json<Vec<TemplateView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let list = state.store.templates(&p.tenant_id).await?;
+    let list = state.app.store.templates(&p.tenant).await?;
     Ok(Json(list.into_iter().map(TemplateView::from).collect()))
 }
 
@@ -102,10 +102,11 @@ async fn put_template(
     let sms_changes = template
         .prepare_for_save()
         .map_err(|e| template_failure(&e))?;
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     state
+        .app
         .store
-        .put_template(&p.tenant_id, &code, &template, now)
+        .put_template(&p.tenant, &code, &template, now)
         .await?;
     Ok(Json(TemplateView {
         code,
@@ -124,7 +125,7 @@ async fn delete_template(
     Path(code): Path<String>,
 ) -> Result<StatusCode, Failure> {
     let p = auth.require(Role::Editor)?;
-    state.store.delete_template(&p.tenant_id, &code).await?;
+    state.app.store.delete_template(&p.tenant, &code).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -170,7 +171,7 @@ async fn get_channel_settings(
     auth: ClientAuth,
 ) -> Result<Json<ChannelSettings>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.store.channel_settings(&p.tenant_id).await?))
+    Ok(Json(state.app.store.channel_settings(&p.tenant).await?))
 }
 
 /// Replaces the channel settings (editor and up).
@@ -186,8 +187,9 @@ async fn put_channel_settings(
     let p = auth.require(Role::Editor)?;
     let settings: ChannelSettings = parse_json(&read_body(&headers, body).await?)?;
     state
+        .app
         .store
-        .set_channel_settings(&p.tenant_id, &settings, state.clock.now())
+        .set_channel_settings(&p.tenant, &settings, state.app.clock.now())
         .await?;
     Ok(Json(settings))
 }
@@ -221,8 +223,9 @@ async fn list_letters(
 ) -> Result<Json<Vec<LetterView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
     let rows = state
+        .app
         .store
-        .letters(&p.tenant_id, q.posting_day, q.debtor.as_deref())
+        .letters(&p.tenant, q.posting_day, q.debtor.as_deref())
         .await?;
     Ok(Json(
         rows.into_iter()
@@ -272,7 +275,7 @@ async fn letter_pdf(
     Path(id): Path<String>,
 ) -> Result<Response, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let (name, pdf) = state.store.letter_pdf(&p.tenant_id, &id).await?;
+    let (name, pdf) = state.app.store.letter_pdf(&p.tenant, &id).await?;
     Ok(attachment("application/pdf", &name, pdf))
 }
 
@@ -299,8 +302,9 @@ async fn set_tracking(
     let p = auth.require(Role::Editor)?;
     let req: TrackingRequest = parse_json(&read_body(&headers, body).await?)?;
     let letter = state
+        .app
         .store
-        .set_tracking_number(&p.tenant_id, &id, &req.tracking_number, state.clock.now())
+        .set_tracking_number(&p.tenant, &id, &req.tracking_number, state.app.clock.now())
         .await?;
     Ok(Json(LetterView { letter }))
 }
@@ -329,7 +333,7 @@ async fn posting_book(
         Some("en") => Lang::En,
         _ => Lang::Pl,
     };
-    let book = state.store.posting_book(&p.tenant_id, day).await?;
+    let book = state.app.store.posting_book(&p.tenant, day).await?;
     let stem = format!("ksiazka-nadawcza-{day}");
     match q.format.as_deref().unwrap_or("json") {
         "json" => Ok(Json(book).into_response()),
@@ -393,7 +397,11 @@ async fn list_tasks(
     Q(q): Q<TaskQuery>,
 ) -> Result<Json<Vec<TaskView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let rows = state.store.tasks(&p.tenant_id, q.status.as_deref()).await?;
+    let rows = state
+        .app
+        .store
+        .tasks(&p.tenant, q.status.as_deref())
+        .await?;
     Ok(Json(
         rows.into_iter().map(|task| TaskView { task }).collect(),
     ))
@@ -422,13 +430,14 @@ async fn close_task(
     let p = auth.require(Role::Editor)?;
     let req: CloseTaskRequest = parse_json(&read_body(&headers, body).await?)?;
     let task = state
+        .app
         .store
         .close_task(
-            &p.tenant_id,
+            &p.tenant,
             &id,
             &p.actor,
             req.note.as_deref(),
-            state.clock.now(),
+            state.app.clock.now(),
         )
         .await?;
     Ok(Json(TaskView { task }))
@@ -485,10 +494,11 @@ pub async fn smsapi_callback(
         ));
     }
     for r in reports.iter().filter(|r| r.status.is_final()) {
-        let at = r.done_at.unwrap_or_else(|| state.clock.now());
+        let at = r.done_at.unwrap_or_else(|| state.app.clock.now());
         // A report without idx cannot be tied to our action: ours always carry one.
         let idx = r.idx.as_deref().unwrap_or("");
         let applied = state
+            .app
             .store
             .record_delivery(
                 &r.msg_id,

@@ -15,6 +15,7 @@ use utoipa_axum::routes;
 
 use super::agent::{parse_json, read_body};
 use super::{AppState, ClientAddr, ClientAuth, Failure, Q, SESSION_COOKIE};
+use crate::domain::ids::TenantId;
 use crate::store::accounts::{AuditEntry, LoginOutcome, Role, SESSION_HOURS};
 use crate::store::query::{
     AgentHealth, CompanyView, ConsentChange, DebtorDetail, DebtorFilter, DebtorView,
@@ -111,11 +112,12 @@ async fn login(
     body: Body,
 ) -> Result<Response, Failure> {
     let req: LoginRequest = parse_json(&read_body(&headers, body).await?)?;
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let session = match state
+        .app
         .store
         .login(
-            req.tenant_id.trim(),
+            &TenantId::new(req.tenant_id.trim()),
             &req.email,
             &req.password,
             &address.0,
@@ -180,7 +182,7 @@ async fn logout(
     headers: HeaderMap,
 ) -> Result<Response, Failure> {
     if let Some(secret) = super::cookie(&headers, SESSION_COOKIE) {
-        state.store.logout(&auth.0.tenant_id, secret).await?;
+        state.app.store.logout(&auth.0.tenant, secret).await?;
     }
     let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
@@ -195,7 +197,7 @@ async fn list_debtors(
     Q(f): Q<DebtorFilter>,
 ) -> Result<Json<Page<DebtorView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.store.list_debtors(&p.tenant_id, &f).await?))
+    Ok(Json(state.app.store.list_debtors(&p.tenant, &f).await?))
 }
 
 /// One debtor with contacts, documents and company data.
@@ -209,8 +211,9 @@ async fn get_debtor(
     let p = auth.require(Role::Viewer)?;
     Ok(Json(
         state
+            .app
             .store
-            .debtor_detail(&p.tenant_id, &id, state.clock.now().date_naive())
+            .debtor_detail(&p.tenant, &id, state.app.clock.now().date_naive())
             .await?,
     ))
 }
@@ -247,9 +250,10 @@ async fn set_consent(
         ));
     }
     state
+        .app
         .store
         .set_consent(
-            &p.tenant_id,
+            &p.tenant,
             &id,
             &ConsentChange {
                 channel: &channel,
@@ -257,7 +261,7 @@ async fn set_consent(
                 source: req.source.trim(),
                 actor: &p.actor,
             },
-            state.clock.now(),
+            state.app.clock.now(),
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -274,8 +278,9 @@ async fn list_documents(
     let p = auth.require(Role::Viewer)?;
     Ok(Json(
         state
+            .app
             .store
-            .list_documents(&p.tenant_id, &f, state.clock.now().date_naive())
+            .list_documents(&p.tenant, &f, state.app.clock.now().date_naive())
             .await?,
     ))
 }
@@ -291,8 +296,9 @@ async fn get_document(
     let p = auth.require(Role::Viewer)?;
     Ok(Json(
         state
+            .app
             .store
-            .document(&p.tenant_id, &id, state.clock.now().date_naive())
+            .document(&p.tenant, &id, state.app.clock.now().date_naive())
             .await?,
     ))
 }
@@ -306,7 +312,7 @@ async fn list_payments(
     Q(f): Q<PaymentFilter>,
 ) -> Result<Json<Page<PaymentView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.store.list_payments(&p.tenant_id, &f).await?))
+    Ok(Json(state.app.store.list_payments(&p.tenant, &f).await?))
 }
 
 /// The firm's agents and their health.
@@ -316,7 +322,7 @@ async fn list_agents(
     auth: ClientAuth,
 ) -> Result<Json<Vec<AgentHealth>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.store.agents_health(&p.tenant_id).await?))
+    Ok(Json(state.app.store.agents_health(&p.tenant).await?))
 }
 
 /// Exclusions kept in the cloud (sent to agents with their config).
@@ -326,7 +332,7 @@ async fn list_exclusions(
     auth: ClientAuth,
 ) -> Result<Json<Vec<ExclusionView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.store.list_exclusions(&p.tenant_id).await?))
+    Ok(Json(state.app.store.list_exclusions(&p.tenant).await?))
 }
 
 /// Adds an exclusion (editor and up).
@@ -341,8 +347,9 @@ async fn create_exclusion(
     let p = auth.require(Role::Editor)?;
     let new: NewExclusion = parse_json(&read_body(&headers, body).await?)?;
     let created = state
+        .app
         .store
-        .create_exclusion(&p.tenant_id, &new, &p.actor, state.clock.now())
+        .create_exclusion(&p.tenant, &new, &p.actor, state.app.clock.now())
         .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -357,8 +364,9 @@ async fn delete_exclusion(
 ) -> Result<StatusCode, Failure> {
     let p = auth.require(Role::Editor)?;
     state
+        .app
         .store
-        .delete_exclusion(&p.tenant_id, &id, &p.actor, state.clock.now())
+        .delete_exclusion(&p.tenant, &id, &p.actor, state.app.clock.now())
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -373,8 +381,9 @@ async fn get_company(
 ) -> Result<Json<CompanyView>, Failure> {
     let p = auth.require(Role::Viewer)?;
     state
+        .app
         .store
-        .company(&p.tenant_id, nip.trim())
+        .company(&p.tenant, nip.trim())
         .await?
         .map(Json)
         .ok_or_else(|| Failure::not_found(&format!("NIP {nip}")))
@@ -392,8 +401,9 @@ async fn refresh_company(
     let nip = inkaso_shared::Nip::parse(&nip)
         .map_err(|e| Failure::invalid_body(Some("nip".into()), e.to_string(), "invalid NIP"))?;
     state
+        .app
         .store
-        .request_company(&p.tenant_id, nip.as_str())
+        .request_company(&p.tenant, nip.as_str())
         .await?;
     Ok(StatusCode::ACCEPTED)
 }
@@ -405,5 +415,5 @@ async fn audit_log(
     auth: ClientAuth,
 ) -> Result<Json<Vec<AuditEntry>>, Failure> {
     let p = auth.require(Role::Admin)?;
-    Ok(Json(state.store.audit_log(&p.tenant_id, 500).await?))
+    Ok(Json(state.app.store.audit_log(&p.tenant, 500).await?))
 }

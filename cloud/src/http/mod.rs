@@ -30,7 +30,8 @@ use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::services::runner::{Channels, LoggingTestMode, RunnerConfig};
+pub use crate::services::Engine;
+use crate::services::{App, ServiceError};
 use crate::store::accounts::{AgentPrincipal, AuthFailure, ClientPrincipal, Role, TenantKind};
 use crate::store::security::SMSAPI_CALLBACK_SECRET;
 use crate::store::{Store, StoreError};
@@ -64,37 +65,13 @@ impl Default for ApiSettings {
     }
 }
 
-/// What the client API needs of the process engine to perform on-demand runs: the channels and
-/// runner settings it calls the runner's tick with.
-#[derive(Debug, Clone)]
-pub struct Engine {
-    /// Where actions are delivered.
-    pub channels: Channels,
-    /// The API's own runner id, lease and batch (its claims are distinct from `serve`'s loop).
-    pub runner: RunnerConfig,
-}
-
-impl Default for Engine {
-    /// What `serve` runs today: no live adapter; tenants in test mode log "would send".
-    fn default() -> Self {
-        Engine {
-            channels: Channels::new(Arc::new(LoggingTestMode)),
-            runner: RunnerConfig::default(),
-        }
-    }
-}
-
 /// What every handler can reach.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    /// The store.
-    pub store: Store,
-    /// Where "now" comes from.
-    pub clock: Arc<dyn Clock>,
+    /// The application services (store, clock, engine) every handler calls.
+    pub app: App,
     /// Endpoint settings.
     pub settings: ApiSettings,
-    /// The process engine's channels and runner settings (on-demand runs).
-    pub engine: Engine,
     /// The installation's SMSAPI callback secret, read from the store once.
     callback_secret: Arc<tokio::sync::OnceCell<String>>,
 }
@@ -103,10 +80,12 @@ impl AppState {
     /// A state with the default [`Engine`] (see [`AppState::with_engine`]).
     pub fn new(store: Store, clock: Arc<dyn Clock>, settings: ApiSettings) -> AppState {
         AppState {
-            store,
-            clock,
+            app: App {
+                store,
+                clock,
+                engine: Engine::default(),
+            },
             settings,
-            engine: Engine::default(),
             callback_secret: Arc::default(),
         }
     }
@@ -115,8 +94,9 @@ impl AppState {
     pub async fn callback_secret(&self) -> Result<String, StoreError> {
         self.callback_secret
             .get_or_try_init(|| {
-                self.store
-                    .service_secret(SMSAPI_CALLBACK_SECRET, self.clock.now())
+                self.app
+                    .store
+                    .service_secret(SMSAPI_CALLBACK_SECRET, self.app.clock.now())
             })
             .await
             .cloned()
@@ -125,7 +105,7 @@ impl AppState {
     /// Replaces the engine's channels and runner settings (tests, live adapters).
     #[must_use]
     pub fn with_engine(mut self, engine: Engine) -> AppState {
-        self.engine = engine;
+        self.app.engine = engine;
         self
     }
 }
@@ -271,6 +251,30 @@ impl IntoResponse for Failure {
     }
 }
 
+impl From<crate::domain::Invalid> for Failure {
+    fn from(e: crate::domain::Invalid) -> Failure {
+        Failure::from(StoreError::from(e))
+    }
+}
+
+impl From<ServiceError> for Failure {
+    fn from(e: ServiceError) -> Failure {
+        match e {
+            ServiceError::Store(s) => Failure::from(s),
+            ServiceError::Invalid(i) => Failure::from(i),
+            ServiceError::Conflict {
+                message_pl,
+                message_en,
+            } => Failure::new(
+                StatusCode::CONFLICT,
+                ErrorCode::Conflict,
+                message_pl,
+                message_en,
+            ),
+        }
+    }
+}
+
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Failure {
         match e {
@@ -379,6 +383,7 @@ impl FromRequestParts<AppState> for AgentAuth {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Failure> {
         let token = bearer(&parts.headers).ok_or_else(|| unauthorized(AuthFailure::Unknown))?;
         state
+            .app
             .store
             .authenticate_agent(token)
             .await?
@@ -413,11 +418,12 @@ impl FromRequestParts<AppState> for ClientAuth {
     type Rejection = Failure;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Failure> {
         let result = if let Some(token) = bearer(&parts.headers) {
-            state.store.authenticate_api_token(token).await?
+            state.app.store.authenticate_api_token(token).await?
         } else if let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) {
             state
+                .app
                 .store
-                .authenticate_session(secret, state.clock.now())
+                .authenticate_session(secret, state.app.clock.now())
                 .await?
         } else {
             Err(AuthFailure::Unknown)

@@ -9,7 +9,7 @@
 //! after recording its actions, so they go out through exactly the path and guards of the
 //! automatic ones.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use axum::Json;
 use axum::body::Body;
@@ -17,7 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, NaiveDate, Utc};
 use inkaso_shared::protocol::ErrorCode;
-use inkaso_shared::{Currency, ExternalId, Lang, Localized, Money};
+use inkaso_shared::{ExternalId, Lang, Localized};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -27,28 +27,24 @@ use super::agent::{parse_json, read_body};
 use super::client::ErrorBody;
 use super::{AppState, ClientAuth, Failure, Q};
 use crate::process::calendar::local_date;
-use crate::process::state::DebtorRows;
 use crate::process::{
-    AssignedBy, AssignmentSubject, Channel, DebtorCase, DebtorInput, Decision, GroupRule,
-    LegalStatus, OnDemand, OutReason, Outcome, Pause, PauseKind, PlanContext, Process,
-    ProcessError, TenantPolicy, assign, forecast, out_of_collection, plan_on_demand,
-    suggest_process,
+    AssignedBy, Channel, Decision, GroupRule, LegalStatus, OutReason, Outcome, Pause, PauseKind,
+    Process, ProcessError, TenantPolicy,
 };
-use crate::services::runner::tick;
+use crate::services::collection::{
+    DebtorCollection, ForecastRow, OnDemandOrder, OutOfCollectionRow,
+};
+use crate::store::StoreError;
 use crate::store::accounts::Role;
 use crate::store::collection::{
-    ActionQuery, ActionScope, ChannelPauseView, CollectionStateView, DebtorRef, PauseView,
+    ActionQuery, ActionScope, ChannelPauseView, CollectionStateView, PauseView,
 };
 use crate::store::processes::{
     ActionView, CollectionSettings, DebtorCollectionChange, ProcessStoreError,
 };
 use crate::store::query::Page;
-use crate::store::{StoreError, new_id};
 
-/// Longest forecast, in days.
-pub const MAX_FORECAST_DAYS: u32 = 366;
-/// Most documents in one on-demand request.
-pub const MAX_ON_DEMAND_DOCUMENTS: usize = 1000;
+pub use crate::domain::collection::{MAX_FORECAST_DAYS, MAX_ON_DEMAND_DOCUMENTS};
 
 /// The engine's routes, to be nested under `/api/v1` by the client API.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -105,14 +101,6 @@ async fn body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, b: Body) -> R
     parse_json(&read_body(headers, b).await?)
 }
 
-/// Codes the client chooses (request ids) go into idempotency keys and provider ids.
-fn is_code(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 64
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
-
 // ---------------------------------------------------------------------------------------------
 // Processes and group rules
 
@@ -138,7 +126,7 @@ async fn list_processes(
     auth: ClientAuth,
 ) -> Result<Json<Vec<ProcessBody>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let set = state.store.processes(&p.tenant_id).await?;
+    let set = state.app.store.processes(&p.tenant).await?;
     Ok(Json(set.into_iter().map(ProcessBody).collect()))
 }
 
@@ -152,7 +140,7 @@ async fn get_process(
 ) -> Result<Json<ProcessBody>, Failure> {
     let p = auth.require(Role::Viewer)?;
     Ok(Json(ProcessBody(
-        state.store.process(&p.tenant_id, &code).await?,
+        state.app.store.process(&p.tenant, &code).await?,
     )))
 }
 
@@ -185,16 +173,18 @@ async fn put_process(
             ),
         ));
     }
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let existed = state
+        .app
         .store
-        .processes(&p.tenant_id)
+        .processes(&p.tenant)
         .await?
         .iter()
         .any(|x| x.code == code);
     let set = state
+        .app
         .store
-        .put_process(&p.tenant_id, process, now)
+        .put_process(&p.tenant, process, now)
         .await
         .map_err(process_failure)?;
     let stored = set
@@ -202,8 +192,9 @@ async fn put_process(
         .find(|x| x.code == code)
         .ok_or_else(|| Failure::from(StoreError::NotFound(format!("proces {code}"))))?;
     state
+        .app
         .store
-        .audit(&p.tenant_id, &p.actor, "process.put", &code, "", now)
+        .audit(&p.tenant, &p.actor, "process.put", &code, "", now)
         .await?;
     let status = if existed {
         StatusCode::OK
@@ -223,15 +214,17 @@ async fn delete_process(
     Path(code): Path<String>,
 ) -> Result<StatusCode, Failure> {
     let p = auth.require(Role::Editor)?;
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     state
+        .app
         .store
-        .delete_process(&p.tenant_id, &code, now)
+        .delete_process(&p.tenant, &code, now)
         .await
         .map_err(process_failure)?;
     state
+        .app
         .store
-        .audit(&p.tenant_id, &p.actor, "process.delete", &code, "", now)
+        .audit(&p.tenant, &p.actor, "process.delete", &code, "", now)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -245,15 +238,17 @@ async fn set_default_process(
     Path(code): Path<String>,
 ) -> Result<Json<Vec<ProcessBody>>, Failure> {
     let p = auth.require(Role::Editor)?;
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let set = state
+        .app
         .store
-        .set_default_process(&p.tenant_id, &code, now)
+        .set_default_process(&p.tenant, &code, now)
         .await
         .map_err(process_failure)?;
     state
+        .app
         .store
-        .audit(&p.tenant_id, &p.actor, "process.default", &code, "", now)
+        .audit(&p.tenant, &p.actor, "process.default", &code, "", now)
         .await?;
     Ok(Json(set.into_iter().map(ProcessBody).collect()))
 }
@@ -266,7 +261,7 @@ async fn get_group_rules(
     auth: ClientAuth,
 ) -> Result<Json<Vec<GroupRuleBody>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let rules = state.store.group_rules(&p.tenant_id).await?;
+    let rules = state.app.store.group_rules(&p.tenant).await?;
     Ok(Json(rules.into_iter().map(GroupRuleBody).collect()))
 }
 
@@ -282,8 +277,9 @@ async fn put_group_rules(
     let p = auth.require(Role::Editor)?;
     let rules: Vec<GroupRule> = body(&headers, b).await?;
     let codes: BTreeSet<String> = state
+        .app
         .store
-        .processes(&p.tenant_id)
+        .processes(&p.tenant)
         .await?
         .into_iter()
         .map(|x| x.code)
@@ -304,16 +300,18 @@ async fn put_group_rules(
             format!("rule no. {}: no process with code \"{}\"", i + 1, r.process),
         ));
     }
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     state
+        .app
         .store
-        .set_group_rules(&p.tenant_id, &rules)
+        .set_group_rules(&p.tenant, &rules)
         .await
         .map_err(process_failure)?;
     state
+        .app
         .store
         .audit(
-            &p.tenant_id,
+            &p.tenant,
             &p.actor,
             "process.rules",
             "",
@@ -348,7 +346,7 @@ async fn get_settings(
     auth: ClientAuth,
 ) -> Result<Json<SettingsBody>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let s = state.store.collection_settings(&p.tenant_id).await?;
+    let s = state.app.store.collection_settings(&p.tenant).await?;
     Ok(Json(SettingsBody {
         test_mode: s.test_mode,
         policy: s.policy,
@@ -374,19 +372,21 @@ async fn put_settings(
             "the freshness limit must be between 1 and 720 hours",
         ));
     }
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let settings = CollectionSettings {
         test_mode: req.test_mode,
         policy: req.policy,
     };
     state
+        .app
         .store
-        .set_collection_settings(&p.tenant_id, &settings, now)
+        .set_collection_settings(&p.tenant, &settings, now)
         .await?;
     state
+        .app
         .store
         .audit(
-            &p.tenant_id,
+            &p.tenant,
             &p.actor,
             "collection.settings",
             "",
@@ -412,7 +412,7 @@ async fn list_channel_pauses(
     auth: ClientAuth,
 ) -> Result<Json<Vec<ChannelPauseView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.store.channel_pauses(&p.tenant_id).await?))
+    Ok(Json(state.app.store.channel_pauses(&p.tenant).await?))
 }
 
 fn channel_param(code: &str) -> Result<Channel, Failure> {
@@ -439,16 +439,17 @@ async fn resume_channel(
 ) -> Result<StatusCode, Failure> {
     let p = auth.require(Role::Editor)?;
     let channel = channel_param(&channel)?;
-    state.store.resume_channel(&p.tenant_id, channel).await?;
+    state.app.store.resume_channel(&p.tenant, channel).await?;
     state
+        .app
         .store
         .audit(
-            &p.tenant_id,
+            &p.tenant,
             &p.actor,
             "collection.resume_channel",
             channel.code(),
             "",
-            state.clock.now(),
+            state.app.clock.now(),
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -499,69 +500,23 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     Option::<T>::deserialize(d).map(Some)
 }
 
-fn assigned<'p>(
-    processes: &'p [Process],
-    rules: &[GroupRule],
-    state: &crate::process::DebtorState,
-    documents: &[crate::process::DocumentState],
-) -> Option<(&'p Process, AssignedBy)> {
-    let mut totals: BTreeMap<Currency, i64> = BTreeMap::new();
-    for d in documents.iter().filter(|d| d.open) {
-        let t = totals.entry(d.document.currency).or_default();
-        *t = t.saturating_add(d.document.remaining_minor);
+impl From<DebtorCollection> for CollectionView {
+    fn from(c: DebtorCollection) -> Self {
+        let (process, assigned_by, group_rule) = match c.assignment {
+            None => (None, None, None),
+            Some((p, AssignedBy::Own)) => (Some(p), Some("own".to_owned()), None),
+            Some((p, AssignedBy::Default)) => (Some(p), Some("default".to_owned()), None),
+            Some((p, AssignedBy::GroupRule { number })) => {
+                (Some(p), Some("group_rule".to_owned()), Some(number))
+            }
+        };
+        CollectionView {
+            state: c.state,
+            process,
+            assigned_by,
+            group_rule,
+        }
     }
-    let totals: Vec<Money> = totals.into_iter().map(|(c, m)| Money::new(m, c)).collect();
-    let subject = AssignmentSubject {
-        own_process: state.own_process.as_deref(),
-        kind: state.kind,
-        tags: &state.tags,
-        totals: &totals,
-    };
-    assign(processes, rules, &subject)
-}
-
-async fn collection_view(
-    state: &AppState,
-    tenant_id: &str,
-    debtor: &DebtorRef,
-) -> Result<CollectionView, Failure> {
-    let stored = state.store.collection_state(tenant_id, debtor).await?;
-    let rows = state
-        .store
-        .debtor_rows(tenant_id, Some((&debtor.agent_id, &debtor.external_id)))
-        .await?;
-    let processes = state.store.processes(tenant_id).await?;
-    let rules = state.store.group_rules(tenant_id).await?;
-    // Without open documents the planner has no rows for the debtor; assignment then sees the
-    // stored own process and tags only, with nothing owed.
-    let found = if let Some(r) = rows.first() {
-        assigned(&processes, &rules, &r.state, &r.documents)
-    } else {
-        let mut s = crate::process::DebtorState::new(
-            ExternalId::new(&debtor.external_id)
-                .map_err(|e| Failure::from(StoreError::Corrupt(e.to_string())))?,
-            debtor.kind,
-        );
-        s.own_process.clone_from(&stored.own_process);
-        s.tags.clone_from(&stored.tags);
-        assigned(&processes, &rules, &s, &[])
-    };
-    let (process, assigned_by, group_rule) = match found {
-        None => (None, None, None),
-        Some((p, AssignedBy::Own)) => (Some(p.code.clone()), Some("own".to_owned()), None),
-        Some((p, AssignedBy::Default)) => (Some(p.code.clone()), Some("default".to_owned()), None),
-        Some((p, AssignedBy::GroupRule { number })) => (
-            Some(p.code.clone()),
-            Some("group_rule".to_owned()),
-            Some(number),
-        ),
-    };
-    Ok(CollectionView {
-        state: stored,
-        process,
-        assigned_by,
-        group_rule,
-    })
 }
 
 /// A debtor's collection state: own process, tags, exclusion, legal status, voice consent, and
@@ -574,8 +529,8 @@ async fn get_collection(
     Path(id): Path<String>,
 ) -> Result<Json<CollectionView>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let debtor = state.store.debtor_ref(&p.tenant_id, &id).await?;
-    Ok(Json(collection_view(&state, &p.tenant_id, &debtor).await?))
+    let c = state.app.debtor_collection(&p.tenant, &id).await?;
+    Ok(Json(c.into()))
 }
 
 /// Changes a debtor's collection state (editor and up).
@@ -590,76 +545,20 @@ async fn change_collection(
     b: Body,
 ) -> Result<Json<CollectionView>, Failure> {
     let p = auth.require(Role::Editor)?;
-    let debtor = state.store.debtor_ref(&p.tenant_id, &id).await?;
     let req: CollectionChange = body(&headers, b).await?;
-    if let Some(Some(code)) = &req.own_process
-        && !state
-            .store
-            .processes(&p.tenant_id)
-            .await?
-            .iter()
-            .any(|x| &x.code == code)
-    {
-        return Err(invalid(
-            "own_process",
-            format!("nie ma procesu o kodzie „{code}”"),
-            format!("no process with code \"{code}\""),
-        ));
-    }
-    let tags = match req.tags {
-        None => None,
-        Some(tags) => {
-            let mut clean: Vec<String> = Vec::new();
-            for (i, t) in tags.iter().enumerate() {
-                let t = t.trim();
-                if t.is_empty() || t.chars().count() > 50 {
-                    return Err(invalid(
-                        &format!("tags[{i}]"),
-                        "znacznik musi mieć od 1 do 50 znaków",
-                        "a tag must have 1 to 50 characters",
-                    ));
-                }
-                if !clean.iter().any(|c| c.eq_ignore_ascii_case(t)) {
-                    clean.push(t.to_owned());
-                }
-            }
-            if clean.len() > 50 {
-                return Err(invalid("tags", "najwyżej 50 znaczników", "at most 50 tags"));
-            }
-            Some(clean)
-        }
-    };
     let change = DebtorCollectionChange {
         own_process: req.own_process,
-        tags,
+        tags: req.tags,
         excluded: req.excluded,
         legal_status: req.legal_status,
         voice_consent: req.voice_consent,
         last_contact_at: None,
     };
-    let now = state.clock.now();
-    state
-        .store
-        .update_debtor_collection(
-            &p.tenant_id,
-            &debtor.agent_id,
-            &debtor.external_id,
-            &change,
-            now,
-        )
+    let c = state
+        .app
+        .change_debtor_collection(&p.tenant, &p.actor, &id, change)
         .await?;
-    state
-        .store
-        .audit(
-            &p.tenant_id,
-            &p.actor,
-            "debtor.collection",
-            &debtor.debtor_id,
-            "",
-            now,
-        )
-        .await?;
-    Ok(Json(collection_view(&state, &p.tenant_id, &debtor).await?))
+    Ok(Json(c.into()))
 }
 
 /// A new pause.
@@ -688,10 +587,10 @@ async fn list_pauses(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<PauseView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let debtor = state.store.debtor_ref(&p.tenant_id, &id).await?;
-    let today = local_date(state.clock.now());
+    let debtor = state.app.store.debtor_ref(&p.tenant, &id).await?;
+    let today = local_date(state.app.clock.now());
     Ok(Json(
-        state.store.pauses(&p.tenant_id, &debtor, today).await?,
+        state.app.store.pauses(&p.tenant, &debtor, today).await?,
     ))
 }
 
@@ -752,17 +651,18 @@ async fn add_pause(
     b: Body,
 ) -> Result<(StatusCode, Json<PauseView>), Failure> {
     let p = auth.require(Role::Editor)?;
-    let debtor = state.store.debtor_ref(&p.tenant_id, &id).await?;
+    let debtor = state.app.store.debtor_ref(&p.tenant, &id).await?;
     let req: NewPause = body(&headers, b).await?;
-    let now = state.clock.now();
+    let now = state.app.clock.now();
     let today = local_date(now);
     let reason = check_pause(&req, today)?;
     let document = match &req.document_id {
         None => None,
         Some(doc_id) => {
             let d = state
+                .app
                 .store
-                .document_ref(&p.tenant_id, doc_id)
+                .document_ref(&p.tenant, doc_id)
                 .await
                 .map_err(|_| {
                     invalid(
@@ -791,13 +691,15 @@ async fn add_pause(
         document,
     };
     let pause_id = state
+        .app
         .store
-        .add_pause_reported(&p.tenant_id, &debtor, &pause, &p.actor, now)
+        .add_pause_reported(&p.tenant, &debtor, &pause, &p.actor, now)
         .await?;
     state
+        .app
         .store
         .audit(
-            &p.tenant_id,
+            &p.tenant,
             &p.actor,
             "debtor.pause",
             &debtor.debtor_id,
@@ -806,8 +708,9 @@ async fn add_pause(
         )
         .await?;
     let view = state
+        .app
         .store
-        .pauses(&p.tenant_id, &debtor, today)
+        .pauses(&p.tenant, &debtor, today)
         .await?
         .into_iter()
         .find(|x| x.id == pause_id)
@@ -825,16 +728,18 @@ async fn lift_pause(
     Path((id, pause_id)): Path<(String, String)>,
 ) -> Result<StatusCode, Failure> {
     let p = auth.require(Role::Editor)?;
-    let debtor = state.store.debtor_ref(&p.tenant_id, &id).await?;
-    let now = state.clock.now();
+    let debtor = state.app.store.debtor_ref(&p.tenant, &id).await?;
+    let now = state.app.clock.now();
     state
+        .app
         .store
-        .lift_pause(&p.tenant_id, &debtor, &pause_id, &p.actor, now)
+        .lift_pause(&p.tenant, &debtor, &pause_id, &p.actor, now)
         .await?;
     state
+        .app
         .store
         .audit(
-            &p.tenant_id,
+            &p.tenant,
             &p.actor,
             "debtor.pause_lift",
             &debtor.debtor_id,
@@ -860,8 +765,9 @@ async fn list_actions(
     let p = auth.require(Role::Viewer)?;
     Ok(Json(
         state
+            .app
             .store
-            .list_actions(&p.tenant_id, ActionScope::All, &q)
+            .list_actions(&p.tenant, ActionScope::All, &q)
             .await?,
     ))
 }
@@ -876,11 +782,12 @@ async fn debtor_actions(
     Q(q): Q<ActionQuery>,
 ) -> Result<Json<Page<ActionView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let debtor = state.store.debtor_ref(&p.tenant_id, &id).await?;
+    let debtor = state.app.store.debtor_ref(&p.tenant, &id).await?;
     Ok(Json(
         state
+            .app
             .store
-            .list_actions(&p.tenant_id, ActionScope::Debtor(&debtor), &q)
+            .list_actions(&p.tenant, ActionScope::Debtor(&debtor), &q)
             .await?,
     ))
 }
@@ -895,11 +802,12 @@ async fn document_actions(
     Q(q): Q<ActionQuery>,
 ) -> Result<Json<Page<ActionView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let doc = state.store.document_ref(&p.tenant_id, &id).await?;
+    let doc = state.app.store.document_ref(&p.tenant, &id).await?;
     Ok(Json(
         state
+            .app
             .store
-            .list_actions(&p.tenant_id, ActionScope::Document(&doc), &q)
+            .list_actions(&p.tenant, ActionScope::Document(&doc), &q)
             .await?,
     ))
 }
@@ -1003,178 +911,19 @@ async fn on_demand(
 ) -> Result<Json<OnDemandResponse>, Failure> {
     let p = auth.require(Role::Editor)?;
     let req: OnDemandRequest = body(&headers, b).await?;
-    let tenant = p.tenant_id.as_str();
-    if req.stages.is_empty() {
-        return Err(invalid(
-            "stages",
-            "wybierz co najmniej jeden etap",
-            "choose at least one stage",
-        ));
-    }
-    if req.documents.is_empty() || req.documents.len() > MAX_ON_DEMAND_DOCUMENTS {
-        return Err(invalid(
-            "documents",
-            format!("wybierz od 1 do {MAX_ON_DEMAND_DOCUMENTS} dokumentów"),
-            format!("choose 1 to {MAX_ON_DEMAND_DOCUMENTS} documents"),
-        ));
-    }
-    let request_id = match req.request_id {
-        Some(r) if is_code(r.trim()) => r.trim().to_owned(),
-        Some(_) => {
-            return Err(invalid(
-                "request_id",
-                "identyfikator żądania: litery, cyfry oraz - _ . (najwyżej 64 znaki)",
-                "request id: letters, digits and - _ . (at most 64 characters)",
-            ));
-        }
-        None => new_id(),
+    let order = OnDemandOrder {
+        request_id: req.request_id,
+        process: req.process,
+        stages: req.stages,
+        documents: req.documents,
     };
-    // The documents, grouped by debtor (agent, ERP id).
-    let mut groups: BTreeMap<(String, String), Vec<ExternalId>> = BTreeMap::new();
-    let mut not_open = Vec::new();
-    for id in &req.documents {
-        let d = state.store.document_ref(tenant, id).await?;
-        if !d.open {
-            not_open.push(id.clone());
-            continue;
-        }
-        let ext = ExternalId::new(&d.external_id)
-            .map_err(|e| Failure::from(StoreError::Corrupt(e.to_string())))?;
-        groups
-            .entry((d.agent_id, d.debtor_external_id))
-            .or_default()
-            .push(ext);
-    }
-    let settings = state.store.collection_settings(tenant).await?;
-    let processes = state.store.processes(tenant).await?;
-    let rules = state.store.group_rules(tenant).await?;
-    let last_sync = state.store.agents_last_sync(tenant).await?;
-    let mut debtors: Vec<(DebtorRows, Vec<ExternalId>)> = Vec::new();
-    for ((agent, debtor), docs) in groups {
-        if let Some(rows) = state
-            .store
-            .debtor_rows(tenant, Some((&agent, &debtor)))
-            .await?
-            .into_iter()
-            .next()
-        {
-            debtors.push((rows, docs));
-        }
-    }
-    let process = if let Some(code) = &req.process {
-        processes.iter().find(|x| &x.code == code).ok_or_else(|| {
-            invalid(
-                "process",
-                format!("nie ma procesu o kodzie „{code}”"),
-                format!("no process with code \"{code}\""),
-            )
-        })?
-    } else {
-        let theirs: Vec<&str> = debtors
-            .iter()
-            .filter_map(|(rows, _)| assigned(&processes, &rules, &rows.state, &rows.documents))
-            .map(|(x, _)| x.code.as_str())
-            .collect();
-        suggest_process(&processes, &theirs).ok_or_else(|| {
-            Failure::new(
-                StatusCode::CONFLICT,
-                ErrorCode::Conflict,
-                "wybrane dokumenty nie mają procesu windykacji; wskaż proces",
-                "the chosen documents have no collection process; name one",
-            )
-        })?
-    };
-    let now = state.clock.now();
-    let mut decisions_out = Vec::new();
-    for (rows, docs) in &debtors {
-        let ctx = PlanContext {
-            now,
-            policy: &settings.policy,
-            last_sync: last_sync.get(&rows.agent_id).copied(),
-            include_not_yet: false,
-        };
-        let request = OnDemand {
-            request: request_id.clone(),
-            stages: req.stages.clone(),
-            documents: docs.clone(),
-        };
-        let input = DebtorInput {
-            debtor: &rows.state,
-            documents: &rows.documents,
-            history: &rows.history,
-        };
-        let mut decisions = Vec::new();
-        plan_on_demand(&ctx, process, &request, &input, &mut decisions)
-            .map_err(|e| invalid("stages", e.message(Lang::Pl), e.message(Lang::En)))?;
-        // Recording goes through the runner's own path; the debtor's wake-up and hold are the
-        // automatic plan's and are kept as they are.
-        let current = state
-            .store
-            .collection_state(
-                tenant,
-                &DebtorRef {
-                    debtor_id: String::new(),
-                    agent_id: rows.agent_id.clone(),
-                    external_id: rows.state.external_id.as_str().to_owned(),
-                    kind: rows.state.kind,
-                },
-            )
-            .await?;
-        state
-            .store
-            .record_decisions(
-                tenant,
-                &rows.agent_id,
-                rows.state.external_id.as_str(),
-                &decisions,
-                current.next_wake_at,
-                current.hold_reason,
-                now,
-            )
-            .await?;
-        decisions_out.extend(decisions.iter().map(decision_view));
-    }
-    state
-        .store
-        .audit(
-            tenant,
-            &p.actor,
-            "actions.on_demand",
-            &request_id,
-            &format!("{}: {}", process.code, req.stages.join(", ")),
-            now,
-        )
-        .await?;
-    tick(
-        &state.store,
-        state.clock.as_ref(),
-        &state.engine.channels,
-        tenant,
-        &state.engine.runner,
-    )
-    .await
-    .map_err(|e| match e {
-        crate::services::runner::RunnerError::Store(s) => Failure::from(s),
-    })?;
-    let prefix = format!("manual/{request_id}/");
-    let actions = state
-        .store
-        .list_actions(
-            tenant,
-            ActionScope::KeyPrefix(&prefix),
-            &ActionQuery {
-                limit: Some(crate::store::query::MAX_PAGE),
-                ..ActionQuery::default()
-            },
-        )
-        .await?
-        .items;
+    let run = state.app.run_on_demand(&p.tenant, &p.actor, order).await?;
     Ok(Json(OnDemandResponse {
-        request_id,
-        process: process.code.clone(),
-        decisions: decisions_out,
-        actions,
-        not_open,
+        request_id: run.request_id,
+        process: run.process,
+        decisions: run.decisions.iter().map(decision_view).collect(),
+        actions: run.actions,
+        not_open: run.not_open,
     }))
 }
 
@@ -1217,56 +966,47 @@ async fn list_out_of_collection(
     auth: ClientAuth,
 ) -> Result<Json<Vec<OutOfCollectionView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let tenant = p.tenant_id.as_str();
-    let processes = state.store.processes(tenant).await?;
-    let rules = state.store.group_rules(tenant).await?;
-    let now = state.clock.now();
-    let mut out = Vec::new();
-    for rows in state.store.debtor_rows(tenant, None).await? {
-        let process = assigned(&processes, &rules, &rows.state, &rows.documents).map(|(x, _)| x);
-        let input = DebtorInput {
-            debtor: &rows.state,
-            documents: &rows.documents,
-            history: &rows.history,
-        };
-        for o in out_of_collection(process, &input, now) {
-            let (reason, process, pl, en) = match &o.reason {
-                OutReason::NoProcess => (
-                    "no_process",
-                    None,
-                    "brak procesu windykacji".to_owned(),
-                    "no collection process".to_owned(),
-                ),
-                OutReason::PastLastStage {
+    let rows = state.app.out_of_collection(&p.tenant).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|OutOfCollectionRow { agent, item: o }| {
+                let (reason, process, pl, en) = match &o.reason {
+                    OutReason::NoProcess => (
+                        "no_process",
+                        None,
+                        "brak procesu windykacji".to_owned(),
+                        "no collection process".to_owned(),
+                    ),
+                    OutReason::PastLastStage {
+                        process,
+                        reach_days,
+                    } => (
+                        "past_last_stage",
+                        Some(process.clone()),
+                        format!(
+                            "wszystkie etapy procesu „{process}” minęły (ostatni {reach_days} dni po terminie)"
+                        ),
+                        format!(
+                            "every stage of process \"{process}\" is behind it (the last {reach_days} days after the due date)"
+                        ),
+                    ),
+                };
+                OutOfCollectionView {
+                    agent_id: agent.into_string(),
+                    debtor_external_id: o.debtor.as_str().to_owned(),
+                    document_external_id: o.document.as_str().to_owned(),
+                    number: o.number,
+                    days_overdue: o.days_overdue,
+                    remaining_minor: o.remaining.minor,
+                    currency: o.remaining.currency.to_string(),
+                    reason: reason.to_owned(),
                     process,
-                    reach_days,
-                } => (
-                    "past_last_stage",
-                    Some(process.clone()),
-                    format!(
-                        "wszystkie etapy procesu „{process}” minęły (ostatni {reach_days} dni po terminie)"
-                    ),
-                    format!(
-                        "every stage of process \"{process}\" is behind it (the last {reach_days} days after the due date)"
-                    ),
-                ),
-            };
-            out.push(OutOfCollectionView {
-                agent_id: rows.agent_id.clone(),
-                debtor_external_id: o.debtor.as_str().to_owned(),
-                document_external_id: o.document.as_str().to_owned(),
-                number: o.number,
-                days_overdue: o.days_overdue,
-                remaining_minor: o.remaining.minor,
-                currency: o.remaining.currency.to_string(),
-                reason: reason.to_owned(),
-                process,
-                reason_pl: pl,
-                reason_en: en,
-            });
-        }
-    }
-    Ok(Json(out))
+                    reason_pl: pl,
+                    reason_en: en,
+                }
+            })
+            .collect(),
+    ))
 }
 
 /// Parameters of the forecast.
@@ -1314,70 +1054,38 @@ async fn get_forecast(
     Q(q): Q<ForecastQuery>,
 ) -> Result<Json<Vec<ForecastItem>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let tenant = p.tenant_id.as_str();
-    if !(1..=MAX_FORECAST_DAYS).contains(&q.days) {
-        return Err(invalid(
-            "days",
-            format!("liczba dni musi być w zakresie 1…{MAX_FORECAST_DAYS}"),
-            format!("days must be between 1 and {MAX_FORECAST_DAYS}"),
-        ));
-    }
-    let only = match &q.debtor_id {
-        Some(id) => Some(state.store.debtor_ref(tenant, id).await?),
-        None => None,
-    };
-    let settings = state.store.collection_settings(tenant).await?;
-    let processes = state.store.processes(tenant).await?;
-    let rules = state.store.group_rules(tenant).await?;
-    let now = state.clock.now();
     let rows = state
-        .store
-        .debtor_rows(
-            tenant,
-            only.as_ref()
-                .map(|d| (d.agent_id.as_str(), d.external_id.as_str())),
-        )
+        .app
+        .forecast(&p.tenant, q.days, q.debtor_id.as_deref())
         .await?;
-    let mut out = Vec::new();
-    for rows in rows {
-        let Some((process, _)) = assigned(&processes, &rules, &rows.state, &rows.documents) else {
-            continue;
-        };
-        let case = DebtorCase {
-            debtor: rows.state.clone(),
-            documents: rows.documents.clone(),
-            history: rows.history.clone(),
-        };
-        for d in forecast(&settings.policy, process, &case, now, q.days) {
-            let (outcome, pl, en) = match &d.outcome {
-                Outcome::Skipped(r) => (
-                    "skipped",
-                    Some(r.message(Lang::Pl)),
-                    Some(r.message(Lang::En)),
-                ),
-                _ => ("due", None, None),
-            };
-            out.push(ForecastItem {
-                at: d.slot,
-                agent_id: rows.agent_id.clone(),
-                debtor_external_id: d.debtor.as_str().to_owned(),
-                process: d.process.clone(),
-                stage: d.stage.clone(),
-                channel: d.channel.code().to_owned(),
-                documents: d
-                    .documents
-                    .iter()
-                    .map(|c| c.document.as_str().to_owned())
-                    .collect(),
-                outcome: outcome.to_owned(),
-                reason_pl: pl,
-                reason_en: en,
-            });
-        }
-    }
-    out.sort_by(|a, b| {
-        a.at.cmp(&b.at)
-            .then_with(|| a.debtor_external_id.cmp(&b.debtor_external_id))
-    });
-    Ok(Json(out))
+    Ok(Json(
+        rows.into_iter()
+            .map(|ForecastRow { agent, decision: d }| {
+                let (outcome, pl, en) = match &d.outcome {
+                    Outcome::Skipped(r) => (
+                        "skipped",
+                        Some(r.message(Lang::Pl)),
+                        Some(r.message(Lang::En)),
+                    ),
+                    _ => ("due", None, None),
+                };
+                ForecastItem {
+                    at: d.slot,
+                    agent_id: agent.into_string(),
+                    debtor_external_id: d.debtor.as_str().to_owned(),
+                    process: d.process.clone(),
+                    stage: d.stage.clone(),
+                    channel: d.channel.code().to_owned(),
+                    documents: d
+                        .documents
+                        .iter()
+                        .map(|c| c.document.as_str().to_owned())
+                        .collect(),
+                    outcome: outcome.to_owned(),
+                    reason_pl: pl,
+                    reason_en: en,
+                }
+            })
+            .collect(),
+    ))
 }

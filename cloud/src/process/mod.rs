@@ -36,6 +36,7 @@ pub use planner::{
 };
 pub use report::{Failure, RunReport};
 pub use state::{
-    ActionStatus, ChannelPolicy, Consent, CoveredDocument, DebtorState, DocumentState,
-    HistoryEntry, LegalStatus, Pause, PauseKind, Reachability, TenantPolicy,
+    ActionStatus, AmountOverflow, ChannelPolicy, Consent, CoveredDocument, DebtorState,
+    DocumentState, HistoryEntry, LegalStatus, Pause, PauseKind, Reachability, TenantPolicy,
+    assign_debtor,
 };

@@ -26,6 +26,7 @@ use super::state::{
     ActionStatus, CoveredDocument, DebtorState, DocumentState, HistoryEntry, LegalStatus,
     PauseKind, TenantPolicy,
 };
+use crate::domain::ids::{AgentId, TenantId};
 
 /// The tenant-wide inputs of one planning run.
 #[derive(Debug, Clone, Copy)]
@@ -92,10 +93,10 @@ pub struct ActionKey {
 /// (error 53) — two firms with the same ERP ids would silence each other. Deterministic, so a
 /// re-dispatch after a crash presents the same value and the provider still refuses the
 /// duplicate; 36 characters of `[a-z0-9-]`, which SMSAPI and a Message-ID carry unchanged.
-pub fn provider_key(tenant_id: &str, agent_id: &str, key: &str) -> String {
+pub fn provider_key(tenant: &TenantId, agent: &AgentId, key: &str) -> String {
     use sha2::Digest as _;
     let mut hash = sha2::Sha256::new();
-    for part in [tenant_id, agent_id, key] {
+    for part in [tenant.as_str(), agent.as_str(), key] {
         hash.update((part.len() as u64).to_le_bytes());
         hash.update(part.as_bytes());
     }

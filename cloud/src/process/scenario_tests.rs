@@ -19,6 +19,7 @@ use super::planner::{
 use super::state::{
     ActionStatus, DebtorState, DocumentState, LegalStatus, Pause, PauseKind, TenantPolicy,
 };
+use crate::domain::ids::{AgentId, TenantId};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -1433,9 +1434,9 @@ proptest! {
         use inkaso_channels::email::message_id_for;
         use inkaso_channels::smsapi::idx_for;
         use super::planner::provider_key;
-        let ka = provider_key(&a.0, &a.1, &a.2);
-        let kb = provider_key(&b.0, &b.1, &b.2);
-        prop_assert_eq!(&ka, &provider_key(&a.0, &a.1, &a.2));
+        let ka = provider_key(&TenantId::new(a.0.clone()), &AgentId::new(a.1.clone()), &a.2);
+        let kb = provider_key(&TenantId::new(b.0.clone()), &AgentId::new(b.1.clone()), &b.2);
+        prop_assert_eq!(&ka, &provider_key(&TenantId::new(a.0.clone()), &AgentId::new(a.1.clone()), &a.2));
         prop_assert_eq!(idx_for(&ka), ka.clone(), "SMSAPI carries it unchanged");
         prop_assert!(ka.len() <= 40);
         if a != b {
@@ -1445,16 +1446,16 @@ proptest! {
         }
         // Moving a character between the parts changes the key too (the parts are
         // length-prefixed, not just joined).
-        let shifted = provider_key(&format!("{}x", a.0), &a.1, &a.2);
+        let shifted = provider_key(&TenantId::new(format!("{}x", a.0).clone()), &AgentId::new(a.1.clone()), &a.2);
         prop_assert_ne!(&ka, &shifted);
     }
 
     #[test]
     fn the_same_ids_in_two_tenants_differ_for_providers(key in "[A-Za-z0-9/]{1,40}") {
         use super::planner::provider_key;
-        prop_assert_ne!(provider_key("t1", "a1", &key), provider_key("t2", "a1", &key));
-        prop_assert_ne!(provider_key("t1", "a1", &key), provider_key("t1", "a2", &key));
-        prop_assert_ne!(provider_key("ab", "c", &key), provider_key("a", "bc", &key));
+        prop_assert_ne!(provider_key(&TenantId::new("t1"), &AgentId::new("a1"), &key), provider_key(&TenantId::new("t2"), &AgentId::new("a1"), &key));
+        prop_assert_ne!(provider_key(&TenantId::new("t1"), &AgentId::new("a1"), &key), provider_key(&TenantId::new("t1"), &AgentId::new("a2"), &key));
+        prop_assert_ne!(provider_key(&TenantId::new("ab"), &AgentId::new("c"), &key), provider_key(&TenantId::new("a"), &AgentId::new("bc"), &key));
     }
 
 }

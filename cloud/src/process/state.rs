@@ -6,11 +6,16 @@
 //! History entries are what the runner writes back: every planned, claimed, sent, failed or
 //! skipped action, keyed so that the planner never plans the same occurrence twice.
 
+use crate::domain::ids::AgentId;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use inkaso_shared::{Debtor, DebtorKind, Document, ExternalId, Lang, Localized, PhoneKind};
+use inkaso_shared::{
+    Currency, Debtor, DebtorKind, Document, ExternalId, Lang, Localized, Money, PhoneKind,
+};
 use serde::{Deserialize, Serialize};
 
-use super::model::Channel;
+use std::collections::BTreeMap;
+
+use super::model::{AssignedBy, AssignmentSubject, Channel, GroupRule, Process, assign};
 
 /// Why collection is paused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -343,7 +348,7 @@ impl Localized for LegalStatus {
 #[derive(Debug, Clone)]
 pub struct DebtorRows {
     /// The agent (ERP database) the debtor comes from; its feed gets the results.
-    pub agent_id: String,
+    pub agent_id: AgentId,
     /// The debtor's name.
     pub name: String,
     /// Collection state (consents, reachability, exclusions, pauses).
@@ -360,6 +365,48 @@ pub struct DebtorRows {
     pub nip: Option<inkaso_shared::Nip>,
     /// The postal address (persons; a company's comes from the VAT register).
     pub address: Option<inkaso_shared::Address>,
+}
+
+/// A debtor's amounts add up to more than can be represented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("suma należności dłużnika przekracza zakres liczb: sprawdź kwoty w ERP")]
+pub struct AmountOverflow;
+
+/// The debtor's process and why it got it (own, group rule, default), from its open documents'
+/// totals per currency. `Err` when a total overflows: amounts come from the agent, and a sum
+/// past `i64` is refused for this debtor instead of wrapping.
+pub fn assign_debtor<'p>(
+    processes: &'p [Process],
+    rules: &[GroupRule],
+    state: &DebtorState,
+    documents: &[DocumentState],
+) -> Result<Option<(&'p Process, AssignedBy)>, AmountOverflow> {
+    let mut totals: BTreeMap<Currency, i64> = BTreeMap::new();
+    for d in documents.iter().filter(|d| d.open) {
+        let total = totals.entry(d.document.currency).or_default();
+        *total = total
+            .checked_add(d.document.remaining_minor)
+            .ok_or(AmountOverflow)?;
+    }
+    let totals: Vec<Money> = totals.into_iter().map(|(c, m)| Money::new(m, c)).collect();
+    let subject = AssignmentSubject {
+        own_process: state.own_process.as_deref(),
+        kind: state.kind,
+        tags: &state.tags,
+        totals: &totals,
+    };
+    Ok(assign(processes, rules, &subject))
+}
+
+impl DebtorRows {
+    /// The debtor's process and why; see [`assign_debtor`].
+    pub fn assignment<'p>(
+        &self,
+        processes: &'p [Process],
+        rules: &[GroupRule],
+    ) -> Result<Option<(&'p Process, AssignedBy)>, AmountOverflow> {
+        assign_debtor(processes, rules, &self.state, &self.documents)
+    }
 }
 
 #[cfg(test)]

@@ -36,23 +36,25 @@ use inkaso_channels::email::{EmailAttachment, EmailMessage};
 use inkaso_channels::letter::{self, LetterKind};
 use inkaso_channels::posting::RegisteredCategory;
 use inkaso_channels::template::{ChannelKind, Template};
-use inkaso_shared::{Clock, Currency, Lang, Localized, Money};
+use inkaso_shared::{Clock, Lang, Localized};
 use serde::Serialize;
 use tokio::sync::watch;
 
+use crate::domain::cases::ENGINE_ACTOR;
 use crate::process::calendar::local_date;
 use crate::process::compose::{self, ActionInput, ChannelSettings, ComposeError};
-use crate::process::model::{AssignmentSubject, Channel, Process, assign};
+use crate::process::model::{Channel, Process};
 use crate::process::planner::{
     DebtorInput, Decision, OnDemand, Outcome as PlanOutcome, PlanContext, Recheck, next_wake,
     on_demand_of, plan_debtor, plan_on_demand, recheck,
 };
 use crate::process::report::RunReport;
-use crate::process::state::DebtorRows;
-use crate::store::cases::{ENGINE_ACTOR, NewCase};
+use crate::process::state::{AmountOverflow, DebtorRows};
+use crate::services::PlanInputs;
+use crate::store::cases::NewCase;
 use crate::store::channels::{LetterRow, NewLetter, NewTask};
-use crate::store::processes::{ClaimedAction, CollectionSettings, Transition};
-use crate::store::{Store, StoreError, new_id};
+use crate::store::processes::{ClaimedAction, Transition};
+use crate::store::{Store, StoreError, TenantScope, new_id};
 
 /// What can stop a tick.
 #[derive(Debug, thiserror::Error)]
@@ -61,11 +63,6 @@ pub enum RunnerError {
     #[error(transparent)]
     Store(#[from] StoreError),
 }
-
-/// A debtor's amounts add up to more than can be represented.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("suma należności dłużnika przekracza zakres liczb: sprawdź kwoty w ERP")]
-pub struct AmountOverflow;
 
 /// The channels a runner delivers through.
 #[derive(Clone)]
@@ -226,36 +223,44 @@ impl TickSummary {
 }
 
 struct Tenant<'a> {
-    id: &'a str,
+    scope: &'a TenantScope,
     name: String,
-    settings: CollectionSettings,
+    plan: PlanInputs,
     channel_settings: ChannelSettings,
     templates: HashMap<String, Template>,
-    processes: Vec<Process>,
-    rules: Vec<crate::process::model::GroupRule>,
     paused: BTreeMap<Channel, String>,
-    last_sync: HashMap<String, DateTime<Utc>>,
 }
 
-impl Tenant<'_> {
+impl<'a> Tenant<'a> {
+    /// Everything a tick needs of a tenant, read once: the planner's [`PlanInputs`] (the same
+    /// the on-demand runs and the API's views read) and what the channels need.
+    async fn load(store: &Store, scope: &'a TenantScope) -> Result<Tenant<'a>, StoreError> {
+        let name = match store.tenant(scope).await {
+            Ok(t) => t.name,
+            Err(StoreError::NotFound(_)) => scope.to_string(),
+            Err(e) => return Err(e),
+        };
+        Ok(Tenant {
+            scope,
+            name,
+            plan: PlanInputs::load(store, scope).await?,
+            channel_settings: store.channel_settings(scope).await?,
+            templates: store
+                .templates(scope)
+                .await?
+                .into_iter()
+                .map(|t| (t.code, t.template))
+                .collect(),
+            paused: store.paused_channels(scope).await?,
+        })
+    }
+
     /// The debtor's process. `Err` when its totals overflow: amounts come from the agent, and
     /// a sum past `i64` is refused with a clear error for this debtor instead of wrapping.
     fn process_of(&self, rows: &DebtorRows) -> Result<Option<&Process>, AmountOverflow> {
-        let mut totals: BTreeMap<Currency, i64> = BTreeMap::new();
-        for d in &rows.documents {
-            let total = totals.entry(d.document.currency).or_default();
-            *total = total
-                .checked_add(d.document.remaining_minor)
-                .ok_or(AmountOverflow)?;
-        }
-        let totals: Vec<Money> = totals.into_iter().map(|(c, m)| Money::new(m, c)).collect();
-        let subject = AssignmentSubject {
-            own_process: rows.state.own_process.as_deref(),
-            kind: rows.state.kind,
-            tags: &rows.state.tags,
-            totals: &totals,
-        };
-        Ok(assign(&self.processes, &self.rules, &subject).map(|(p, _)| p))
+        Ok(rows
+            .assignment(&self.plan.processes, &self.plan.rules)?
+            .map(|(p, _)| p))
     }
 
     fn context(
@@ -264,12 +269,7 @@ impl Tenant<'_> {
         now: DateTime<Utc>,
         include_not_yet: bool,
     ) -> PlanContext<'_> {
-        PlanContext {
-            now,
-            policy: &self.settings.policy,
-            last_sync: self.last_sync.get(&rows.agent_id).copied(),
-            include_not_yet,
-        }
+        self.plan.context(&rows.agent_id, now, include_not_yet)
     }
 
     fn plan(&self, process: &Process, rows: &DebtorRows, now: DateTime<Utc>) -> Vec<Decision> {
@@ -331,39 +331,19 @@ pub async fn tick(
     store: &Store,
     clock: &dyn Clock,
     channels: &Channels,
-    tenant_id: &str,
+    scope: &TenantScope,
     config: &RunnerConfig,
 ) -> Result<TickSummary, RunnerError> {
     let now = clock.now();
-    let name = match store.tenant(tenant_id).await {
-        Ok(t) => t.name,
-        Err(StoreError::NotFound(_)) => tenant_id.to_owned(),
-        Err(e) => return Err(e.into()),
-    };
-    let tenant = Tenant {
-        id: tenant_id,
-        name,
-        settings: store.collection_settings(tenant_id).await?,
-        channel_settings: store.channel_settings(tenant_id).await?,
-        templates: store
-            .templates(tenant_id)
-            .await?
-            .into_iter()
-            .map(|t| (t.code, t.template))
-            .collect(),
-        processes: store.processes(tenant_id).await?,
-        rules: store.group_rules(tenant_id).await?,
-        paused: store.paused_channels(tenant_id).await?,
-        last_sync: store.agents_last_sync(tenant_id).await?,
-    };
+    let tenant = Tenant::load(store, scope).await?;
     let mut summary = TickSummary {
         at: now,
         ..TickSummary::default()
     };
-    for (agent, debtor) in store.blocks_to_lift(tenant_id).await? {
+    for (agent, debtor) in store.blocks_to_lift(scope).await? {
         let reason = "zadłużenie spłacone: sprzedaż odblokowana";
         if store
-            .set_sales_block(tenant_id, &agent, &debtor, false, reason, None, now)
+            .set_sales_block(scope, &agent, &debtor, false, reason, None, now)
             .await?
         {
             summary.sent.push(TickLine {
@@ -374,13 +354,13 @@ pub async fn tick(
             });
         }
     }
-    if !tenant.processes.is_empty() {
+    if !tenant.plan.processes.is_empty() {
         plan_all(store, &tenant, now, &mut summary).await?;
     }
     loop {
         let claims = store
             .claim_due(
-                tenant_id,
+                scope,
                 &config.runner_id,
                 now,
                 config.lease,
@@ -405,13 +385,13 @@ async fn plan_all(
     now: DateTime<Utc>,
     summary: &mut TickSummary,
 ) -> Result<(), RunnerError> {
-    let tenant_id = tenant.id;
+    let tenant_id = tenant.scope;
     for rows in store.debtor_rows(tenant_id, None).await? {
         let process = match tenant.process_of(&rows) {
             Ok(Some(p)) => p,
             Ok(None) => continue,
             Err(e) => {
-                tracing::error!(tenant = tenant_id, agent = %rows.agent_id,
+                tracing::error!(tenant = %tenant_id, agent = %rows.agent_id,
                     debtor = %rows.state.external_id, error = %e, "debtor not planned");
                 summary.debtor_errors.push(DebtorError {
                     debtor: rows.state.external_id.as_str().to_owned(),
@@ -469,7 +449,7 @@ async fn send_report(
     if report.sent.is_empty() && report.failed.is_empty() {
         return None;
     }
-    let adapter = if tenant.settings.test_mode {
+    let adapter = if tenant.plan.settings.test_mode {
         Some(&channels.test_mode)
     } else {
         channels.live.get(&Channel::Email)
@@ -491,12 +471,12 @@ async fn send_report(
         reply_to: None,
         attachment: None,
     });
-    let key = format!("report:{}:{}", tenant.id, summary.at.to_rfc3339());
+    let key = format!("report:{}:{}", tenant.scope, summary.at.to_rfc3339());
     Some(match adapter.deliver_boxed(&key, &message).await {
         Outcome::Sent { provider_id, .. } => format!("raport wysłany ({provider_id})"),
         Outcome::AlreadySent => "raport już wysłany".to_owned(),
         Outcome::Failed { reason } | Outcome::Retry { reason } | Outcome::Paused { reason } => {
-            tracing::warn!(tenant = tenant.id, %reason, "run report not sent");
+            tracing::warn!(tenant = %tenant.scope, %reason, "run report not sent");
             format!("raport nie wysłany: {reason}")
         }
     })
@@ -514,7 +494,10 @@ async fn handle_claim(
     summary: &mut TickSummary,
 ) -> Result<(), RunnerError> {
     let fresh = store
-        .debtor_rows(tenant.id, Some((&claim.agent_id, claim.debtor.as_str())))
+        .debtor_rows(
+            tenant.scope,
+            Some(&[(claim.agent_id.clone(), claim.debtor.as_str().to_owned())]),
+        )
         .await?;
     let mut verdict = Recheck::Replan(None);
     let mut found: Option<(Decision, &Process, DebtorRows)> = None;
@@ -524,6 +507,7 @@ async fn handle_claim(
     if let Some(mut rows) = fresh.into_iter().next()
         && let Some(process) = match &manual {
             Some(_) => tenant
+                .plan
                 .processes
                 .iter()
                 .find(|p| p.code == claim.entry.process),
@@ -563,7 +547,7 @@ async fn handle_claim(
                 next_tick,
             );
             if store
-                .finish_action(tenant.id, &config.runner_id, claim, &t, now)
+                .finish_action(tenant.scope, &config.runner_id, claim, &t, now)
                 .await?
             {
                 summary.held.push(claim_line(claim, h.message(Lang::Pl)));
@@ -580,7 +564,7 @@ async fn handle_claim(
                 |r| r.message(Lang::Pl),
             );
             if store
-                .delete_claim(tenant.id, &config.runner_id, claim)
+                .delete_claim(tenant.scope, &config.runner_id, claim)
                 .await?
             {
                 summary.replanned.push(claim_line(claim, detail));
@@ -598,7 +582,7 @@ async fn handle_claim(
             next_tick,
         );
         if store
-            .finish_action(tenant.id, &config.runner_id, claim, &t, now)
+            .finish_action(tenant.scope, &config.runner_id, claim, &t, now)
             .await?
         {
             summary.held.push(claim_line(claim, reason.clone()));
@@ -608,7 +592,7 @@ async fn handle_claim(
     let Some(stage) = process.stage(&decision.stage) else {
         // The process changed under the claim: the next tick plans what it says now.
         if store
-            .delete_claim(tenant.id, &config.runner_id, claim)
+            .delete_claim(tenant.scope, &config.runner_id, claim)
             .await?
         {
             summary
@@ -622,7 +606,7 @@ async fn handle_claim(
         || (channel == Channel::Email && stage.pdf.is_some());
     let company_address = match (&rows.address, &rows.nip) {
         (None, Some(nip)) if needs_address => {
-            match store.company_address(tenant.id, nip.as_str()).await? {
+            match store.company_address(tenant.scope, nip.as_str()).await? {
                 Some((status, address)) if status == "found" => address,
                 // The register has not answered yet: wait for it rather than fail the letter.
                 Some((status, _)) if status == "pending" || status == "error" => {
@@ -634,7 +618,7 @@ async fn handle_claim(
                         next_tick,
                     );
                     if store
-                        .finish_action(tenant.id, &config.runner_id, claim, &t, now)
+                        .finish_action(tenant.scope, &config.runner_id, claim, &t, now)
                         .await?
                     {
                         summary
@@ -664,7 +648,7 @@ async fn handle_claim(
             Step::Hold { code, pl, en } => {
                 let t = release(true, code, pl.clone(), en, next_tick);
                 if store
-                    .finish_action(tenant.id, &config.runner_id, claim, &t, now)
+                    .finish_action(tenant.scope, &config.runner_id, claim, &t, now)
                     .await?
                 {
                     summary.held.push(claim_line(claim, pl));
@@ -682,7 +666,7 @@ async fn handle_claim(
                     now + delay,
                 );
                 if store
-                    .finish_action(tenant.id, &config.runner_id, claim, &t, now)
+                    .finish_action(tenant.scope, &config.runner_id, claim, &t, now)
                     .await?
                 {
                     summary.retried.push(claim_line(claim, reason));
@@ -691,7 +675,7 @@ async fn handle_claim(
             }
             Step::Pause { reason } => {
                 store
-                    .pause_channel(tenant.id, channel, &reason, now)
+                    .pause_channel(tenant.scope, channel, &reason, now)
                     .await?;
                 let t = release(
                     true,
@@ -701,7 +685,7 @@ async fn handle_claim(
                     next_tick,
                 );
                 if store
-                    .finish_action(tenant.id, &config.runner_id, claim, &t, now)
+                    .finish_action(tenant.scope, &config.runner_id, claim, &t, now)
                     .await?
                 {
                     summary.held.push(claim_line(claim, reason));
@@ -710,7 +694,7 @@ async fn handle_claim(
             }
         };
     if !store
-        .finish_action(tenant.id, &config.runner_id, claim, &transition, now)
+        .finish_action(tenant.scope, &config.runner_id, claim, &transition, now)
         .await?
     {
         tracing::warn!(key = %claim.entry.key, "claim lost to another runner after dispatch");
@@ -867,7 +851,7 @@ async fn perform(
                 due: spec.due,
                 documents: &documents,
             };
-            let row = store.insert_task(tenant.id, &task, now).await?;
+            let row = store.insert_task(tenant.scope, &task, now).await?;
             return Ok(Step::sent(
                 Some(row.id),
                 format!(
@@ -877,7 +861,7 @@ async fn perform(
             ));
         }
         Channel::SalesBlock => {
-            if tenant.settings.test_mode {
+            if tenant.plan.settings.test_mode {
                 return Ok(Step::sent(
                     None,
                     format!("{description} (tryb testowy: blokada nie trafiła do ERP)"),
@@ -886,7 +870,7 @@ async fn perform(
             let reason = format!("{}: zaległe płatności", input.stage.name);
             store
                 .set_sales_block(
-                    tenant.id,
+                    tenant.scope,
                     &claim.agent_id,
                     claim.debtor.as_str(),
                     true,
@@ -916,7 +900,7 @@ async fn perform(
             Err(e) => return Ok(Step::cannot_compose(&e)),
         }
     }
-    let adapter = if tenant.settings.test_mode {
+    let adapter = if tenant.plan.settings.test_mode {
         Some(&channels.test_mode)
     } else {
         channels.live.get(&channel)
@@ -961,14 +945,14 @@ async fn hand_off(
     description: &str,
     now: DateTime<Utc>,
 ) -> Result<Step, RunnerError> {
-    if tenant.settings.test_mode {
+    if tenant.plan.settings.test_mode {
         return Ok(Step::sent(
             None,
             format!("{description} (tryb testowy: sprawa nie trafiła do kancelarii)"),
         ));
     }
     let new = NewCase {
-        agent_id: claim.agent_id.clone(),
+        agent_id: claim.agent_id.to_string(),
         debtor_external_id: claim.debtor.as_str().to_owned(),
         document_external_ids: input
             .decision
@@ -980,7 +964,7 @@ async fn hand_off(
         action_id: Some(claim.action_id.clone()),
         note: Some(input.stage.name.clone()),
     };
-    match store.open_case(tenant.id, &new, ENGINE_ACTOR, now).await {
+    match store.open_case(tenant.scope, &new, ENGINE_ACTOR, now).await {
         Ok(case) => Ok(Step::sent(
             Some(case.id.clone()),
             format!(
@@ -1016,7 +1000,10 @@ async fn ensure_letter(
     registered: Option<(RegisteredCategory, bool)>,
     now: DateTime<Utc>,
 ) -> Result<Result<(LetterRow, Vec<u8>), ComposeError>, RunnerError> {
-    if let Some(found) = store.letter_for_action(tenant.id, &claim.action_id).await? {
+    if let Some(found) = store
+        .letter_for_action(tenant.scope, &claim.action_id)
+        .await?
+    {
         return Ok(Ok(found));
     }
     let rates = &tenant.channel_settings.letters.rates;
@@ -1028,7 +1015,7 @@ async fn ensure_letter(
         return Ok(Err(ComposeError::Letter(e.message(Lang::Pl))));
     }
     let n = store
-        .next_letter_number(tenant.id, input.today.year())
+        .next_letter_number(tenant.scope, input.today.year())
         .await?;
     request.number = compose::letter_number(n, input.today);
     let rendered = match letter::render(&request, rates) {
@@ -1048,12 +1035,12 @@ async fn ensure_letter(
         file_name: &attachment.filename,
         pdf: &rendered.pdf,
     };
-    let row = store.insert_letter(tenant.id, &new, now).await?;
+    let row = store.insert_letter(tenant.scope, &new, now).await?;
     // Another runner may have stored its letter first: what is stored is the letter.
     let pdf = if row.number == request.number {
         rendered.pdf
     } else {
-        store.letter_pdf(tenant.id, &row.id).await?.1
+        store.letter_pdf(tenant.scope, &row.id).await?.1
     };
     Ok(Ok((row, pdf)))
 }
@@ -1099,7 +1086,7 @@ pub async fn tick_all(
             Ok(Ok(s)) => {
                 if !(s.sent.is_empty() && s.failed.is_empty()) {
                     tracing::info!(
-                        tenant,
+                        tenant = %tenant,
                         sent = s.sent.len(),
                         failed = s.failed.len(),
                         held = s.held.len(),
@@ -1109,7 +1096,7 @@ pub async fn tick_all(
                 TenantTick::Done(Box::new(s))
             }
             Ok(Err(e)) => {
-                tracing::error!(tenant, error = %e, "process runner tick failed");
+                tracing::error!(tenant = %tenant, error = %e, "process runner tick failed");
                 metrics::counter!("inkaso_runner_tenant_failures_total", "kind" => "error")
                     .increment(1);
                 TenantTick::Failed(e.to_string())
@@ -1125,13 +1112,13 @@ pub async fn tick_all(
                 } else {
                     e.to_string()
                 };
-                tracing::error!(tenant, panic = %what, "process runner tick panicked");
+                tracing::error!(tenant = %tenant, panic = %what, "process runner tick panicked");
                 metrics::counter!("inkaso_runner_tenant_failures_total", "kind" => "panic")
                     .increment(1);
                 TenantTick::Panicked(what)
             }
         };
-        out.push((tenant, outcome));
+        out.push((tenant.to_string(), outcome));
         // Shutdown waits for the tenant in progress, not for all of them.
         if stop.is_some_and(|s| *s.borrow()) {
             break;

@@ -13,6 +13,8 @@ use sqlx::Row;
 
 use super::security::{ThrottleKind, ThrottlePolicy};
 use super::{Store, StoreError, new_id, parse_ts, random_bytes, ts};
+use crate::domain::ids::{AgentId, PartnerId, TenantId};
+use crate::store::TenantScope;
 
 /// What a user may do. Ordered: each role can do everything the ones below it can.
 #[derive(
@@ -87,7 +89,7 @@ pub enum TenantKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Tenant {
     /// Its id.
-    pub id: String,
+    pub id: TenantId,
     /// `client` or `partner`.
     pub kind: String,
     /// Its display name.
@@ -98,11 +100,11 @@ pub struct Tenant {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgentPrincipal {
     /// The tenant.
-    pub tenant_id: String,
+    pub tenant: TenantScope,
     /// The tenant's name.
     pub tenant_name: String,
     /// The agent.
-    pub agent_id: String,
+    pub agent: AgentId,
     /// The agent's name.
     pub agent_name: String,
 }
@@ -112,7 +114,7 @@ pub struct AgentPrincipal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientPrincipal {
     /// The tenant.
-    pub tenant_id: String,
+    pub tenant: TenantScope,
     /// A client firm or a partner law firm: each has its own API and never reaches the other.
     pub tenant_kind: TenantKind,
     /// What it may do.
@@ -259,31 +261,37 @@ impl Store {
         .bind(ts(now))
         .execute(self.pool())
         .await?;
+        let scope = TenantScope::verified(TenantId::new(id));
         self.audit(
-            &id,
+            &scope,
             "cli",
             "tenant.create",
-            &id,
+            scope.as_str(),
             &format!("{kind}: {name}"),
             now,
         )
         .await?;
         Ok(Tenant {
-            id,
+            id: scope.id().clone(),
             kind: kind.to_owned(),
             name: name.to_owned(),
         })
     }
 
     /// A tenant by id.
-    pub async fn tenant(&self, tenant_id: &str) -> Result<Tenant, StoreError> {
+    pub async fn tenant(&self, tenant: &TenantScope) -> Result<Tenant, StoreError> {
+        self.tenant_by_id(tenant.as_str()).await
+    }
+
+    /// Any tenant by id (a partner a client names, a tenant an operator names).
+    async fn tenant_by_id(&self, tenant_id: &str) -> Result<Tenant, StoreError> {
         let row = sqlx::query("SELECT tenant_id, kind, name FROM tenants WHERE tenant_id = $1")
             .bind(tenant_id)
             .fetch_optional(self.pool())
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("firma {tenant_id}")))?;
         Ok(Tenant {
-            id: row.try_get(0)?,
+            id: TenantId::new(row.try_get::<String, _>(0)?),
             kind: row.try_get(1)?,
             name: row.try_get(2)?,
         })
@@ -292,11 +300,13 @@ impl Store {
     /// Links a partner law firm to a client tenant.
     pub async fn link_partner(
         &self,
-        tenant_id: &str,
-        partner_id: &str,
+        tenant: &TenantScope,
+        partner: &PartnerId,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let partner = self.tenant(partner_id).await?;
+        let tenant_id = tenant.as_str();
+        let partner_id = partner.as_str();
+        let partner = self.tenant_by_id(partner_id).await?;
         if partner.kind != "partner" {
             return Err(StoreError::invalid(
                 "partner",
@@ -304,7 +314,7 @@ impl Store {
                 "not a partner",
             ));
         }
-        self.tenant(tenant_id).await?;
+        self.tenant(tenant).await?;
         sqlx::query("INSERT INTO tenant_partners (tenant_id, partner_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
             .bind(tenant_id)
             .bind(partner_id)
@@ -312,7 +322,7 @@ impl Store {
             .execute(self.pool())
             .await?;
         self.audit(
-            tenant_id,
+            tenant,
             "cli",
             "partner.link",
             partner_id,
@@ -325,13 +335,14 @@ impl Store {
     /// Adds a user; the e-mail is unique within the tenant.
     pub async fn add_user(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         email: &inkaso_shared::Email,
         role: Role,
         password: &str,
         now: DateTime<Utc>,
     ) -> Result<String, StoreError> {
-        self.tenant(tenant_id).await?;
+        let tenant_id = tenant.as_str();
+        self.tenant(tenant).await?;
         if password.chars().count() < 10 {
             return Err(StoreError::invalid(
                 "password",
@@ -368,7 +379,7 @@ impl Store {
             .execute(self.pool())
             .await?;
         self.audit(
-            tenant_id,
+            tenant,
             "cli",
             "user.add",
             &id,
@@ -382,12 +393,12 @@ impl Store {
     /// Creates an agent and its token (returned once).
     pub async fn create_agent(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         name: &str,
         now: DateTime<Utc>,
     ) -> Result<NewSecret, StoreError> {
-        let tenant = self.tenant(tenant_id).await?;
-        if tenant.kind != "client" {
+        let tenant_id = tenant.as_str();
+        if self.tenant(tenant).await?.kind != "client" {
             return Err(StoreError::invalid(
                 "tenant",
                 "agent należy do firmy-klienta, nie do kancelarii",
@@ -404,7 +415,7 @@ impl Store {
             .bind(ts(now))
             .execute(self.pool())
             .await?;
-        self.audit(tenant_id, "cli", "agent.create", &id, name.trim(), now)
+        self.audit(tenant, "cli", "agent.create", &id, name.trim(), now)
             .await?;
         Ok(NewSecret { id, secret })
     }
@@ -412,11 +423,13 @@ impl Store {
     /// Revokes an agent's token; its next request is refused.
     pub async fn revoke_agent(
         &self,
-        tenant_id: &str,
-        agent_id: &str,
+        tenant: &TenantScope,
+        agent: &AgentId,
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let tenant_id = tenant.as_str();
+        let agent_id = agent.as_str();
         let r = sqlx::query("UPDATE agents SET revoked_at = $3 WHERE tenant_id = $1 AND agent_id = $2 AND revoked_at IS NULL")
             .bind(tenant_id)
             .bind(agent_id)
@@ -428,19 +441,20 @@ impl Store {
                 "agent {agent_id} (lub już odwołany)"
             )));
         }
-        self.audit(tenant_id, actor, "agent.revoke", agent_id, "", now)
+        self.audit(tenant, actor, "agent.revoke", agent_id, "", now)
             .await
     }
 
     /// Creates an API token for programs using the client API.
     pub async fn create_api_token(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         name: &str,
         role: Role,
         now: DateTime<Utc>,
     ) -> Result<NewSecret, StoreError> {
-        self.tenant(tenant_id).await?;
+        let tenant_id = tenant.as_str();
+        self.tenant(tenant).await?;
         let id = new_id();
         let secret = make_secret(API_PREFIX, tenant_id, &id);
         sqlx::query("INSERT INTO api_tokens (tenant_id, token_id, name, role, token_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -453,7 +467,7 @@ impl Store {
             .execute(self.pool())
             .await?;
         self.audit(
-            tenant_id,
+            tenant,
             "cli",
             "api_token.create",
             &id,
@@ -467,10 +481,11 @@ impl Store {
     /// Revokes an API token.
     pub async fn revoke_api_token(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         token_id: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let tenant_id = tenant.as_str();
         let r = sqlx::query("UPDATE api_tokens SET revoked_at = $3 WHERE tenant_id = $1 AND token_id = $2 AND revoked_at IS NULL")
             .bind(tenant_id)
             .bind(token_id)
@@ -480,7 +495,7 @@ impl Store {
         if r.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("token {token_id}")));
         }
-        self.audit(tenant_id, "cli", "api_token.revoke", token_id, "", now)
+        self.audit(tenant, "cli", "api_token.revoke", token_id, "", now)
             .await
     }
 
@@ -511,8 +526,8 @@ impl Store {
             return Ok(Err(AuthFailure::Revoked));
         }
         Ok(Ok(AgentPrincipal {
-            tenant_id: tenant_id.to_owned(),
-            agent_id: agent_id.to_owned(),
+            tenant: TenantScope::verified(TenantId::new(tenant_id)),
+            agent: AgentId::new(agent_id),
             agent_name: row.try_get(2)?,
             tenant_name: row.try_get(3)?,
         }))
@@ -545,7 +560,7 @@ impl Store {
         }
         let role: String = row.try_get(2)?;
         Ok(Ok(ClientPrincipal {
-            tenant_id: tenant_id.to_owned(),
+            tenant: TenantScope::verified(TenantId::new(tenant_id)),
             tenant_kind: TenantKind::of_stored(&row.try_get::<String, _>(3)?),
             role: role.parse()?,
             actor: format!("token:{token_id}"),
@@ -558,12 +573,13 @@ impl Store {
     /// argon2 check runs on a blocking thread behind the store's password gate.
     pub async fn login(
         &self,
-        tenant_id: &str,
+        tenant: &TenantId,
         email: &str,
         password: &str,
         address: &str,
         now: DateTime<Utc>,
     ) -> Result<LoginOutcome, StoreError> {
+        let tenant_id = tenant.as_str();
         let policy = ThrottlePolicy::default();
         let email = email.trim().to_lowercase();
         let account = format!("{tenant_id}/{email}");
@@ -625,7 +641,7 @@ impl Store {
             .execute(self.pool())
             .await?;
         self.audit(
-            tenant_id,
+            &TenantScope::verified(tenant.clone()),
             &format!("user:{user_id}"),
             "session.login",
             &id,
@@ -652,8 +668,9 @@ impl Store {
             .await?
             .is_some();
         if exists {
+            // The tenant exists: its log is the one to tell about the attempt.
             self.audit(
-                tenant_id,
+                &TenantScope::verified(TenantId::new(tenant_id)),
                 &format!("address:{address}"),
                 "session.login_failed",
                 email,
@@ -698,7 +715,7 @@ impl Store {
         let role: String = row.try_get(2)?;
         let user_id: String = row.try_get(4)?;
         Ok(Ok(ClientPrincipal {
-            tenant_id: tenant_id.to_owned(),
+            tenant: TenantScope::verified(TenantId::new(tenant_id)),
             tenant_kind: TenantKind::of_stored(&row.try_get::<String, _>(5)?),
             role: role.parse()?,
             actor: format!("user:{user_id}"),
@@ -706,7 +723,8 @@ impl Store {
     }
 
     /// Ends a session.
-    pub async fn logout(&self, tenant_id: &str, secret: &str) -> Result<(), StoreError> {
+    pub async fn logout(&self, tenant: &TenantScope, secret: &str) -> Result<(), StoreError> {
+        let tenant_id = tenant.as_str();
         if let Some((t, session_id)) = split_secret(SESSION_PREFIX, secret)
             && t == tenant_id
         {
@@ -722,13 +740,14 @@ impl Store {
     /// Appends to the tenant's audit log.
     pub async fn audit(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         actor: &str,
         action: &str,
         target: &str,
         details: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let tenant_id = tenant.as_str();
         sqlx::query("INSERT INTO audit_log (tenant_id, audit_id, at, actor, action, target, details) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(tenant_id)
             .bind(new_id())
@@ -745,9 +764,10 @@ impl Store {
     /// The tenant's audit log, newest first.
     pub async fn audit_log(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         limit: u32,
     ) -> Result<Vec<AuditEntry>, StoreError> {
+        let tenant_id = tenant.as_str();
         let rows = sqlx::query("SELECT at, actor, action, target, details FROM audit_log WHERE tenant_id = $1 ORDER BY at DESC, audit_id DESC LIMIT $2")
             .bind(tenant_id)
             .bind(i64::from(limit))

@@ -38,160 +38,18 @@ use utoipa::{IntoParams, ToSchema};
 use super::feed::append_result_in;
 use super::query::{Page, Sql, decode_cursor, encode_cursor, page_limit};
 use super::{Backend, Store, StoreError, list_placeholders, new_id, parse_day, parse_ts, ts};
+use crate::domain::cases::{CaseStatus, ENGINE_ACTOR, PartnerDecision, clean_note};
 use crate::process::CoveredDocument;
-
-/// Longest note, in characters.
-pub const MAX_NOTE_CHARS: usize = 4000;
-/// The actor the process engine writes as.
-pub const ENGINE_ACTOR: &str = "engine";
-
-/// Where a case is. Moves only along [`CaseStatus::next`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CaseStatus {
-    /// Handed over; the partner has not decided yet.
-    HandedOff,
-    /// The partner took the case.
-    Accepted,
-    /// The partner refused it (final; the documents may be handed off again).
-    Rejected,
-    /// Before a court or a bailiff.
-    InCourt,
-    /// Being settled (instalments, agreement).
-    Settlement,
-    /// The debtor paid.
-    Paid,
-    /// Finished (final).
-    Closed,
-}
-
-impl CaseStatus {
-    /// Every status, in the order of a case's life.
-    pub const ALL: [CaseStatus; 7] = [
-        CaseStatus::HandedOff,
-        CaseStatus::Accepted,
-        CaseStatus::Rejected,
-        CaseStatus::InCourt,
-        CaseStatus::Settlement,
-        CaseStatus::Paid,
-        CaseStatus::Closed,
-    ];
-
-    /// The stored and wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CaseStatus::HandedOff => "handed_off",
-            CaseStatus::Accepted => "accepted",
-            CaseStatus::Rejected => "rejected",
-            CaseStatus::InCourt => "in_court",
-            CaseStatus::Settlement => "settlement",
-            CaseStatus::Paid => "paid",
-            CaseStatus::Closed => "closed",
-        }
-    }
-
-    /// The statuses a case may move to from this one.
-    pub fn next(self) -> &'static [CaseStatus] {
-        use CaseStatus::{Accepted, Closed, HandedOff, InCourt, Paid, Rejected, Settlement};
-        match self {
-            HandedOff => &[Accepted, Rejected],
-            Accepted => &[InCourt, Settlement, Paid, Closed],
-            InCourt => &[Settlement, Paid, Closed],
-            Settlement => &[Paid, Closed],
-            Paid => &[Closed],
-            Rejected | Closed => &[],
-        }
-    }
-
-    /// Whether the case still holds its documents (not rejected, not closed).
-    pub fn is_open(self) -> bool {
-        !matches!(self, CaseStatus::Rejected | CaseStatus::Closed)
-    }
-
-    /// Parses a status; the error names `field` and lists the statuses.
-    pub fn parse(text: &str, field: &str) -> Result<CaseStatus, StoreError> {
-        let t = text.trim();
-        CaseStatus::ALL
-            .into_iter()
-            .find(|s| s.as_str() == t)
-            .ok_or_else(|| {
-                let all = names(&CaseStatus::ALL);
-                StoreError::invalid(
-                    field,
-                    format!("nieznany status sprawy „{t}” (dozwolone: {all})"),
-                    format!("unknown case status \"{t}\" (allowed: {all})"),
-                )
-            })
-    }
-
-    /// Refuses a move this status does not allow, naming both ends and what is allowed.
-    fn check_move(self, to: CaseStatus) -> Result<(), StoreError> {
-        if self.next().contains(&to) {
-            return Ok(());
-        }
-        let (from, to) = (self.as_str(), to.as_str());
-        Err(if self.next().is_empty() {
-            StoreError::invalid(
-                "status",
-                format!(
-                    "nie można zmienić statusu z „{from}” na „{to}”: sprawa w statusie „{from}” jest zakończona"
-                ),
-                format!(
-                    "cannot change the status from \"{from}\" to \"{to}\": a case in \"{from}\" is final"
-                ),
-            )
-        } else {
-            let allowed = names(self.next());
-            StoreError::invalid(
-                "status",
-                format!(
-                    "nie można zmienić statusu z „{from}” na „{to}” (z „{from}” dozwolone: {allowed})"
-                ),
-                format!(
-                    "cannot change the status from \"{from}\" to \"{to}\" (from \"{from}\" allowed: {allowed})"
-                ),
-            )
-        })
-    }
-}
-
-impl std::fmt::Display for CaseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CaseStatus {
-    type Err = StoreError;
-    fn from_str(s: &str) -> Result<CaseStatus, StoreError> {
-        CaseStatus::parse(s, "status")
-    }
-}
-
-fn names(list: &[CaseStatus]) -> String {
-    list.iter()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The partner's answer to a handed-off case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PartnerDecision {
-    /// Take the case (`accepted`).
-    Accept,
-    /// Refuse it (`rejected`).
-    Reject,
-}
+use crate::store::TenantScope;
 
 /// Whose view of cases a call works in: the client's own cases, or the cases handed to a
 /// partner (across every client linked to it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseParty<'a> {
     /// A client tenant (the creditor).
-    Client(&'a str),
+    Client(&'a TenantScope),
     /// A partner tenant (the law firm).
-    Partner(&'a str),
+    Partner(&'a TenantScope),
 }
 
 impl CaseParty<'_> {
@@ -246,6 +104,7 @@ pub struct Case {
     /// Currency of the documents.
     pub currency: String,
     /// Where the case is now.
+    #[schema(value_type = String)]
     pub status: CaseStatus,
     /// The process action that opened it; absent for a manual hand-off.
     pub action_id: Option<String>,
@@ -357,6 +216,7 @@ pub struct CaseEvent {
     /// `user:<id>`, `token:<id>` or `engine`.
     pub actor: String,
     /// The case's status after the event.
+    #[schema(value_type = String)]
     pub status: CaseStatus,
     /// The note.
     pub note: Option<String>,
@@ -408,21 +268,6 @@ fn stored_status(text: &str) -> Result<CaseStatus, StoreError> {
         .ok_or_else(|| corrupt("status sprawy", text))
 }
 
-/// A trimmed note within the limit; `None` for an empty one.
-fn clean_note(note: Option<&str>) -> Result<Option<String>, StoreError> {
-    let Some(n) = note.map(str::trim).filter(|n| !n.is_empty()) else {
-        return Ok(None);
-    };
-    if n.chars().count() > MAX_NOTE_CHARS {
-        return Err(StoreError::invalid(
-            "note",
-            format!("notatka może mieć najwyżej {MAX_NOTE_CHARS} znaków"),
-            format!("a note may have at most {MAX_NOTE_CHARS} characters"),
-        ));
-    }
-    Ok(Some(n.to_owned()))
-}
-
 /// The party an actor writes as when it is not a partner: the engine or the client.
 fn client_side_party(actor: &str) -> &'static str {
     if actor == ENGINE_ACTOR {
@@ -454,7 +299,7 @@ fn scope_from(party: CaseParty<'_>) -> &'static str {
 
 fn party_id(party: CaseParty<'_>) -> &str {
     match party {
-        CaseParty::Client(id) | CaseParty::Partner(id) => id,
+        CaseParty::Client(scope) | CaseParty::Partner(scope) => scope.as_str(),
     }
 }
 
@@ -546,13 +391,13 @@ impl Store {
     /// `token:<id>` or [`ENGINE_ACTOR`].
     pub async fn open_case(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         new: &NewCase,
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Case, StoreError> {
         Ok(self
-            .open_case_reporting(tenant_id, new, actor, now)
+            .open_case_reporting(tenant, new, actor, now)
             .await?
             .case)
     }
@@ -560,14 +405,14 @@ impl Store {
     /// [`Store::open_case`], also telling whether the case is new.
     pub async fn open_case_reporting(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         new: &NewCase,
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<OpenedCase, StoreError> {
+        let tenant_id = tenant.as_str();
         let req = OpenRequest::check(new)?;
-        let tenant = self.tenant(tenant_id).await?;
-        if tenant.kind != "client" {
+        if self.tenant(tenant).await?.kind != "client" {
             return Err(StoreError::invalid(
                 "tenant",
                 "sprawy przekazuje firma-klient, nie kancelaria",
@@ -578,7 +423,7 @@ impl Store {
         // attempt sees the winner's case and returns it or names it.
         for _ in 0..3 {
             let mut tx = self.begin_case_write(tenant_id).await?;
-            match open_attempt(&mut tx, tenant_id, &req, actor, now).await? {
+            match open_attempt(&mut tx, tenant, &req, actor, now).await? {
                 Some(opened) => {
                     if opened.created {
                         tx.commit().await?;
@@ -618,11 +463,11 @@ impl Store {
     /// The client's cases, most recently changed first.
     pub async fn cases_for_client(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         filter: &CaseFilter,
         page: &PageRequest,
     ) -> Result<Page<Case>, StoreError> {
-        self.list_cases(CaseParty::Client(tenant_id), filter, page)
+        self.list_cases(CaseParty::Client(tenant), filter, page)
             .await
     }
 
@@ -630,11 +475,11 @@ impl Store {
     /// each names its creditor.
     pub async fn cases_for_partner(
         &self,
-        partner_id: &str,
+        partner: &TenantScope,
         filter: &CaseFilter,
         page: &PageRequest,
     ) -> Result<Page<Case>, StoreError> {
-        self.list_cases(CaseParty::Partner(partner_id), filter, page)
+        self.list_cases(CaseParty::Partner(partner), filter, page)
             .await
     }
 
@@ -739,7 +584,7 @@ impl Store {
     /// The partner accepts or rejects a handed-off case.
     pub async fn partner_decide(
         &self,
-        partner_id: &str,
+        partner: &TenantScope,
         case_id: &str,
         decision: PartnerDecision,
         note: Option<&str>,
@@ -751,7 +596,7 @@ impl Store {
             PartnerDecision::Reject => CaseStatus::Rejected,
         };
         self.change_case(
-            CaseParty::Partner(partner_id),
+            CaseParty::Partner(partner),
             case_id,
             Some(to),
             note,
@@ -765,7 +610,7 @@ impl Store {
     /// naming both statuses.
     pub async fn partner_set_status(
         &self,
-        partner_id: &str,
+        partner: &TenantScope,
         case_id: &str,
         status: CaseStatus,
         note: Option<&str>,
@@ -773,7 +618,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Case, StoreError> {
         self.change_case(
-            CaseParty::Partner(partner_id),
+            CaseParty::Partner(partner),
             case_id,
             Some(status),
             note,
@@ -901,7 +746,7 @@ impl Store {
         )
         .await?;
         if let CaseParty::Partner(p) = party {
-            audit_in(&mut tx, p, actor, action, &case.id, &details, now).await?;
+            audit_in(&mut tx, p.as_str(), actor, action, &case.id, &details, now).await?;
         }
         tx.commit().await?;
         Ok(case)
@@ -1070,11 +915,12 @@ async fn resolve_partner(
 /// our insert (the caller rolls back and tries again).
 async fn open_attempt(
     conn: &mut AnyConnection,
-    tenant_id: &str,
+    tenant: &TenantScope,
     req: &OpenRequest,
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<OpenedCase>, StoreError> {
+    let tenant_id = tenant.as_str();
     let existing = |case: Case| {
         Ok(Some(OpenedCase {
             case,
@@ -1090,14 +936,14 @@ async fn open_attempt(
             .await?;
         if let Some(r) = row {
             let id: String = r.try_get(0)?;
-            return existing(load_case(conn, CaseParty::Client(tenant_id), &id).await?);
+            return existing(load_case(conn, CaseParty::Client(tenant), &id).await?);
         }
     }
     let snapshot = debtor_snapshot(conn, tenant_id, req).await?;
     let documents = open_documents(conn, tenant_id, req).await?;
     let open_ids: Vec<&str> = documents.iter().map(|d| d.external_id.as_str()).collect();
     if let Some(id) = case_holding(conn, tenant_id, &req.agent, &open_ids).await? {
-        return existing(load_case(conn, CaseParty::Client(tenant_id), &id).await?);
+        return existing(load_case(conn, CaseParty::Client(tenant), &id).await?);
     }
     let (partner_id, partner_name) =
         resolve_partner(conn, tenant_id, req.partner.as_deref()).await?;
@@ -1162,7 +1008,7 @@ async fn open_attempt(
             return Ok(None);
         }
     }
-    let case = load_case(conn, CaseParty::Client(tenant_id), &case_id).await?;
+    let case = load_case(conn, CaseParty::Client(tenant), &case_id).await?;
     announce_opening(conn, &case, &partner_name, req.note.as_deref(), actor, now).await?;
     Ok(Some(OpenedCase {
         case,
@@ -1472,81 +1318,4 @@ async fn history(
             })
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn transitions_follow_the_table() {
-        use CaseStatus::{Accepted, Closed, HandedOff, InCourt, Paid, Rejected, Settlement};
-        let allowed = [
-            (HandedOff, Accepted),
-            (HandedOff, Rejected),
-            (Accepted, InCourt),
-            (Accepted, Settlement),
-            (Accepted, Paid),
-            (Accepted, Closed),
-            (InCourt, Settlement),
-            (InCourt, Paid),
-            (InCourt, Closed),
-            (Settlement, Paid),
-            (Settlement, Closed),
-            (Paid, Closed),
-        ];
-        for from in CaseStatus::ALL {
-            for to in CaseStatus::ALL {
-                assert_eq!(
-                    from.check_move(to).is_ok(),
-                    allowed.contains(&(from, to)),
-                    "{from} → {to}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn refusals_name_the_field_and_both_statuses() {
-        let Err(StoreError::Invalid {
-            field,
-            message_pl,
-            message_en,
-        }) = CaseStatus::Paid.check_move(CaseStatus::InCourt)
-        else {
-            panic!("paid → in_court must be refused");
-        };
-        assert_eq!(field, "status");
-        assert!(message_pl.contains("„paid”") && message_pl.contains("„in_court”"));
-        assert!(message_en.contains("from \"paid\" to \"in_court\""));
-        assert!(message_en.contains("allowed: closed"), "{message_en}");
-        let Err(StoreError::Invalid { message_en, .. }) =
-            CaseStatus::Closed.check_move(CaseStatus::Paid)
-        else {
-            panic!("closed is final");
-        };
-        assert!(message_en.contains("final"), "{message_en}");
-        let Err(StoreError::Invalid {
-            field, message_en, ..
-        }) = CaseStatus::parse("won", "status")
-        else {
-            panic!("unknown status");
-        };
-        assert_eq!(field, "status");
-        assert!(message_en.contains("\"won\"") && message_en.contains("in_court"));
-        assert_eq!(
-            "settlement".parse::<CaseStatus>().ok(),
-            Some(CaseStatus::Settlement)
-        );
-    }
-
-    #[test]
-    fn notes_are_trimmed_and_bounded() {
-        assert_eq!(clean_note(Some("  ")).ok(), Some(None));
-        assert_eq!(
-            clean_note(Some(" pozew złożony ")).ok(),
-            Some(Some("pozew złożony".to_owned()))
-        );
-        assert!(clean_note(Some(&"x".repeat(MAX_NOTE_CHARS + 1))).is_err());
-    }
 }

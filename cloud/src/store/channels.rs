@@ -18,7 +18,9 @@ use sqlx::Row as _;
 
 use super::feed::append_result_in;
 use super::{Store, StoreError, new_id, parse_day, parse_ts, ts};
+use crate::domain::ids::AgentId;
 use crate::process::compose::ChannelSettings;
+use crate::store::TenantScope;
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
@@ -91,7 +93,7 @@ pub struct NewLetter<'a> {
     /// The action.
     pub action_id: &'a str,
     /// The agent.
-    pub agent_id: &'a str,
+    pub agent_id: &'a AgentId,
     /// The debtor.
     pub debtor: &'a str,
     /// Its number.
@@ -147,7 +149,7 @@ pub struct NewTask<'a> {
     /// The action that asks for it.
     pub action_id: Option<&'a str>,
     /// The agent.
-    pub agent_id: &'a str,
+    pub agent_id: &'a AgentId,
     /// The debtor.
     pub debtor: &'a str,
     /// What to do.
@@ -218,7 +220,8 @@ fn task_row(r: &sqlx::any::AnyRow) -> Result<TaskRow, StoreError> {
 
 impl Store {
     /// The tenant's templates, by code.
-    pub async fn templates(&self, tenant_id: &str) -> Result<Vec<StoredTemplate>, StoreError> {
+    pub async fn templates(&self, tenant: &TenantScope) -> Result<Vec<StoredTemplate>, StoreError> {
+        let tenant_id = tenant.as_str();
         let rows = sqlx::query(
             "SELECT code, definition_json, updated_at FROM templates WHERE tenant_id = $1 ORDER BY code",
         )
@@ -241,9 +244,10 @@ impl Store {
     /// One template, `None` when the tenant has none with that code.
     pub async fn template(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         code: &str,
     ) -> Result<Option<Template>, StoreError> {
+        let tenant_id = tenant.as_str();
         let row =
             sqlx::query("SELECT definition_json FROM templates WHERE tenant_id = $1 AND code = $2")
                 .bind(tenant_id)
@@ -260,11 +264,12 @@ impl Store {
     /// Adds or replaces a template the caller has validated (`Template::prepare_for_save`).
     pub async fn put_template(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         code: &str,
         template: &Template,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let tenant_id = tenant.as_str();
         if code.trim().is_empty() || code.len() > 64 {
             return Err(StoreError::invalid(
                 "code",
@@ -288,9 +293,14 @@ impl Store {
     }
 
     /// Deletes a template no stage uses; the refusal names the processes and stages.
-    pub async fn delete_template(&self, tenant_id: &str, code: &str) -> Result<(), StoreError> {
+    pub async fn delete_template(
+        &self,
+        tenant: &TenantScope,
+        code: &str,
+    ) -> Result<(), StoreError> {
+        let tenant_id = tenant.as_str();
         let users: Vec<String> = self
-            .processes(tenant_id)
+            .processes(tenant)
             .await?
             .iter()
             .flat_map(|p| {
@@ -318,7 +328,11 @@ impl Store {
     }
 
     /// The tenant's channel settings (the defaults until set).
-    pub async fn channel_settings(&self, tenant_id: &str) -> Result<ChannelSettings, StoreError> {
+    pub async fn channel_settings(
+        &self,
+        tenant: &TenantScope,
+    ) -> Result<ChannelSettings, StoreError> {
+        let tenant_id = tenant.as_str();
         let row = sqlx::query("SELECT settings_json FROM channel_settings WHERE tenant_id = $1")
             .bind(tenant_id)
             .fetch_optional(self.pool())
@@ -333,10 +347,11 @@ impl Store {
     /// Replaces the tenant's channel settings.
     pub async fn set_channel_settings(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         settings: &ChannelSettings,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let tenant_id = tenant.as_str();
         sqlx::query(
             "INSERT INTO channel_settings (tenant_id, settings_json, updated_at) VALUES ($1, $2, $3) \
              ON CONFLICT (tenant_id) DO UPDATE SET settings_json = excluded.settings_json, updated_at = excluded.updated_at",
@@ -352,9 +367,10 @@ impl Store {
     /// The letter an action printed before, if any.
     pub async fn letter_for_action(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         action_id: &str,
     ) -> Result<Option<(LetterRow, Vec<u8>)>, StoreError> {
+        let tenant_id = tenant.as_str();
         let sql = format!(
             "SELECT {LETTER_COLS}, pdf_base64 FROM letters WHERE tenant_id = $1 AND action_id = $2"
         );
@@ -373,7 +389,12 @@ impl Store {
     }
 
     /// The next letter number of the tenant's year (gap-free unless a render fails after it).
-    pub async fn next_letter_number(&self, tenant_id: &str, year: i32) -> Result<i64, StoreError> {
+    pub async fn next_letter_number(
+        &self,
+        tenant: &TenantScope,
+        year: i32,
+    ) -> Result<i64, StoreError> {
+        let tenant_id = tenant.as_str();
         let n: i64 = sqlx::query(
             "INSERT INTO letter_counters (tenant_id, year, last_number) VALUES ($1, $2, 1) \
              ON CONFLICT (tenant_id, year) DO UPDATE SET last_number = letter_counters.last_number + 1 \
@@ -391,10 +412,11 @@ impl Store {
     /// is returned instead.
     pub async fn insert_letter(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         letter: &NewLetter<'_>,
         now: DateTime<Utc>,
     ) -> Result<LetterRow, StoreError> {
+        let tenant_id = tenant.as_str();
         let (category, receipt) = match letter.registered {
             Some((c, r)) => (Some(category_code(c)), r),
             None => (None, false),
@@ -422,7 +444,7 @@ impl Store {
         .bind(ts(now))
         .execute(self.pool())
         .await?;
-        self.letter_for_action(tenant_id, letter.action_id)
+        self.letter_for_action(tenant, letter.action_id)
             .await?
             .map(|(row, _)| row)
             .ok_or_else(|| StoreError::NotFound(format!("pismo akcji {}", letter.action_id)))
@@ -431,10 +453,11 @@ impl Store {
     /// Letters, newest first; only registered ones of one day when `posting_day` is given.
     pub async fn letters(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         posting_day: Option<NaiveDate>,
         debtor: Option<&str>,
     ) -> Result<Vec<LetterRow>, StoreError> {
+        let tenant_id = tenant.as_str();
         let sql = format!(
             "SELECT {LETTER_COLS} FROM letters WHERE tenant_id = $1 \
              AND ($2 = '' OR (registered = 1 AND letter_date = $2)) \
@@ -452,9 +475,10 @@ impl Store {
     /// One letter's PDF: file name and bytes.
     pub async fn letter_pdf(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         letter_id: &str,
     ) -> Result<(String, Vec<u8>), StoreError> {
+        let tenant_id = tenant.as_str();
         let row = sqlx::query(
             "SELECT file_name, pdf_base64 FROM letters WHERE tenant_id = $1 AND letter_id = $2",
         )
@@ -472,10 +496,10 @@ impl Store {
     /// The posting book of a day: every registered letter dated that day, in number order.
     pub async fn posting_book(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         day: NaiveDate,
     ) -> Result<PostingBook, StoreError> {
-        let settings = self.channel_settings(tenant_id).await?;
+        let settings = self.channel_settings(tenant).await?;
         let sender = settings.creditor.ok_or_else(|| {
             StoreError::invalid(
                 "creditor",
@@ -483,7 +507,7 @@ impl Store {
                 "set the creditor (sender) in the channel settings",
             )
         })?;
-        let mut letters = self.letters(tenant_id, Some(day), None).await?;
+        let mut letters = self.letters(tenant, Some(day), None).await?;
         letters.sort_by(|a, b| a.number.cmp(&b.number));
         Ok(PostingBook {
             date: day,
@@ -510,11 +534,12 @@ impl Store {
     /// `posted` status carries the number as its provider id).
     pub async fn set_tracking_number(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         letter_id: &str,
         tracking: &str,
         now: DateTime<Utc>,
     ) -> Result<LetterRow, StoreError> {
+        let tenant_id = tenant.as_str();
         let tracking = tracking.trim();
         if tracking.is_empty() || tracking.len() > 40 {
             return Err(StoreError::invalid(
@@ -591,10 +616,11 @@ impl Store {
     /// returned.
     pub async fn insert_task(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         task: &NewTask<'_>,
         now: DateTime<Utc>,
     ) -> Result<TaskRow, StoreError> {
+        let tenant_id = tenant.as_str();
         let id = new_id();
         sqlx::query(
             "INSERT INTO tasks (tenant_id, task_id, action_id, agent_id, debtor_external_id, subject, assignee, \
@@ -628,9 +654,10 @@ impl Store {
     /// Tasks, oldest due first; only `status` ones when given.
     pub async fn tasks(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         status: Option<&str>,
     ) -> Result<Vec<TaskRow>, StoreError> {
+        let tenant_id = tenant.as_str();
         let sql = format!(
             "SELECT {TASK_COLS} FROM tasks WHERE tenant_id = $1 AND ($2 = '' OR status = $2) \
              ORDER BY due_day, created_at, task_id"
@@ -646,12 +673,13 @@ impl Store {
     /// Closes an open task.
     pub async fn close_task(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         task_id: &str,
         by: &str,
         note: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<TaskRow, StoreError> {
+        let tenant_id = tenant.as_str();
         let r = sqlx::query(
             "UPDATE tasks SET status = 'done', note = $3, closed_at = $4, closed_by = $5 \
              WHERE tenant_id = $1 AND task_id = $2 AND status = 'open'",
@@ -683,14 +711,16 @@ impl Store {
     #[allow(clippy::too_many_arguments)] // one row's worth of context, all needed
     pub async fn set_sales_block(
         &self,
-        tenant_id: &str,
-        agent_id: &str,
+        tenant: &TenantScope,
+        agent: &AgentId,
         debtor: &str,
         blocked: bool,
         reason: &str,
         action_id: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
+        let tenant_id = tenant.as_str();
+        let agent_id = agent.as_str();
         let mut tx = self.pool().begin().await?;
         let r = sqlx::query(
             "INSERT INTO sales_blocks (tenant_id, agent_id, debtor_external_id, blocked, reason, action_id, updated_at) \
@@ -724,8 +754,9 @@ impl Store {
     /// Blocked debtors that owe nothing any more (every document closed): the blocks to lift.
     pub async fn blocks_to_lift(
         &self,
-        tenant_id: &str,
-    ) -> Result<Vec<(String, String)>, StoreError> {
+        tenant: &TenantScope,
+    ) -> Result<Vec<(AgentId, String)>, StoreError> {
+        let tenant_id = tenant.as_str();
         let rows = sqlx::query(
             "SELECT b.agent_id, b.debtor_external_id FROM sales_blocks b WHERE b.tenant_id = $1 AND b.blocked = 1 \
              AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.tenant_id = b.tenant_id AND d.agent_id = b.agent_id \
@@ -844,9 +875,10 @@ impl Store {
     /// `not_found`, `error`) and address; `None` when it was never asked.
     pub async fn company_address(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         nip: &str,
     ) -> Result<Option<(String, Option<String>)>, StoreError> {
+        let tenant_id = tenant.as_str();
         let row =
             sqlx::query("SELECT status, address FROM companies WHERE tenant_id = $1 AND nip = $2")
                 .bind(tenant_id)

@@ -7,6 +7,7 @@
 //! Why a separate module: `processes` is the runner's storage and is being changed with it;
 //! these are the API's reads and edits, which only add to it.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -23,7 +24,9 @@ use super::processes::{
 };
 use super::query::{Page, decode_cursor, encode_cursor, page_limit};
 use super::{Store, StoreError, parse_day, parse_ts, ts};
+use crate::domain::ids::AgentId;
 use crate::process::{Pause, PauseKind, Process, set_default, validate_set};
+use crate::store::TenantScope;
 
 /// A debtor as the engine keys it: by agent and the ERP's id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +34,7 @@ pub struct DebtorRef {
     /// The API's id (`/debtors/{id}`).
     pub debtor_id: String,
     /// The agent it comes from.
-    pub agent_id: String,
+    pub agent_id: AgentId,
     /// The ERP's id.
     pub external_id: String,
     /// Company or person (for group rules).
@@ -44,7 +47,7 @@ pub struct DocumentRef {
     /// The API's id (`/documents/{id}`).
     pub document_id: String,
     /// The agent it comes from.
-    pub agent_id: String,
+    pub agent_id: AgentId,
     /// The ERP's id.
     pub external_id: String,
     /// The debtor's ERP id.
@@ -168,9 +171,10 @@ impl Store {
     /// The debtor behind an API id; `NotFound` for other tenants' ids.
     pub async fn debtor_ref(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         debtor_id: &str,
     ) -> Result<DebtorRef, StoreError> {
+        let tenant_id = tenant.as_str();
         let row = sqlx::query(
             "SELECT agent_id, external_id, kind FROM debtors WHERE tenant_id = $1 AND debtor_id = $2",
         )
@@ -193,9 +197,10 @@ impl Store {
     /// The document behind an API id; `NotFound` for other tenants' ids.
     pub async fn document_ref(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         document_id: &str,
     ) -> Result<DocumentRef, StoreError> {
+        let tenant_id = tenant.as_str();
         let row = sqlx::query(
             "SELECT agent_id, external_id, debtor_external_id, status FROM documents \
              WHERE tenant_id = $1 AND document_id = $2",
@@ -214,13 +219,61 @@ impl Store {
         })
     }
 
+    /// The tenant's documents by API id, in the order asked, in one query; an id that is not
+    /// the tenant's is `NotFound` naming it.
+    pub async fn document_refs(
+        &self,
+        tenant: &TenantScope,
+        document_ids: &[String],
+    ) -> Result<Vec<DocumentRef>, StoreError> {
+        let mut found: HashMap<String, DocumentRef> = HashMap::new();
+        // Bounded lists keep every engine's parameter limit far away.
+        for chunk in document_ids.chunks(500) {
+            let list = (0..chunk.len())
+                .map(|i| format!("${}", i + 2))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT document_id, agent_id, external_id, debtor_external_id, status FROM documents \
+                 WHERE tenant_id = $1 AND document_id IN ({list})"
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql)).bind(tenant.as_str().to_owned());
+            for id in chunk {
+                q = q.bind(id.clone());
+            }
+            for row in q.fetch_all(self.pool()).await? {
+                let id: String = row.try_get(0)?;
+                found.insert(
+                    id.clone(),
+                    DocumentRef {
+                        document_id: id,
+                        agent_id: row.try_get(1)?,
+                        external_id: row.try_get(2)?,
+                        debtor_external_id: row.try_get(3)?,
+                        open: row.try_get::<String, _>(4)? == "open",
+                    },
+                );
+            }
+        }
+        document_ids
+            .iter()
+            .map(|id| {
+                found
+                    .get(id)
+                    .cloned()
+                    .ok_or_else(|| StoreError::NotFound(format!("dokument {id}")))
+            })
+            .collect()
+    }
+
     /// Makes `code` the tenant's default process and unmarks the old one (Optima's rule).
     pub async fn set_default_process(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         code: &str,
         now: DateTime<Utc>,
     ) -> Result<Vec<Process>, ProcessStoreError> {
+        let tenant_id = tenant.as_str();
         let mut tx = self.pool().begin().await?;
         self.lock_processes(&mut tx, tenant_id, now).await?;
         let mut set = load_processes(&mut tx, tenant_id).await?;
@@ -242,8 +295,9 @@ impl Store {
     /// Channels paused for the tenant, with the provider's reason and since when.
     pub async fn channel_pauses(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
     ) -> Result<Vec<ChannelPauseView>, StoreError> {
+        let tenant_id = tenant.as_str();
         let rows = sqlx::query(
             "SELECT channel, reason, paused_at FROM channel_pauses WHERE tenant_id = $1 ORDER BY channel",
         )
@@ -264,9 +318,10 @@ impl Store {
     /// A debtor's stored collection state (defaults when nothing was ever set).
     pub async fn collection_state(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         debtor: &DebtorRef,
     ) -> Result<CollectionStateView, StoreError> {
+        let tenant_id = tenant.as_str();
         let row = sqlx::query(
             "SELECT own_process, tags_json, excluded, legal_status, voice_consent, last_contact_at, \
              next_wake_at, hold_reason FROM debtor_collection \
@@ -309,17 +364,18 @@ impl Store {
     /// exactly when the engine starts honouring it.
     pub async fn add_pause_reported(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         debtor: &DebtorRef,
         pause: &Pause,
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<String, StoreError> {
+        let tenant_id = tenant.as_str();
         let mut tx = self.pool().begin().await?;
         let id = insert_pause(
             &mut tx,
             tenant_id,
-            &debtor.agent_id,
+            debtor.agent_id.as_str(),
             &debtor.external_id,
             pause,
             actor,
@@ -360,7 +416,7 @@ impl Store {
                 until,
                 note: Some(pause.reason.clone()).filter(|r| !r.trim().is_empty()),
             };
-            append_result_in(&mut tx, tenant_id, &debtor.agent_id, now, &event).await?;
+            append_result_in(&mut tx, tenant_id, debtor.agent_id.as_str(), now, &event).await?;
         }
         tx.commit().await?;
         Ok(id)
@@ -369,10 +425,11 @@ impl Store {
     /// A debtor's pauses, newest first, lifted ones included.
     pub async fn pauses(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         debtor: &DebtorRef,
         today: NaiveDate,
     ) -> Result<Vec<PauseView>, StoreError> {
+        let tenant_id = tenant.as_str();
         let rows = sqlx::query(
             "SELECT pause_id, kind, document_external_id, until_day, reason, created_at, created_by, \
              lifted_at, lifted_by FROM collection_pauses \
@@ -391,12 +448,13 @@ impl Store {
     /// longer sees it. Lifting a lifted pause changes nothing.
     pub async fn lift_pause(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         debtor: &DebtorRef,
         pause_id: &str,
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let tenant_id = tenant.as_str();
         let r = sqlx::query(
             "UPDATE collection_pauses SET lifted_at = COALESCE(lifted_at, $5), lifted_by = COALESCE(lifted_by, $6) \
              WHERE tenant_id = $1 AND agent_id = $2 AND debtor_external_id = $3 AND pause_id = $4",
@@ -418,10 +476,11 @@ impl Store {
     /// Action history (R-P6), newest first, keyset-paged over (created, id).
     pub async fn list_actions(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         scope: ActionScope<'_>,
         q: &ActionQuery,
     ) -> Result<Page<ActionView>, StoreError> {
+        let tenant_id = tenant.as_str();
         let limit = page_limit(q.limit);
         let mut sql = format!("SELECT {ACTION_VIEW_COLS} FROM actions a WHERE a.tenant_id = $1");
         let mut args: Vec<String> = vec![tenant_id.to_owned()];
@@ -433,13 +492,13 @@ impl Store {
             ActionScope::All => {}
             ActionScope::Debtor(d) => {
                 sql.push_str(" AND a.agent_id = ");
-                arg(&mut sql, &d.agent_id);
+                arg(&mut sql, d.agent_id.as_str());
                 sql.push_str(" AND a.debtor_external_id = ");
                 arg(&mut sql, &d.external_id);
             }
             ActionScope::Document(d) => {
                 sql.push_str(" AND a.agent_id = ");
-                arg(&mut sql, &d.agent_id);
+                arg(&mut sql, d.agent_id.as_str());
                 sql.push_str(
                     " AND EXISTS (SELECT 1 FROM action_documents x WHERE x.tenant_id = a.tenant_id \
                      AND x.action_id = a.action_id AND x.document_external_id = ",

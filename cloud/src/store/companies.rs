@@ -7,6 +7,7 @@ use sqlx::Row;
 
 use super::query::CompanyView;
 use super::{Store, StoreError, day, parse_day, ts};
+use crate::store::TenantScope;
 
 /// Most failed lookups before a NIP is left alone.
 pub const MAX_ATTEMPTS: i64 = 5;
@@ -42,9 +43,10 @@ impl Store {
     /// A company's cached data.
     pub async fn company(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         nip: &str,
     ) -> Result<Option<CompanyView>, StoreError> {
+        let tenant_id = tenant.as_str();
         let row = sqlx::query("SELECT nip, status, name, status_vat, address, regon, krs, as_of FROM companies WHERE tenant_id = $1 AND nip = $2")
             .bind(tenant_id)
             .bind(nip)
@@ -68,7 +70,8 @@ impl Store {
     }
 
     /// Asks for a (re)lookup of a NIP.
-    pub async fn request_company(&self, tenant_id: &str, nip: &str) -> Result<(), StoreError> {
+    pub async fn request_company(&self, tenant: &TenantScope, nip: &str) -> Result<(), StoreError> {
+        let tenant_id = tenant.as_str();
         sqlx::query(
             "INSERT INTO companies (tenant_id, nip, status, attempts) VALUES ($1, $2, 'pending', 0) \
              ON CONFLICT (tenant_id, nip) DO UPDATE SET status = 'pending', attempts = 0",
@@ -81,7 +84,10 @@ impl Store {
     }
 
     /// NIPs waiting for a lookup, across tenants: `(tenant_id, nip)`.
-    pub async fn pending_companies(&self, limit: u32) -> Result<Vec<(String, String)>, StoreError> {
+    pub async fn pending_companies(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(TenantScope, String)>, StoreError> {
         let rows = sqlx::query(
             "SELECT tenant_id, nip FROM companies WHERE status = 'pending' OR (status = 'error' AND attempts < $1) \
              ORDER BY attempts, tenant_id, nip LIMIT $2",
@@ -91,18 +97,19 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .map(|r| Ok((TenantScope::verified(r.try_get(0)?), r.try_get(1)?)))
             .collect()
     }
 
     /// Stores a lookup's result.
     pub async fn save_company(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         nip: &str,
         result: &Lookup,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let tenant_id = tenant.as_str();
         let q = match result {
             Lookup::Found { name, status_vat, address, regon, krs, as_of } => sqlx::query(
                 "UPDATE companies SET status = 'found', name = $3, status_vat = $4, address = $5, regon = $6, krs = $7, \

@@ -12,6 +12,8 @@ use inkaso_shared::protocol::{MAX_RESULTS_PAGE, ResultEvent, ResultItem, Results
 use sqlx::{AnyConnection, Row};
 
 use super::{Store, StoreError, parse_ts, to_i64, to_u64, ts};
+use crate::domain::ids::AgentId;
+use crate::store::TenantScope;
 
 /// Parses a feed cursor (`""` is the start).
 pub fn parse_cursor(text: Option<&str>) -> Result<u64, StoreError> {
@@ -29,7 +31,7 @@ pub fn parse_cursor(text: Option<&str>) -> Result<u64, StoreError> {
 
 /// Appends one event to an agent's feed inside the caller's transaction (so the event becomes
 /// visible together with whatever caused it). Returns its position.
-pub async fn append_result_in(
+pub(super) async fn append_result_in(
     conn: &mut AnyConnection,
     tenant_id: &str,
     agent_id: &str,
@@ -63,11 +65,13 @@ impl Store {
     /// channels). Fails with `NotFound` when the agent is not the tenant's.
     pub async fn append_result(
         &self,
-        tenant_id: &str,
-        agent_id: &str,
+        tenant: &TenantScope,
+        agent: &AgentId,
         at: DateTime<Utc>,
         event: &ResultEvent,
     ) -> Result<u64, StoreError> {
+        let tenant_id = tenant.as_str();
+        let agent_id = agent.as_str();
         let mut tx = self.pool().begin().await?;
         let exists = sqlx::query("SELECT 1 FROM agents WHERE tenant_id = $1 AND agent_id = $2")
             .bind(tenant_id)
@@ -85,11 +89,13 @@ impl Store {
     /// One page of an agent's feed after `after`; records `after` as acknowledged.
     pub async fn results_page(
         &self,
-        tenant_id: &str,
-        agent_id: &str,
+        tenant: &TenantScope,
+        agent: &AgentId,
         after: u64,
         limit: u32,
     ) -> Result<ResultsPage, StoreError> {
+        let tenant_id = tenant.as_str();
+        let agent_id = agent.as_str();
         let limit = limit.clamp(1, MAX_RESULTS_PAGE);
         let after_i = to_i64(after, "after")?;
         sqlx::query("UPDATE agents SET feed_acked = $3 WHERE tenant_id = $1 AND agent_id = $2 AND feed_acked < $3")

@@ -32,10 +32,14 @@ pub mod collection;
 pub mod companies;
 mod copy;
 pub mod feed;
+mod ids;
 pub mod ingest;
 pub mod processes;
 pub mod query;
+pub mod scope;
 pub mod security;
+
+pub use scope::TenantScope;
 
 use std::fmt::Write as _;
 use std::str::FromStr;
@@ -102,6 +106,16 @@ pub enum StoreError {
     /// Stored data could not be read back (a bug or a hand-edited database).
     #[error("uszkodzone dane w bazie: {0}")]
     Corrupt(String),
+}
+
+impl From<crate::domain::Invalid> for StoreError {
+    fn from(e: crate::domain::Invalid) -> Self {
+        StoreError::Invalid {
+            field: e.field,
+            message_pl: e.message_pl,
+            message_en: e.message_en,
+        }
+    }
 }
 
 impl StoreError {

@@ -29,6 +29,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::feed::append_result_in;
 use super::{Backend, Store, StoreError, day, new_id, parse_day, parse_ts, ts};
+use crate::domain::ids::AgentId;
 use crate::process::planner::provider_key;
 use crate::process::state::DebtorRows;
 use crate::process::{
@@ -36,6 +37,7 @@ use crate::process::{
     HistoryEntry, LegalStatus, Outcome, Pause, PauseKind, Process, ProcessError, TenantPolicy,
     check_deletable, upsert,
 };
+use crate::store::TenantScope;
 
 /// What can go wrong storing processes: the model's refusal, or the database.
 #[derive(Debug, thiserror::Error)]
@@ -95,7 +97,7 @@ pub struct ClaimedAction {
     /// The row.
     pub action_id: String,
     /// The agent of the debtor.
-    pub agent_id: String,
+    pub agent_id: AgentId,
     /// The debtor.
     pub debtor: ExternalId,
     /// The template reference.
@@ -311,15 +313,18 @@ fn history_entry(r: &sqlx::any::AnyRow) -> Result<(String, String, HistoryEntry)
 
 impl Store {
     /// Tenants with at least one process (the ones `serve`'s runner ticks).
-    pub async fn tenants_with_processes(&self) -> Result<Vec<String>, StoreError> {
+    pub async fn tenants_with_processes(&self) -> Result<Vec<TenantScope>, StoreError> {
         let rows = sqlx::query("SELECT DISTINCT tenant_id FROM processes ORDER BY tenant_id")
             .fetch_all(self.pool())
             .await?;
-        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+        rows.iter()
+            .map(|r| Ok(TenantScope::verified(r.try_get(0)?)))
+            .collect()
     }
 
     /// The tenant's processes, by code.
-    pub async fn processes(&self, tenant_id: &str) -> Result<Vec<Process>, StoreError> {
+    pub async fn processes(&self, tenant: &TenantScope) -> Result<Vec<Process>, StoreError> {
+        let tenant_id = tenant.as_str();
         let rows = sqlx::query(
             "SELECT code, is_default, definition_json FROM processes WHERE tenant_id = $1 ORDER BY code",
         )
@@ -338,8 +343,8 @@ impl Store {
     }
 
     /// One process.
-    pub async fn process(&self, tenant_id: &str, code: &str) -> Result<Process, StoreError> {
-        self.processes(tenant_id)
+    pub async fn process(&self, tenant: &TenantScope, code: &str) -> Result<Process, StoreError> {
+        self.processes(tenant)
             .await?
             .into_iter()
             .find(|p| p.code == code)
@@ -350,10 +355,11 @@ impl Store {
     /// new default unsets the old, the first process becomes the default). Returns the set.
     pub async fn put_process(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         process: Process,
         now: DateTime<Utc>,
     ) -> Result<Vec<Process>, ProcessStoreError> {
+        let tenant_id = tenant.as_str();
         let mut tx = self.pool().begin().await?;
         self.lock_processes(&mut tx, tenant_id, now).await?;
         let mut set = load_processes(&mut tx, tenant_id).await?;
@@ -381,10 +387,11 @@ impl Store {
     /// Deletes a process that is not in use; the refusal says where it is used.
     pub async fn delete_process(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         code: &str,
         now: DateTime<Utc>,
     ) -> Result<(), ProcessStoreError> {
+        let tenant_id = tenant.as_str();
         let mut tx = self.pool().begin().await?;
         self.lock_processes(&mut tx, tenant_id, now).await?;
         let set = load_processes(&mut tx, tenant_id).await?;
@@ -441,7 +448,8 @@ impl Store {
     }
 
     /// The group rules, in order.
-    pub async fn group_rules(&self, tenant_id: &str) -> Result<Vec<GroupRule>, StoreError> {
+    pub async fn group_rules(&self, tenant: &TenantScope) -> Result<Vec<GroupRule>, StoreError> {
+        let tenant_id = tenant.as_str();
         let mut conn = self.pool().acquire().await?;
         load_rules(&mut conn, tenant_id).await
     }
@@ -449,9 +457,10 @@ impl Store {
     /// Replaces the group rules; every rule must name an existing process.
     pub async fn set_group_rules(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         rules: &[GroupRule],
     ) -> Result<(), ProcessStoreError> {
+        let tenant_id = tenant.as_str();
         let mut tx = self.pool().begin().await?;
         let set = load_processes(&mut tx, tenant_id).await?;
         for r in rules {
@@ -481,8 +490,9 @@ impl Store {
     /// The tenant's engine settings (defaults when never set).
     pub async fn collection_settings(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
     ) -> Result<CollectionSettings, StoreError> {
+        let tenant_id = tenant.as_str();
         let row = sqlx::query(
             "SELECT test_mode, policy_json FROM collection_settings WHERE tenant_id = $1",
         )
@@ -502,10 +512,11 @@ impl Store {
     /// Sets test mode and the policy.
     pub async fn set_collection_settings(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         settings: &CollectionSettings,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let tenant_id = tenant.as_str();
         sqlx::query(
             "INSERT INTO collection_settings (tenant_id, test_mode, policy_json, updated_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (tenant_id) DO UPDATE SET test_mode = excluded.test_mode, \
@@ -523,8 +534,9 @@ impl Store {
     /// Channels paused for the tenant, with the provider's reason.
     pub async fn paused_channels(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
     ) -> Result<BTreeMap<Channel, String>, StoreError> {
+        let tenant_id = tenant.as_str();
         let rows = sqlx::query("SELECT channel, reason FROM channel_pauses WHERE tenant_id = $1")
             .bind(tenant_id)
             .fetch_all(self.pool())
@@ -539,11 +551,12 @@ impl Store {
     /// Pauses a channel for the tenant (the provider refused the account).
     pub async fn pause_channel(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         channel: Channel,
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let tenant_id = tenant.as_str();
         sqlx::query(
             "INSERT INTO channel_pauses (tenant_id, channel, reason, paused_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (tenant_id, channel) DO UPDATE SET reason = excluded.reason, paused_at = excluded.paused_at",
@@ -560,9 +573,10 @@ impl Store {
     /// Resumes a paused channel.
     pub async fn resume_channel(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         channel: Channel,
     ) -> Result<(), StoreError> {
+        let tenant_id = tenant.as_str();
         sqlx::query("DELETE FROM channel_pauses WHERE tenant_id = $1 AND channel = $2")
             .bind(tenant_id)
             .bind(channel.code())
@@ -575,12 +589,14 @@ impl Store {
     /// consent, outside contact).
     pub async fn update_debtor_collection(
         &self,
-        tenant_id: &str,
-        agent_id: &str,
+        tenant: &TenantScope,
+        agent: &AgentId,
         debtor: &str,
         change: &DebtorCollectionChange,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let tenant_id = tenant.as_str();
+        let agent_id = agent.as_str();
         let mut tx = self.pool().begin().await?;
         ensure_collection_row(&mut tx, tenant_id, agent_id, debtor, now).await?;
         let key = |q: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>| {
@@ -625,13 +641,15 @@ impl Store {
     /// Adds a pause (promise to pay, dispute, manual) for a debtor or one document.
     pub async fn add_pause(
         &self,
-        tenant_id: &str,
-        agent_id: &str,
+        tenant: &TenantScope,
+        agent: &AgentId,
         debtor: &str,
         pause: &Pause,
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<String, StoreError> {
+        let tenant_id = tenant.as_str();
+        let agent_id = agent.as_str();
         let mut conn = self.pool().acquire().await?;
         insert_pause(&mut conn, tenant_id, agent_id, debtor, pause, actor, now).await
     }
@@ -640,8 +658,9 @@ impl Store {
     /// its last batch.
     pub async fn agents_last_sync(
         &self,
-        tenant_id: &str,
-    ) -> Result<HashMap<String, DateTime<Utc>>, StoreError> {
+        tenant: &TenantScope,
+    ) -> Result<HashMap<AgentId, DateTime<Utc>>, StoreError> {
+        let tenant_id = tenant.as_str();
         let rows = sqlx::query(
             "SELECT agent_id, last_sync_at, last_batch_at FROM agents WHERE tenant_id = $1 AND revoked_at IS NULL",
         )
@@ -670,20 +689,33 @@ impl Store {
     #[allow(clippy::too_many_lines)] // four reads that fill one structure, kept together
     pub async fn debtor_rows(
         &self,
-        tenant_id: &str,
-        only: Option<(&str, &str)>,
+        tenant: &TenantScope,
+        only: Option<&[(AgentId, String)]>,
     ) -> Result<Vec<DebtorRows>, StoreError> {
-        let exclusions = self.exclusions(tenant_id).await?;
+        let tenant_id = tenant.as_str();
+        if only.is_some_and(<[_]>::is_empty) {
+            return Ok(Vec::new());
+        }
+        let exclusions = self.exclusions(tenant).await?;
+        // A set of debtors is one row-value list (`(a, b) IN (VALUES …)`, on both engines), so
+        // a thousand documents of an on-demand run cost four queries, not four per debtor.
         let filter = |alias: &str, debtor_col: &str| match only {
-            Some(_) => format!(" AND {alias}agent_id = $2 AND {alias}{debtor_col} = $3"),
+            Some(set) => {
+                let mut values = String::new();
+                for i in 0..set.len() {
+                    let sep = if i == 0 { "" } else { ", " };
+                    let _ = write!(values, "{sep}(${}, ${})", 2 + 2 * i, 3 + 2 * i);
+                }
+                format!(" AND ({alias}agent_id, {alias}{debtor_col}) IN (VALUES {values})")
+            }
             None => String::new(),
         };
         let bind = |q: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>| {
-            let q = q.bind(tenant_id.to_owned());
-            match only {
-                Some((a, d)) => q.bind(a.to_owned()).bind(d.to_owned()),
-                None => q,
+            let mut q = q.bind(tenant_id.to_owned());
+            for (a, d) in only.unwrap_or_default() {
+                q = q.bind(a.as_str().to_owned()).bind(d.clone());
             }
+            q
         };
         // Open documents, grouped per (agent, debtor).
         let sql = format!(
@@ -806,7 +838,7 @@ impl Store {
             out.insert(
                 (agent.clone(), ext),
                 DebtorRows {
-                    agent_id: agent,
+                    agent_id: AgentId::new(agent),
                     name: record.name.clone(),
                     state,
                     documents,
@@ -870,14 +902,16 @@ impl Store {
     #[allow(clippy::too_many_arguments)] // one row's worth of context, all needed
     pub async fn record_decisions(
         &self,
-        tenant_id: &str,
-        agent_id: &str,
+        tenant: &TenantScope,
+        agent: &AgentId,
         debtor: &str,
         decisions: &[Decision],
         next_wake: Option<DateTime<Utc>>,
         hold: Option<String>,
         now: DateTime<Utc>,
     ) -> Result<Vec<String>, StoreError> {
+        let tenant_id = tenant.as_str();
+        let agent_id = agent.as_str();
         let mut tx = self.pool().begin().await?;
         let mut written = Vec::new();
         for d in decisions {
@@ -923,7 +957,7 @@ impl Store {
             .bind(i64::from(manual))
             .bind(ts(now))
             .bind(done)
-            .bind(provider_key(tenant_id, agent_id, &key))
+            .bind(provider_key(tenant.id(), agent, &key))
             .execute(&mut *tx)
             .await?
             .rows_affected()
@@ -980,12 +1014,13 @@ impl Store {
     /// and claims older than `lease` (their runner died mid-dispatch).
     pub async fn claim_due(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         runner: &str,
         now: DateTime<Utc>,
         lease: Duration,
         limit: u32,
     ) -> Result<Vec<ClaimedAction>, StoreError> {
+        let tenant_id = tenant.as_str();
         let lock = match self.backend() {
             Backend::Postgres => " FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
@@ -1011,7 +1046,7 @@ impl Store {
             let (agent_id, debtor, entry) = history_entry(r)?;
             out.push(ClaimedAction {
                 action_id: r.try_get(2)?,
-                agent_id,
+                agent_id: AgentId::new(agent_id),
                 debtor: ExternalId::new(&debtor).map_err(|e| corrupt("dłużnik", e))?,
                 template: r.try_get(12)?,
                 attempts: r.try_get(13)?,
@@ -1030,12 +1065,13 @@ impl Store {
     /// another runner took it); nothing was changed.
     pub async fn finish_action(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         runner: &str,
         claim: &ClaimedAction,
         transition: &Transition,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
+        let tenant_id = tenant.as_str();
         let mut tx = self.pool().begin().await?;
         let (status, planned_for, code, pl, en, provider, cost, description) = match transition {
             Transition::Sent {
@@ -1123,7 +1159,7 @@ impl Store {
                     cost,
                 ),
             )?;
-            append_result_in(&mut tx, tenant_id, &claim.agent_id, now, &event).await?;
+            append_result_in(&mut tx, tenant_id, claim.agent_id.as_str(), now, &event).await?;
         }
         tx.commit().await?;
         Ok(true)
@@ -1133,10 +1169,11 @@ impl Store {
     /// changed): its key and occurrences are free for the next plan. `false`: not ours.
     pub async fn delete_claim(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         runner: &str,
         claim: &ClaimedAction,
     ) -> Result<bool, StoreError> {
+        let tenant_id = tenant.as_str();
         let mut tx = self.pool().begin().await?;
         let r = sqlx::query(
             "DELETE FROM actions WHERE tenant_id = $1 AND action_id = $2 AND status = 'claimed' AND claimed_by = $3",
@@ -1162,9 +1199,10 @@ impl Store {
     /// Action history (R-P6), newest first: overall, per debtor, per document.
     pub async fn actions(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         f: &ActionFilter,
     ) -> Result<Vec<ActionView>, StoreError> {
+        let tenant_id = tenant.as_str();
         let mut sql = format!("SELECT {ACTION_VIEW_COLS} FROM actions a WHERE a.tenant_id = $1");
         let mut args = Vec::new();
         if let Some(d) = &f.debtor {

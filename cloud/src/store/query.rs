@@ -14,6 +14,8 @@ use sqlx::{AssertSqlSafe, Row};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{Store, StoreError, day, new_id, parse_day, parse_ts, to_u64, ts};
+use crate::domain::ids::AgentId;
+use crate::store::TenantScope;
 
 /// Largest page of the client API.
 pub const MAX_PAGE: u32 = 500;
@@ -417,9 +419,10 @@ impl Store {
     /// Debtors, by name then id.
     pub async fn list_debtors(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         f: &DebtorFilter,
     ) -> Result<Page<DebtorView>, StoreError> {
+        let tenant_id = tenant.as_str();
         let limit = page_limit(f.limit);
         let mut sql = Sql::new(&format!(
             "SELECT {DEBTOR_COLS} FROM debtors d WHERE d.tenant_id = "
@@ -477,10 +480,11 @@ impl Store {
     /// One debtor with contacts, documents and company data; `NotFound` for other tenants' ids.
     pub async fn debtor_detail(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         debtor_id: &str,
         today: NaiveDate,
     ) -> Result<DebtorDetail, StoreError> {
+        let tenant_id = tenant.as_str();
         let not_found = || StoreError::NotFound(format!("dłużnik {debtor_id}"));
         let sql = format!(
             "SELECT {DEBTOR_COLS}, d.address_json FROM debtors d WHERE d.tenant_id = $1 AND d.debtor_id = $2"
@@ -527,7 +531,7 @@ impl Store {
             .map(|r| doc_view(r, today))
             .collect::<Result<Vec<_>, _>>()?;
         let company = match &debtor.nip {
-            Some(nip) => self.company(tenant_id, nip).await?,
+            Some(nip) => self.company(tenant, nip).await?,
             None => None,
         };
         Ok(DebtorDetail {
@@ -542,11 +546,12 @@ impl Store {
     /// Sets a contact's consent (editor and up).
     pub async fn set_consent(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         debtor_id: &str,
         change: &ConsentChange<'_>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let tenant_id = tenant.as_str();
         let ConsentChange {
             channel,
             consent,
@@ -572,7 +577,7 @@ impl Store {
             )));
         }
         self.audit(
-            tenant_id,
+            tenant,
             actor,
             "consent.set",
             debtor_id,
@@ -585,10 +590,11 @@ impl Store {
     /// Documents, by due date then id.
     pub async fn list_documents(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         f: &DocumentFilter,
         today: NaiveDate,
     ) -> Result<Page<DocumentView>, StoreError> {
+        let tenant_id = tenant.as_str();
         let limit = page_limit(f.limit);
         let mut sql = Sql::new(&format!(
             "SELECT {DOC_COLS} FROM documents WHERE tenant_id = "
@@ -669,10 +675,11 @@ impl Store {
     /// One document; `NotFound` for other tenants' ids.
     pub async fn document(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         document_id: &str,
         today: NaiveDate,
     ) -> Result<DocumentView, StoreError> {
+        let tenant_id = tenant.as_str();
         let sql =
             format!("SELECT {DOC_COLS} FROM documents WHERE tenant_id = $1 AND document_id = $2");
         let row = sqlx::query(AssertSqlSafe(sql))
@@ -687,9 +694,10 @@ impl Store {
     /// Payment events, by day observed then id.
     pub async fn list_payments(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         f: &PaymentFilter,
     ) -> Result<Page<PaymentView>, StoreError> {
+        let tenant_id = tenant.as_str();
         let limit = page_limit(f.limit);
         let mut sql = Sql::new(
             "SELECT event_id, agent_id, document_external_id, debtor_external_id, observed_on, paid_minor, remaining_before, \
@@ -747,7 +755,11 @@ impl Store {
     }
 
     /// The tenant's agents and their health.
-    pub async fn agents_health(&self, tenant_id: &str) -> Result<Vec<AgentHealth>, StoreError> {
+    pub async fn agents_health(
+        &self,
+        tenant: &TenantScope,
+    ) -> Result<Vec<AgentHealth>, StoreError> {
+        let tenant_id = tenant.as_str();
         let rows = sqlx::query(
             "SELECT agent_id, name, revoked_at, next_seq, last_batch_at, last_heartbeat_at, agent_version, profile, \
              last_sync_at, queue_depth, quarantined, last_error, feed_acked FROM agents WHERE tenant_id = $1 ORDER BY name, agent_id",
@@ -779,11 +791,13 @@ impl Store {
     /// Records an agent's heartbeat.
     pub async fn record_heartbeat(
         &self,
-        tenant_id: &str,
-        agent_id: &str,
+        tenant: &TenantScope,
+        agent: &AgentId,
         hb: &inkaso_shared::protocol::Heartbeat,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let tenant_id = tenant.as_str();
+        let agent_id = agent.as_str();
         sqlx::query(
             "UPDATE agents SET last_heartbeat_at = $3, agent_version = $4, profile = $5, last_sync_at = $6, queue_depth = $7, \
              quarantined = $8, last_error = $9 WHERE tenant_id = $1 AND agent_id = $2",
@@ -803,7 +817,11 @@ impl Store {
     }
 
     /// The exclusions kept in the cloud, oldest first.
-    pub async fn list_exclusions(&self, tenant_id: &str) -> Result<Vec<ExclusionView>, StoreError> {
+    pub async fn list_exclusions(
+        &self,
+        tenant: &TenantScope,
+    ) -> Result<Vec<ExclusionView>, StoreError> {
+        let tenant_id = tenant.as_str();
         let rows = sqlx::query(
             "SELECT exclusion_id, kind, value, amount_minor, created_at, created_by FROM exclusions WHERE tenant_id = $1 ORDER BY created_at, exclusion_id",
         )
@@ -827,11 +845,12 @@ impl Store {
     /// Adds an exclusion after checking its value.
     pub async fn create_exclusion(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         new: &NewExclusion,
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<ExclusionView, StoreError> {
+        let tenant_id = tenant.as_str();
         let value = new.value.trim();
         let (value, amount) = match new.kind.as_str() {
             "debtor_external_id" => (
@@ -882,7 +901,7 @@ impl Store {
         .execute(self.pool())
         .await?;
         self.audit(
-            tenant_id,
+            tenant,
             actor,
             "exclusion.create",
             &id,
@@ -903,11 +922,12 @@ impl Store {
     /// Deletes an exclusion; `NotFound` for other tenants' ids.
     pub async fn delete_exclusion(
         &self,
-        tenant_id: &str,
+        tenant: &TenantScope,
         exclusion_id: &str,
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let tenant_id = tenant.as_str();
         let r = sqlx::query("DELETE FROM exclusions WHERE tenant_id = $1 AND exclusion_id = $2")
             .bind(tenant_id)
             .bind(exclusion_id)
@@ -916,14 +936,14 @@ impl Store {
         if r.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("wykluczenie {exclusion_id}")));
         }
-        self.audit(tenant_id, actor, "exclusion.delete", exclusion_id, "", now)
+        self.audit(tenant, actor, "exclusion.delete", exclusion_id, "", now)
             .await
     }
 
     /// The exclusions in the protocol's shape, for `GET /agent/v1/config`.
-    pub async fn exclusions(&self, tenant_id: &str) -> Result<Exclusions, StoreError> {
+    pub async fn exclusions(&self, tenant: &TenantScope) -> Result<Exclusions, StoreError> {
         let mut out = Exclusions::default();
-        for e in self.list_exclusions(tenant_id).await? {
+        for e in self.list_exclusions(tenant).await? {
             match e.kind.as_str() {
                 "debtor_external_id" => {
                     out.debtor_external_ids.insert(e.value);

@@ -15,8 +15,11 @@
 
 use crate::common::{Env, TenantFixture, close, company, doc, nip, person};
 use chrono::Duration;
+use inkaso_cloud::domain::cases::{CaseStatus, ENGINE_ACTOR, PartnerDecision};
+use inkaso_cloud::domain::ids::PartnerId;
+use inkaso_cloud::store::TenantScope;
 use inkaso_cloud::store::accounts::{Role, TenantKind};
-use inkaso_cloud::store::cases::{CaseParty, CaseStatus, ENGINE_ACTOR, NewCase, PartnerDecision};
+use inkaso_cloud::store::cases::{CaseParty, NewCase};
 use inkaso_cloud::store::{Backend, StoreError};
 use inkaso_shared::Email;
 use serde_json::{Value, json};
@@ -30,6 +33,7 @@ on_both!(
 /// A partner tenant with an editor and a viewer token.
 struct Partner {
     id: String,
+    scope: TenantScope,
     editor: String,
     viewer: String,
 }
@@ -43,7 +47,7 @@ async fn partner(env: &Env, name: &str, clients: &[&TenantFixture]) -> Partner {
         .unwrap();
     for c in clients {
         env.store
-            .link_partner(&c.tenant_id, &p.id, now)
+            .link_partner(&c.scope, &PartnerId::from(p.id.clone()), now)
             .await
             .unwrap();
     }
@@ -52,7 +56,7 @@ async fn partner(env: &Env, name: &str, clients: &[&TenantFixture]) -> Partner {
         let id = p.id.clone();
         async move {
             store
-                .create_api_token(&id, role.as_str(), role, now)
+                .create_api_token(&TenantScope::operator(id.clone()), role.as_str(), role, now)
                 .await
                 .unwrap()
                 .secret
@@ -61,7 +65,8 @@ async fn partner(env: &Env, name: &str, clients: &[&TenantFixture]) -> Partner {
     Partner {
         editor: token(Role::Editor).await,
         viewer: token(Role::Viewer).await,
-        id: p.id,
+        scope: TenantScope::operator(p.id.clone()),
+        id: p.id.to_string(),
     }
 }
 
@@ -524,7 +529,7 @@ async fn partner_flow_end_to_end(backend: Backend) {
     assert_eq!(actions.iter().filter(|a| **a == "case.status").count(), 4);
     assert_eq!(actions.iter().filter(|a| **a == "case.note").count(), 2);
     assert_eq!(actions.iter().filter(|a| **a == "case.open").count(), 1);
-    let partner_audit = env.store.audit_log(&nowak.id, 100).await.unwrap();
+    let partner_audit = env.store.audit_log(&nowak.scope, 100).await.unwrap();
     assert!(
         partner_audit
             .iter()
@@ -534,7 +539,7 @@ async fn partner_flow_end_to_end(backend: Backend) {
     // --- A partner's person logs in like anyone else and lands in the partner API.
     env.store
         .add_user(
-            &nowak.id,
+            &nowak.scope,
             &Email::parse("adwokat@nowak.pl").unwrap(),
             Role::Editor,
             "bardzo-tajne-haslo",
@@ -628,7 +633,7 @@ async fn open_case_is_idempotent(backend: Backend) {
     let first = env
         .store
         .open_case(
-            &a.tenant_id,
+            &a.scope,
             &engine(&["D1", "D2"], Some("act-h45")),
             ENGINE_ACTOR,
             now,
@@ -647,7 +652,7 @@ async fn open_case_is_idempotent(backend: Backend) {
     let retry = env
         .store
         .open_case_reporting(
-            &a.tenant_id,
+            &a.scope,
             &engine(&["D1", "D2"], Some("act-h45")),
             ENGINE_ACTOR,
             now,
@@ -661,7 +666,7 @@ async fn open_case_is_idempotent(backend: Backend) {
     // The same documents from a person (no action): the same case.
     let same = env
         .store
-        .open_case(&a.tenant_id, &engine(&["D1"], None), "user:x", now)
+        .open_case(&a.scope, &engine(&["D1"], None), "user:x", now)
         .await
         .unwrap();
     assert_eq!(same.id, first.id);
@@ -670,7 +675,7 @@ async fn open_case_is_idempotent(backend: Backend) {
         field, message_en, ..
     }) = env
         .store
-        .open_case(&a.tenant_id, &engine(&["D1", "D3"], None), "user:x", now)
+        .open_case(&a.scope, &engine(&["D1", "D3"], None), "user:x", now)
         .await
     else {
         panic!("a partial overlap must be refused");
@@ -683,7 +688,7 @@ async fn open_case_is_idempotent(backend: Backend) {
     // Only closed documents: nothing to hand off.
     let Err(StoreError::Invalid { field, .. }) = env
         .store
-        .open_case(&a.tenant_id, &engine(&["D2"], None), "user:x", now)
+        .open_case(&a.scope, &engine(&["D2"], None), "user:x", now)
         .await
     else {
         panic!("closed documents cannot be handed off");
@@ -693,7 +698,7 @@ async fn open_case_is_idempotent(backend: Backend) {
     let second = env
         .store
         .open_case(
-            &a.tenant_id,
+            &a.scope,
             &engine(&["D3"], Some("act-h45-2")),
             ENGINE_ACTOR,
             now,
@@ -705,7 +710,7 @@ async fn open_case_is_idempotent(backend: Backend) {
     assert_eq!(env.count("case_events", &a.tenant_id).await, 2);
     let engine_events = env
         .store
-        .case(CaseParty::Client(&a.tenant_id), &first.id)
+        .case(CaseParty::Client(&a.scope), &first.id)
         .await
         .unwrap()
         .events;
@@ -721,7 +726,7 @@ async fn open_case_is_idempotent(backend: Backend) {
     assert!(matches!(
         env.store
             .partner_decide(
-                &stranger.id,
+                &stranger.scope,
                 &first.id,
                 PartnerDecision::Accept,
                 None,
@@ -734,7 +739,7 @@ async fn open_case_is_idempotent(backend: Backend) {
     let accepted = env
         .store
         .partner_decide(
-            &nowak.id,
+            &nowak.scope,
             &first.id,
             PartnerDecision::Accept,
             None,
@@ -747,7 +752,7 @@ async fn open_case_is_idempotent(backend: Backend) {
     assert!(matches!(
         env.store
             .partner_set_status(
-                &nowak.id,
+                &nowak.scope,
                 &first.id,
                 CaseStatus::Rejected,
                 None,
@@ -760,7 +765,7 @@ async fn open_case_is_idempotent(backend: Backend) {
     let settled = env
         .store
         .partner_set_status(
-            &nowak.id,
+            &nowak.scope,
             &first.id,
             CaseStatus::Settlement,
             Some("raty"),
@@ -773,7 +778,7 @@ async fn open_case_is_idempotent(backend: Backend) {
     let noted = env
         .store
         .add_note(
-            CaseParty::Partner(&nowak.id),
+            CaseParty::Partner(&nowak.scope),
             &first.id,
             "rata 1 wpłacona",
             "user:p",
@@ -785,7 +790,7 @@ async fn open_case_is_idempotent(backend: Backend) {
     // Closed: D1 is free again, and the engine's retry still answers with the old case.
     env.store
         .partner_set_status(
-            &nowak.id,
+            &nowak.scope,
             &first.id,
             CaseStatus::Closed,
             None,
@@ -797,7 +802,7 @@ async fn open_case_is_idempotent(backend: Backend) {
     let retry = env
         .store
         .open_case(
-            &a.tenant_id,
+            &a.scope,
             &engine(&["D1"], Some("act-h45")),
             ENGINE_ACTOR,
             now,
@@ -810,7 +815,7 @@ async fn open_case_is_idempotent(backend: Backend) {
     );
     let fresh = env
         .store
-        .open_case(&a.tenant_id, &engine(&["D1"], None), "user:x", now)
+        .open_case(&a.scope, &engine(&["D1"], None), "user:x", now)
         .await
         .unwrap();
     assert_ne!(fresh.id, first.id);
@@ -857,7 +862,7 @@ async fn concurrent_opens_make_one_case(backend: Backend) {
     .into_iter()
     .enumerate()
     {
-        let tenant = a.tenant_id.clone();
+        let tenant = a.scope.clone();
         let new = new((i < 3).then_some("act-h45"));
         tasks.push(tokio::spawn(async move {
             store.open_case(&tenant, &new, ENGINE_ACTOR, now).await

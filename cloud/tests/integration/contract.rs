@@ -9,6 +9,7 @@
 
 use crate::common::{Env, close, company, doc, nip, person};
 use chrono::Duration;
+use inkaso_cloud::domain::ids::AgentId;
 use inkaso_cloud::store::Backend;
 use inkaso_shared::protocol::{MAX_OPS_PER_BATCH, ResultEvent};
 use inkaso_shared::records::ExternalId;
@@ -549,7 +550,7 @@ async fn results_feed_pages_with_cursor(backend: Backend) {
             reason: "zaległość > 30 dni".into(),
         };
         env.store
-            .append_result(&t.tenant_id, &t.agent_id, env.clock_now(), &ev)
+            .append_result(&t.scope, &t.agent, env.clock_now(), &ev)
             .await
             .unwrap();
     }
@@ -586,8 +587,8 @@ async fn results_feed_pages_with_cursor(backend: Backend) {
     assert!(
         env.store
             .append_result(
-                &t.tenant_id,
-                "nie-ma",
+                &t.scope,
+                &AgentId::new("nie-ma"),
                 env.clock_now(),
                 &ResultEvent::SalesBlock {
                     debtor_external_id: ExternalId::new("K").unwrap(),
@@ -909,7 +910,7 @@ async fn roles_sessions_and_revocation(backend: Backend) {
     // Revocation takes effect on the next request.
     assert_eq!(env.get(&t.agent_token, "/agent/v1/config").await.0, 200);
     env.store
-        .revoke_agent(&t.tenant_id, &t.agent_id, "test", env.clock_now())
+        .revoke_agent(&t.scope, &t.agent, "test", env.clock_now())
         .await
         .unwrap();
     let (s, e) = env.get(&t.agent_token, "/agent/v1/config").await;
@@ -1063,10 +1064,7 @@ async fn templates_letters_tasks_and_delivery_reports(backend: Backend) {
         "code": "P", "name": "P", "is_default": true, "stages": [
         {"code": "S1", "name": "SMS", "channel": "sms", "offset_days": 1, "template": "sms-1"}]}))
     .unwrap();
-    env.store
-        .put_process(&t.tenant_id, process, now)
-        .await
-        .unwrap();
+    env.store.put_process(&t.scope, process, now).await.unwrap();
     let (s, e) = env.delete(&t.editor, "/api/v1/templates/sms-1").await;
     assert_eq!(s, 409, "{e}");
     assert!(
@@ -1105,10 +1103,10 @@ async fn templates_letters_tasks_and_delivery_reports(backend: Backend) {
     let letter = env
         .store
         .insert_letter(
-            &t.tenant_id,
+            &t.scope,
             &NewLetter {
                 action_id: "A1",
-                agent_id: &t.agent_id,
+                agent_id: &t.agent,
                 debtor: "P1",
                 number: "W/1/2026",
                 kind: LetterKind::Demand,
@@ -1166,10 +1164,10 @@ async fn templates_letters_tasks_and_delivery_reports(backend: Backend) {
     let task = env
         .store
         .insert_task(
-            &t.tenant_id,
+            &t.scope,
             &NewTask {
                 action_id: Some("A2"),
-                agent_id: &t.agent_id,
+                agent_id: &t.agent,
                 debtor: "P1",
                 subject: "Zadzwonić",
                 assignee: None,

@@ -9,7 +9,10 @@
 )] // tests: a panic is a clear failure; scenarios read top to bottom
 
 use crate::common::{Env, TenantFixture, company, doc, nip};
+use inkaso_cloud::domain::ids::AgentId;
+use inkaso_cloud::domain::ids::PartnerId;
 use inkaso_cloud::store::Backend;
+use inkaso_cloud::store::TenantScope;
 use inkaso_shared::protocol::ResultEvent;
 use inkaso_shared::records::ExternalId;
 use serde_json::{Value, json};
@@ -44,8 +47,8 @@ async fn seed(env: &Env, t: &TenantFixture, n: u64, name: &str) -> Ids {
     .await;
     env.store
         .append_result(
-            &t.tenant_id,
-            &t.agent_id,
+            &t.scope,
+            &t.agent,
             env.clock_now(),
             &ResultEvent::SalesBlock {
                 debtor_external_id: ExternalId::new("K1").unwrap(),
@@ -99,11 +102,16 @@ async fn isolation_matrix(backend: Backend) {
     let _idb = seed(&env, &b, 2, "BBB").await;
     let revoked = env
         .store
-        .create_agent(&a.tenant_id, "stary", env.clock_now())
+        .create_agent(&a.scope, "stary", env.clock_now())
         .await
         .unwrap();
     env.store
-        .revoke_agent(&a.tenant_id, &revoked.id, "test", env.clock_now())
+        .revoke_agent(
+            &a.scope,
+            &AgentId::new(revoked.id.clone()),
+            "test",
+            env.clock_now(),
+        )
         .await
         .unwrap();
 
@@ -423,10 +431,10 @@ async fn every_documented_route_is_isolated(backend: Backend) {
     let letter = env
         .store
         .insert_letter(
-            &a.tenant_id,
+            &a.scope,
             &NewLetter {
                 action_id: "A-LIST",
-                agent_id: &a.agent_id,
+                agent_id: &a.agent,
                 debtor: "K1",
                 number: "W/1/2026",
                 kind: LetterKind::Demand,
@@ -454,10 +462,10 @@ async fn every_documented_route_is_isolated(backend: Backend) {
     let task = env
         .store
         .insert_task(
-            &a.tenant_id,
+            &a.scope,
             &NewTask {
                 action_id: Some("A-TASK"),
-                agent_id: &a.agent_id,
+                agent_id: &a.agent,
                 debtor: "K1",
                 subject: "Zadzwonić AAA",
                 assignee: None,
@@ -468,7 +476,7 @@ async fn every_documented_route_is_isolated(backend: Backend) {
         )
         .await
         .unwrap();
-    let partner_token = |id: String, role: Role| {
+    let partner_token = |id: TenantScope, role: Role| {
         let store = env.store.clone();
         async move {
             store
@@ -484,7 +492,7 @@ async fn every_documented_route_is_isolated(backend: Backend) {
         .await
         .unwrap();
     env.store
-        .link_partner(&a.tenant_id, &lex.id, now)
+        .link_partner(&a.scope, &PartnerId::from(lex.id.clone()), now)
         .await
         .unwrap();
     let other_firm = env
@@ -493,11 +501,12 @@ async fn every_documented_route_is_isolated(backend: Backend) {
         .await
         .unwrap();
     env.store
-        .link_partner(&b.tenant_id, &other_firm.id, now)
+        .link_partner(&b.scope, &PartnerId::from(other_firm.id.clone()), now)
         .await
         .unwrap();
-    let lex_admin = partner_token(lex.id.clone(), Role::Admin).await;
-    let other_admin = partner_token(other_firm.id.clone(), Role::Admin).await;
+    let lex_admin = partner_token(TenantScope::operator(lex.id.clone()), Role::Admin).await;
+    let other_admin =
+        partner_token(TenantScope::operator(other_firm.id.clone()), Role::Admin).await;
     let (s, case) = env
         .post(
             &a.editor,

@@ -93,10 +93,7 @@ async fn two_replicas_apply_each_batch_exactly_once() {
         "one payment per applied batch after the first"
     );
     assert_eq!(
-        env.store
-            .agent_next_seq(&t.tenant_id, &t.agent_id)
-            .await
-            .unwrap(),
+        env.store.agent_next_seq(&t.scope, &t.agent).await.unwrap(),
         32
     );
     server2.stop().await.unwrap();
@@ -119,8 +116,8 @@ async fn concurrent_feed_writers_never_make_a_reader_skip() {
         for half in 0..2 {
             let (store, tenant, agent, at) = (
                 store.clone(),
-                t.tenant_id.clone(),
-                t.agent_id.clone(),
+                t.scope.clone(),
+                t.agent.clone(),
                 env.clock_now(),
             );
             writers.push(tokio::spawn(async move {

@@ -7,6 +7,8 @@
 
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
+use inkaso_cloud::domain::ids::{AgentId, PartnerId};
+use inkaso_cloud::store::TenantScope;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -82,7 +84,7 @@ struct Harness {
     db: TestDb,
     store: Store,
     clock: Arc<ManualClock>,
-    tenant: String,
+    tenant: TenantScope,
     agent: AgentPrincipal,
     seq: u64,
     channel: Arc<Counting>,
@@ -123,15 +125,32 @@ impl Harness {
             .create_tenant(TenantKind::Client, "Hurtownia", now)
             .await
             .unwrap();
-        let a = store.create_agent(&t.id, "ERP", now).await.unwrap();
+        let a = store
+            .create_agent(&TenantScope::operator(t.id.clone()), "ERP", now)
+            .await
+            .unwrap();
         let partner = store
             .create_tenant(TenantKind::Partner, "Kancelaria Lex", now)
             .await
             .unwrap();
-        store.link_partner(&t.id, &partner.id, now).await.unwrap();
-        store.put_process(&t.id, standard(), now).await.unwrap();
         store
-            .set_channel_settings(&t.id, &channel_settings(), now)
+            .link_partner(
+                &TenantScope::operator(t.id.clone()),
+                &PartnerId::from(partner.id.clone()),
+                now,
+            )
+            .await
+            .unwrap();
+        store
+            .put_process(&TenantScope::operator(t.id.clone()), standard(), now)
+            .await
+            .unwrap();
+        store
+            .set_channel_settings(
+                &TenantScope::operator(t.id.clone()),
+                &channel_settings(),
+                now,
+            )
             .await
             .unwrap();
         let channel = Arc::new(Counting::default());
@@ -144,12 +163,12 @@ impl Harness {
             store,
             clock,
             agent: AgentPrincipal {
-                tenant_id: t.id.clone(),
+                tenant: TenantScope::operator(t.id.clone()),
                 tenant_name: t.name,
-                agent_id: a.id,
+                agent: AgentId::new(a.id),
                 agent_name: "ERP".into(),
             },
-            tenant: t.id,
+            tenant: TenantScope::operator(t.id.clone()),
             seq: 0,
             channel,
             channels,
@@ -187,7 +206,7 @@ impl Harness {
             last_error: None,
         };
         self.store
-            .record_heartbeat(&self.tenant, &self.agent.agent_id, &hb, self.now())
+            .record_heartbeat(&self.tenant, &self.agent.agent, &hb, self.now())
             .await
             .unwrap();
     }
@@ -196,7 +215,7 @@ impl Harness {
         consent_sms(
             &self.store,
             &self.tenant,
-            &self.agent.agent_id,
+            &self.agent.agent,
             ext,
             self.now(),
         )
@@ -224,13 +243,19 @@ impl Harness {
 }
 
 /// SMS consent for the debtor `ext` of `agent`, as a portal user gives it.
-async fn consent_sms(store: &Store, tenant: &str, agent: &str, ext: &str, now: DateTime<Utc>) {
+async fn consent_sms(
+    store: &Store,
+    tenant: &TenantScope,
+    agent: &AgentId,
+    ext: &str,
+    now: DateTime<Utc>,
+) {
     use sqlx::Row as _;
     let id: String = sqlx::query(
         "SELECT debtor_id FROM debtors WHERE tenant_id = $1 AND agent_id = $2 AND external_id = $3",
     )
-    .bind(tenant)
-    .bind(agent)
+    .bind(tenant.as_str())
+    .bind(agent.as_str())
     .bind(ext)
     .fetch_one(store.pool())
     .await
@@ -317,7 +342,7 @@ async fn scenario_data(h: &mut Harness) {
         ..Default::default()
     };
     h.store
-        .update_debtor_collection(&h.tenant, &h.agent.agent_id, "KH-5", &bankrupt, h.now())
+        .update_debtor_collection(&h.tenant, &h.agent.agent, "KH-5", &bankrupt, h.now())
         .await
         .unwrap();
 }
@@ -336,7 +361,7 @@ async fn scenario_events(h: &mut Harness, today: NaiveDate) {
             ..Default::default()
         };
         h.store
-            .update_debtor_collection(&h.tenant, &h.agent.agent_id, "KH-7", &excluded, h.now())
+            .update_debtor_collection(&h.tenant, &h.agent.agent, "KH-7", &excluded, h.now())
             .await
             .unwrap();
     }
@@ -349,14 +374,7 @@ async fn scenario_events(h: &mut Harness, today: NaiveDate) {
             document: None,
         };
         h.store
-            .add_pause(
-                &h.tenant,
-                &h.agent.agent_id,
-                "KH-6",
-                &promise,
-                "test",
-                h.now(),
-            )
+            .add_pause(&h.tenant, &h.agent.agent, "KH-6", &promise, "test", h.now())
             .await
             .unwrap();
     }
@@ -475,7 +493,7 @@ async fn assert_scenario(h: &Harness, held_bankrupt: usize) {
     let sent_messages: BTreeSet<String> = actions
         .iter()
         .filter(|a| a.status == "sent" && matches!(a.channel.as_str(), "sms" | "email"))
-        .map(|a| provider_key(&h.tenant, &h.agent.agent_id, &a.key))
+        .map(|a| provider_key(h.tenant.id(), &h.agent.agent, &a.key))
         .collect();
     assert_eq!(
         unique.into_iter().cloned().collect::<BTreeSet<_>>(),
@@ -568,7 +586,7 @@ async fn assert_scenario(h: &Harness, held_bankrupt: usize) {
         .count();
     let page = h
         .store
-        .results_page(&h.tenant, &h.agent.agent_id, 0, 1000)
+        .results_page(&h.tenant, &h.agent.agent, 0, 1000)
         .await
         .unwrap();
     let opened = page
@@ -688,7 +706,7 @@ async fn killed_mid_dispatch(backend: Backend) {
         killed.is_err(),
         "the first runner should hang in the channel"
     );
-    let key = provider_key(&h.tenant, &h.agent.agent_id, "STD/S-3/doc/FV-1/0");
+    let key = provider_key(h.tenant.id(), &h.agent.agent, "STD/S-3/doc/FV-1/0");
     assert_eq!(h.channel.calls(), vec![key.clone()]);
     let claimed = h.actions().await;
     assert_eq!(claimed.len(), 1);
@@ -740,7 +758,7 @@ async fn killed_mid_dispatch(backend: Backend) {
     );
     let page = h
         .store
-        .results_page(&h.tenant, &h.agent.agent_id, 0, 100)
+        .results_page(&h.tenant, &h.agent.agent, 0, 100)
         .await
         .unwrap();
     assert_eq!(page.items.len(), 1, "recorded as sent once");
@@ -881,7 +899,7 @@ async fn channels_make_what_stages_ask(backend: Backend) {
     // The sales block reached the agent's feed.
     let feed = |h: &Harness| {
         let store = h.store.clone();
-        let (tenant, agent) = (h.tenant.clone(), h.agent.agent_id.clone());
+        let (tenant, agent) = (h.tenant.clone(), h.agent.agent.clone());
         async move {
             store
                 .results_page(&tenant, &agent, 0, 1000)
@@ -1008,7 +1026,7 @@ async fn live_smsapi_and_delivery_polling(backend: Backend) {
     );
     let page = h
         .store
-        .results_page(&h.tenant, &h.agent.agent_id, 0, 100)
+        .results_page(&h.tenant, &h.agent.agent, 0, 100)
         .await
         .unwrap();
     assert!(
@@ -1158,10 +1176,10 @@ async fn upgrade_sends_nothing_twice(backend: Backend) {
              'old-runner', '2026-03-30T08:00:00.000000Z', 1, $7, 'SMS', '2026-03-30T08:00:00.000000Z', \
              '2026-03-30T08:00:00.000000Z', $8)",
         )
-        .bind(&h.tenant)
+        .bind(h.tenant.as_str())
         .bind(id)
         .bind(&key)
-        .bind(&h.agent.agent_id)
+        .bind(h.agent.agent.as_str())
         .bind(docs)
         .bind(status)
         .bind((status == "sent").then_some("SM-OLD"))
@@ -1173,9 +1191,9 @@ async fn upgrade_sends_nothing_twice(backend: Backend) {
             "INSERT INTO action_documents (tenant_id, action_id, agent_id, document_external_id, occurrence, scheduled) \
              VALUES ($1, $2, $3, $4, 0, '2026-03-29')",
         )
-        .bind(&h.tenant)
+        .bind(h.tenant.as_str())
         .bind(id)
-        .bind(&h.agent.agent_id)
+        .bind(h.agent.agent.as_str())
         .bind(doc_id)
         .execute(h.store.pool())
         .await
@@ -1195,7 +1213,7 @@ async fn upgrade_sends_nothing_twice(backend: Backend) {
     let old_fv2 = "STD/S-3/doc/FV-2/0".to_owned();
     assert!(
         !calls.contains(&old_fv1)
-            && !calls.contains(&provider_key(&h.tenant, &h.agent.agent_id, &old_fv1)),
+            && !calls.contains(&provider_key(h.tenant.id(), &h.agent.agent, &old_fv1)),
         "the SMS sent before the upgrade went again: {calls:?}"
     );
     assert_eq!(
@@ -1226,13 +1244,13 @@ async fn upgrade_sends_nothing_twice(backend: Backend) {
 /// Another agent (a second ERP) of `tenant`, its data applied and fresh: company KH-1 with one
 /// invoice FV-1 due 1 April 2026 — the same ids and process as [`Harness::new`]'s agent — with
 /// SMS consent, and `phone` as its number.
-async fn agent_with_the_same_ids(h: &Harness, tenant: &str, phone: &str) -> AgentPrincipal {
+async fn agent_with_the_same_ids(h: &Harness, tenant: &TenantScope, phone: &str) -> AgentPrincipal {
     let now = h.now();
     let a = h.store.create_agent(tenant, "ERP", now).await.unwrap();
     let agent = AgentPrincipal {
-        tenant_id: tenant.to_owned(),
+        tenant: tenant.clone(),
         tenant_name: "x".into(),
-        agent_id: a.id,
+        agent: AgentId::new(a.id),
         agent_name: "ERP".into(),
     };
     let mut debtor = company("KH-1", "Firma", &crate::common::nip(1));
@@ -1247,7 +1265,7 @@ async fn agent_with_the_same_ids(h: &Harness, tenant: &str, phone: &str) -> Agen
         .unwrap(),
     };
     h.store.apply_batch(&agent, &batch, now).await.unwrap();
-    consent_sms(&h.store, tenant, &agent.agent_id, "KH-1", now).await;
+    consent_sms(&h.store, tenant, &agent.agent, "KH-1", now).await;
     agent
 }
 
@@ -1282,12 +1300,19 @@ async fn same_ids_in_two_tenants_and_two_agents(backend: Backend) {
             .create_tenant(TenantKind::Client, name, now)
             .await
             .unwrap();
-        h.store.put_process(&t.id, standard(), now).await.unwrap();
         h.store
-            .set_channel_settings(&t.id, &channel_settings(), now)
+            .put_process(&TenantScope::operator(t.id.clone()), standard(), now)
             .await
             .unwrap();
-        let agent = agent_with_the_same_ids(&h, &t.id, phone).await;
+        h.store
+            .set_channel_settings(
+                &TenantScope::operator(t.id.clone()),
+                &channel_settings(),
+                now,
+            )
+            .await
+            .unwrap();
+        let agent = agent_with_the_same_ids(&h, &TenantScope::operator(t.id.clone()), phone).await;
         others.push((t.id, agent));
     }
     // The third tenant's stored process cannot be read back.
@@ -1331,7 +1356,7 @@ async fn same_ids_in_two_tenants_and_two_agents(backend: Backend) {
             last_error: None,
         };
         h.store
-            .record_heartbeat(&agent.tenant_id, &agent.agent_id, &hb, h.now())
+            .record_heartbeat(&agent.tenant, &agent.agent, &hb, h.now())
             .await
             .unwrap();
     }
@@ -1348,14 +1373,14 @@ async fn same_ids_in_two_tenants_and_two_agents(backend: Backend) {
             .unwrap()
     };
     assert!(
-        matches!(outcome(&others[1].0), TenantTick::Failed(_)),
+        matches!(outcome(others[1].0.as_str()), TenantTick::Failed(_)),
         "{round:?}"
     );
     assert!(
-        matches!(outcome(&others[2].0), TenantTick::Panicked(p) if p.contains("+48601000005")),
+        matches!(outcome(others[2].0.as_str()), TenantTick::Panicked(p) if p.contains("+48601000005")),
         "{round:?}"
     );
-    for tenant in [&h.tenant, &others[0].0] {
+    for tenant in [h.tenant.as_str(), others[0].0.as_str()] {
         let TenantTick::Done(s) = outcome(tenant) else {
             panic!("{round:?}")
         };

@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
+use inkaso_cloud::domain::ids::AgentId;
+use inkaso_cloud::store::TenantScope;
 use std::process::Command;
 
 use chrono::{DateTime, Utc};
@@ -53,11 +55,14 @@ async fn process_set_list_and_run_as_of() {
         .create_tenant(TenantKind::Client, "Hurtownia", now)
         .await
         .unwrap();
-    let a = store.create_agent(&t.id, "ERP", now).await.unwrap();
+    let a = store
+        .create_agent(&TenantScope::operator(t.id.clone()), "ERP", now)
+        .await
+        .unwrap();
     let agent = AgentPrincipal {
-        tenant_id: t.id.clone(),
+        tenant: TenantScope::operator(t.id.clone()),
         tenant_name: t.name.clone(),
-        agent_id: a.id.clone(),
+        agent: AgentId::new(a.id.clone()),
         agent_name: "ERP".into(),
     };
     let ops = json!([
@@ -90,7 +95,12 @@ async fn process_set_list_and_run_as_of() {
         actor: "test",
     };
     store
-        .set_consent(&t.id, &debtor_id, &consent, now)
+        .set_consent(
+            &TenantScope::operator(t.id.clone()),
+            &debtor_id,
+            &consent,
+            now,
+        )
         .await
         .unwrap();
 
@@ -103,7 +113,7 @@ async fn process_set_list_and_run_as_of() {
             "process",
             "set",
             "--tenant",
-            &t.id,
+            t.id.as_str(),
             "--file",
             file.to_str().unwrap(),
         ],
@@ -123,14 +133,14 @@ async fn process_set_list_and_run_as_of() {
             "process",
             "set",
             "--tenant",
-            &t.id,
+            t.id.as_str(),
             "--file",
             bad.to_str().unwrap(),
         ],
     );
     assert!(!ok);
     assert!(out.contains("stages[1].offset_days"), "{out}");
-    let (ok, out) = cli(&url, &["process", "list", "--tenant", &t.id]);
+    let (ok, out) = cli(&url, &["process", "list", "--tenant", t.id.as_str()]);
     assert!(ok, "{out}");
     assert!(
         out.contains("S-3") && out.contains("-3 dni") && out.contains("email"),
@@ -138,7 +148,10 @@ async fn process_set_list_and_run_as_of() {
     );
 
     // Outside test mode no SMS adapter is configured in the command line: held, with why.
-    let (ok, out) = cli(&url, &["run", "--tenant", &t.id, "--as-of", "2026-03-30"]);
+    let (ok, out) = cli(
+        &url,
+        &["run", "--tenant", t.id.as_str(), "--as-of", "2026-03-30"],
+    );
     assert!(ok, "{out}");
     assert!(
         out.contains("wstrzymano") && out.contains("STD/S-3/doc/FV-1/0"),
@@ -151,13 +164,19 @@ async fn process_set_list_and_run_as_of() {
         ..Default::default()
     };
     store
-        .set_collection_settings(&t.id, &settings, now)
+        .set_collection_settings(&TenantScope::operator(t.id.clone()), &settings, now)
         .await
         .unwrap();
     // (A held action is looked at again from the next minute.)
     let (ok, out) = cli(
         &url,
-        &["run", "--tenant", &t.id, "--as-of", "2026-03-30T10:05:00Z"],
+        &[
+            "run",
+            "--tenant",
+            t.id.as_str(),
+            "--as-of",
+            "2026-03-30T10:05:00Z",
+        ],
     );
     assert!(ok, "{out}");
     assert!(
@@ -166,7 +185,13 @@ async fn process_set_list_and_run_as_of() {
     );
     let (ok, out) = cli(
         &url,
-        &["run", "--tenant", &t.id, "--as-of", "2026-03-30T10:06:00Z"],
+        &[
+            "run",
+            "--tenant",
+            t.id.as_str(),
+            "--as-of",
+            "2026-03-30T10:06:00Z",
+        ],
     );
     assert!(ok, "{out}");
     assert!(!out.contains("STD/S-3/doc/FV-1/0"), "nothing twice: {out}");
@@ -180,10 +205,16 @@ async fn process_set_list_and_run_as_of() {
             .unwrap();
     assert_eq!(sent, 1);
     // A stale agent: on the due date, Thursday 2 April, the due-date e-mail is held.
-    let (ok, out) = cli(&url, &["run", "--tenant", &t.id, "--as-of", "2026-04-02"]);
+    let (ok, out) = cli(
+        &url,
+        &["run", "--tenant", t.id.as_str(), "--as-of", "2026-04-02"],
+    );
     assert!(ok, "{out}");
     assert!(out.contains("limit 24 h"), "{out}");
-    let (ok, out) = cli(&url, &["run", "--tenant", &t.id, "--as-of", "yesterday"]);
+    let (ok, out) = cli(
+        &url,
+        &["run", "--tenant", t.id.as_str(), "--as-of", "yesterday"],
+    );
     assert!(!ok && out.contains("--as-of"), "{out}");
 }
 
@@ -204,11 +235,14 @@ async fn run_killed_mid_dispatch_sends_nothing_twice() {
         .create_tenant(TenantKind::Client, "Hurtownia", now)
         .await
         .unwrap();
-    let a = store.create_agent(&t.id, "ERP", now).await.unwrap();
+    let a = store
+        .create_agent(&TenantScope::operator(t.id.clone()), "ERP", now)
+        .await
+        .unwrap();
     let agent = AgentPrincipal {
-        tenant_id: t.id.clone(),
+        tenant: TenantScope::operator(t.id.clone()),
         tenant_name: t.name.clone(),
-        agent_id: a.id.clone(),
+        agent: AgentId::new(a.id.clone()),
         agent_name: "ERP".into(),
     };
     let mut ops = Vec::new();
@@ -243,7 +277,10 @@ async fn run_killed_mid_dispatch_sends_nothing_twice() {
             source: "portal",
             actor: "test",
         };
-        store.set_consent(&t.id, id, &consent, now).await.unwrap();
+        store
+            .set_consent(&TenantScope::operator(t.id.clone()), id, &consent, now)
+            .await
+            .unwrap();
     }
     let process = serde_json::from_value(
         json!({"code": "SMS", "name": "SMS", "is_default": true, "stages": [
@@ -251,7 +288,10 @@ async fn run_killed_mid_dispatch_sends_nothing_twice() {
          "template": "sms-termin", "grouping": "per_document"}]}),
     )
     .unwrap();
-    store.put_process(&t.id, process, now).await.unwrap();
+    store
+        .put_process(&TenantScope::operator(t.id.clone()), process, now)
+        .await
+        .unwrap();
 
     let sim = SmsapiSimulator::start(SimConfig::default(), std::sync::Arc::new(SystemClock))
         .await
@@ -272,7 +312,7 @@ async fn run_killed_mid_dispatch_sends_nothing_twice() {
             .args([
                 "run",
                 "--tenant",
-                &t.id,
+                t.id.as_str(),
                 "--as-of",
                 as_of,
                 "--channels-config",

@@ -5,6 +5,8 @@
 
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
+use inkaso_cloud::domain::ids::AgentId;
+use inkaso_cloud::store::TenantScope;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
@@ -45,15 +47,26 @@ async fn processes_and_rules(backend: Backend) {
         .create_tenant(TenantKind::Client, "Firma", now)
         .await
         .unwrap();
-    let a = store.create_agent(&t.id, "ERP", now).await.unwrap();
+    let a = store
+        .create_agent(&TenantScope::operator(t.id.clone()), "ERP", now)
+        .await
+        .unwrap();
     // The first process becomes the default even unmarked; a new default unmarks the old.
     let set = store
-        .put_process(&t.id, process("STD", false), now)
+        .put_process(
+            &TenantScope::operator(t.id.clone()),
+            process("STD", false),
+            now,
+        )
         .await
         .unwrap();
     assert!(set[0].is_default);
     let set = store
-        .put_process(&t.id, process("SOFT", true), now)
+        .put_process(
+            &TenantScope::operator(t.id.clone()),
+            process("SOFT", true),
+            now,
+        )
         .await
         .unwrap();
     let defaults: Vec<&str> = set
@@ -64,19 +77,41 @@ async fn processes_and_rules(backend: Backend) {
     assert_eq!(defaults, vec!["SOFT"]);
     let mut sorted = set.clone();
     sorted.sort_by(|a, b| a.code.cmp(&b.code));
-    assert_eq!(store.processes(&t.id).await.unwrap(), sorted);
-    assert!(!store.process(&t.id, "STD").await.unwrap().is_default);
+    assert_eq!(
+        store
+            .processes(&TenantScope::operator(t.id.clone()))
+            .await
+            .unwrap(),
+        sorted
+    );
+    assert!(
+        !store
+            .process(&TenantScope::operator(t.id.clone()), "STD")
+            .await
+            .unwrap()
+            .is_default
+    );
     // An invalid process is refused naming the field; nothing changes.
     let mut bad = process("BAD", false);
     bad.stages[0].offset_days = 99_999;
-    let err = store.put_process(&t.id, bad, now).await.unwrap_err();
+    let err = store
+        .put_process(&TenantScope::operator(t.id.clone()), bad, now)
+        .await
+        .unwrap_err();
     match &err {
         ProcessStoreError::Process(e @ ProcessError::Invalid(_)) => {
             assert_eq!(e.fields(), vec!["stages[0].offset_days"]);
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(store.processes(&t.id).await.unwrap().len(), 2);
+    assert_eq!(
+        store
+            .processes(&TenantScope::operator(t.id.clone()))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
     // Rules must name an existing process.
     let rule = |p: &str| GroupRule {
         process: p.into(),
@@ -86,21 +121,41 @@ async fn processes_and_rules(backend: Backend) {
         max_total: None,
     };
     assert!(matches!(
-        store.set_group_rules(&t.id, &[rule("NOPE")]).await,
+        store
+            .set_group_rules(&TenantScope::operator(t.id.clone()), &[rule("NOPE")])
+            .await,
         Err(ProcessStoreError::Process(ProcessError::Unknown(_)))
     ));
-    store.set_group_rules(&t.id, &[rule("SOFT")]).await.unwrap();
-    assert_eq!(store.group_rules(&t.id).await.unwrap(), vec![rule("SOFT")]);
+    store
+        .set_group_rules(&TenantScope::operator(t.id.clone()), &[rule("SOFT")])
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .group_rules(&TenantScope::operator(t.id.clone()))
+            .await
+            .unwrap(),
+        vec![rule("SOFT")]
+    );
     let own = DebtorCollectionChange {
         own_process: Some(Some("SOFT".into())),
         ..Default::default()
     };
     store
-        .update_debtor_collection(&t.id, &a.id, "KH-7", &own, now)
+        .update_debtor_collection(
+            &TenantScope::operator(t.id.clone()),
+            &AgentId::new(a.id.clone()),
+            "KH-7",
+            &own,
+            now,
+        )
         .await
         .unwrap();
     // In use: refused, saying where, in both languages.
-    let err = store.delete_process(&t.id, "SOFT", now).await.unwrap_err();
+    let err = store
+        .delete_process(&TenantScope::operator(t.id.clone()), "SOFT", now)
+        .await
+        .unwrap_err();
     let pl = err.message(Lang::Pl);
     assert!(pl.contains("jest procesem domyślnym"), "{pl}");
     assert!(
@@ -110,14 +165,24 @@ async fn processes_and_rules(backend: Backend) {
     assert!(pl.contains("używany w regule grupy nr 1"), "{pl}");
     assert!(err.message(Lang::En).contains("cannot be deleted"));
     // Unused: deleted.
-    store.delete_process(&t.id, "STD", now).await.unwrap();
-    assert_eq!(store.processes(&t.id).await.unwrap().len(), 1);
+    store
+        .delete_process(&TenantScope::operator(t.id.clone()), "STD", now)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .processes(&TenantScope::operator(t.id.clone()))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     assert!(
         store
             .tenants_with_processes()
             .await
             .unwrap()
-            .contains(&t.id)
+            .contains(&TenantScope::operator(t.id.clone()))
     );
 }
 
@@ -150,15 +215,22 @@ async fn retries_pauses_and_history(backend: Backend) {
         .create_tenant(TenantKind::Client, "Firma", clock.now())
         .await
         .unwrap();
-    let a = store.create_agent(&t.id, "ERP", clock.now()).await.unwrap();
+    let a = store
+        .create_agent(&TenantScope::operator(t.id.clone()), "ERP", clock.now())
+        .await
+        .unwrap();
     store
-        .put_process(&t.id, process("STD", true), clock.now())
+        .put_process(
+            &TenantScope::operator(t.id.clone()),
+            process("STD", true),
+            clock.now(),
+        )
         .await
         .unwrap();
     let agent = AgentPrincipal {
-        tenant_id: t.id.clone(),
+        tenant: TenantScope::operator(t.id.clone()),
         tenant_name: t.name.clone(),
-        agent_id: a.id.clone(),
+        agent: AgentId::new(a.id.clone()),
         agent_name: "ERP".into(),
     };
     let ops = json!([
@@ -188,7 +260,12 @@ async fn retries_pauses_and_history(backend: Backend) {
         actor: "test",
     };
     store
-        .set_consent(&t.id, &debtor_id, &consent, clock.now())
+        .set_consent(
+            &TenantScope::operator(t.id.clone()),
+            &debtor_id,
+            &consent,
+            clock.now(),
+        )
         .await
         .unwrap();
     let sms = Arc::new(Scripted::default());
@@ -203,9 +280,10 @@ async fn retries_pauses_and_history(backend: Backend) {
         .with(Channel::Sms, sms.clone())
         .with(Channel::Email, email.clone());
     let config = RunnerConfig::default();
+    let scope = TenantScope::operator(t.id.clone());
     let run = |now: &str| {
         clock.set(at(now));
-        tick(&store, &clock, &channels, &t.id, &config)
+        tick(&store, &clock, &channels, &scope, &config)
     };
     let key = "STD/S-3/doc/FV-1/0";
 
@@ -213,7 +291,10 @@ async fn retries_pauses_and_history(backend: Backend) {
     let s = run("2026-03-30T10:00:00Z").await.unwrap();
     assert_eq!(s.retried.len(), 1, "{s:?}");
     let rows = store
-        .actions(&t.id, &ActionFilter::default())
+        .actions(
+            &TenantScope::operator(t.id.clone()),
+            &ActionFilter::default(),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -228,14 +309,14 @@ async fn retries_pauses_and_history(backend: Backend) {
     );
     let s = run("2026-03-30T10:06:00Z").await.unwrap();
     assert_eq!(s.sent.len(), 1, "{s:?}");
-    let provider = provider_key(&t.id, &a.id, key);
+    let provider = provider_key(&t.id, &AgentId::new(a.id.clone()), key);
     assert_eq!(
         *sms.calls.lock().unwrap(),
         vec![provider.clone(), provider.clone()]
     );
     let sent = store
         .actions(
-            &t.id,
+            &TenantScope::operator(t.id.clone()),
             &ActionFilter {
                 status: Some("sent".into()),
                 ..Default::default()
@@ -260,19 +341,27 @@ async fn retries_pauses_and_history(backend: Backend) {
         last_error: None,
     };
     store
-        .record_heartbeat(&t.id, &a.id, &hb, at("2026-04-01T09:00:00Z"))
+        .record_heartbeat(
+            &TenantScope::operator(t.id.clone()),
+            &AgentId::new(a.id.clone()),
+            &hb,
+            at("2026-04-01T09:00:00Z"),
+        )
         .await
         .unwrap();
     let s = run("2026-04-01T10:00:00Z").await.unwrap();
     assert_eq!(s.held.len(), 1, "{s:?}");
-    let paused = store.paused_channels(&t.id).await.unwrap();
+    let paused = store
+        .paused_channels(&TenantScope::operator(t.id.clone()))
+        .await
+        .unwrap();
     assert_eq!(
         paused.get(&Channel::Email).map(String::as_str),
         Some("brak punktów")
     );
     let e0 = store
         .actions(
-            &t.id,
+            &TenantScope::operator(t.id.clone()),
             &ActionFilter {
                 status: Some("held".into()),
                 ..Default::default()
@@ -290,18 +379,31 @@ async fn retries_pauses_and_history(backend: Backend) {
         "a paused channel is not called"
     );
     // Resumed: it goes, under the same key.
-    store.resume_channel(&t.id, Channel::Email).await.unwrap();
+    store
+        .resume_channel(&TenantScope::operator(t.id.clone()), Channel::Email)
+        .await
+        .unwrap();
     let s = run("2026-04-01T10:10:00Z").await.unwrap();
     assert_eq!(s.sent.len(), 1, "{s:?}");
     let calls = email.calls.lock().unwrap().clone();
     assert_eq!(
         calls,
-        vec![provider_key(&t.id, &a.id, "STD/E0/debtor/KH-1/FV-1/0"); 2]
+        vec![
+            provider_key(
+                &t.id,
+                &AgentId::new(a.id.clone()),
+                "STD/E0/debtor/KH-1/FV-1/0"
+            );
+            2
+        ]
     );
 
     // History per debtor, per document and overall; newest first.
     let all = store
-        .actions(&t.id, &ActionFilter::default())
+        .actions(
+            &TenantScope::operator(t.id.clone()),
+            &ActionFilter::default(),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -311,7 +413,7 @@ async fn retries_pauses_and_history(backend: Backend) {
     assert!(all.iter().all(|a| a.status == "sent" && a.automatic));
     let by_doc = store
         .actions(
-            &t.id,
+            &TenantScope::operator(t.id.clone()),
             &ActionFilter {
                 document: Some("FV-1".into()),
                 ..Default::default()
@@ -322,7 +424,7 @@ async fn retries_pauses_and_history(backend: Backend) {
     assert_eq!(by_doc.len(), 2);
     let none = store
         .actions(
-            &t.id,
+            &TenantScope::operator(t.id.clone()),
             &ActionFilter {
                 document: Some("FV-2".into()),
                 ..Default::default()
@@ -333,7 +435,7 @@ async fn retries_pauses_and_history(backend: Backend) {
     assert!(none.is_empty());
     let by_debtor = store
         .actions(
-            &t.id,
+            &TenantScope::operator(t.id.clone()),
             &ActionFilter {
                 debtor: Some("KH-1".into()),
                 limit: Some(1),
@@ -350,7 +452,10 @@ async fn retries_pauses_and_history(backend: Backend) {
         .unwrap();
     assert!(
         store
-            .actions(&other.id, &ActionFilter::default())
+            .actions(
+                &TenantScope::operator(other.id.clone()),
+                &ActionFilter::default()
+            )
             .await
             .unwrap()
             .is_empty()

@@ -16,10 +16,11 @@ use chrono::{DateTime, Utc};
 use inkaso_agent::cloud::HttpCloud;
 use inkaso_agent::state::State;
 use inkaso_agent::sync::cycle::{self, CycleOptions, CycleReport, SyncError};
+use inkaso_cloud::domain::ids::AgentId;
 use inkaso_cloud::http::{ApiSettings, AppState};
 use inkaso_cloud::server::{self, RunningServer};
 use inkaso_cloud::store::accounts::TenantKind;
-use inkaso_cloud::store::{self, Store};
+use inkaso_cloud::store::{self, Store, TenantScope};
 use inkaso_connectors::{ConnectorConfig, Item, ProfileKind};
 use inkaso_shared::ManualClock;
 use sqlx::Row;
@@ -38,8 +39,12 @@ pub struct Harness {
     pub store: Store,
     /// The tenant the agent speaks for.
     pub tenant_id: String,
+    /// The tenant's scope, as the operator holds it.
+    pub tenant: TenantScope,
     /// The agent's id in the cloud.
     pub agent_id: String,
+    /// The same, typed.
+    pub agent: AgentId,
     /// The agent's token.
     pub token: String,
     /// The shared simulated clock.
@@ -132,7 +137,8 @@ impl Harness {
         let tenant = store
             .create_tenant(TenantKind::Client, "Hurtownia Zażółć", now)
             .await?;
-        let agent = store.create_agent(&tenant.id, "biuro", now).await?;
+        let scope = TenantScope::operator(tenant.id.clone());
+        let agent = store.create_agent(&scope, "biuro", now).await?;
         let clock = Arc::new(ManualClock::new(now));
         let state = AppState::new(store.clone(), clock.clone(), ApiSettings::default());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -141,8 +147,10 @@ impl Harness {
             dir: dir.to_owned(),
             connector,
             store,
-            tenant_id: tenant.id,
+            tenant_id: tenant.id.to_string(),
+            tenant: scope,
             agent_id: agent.id.clone(),
+            agent: AgentId::new(agent.id.clone()),
             token: agent.secret,
             clock,
             server: Some(server),
@@ -282,7 +290,7 @@ impl Harness {
     /// What the ERP holds open with the cloud's exclusions applied too, as the agent sends it.
     pub async fn erp_open_with_cloud_exclusions(&self) -> OpenDocuments {
         let mut connector = self.connector.clone();
-        if let Ok(cloud) = self.store.exclusions(&self.tenant_id).await {
+        if let Ok(cloud) = self.store.exclusions(&self.tenant).await {
             connector.exclusions = connector.exclusions.union(&cloud);
         }
         let mut out = BTreeMap::new();

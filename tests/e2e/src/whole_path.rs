@@ -36,12 +36,15 @@ use inkaso_agent::commands::Agent;
 use inkaso_agent::state::State;
 use inkaso_channels::interest::EurRate;
 use inkaso_channels::template::{Creditor, Template};
+use inkaso_cloud::domain::cases::{CaseStatus, PartnerDecision};
+use inkaso_cloud::domain::ids::PartnerId;
 use inkaso_cloud::live::{self, SmsapiSettings, SmtpSettings};
 use inkaso_cloud::process::compose::ChannelSettings;
 use inkaso_cloud::process::{Pause, PauseKind, Process};
 use inkaso_cloud::services::runner::{Channels, LoggingTestMode, RunnerConfig, TickSummary, tick};
+use inkaso_cloud::store::TenantScope;
 use inkaso_cloud::store::accounts::TenantKind;
-use inkaso_cloud::store::cases::{Case, CaseFilter, CaseStatus, PageRequest, PartnerDecision};
+use inkaso_cloud::store::cases::{Case, CaseFilter, PageRequest};
 use inkaso_cloud::store::feed::parse_cursor;
 use inkaso_cloud::store::processes::{ActionFilter, ActionView};
 use inkaso_cloud::store::query::ConsentChange;
@@ -160,7 +163,7 @@ pub struct WholePath {
     agent: Option<Agent>,
     day_index: u32,
     /// The law firm the client hands cases to.
-    pub partner_id: String,
+    pub partner: TenantScope,
 }
 
 /// The process: −3 SMS; 0 e-mail; +7 e-mail with the PDF demand; +14 SMS every 7 days
@@ -327,7 +330,7 @@ impl WholePath {
             Arc::new(LoggingTestMode),
         )?;
 
-        let partner_id = configure_tenant(&h, now).await?;
+        let partner = configure_tenant(&h, now).await?;
         Ok(WholePath {
             h,
             agent_config,
@@ -342,7 +345,7 @@ impl WholePath {
             runner: RunnerConfig::default(),
             agent: None,
             day_index: 0,
-            partner_id,
+            partner,
         })
     }
 
@@ -388,7 +391,10 @@ impl WholePath {
                 source: "portal",
                 actor: "demo",
             };
-            self.h.store.set_consent(t, &id, &change, now).await?;
+            self.h
+                .store
+                .set_consent(&self.h.tenant, &id, &change, now)
+                .await?;
         }
         let companies = sqlx::query(
             "SELECT nip, name, external_id FROM debtors WHERE tenant_id = $1 AND nip IS NOT NULL",
@@ -509,7 +515,7 @@ impl WholePath {
             &self.h.store,
             clock.as_ref(),
             &self.channels,
-            &self.h.tenant_id,
+            &self.h.tenant,
             &self.runner,
         )
         .await?;
@@ -542,7 +548,7 @@ impl WholePath {
         let cases = self
             .h
             .store
-            .cases_for_partner(&self.partner_id, &CaseFilter::default(), &page)
+            .cases_for_partner(&self.partner, &CaseFilter::default(), &page)
             .await?;
         let Some(case) = cases.items.into_iter().last() else {
             return Ok(None);
@@ -551,7 +557,7 @@ impl WholePath {
         self.h
             .store
             .partner_decide(
-                &self.partner_id,
+                &self.partner,
                 &case.id,
                 PartnerDecision::Accept,
                 Some("przyjmujemy sprawę"),
@@ -563,7 +569,7 @@ impl WholePath {
             .h
             .store
             .partner_set_status(
-                &self.partner_id,
+                &self.partner,
                 &case.id,
                 CaseStatus::InCourt,
                 Some("pozew w e-sądzie (EPU) złożony"),
@@ -586,7 +592,7 @@ impl WholePath {
             let p = self
                 .h
                 .store
-                .cases_for_client(&self.h.tenant_id, &CaseFilter::default(), &page)
+                .cases_for_client(&self.h.tenant, &CaseFilter::default(), &page)
                 .await?;
             out.extend(p.items);
             match p.next_cursor {
@@ -622,8 +628,8 @@ impl WholePath {
         self.h
             .store
             .add_pause(
-                &self.h.tenant_id,
-                &self.h.agent_id,
+                &self.h.tenant,
+                &self.h.agent,
                 &debtor,
                 &pause,
                 "windykator",
@@ -641,7 +647,7 @@ impl WholePath {
             limit: Some(10_000),
             ..ActionFilter::default()
         };
-        let actions = self.h.store.actions(&self.h.tenant_id, &filter).await?;
+        let actions = self.h.store.actions(&self.h.tenant, &filter).await?;
         if actions.len() >= MAX {
             bail!("historia ma {MAX} akcji lub więcej: zmniejsz demo (--debtors, --days)");
         }
@@ -656,7 +662,7 @@ impl WholePath {
             let page = self
                 .h
                 .store
-                .results_page(&self.h.tenant_id, &self.h.agent_id, after, 500)
+                .results_page(&self.h.tenant, &self.h.agent, after, 500)
                 .await?;
             out.extend(page.items.iter().map(|i| i.cursor.clone()));
             let next = parse_cursor(Some(&page.next_cursor))?;
@@ -690,7 +696,7 @@ impl WholePath {
         for a in &actions {
             *by.entry((a.channel.clone(), a.status.clone())).or_insert(0) += 1;
         }
-        let letters = self.h.store.letters(&self.h.tenant_id, None, None).await?;
+        let letters = self.h.store.letters(&self.h.tenant, None, None).await?;
         let registered = letters.iter().filter(|l| l.registered).count();
         let erp: OpenDocuments = self.h.erp_open()?;
         let cloud = self.h.cloud_open().await?;
@@ -733,16 +739,15 @@ impl WholePath {
     /// Writes every stored letter's PDF to `<dir>/pisma/` and each posting day's book (PDF and
     /// CSV) to `<dir>/ksiazki-nadawcze/`; returns the paths written.
     pub async fn export(&self) -> anyhow::Result<Vec<PathBuf>> {
-        let t = &self.h.tenant_id;
         let letters_dir = self.h.dir.join("pisma");
         let books_dir = self.h.dir.join("ksiazki-nadawcze");
         std::fs::create_dir_all(&letters_dir)?;
         std::fs::create_dir_all(&books_dir)?;
         let mut out = Vec::new();
-        let letters = self.h.store.letters(t, None, None).await?;
+        let letters = self.h.store.letters(&self.h.tenant, None, None).await?;
         let mut days = BTreeSet::new();
         for l in &letters {
-            let (name, pdf) = self.h.store.letter_pdf(t, &l.id).await?;
+            let (name, pdf) = self.h.store.letter_pdf(&self.h.tenant, &l.id).await?;
             let path = letters_dir.join(name);
             std::fs::write(&path, pdf)?;
             out.push(path);
@@ -751,7 +756,7 @@ impl WholePath {
             }
         }
         for day in days {
-            let book = self.h.store.posting_book(t, day).await?;
+            let book = self.h.store.posting_book(&self.h.tenant, day).await?;
             let (pdf, _) = book
                 .to_pdf(Lang::Pl)
                 .map_err(|e| anyhow::anyhow!("książka nadawcza {day}: {e:?}"))?;
@@ -773,13 +778,15 @@ impl WholePath {
 
 /// The client's set-up: its law-firm partner, channel settings, the process and templates.
 /// Returns the partner's id.
-async fn configure_tenant(h: &Harness, now: DateTime<Utc>) -> anyhow::Result<String> {
-    let t = &h.tenant_id;
+async fn configure_tenant(h: &Harness, now: DateTime<Utc>) -> anyhow::Result<TenantScope> {
+    let t = &h.tenant;
     let partner = h
         .store
         .create_tenant(TenantKind::Partner, "Kancelaria Prawna Lex", now)
         .await?;
-    h.store.link_partner(t, &partner.id, now).await?;
+    h.store
+        .link_partner(t, &PartnerId::from(partner.id.clone()), now)
+        .await?;
     h.store
         .set_channel_settings(t, &channel_settings(), now)
         .await?;
@@ -790,5 +797,5 @@ async fn configure_tenant(h: &Harness, now: DateTime<Utc>) -> anyhow::Result<Str
             .map_err(|e| anyhow::anyhow!("szablon {code}: {e:?}"))?;
         h.store.put_template(t, code, &template, now).await?;
     }
-    Ok(partner.id)
+    Ok(TenantScope::operator(partner.id))
 }

@@ -37,6 +37,8 @@ use sqlx::{Any, Postgres, Row, Transaction};
 
 use super::accounts::AgentPrincipal;
 use super::{Store, StoreError, day, new_id, to_i64, to_u64, ts};
+use crate::domain::ids::AgentId;
+use crate::store::TenantScope;
 
 /// What applying a batch wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -400,7 +402,13 @@ struct SnapshotState {
 
 impl Store {
     /// The `seq` the cloud expects next from an agent.
-    pub async fn agent_next_seq(&self, tenant_id: &str, agent_id: &str) -> Result<u64, StoreError> {
+    pub async fn agent_next_seq(
+        &self,
+        tenant: &TenantScope,
+        agent: &AgentId,
+    ) -> Result<u64, StoreError> {
+        let tenant_id = tenant.as_str();
+        let agent_id = agent.as_str();
         let next: i64 =
             sqlx::query("SELECT next_seq FROM agents WHERE tenant_id = $1 AND agent_id = $2")
                 .bind(tenant_id)
@@ -445,8 +453,8 @@ impl Store {
                 "UPDATE agents SET next_seq = next_seq + 1, last_batch_at = $4 \
                  WHERE tenant_id = $1 AND agent_id = $2 AND next_seq = $3 AND revoked_at IS NULL",
             )
-            .bind(&agent.tenant_id)
-            .bind(&agent.agent_id)
+            .bind(agent.tenant.as_str())
+            .bind(agent.agent.as_str())
             .bind(seq)
             .bind(ts(now))
             .execute(c)
@@ -460,8 +468,8 @@ impl Store {
                         "SELECT snapshot_id, CAST(snapshot_marking AS BIGINT), CAST(snapshot_fresh AS BIGINT) \
                          FROM agents WHERE tenant_id = $1 AND agent_id = $2",
                     )
-                    .bind(&agent.tenant_id)
-                    .bind(&agent.agent_id)
+                    .bind(agent.tenant.as_str())
+                    .bind(agent.agent.as_str())
                     .fetch_one(c)
                     .await?;
                     SnapshotState {
@@ -483,11 +491,11 @@ impl Store {
             let row = sqlx::query(
                 "SELECT next_seq, revoked_at FROM agents WHERE tenant_id = $1 AND agent_id = $2",
             )
-            .bind(&agent.tenant_id)
-            .bind(&agent.agent_id)
+            .bind(agent.tenant.as_str())
+            .bind(agent.agent.as_str())
             .fetch_optional(self.pool())
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("agent {}", agent.agent_id)))?;
+            .ok_or_else(|| StoreError::NotFound(format!("agent {}", agent.agent.as_str())))?;
             let next: i64 = row.try_get(0)?;
             if row.try_get::<Option<String>, _>(1)?.is_some() {
                 return Ok(BatchOutcome::Revoked);
@@ -534,7 +542,7 @@ async fn apply_ops(
         Ok(()) => Ok(apply.stats),
         Err(e) if e.is_unique_violation() => {
             tracing::info!(
-                agent = %agent.agent_id,
+                agent = %agent.agent.as_str(),
                 "first-load batch re-sent keys already stored; applied again with look-ups"
             );
             on_conn!(&mut *tx, c => sqlx::query("ROLLBACK TO SAVEPOINT first_load").execute(c).await?.rows_affected());
@@ -554,8 +562,8 @@ impl<'a> Apply<'a> {
         skip_upsert_lookups: bool,
     ) -> Apply<'a> {
         Apply {
-            tenant_id: &agent.tenant_id,
-            agent_id: &agent.agent_id,
+            tenant_id: agent.tenant.as_str(),
+            agent_id: agent.agent.as_str(),
             now: ts(now),
             today: day(now.date_naive()),
             docs: BTreeMap::new(),

@@ -8,10 +8,11 @@ use std::io::Write as _;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use inkaso_cloud::domain::ids::AgentId;
 use inkaso_cloud::http::{ApiSettings, AppState};
 use inkaso_cloud::server::{RunningServer, spawn};
 use inkaso_cloud::store::accounts::{Role, TenantKind};
-use inkaso_cloud::store::{Backend, Store};
+use inkaso_cloud::store::{Backend, Store, TenantScope};
 use inkaso_shared::{Email, ManualClock};
 use serde_json::{Value, json};
 
@@ -97,6 +98,10 @@ pub fn t0() -> DateTime<Utc> {
 /// A tenant with an agent and one user per role.
 #[derive(Debug, Clone)]
 pub struct TenantFixture {
+    /// The scope the operator CLI would create: for calling the store directly.
+    pub scope: TenantScope,
+    pub agent: AgentId,
+    /// The same ids as text, for raw SQL and URLs.
     pub tenant_id: String,
     pub agent_id: String,
     pub agent_token: String,
@@ -146,12 +151,13 @@ impl Env {
             .create_tenant(TenantKind::Client, name, now)
             .await
             .unwrap();
-        let a = self.store.create_agent(&t.id, "ERP", now).await.unwrap();
+        let scope = TenantScope::operator(t.id.clone());
+        let a = self.store.create_agent(&scope, "ERP", now).await.unwrap();
         let mut tokens = Vec::new();
         for role in [Role::Admin, Role::Editor, Role::Viewer] {
             tokens.push(
                 self.store
-                    .create_api_token(&t.id, role.as_str(), role, now)
+                    .create_api_token(&scope, role.as_str(), role, now)
                     .await
                     .unwrap()
                     .secret,
@@ -159,7 +165,7 @@ impl Env {
         }
         self.store
             .add_user(
-                &t.id,
+                &scope,
                 &Email::parse("szef@firma.pl").unwrap(),
                 Role::Admin,
                 "bardzo-tajne-haslo",
@@ -168,7 +174,9 @@ impl Env {
             .await
             .unwrap();
         TenantFixture {
-            tenant_id: t.id,
+            scope,
+            agent: AgentId::new(a.id.clone()),
+            tenant_id: t.id.to_string(),
             agent_id: a.id,
             agent_token: a.secret,
             admin: tokens[0].clone(),

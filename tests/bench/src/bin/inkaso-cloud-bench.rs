@@ -9,6 +9,7 @@
 //! The same ingest runs against a temporary SQLite file. Prints a table and writes
 //! `bench-out/cloud-ingest.json`. Not a timed test: nothing fails on slowness.
 
+use inkaso_cloud::store::TenantScope;
 use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Instant;
@@ -206,16 +207,18 @@ async fn run_backend(url: &str, n: usize) -> anyhow::Result<Backend> {
     let tenant = store
         .create_tenant(TenantKind::Client, "Bench", now)
         .await?;
-    let agent = store.create_agent(&tenant.id, "bench", now).await?;
+    let agent = store
+        .create_agent(&TenantScope::operator(tenant.id.clone()), "bench", now)
+        .await?;
     let data = build(n, 1)?;
     let first = ingest(&store, &agent.secret, &data.bodies, n).await?;
     let next = data.bodies.len() as u64 + 1;
     drop(data);
     let again = build(n, next)?;
     let since = ts(SystemClock.now());
-    let before = events(&store, &tenant.id).await?;
+    let before = events(&store, tenant.id.as_str()).await?;
     let resend = ingest(&store, &agent.secret, &again.bodies, n).await?;
-    let written = rows_written_since(&store, &tenant.id, &since, before).await?;
+    let written = rows_written_since(&store, tenant.id.as_str(), &since, before).await?;
     store.close().await;
     Ok(Backend {
         ingest: first,

@@ -21,8 +21,8 @@ use anyhow::{Context, bail};
 use clap::Parser;
 use inkaso_cloud::http::{ApiSettings, AppState};
 use inkaso_cloud::server;
-use inkaso_cloud::store::accounts::{Role, TenantKind};
-use inkaso_cloud::store::{Store, sqlite_url};
+use inkaso_cloud::store::accounts::{NewSecret, Role, Tenant, TenantKind};
+use inkaso_cloud::store::{Store, TenantScope, sqlite_url};
 use inkaso_shared::{Clock as _, Email, SystemClock};
 use serde_json::json;
 
@@ -211,6 +211,26 @@ fn start_flood(
     flood
 }
 
+/// A tenant with one agent and its owner's login.
+async fn seed(store: &Store) -> anyhow::Result<(Tenant, NewSecret)> {
+    let now = SystemClock.now();
+    let tenant = store
+        .create_tenant(TenantKind::Client, "Hurtownia", now)
+        .await?;
+    let scope = TenantScope::operator(tenant.id.clone());
+    let agent = store.create_agent(&scope, "ERP", now).await?;
+    store
+        .add_user(
+            &scope,
+            &Email::parse("szef@firma.pl")?,
+            Role::Admin,
+            "bardzo-tajne-haslo",
+            now,
+        )
+        .await?;
+    Ok((tenant, agent))
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
@@ -222,20 +242,7 @@ async fn main() -> anyhow::Result<()> {
     let store = Store::open(&url, 16)
         .await
         .context("the cloud's database")?;
-    let now = SystemClock.now();
-    let tenant = store
-        .create_tenant(TenantKind::Client, "Hurtownia", now)
-        .await?;
-    let agent = store.create_agent(&tenant.id, "ERP", now).await?;
-    store
-        .add_user(
-            &tenant.id,
-            &Email::parse("szef@firma.pl")?,
-            Role::Admin,
-            "bardzo-tajne-haslo",
-            now,
-        )
-        .await?;
+    let (tenant, agent) = seed(&store).await?;
     let settings = ApiSettings {
         trust_forwarded_for: true,
         ..ApiSettings::default()
@@ -262,7 +269,7 @@ async fn main() -> anyhow::Result<()> {
 
     // The flood: `parallel` clients, each logging in again as soon as it is answered.
     let stop = Arc::new(AtomicBool::new(false));
-    let mut flood = start_flood(&http, &base, &tenant.id, args.parallel, &stop);
+    let mut flood = start_flood(&http, &base, tenant.id.as_str(), args.parallel, &stop);
     tokio::time::sleep(Duration::from_millis(500)).await;
     let flooded = batches(
         &http,

@@ -81,7 +81,7 @@ async fn exclusions_close_as_excluded_and_remove_the_debtor() {
     // The client excludes debtor 5 in the portal; the agent enforces it on its next cycle.
     h.store
         .create_exclusion(
-            &h.tenant_id,
+            &h.tenant,
             &NewExclusion {
                 kind: "debtor_external_id".into(),
                 value: "5".into(),

@@ -226,7 +226,7 @@ params = ["cursor", "debtor_external_id", "date", "cursor"]
                 }
             };
             h.store
-                .append_result(&h.tenant_id, &h.agent_id, now, &event)
+                .append_result(&h.tenant, &h.agent, now, &event)
                 .await
                 .unwrap();
         }

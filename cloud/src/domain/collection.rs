@@ -1,0 +1,131 @@
+//! Rules of a debtor's collection state and of the requests that steer it: tags for group
+//! rules, on-demand runs, the forecast's horizon. Values in, values or [`Invalid`] out.
+
+use super::Invalid;
+
+/// Most tags on one debtor.
+pub const MAX_TAGS: usize = 50;
+/// Longest tag, in characters.
+pub const MAX_TAG_CHARS: usize = 50;
+/// Most documents in one on-demand request.
+pub const MAX_ON_DEMAND_DOCUMENTS: usize = 1000;
+/// Longest forecast, in days.
+pub const MAX_FORECAST_DAYS: u32 = 366;
+
+/// A debtor's tags, trimmed, each 1–50 characters, repeats (ignoring ASCII case) dropped, at
+/// most 50.
+pub fn clean_tags(tags: &[String]) -> Result<Vec<String>, Invalid> {
+    let mut clean: Vec<String> = Vec::new();
+    for (i, t) in tags.iter().enumerate() {
+        let t = t.trim();
+        if t.is_empty() || t.chars().count() > MAX_TAG_CHARS {
+            return Err(Invalid::new(
+                format!("tags[{i}]"),
+                format!("znacznik musi mieć od 1 do {MAX_TAG_CHARS} znaków"),
+                format!("a tag must have 1 to {MAX_TAG_CHARS} characters"),
+            ));
+        }
+        if !clean.iter().any(|c| c.eq_ignore_ascii_case(t)) {
+            clean.push(t.to_owned());
+        }
+    }
+    if clean.len() > MAX_TAGS {
+        return Err(Invalid::new(
+            "tags",
+            format!("najwyżej {MAX_TAGS} znaczników"),
+            format!("at most {MAX_TAGS} tags"),
+        ));
+    }
+    Ok(clean)
+}
+
+/// A code the client chooses (a request id): it goes into idempotency keys and provider ids,
+/// so only letters, digits and `- _ .`, at most 64.
+pub fn request_id(raw: &str) -> Result<String, Invalid> {
+    let s = raw.trim();
+    if !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        Ok(s.to_owned())
+    } else {
+        Err(Invalid::new(
+            "request_id",
+            "identyfikator żądania: litery, cyfry oraz - _ . (najwyżej 64 znaki)",
+            "request id: letters, digits and - _ . (at most 64 characters)",
+        ))
+    }
+}
+
+/// An on-demand run's size: at least one stage, 1–1000 documents.
+pub fn check_on_demand(stages: usize, documents: usize) -> Result<(), Invalid> {
+    if stages == 0 {
+        return Err(Invalid::new(
+            "stages",
+            "wybierz co najmniej jeden etap",
+            "choose at least one stage",
+        ));
+    }
+    if documents == 0 || documents > MAX_ON_DEMAND_DOCUMENTS {
+        return Err(Invalid::new(
+            "documents",
+            format!("wybierz od 1 do {MAX_ON_DEMAND_DOCUMENTS} dokumentów"),
+            format!("choose 1 to {MAX_ON_DEMAND_DOCUMENTS} documents"),
+        ));
+    }
+    Ok(())
+}
+
+/// The forecast's horizon: 1–366 days.
+pub fn check_forecast_days(days: u32) -> Result<(), Invalid> {
+    if (1..=MAX_FORECAST_DAYS).contains(&days) {
+        Ok(())
+    } else {
+        Err(Invalid::new(
+            "days",
+            format!("liczba dni musi być w zakresie 1…{MAX_FORECAST_DAYS}"),
+            format!("days must be between 1 and {MAX_FORECAST_DAYS}"),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_trimmed_and_deduplicated_ignoring_case() {
+        let tags = [" VIP ".to_owned(), "vip".to_owned(), "Budowa".to_owned()];
+        assert_eq!(clean_tags(&tags).unwrap(), ["VIP", "Budowa"]);
+    }
+
+    #[test]
+    fn a_bad_tag_is_named_by_its_position() {
+        let tags = ["ok".to_owned(), "  ".to_owned()];
+        assert_eq!(clean_tags(&tags).unwrap_err().field, "tags[1]");
+        let long = ["x".repeat(51)];
+        assert_eq!(clean_tags(&long).unwrap_err().field, "tags[0]");
+        let many: Vec<String> = (0..51).map(|i| format!("t{i}")).collect();
+        assert_eq!(clean_tags(&many).unwrap_err().field, "tags");
+    }
+
+    #[test]
+    fn request_ids_are_codes() {
+        assert_eq!(request_id(" run-1.a_b ").unwrap(), "run-1.a_b");
+        assert!(request_id("z spacją").is_err());
+        assert!(request_id(&"a".repeat(65)).is_err());
+        assert!(request_id("").is_err());
+    }
+
+    #[test]
+    fn on_demand_and_forecast_bounds() {
+        assert_eq!(check_on_demand(0, 1).unwrap_err().field, "stages");
+        assert_eq!(check_on_demand(1, 0).unwrap_err().field, "documents");
+        assert_eq!(check_on_demand(1, 1001).unwrap_err().field, "documents");
+        assert!(check_on_demand(1, 1000).is_ok());
+        assert!(check_forecast_days(0).is_err());
+        assert!(check_forecast_days(366).is_ok());
+        assert!(check_forecast_days(367).is_err());
+    }
+}

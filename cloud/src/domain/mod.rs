@@ -1,0 +1,36 @@
+//! The cloud's pure core: the domain's values and rules, with no I/O — no database, web,
+//! async runtime or clock of its own. The store persists these values, the application
+//! services (`crate::services`) combine them with I/O, and the faces (HTTP, CLI) translate them
+//! to and from their wire forms.
+//!
+//! - [`ids`]: typed identifiers (tenants, agents, partners, cases, users).
+//! - [`cases`]: cases handed off to law firms — their statuses and the moves between them.
+//! - [`collection`]: a debtor's tags, on-demand runs' and the forecast's bounds.
+//! - [`crate::process`]: the process engine (models, calendar, planner, forecast).
+
+pub mod cases;
+pub mod collection;
+pub mod ids;
+
+/// A value that breaks a domain rule: which field, and why in Polish and in English.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message_pl}")]
+pub struct Invalid {
+    /// Where (`status`, `stages[2].offset_days`).
+    pub field: String,
+    /// In Polish.
+    pub message_pl: String,
+    /// In English.
+    pub message_en: String,
+}
+
+impl Invalid {
+    /// A refusal of `field`.
+    pub fn new(field: impl Into<String>, pl: impl Into<String>, en: impl Into<String>) -> Invalid {
+        Invalid {
+            field: field.into(),
+            message_pl: pl.into(),
+            message_en: en.into(),
+        }
+    }
+}
