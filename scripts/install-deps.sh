@@ -15,6 +15,8 @@ packages=(
   openssl             # a throw-away CA and certificate for the STARTTLS e-mail tests
   fonts-dejavu-core   # the font family embedded in PDF letters (the copy in the repo is used)
   sqlite3             # to open the agent's and cloud's state when supporting a customer
+  python3-venv        # a private virtualenv for Schemathesis (scripts/api-fuzz.sh)
+  curl                # scripts seed and probe the cloud over HTTP
 )
 
 missing=()

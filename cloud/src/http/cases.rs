@@ -12,7 +12,7 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 
 use super::agent::{parse_json, read_body};
 use super::client::ErrorBody;
-use super::{AppState, ClientAuth, Failure, PartnerAuth, Q};
+use super::{AppState, ClientAuth, Failure, PartnerAuth, Path, Q};
 use crate::domain::cases::{CaseStatus, PartnerDecision};
 use crate::store::accounts::Role;
 use crate::store::cases::{Case, CaseDetail, CaseFilter, CaseParty, NewCase, PageRequest};
@@ -55,6 +55,8 @@ pub struct CaseQuery {
     /// Cursor from the previous page.
     pub after: Option<String>,
     /// Page size (1..=500, default 50).
+    // u32 would be declared int32 (at most 2^31 - 1), which the parser does not enforce.
+    #[param(value_type = Option<u64>)]
     pub limit: Option<u32>,
 }
 
@@ -298,7 +300,7 @@ async fn decide(
 
 /// Takes a handed-off case (editor and up).
 #[utoipa::path(post, path = "/partner/cases/{id}/accept", tag = "partner", params(("id" = String, Path)),
-    request_body(content = DecisionRequest, description = "Optional; an empty body is no note"),
+    request_body(content = Option<DecisionRequest>, description = "Optional; an empty body is no note"),
     responses((status = 200, body = Case), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn partner_accept(
     State(state): State<AppState>,
@@ -312,7 +314,7 @@ async fn partner_accept(
 
 /// Refuses a handed-off case (editor and up); its documents may then be handed off again.
 #[utoipa::path(post, path = "/partner/cases/{id}/reject", tag = "partner", params(("id" = String, Path)),
-    request_body(content = DecisionRequest, description = "Optional; an empty body is no note"),
+    request_body(content = Option<DecisionRequest>, description = "Optional; an empty body is no note"),
     responses((status = 200, body = Case), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn partner_reject(
     State(state): State<AppState>,

@@ -5,7 +5,7 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -19,7 +19,7 @@ use utoipa_axum::routes;
 
 use super::agent::{parse_json, read_body};
 use super::client::ErrorBody;
-use super::{AppState, ClientAuth, Failure, Q};
+use super::{AppState, ClientAuth, Failure, Path, Q};
 use crate::process::compose::ChannelSettings;
 use crate::store::accounts::Role;
 use crate::store::channels::{LetterRow, StoredTemplate, TaskRow};
@@ -185,7 +185,22 @@ async fn put_channel_settings(
     body: Body,
 ) -> Result<Json<ChannelSettings>, Failure> {
     let p = auth.require(Role::Editor)?;
-    let settings: ChannelSettings = parse_json(&read_body(&headers, body).await?)?;
+    let raw: serde_json::Value = parse_json(&read_body(&headers, body).await?)?;
+    // serde reads a struct from an array too (fields by position); the API takes only objects.
+    if !raw.is_object() {
+        return Err(Failure::invalid_body(
+            None,
+            "ustawienia kanałów muszą być obiektem JSON",
+            "the channel settings must be a JSON object",
+        ));
+    }
+    let settings: ChannelSettings = serde_json::from_value(raw).map_err(|e| {
+        Failure::invalid_body(
+            None,
+            format!("nieprawidłowa treść JSON: {e}"),
+            format!("invalid JSON body: {e}"),
+        )
+    })?;
     state
         .app
         .store
@@ -196,6 +211,7 @@ async fn put_channel_settings(
 
 /// Which letters to list.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LetterQuery {
     /// Only the registered letters of this posting day.
@@ -311,6 +327,7 @@ async fn set_tracking(
 
 /// The posting book's format.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct BookQuery {
     /// `json` (default), `csv` or `pdf`.
@@ -321,7 +338,11 @@ pub struct BookQuery {
 
 /// The posting book ("książka nadawcza") of a day, to print and take to the post office.
 #[utoipa::path(get, path = "/posting-book/{day}", tag = "letters", params(("day" = NaiveDate, Path), BookQuery),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "The book: JSON, or CSV or PDF by `format`", content(
+        (Object = "application/json"),
+        (String = "text/csv"),
+        (Vec<u8> = "application/pdf"))),
+        (status = 400, body = ErrorBody)))]
 async fn posting_book(
     State(state): State<AppState>,
     auth: ClientAuth,
@@ -373,6 +394,7 @@ async fn posting_book(
 
 /// Which tasks to list.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TaskQuery {
     /// `open` or `done`.

@@ -5,7 +5,7 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -14,7 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::agent::{parse_json, read_body};
-use super::{AppState, ClientAddr, ClientAuth, Failure, Q, SESSION_COOKIE};
+use super::{AppState, ClientAddr, ClientAuth, Failure, Path, Q, SESSION_COOKIE};
 use crate::domain::ids::TenantId;
 use crate::store::accounts::{AuditEntry, LoginOutcome, Role, SESSION_HOURS};
 use crate::store::query::{

@@ -14,6 +14,7 @@ pub mod agent;
 pub mod cases;
 pub mod channels;
 pub mod client;
+mod openapi;
 pub mod ops;
 pub mod processes;
 
@@ -27,6 +28,7 @@ use axum::{Json, Router};
 use inkaso_shared::Clock;
 use inkaso_shared::protocol::{ApiError, ErrorCode, ErrorResponse};
 use tower::limit::GlobalConcurrencyLimitLayer;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -117,7 +119,8 @@ pub const MAX_IN_FLIGHT: usize = 512;
 
 /// The whole application: agent API, client API, OpenAPI, operations.
 pub fn router(state: AppState) -> Router {
-    let (client_router, openapi) = client::router().split_for_parts();
+    let (client_router, mut openapi) = client::router().split_for_parts();
+    openapi::complete(&mut openapi);
     let openapi = Arc::new(openapi);
     Router::new()
         .merge(agent::router())
@@ -163,8 +166,29 @@ pub fn router(state: AppState) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(GlobalConcurrencyLimitLayer::new(MAX_IN_FLIGHT))
+        // A bug in one handler answers 500 in the one error shape (and is logged) instead of
+        // dropping the connection without a response.
+        .layer(CatchPanicLayer::custom(panic_answer))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The answer to a handler that panicked: logged with its message, 500 to the caller.
+#[allow(clippy::needless_pass_by_value)] // the signature CatchPanicLayer::custom calls
+fn panic_answer(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(%message, "a request handler panicked");
+    Failure::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::Internal,
+        "błąd wewnętrzny serwera; zgłoszono go w dzienniku",
+        "internal server error; it has been logged",
+    )
+    .into_response()
 }
 
 /// An error answer in the one shape of every Inkaso API.
@@ -479,6 +503,26 @@ impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> 
                     None,
                     format!("nieprawidłowe parametry zapytania: {e}"),
                     format!("invalid query parameters: {e}"),
+                )
+            })
+    }
+}
+
+/// Path parameters, with errors in the one shape (axum's own rejection is plain text).
+#[derive(Debug)]
+pub struct Path<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = Failure;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Failure> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| Path(p.0))
+            .map_err(|e| {
+                Failure::invalid_body(
+                    None,
+                    format!("nieprawidłowy parametr ścieżki: {}", e.body_text()),
+                    format!("invalid path parameter: {}", e.body_text()),
                 )
             })
     }

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, NaiveDate, Utc};
 use inkaso_shared::protocol::ErrorCode;
@@ -25,7 +25,7 @@ use utoipa_axum::routes;
 
 use super::agent::{parse_json, read_body};
 use super::client::ErrorBody;
-use super::{AppState, ClientAuth, Failure, Q};
+use super::{AppState, ClientAuth, Failure, Path, Q};
 use crate::process::calendar::local_date;
 use crate::process::{
     AssignedBy, Channel, Decision, GroupRule, LegalStatus, OutReason, Outcome, Pause, PauseKind,
@@ -304,7 +304,7 @@ async fn put_group_rules(
     state
         .app
         .store
-        .set_group_rules(&p.tenant, &rules)
+        .set_group_rules(&p.tenant, &rules, now)
         .await
         .map_err(process_failure)?;
     state

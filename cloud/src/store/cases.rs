@@ -241,6 +241,8 @@ pub struct PageRequest {
     /// Cursor from the previous page.
     pub after: Option<String>,
     /// Page size (1..=500, default 50).
+    // u32 would be declared int32 (at most 2^31 - 1), which the parser does not enforce.
+    #[param(value_type = Option<u64>)]
     pub limit: Option<u32>,
 }
 
@@ -450,7 +452,7 @@ impl Store {
         &self,
         tenant_id: &str,
     ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         if self.backend() == Backend::Sqlite {
             sqlx::query("UPDATE tenants SET name = name WHERE tenant_id = $1")
                 .bind(tenant_id)

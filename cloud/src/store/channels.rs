@@ -548,7 +548,7 @@ impl Store {
                 "tracking number: 1 to 40 characters",
             ));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let r = sqlx::query(
             "UPDATE letters SET tracking_number = $3 WHERE tenant_id = $1 AND letter_id = $2 AND registered = 1",
         )
@@ -721,7 +721,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let tenant_id = tenant.as_str();
         let agent_id = agent.as_str();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let r = sqlx::query(
             "INSERT INTO sales_blocks (tenant_id, agent_id, debtor_external_id, blocked, reason, action_id, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant_id, agent_id, debtor_external_id) DO UPDATE SET \
@@ -784,7 +784,7 @@ impl Store {
         delivered: bool,
         at: DateTime<Utc>,
     ) -> Result<Option<DeliveryApplied>, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // The callback names no tenant: provider ids are unique across the service.
         let Some(row) = sqlx::query(
             "SELECT tenant_id, action_id, agent_id, debtor_external_id, stage_code, channel, description, \

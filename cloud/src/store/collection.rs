@@ -126,6 +126,8 @@ pub struct ActionQuery {
     /// Cursor from the previous page.
     pub after: Option<String>,
     /// Page size (1..=500, default 50).
+    // u32 would be declared int32 (at most 2^31 - 1), which the parser does not enforce.
+    #[param(value_type = Option<u64>)]
     pub limit: Option<u32>,
 }
 
@@ -274,7 +276,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<Process>, ProcessStoreError> {
         let tenant_id = tenant.as_str();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         self.lock_processes(&mut tx, tenant_id, now).await?;
         let mut set = load_processes(&mut tx, tenant_id).await?;
         set_default(&mut set, code)?;
@@ -371,7 +373,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<String, StoreError> {
         let tenant_id = tenant.as_str();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = insert_pause(
             &mut tx,
             tenant_id,

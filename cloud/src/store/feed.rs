@@ -72,7 +72,7 @@ impl Store {
     ) -> Result<u64, StoreError> {
         let tenant_id = tenant.as_str();
         let agent_id = agent.as_str();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let exists = sqlx::query("SELECT 1 FROM agents WHERE tenant_id = $1 AND agent_id = $2")
             .bind(tenant_id)
             .bind(agent_id)

@@ -224,6 +224,19 @@ impl Store {
         &self.pool
     }
 
+    /// A transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that read first cannot upgrade once another
+    /// writer has committed and fails with `SQLITE_BUSY` at once, past any busy timeout; taken
+    /// up front, the lock waits its turn like on PostgreSQL.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// The native PostgreSQL pool (ingest's fast path); `None` on SQLite.
     pub(crate) fn pg_pool(&self) -> Option<&PgPool> {
         self.pg.as_ref()

@@ -360,7 +360,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<Process>, ProcessStoreError> {
         let tenant_id = tenant.as_str();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         self.lock_processes(&mut tx, tenant_id, now).await?;
         let mut set = load_processes(&mut tx, tenant_id).await?;
         upsert(&mut set, process)?;
@@ -392,7 +392,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), ProcessStoreError> {
         let tenant_id = tenant.as_str();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         self.lock_processes(&mut tx, tenant_id, now).await?;
         let set = load_processes(&mut tx, tenant_id).await?;
         let own = sqlx::query(
@@ -459,9 +459,14 @@ impl Store {
         &self,
         tenant: &TenantScope,
         rules: &[GroupRule],
+        now: DateTime<Utc>,
     ) -> Result<(), ProcessStoreError> {
         let tenant_id = tenant.as_str();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
+        // Write first: the tenant's process lock keeps a concurrent delete from leaving a rule
+        // pointing nowhere, and on SQLite a transaction that read before writing could not
+        // upgrade after another writer committed (SQLITE_BUSY at once, found by Schemathesis).
+        self.lock_processes(&mut tx, tenant_id, now).await?;
         let set = load_processes(&mut tx, tenant_id).await?;
         for r in rules {
             if !set.iter().any(|p| p.code == r.process) {
@@ -597,7 +602,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let tenant_id = tenant.as_str();
         let agent_id = agent.as_str();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         ensure_collection_row(&mut tx, tenant_id, agent_id, debtor, now).await?;
         let key = |q: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>| {
             q.bind(tenant_id.to_owned())
@@ -912,7 +917,7 @@ impl Store {
     ) -> Result<Vec<String>, StoreError> {
         let tenant_id = tenant.as_str();
         let agent_id = agent.as_str();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut written = Vec::new();
         for d in decisions {
             let Some(status) = d.recorded_status() else {
@@ -1072,7 +1077,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let tenant_id = tenant.as_str();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let (status, planned_for, code, pl, en, provider, cost, description) = match transition {
             Transition::Sent {
                 provider_id,
@@ -1174,7 +1179,7 @@ impl Store {
         claim: &ClaimedAction,
     ) -> Result<bool, StoreError> {
         let tenant_id = tenant.as_str();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let r = sqlx::query(
             "DELETE FROM actions WHERE tenant_id = $1 AND action_id = $2 AND status = 'claimed' AND claimed_by = $3",
         )

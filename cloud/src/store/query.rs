@@ -109,6 +109,8 @@ pub struct DebtorFilter {
     /// Cursor from the previous page.
     pub after: Option<String>,
     /// Page size (1..=500, default 50).
+    // u32 would be declared int32 (at most 2^31 - 1), which the parser does not enforce.
+    #[param(value_type = Option<u64>)]
     pub limit: Option<u32>,
 }
 
@@ -195,9 +197,11 @@ pub struct DocumentFilter {
     pub status: Option<String>,
     /// The debtor's cloud id.
     pub debtor_id: Option<String>,
-    /// At least this many days overdue (open documents).
+    /// At least this many days overdue (open documents), 0…36 500.
+    #[param(minimum = 0, maximum = 36500)]
     pub min_days_overdue: Option<i64>,
-    /// At most this many days overdue.
+    /// At most this many days overdue, 0…36 500.
+    #[param(minimum = 0, maximum = 36500)]
     pub max_days_overdue: Option<i64>,
     /// Remaining amount at least (minor units).
     pub min_remaining_minor: Option<i64>,
@@ -212,6 +216,8 @@ pub struct DocumentFilter {
     /// Cursor from the previous page.
     pub after: Option<String>,
     /// Page size (1..=500, default 50).
+    // u32 would be declared int32 (at most 2^31 - 1), which the parser does not enforce.
+    #[param(value_type = Option<u64>)]
     pub limit: Option<u32>,
 }
 
@@ -261,6 +267,8 @@ pub struct PaymentFilter {
     /// Cursor from the previous page.
     pub after: Option<String>,
     /// Page size.
+    // u32 would be declared int32 (at most 2^31 - 1), which the parser does not enforce.
+    #[param(value_type = Option<u64>)]
     pub limit: Option<u32>,
 }
 
@@ -620,11 +628,11 @@ impl Store {
             ));
         }
         if let Some(n) = f.min_days_overdue {
-            let p = sql.text(day(today - Duration::days(n)));
+            let p = sql.text(day(today - overdue_days("min_days_overdue", n)?));
             sql.push(&format!(" AND status = 'open' AND due_date <= {p}"));
         }
         if let Some(n) = f.max_days_overdue {
-            let p = sql.text(day(today - Duration::days(n)));
+            let p = sql.text(day(today - overdue_days("max_days_overdue", n)?));
             sql.push(&format!(" AND due_date >= {p}"));
         }
         if let Some(v) = f.min_remaining_minor {
@@ -966,6 +974,22 @@ impl Store {
             }
         }
         Ok(out)
+    }
+}
+
+/// Longest "days overdue" a filter takes: a century.
+const MAX_OVERDUE_DAYS: i64 = 36_500;
+
+/// A days-overdue filter as a duration, refused (naming `field`) outside 0…36 500.
+fn overdue_days(field: &str, n: i64) -> Result<Duration, StoreError> {
+    if (0..=MAX_OVERDUE_DAYS).contains(&n) {
+        Ok(Duration::days(n))
+    } else {
+        Err(StoreError::invalid(
+            field,
+            format!("{field}: liczba dni od 0 do {MAX_OVERDUE_DAYS}"),
+            format!("{field}: a number of days from 0 to {MAX_OVERDUE_DAYS}"),
+        ))
     }
 }
 

@@ -201,7 +201,7 @@ impl Store {
         policy: &ThrottlePolicy,
         now: DateTime<Utc>,
     ) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let failures: i64 = sqlx::query(
             "INSERT INTO login_throttle (kind, subject, failures, window_start, locked_until) \
              VALUES ($1, $2, 1, $3, NULL) ON CONFLICT (kind, subject) DO UPDATE SET \

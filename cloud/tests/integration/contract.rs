@@ -973,6 +973,72 @@ async fn operations_endpoints(backend: Backend) {
         assert!(doc["paths"].get(p).is_some(), "{p} missing from OpenAPI");
     }
     assert!(doc["components"]["schemas"].get("DocumentView").is_some());
+    // The document tells the whole truth (issue 14): both credentials, and on every operation
+    // the answers any route can give; 401 and 403 wherever a credential is needed.
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!(schemes["token"]["scheme"], "bearer", "{schemes}");
+    assert_eq!(schemes["session"]["name"], "inkaso_session", "{schemes}");
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let codes = op["responses"].as_object().unwrap();
+            for code in ["400", "408", "500", "503"] {
+                assert!(codes.contains_key(code), "{method} {path}: no {code}");
+            }
+            if path != "/api/v1/login" {
+                assert!(
+                    codes.contains_key("401") && codes.contains_key("403"),
+                    "{method} {path}"
+                );
+                assert!(op["security"].is_array(), "{method} {path}: no security");
+            }
+            if path.contains('{') {
+                assert!(codes.contains_key("404"), "{method} {path}: no 404");
+            }
+        }
+    }
+    // Bad path and query values answer 400 in the one error shape, never plain text or a
+    // dropped connection (a days filter far out of range used to panic the handler).
+    let (s, e) = env.get(&t.viewer, "/api/v1/posting-book/nie-data").await;
+    assert_eq!(
+        (s, e["error"]["code"].clone()),
+        (400, json!("invalid_body")),
+        "{e}"
+    );
+    let (s, e) = env
+        .get(
+            &t.viewer,
+            "/api/v1/documents?min_days_overdue=-9223372036854775808",
+        )
+        .await;
+    assert_eq!(
+        (s, e["error"]["field"].clone()),
+        (400, json!("min_days_overdue")),
+        "{e}"
+    );
+    let (s, e) = env
+        .get(&t.viewer, "/api/v1/documents?max_days_overdue=36501")
+        .await;
+    assert_eq!(
+        (s, e["error"]["field"].clone()),
+        (400, json!("max_days_overdue")),
+        "{e}"
+    );
+    let (s, _) = env
+        .get(
+            &t.viewer,
+            "/api/v1/documents?min_days_overdue=30&max_days_overdue=36500",
+        )
+        .await;
+    assert_eq!(s, 200);
+    // A JSON array is not an object, whatever serde would make of it.
+    let (s, e) = env
+        .put(&t.admin, "/api/v1/channel-settings", &json!([]))
+        .await;
+    assert_eq!(
+        (s, e["error"]["code"].clone()),
+        (400, json!("invalid_body")),
+        "{e}"
+    );
     let (s, e) = env.get("", "/nie/ma").await;
     assert_eq!((s, e["error"]["code"].clone()), (404, json!("not_found")));
     assert_eq!(

@@ -122,12 +122,12 @@ async fn processes_and_rules(backend: Backend) {
     };
     assert!(matches!(
         store
-            .set_group_rules(&TenantScope::operator(t.id.clone()), &[rule("NOPE")])
+            .set_group_rules(&TenantScope::operator(t.id.clone()), &[rule("NOPE")], now)
             .await,
         Err(ProcessStoreError::Process(ProcessError::Unknown(_)))
     ));
     store
-        .set_group_rules(&TenantScope::operator(t.id.clone()), &[rule("SOFT")])
+        .set_group_rules(&TenantScope::operator(t.id.clone()), &[rule("SOFT")], now)
         .await
         .unwrap();
     assert_eq!(
@@ -462,4 +462,52 @@ async fn retries_pauses_and_history(backend: Backend) {
     );
 }
 
-on_both!(processes_and_rules, retries_pauses_and_history);
+on_both!(
+    processes_and_rules,
+    retries_pauses_and_history,
+    concurrent_writers_all_succeed
+);
+
+/// Writers of one tenant at once all succeed: on SQLite every writing transaction takes the
+/// lock up front (a deferred one that read first failed with SQLITE_BUSY at once when another
+/// writer committed in between — Schemathesis found it on `PUT /group-rules`).
+async fn concurrent_writers_all_succeed(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let store = Store::open(&db.url, 8).await.unwrap();
+    let now = at("2026-03-25T10:00:00Z");
+    let t = store
+        .create_tenant(TenantKind::Client, "Firma", now)
+        .await
+        .unwrap();
+    let scope = TenantScope::operator(t.id.clone());
+    store
+        .put_process(&scope, process("STD", true), now)
+        .await
+        .unwrap();
+    let rule = GroupRule {
+        process: "STD".into(),
+        kind: None,
+        tag: Some("vip".into()),
+        min_total: None,
+        max_total: None,
+    };
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let (store, scope, rule) = (store.clone(), scope.clone(), rule.clone());
+        tasks.push(tokio::spawn(async move {
+            if i % 2 == 0 {
+                store.set_group_rules(&scope, &[rule], now).await
+            } else {
+                store
+                    .put_process(&scope, process(&format!("P{i}"), false), now)
+                    .await
+                    .map(|_| ())
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    assert_eq!(store.processes(&scope).await.unwrap().len(), 13);
+    assert_eq!(store.group_rules(&scope).await.unwrap(), vec![rule]);
+}

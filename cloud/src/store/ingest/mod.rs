@@ -423,7 +423,7 @@ impl Store {
     async fn begin_ingest(&self) -> Result<Txn, StoreError> {
         Ok(match self.pg_pool() {
             Some(pg) => Txn::Pg(pg.begin().await?),
-            None => Txn::Any(self.pool().begin().await?),
+            None => Txn::Any(self.begin_write().await?),
         })
     }
 
