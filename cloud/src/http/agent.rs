@@ -7,29 +7,33 @@
 use std::io::Read as _;
 use std::time::Instant;
 
+use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use inkaso_shared::protocol::{
     AgentConfig, Batch, ErrorCode, Heartbeat, HeartbeatAck, MAX_BODY_BYTES, MAX_OPS_PER_BATCH,
-    PROTOCOL_VERSION, ResultsPage, paths,
+    PROTOCOL_VERSION, ResultsPage,
 };
 use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use super::client::ErrorBody;
 use super::{AgentAuth, AppState, Failure, Q};
 use crate::store::StoreError;
 use crate::store::feed::parse_cursor;
 use crate::store::ingest::BatchOutcome;
 
-/// The agent API's routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(paths::BATCHES, post(post_batch))
-        .route(paths::RESULTS, get(get_results))
-        .route(paths::CONFIG, get(get_config))
-        .route(paths::HEARTBEAT, post(post_heartbeat))
+/// The agent API's routes, with their OpenAPI description (the bodies are the sync protocol's
+/// types of `inkaso-shared`, described field by field in docs/protocol.md).
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(post_batch))
+        .routes(routes!(get_results))
+        .routes(routes!(get_config))
+        .routes(routes!(post_heartbeat))
 }
 
 fn too_large() -> Failure {
@@ -161,6 +165,14 @@ fn check_protocol(protocol: u32) -> Result<(), Failure> {
     }
 }
 
+/// Applies one batch of the agent's changes, exactly once and in order (`seq`); a replay is
+/// acknowledged without effect, a gap answers 409 with `expected_seq`. Body: `{"protocol": 1,
+/// "seq", "ops": [...]}` (docs/protocol.md), JSON, optionally gzip.
+#[utoipa::path(post, path = "/agent/v1/batches", tag = "agent",
+    request_body(content = Object, description = "A batch (docs/protocol.md)"),
+    responses((status = 200, description = "Applied or replayed: `{seq, applied, next_seq}`", body = Object),
+        (status = 409, description = "A gap: `error.expected_seq` says which seq comes next", body = ErrorBody),
+        (status = 422, description = "A record breaks a rule; `field` names the op", body = ErrorBody)))]
 async fn post_batch(
     State(state): State<AppState>,
     AgentAuth(agent): AgentAuth,
@@ -240,12 +252,21 @@ async fn post_batch(
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// Which results to read.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ResultsQuery {
+    /// The cursor of the last item read.
     after: Option<String>,
+    /// Items per page (at most 1000).
+    #[param(value_type = Option<u64>)]
     limit: Option<u32>,
 }
 
+/// The results feed of this agent (actions, payments-to-book, sales blocks, case changes), after
+/// the cursor; docs/protocol.md.
+#[utoipa::path(get, path = "/agent/v1/results", tag = "agent", params(ResultsQuery),
+    responses((status = 200, description = "`{items, next_cursor}`", body = Object)))]
 async fn get_results(
     State(state): State<AppState>,
     AgentAuth(agent): AgentAuth,
@@ -260,6 +281,9 @@ async fn get_results(
     Ok(Json(page))
 }
 
+/// The agent's configuration from the cloud: exclusions, intervals, the next `seq`.
+#[utoipa::path(get, path = "/agent/v1/config", tag = "agent",
+    responses((status = 200, description = "The configuration (docs/protocol.md)", body = Object)))]
 async fn get_config(
     State(state): State<AppState>,
     AgentAuth(agent): AgentAuth,
@@ -277,6 +301,10 @@ async fn get_config(
     }))
 }
 
+/// The agent's heartbeat: version, profile, queue depth, last error.
+#[utoipa::path(post, path = "/agent/v1/heartbeat", tag = "agent",
+    request_body(content = Object, description = "A heartbeat (docs/protocol.md)"),
+    responses((status = 200, description = "`{server_time, tenant, agent}`", body = Object)))]
 async fn post_heartbeat(
     State(state): State<AppState>,
     AgentAuth(agent): AgentAuth,

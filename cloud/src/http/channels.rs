@@ -465,6 +465,23 @@ async fn close_task(
     Ok(Json(TaskView { task }))
 }
 
+/// The answer to a delivery report without the installation's secret: nothing changes.
+fn callback_refused() -> Failure {
+    tracing::warn!("SMSAPI callback without the installation's secret: refused");
+    Failure::new(
+        axum::http::StatusCode::UNAUTHORIZED,
+        inkaso_shared::protocol::ErrorCode::Unauthorized,
+        "adres raportów doręczeń bez właściwego sekretu",
+        "delivery-report URL without the right secret",
+    )
+}
+
+/// The pre-secret address (`/callbacks/smsapi`): always 401, so a stale SMSAPI setting shows in
+/// its panel instead of reports being taken from anyone.
+pub async fn smsapi_callback_without_secret() -> Failure {
+    callback_refused()
+}
+
 /// Reports one callback request may carry; SMSAPI batches far fewer.
 pub const MAX_REPORTS_PER_CALLBACK: usize = 1_000;
 
@@ -475,30 +492,76 @@ pub const MAX_REPORTS_PER_CALLBACK: usize = 1_000;
 /// and the same `idx`, and only once; it reaches the history and the agent. SMSAPI redelivers
 /// until it reads `OK`, so a report for an unknown id is acknowledged too (another service's
 /// message).
+#[utoipa::path(get, path = "/callbacks/smsapi/{secret}", tag = "callbacks",
+    params(("secret" = String, Path, description = "The installation's secret (`inkaso-cloud callback-url`)"),
+        DeliveryReportFields),
+    responses((status = 200, description = "`OK`, as SMSAPI expects", content((String = "text/plain"))),
+        (status = 401, description = "Not the installation's secret", body = ErrorBody),
+        (status = 413, description = "More reports than one call may carry", body = ErrorBody)))]
 pub async fn smsapi_callback(
     State(state): State<AppState>,
-    secret: Option<axum::extract::Path<String>>,
+    Path(given): Path<String>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Result<&'static str, Failure> {
+    delivery_reports(&state, &given, &query.unwrap_or_default()).await
+}
+
+/// The same as the GET, for a POST carrying the fields form-encoded in its body.
+#[utoipa::path(post, path = "/callbacks/smsapi/{secret}", tag = "callbacks",
+    params(("secret" = String, Path, description = "The installation's secret (`inkaso-cloud callback-url`)")),
+    request_body(content = DeliveryReportFields, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, description = "`OK`, as SMSAPI expects", content((String = "text/plain"))),
+        (status = 401, description = "Not the installation's secret", body = ErrorBody),
+        (status = 413, description = "More reports than one call may carry", body = ErrorBody)))]
+pub async fn smsapi_callback_post(
+    State(state): State<AppState>,
+    Path(given): Path<String>,
     axum::extract::RawQuery(query): axum::extract::RawQuery,
     body: axum::body::Bytes,
 ) -> Result<&'static str, Failure> {
-    use inkaso_channels::smsapi::{CALLBACK_REPLY, DeliveryReport};
-    let expected = state.callback_secret().await?;
-    let given = secret.map(|p| p.0).unwrap_or_default();
-    if !crate::store::security::same_secret(&given, &expected) {
-        tracing::warn!("SMSAPI callback without the installation's secret: refused");
-        return Err(Failure::new(
-            axum::http::StatusCode::UNAUTHORIZED,
-            inkaso_shared::protocol::ErrorCode::Unauthorized,
-            "adres raportów doręczeń bez właściwego sekretu",
-            "delivery-report URL without the right secret",
-        ));
-    }
-    // SMSAPI sends a GET; a POST carries the same fields form-encoded in the body.
     let text = match query {
         Some(q) if !q.is_empty() => q,
         _ => String::from_utf8_lossy(&body).into_owned(),
     };
-    let reports = DeliveryReport::parse_query(&text).map_err(|e| {
+    delivery_reports(&state, &given, &text).await
+}
+
+/// The fields of SMSAPI's delivery reports, comma-batched (one value per report, aligned).
+/// Documentation only: the reports are parsed by `inkaso_channels::smsapi::DeliveryReport`.
+#[derive(Debug, Deserialize, utoipa::IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read by the OpenAPI document, not by code
+pub struct DeliveryReportFields {
+    /// SMSAPI's message ids.
+    #[serde(rename = "MsgId")]
+    #[param(rename = "MsgId")]
+    #[schema(rename = "MsgId")]
+    msg_id: String,
+    /// Status codes (`403` delivered, …).
+    status: String,
+    /// Our ids of the messages (`idx`), one per message.
+    idx: Option<String>,
+    /// When each became final (Unix seconds).
+    donedate: Option<String>,
+    /// The recipients.
+    to: Option<String>,
+    /// The points charged.
+    points: Option<String>,
+    /// The senders.
+    from: Option<String>,
+}
+
+async fn delivery_reports(
+    state: &AppState,
+    given: &str,
+    text: &str,
+) -> Result<&'static str, Failure> {
+    use inkaso_channels::smsapi::{CALLBACK_REPLY, DeliveryReport};
+    let expected = state.callback_secret().await?;
+    if !crate::store::security::same_secret(given, &expected) {
+        return Err(callback_refused());
+    }
+    let reports = DeliveryReport::parse_query(text).map_err(|e| {
         Failure::invalid_body(None, e.to_string(), format!("delivery report: {e:?}"))
     })?;
     if reports.len() > MAX_REPORTS_PER_CALLBACK {

@@ -31,6 +31,8 @@ use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use crate::services::Engine;
 use crate::services::{App, ServiceError};
@@ -119,21 +121,23 @@ pub const MAX_IN_FLIGHT: usize = 512;
 
 /// The whole application: agent API, client API, OpenAPI, operations.
 pub fn router(state: AppState) -> Router {
-    let (client_router, mut openapi) = client::router().split_for_parts();
+    let (api_router, mut openapi) = client::router()
+        .merge(agent::router())
+        .merge(OpenApiRouter::new().routes(routes!(
+            channels::smsapi_callback,
+            channels::smsapi_callback_post
+        )))
+        .split_for_parts();
     openapi::complete(&mut openapi);
     let openapi = Arc::new(openapi);
     Router::new()
-        .merge(agent::router())
-        .merge(client_router)
+        .merge(api_router)
         .merge(ops::router())
-        .route(
-            "/callbacks/smsapi/{secret}",
-            axum::routing::get(channels::smsapi_callback).post(channels::smsapi_callback),
-        )
         // The pre-secret address: answered 401 so a stale SMSAPI setting shows in its panel.
         .route(
             "/callbacks/smsapi",
-            axum::routing::get(channels::smsapi_callback).post(channels::smsapi_callback),
+            axum::routing::get(channels::smsapi_callback_without_secret)
+                .post(channels::smsapi_callback_without_secret),
         )
         .route(
             "/api/openapi.json",

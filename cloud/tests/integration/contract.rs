@@ -11,7 +11,7 @@ use crate::common::{Env, close, company, doc, nip, person};
 use chrono::Duration;
 use inkaso_cloud::domain::ids::AgentId;
 use inkaso_cloud::store::Backend;
-use inkaso_shared::protocol::{MAX_OPS_PER_BATCH, ResultEvent};
+use inkaso_shared::protocol::{MAX_OPS_PER_BATCH, ResultEvent, paths};
 use inkaso_shared::records::ExternalId;
 use serde_json::{Value, json};
 use sqlx::Row as _;
@@ -975,6 +975,16 @@ async fn operations_endpoints(backend: Backend) {
     assert!(doc["components"]["schemas"].get("DocumentView").is_some());
     // The document tells the whole truth (issue 14): both credentials, and on every operation
     // the answers any route can give; 401 and 403 wherever a credential is needed.
+    // The agent API and SMSAPI's callback are in it too.
+    for p in [
+        paths::BATCHES,
+        paths::RESULTS,
+        paths::CONFIG,
+        paths::HEARTBEAT,
+        "/callbacks/smsapi/{secret}",
+    ] {
+        assert!(doc["paths"].get(p).is_some(), "{p} missing from OpenAPI");
+    }
     let schemes = &doc["components"]["securitySchemes"];
     assert_eq!(schemes["token"]["scheme"], "bearer", "{schemes}");
     assert_eq!(schemes["session"]["name"], "inkaso_session", "{schemes}");
@@ -984,14 +994,22 @@ async fn operations_endpoints(backend: Backend) {
             for code in ["400", "408", "500", "503"] {
                 assert!(codes.contains_key(code), "{method} {path}: no {code}");
             }
-            if path != "/api/v1/login" {
+            if path.starts_with("/api/v1/") && path != "/api/v1/login" {
                 assert!(
                     codes.contains_key("401") && codes.contains_key("403"),
                     "{method} {path}"
                 );
-                assert!(op["security"].is_array(), "{method} {path}: no security");
+                assert_eq!(op["security"][0], json!({"token": []}), "{method} {path}");
             }
-            if path.contains('{') {
+            if path.starts_with("/agent/") {
+                assert!(codes.contains_key("401"), "{method} {path}");
+                assert_eq!(
+                    op["security"],
+                    json!([{"agent_token": []}]),
+                    "{method} {path}"
+                );
+            }
+            if path.starts_with("/api/") && path.contains('{') {
                 assert!(codes.contains_key("404"), "{method} {path}: no 404");
             }
         }

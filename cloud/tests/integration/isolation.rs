@@ -360,6 +360,8 @@ enum Expect {
 enum Party {
     Client,
     Partner,
+    /// An agent's token (`/agent/v1`): what it reaches is its own tenant's, whoever's ids it names.
+    Agent,
     Public,
 }
 
@@ -526,7 +528,7 @@ async fn every_documented_route_is_isolated(backend: Backend) {
         {"code": "S1", "name": "SMS BBB", "channel": "sms", "offset_days": 3, "template": "szablon-aaa"}]});
     let cases = |method: &str, route: &str| -> Option<Case> {
         use Expect::{Foreign, ForeignInBody, OwnSpace};
-        use Party::{Client, Partner, Public};
+        use Party::{Agent, Client, Partner, Public};
         let c = |path: String, body: Option<Value>, min_role, party, expect| {
             Some(Case {
                 path,
@@ -539,6 +541,35 @@ async fn every_documented_route_is_isolated(backend: Backend) {
         let d = &ida.debtor;
         let note = Some(json!({"note": "BBB"}));
         match (method, route) {
+            ("post", "/agent/v1/batches") => c(
+                route.into(),
+                Some(json!({"protocol": 1, "seq": 1, "ops": [
+                    {"op": "upsert_debtor", "debtor": {"external_id": "KH-BBB", "kind": "company",
+                        "name": "Dłużnik BBB", "nip": null, "email": null, "phone": null, "address": null}}]})),
+                "agent",
+                Agent,
+                OwnSpace,
+            ),
+            ("get", "/agent/v1/results" | "/agent/v1/config") => {
+                c(route.into(), None, "agent", Agent, OwnSpace)
+            }
+            ("post", "/agent/v1/heartbeat") => c(
+                route.into(),
+                Some(
+                    json!({"protocol": 1, "agent_version": "BBB", "profile": "BBB",
+                    "last_sync_at": null, "queue_depth": 0, "quarantined": 0, "last_error": null}),
+                ),
+                "agent",
+                Agent,
+                OwnSpace,
+            ),
+            ("get" | "post", "/callbacks/smsapi/{secret}") => c(
+                "/callbacks/smsapi/nie-ten-sekret?MsgId=1&status=403&idx=BBB".into(),
+                None,
+                "none",
+                Public,
+                OwnSpace,
+            ),
             ("post", "/api/v1/login") => c(
                 route.into(),
                 Some(json!({"tenant_id": a.tenant_id,
@@ -854,7 +885,7 @@ async fn every_documented_route_is_isolated(backend: Backend) {
         missing.is_empty(),
         "routes without an isolation case (add one to every_documented_route_is_isolated): {missing:#?}"
     );
-    assert!(routes.len() >= 59, "{routes:?}");
+    assert!(routes.len() >= 65, "{routes:?}");
 
     let a_secrets = [
         a.tenant_id.as_str(),
@@ -919,6 +950,7 @@ async fn every_documented_route_is_isolated(backend: Backend) {
             );
             match (case.party, case.expect) {
                 (Party::Partner, _) => assert_eq!(s, 403, "B {role} {m} {p}: {text}"),
+                (Party::Agent, _) => assert_eq!(s, 401, "B {role} {m} {p}: {text}"),
                 (Party::Client, Expect::Foreign) => {
                     let below = rank(role) < rank(case.min_role);
                     assert!(
@@ -945,6 +977,7 @@ async fn every_documented_route_is_isolated(backend: Backend) {
             assert!(s < 500, "{who} {m} {p}: {s} {text}");
             match case.party {
                 Party::Client => assert_eq!(s, 403, "{who} {m} {p}: {text}"),
+                Party::Agent => assert_eq!(s, 401, "{who} {m} {p}: {text}"),
                 Party::Partner if who == "Inna" => {
                     assert_eq!(
                         leak_sent(p, body, &text),
@@ -957,6 +990,16 @@ async fn every_documented_route_is_isolated(backend: Backend) {
                 }
                 _ => {}
             }
+        }
+        // Another firm's agent reaches only its own firm's data.
+        if case.party == Party::Agent {
+            let (s, text) = call(&env, Some(&b.agent_token), &m, p, body).await;
+            assert!((200..300).contains(&s), "B's agent {m} {p}: {s} {text}");
+            assert_eq!(
+                leak_sent(p, body, &text),
+                None,
+                "B's agent {m} {p} leaked A's data: {text}"
+            );
         }
         // A's own roles on reads: from the route's role up, and 403 below.
         if case.party == Party::Client && m == "GET" {
