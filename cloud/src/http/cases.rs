@@ -7,8 +7,9 @@
 //!   notes (viewer reads, editor writes). Only users and tokens of partner tenants get in
 //!   ([`PartnerAuth`]), and they see nothing but these cases.
 //!
-//! The rules (snapshots, idempotent opening, transitions, feed and audit) live in
-//! [`crate::store::cases`]; this module only authenticates, parses and maps.
+//! The use cases are [`crate::services::cases`] (the state machine is the core's, the
+//! snapshots, idempotent opening, feed and audit the store's); this module only authenticates,
+//! parses and maps.
 
 use axum::Json;
 use axum::body::Body;
@@ -22,9 +23,9 @@ use utoipa_axum::routes;
 use super::agent::{parse_json, read_body};
 use super::client::ErrorBody;
 use super::{AppState, ClientAuth, Failure, PartnerAuth, Path, Q};
-use crate::domain::cases::{CaseStatus, PartnerDecision};
+use crate::domain::cases::PartnerDecision;
 use crate::store::accounts::Role;
-use crate::store::cases::{Case, CaseDetail, CaseFilter, CaseParty, NewCase, PageRequest};
+use crate::store::cases::{Case, CaseDetail, CaseFilter, NewCase, PageRequest};
 use crate::store::query::Page;
 
 /// The routes of both sides, to be nested under `/api/v1`.
@@ -143,11 +144,7 @@ async fn list_cases(
     let p = auth.require(Role::Viewer)?;
     let (filter, page) = q.split();
     Ok(Json(
-        state
-            .app
-            .store
-            .cases_for_client(&p.tenant, &filter, &page)
-            .await?,
+        state.app.client_cases(&p.tenant, &filter, &page).await?,
     ))
 }
 
@@ -163,23 +160,15 @@ async fn hand_off(
 ) -> Result<(StatusCode, Json<Case>), Failure> {
     let p = auth.require(Role::Editor)?;
     let req: HandOffRequest = parse_json(&read_body(&headers, body).await?)?;
-    let opened = state
-        .app
-        .store
-        .open_case_reporting(
-            &p.tenant,
-            &NewCase {
-                agent_id: req.agent_id,
-                debtor_external_id: req.debtor_external_id,
-                document_external_ids: req.document_external_ids,
-                partner: req.partner_id,
-                action_id: None,
-                note: req.note,
-            },
-            &p.actor,
-            state.app.clock.now(),
-        )
-        .await?;
+    let new = NewCase {
+        agent_id: req.agent_id,
+        debtor_external_id: req.debtor_external_id,
+        document_external_ids: req.document_external_ids,
+        partner: req.partner_id,
+        action_id: None,
+        note: req.note,
+    };
+    let opened = state.app.hand_off(&p.tenant, &p.actor, &new).await?;
     let status = if opened.created {
         StatusCode::CREATED
     } else {
@@ -197,13 +186,7 @@ async fn get_case(
     Path(id): Path<String>,
 ) -> Result<Json<CaseDetail>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(
-        state
-            .app
-            .store
-            .case(CaseParty::Client(&p.tenant), &id)
-            .await?,
-    ))
+    Ok(Json(state.app.client_case(&p.tenant, &id).await?))
 }
 
 /// A note for the law firm (editor and up).
@@ -222,14 +205,7 @@ async fn client_note(
     Ok(Json(
         state
             .app
-            .store
-            .add_note(
-                CaseParty::Client(&p.tenant),
-                &id,
-                &req.note,
-                &p.actor,
-                state.app.clock.now(),
-            )
+            .client_case_note(&p.tenant, &p.actor, &id, &req.note)
             .await?,
     ))
 }
@@ -246,11 +222,7 @@ async fn partner_list(
     let p = auth.require(Role::Viewer)?;
     let (filter, page) = q.split();
     Ok(Json(
-        state
-            .app
-            .store
-            .cases_for_partner(&p.tenant, &filter, &page)
-            .await?,
+        state.app.partner_cases(&p.tenant, &filter, &page).await?,
     ))
 }
 
@@ -263,13 +235,7 @@ async fn partner_get(
     Path(id): Path<String>,
 ) -> Result<Json<CaseDetail>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(
-        state
-            .app
-            .store
-            .case(CaseParty::Partner(&p.tenant), &id)
-            .await?,
-    ))
+    Ok(Json(state.app.partner_case(&p.tenant, &id).await?))
 }
 
 async fn decide(
@@ -285,15 +251,7 @@ async fn decide(
     Ok(Json(
         state
             .app
-            .store
-            .partner_decide(
-                &p.tenant,
-                id,
-                decision,
-                req.note.as_deref(),
-                &p.actor,
-                state.app.clock.now(),
-            )
+            .partner_decide(&p.tenant, &p.actor, id, decision, req.note.as_deref())
             .await?,
     ))
 }
@@ -342,19 +300,10 @@ async fn partner_status(
 ) -> Result<Json<Case>, Failure> {
     let p = auth.require(Role::Editor)?;
     let req: StatusRequest = parse_json(&read_body(&headers, body).await?)?;
-    let status = CaseStatus::parse(&req.status, "status")?;
     Ok(Json(
         state
             .app
-            .store
-            .partner_set_status(
-                &p.tenant,
-                &id,
-                status,
-                req.note.as_deref(),
-                &p.actor,
-                state.app.clock.now(),
-            )
+            .partner_set_status(&p.tenant, &p.actor, &id, &req.status, req.note.as_deref())
             .await?,
     ))
 }
@@ -375,14 +324,7 @@ async fn partner_note(
     Ok(Json(
         state
             .app
-            .store
-            .add_note(
-                CaseParty::Partner(&p.tenant),
-                &id,
-                &req.note,
-                &p.actor,
-                state.app.clock.now(),
-            )
+            .partner_case_note(&p.tenant, &p.actor, &id, &req.note)
             .await?,
     ))
 }

@@ -306,7 +306,12 @@ impl From<ServiceError> for Failure {
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Failure {
         match e {
-            StoreError::NotFound(what) => Failure::not_found(&what),
+            StoreError::NotFound(m) => Failure::new(
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                format!("nie znaleziono: {}", m.pl),
+                format!("not found: {}", m.en),
+            ),
             StoreError::Invalid {
                 field,
                 message_pl,

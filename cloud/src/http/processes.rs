@@ -187,10 +187,12 @@ async fn put_process(
         .put_process(&p.tenant, process, now)
         .await
         .map_err(process_failure)?;
-    let stored = set
-        .into_iter()
-        .find(|x| x.code == code)
-        .ok_or_else(|| Failure::from(StoreError::NotFound(format!("proces {code}"))))?;
+    let stored = set.into_iter().find(|x| x.code == code).ok_or_else(|| {
+        Failure::from(StoreError::not_found(
+            format!("proces {code}"),
+            format!("process {code}"),
+        ))
+    })?;
     state
         .app
         .store
@@ -714,7 +716,12 @@ async fn add_pause(
         .await?
         .into_iter()
         .find(|x| x.id == pause_id)
-        .ok_or_else(|| Failure::from(StoreError::NotFound(format!("wstrzymanie {pause_id}"))))?;
+        .ok_or_else(|| {
+            Failure::from(StoreError::not_found(
+                format!("wstrzymanie {pause_id}"),
+                format!("pause {pause_id}"),
+            ))
+        })?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 

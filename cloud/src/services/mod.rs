@@ -6,8 +6,10 @@
 //! - [`App`]: what every use case reaches (store, clock, engine); one method per use case.
 //! - [`collection`]: what the engine needs of a tenant, read in one place ([`PlanInputs`]), a
 //!   debtor's collection state and its change, on-demand runs, out of collection, the forecast.
+//! - [`cases`]: cases handed to law firms, from the client's side and the law firm's.
 //! - [`runner`]: one tick of the process engine for one tenant, every tenant's round.
 
+pub mod cases;
 pub mod collection;
 pub mod runner;
 

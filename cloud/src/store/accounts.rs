@@ -289,7 +289,9 @@ impl Store {
             .bind(tenant_id)
             .fetch_optional(self.pool())
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("firma {tenant_id}")))?;
+            .ok_or_else(|| {
+                StoreError::not_found(format!("firma {tenant_id}"), format!("firm {tenant_id}"))
+            })?;
         Ok(Tenant {
             id: TenantId::new(row.try_get::<String, _>(0)?),
             kind: row.try_get(1)?,
@@ -437,9 +439,10 @@ impl Store {
             .execute(self.pool())
             .await?;
         if r.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!(
-                "agent {agent_id} (lub już odwołany)"
-            )));
+            return Err(StoreError::not_found(
+                format!("agent {agent_id} (lub już odwołany)"),
+                format!("agent {agent_id} (or already revoked)"),
+            ));
         }
         self.audit(tenant, actor, "agent.revoke", agent_id, "", now)
             .await
@@ -493,7 +496,10 @@ impl Store {
             .execute(self.pool())
             .await?;
         if r.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("token {token_id}")));
+            return Err(StoreError::not_found(
+                format!("token {token_id}"),
+                format!("token {token_id}"),
+            ));
         }
         self.audit(tenant, "cli", "api_token.revoke", token_id, "", now)
             .await

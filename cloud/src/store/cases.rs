@@ -338,7 +338,9 @@ async fn load_case(
         .bind(case_id)
         .fetch_optional(&mut *conn)
         .await?
-        .ok_or_else(|| StoreError::NotFound(format!("sprawa {case_id}")))?;
+        .ok_or_else(|| {
+            StoreError::not_found(format!("sprawa {case_id}"), format!("case {case_id}"))
+        })?;
     case_row(&row)
 }
 

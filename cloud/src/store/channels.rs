@@ -322,7 +322,10 @@ impl Store {
             .execute(self.pool())
             .await?;
         if r.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("szablon {code}")));
+            return Err(StoreError::not_found(
+                format!("szablon {code}"),
+                format!("template {code}"),
+            ));
         }
         Ok(())
     }
@@ -447,7 +450,12 @@ impl Store {
         self.letter_for_action(tenant, letter.action_id)
             .await?
             .map(|(row, _)| row)
-            .ok_or_else(|| StoreError::NotFound(format!("pismo akcji {}", letter.action_id)))
+            .ok_or_else(|| {
+                StoreError::not_found(
+                    format!("pismo akcji {}", letter.action_id),
+                    format!("the letter of action {}", letter.action_id),
+                )
+            })
     }
 
     /// Letters, newest first; only registered ones of one day when `posting_day` is given.
@@ -486,7 +494,9 @@ impl Store {
         .bind(letter_id)
         .fetch_optional(self.pool())
         .await?
-        .ok_or_else(|| StoreError::NotFound(format!("pismo {letter_id}")))?;
+        .ok_or_else(|| {
+            StoreError::not_found(format!("pismo {letter_id}"), format!("letter {letter_id}"))
+        })?;
         let pdf = base64::engine::general_purpose::STANDARD
             .decode(row.try_get::<String, _>(1)?)
             .map_err(|e| corrupt("PDF pisma", e))?;
@@ -558,7 +568,10 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if r.rows_affected() != 1 {
-            return Err(StoreError::NotFound(format!("list polecony {letter_id}")));
+            return Err(StoreError::not_found(
+                format!("list polecony {letter_id}"),
+                format!("registered letter {letter_id}"),
+            ));
         }
         let sql =
             format!("SELECT {LETTER_COLS} FROM letters WHERE tenant_id = $1 AND letter_id = $2");
@@ -697,7 +710,9 @@ impl Store {
             .bind(task_id)
             .fetch_optional(self.pool())
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("zadanie {task_id}")))?;
+            .ok_or_else(|| {
+                StoreError::not_found(format!("zadanie {task_id}"), format!("task {task_id}"))
+            })?;
         if r.rows_affected() == 0 {
             return Err(StoreError::Conflict(format!(
                 "zadanie {task_id} jest już zamknięte"

@@ -184,7 +184,7 @@ impl Store {
         .bind(debtor_id)
         .fetch_optional(self.pool())
         .await?
-        .ok_or_else(|| StoreError::NotFound(format!("dłużnik {debtor_id}")))?;
+        .ok_or_else(|| StoreError::not_found(format!("dłużnik {debtor_id}"), format!("debtor {debtor_id}")))?;
         Ok(DebtorRef {
             debtor_id: debtor_id.to_owned(),
             agent_id: row.try_get(0)?,
@@ -211,7 +211,12 @@ impl Store {
         .bind(document_id)
         .fetch_optional(self.pool())
         .await?
-        .ok_or_else(|| StoreError::NotFound(format!("dokument {document_id}")))?;
+        .ok_or_else(|| {
+            StoreError::not_found(
+                format!("dokument {document_id}"),
+                format!("document {document_id}"),
+            )
+        })?;
         Ok(DocumentRef {
             document_id: document_id.to_owned(),
             agent_id: row.try_get(0)?,
@@ -260,10 +265,9 @@ impl Store {
         document_ids
             .iter()
             .map(|id| {
-                found
-                    .get(id)
-                    .cloned()
-                    .ok_or_else(|| StoreError::NotFound(format!("dokument {id}")))
+                found.get(id).cloned().ok_or_else(|| {
+                    StoreError::not_found(format!("dokument {id}"), format!("document {id}"))
+                })
             })
             .collect()
     }
@@ -470,7 +474,10 @@ impl Store {
         .execute(self.pool())
         .await?;
         if r.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("wstrzymanie {pause_id}")));
+            return Err(StoreError::not_found(
+                format!("wstrzymanie {pause_id}"),
+                format!("pause {pause_id}"),
+            ));
         }
         Ok(())
     }

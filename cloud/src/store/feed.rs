@@ -79,7 +79,10 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         if exists.is_none() {
-            return Err(StoreError::NotFound(format!("agent {agent_id}")));
+            return Err(StoreError::not_found(
+                format!("agent {agent_id}"),
+                format!("agent {agent_id}"),
+            ));
         }
         let pos = append_result_in(&mut tx, tenant_id, agent_id, at, event).await?;
         tx.commit().await?;

@@ -85,8 +85,8 @@ pub enum StoreError {
     #[error("migracja bazy danych nie powiodła się: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// Nothing with that id for the tenant.
-    #[error("nie znaleziono: {0}")]
-    NotFound(String),
+    #[error("nie znaleziono: {}", .0.pl)]
+    NotFound(Missing),
     /// The request conflicts with what is stored.
     #[error("konflikt: {0}")]
     Conflict(String),
@@ -118,7 +118,24 @@ impl From<crate::domain::Invalid> for StoreError {
     }
 }
 
+/// What was not found, named in Polish and in English ("dokument 7f…", "document 7f…").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    /// In Polish.
+    pub pl: String,
+    /// In English.
+    pub en: String,
+}
+
 impl StoreError {
+    /// Nothing with that id for the tenant: `pl` and `en` name it ("dokument X", "document X").
+    pub(crate) fn not_found(pl: impl Into<String>, en: impl Into<String>) -> Self {
+        StoreError::NotFound(Missing {
+            pl: pl.into(),
+            en: en.into(),
+        })
+    }
+
     pub(crate) fn invalid(
         field: impl Into<String>,
         pl: impl Into<String>,

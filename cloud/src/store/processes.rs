@@ -348,7 +348,9 @@ impl Store {
             .await?
             .into_iter()
             .find(|p| p.code == code)
-            .ok_or_else(|| StoreError::NotFound(format!("proces {code}")))
+            .ok_or_else(|| {
+                StoreError::not_found(format!("proces {code}"), format!("process {code}"))
+            })
     }
 
     /// Adds or replaces a process with the model's rules (validation, exactly one default: a

@@ -493,7 +493,12 @@ impl Store {
         today: NaiveDate,
     ) -> Result<DebtorDetail, StoreError> {
         let tenant_id = tenant.as_str();
-        let not_found = || StoreError::NotFound(format!("dłużnik {debtor_id}"));
+        let not_found = || {
+            StoreError::not_found(
+                format!("dłużnik {debtor_id}"),
+                format!("debtor {debtor_id}"),
+            )
+        };
         let sql = format!(
             "SELECT {DEBTOR_COLS}, d.address_json FROM debtors d WHERE d.tenant_id = $1 AND d.debtor_id = $2"
         );
@@ -580,9 +585,10 @@ impl Store {
         .execute(self.pool())
         .await?;
         if r.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!(
-                "kontakt {channel} dłużnika {debtor_id}"
-            )));
+            return Err(StoreError::not_found(
+                format!("kontakt {channel} dłużnika {debtor_id}"),
+                format!("the {channel} contact of debtor {debtor_id}"),
+            ));
         }
         self.audit(
             tenant,
@@ -695,7 +701,12 @@ impl Store {
             .bind(document_id)
             .fetch_optional(self.pool())
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("dokument {document_id}")))?;
+            .ok_or_else(|| {
+                StoreError::not_found(
+                    format!("dokument {document_id}"),
+                    format!("document {document_id}"),
+                )
+            })?;
         doc_view(&row, today)
     }
 
@@ -942,7 +953,10 @@ impl Store {
             .execute(self.pool())
             .await?;
         if r.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("wykluczenie {exclusion_id}")));
+            return Err(StoreError::not_found(
+                format!("wykluczenie {exclusion_id}"),
+                format!("exclusion {exclusion_id}"),
+            ));
         }
         self.audit(tenant, actor, "exclusion.delete", exclusion_id, "", now)
             .await

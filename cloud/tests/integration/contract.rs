@@ -1048,6 +1048,17 @@ async fn operations_endpoints(backend: Backend) {
         )
         .await;
     assert_eq!(s, 200);
+    // A record that is not the firm's is named in each language.
+    let (s, e) = env.get(&t.viewer, "/api/v1/documents/nie-ma-takiego").await;
+    assert_eq!(s, 404);
+    assert_eq!(
+        e["error"]["message_en"], "not found: document nie-ma-takiego",
+        "{e}"
+    );
+    assert_eq!(
+        e["error"]["message_pl"], "nie znaleziono: dokument nie-ma-takiego",
+        "{e}"
+    );
     // A JSON array is not an object, whatever serde would make of it.
     let (s, e) = env
         .put(&t.admin, "/api/v1/channel-settings", &json!([]))

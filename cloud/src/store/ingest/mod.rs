@@ -415,7 +415,9 @@ impl Store {
                 .bind(agent_id)
                 .fetch_optional(self.pool())
                 .await?
-                .ok_or_else(|| StoreError::NotFound(format!("agent {agent_id}")))?
+                .ok_or_else(|| {
+                    StoreError::not_found(format!("agent {agent_id}"), format!("agent {agent_id}"))
+                })?
                 .try_get(0)?;
         Ok(to_u64(next))
     }
@@ -495,7 +497,12 @@ impl Store {
             .bind(agent.agent.as_str())
             .fetch_optional(self.pool())
             .await?
-            .ok_or_else(|| StoreError::NotFound(format!("agent {}", agent.agent.as_str())))?;
+            .ok_or_else(|| {
+                StoreError::not_found(
+                    format!("agent {}", agent.agent),
+                    format!("agent {}", agent.agent),
+                )
+            })?;
             let next: i64 = row.try_get(0)?;
             if row.try_get::<Option<String>, _>(1)?.is_some() {
                 return Ok(BatchOutcome::Revoked);

@@ -1,0 +1,143 @@
+//! Cases handed to law firms, as use cases: the client hands a debtor's documents over, reads
+//! and annotates its cases; the law firm lists, reads, accepts or rejects, moves and annotates
+//! the cases handed to it. The state machine is the core's ([`crate::domain::cases`]); each
+//! change, its event, the agent's feed item and the audit entry are one store transaction.
+//! A client's operations take its scope; a law firm's take the law firm's own scope, so a firm
+//! reaches only the cases handed to it.
+
+use super::{App, ServiceError};
+use crate::domain::cases::{CaseStatus, PartnerDecision};
+use crate::store::TenantScope;
+use crate::store::cases::{
+    Case, CaseDetail, CaseFilter, CaseParty, NewCase, OpenedCase, PageRequest,
+};
+use crate::store::query::Page;
+
+impl App {
+    /// The client's cases, most recently changed first.
+    pub async fn client_cases(
+        &self,
+        tenant: &TenantScope,
+        filter: &CaseFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Case>, ServiceError> {
+        Ok(self.store.cases_for_client(tenant, filter, page).await?)
+    }
+
+    /// Hands a debtor's open documents over to the tenant's law firm (idempotent: the same
+    /// documents already handed over give the open case back, `created` false).
+    pub async fn hand_off(
+        &self,
+        tenant: &TenantScope,
+        actor: &str,
+        new: &NewCase,
+    ) -> Result<OpenedCase, ServiceError> {
+        Ok(self
+            .store
+            .open_case_reporting(tenant, new, actor, self.clock.now())
+            .await?)
+    }
+
+    /// One of the client's cases with everything handed over and since.
+    pub async fn client_case(
+        &self,
+        tenant: &TenantScope,
+        case_id: &str,
+    ) -> Result<CaseDetail, ServiceError> {
+        Ok(self.store.case(CaseParty::Client(tenant), case_id).await?)
+    }
+
+    /// A note of the client's on its case.
+    pub async fn client_case_note(
+        &self,
+        tenant: &TenantScope,
+        actor: &str,
+        case_id: &str,
+        note: &str,
+    ) -> Result<Case, ServiceError> {
+        Ok(self
+            .store
+            .add_note(
+                CaseParty::Client(tenant),
+                case_id,
+                note,
+                actor,
+                self.clock.now(),
+            )
+            .await?)
+    }
+
+    /// The cases handed to a law firm by every client using it.
+    pub async fn partner_cases(
+        &self,
+        partner: &TenantScope,
+        filter: &CaseFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Case>, ServiceError> {
+        Ok(self.store.cases_for_partner(partner, filter, page).await?)
+    }
+
+    /// One case handed to the law firm.
+    pub async fn partner_case(
+        &self,
+        partner: &TenantScope,
+        case_id: &str,
+    ) -> Result<CaseDetail, ServiceError> {
+        Ok(self
+            .store
+            .case(CaseParty::Partner(partner), case_id)
+            .await?)
+    }
+
+    /// The law firm accepts or rejects a case handed to it.
+    pub async fn partner_decide(
+        &self,
+        partner: &TenantScope,
+        actor: &str,
+        case_id: &str,
+        decision: PartnerDecision,
+        note: Option<&str>,
+    ) -> Result<Case, ServiceError> {
+        Ok(self
+            .store
+            .partner_decide(partner, case_id, decision, note, actor, self.clock.now())
+            .await?)
+    }
+
+    /// The law firm moves a case to `status` (its code); a move the state machine does not
+    /// allow is refused saying from what to what.
+    pub async fn partner_set_status(
+        &self,
+        partner: &TenantScope,
+        actor: &str,
+        case_id: &str,
+        status: &str,
+        note: Option<&str>,
+    ) -> Result<Case, ServiceError> {
+        let status = CaseStatus::parse(status, "status")?;
+        Ok(self
+            .store
+            .partner_set_status(partner, case_id, status, note, actor, self.clock.now())
+            .await?)
+    }
+
+    /// A note of the law firm's for the client.
+    pub async fn partner_case_note(
+        &self,
+        partner: &TenantScope,
+        actor: &str,
+        case_id: &str,
+        note: &str,
+    ) -> Result<Case, ServiceError> {
+        Ok(self
+            .store
+            .add_note(
+                CaseParty::Partner(partner),
+                case_id,
+                note,
+                actor,
+                self.clock.now(),
+            )
+            .await?)
+    }
+}
