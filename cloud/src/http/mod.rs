@@ -290,6 +290,7 @@ impl From<ServiceError> for Failure {
         match e {
             ServiceError::Store(s) => Failure::from(s),
             ServiceError::Invalid(i) => Failure::from(i),
+            ServiceError::Process(p) => processes::process_failure(&p),
             ServiceError::Conflict {
                 message_pl,
                 message_en,

@@ -9,8 +9,6 @@
 //! after recording its actions, so they go out through exactly the path and guards of the
 //! automatic ones.
 
-use std::collections::BTreeSet;
-
 use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
@@ -39,9 +37,7 @@ use crate::store::accounts::Role;
 use crate::store::collection::{
     ActionQuery, ActionScope, ChannelPauseView, CollectionStateView, PauseView,
 };
-use crate::store::processes::{
-    ActionView, CollectionSettings, DebtorCollectionChange, ProcessStoreError,
-};
+use crate::store::processes::{ActionView, CollectionSettings, DebtorCollectionChange};
 use crate::store::query::Page;
 
 pub use crate::domain::collection::{MAX_FORECAST_DAYS, MAX_ON_DEMAND_DOCUMENTS};
@@ -70,25 +66,22 @@ pub fn routes() -> OpenApiRouter<AppState> {
 // ---------------------------------------------------------------------------------------------
 // Errors
 
-fn process_failure(e: ProcessStoreError) -> Failure {
-    match e {
-        ProcessStoreError::Store(s) => s.into(),
-        ProcessStoreError::Process(p) => {
-            let (pl, en) = (p.message(Lang::Pl), p.message(Lang::En));
-            match &p {
-                ProcessError::Invalid(_) => {
-                    Failure::invalid_body(p.fields().first().map(|f| (*f).to_owned()), pl, en)
-                }
-                ProcessError::Unknown(_) => {
-                    Failure::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, pl, en)
-                }
-                ProcessError::InUse { .. }
-                | ProcessError::DuplicateCode(_)
-                | ProcessError::NoDefault
-                | ProcessError::MultipleDefaults(_) => {
-                    Failure::new(StatusCode::CONFLICT, ErrorCode::Conflict, pl, en)
-                }
-            }
+/// A process refused by the core: 400 naming the field, 404 for an unknown code, 409 for a
+/// conflict with the set (in use, duplicate, defaults).
+pub(super) fn process_failure(p: &ProcessError) -> Failure {
+    let (pl, en) = (p.message(Lang::Pl), p.message(Lang::En));
+    match p {
+        ProcessError::Invalid(_) => {
+            Failure::invalid_body(p.fields().first().map(|f| (*f).to_owned()), pl, en)
+        }
+        ProcessError::Unknown(_) => {
+            Failure::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, pl, en)
+        }
+        ProcessError::InUse { .. }
+        | ProcessError::DuplicateCode(_)
+        | ProcessError::NoDefault
+        | ProcessError::MultipleDefaults(_) => {
+            Failure::new(StatusCode::CONFLICT, ErrorCode::Conflict, pl, en)
         }
     }
 }
@@ -126,7 +119,7 @@ async fn list_processes(
     auth: ClientAuth,
 ) -> Result<Json<Vec<ProcessBody>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let set = state.app.store.processes(&p.tenant).await?;
+    let set = state.app.processes(&p.tenant).await?;
     Ok(Json(set.into_iter().map(ProcessBody).collect()))
 }
 
@@ -140,7 +133,7 @@ async fn get_process(
 ) -> Result<Json<ProcessBody>, Failure> {
     let p = auth.require(Role::Viewer)?;
     Ok(Json(ProcessBody(
-        state.app.store.process(&p.tenant, &code).await?,
+        state.app.process(&p.tenant, &code).await?,
     )))
 }
 
@@ -160,50 +153,16 @@ async fn put_process(
 ) -> Result<(StatusCode, Json<ProcessBody>), Failure> {
     let p = auth.require(Role::Editor)?;
     let process: Process = body(&headers, b).await?;
-    if process.code != code {
-        return Err(invalid(
-            "code",
-            format!(
-                "kod w treści („{}”) różni się od kodu w ścieżce („{code}”)",
-                process.code
-            ),
-            format!(
-                "the code in the body (\"{}\") differs from the one in the path (\"{code}\")",
-                process.code
-            ),
-        ));
-    }
-    let now = state.app.clock.now();
-    let existed = state
+    let saved = state
         .app
-        .store
-        .processes(&p.tenant)
-        .await?
-        .iter()
-        .any(|x| x.code == code);
-    let set = state
-        .app
-        .store
-        .put_process(&p.tenant, process, now)
-        .await
-        .map_err(process_failure)?;
-    let stored = set.into_iter().find(|x| x.code == code).ok_or_else(|| {
-        Failure::from(StoreError::not_found(
-            format!("proces {code}"),
-            format!("process {code}"),
-        ))
-    })?;
-    state
-        .app
-        .store
-        .audit(&p.tenant, &p.actor, "process.put", &code, "", now)
+        .save_process(&p.tenant, &p.actor, &code, process)
         .await?;
-    let status = if existed {
-        StatusCode::OK
-    } else {
+    let status = if saved.created {
         StatusCode::CREATED
+    } else {
+        StatusCode::OK
     };
-    Ok((status, Json(ProcessBody(stored))))
+    Ok((status, Json(ProcessBody(saved.process))))
 }
 
 /// Deletes a process that is not in use (editor and up); the refusal (409) says where it is
@@ -216,18 +175,7 @@ async fn delete_process(
     Path(code): Path<String>,
 ) -> Result<StatusCode, Failure> {
     let p = auth.require(Role::Editor)?;
-    let now = state.app.clock.now();
-    state
-        .app
-        .store
-        .delete_process(&p.tenant, &code, now)
-        .await
-        .map_err(process_failure)?;
-    state
-        .app
-        .store
-        .audit(&p.tenant, &p.actor, "process.delete", &code, "", now)
-        .await?;
+    state.app.delete_process(&p.tenant, &p.actor, &code).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -240,17 +188,9 @@ async fn set_default_process(
     Path(code): Path<String>,
 ) -> Result<Json<Vec<ProcessBody>>, Failure> {
     let p = auth.require(Role::Editor)?;
-    let now = state.app.clock.now();
     let set = state
         .app
-        .store
-        .set_default_process(&p.tenant, &code, now)
-        .await
-        .map_err(process_failure)?;
-    state
-        .app
-        .store
-        .audit(&p.tenant, &p.actor, "process.default", &code, "", now)
+        .set_default_process(&p.tenant, &p.actor, &code)
         .await?;
     Ok(Json(set.into_iter().map(ProcessBody).collect()))
 }
@@ -263,7 +203,7 @@ async fn get_group_rules(
     auth: ClientAuth,
 ) -> Result<Json<Vec<GroupRuleBody>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let rules = state.app.store.group_rules(&p.tenant).await?;
+    let rules = state.app.group_rules(&p.tenant).await?;
     Ok(Json(rules.into_iter().map(GroupRuleBody).collect()))
 }
 
@@ -278,48 +218,9 @@ async fn put_group_rules(
 ) -> Result<Json<Vec<GroupRuleBody>>, Failure> {
     let p = auth.require(Role::Editor)?;
     let rules: Vec<GroupRule> = body(&headers, b).await?;
-    let codes: BTreeSet<String> = state
+    let rules = state
         .app
-        .store
-        .processes(&p.tenant)
-        .await?
-        .into_iter()
-        .map(|x| x.code)
-        .collect();
-    // Named here rather than by the store, so the error can say which rule.
-    if let Some((i, r)) = rules
-        .iter()
-        .enumerate()
-        .find(|(_, r)| !codes.contains(&r.process))
-    {
-        return Err(invalid(
-            &format!("[{i}].process"),
-            format!(
-                "reguła nr {}: nie ma procesu o kodzie „{}”",
-                i + 1,
-                r.process
-            ),
-            format!("rule no. {}: no process with code \"{}\"", i + 1, r.process),
-        ));
-    }
-    let now = state.app.clock.now();
-    state
-        .app
-        .store
-        .set_group_rules(&p.tenant, &rules, now)
-        .await
-        .map_err(process_failure)?;
-    state
-        .app
-        .store
-        .audit(
-            &p.tenant,
-            &p.actor,
-            "process.rules",
-            "",
-            &format!("{} reguł", rules.len()),
-            now,
-        )
+        .set_group_rules(&p.tenant, &p.actor, rules)
         .await?;
     Ok(Json(rules.into_iter().map(GroupRuleBody).collect()))
 }
@@ -348,7 +249,7 @@ async fn get_settings(
     auth: ClientAuth,
 ) -> Result<Json<SettingsBody>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let s = state.app.store.collection_settings(&p.tenant).await?;
+    let s = state.app.collection_settings(&p.tenant).await?;
     Ok(Json(SettingsBody {
         test_mode: s.test_mode,
         policy: s.policy,
@@ -366,43 +267,17 @@ async fn put_settings(
 ) -> Result<Json<SettingsBody>, Failure> {
     let p = auth.require(Role::Editor)?;
     let req: SettingsBody = body(&headers, b).await?;
-    // Zero would hold everything for ever; more than 30 days would chase invoices on month-old data.
-    if !(1..=720).contains(&req.policy.sync_max_age_hours) {
-        return Err(invalid(
-            "policy.sync_max_age_hours",
-            "limit świeżości danych musi być w zakresie 1…720 godzin",
-            "the freshness limit must be between 1 and 720 hours",
-        ));
-    }
-    let now = state.app.clock.now();
     let settings = CollectionSettings {
         test_mode: req.test_mode,
         policy: req.policy,
     };
-    state
+    let saved = state
         .app
-        .store
-        .set_collection_settings(&p.tenant, &settings, now)
-        .await?;
-    state
-        .app
-        .store
-        .audit(
-            &p.tenant,
-            &p.actor,
-            "collection.settings",
-            "",
-            if settings.test_mode {
-                "tryb testowy"
-            } else {
-                "tryb produkcyjny"
-            },
-            now,
-        )
+        .save_collection_settings(&p.tenant, &p.actor, settings)
         .await?;
     Ok(Json(SettingsBody {
-        test_mode: settings.test_mode,
-        policy: settings.policy,
+        test_mode: saved.test_mode,
+        policy: saved.policy,
     }))
 }
 
@@ -441,18 +316,9 @@ async fn resume_channel(
 ) -> Result<StatusCode, Failure> {
     let p = auth.require(Role::Editor)?;
     let channel = channel_param(&channel)?;
-    state.app.store.resume_channel(&p.tenant, channel).await?;
     state
         .app
-        .store
-        .audit(
-            &p.tenant,
-            &p.actor,
-            "collection.resume_channel",
-            channel.code(),
-            "",
-            state.app.clock.now(),
-        )
+        .resume_channel(&p.tenant, &p.actor, channel)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,11 +6,13 @@
 //! - [`App`]: what every use case reaches (store, clock, engine); one method per use case.
 //! - [`collection`]: what the engine needs of a tenant, read in one place ([`PlanInputs`]), a
 //!   debtor's collection state and its change, on-demand runs, out of collection, the forecast.
+//! - [`processes`]: processes, group rules, collection settings and paused channels.
 //! - [`cases`]: cases handed to law firms, from the client's side and the law firm's.
 //! - [`runner`]: one tick of the process engine for one tenant, every tenant's round.
 
 pub mod cases;
 pub mod collection;
+pub mod processes;
 pub mod runner;
 
 use std::sync::Arc;
@@ -63,6 +65,9 @@ pub enum ServiceError {
     /// The request breaks a rule; names the field.
     #[error(transparent)]
     Invalid(#[from] Invalid),
+    /// A process or the tenant's set of processes breaks a rule, or the process is in use.
+    #[error(transparent)]
+    Process(#[from] crate::process::ProcessError),
     /// The request cannot be carried out in the current state.
     #[error("{message_pl}")]
     Conflict {

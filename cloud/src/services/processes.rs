@@ -1,0 +1,219 @@
+//! The tenant's collection setup as use cases: processes (save, delete, make default), group
+//! rules, the collection settings (test mode, policy) and paused channels. Validation is the
+//! core's ([`crate::process`]: a process and the set, the in-use refusal); each change is
+//! audited here.
+
+use super::{App, ServiceError};
+use crate::domain::Invalid;
+use crate::process::{Channel, GroupRule, Process};
+use crate::store::TenantScope;
+use crate::store::processes::{CollectionSettings, ProcessStoreError};
+
+/// Freshness limits a tenant may set, in hours: zero would hold everything for ever, more than
+/// 30 days would chase invoices on month-old data.
+pub const SYNC_MAX_AGE_HOURS: std::ops::RangeInclusive<u32> = 1..=720;
+
+/// A process as saved, and whether it was new.
+#[derive(Debug, Clone)]
+pub struct SavedProcess {
+    /// The process as stored.
+    pub process: Process,
+    /// `true` when no process had its code before.
+    pub created: bool,
+}
+
+impl From<ProcessStoreError> for ServiceError {
+    fn from(e: ProcessStoreError) -> Self {
+        match e {
+            ProcessStoreError::Store(s) => ServiceError::Store(s),
+            ProcessStoreError::Process(p) => ServiceError::Process(p),
+        }
+    }
+}
+
+impl App {
+    /// The tenant's processes, by code.
+    pub async fn processes(&self, tenant: &TenantScope) -> Result<Vec<Process>, ServiceError> {
+        Ok(self.store.processes(tenant).await?)
+    }
+
+    /// One process.
+    pub async fn process(&self, tenant: &TenantScope, code: &str) -> Result<Process, ServiceError> {
+        Ok(self.store.process(tenant, code).await?)
+    }
+
+    /// Adds or replaces the process `code`; the body's code must be the same.
+    pub async fn save_process(
+        &self,
+        tenant: &TenantScope,
+        actor: &str,
+        code: &str,
+        process: Process,
+    ) -> Result<SavedProcess, ServiceError> {
+        if process.code != code {
+            return Err(Invalid::new(
+                "code",
+                format!(
+                    "kod w treści („{}”) różni się od kodu w ścieżce („{code}”)",
+                    process.code
+                ),
+                format!(
+                    "the code in the body (\"{}\") differs from the one in the path (\"{code}\")",
+                    process.code
+                ),
+            )
+            .into());
+        }
+        let now = self.clock.now();
+        let existed = self
+            .store
+            .processes(tenant)
+            .await?
+            .iter()
+            .any(|x| x.code == code);
+        let set = self.store.put_process(tenant, process, now).await?;
+        let stored = set.into_iter().find(|x| x.code == code).ok_or_else(|| {
+            crate::store::StoreError::not_found(format!("proces {code}"), format!("process {code}"))
+        })?;
+        self.store
+            .audit(tenant, actor, "process.put", code, "", now)
+            .await?;
+        Ok(SavedProcess {
+            process: stored,
+            created: !existed,
+        })
+    }
+
+    /// Deletes a process no debtor, rule or default uses.
+    pub async fn delete_process(
+        &self,
+        tenant: &TenantScope,
+        actor: &str,
+        code: &str,
+    ) -> Result<(), ServiceError> {
+        let now = self.clock.now();
+        self.store.delete_process(tenant, code, now).await?;
+        self.store
+            .audit(tenant, actor, "process.delete", code, "", now)
+            .await?;
+        Ok(())
+    }
+
+    /// Makes `code` the default process; returns the set.
+    pub async fn set_default_process(
+        &self,
+        tenant: &TenantScope,
+        actor: &str,
+        code: &str,
+    ) -> Result<Vec<Process>, ServiceError> {
+        let now = self.clock.now();
+        let set = self.store.set_default_process(tenant, code, now).await?;
+        self.store
+            .audit(tenant, actor, "process.default", code, "", now)
+            .await?;
+        Ok(set)
+    }
+
+    /// The group rules, in order.
+    pub async fn group_rules(&self, tenant: &TenantScope) -> Result<Vec<GroupRule>, ServiceError> {
+        Ok(self.store.group_rules(tenant).await?)
+    }
+
+    /// Replaces the group rules; a rule naming no process is refused naming the rule.
+    pub async fn set_group_rules(
+        &self,
+        tenant: &TenantScope,
+        actor: &str,
+        rules: Vec<GroupRule>,
+    ) -> Result<Vec<GroupRule>, ServiceError> {
+        let processes = self.store.processes(tenant).await?;
+        if let Some((i, r)) = rules
+            .iter()
+            .enumerate()
+            .find(|(_, r)| !processes.iter().any(|p| p.code == r.process))
+        {
+            return Err(Invalid::new(
+                format!("[{i}].process"),
+                format!(
+                    "reguła nr {}: nie ma procesu o kodzie „{}”",
+                    i + 1,
+                    r.process
+                ),
+                format!("rule no. {}: no process with code \"{}\"", i + 1, r.process),
+            )
+            .into());
+        }
+        let now = self.clock.now();
+        self.store.set_group_rules(tenant, &rules, now).await?;
+        self.store
+            .audit(
+                tenant,
+                actor,
+                "process.rules",
+                "",
+                &format!("{} reguł", rules.len()),
+                now,
+            )
+            .await?;
+        Ok(rules)
+    }
+
+    /// The collection settings (defaults when never set).
+    pub async fn collection_settings(
+        &self,
+        tenant: &TenantScope,
+    ) -> Result<CollectionSettings, ServiceError> {
+        Ok(self.store.collection_settings(tenant).await?)
+    }
+
+    /// Saves the collection settings (test mode, policy).
+    pub async fn save_collection_settings(
+        &self,
+        tenant: &TenantScope,
+        actor: &str,
+        settings: CollectionSettings,
+    ) -> Result<CollectionSettings, ServiceError> {
+        if !SYNC_MAX_AGE_HOURS.contains(&settings.policy.sync_max_age_hours) {
+            return Err(Invalid::new(
+                "policy.sync_max_age_hours",
+                "limit świeżości danych musi być w zakresie 1…720 godzin",
+                "the freshness limit must be between 1 and 720 hours",
+            )
+            .into());
+        }
+        let now = self.clock.now();
+        self.store
+            .set_collection_settings(tenant, &settings, now)
+            .await?;
+        let mode = if settings.test_mode {
+            "tryb testowy"
+        } else {
+            "tryb produkcyjny"
+        };
+        self.store
+            .audit(tenant, actor, "collection.settings", "", mode, now)
+            .await?;
+        Ok(settings)
+    }
+
+    /// Resumes a channel the provider paused for the tenant.
+    pub async fn resume_channel(
+        &self,
+        tenant: &TenantScope,
+        actor: &str,
+        channel: Channel,
+    ) -> Result<(), ServiceError> {
+        self.store.resume_channel(tenant, channel).await?;
+        self.store
+            .audit(
+                tenant,
+                actor,
+                "collection.resume_channel",
+                channel.code(),
+                "",
+                self.clock.now(),
+            )
+            .await?;
+        Ok(())
+    }
+}
