@@ -741,6 +741,15 @@ pub struct OnDemandResponse {
     pub not_open: Vec<String>,
 }
 
+/// The ERP ids of the documents a decision covers.
+fn document_ids(d: &Decision) -> Vec<String> {
+    d.documents
+        .iter()
+        .map(|c| c.document.as_str().to_owned())
+        .collect()
+}
+
+/// A decision as the on-demand answer shows it; `Outcome` in full, with its reason.
 fn decision_view(d: &Decision) -> OnDemandDecision {
     let (outcome, pl, en) = match &d.outcome {
         Outcome::Due => ("due", None, None),
@@ -757,11 +766,7 @@ fn decision_view(d: &Decision) -> OnDemandDecision {
         debtor_external_id: d.debtor.as_str().to_owned(),
         stage: d.stage.clone(),
         channel: d.channel.code().to_owned(),
-        documents: d
-            .documents
-            .iter()
-            .map(|c| c.document.as_str().to_owned())
-            .collect(),
+        documents: document_ids(d),
         outcome: outcome.to_owned(),
         reason_pl: pl,
         reason_en: en,
@@ -949,11 +954,7 @@ async fn get_forecast(
                     process: d.process.clone(),
                     stage: d.stage.clone(),
                     channel: d.channel.code().to_owned(),
-                    documents: d
-                        .documents
-                        .iter()
-                        .map(|c| c.document.as_str().to_owned())
-                        .collect(),
+                    documents: document_ids(&d),
                     outcome: outcome.to_owned(),
                     reason_pl: pl,
                     reason_en: en,
