@@ -1,7 +1,10 @@
 //! Rules of a debtor's collection state and of the requests that steer it: tags for group
-//! rules, on-demand runs, the forecast's horizon. Values in, values or [`Invalid`] out.
+//! rules, pauses, on-demand runs, the forecast's horizon. Values in, values or [`Invalid`] out.
+
+use chrono::NaiveDate;
 
 use super::Invalid;
+use crate::process::PauseKind;
 
 /// Most tags on one debtor.
 pub const MAX_TAGS: usize = 50;
@@ -90,6 +93,60 @@ pub fn check_forecast_days(days: u32) -> Result<(), Invalid> {
     }
 }
 
+/// Longest reason of a pause, in characters.
+pub const MAX_PAUSE_REASON_CHARS: usize = 500;
+
+/// The rules of a new pause on `today`: a promise to pay and a manual pause need their last day,
+/// which may not be past; a manual pause needs a reason; a reason has at most 500 characters.
+/// Returns the trimmed reason.
+pub fn check_pause(
+    kind: PauseKind,
+    until: Option<NaiveDate>,
+    reason: &str,
+    today: NaiveDate,
+) -> Result<String, Invalid> {
+    let reason = reason.trim().to_owned();
+    if reason.chars().count() > MAX_PAUSE_REASON_CHARS {
+        return Err(Invalid::new(
+            "reason",
+            format!("najwyżej {MAX_PAUSE_REASON_CHARS} znaków"),
+            format!("at most {MAX_PAUSE_REASON_CHARS} characters"),
+        ));
+    }
+    match (kind, until) {
+        (PauseKind::PromiseToPay, None) => {
+            return Err(Invalid::new(
+                "until",
+                "podaj datę, do której kontrahent obiecał zapłacić",
+                "give the date the debtor promised to pay by",
+            ));
+        }
+        (PauseKind::Manual, None) => {
+            return Err(Invalid::new(
+                "until",
+                "podaj datę końca wstrzymania",
+                "give the pause's end date",
+            ));
+        }
+        (_, Some(u)) if u < today => {
+            return Err(Invalid::new(
+                "until",
+                format!("data {u} już minęła"),
+                format!("the date {u} is in the past"),
+            ));
+        }
+        _ => {}
+    }
+    if kind == PauseKind::Manual && reason.is_empty() {
+        return Err(Invalid::new(
+            "reason",
+            "podaj powód wstrzymania",
+            "give the pause's reason",
+        ));
+    }
+    Ok(reason)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +173,42 @@ mod tests {
         assert!(request_id("z spacją").is_err());
         assert!(request_id(&"a".repeat(65)).is_err());
         assert!(request_id("").is_err());
+    }
+
+    #[test]
+    fn pauses_need_their_day_and_a_manual_one_its_reason() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        let tomorrow = today.succ_opt();
+        let field = |r: Result<String, Invalid>| r.unwrap_err().field;
+        assert_eq!(
+            field(check_pause(PauseKind::PromiseToPay, None, "", today)),
+            "until"
+        );
+        assert_eq!(
+            field(check_pause(PauseKind::Manual, tomorrow, " ", today)),
+            "reason"
+        );
+        assert_eq!(
+            field(check_pause(PauseKind::Dispute, today.pred_opt(), "", today)),
+            "until"
+        );
+        assert_eq!(
+            field(check_pause(
+                PauseKind::Dispute,
+                None,
+                &"x".repeat(501),
+                today
+            )),
+            "reason"
+        );
+        assert_eq!(
+            check_pause(PauseKind::Dispute, None, " spór ", today).unwrap(),
+            "spór"
+        );
+        assert_eq!(
+            check_pause(PauseKind::Manual, tomorrow, "urlop", today).unwrap(),
+            "urlop"
+        );
     }
 
     #[test]

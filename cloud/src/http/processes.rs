@@ -15,7 +15,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, NaiveDate, Utc};
 use inkaso_shared::protocol::ErrorCode;
-use inkaso_shared::{ExternalId, Lang, Localized};
+use inkaso_shared::{Lang, Localized};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -24,19 +24,15 @@ use utoipa_axum::routes;
 use super::agent::{parse_json, read_body};
 use super::client::ErrorBody;
 use super::{AppState, ClientAuth, Failure, Path, Q};
-use crate::process::calendar::local_date;
 use crate::process::{
-    AssignedBy, Channel, Decision, GroupRule, LegalStatus, OutReason, Outcome, Pause, PauseKind,
-    Process, ProcessError, TenantPolicy,
+    AssignedBy, Channel, Decision, GroupRule, LegalStatus, OutReason, Outcome, PauseKind, Process,
+    ProcessError, TenantPolicy,
 };
 use crate::services::collection::{
-    DebtorCollection, ForecastRow, OnDemandOrder, OutOfCollectionRow,
+    DebtorCollection, ForecastRow, HistoryOf, NewPauseOrder, OnDemandOrder, OutOfCollectionRow,
 };
-use crate::store::StoreError;
 use crate::store::accounts::Role;
-use crate::store::collection::{
-    ActionQuery, ActionScope, ChannelPauseView, CollectionStateView, PauseView,
-};
+use crate::store::collection::{ActionQuery, ChannelPauseView, CollectionStateView, PauseView};
 use crate::store::processes::{ActionView, CollectionSettings, DebtorCollectionChange};
 use crate::store::query::Page;
 
@@ -289,7 +285,7 @@ async fn list_channel_pauses(
     auth: ClientAuth,
 ) -> Result<Json<Vec<ChannelPauseView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.app.store.channel_pauses(&p.tenant).await?))
+    Ok(Json(state.app.channel_pauses(&p.tenant).await?))
 }
 
 fn channel_param(code: &str) -> Result<Channel, Failure> {
@@ -455,55 +451,7 @@ async fn list_pauses(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<PauseView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let debtor = state.app.store.debtor_ref(&p.tenant, &id).await?;
-    let today = local_date(state.app.clock.now());
-    Ok(Json(
-        state.app.store.pauses(&p.tenant, &debtor, today).await?,
-    ))
-}
-
-/// The rules of a new pause; returns its trimmed reason.
-fn check_pause(req: &NewPause, today: NaiveDate) -> Result<String, Failure> {
-    let reason = req.reason.trim().to_owned();
-    if reason.chars().count() > 500 {
-        return Err(invalid(
-            "reason",
-            "najwyżej 500 znaków",
-            "at most 500 characters",
-        ));
-    }
-    match (req.kind, req.until) {
-        (PauseKind::PromiseToPay, None) => {
-            return Err(invalid(
-                "until",
-                "podaj datę, do której kontrahent obiecał zapłacić",
-                "give the date the debtor promised to pay by",
-            ));
-        }
-        (PauseKind::Manual, None) => {
-            return Err(invalid(
-                "until",
-                "podaj datę końca wstrzymania",
-                "give the pause's end date",
-            ));
-        }
-        (_, Some(u)) if u < today => {
-            return Err(invalid(
-                "until",
-                format!("data {u} już minęła"),
-                format!("the date {u} is in the past"),
-            ));
-        }
-        _ => {}
-    }
-    if req.kind == PauseKind::Manual && reason.is_empty() {
-        return Err(invalid(
-            "reason",
-            "podaj powód wstrzymania",
-            "give the pause's reason",
-        ));
-    }
-    Ok(reason)
+    Ok(Json(state.app.debtor_pauses(&p.tenant, &id).await?))
 }
 
 /// Pauses collection for a debtor or one of its documents (editor and up). A promise to pay
@@ -519,75 +467,14 @@ async fn add_pause(
     b: Body,
 ) -> Result<(StatusCode, Json<PauseView>), Failure> {
     let p = auth.require(Role::Editor)?;
-    let debtor = state.app.store.debtor_ref(&p.tenant, &id).await?;
     let req: NewPause = body(&headers, b).await?;
-    let now = state.app.clock.now();
-    let today = local_date(now);
-    let reason = check_pause(&req, today)?;
-    let document = match &req.document_id {
-        None => None,
-        Some(doc_id) => {
-            let d = state
-                .app
-                .store
-                .document_ref(&p.tenant, doc_id)
-                .await
-                .map_err(|_| {
-                    invalid(
-                        "document_id",
-                        format!("nie znaleziono dokumentu {doc_id}"),
-                        format!("no document {doc_id}"),
-                    )
-                })?;
-            if d.agent_id != debtor.agent_id || d.debtor_external_id != debtor.external_id {
-                return Err(invalid(
-                    "document_id",
-                    "dokument należy do innego kontrahenta",
-                    "the document belongs to another debtor",
-                ));
-            }
-            Some(
-                ExternalId::new(&d.external_id)
-                    .map_err(|e| Failure::from(StoreError::Corrupt(e.to_string())))?,
-            )
-        }
-    };
-    let pause = Pause {
+    let order = NewPauseOrder {
         kind: req.kind,
         until: req.until,
-        reason,
-        document,
+        reason: req.reason,
+        document_id: req.document_id,
     };
-    let pause_id = state
-        .app
-        .store
-        .add_pause_reported(&p.tenant, &debtor, &pause, &p.actor, now)
-        .await?;
-    state
-        .app
-        .store
-        .audit(
-            &p.tenant,
-            &p.actor,
-            "debtor.pause",
-            &debtor.debtor_id,
-            &pause_id,
-            now,
-        )
-        .await?;
-    let view = state
-        .app
-        .store
-        .pauses(&p.tenant, &debtor, today)
-        .await?
-        .into_iter()
-        .find(|x| x.id == pause_id)
-        .ok_or_else(|| {
-            Failure::from(StoreError::not_found(
-                format!("wstrzymanie {pause_id}"),
-                format!("pause {pause_id}"),
-            ))
-        })?;
+    let view = state.app.add_pause(&p.tenant, &p.actor, &id, order).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -601,24 +488,9 @@ async fn lift_pause(
     Path((id, pause_id)): Path<(String, String)>,
 ) -> Result<StatusCode, Failure> {
     let p = auth.require(Role::Editor)?;
-    let debtor = state.app.store.debtor_ref(&p.tenant, &id).await?;
-    let now = state.app.clock.now();
     state
         .app
-        .store
-        .lift_pause(&p.tenant, &debtor, &pause_id, &p.actor, now)
-        .await?;
-    state
-        .app
-        .store
-        .audit(
-            &p.tenant,
-            &p.actor,
-            "debtor.pause_lift",
-            &debtor.debtor_id,
-            &pause_id,
-            now,
-        )
+        .lift_pause(&p.tenant, &p.actor, &id, &pause_id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -637,11 +509,7 @@ async fn list_actions(
 ) -> Result<Json<Page<ActionView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
     Ok(Json(
-        state
-            .app
-            .store
-            .list_actions(&p.tenant, ActionScope::All, &q)
-            .await?,
+        state.app.actions(&p.tenant, HistoryOf::Tenant, &q).await?,
     ))
 }
 
@@ -655,12 +523,10 @@ async fn debtor_actions(
     Q(q): Q<ActionQuery>,
 ) -> Result<Json<Page<ActionView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let debtor = state.app.store.debtor_ref(&p.tenant, &id).await?;
     Ok(Json(
         state
             .app
-            .store
-            .list_actions(&p.tenant, ActionScope::Debtor(&debtor), &q)
+            .actions(&p.tenant, HistoryOf::Debtor(&id), &q)
             .await?,
     ))
 }
@@ -675,12 +541,10 @@ async fn document_actions(
     Q(q): Q<ActionQuery>,
 ) -> Result<Json<Page<ActionView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let doc = state.app.store.document_ref(&p.tenant, &id).await?;
     Ok(Json(
         state
             .app
-            .store
-            .list_actions(&p.tenant, ActionScope::Document(&doc), &q)
+            .actions(&p.tenant, HistoryOf::Document(&id), &q)
             .await?,
     ))
 }

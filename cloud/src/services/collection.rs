@@ -1,6 +1,7 @@
 //! Collection use cases: what the engine needs of a tenant ([`PlanInputs`], read in one place),
 //! a debtor's collection state and its change, on-demand runs, out of collection and the
-//! forecast. The JSON API and the portal call these; the runner reads the same [`PlanInputs`].
+//! forecast, pauses and the action history. The JSON API and the portal call these; the runner
+//! reads the same [`PlanInputs`].
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -10,17 +11,24 @@ use inkaso_shared::{ExternalId, Lang, Localized};
 use super::runner::tick;
 use super::{App, ServiceError};
 use crate::domain::Invalid;
-use crate::domain::collection::{check_forecast_days, check_on_demand, clean_tags, request_id};
+use crate::domain::collection::{
+    check_forecast_days, check_on_demand, check_pause, clean_tags, request_id,
+};
 use crate::domain::ids::AgentId;
+use crate::process::calendar::local_date;
 use crate::process::state::{AmountOverflow, DebtorRows};
 use crate::process::{
     AssignedBy, DebtorCase, DebtorInput, DebtorState, Decision, GroupRule, OnDemand,
     OutOfCollection, PlanContext, Process, assign_debtor, forecast, out_of_collection,
     plan_on_demand, suggest_process,
 };
-use crate::store::collection::{ActionQuery, ActionScope, CollectionStateView, DebtorRef};
+use crate::process::{Pause, PauseKind};
+use crate::store::collection::{
+    ActionQuery, ActionScope, ChannelPauseView, CollectionStateView, DebtorRef, PauseView,
+};
 use crate::store::processes::{ActionView, CollectionSettings, DebtorCollectionChange};
 use crate::store::query::MAX_PAGE;
+use crate::store::query::Page;
 use crate::store::{Store, StoreError, TenantScope, new_id};
 
 /// Everything the planner needs of a tenant besides its debtors: the settings (policy), the
@@ -155,6 +163,19 @@ pub struct OnDemandRun {
     pub not_open: Vec<String>,
 }
 
+/// A new pause of a debtor's collection.
+#[derive(Debug, Clone)]
+pub struct NewPauseOrder {
+    /// Promise to pay, dispute or manual.
+    pub kind: PauseKind,
+    /// Its last day (inclusive).
+    pub until: Option<chrono::NaiveDate>,
+    /// The reason or the debtor's words.
+    pub reason: String,
+    /// Only this document (its API id); otherwise every document of the debtor.
+    pub document_id: Option<String>,
+}
+
 /// An overdue document no stage covers any more, with its agent.
 #[derive(Debug, Clone)]
 pub struct OutOfCollectionRow {
@@ -171,6 +192,17 @@ pub struct ForecastRow {
     pub agent: AgentId,
     /// The decision: due, or skipped with its reason.
     pub decision: Decision,
+}
+
+/// Whose action history.
+#[derive(Debug, Clone, Copy)]
+pub enum HistoryOf<'a> {
+    /// Every action of the tenant.
+    Tenant,
+    /// A debtor's, by its API id.
+    Debtor(&'a str),
+    /// A document's, by its API id.
+    Document(&'a str),
 }
 
 impl App {
@@ -402,6 +434,146 @@ impl App {
             )
             .await?;
         Ok(decisions)
+    }
+
+    /// A debtor's pauses (by its API id), newest first, lifted ones included.
+    pub async fn debtor_pauses(
+        &self,
+        tenant: &TenantScope,
+        debtor_id: &str,
+    ) -> Result<Vec<PauseView>, ServiceError> {
+        let debtor = self.store.debtor_ref(tenant, debtor_id).await?;
+        let today = local_date(self.clock.now());
+        Ok(self.store.pauses(tenant, &debtor, today).await?)
+    }
+
+    /// Pauses collection for a debtor or one of its documents ([`check_pause`]); a promise to
+    /// pay also goes to the agent's results feed. Audited as `debtor.pause`.
+    pub async fn add_pause(
+        &self,
+        tenant: &TenantScope,
+        actor: &str,
+        debtor_id: &str,
+        order: NewPauseOrder,
+    ) -> Result<PauseView, ServiceError> {
+        let debtor = self.store.debtor_ref(tenant, debtor_id).await?;
+        let now = self.clock.now();
+        let today = local_date(now);
+        let reason = check_pause(order.kind, order.until, &order.reason, today)?;
+        let document = match &order.document_id {
+            None => None,
+            Some(doc_id) => {
+                let d = self.store.document_ref(tenant, doc_id).await.map_err(|_| {
+                    Invalid::new(
+                        "document_id",
+                        format!("nie znaleziono dokumentu {doc_id}"),
+                        format!("no document {doc_id}"),
+                    )
+                })?;
+                if d.agent_id != debtor.agent_id || d.debtor_external_id != debtor.external_id {
+                    return Err(Invalid::new(
+                        "document_id",
+                        "dokument należy do innego kontrahenta",
+                        "the document belongs to another debtor",
+                    )
+                    .into());
+                }
+                Some(
+                    ExternalId::new(&d.external_id)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                )
+            }
+        };
+        let pause = Pause {
+            kind: order.kind,
+            until: order.until,
+            reason,
+            document,
+        };
+        let pause_id = self
+            .store
+            .add_pause_reported(tenant, &debtor, &pause, actor, now)
+            .await?;
+        self.store
+            .audit(
+                tenant,
+                actor,
+                "debtor.pause",
+                &debtor.debtor_id,
+                &pause_id,
+                now,
+            )
+            .await?;
+        self.store
+            .pauses(tenant, &debtor, today)
+            .await?
+            .into_iter()
+            .find(|x| x.id == pause_id)
+            .ok_or_else(|| {
+                StoreError::not_found(
+                    format!("wstrzymanie {pause_id}"),
+                    format!("pause {pause_id}"),
+                )
+                .into()
+            })
+    }
+
+    /// Lifts a debtor's pause. Audited as `debtor.pause_lift`.
+    pub async fn lift_pause(
+        &self,
+        tenant: &TenantScope,
+        actor: &str,
+        debtor_id: &str,
+        pause_id: &str,
+    ) -> Result<(), ServiceError> {
+        let debtor = self.store.debtor_ref(tenant, debtor_id).await?;
+        let now = self.clock.now();
+        self.store
+            .lift_pause(tenant, &debtor, pause_id, actor, now)
+            .await?;
+        self.store
+            .audit(
+                tenant,
+                actor,
+                "debtor.pause_lift",
+                &debtor.debtor_id,
+                pause_id,
+                now,
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Channels a provider paused for the tenant.
+    pub async fn channel_pauses(
+        &self,
+        tenant: &TenantScope,
+    ) -> Result<Vec<ChannelPauseView>, ServiceError> {
+        Ok(self.store.channel_pauses(tenant).await?)
+    }
+
+    /// The action history (R-P6): the tenant's, a debtor's or a document's (by API id).
+    pub async fn actions(
+        &self,
+        tenant: &TenantScope,
+        of: HistoryOf<'_>,
+        q: &ActionQuery,
+    ) -> Result<Page<ActionView>, ServiceError> {
+        Ok(match of {
+            HistoryOf::Tenant => self.store.list_actions(tenant, ActionScope::All, q).await?,
+            HistoryOf::Debtor(id) => {
+                let debtor = self.store.debtor_ref(tenant, id).await?;
+                self.store
+                    .list_actions(tenant, ActionScope::Debtor(&debtor), q)
+                    .await?
+            }
+            HistoryOf::Document(id) => {
+                let doc = self.store.document_ref(tenant, id).await?;
+                self.store
+                    .list_actions(tenant, ActionScope::Document(&doc), q)
+                    .await?
+            }
+        })
     }
 
     /// Overdue documents no stage covers any more (Optima's "Poza windykacją").
