@@ -39,7 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(close_task))
 }
 
-fn template_failure(e: &TemplateError) -> Failure {
+pub(super) fn template_failure(e: &TemplateError) -> Failure {
     Failure::invalid_body(
         Some("template".to_owned()),
         e.message(Lang::Pl),
@@ -81,7 +81,7 @@ async fn list_templates(
     auth: ClientAuth,
 ) -> Result<Json<Vec<TemplateView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let list = state.app.store.templates(&p.tenant).await?;
+    let list = state.app.templates(&p.tenant).await?;
     Ok(Json(list.into_iter().map(TemplateView::from).collect()))
 }
 
@@ -98,21 +98,13 @@ async fn put_template(
     body: Body,
 ) -> Result<Json<TemplateView>, Failure> {
     let p = auth.require(Role::Editor)?;
-    let mut template: Template = parse_json(&read_body(&headers, body).await?)?;
-    let sms_changes = template
-        .prepare_for_save()
-        .map_err(|e| template_failure(&e))?;
-    let now = state.app.clock.now();
-    state
-        .app
-        .store
-        .put_template(&p.tenant, &code, &template, now)
-        .await?;
+    let template: Template = parse_json(&read_body(&headers, body).await?)?;
+    let saved = state.app.save_template(&p.tenant, &code, template).await?;
     Ok(Json(TemplateView {
         code,
-        template,
-        updated_at: Some(now),
-        sms_changes,
+        template: saved.template,
+        updated_at: Some(saved.updated_at),
+        sms_changes: saved.sms_changes,
     }))
 }
 
@@ -125,7 +117,7 @@ async fn delete_template(
     Path(code): Path<String>,
 ) -> Result<StatusCode, Failure> {
     let p = auth.require(Role::Editor)?;
-    state.app.store.delete_template(&p.tenant, &code).await?;
+    state.app.delete_template(&p.tenant, &code).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -171,7 +163,7 @@ async fn get_channel_settings(
     auth: ClientAuth,
 ) -> Result<Json<ChannelSettings>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.app.store.channel_settings(&p.tenant).await?))
+    Ok(Json(state.app.channel_settings(&p.tenant).await?))
 }
 
 /// Replaces the channel settings (editor and up).
@@ -203,8 +195,7 @@ async fn put_channel_settings(
     })?;
     state
         .app
-        .store
-        .set_channel_settings(&p.tenant, &settings, state.app.clock.now())
+        .save_channel_settings(&p.tenant, &settings)
         .await?;
     Ok(Json(settings))
 }
@@ -240,7 +231,6 @@ async fn list_letters(
     let p = auth.require(Role::Viewer)?;
     let rows = state
         .app
-        .store
         .letters(&p.tenant, q.posting_day, q.debtor.as_deref())
         .await?;
     Ok(Json(
@@ -291,7 +281,7 @@ async fn letter_pdf(
     Path(id): Path<String>,
 ) -> Result<Response, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let (name, pdf) = state.app.store.letter_pdf(&p.tenant, &id).await?;
+    let (name, pdf) = state.app.letter_pdf(&p.tenant, &id).await?;
     Ok(attachment("application/pdf", &name, pdf))
 }
 
@@ -319,8 +309,7 @@ async fn set_tracking(
     let req: TrackingRequest = parse_json(&read_body(&headers, body).await?)?;
     let letter = state
         .app
-        .store
-        .set_tracking_number(&p.tenant, &id, &req.tracking_number, state.app.clock.now())
+        .set_tracking_number(&p.tenant, &id, &req.tracking_number)
         .await?;
     Ok(Json(LetterView { letter }))
 }
@@ -354,7 +343,7 @@ async fn posting_book(
         Some("en") => Lang::En,
         _ => Lang::Pl,
     };
-    let book = state.app.store.posting_book(&p.tenant, day).await?;
+    let book = state.app.posting_book(&p.tenant, day).await?;
     let stem = format!("ksiazka-nadawcza-{day}");
     match q.format.as_deref().unwrap_or("json") {
         "json" => Ok(Json(book).into_response()),
@@ -419,11 +408,7 @@ async fn list_tasks(
     Q(q): Q<TaskQuery>,
 ) -> Result<Json<Vec<TaskView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    let rows = state
-        .app
-        .store
-        .tasks(&p.tenant, q.status.as_deref())
-        .await?;
+    let rows = state.app.tasks(&p.tenant, q.status.as_deref()).await?;
     Ok(Json(
         rows.into_iter().map(|task| TaskView { task }).collect(),
     ))
@@ -453,14 +438,7 @@ async fn close_task(
     let req: CloseTaskRequest = parse_json(&read_body(&headers, body).await?)?;
     let task = state
         .app
-        .store
-        .close_task(
-            &p.tenant,
-            &id,
-            &p.actor,
-            req.note.as_deref(),
-            state.app.clock.now(),
-        )
+        .close_task(&p.tenant, &p.actor, &id, req.note.as_deref())
         .await?;
     Ok(Json(TaskView { task }))
 }
@@ -578,22 +556,6 @@ async fn delivery_reports(
             ),
         ));
     }
-    for r in reports.iter().filter(|r| r.status.is_final()) {
-        let at = r.done_at.unwrap_or_else(|| state.app.clock.now());
-        // A report without idx cannot be tied to our action: ours always carry one.
-        let idx = r.idx.as_deref().unwrap_or("");
-        let applied = state
-            .app
-            .store
-            .record_delivery(
-                &r.msg_id,
-                Some(idx),
-                r.status.name(),
-                r.status.is_delivered(),
-                at,
-            )
-            .await?;
-        tracing::info!(msg_id = %r.msg_id, status = r.status.name(), applied = applied.is_some(), "SMSAPI delivery report");
-    }
+    state.app.record_delivery_reports(&reports).await?;
     Ok(CALLBACK_REPLY)
 }

@@ -291,6 +291,7 @@ impl From<ServiceError> for Failure {
             ServiceError::Store(s) => Failure::from(s),
             ServiceError::Invalid(i) => Failure::from(i),
             ServiceError::Process(p) => processes::process_failure(&p),
+            ServiceError::Template(t) => channels::template_failure(&t),
             ServiceError::Conflict {
                 message_pl,
                 message_en,

@@ -7,10 +7,12 @@
 //! - [`collection`]: what the engine needs of a tenant, read in one place ([`PlanInputs`]), a
 //!   debtor's collection state and its change, on-demand runs, out of collection, the forecast.
 //! - [`processes`]: processes, group rules, collection settings and paused channels.
+//! - [`channels`]: templates, channel settings, letters, posting books and tasks.
 //! - [`cases`]: cases handed to law firms, from the client's side and the law firm's.
 //! - [`runner`]: one tick of the process engine for one tenant, every tenant's round.
 
 pub mod cases;
+pub mod channels;
 pub mod collection;
 pub mod processes;
 pub mod runner;
@@ -65,6 +67,9 @@ pub enum ServiceError {
     /// The request breaks a rule; names the field.
     #[error(transparent)]
     Invalid(#[from] Invalid),
+    /// A template cannot be saved as it is.
+    #[error(transparent)]
+    Template(#[from] inkaso_channels::template::TemplateError),
     /// A process or the tenant's set of processes breaks a rule, or the process is in use.
     #[error(transparent)]
     Process(#[from] crate::process::ProcessError),

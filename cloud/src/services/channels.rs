@@ -1,0 +1,174 @@
+//! The channels' use cases: SMS and e-mail templates, the channel settings (creditor, sender,
+//! letters), the letters with their PDFs, tracking numbers and posting books, and the tasks the
+//! engine leaves for the firm's employees; SMSAPI's delivery reports.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use inkaso_channels::posting::PostingBook;
+use inkaso_channels::sms::SmsChange;
+use inkaso_channels::smsapi::DeliveryReport;
+use inkaso_channels::template::Template;
+
+use super::{App, ServiceError};
+use crate::process::compose::ChannelSettings;
+use crate::store::TenantScope;
+use crate::store::channels::{LetterRow, StoredTemplate, TaskRow};
+
+/// A template as saved.
+#[derive(Debug, Clone)]
+pub struct SavedTemplate {
+    /// The template, as prepared for saving.
+    pub template: Template,
+    /// When.
+    pub updated_at: DateTime<Utc>,
+    /// What saving changed in an SMS template (Polish letters replaced, characters removed).
+    pub sms_changes: Vec<SmsChange>,
+}
+
+impl App {
+    /// The tenant's templates, by code.
+    pub async fn templates(
+        &self,
+        tenant: &TenantScope,
+    ) -> Result<Vec<StoredTemplate>, ServiceError> {
+        Ok(self.store.templates(tenant).await?)
+    }
+
+    /// Adds or replaces the template `code`; an SMS template is prepared for the network first
+    /// (what that changed is returned), an invalid one refused naming `template`.
+    pub async fn save_template(
+        &self,
+        tenant: &TenantScope,
+        code: &str,
+        mut template: Template,
+    ) -> Result<SavedTemplate, ServiceError> {
+        let sms_changes = template.prepare_for_save()?;
+        let now = self.clock.now();
+        self.store
+            .put_template(tenant, code, &template, now)
+            .await?;
+        Ok(SavedTemplate {
+            template,
+            updated_at: now,
+            sms_changes,
+        })
+    }
+
+    /// Deletes a template no stage uses.
+    pub async fn delete_template(
+        &self,
+        tenant: &TenantScope,
+        code: &str,
+    ) -> Result<(), ServiceError> {
+        Ok(self.store.delete_template(tenant, code).await?)
+    }
+
+    /// The channel settings (defaults when never set).
+    pub async fn channel_settings(
+        &self,
+        tenant: &TenantScope,
+    ) -> Result<ChannelSettings, ServiceError> {
+        Ok(self.store.channel_settings(tenant).await?)
+    }
+
+    /// Saves the channel settings.
+    pub async fn save_channel_settings(
+        &self,
+        tenant: &TenantScope,
+        settings: &ChannelSettings,
+    ) -> Result<(), ServiceError> {
+        Ok(self
+            .store
+            .set_channel_settings(tenant, settings, self.clock.now())
+            .await?)
+    }
+
+    /// Letters, newest first: a posting day's registered ones, or a debtor's.
+    pub async fn letters(
+        &self,
+        tenant: &TenantScope,
+        posting_day: Option<NaiveDate>,
+        debtor: Option<&str>,
+    ) -> Result<Vec<LetterRow>, ServiceError> {
+        Ok(self.store.letters(tenant, posting_day, debtor).await?)
+    }
+
+    /// A letter's PDF and its file name.
+    pub async fn letter_pdf(
+        &self,
+        tenant: &TenantScope,
+        letter_id: &str,
+    ) -> Result<(String, Vec<u8>), ServiceError> {
+        Ok(self.store.letter_pdf(tenant, letter_id).await?)
+    }
+
+    /// Records a registered letter's tracking number.
+    pub async fn set_tracking_number(
+        &self,
+        tenant: &TenantScope,
+        letter_id: &str,
+        tracking_number: &str,
+    ) -> Result<LetterRow, ServiceError> {
+        Ok(self
+            .store
+            .set_tracking_number(tenant, letter_id, tracking_number, self.clock.now())
+            .await?)
+    }
+
+    /// A day's posting book ("książka nadawcza").
+    pub async fn posting_book(
+        &self,
+        tenant: &TenantScope,
+        day: NaiveDate,
+    ) -> Result<PostingBook, ServiceError> {
+        Ok(self.store.posting_book(tenant, day).await?)
+    }
+
+    /// Tasks, by status (`open`, `done`) or all.
+    pub async fn tasks(
+        &self,
+        tenant: &TenantScope,
+        status: Option<&str>,
+    ) -> Result<Vec<TaskRow>, ServiceError> {
+        Ok(self.store.tasks(tenant, status).await?)
+    }
+
+    /// Applies SMSAPI's delivery reports: a final status reaches a sent SMS or voice action with
+    /// that message id and the same `idx` only, and only once (history and the agent's feed).
+    /// A report for an unknown message is ignored (another service's message).
+    pub async fn record_delivery_reports(
+        &self,
+        reports: &[DeliveryReport],
+    ) -> Result<(), ServiceError> {
+        for r in reports.iter().filter(|r| r.status.is_final()) {
+            let at = r.done_at.unwrap_or_else(|| self.clock.now());
+            // A report without idx cannot be tied to our action: ours always carry one.
+            let idx = r.idx.as_deref().unwrap_or("");
+            let applied = self
+                .store
+                .record_delivery(
+                    &r.msg_id,
+                    Some(idx),
+                    r.status.name(),
+                    r.status.is_delivered(),
+                    at,
+                )
+                .await?;
+            tracing::info!(msg_id = %r.msg_id, status = r.status.name(), applied = applied.is_some(), "SMSAPI delivery report");
+        }
+        Ok(())
+    }
+
+    /// Closes a task, with an optional note.
+    pub async fn close_task(
+        &self,
+        tenant: &TenantScope,
+        actor: &str,
+        task_id: &str,
+        note: Option<&str>,
+    ) -> Result<TaskRow, ServiceError> {
+        Ok(self
+            .store
+            .close_task(tenant, task_id, actor, note, self.clock.now())
+            .await?)
+    }
+}
