@@ -22,6 +22,8 @@ use utoipa_axum::routes;
 
 use super::client::ErrorBody;
 use super::{AgentAuth, AppState, Failure, Q};
+use crate::services::ServiceError;
+use crate::services::accounts::SyncIntervals;
 use crate::store::StoreError;
 use crate::store::feed::parse_cursor;
 use crate::store::ingest::BatchOutcome;
@@ -197,17 +199,13 @@ async fn post_batch(
             ),
         ));
     }
-    let outcome = state
-        .app
-        .store
-        .apply_batch(&agent, &batch, state.app.clock.now())
-        .await;
+    let outcome = state.app.apply_batch(&agent, &batch).await;
     let label = match &outcome {
         Ok(BatchOutcome::Applied(..)) => "applied",
         Ok(BatchOutcome::Replay(_)) => "replay",
         Ok(BatchOutcome::Gap { .. }) => "gap",
         Ok(BatchOutcome::Revoked) => "revoked",
-        Err(StoreError::Invalid { .. }) => "invalid",
+        Err(ServiceError::Store(StoreError::Invalid { .. })) => "invalid",
         Err(_) => "error",
     };
     metrics::counter!("inkaso_batches_total", "outcome" => label).increment(1);
@@ -234,11 +232,11 @@ async fn post_batch(
         Ok(BatchOutcome::Revoked) => Err(super::unauthorized(
             crate::store::accounts::AuthFailure::Revoked,
         )),
-        Err(StoreError::Invalid {
+        Err(ServiceError::Store(StoreError::Invalid {
             field,
             message_pl,
             message_en,
-        }) => {
+        })) => {
             let mut f = Failure::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorCode::InvalidRecord,
@@ -275,8 +273,7 @@ async fn get_results(
     let after = parse_cursor(q.after.as_deref())?;
     let page = state
         .app
-        .store
-        .results_page(&agent.tenant, &agent.agent, after, q.limit.unwrap_or(100))
+        .results_page(&agent, after, q.limit.unwrap_or(100))
         .await?;
     Ok(Json(page))
 }
@@ -288,17 +285,11 @@ async fn get_config(
     State(state): State<AppState>,
     AgentAuth(agent): AgentAuth,
 ) -> Result<Json<AgentConfig>, Failure> {
-    Ok(Json(AgentConfig {
-        protocol: PROTOCOL_VERSION,
-        exclusions: state.app.store.exclusions(&agent.tenant).await?,
-        sync_interval_minutes: state.settings.sync_interval_minutes,
-        full_reconcile_hours: state.settings.full_reconcile_hours,
-        next_seq: state
-            .app
-            .store
-            .agent_next_seq(&agent.tenant, &agent.agent)
-            .await?,
-    }))
+    let intervals = SyncIntervals {
+        sync_minutes: state.settings.sync_interval_minutes,
+        reconcile_hours: state.settings.full_reconcile_hours,
+    };
+    Ok(Json(state.app.agent_config(&agent, intervals).await?))
 }
 
 /// The agent's heartbeat: version, profile, queue depth, last error.
@@ -314,12 +305,7 @@ async fn post_heartbeat(
     let bytes = read_body(&headers, body).await?;
     let hb: Heartbeat = parse_json(&bytes)?;
     check_protocol(hb.protocol)?;
-    let now = state.app.clock.now();
-    state
-        .app
-        .store
-        .record_heartbeat(&agent.tenant, &agent.agent, &hb, now)
-        .await?;
+    let now = state.app.record_heartbeat(&agent, &hb).await?;
     Ok(Json(HeartbeatAck {
         server_time: now,
         tenant: agent.tenant_name,

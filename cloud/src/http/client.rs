@@ -18,8 +18,8 @@ use super::{AppState, ClientAddr, ClientAuth, Failure, Path, Q, SESSION_COOKIE};
 use crate::domain::ids::TenantId;
 use crate::store::accounts::{AuditEntry, LoginOutcome, Role, SESSION_HOURS};
 use crate::store::query::{
-    AgentHealth, CompanyView, ConsentChange, DebtorDetail, DebtorFilter, DebtorView,
-    DocumentFilter, DocumentView, ExclusionView, NewExclusion, Page, PaymentFilter, PaymentView,
+    AgentHealth, CompanyView, DebtorDetail, DebtorFilter, DebtorView, DocumentFilter, DocumentView,
+    ExclusionView, NewExclusion, Page, PaymentFilter, PaymentView,
 };
 
 /// The error shape, for the OpenAPI document (the type itself is `inkaso_shared::protocol::ErrorResponse`).
@@ -115,13 +115,11 @@ async fn login(
     let now = state.app.clock.now();
     let session = match state
         .app
-        .store
         .login(
             &TenantId::new(req.tenant_id.trim()),
             &req.email,
             &req.password,
             &address.0,
-            now,
         )
         .await?
     {
@@ -182,7 +180,7 @@ async fn logout(
     headers: HeaderMap,
 ) -> Result<Response, Failure> {
     if let Some(secret) = super::cookie(&headers, SESSION_COOKIE) {
-        state.app.store.logout(&auth.0.tenant, secret).await?;
+        state.app.logout(&auth.0.tenant, secret).await?;
     }
     let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
@@ -197,7 +195,7 @@ async fn list_debtors(
     Q(f): Q<DebtorFilter>,
 ) -> Result<Json<Page<DebtorView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.app.store.list_debtors(&p.tenant, &f).await?))
+    Ok(Json(state.app.debtors(&p.tenant, &f).await?))
 }
 
 /// One debtor with contacts, documents and company data.
@@ -209,13 +207,7 @@ async fn get_debtor(
     Path(id): Path<String>,
 ) -> Result<Json<DebtorDetail>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(
-        state
-            .app
-            .store
-            .debtor_detail(&p.tenant, &id, state.app.clock.now().date_naive())
-            .await?,
-    ))
+    Ok(Json(state.app.debtor(&p.tenant, &id).await?))
 }
 
 /// A consent decision.
@@ -242,27 +234,9 @@ async fn set_consent(
 ) -> Result<StatusCode, Failure> {
     let p = auth.require(Role::Editor)?;
     let req: ConsentRequest = parse_json(&read_body(&headers, body).await?)?;
-    if req.source.trim().is_empty() {
-        return Err(Failure::invalid_body(
-            Some("source".into()),
-            "podaj źródło zgody",
-            "give the consent's source",
-        ));
-    }
     state
         .app
-        .store
-        .set_consent(
-            &p.tenant,
-            &id,
-            &ConsentChange {
-                channel: &channel,
-                consent: req.consent,
-                source: req.source.trim(),
-                actor: &p.actor,
-            },
-            state.app.clock.now(),
-        )
+        .set_consent(&p.tenant, &p.actor, &id, &channel, req.consent, &req.source)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -276,13 +250,7 @@ async fn list_documents(
     Q(f): Q<DocumentFilter>,
 ) -> Result<Json<Page<DocumentView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(
-        state
-            .app
-            .store
-            .list_documents(&p.tenant, &f, state.app.clock.now().date_naive())
-            .await?,
-    ))
+    Ok(Json(state.app.documents(&p.tenant, &f).await?))
 }
 
 /// One document.
@@ -294,13 +262,7 @@ async fn get_document(
     Path(id): Path<String>,
 ) -> Result<Json<DocumentView>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(
-        state
-            .app
-            .store
-            .document(&p.tenant, &id, state.app.clock.now().date_naive())
-            .await?,
-    ))
+    Ok(Json(state.app.document(&p.tenant, &id).await?))
 }
 
 /// Payment events (decreases of remaining amounts, closes as paid).
@@ -312,7 +274,7 @@ async fn list_payments(
     Q(f): Q<PaymentFilter>,
 ) -> Result<Json<Page<PaymentView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.app.store.list_payments(&p.tenant, &f).await?))
+    Ok(Json(state.app.payments(&p.tenant, &f).await?))
 }
 
 /// The firm's agents and their health.
@@ -322,7 +284,7 @@ async fn list_agents(
     auth: ClientAuth,
 ) -> Result<Json<Vec<AgentHealth>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.app.store.agents_health(&p.tenant).await?))
+    Ok(Json(state.app.agents_health(&p.tenant).await?))
 }
 
 /// Exclusions kept in the cloud (sent to agents with their config).
@@ -332,7 +294,7 @@ async fn list_exclusions(
     auth: ClientAuth,
 ) -> Result<Json<Vec<ExclusionView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.app.store.list_exclusions(&p.tenant).await?))
+    Ok(Json(state.app.exclusions(&p.tenant).await?))
 }
 
 /// Adds an exclusion (editor and up).
@@ -348,8 +310,7 @@ async fn create_exclusion(
     let new: NewExclusion = parse_json(&read_body(&headers, body).await?)?;
     let created = state
         .app
-        .store
-        .create_exclusion(&p.tenant, &new, &p.actor, state.app.clock.now())
+        .create_exclusion(&p.tenant, &p.actor, &new)
         .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -363,11 +324,7 @@ async fn delete_exclusion(
     Path(id): Path<String>,
 ) -> Result<StatusCode, Failure> {
     let p = auth.require(Role::Editor)?;
-    state
-        .app
-        .store
-        .delete_exclusion(&p.tenant, &id, &p.actor, state.app.clock.now())
-        .await?;
+    state.app.delete_exclusion(&p.tenant, &p.actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -380,13 +337,7 @@ async fn get_company(
     Path(nip): Path<String>,
 ) -> Result<Json<CompanyView>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    state
-        .app
-        .store
-        .company(&p.tenant, nip.trim())
-        .await?
-        .map(Json)
-        .ok_or_else(|| Failure::not_found(&format!("NIP {nip}")))
+    Ok(Json(state.app.company(&p.tenant, &nip).await?))
 }
 
 /// Asks for a fresh lookup in the VAT register (editor and up).
@@ -398,13 +349,7 @@ async fn refresh_company(
     Path(nip): Path<String>,
 ) -> Result<StatusCode, Failure> {
     let p = auth.require(Role::Editor)?;
-    let nip = inkaso_shared::Nip::parse(&nip)
-        .map_err(|e| Failure::invalid_body(Some("nip".into()), e.to_string(), "invalid NIP"))?;
-    state
-        .app
-        .store
-        .request_company(&p.tenant, nip.as_str())
-        .await?;
+    state.app.refresh_company(&p.tenant, &nip).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -415,5 +360,5 @@ async fn audit_log(
     auth: ClientAuth,
 ) -> Result<Json<Vec<AuditEntry>>, Failure> {
     let p = auth.require(Role::Admin)?;
-    Ok(Json(state.app.store.audit_log(&p.tenant, 500).await?))
+    Ok(Json(state.app.audit_log(&p.tenant).await?))
 }

@@ -37,7 +37,6 @@ use utoipa_axum::routes;
 pub use crate::services::Engine;
 use crate::services::{App, ServiceError};
 use crate::store::accounts::{AgentPrincipal, AuthFailure, ClientPrincipal, Role, TenantKind};
-use crate::store::security::SMSAPI_CALLBACK_SECRET;
 use crate::store::{Store, StoreError};
 
 /// Name of the portal's session cookie.
@@ -95,13 +94,9 @@ impl AppState {
     }
 
     /// The secret SMSAPI's delivery reports must carry in their path.
-    pub async fn callback_secret(&self) -> Result<String, StoreError> {
+    pub async fn callback_secret(&self) -> Result<String, ServiceError> {
         self.callback_secret
-            .get_or_try_init(|| {
-                self.app
-                    .store
-                    .service_secret(SMSAPI_CALLBACK_SECRET, self.app.clock.now())
-            })
+            .get_or_try_init(|| self.app.callback_secret())
             .await
             .cloned()
     }
@@ -419,7 +414,6 @@ impl FromRequestParts<AppState> for AgentAuth {
         let token = bearer(&parts.headers).ok_or_else(|| unauthorized(AuthFailure::Unknown))?;
         state
             .app
-            .store
             .authenticate_agent(token)
             .await?
             .map(AgentAuth)
@@ -453,13 +447,9 @@ impl FromRequestParts<AppState> for ClientAuth {
     type Rejection = Failure;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Failure> {
         let result = if let Some(token) = bearer(&parts.headers) {
-            state.app.store.authenticate_api_token(token).await?
+            state.app.authenticate_api_token(token).await?
         } else if let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) {
-            state
-                .app
-                .store
-                .authenticate_session(secret, state.app.clock.now())
-                .await?
+            state.app.authenticate_session(secret).await?
         } else {
             Err(AuthFailure::Unknown)
         };

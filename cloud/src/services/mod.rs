@@ -7,14 +7,19 @@
 //! - [`collection`]: what the engine needs of a tenant, read in one place ([`PlanInputs`]), a
 //!   debtor's collection state and its change, on-demand runs, out of collection, the forecast.
 //! - [`processes`]: processes, group rules, collection settings and paused channels.
+//! - [`accounts`]: sessions and tokens (the only place a request's tenant scope is made),
+//!   the agents' sync (batches, results, config, heartbeats), readiness.
 //! - [`channels`]: templates, channel settings, letters, posting books and tasks.
 //! - [`cases`]: cases handed to law firms, from the client's side and the law firm's.
+//! - [`records`]: debtors, documents, payments, agents' health, exclusions, companies, audit.
 //! - [`runner`]: one tick of the process engine for one tenant, every tenant's round.
 
+pub mod accounts;
 pub mod cases;
 pub mod channels;
 pub mod collection;
 pub mod processes;
+pub mod records;
 pub mod runner;
 
 use std::sync::Arc;

@@ -1,0 +1,164 @@
+//! What the agents synced, as the firm reads and steers it: debtors (with contacts, consents
+//! and company data), documents, payments, the agents' health, exclusions, and the audit log.
+
+use inkaso_shared::Nip;
+
+use super::{App, ServiceError};
+use crate::domain::Invalid;
+use crate::store::accounts::AuditEntry;
+use crate::store::query::{
+    AgentHealth, CompanyView, ConsentChange, DebtorDetail, DebtorFilter, DebtorView,
+    DocumentFilter, DocumentView, ExclusionView, NewExclusion, Page, PaymentFilter, PaymentView,
+};
+use crate::store::{StoreError, TenantScope};
+
+/// Most entries of the audit log one read returns.
+pub const AUDIT_PAGE: u32 = 500;
+
+impl App {
+    /// Debtors by the filter, a page.
+    pub async fn debtors(
+        &self,
+        tenant: &TenantScope,
+        f: &DebtorFilter,
+    ) -> Result<Page<DebtorView>, ServiceError> {
+        Ok(self.store.list_debtors(tenant, f).await?)
+    }
+
+    /// One debtor with contacts, documents (days overdue as of today) and company data.
+    pub async fn debtor(
+        &self,
+        tenant: &TenantScope,
+        debtor_id: &str,
+    ) -> Result<DebtorDetail, ServiceError> {
+        let today = self.clock.now().date_naive();
+        Ok(self.store.debtor_detail(tenant, debtor_id, today).await?)
+    }
+
+    /// Records a debtor's consent to a channel (`sms`, `email`) from a named source.
+    pub async fn set_consent(
+        &self,
+        tenant: &TenantScope,
+        actor: &str,
+        debtor_id: &str,
+        channel: &str,
+        consent: bool,
+        source: &str,
+    ) -> Result<(), ServiceError> {
+        let source = source.trim();
+        if source.is_empty() {
+            return Err(
+                Invalid::new("source", "podaj źródło zgody", "give the consent's source").into(),
+            );
+        }
+        let change = ConsentChange {
+            channel,
+            consent,
+            source,
+            actor,
+        };
+        Ok(self
+            .store
+            .set_consent(tenant, debtor_id, &change, self.clock.now())
+            .await?)
+    }
+
+    /// Documents by the filter, a page (days overdue as of today).
+    pub async fn documents(
+        &self,
+        tenant: &TenantScope,
+        f: &DocumentFilter,
+    ) -> Result<Page<DocumentView>, ServiceError> {
+        let today = self.clock.now().date_naive();
+        Ok(self.store.list_documents(tenant, f, today).await?)
+    }
+
+    /// One document.
+    pub async fn document(
+        &self,
+        tenant: &TenantScope,
+        document_id: &str,
+    ) -> Result<DocumentView, ServiceError> {
+        let today = self.clock.now().date_naive();
+        Ok(self.store.document(tenant, document_id, today).await?)
+    }
+
+    /// Payments by the filter, a page.
+    pub async fn payments(
+        &self,
+        tenant: &TenantScope,
+        f: &PaymentFilter,
+    ) -> Result<Page<PaymentView>, ServiceError> {
+        Ok(self.store.list_payments(tenant, f).await?)
+    }
+
+    /// The firm's agents and their health (last sync, queue, last error).
+    pub async fn agents_health(
+        &self,
+        tenant: &TenantScope,
+    ) -> Result<Vec<AgentHealth>, ServiceError> {
+        Ok(self.store.agents_health(tenant).await?)
+    }
+
+    /// The firm's exclusions.
+    pub async fn exclusions(
+        &self,
+        tenant: &TenantScope,
+    ) -> Result<Vec<ExclusionView>, ServiceError> {
+        Ok(self.store.list_exclusions(tenant).await?)
+    }
+
+    /// Adds an exclusion.
+    pub async fn create_exclusion(
+        &self,
+        tenant: &TenantScope,
+        actor: &str,
+        new: &NewExclusion,
+    ) -> Result<ExclusionView, ServiceError> {
+        Ok(self
+            .store
+            .create_exclusion(tenant, new, actor, self.clock.now())
+            .await?)
+    }
+
+    /// Removes an exclusion.
+    pub async fn delete_exclusion(
+        &self,
+        tenant: &TenantScope,
+        actor: &str,
+        exclusion_id: &str,
+    ) -> Result<(), ServiceError> {
+        Ok(self
+            .store
+            .delete_exclusion(tenant, exclusion_id, actor, self.clock.now())
+            .await?)
+    }
+
+    /// A company's data from the VAT register, as last looked up.
+    pub async fn company(
+        &self,
+        tenant: &TenantScope,
+        nip: &str,
+    ) -> Result<CompanyView, ServiceError> {
+        let nip = nip.trim();
+        self.store
+            .company(tenant, nip)
+            .await?
+            .ok_or_else(|| StoreError::not_found(format!("NIP {nip}"), format!("NIP {nip}")).into())
+    }
+
+    /// Asks for a fresh look-up of a company in the VAT register.
+    pub async fn refresh_company(
+        &self,
+        tenant: &TenantScope,
+        nip: &str,
+    ) -> Result<(), ServiceError> {
+        let nip = Nip::parse(nip).map_err(|e| Invalid::new("nip", e.to_string(), "invalid NIP"))?;
+        Ok(self.store.request_company(tenant, nip.as_str()).await?)
+    }
+
+    /// The newest entries of the firm's audit log.
+    pub async fn audit_log(&self, tenant: &TenantScope) -> Result<Vec<AuditEntry>, ServiceError> {
+        Ok(self.store.audit_log(tenant, AUDIT_PAGE).await?)
+    }
+}
