@@ -10,4 +10,11 @@ scripts/lint.sh
 echo "==> Schemathesis: the served OpenAPI document against the server"
 scripts/api-fuzz.sh
 echo "==> cargo test"
-scripts/with-postgres.sh cargo test --workspace --locked --no-fail-fast
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+scripts/with-postgres.sh cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log" || status=$?
+# One closing line for the whole workspace (cargo prints one per test binary, the last often a
+# doc-test run with nothing in it).
+awk '/^test result:/ {p += $4; f += $6} END {printf "tests: %d passed, %d failed\n", p, f}' "$log"
+exit "$status"

@@ -1,6 +1,7 @@
 //! Makes the served OpenAPI document tell the whole truth: the security schemes (users' tokens
-//! and sessions, agents' tokens, the providers' path secret), and on every operation the error answers any route can give (the routes' own annotations list only what
-//! is particular to them). Applied once to the merged document in [`super::router`].
+//! and sessions, agents' tokens, the providers' path secret), and on every operation the error
+//! answers any route can give (the routes' own annotations list only what is particular to
+//! them). Applied once to the merged document in [`super::router`].
 
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{
