@@ -3,11 +3,13 @@
 //! services (`crate::services`) combine them with I/O, and the faces (HTTP, CLI) translate them
 //! to and from their wire forms.
 //!
+//! - [`accounts`]: the kinds of tenant and users' roles.
 //! - [`ids`]: typed identifiers (tenants, agents, partners, cases, users).
 //! - [`cases`]: cases handed off to law firms — their statuses and the moves between them.
 //! - [`collection`]: a debtor's tags, on-demand runs' and the forecast's bounds.
 //! - [`crate::process`]: the process engine (models, calendar, planner, forecast).
 
+pub mod accounts;
 pub mod cases;
 pub mod collection;
 pub mod ids;

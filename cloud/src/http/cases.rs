@@ -23,8 +23,8 @@ use utoipa_axum::routes;
 use super::agent::{parse_json, read_body};
 use super::client::ErrorBody;
 use super::{AppState, ClientAuth, Failure, PartnerAuth, Path, Q};
+use crate::domain::accounts::Role;
 use crate::domain::cases::PartnerDecision;
-use crate::store::accounts::Role;
 use crate::store::cases::{Case, CaseDetail, CaseFilter, NewCase, PageRequest};
 use crate::store::query::Page;
 

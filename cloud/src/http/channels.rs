@@ -20,8 +20,8 @@ use utoipa_axum::routes;
 use super::agent::{parse_json, read_body};
 use super::client::ErrorBody;
 use super::{AppState, ClientAuth, Failure, Path, Q};
+use crate::domain::accounts::Role;
 use crate::process::compose::ChannelSettings;
-use crate::store::accounts::Role;
 use crate::store::channels::{LetterRow, StoredTemplate, TaskRow};
 
 /// The routes, nested under `/api/v1` by the client router.

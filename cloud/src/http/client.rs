@@ -15,8 +15,9 @@ use utoipa_axum::routes;
 
 use super::agent::{parse_json, read_body};
 use super::{AppState, ClientAddr, ClientAuth, Failure, Path, Q, SESSION_COOKIE};
+use crate::domain::accounts::Role;
 use crate::domain::ids::TenantId;
-use crate::store::accounts::{AuditEntry, LoginOutcome, Role, SESSION_HOURS};
+use crate::store::accounts::{AuditEntry, LoginOutcome, SESSION_HOURS};
 use crate::store::query::{
     AgentHealth, CompanyView, DebtorDetail, DebtorFilter, DebtorView, DocumentFilter, DocumentView,
     ExclusionView, NewExclusion, Page, PaymentFilter, PaymentView,

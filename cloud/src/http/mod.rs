@@ -34,9 +34,10 @@ use tower_http::trace::TraceLayer;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::domain::accounts::{Role, TenantKind};
 pub use crate::services::Engine;
 use crate::services::{App, ServiceError};
-use crate::store::accounts::{AgentPrincipal, AuthFailure, ClientPrincipal, Role, TenantKind};
+use crate::store::accounts::{AgentPrincipal, AuthFailure, ClientPrincipal};
 use crate::store::{Store, StoreError};
 
 /// Name of the portal's session cookie.

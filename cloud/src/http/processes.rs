@@ -24,6 +24,7 @@ use utoipa_axum::routes;
 use super::agent::{parse_json, read_body};
 use super::client::ErrorBody;
 use super::{AppState, ClientAuth, Failure, Path, Q};
+use crate::domain::accounts::Role;
 use crate::process::{
     AssignedBy, Channel, Decision, GroupRule, LegalStatus, OutReason, Outcome, PauseKind, Process,
     ProcessError, TenantPolicy,
@@ -31,7 +32,6 @@ use crate::process::{
 use crate::services::collection::{
     DebtorCollection, ForecastRow, HistoryOf, NewPauseOrder, OnDemandOrder, OutOfCollectionRow,
 };
-use crate::store::accounts::Role;
 use crate::store::collection::{ActionQuery, ChannelPauseView, CollectionStateView, PauseView};
 use crate::store::processes::{ActionView, CollectionSettings, DebtorCollectionChange};
 use crate::store::query::Page;

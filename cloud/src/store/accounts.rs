@@ -7,7 +7,7 @@
 //! `tenant_id` first, and revocation is seen by the very next request.
 
 use chrono::{DateTime, Duration, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -16,74 +16,7 @@ use super::{Store, StoreError, new_id, parse_ts, random_bytes, ts};
 use crate::domain::ids::{AgentId, PartnerId, TenantId};
 use crate::store::TenantScope;
 
-/// What a user may do. Ordered: each role can do everything the ones below it can.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Reads.
-    Viewer,
-    /// Reads and edits data (exclusions, consents).
-    Editor,
-    /// Everything, including users and agents.
-    Admin,
-}
-
-impl Role {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Viewer => "viewer",
-            Role::Editor => "editor",
-            Role::Admin => "admin",
-        }
-    }
-}
-
-impl TenantKind {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TenantKind::Client => "client",
-            TenantKind::Partner => "partner",
-        }
-    }
-
-    /// A stored kind read back; anything but `partner` is a client (the only other kind).
-    fn of_stored(text: &str) -> TenantKind {
-        if text == "partner" {
-            TenantKind::Partner
-        } else {
-            TenantKind::Client
-        }
-    }
-}
-
-impl std::str::FromStr for Role {
-    type Err = StoreError;
-    fn from_str(s: &str) -> Result<Role, StoreError> {
-        match s.trim() {
-            "viewer" => Ok(Role::Viewer),
-            "editor" => Ok(Role::Editor),
-            "admin" => Ok(Role::Admin),
-            other => Err(StoreError::invalid(
-                "role",
-                format!("nieznana rola „{other}” (admin, editor, viewer)"),
-                format!("unknown role \"{other}\" (admin, editor, viewer)"),
-            )),
-        }
-    }
-}
-
-/// A tenant's kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TenantKind {
-    /// A client firm whose receivables are collected.
-    Client,
-    /// A law firm that takes cases over.
-    Partner,
-}
+pub use crate::domain::accounts::{Role, TenantKind};
 
 /// A tenant as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
