@@ -55,16 +55,8 @@ impl App {
         case_id: &str,
         note: &str,
     ) -> Result<Case, ServiceError> {
-        Ok(self
-            .store
-            .add_note(
-                CaseParty::Client(tenant),
-                case_id,
-                note,
-                actor,
-                self.clock.now(),
-            )
-            .await?)
+        self.case_note(CaseParty::Client(tenant), actor, case_id, note)
+            .await
     }
 
     /// The cases handed to a law firm by every client using it.
@@ -129,15 +121,20 @@ impl App {
         case_id: &str,
         note: &str,
     ) -> Result<Case, ServiceError> {
+        self.case_note(CaseParty::Partner(partner), actor, case_id, note)
+            .await
+    }
+
+    async fn case_note(
+        &self,
+        party: CaseParty<'_>,
+        actor: &str,
+        case_id: &str,
+        note: &str,
+    ) -> Result<Case, ServiceError> {
         Ok(self
             .store
-            .add_note(
-                CaseParty::Partner(partner),
-                case_id,
-                note,
-                actor,
-                self.clock.now(),
-            )
+            .add_note(party, case_id, note, actor, self.clock.now())
             .await?)
     }
 }
