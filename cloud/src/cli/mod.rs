@@ -7,6 +7,7 @@
 use std::io::BufRead as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub mod process;
 
@@ -14,9 +15,11 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use inkaso_shared::{Clock, Email, SystemClock};
 
+use crate::domain::accounts::{Role, TenantKind};
 use crate::domain::ids::{AgentId, PartnerId, TenantId};
 use crate::server::{FileSettings, Settings};
-use crate::store::accounts::{Role, TenantKind, generate_password};
+use crate::services::{App, Engine};
+use crate::store::accounts::generate_password;
 use crate::store::{Store, TenantScope};
 
 /// Inkaso cloud: the multi-tenant service that runs collection processes for client firms,
@@ -270,7 +273,6 @@ async fn user_add(
     role: &str,
     password: Option<String>,
     password_stdin: bool,
-    now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<()> {
     let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
     let role: Role = role.parse()?;
@@ -283,9 +285,8 @@ async fn user_add(
     } else {
         (generate_password(), true)
     };
-    let id = open(s)
-        .await?
-        .add_user(&operator(tenant), &email, role, &password, now)
+    let id = app(open(s).await?)
+        .add_user(&operator(tenant), &email, role, &password)
         .await?;
     println!(
         "Dodano użytkownika {} (rola {}).\nuser_id: {id}",
@@ -341,9 +342,8 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Tenant(TenantCmd::Create { name }) => {
-            let t = open(&s)
-                .await?
-                .create_tenant(TenantKind::Client, &name, now)
+            let t = app(open(&s).await?)
+                .create_firm(TenantKind::Client, &name)
                 .await?;
             println!("Utworzono firmę „{}”.\ntenant_id: {}", t.name, t.id);
             Ok(())
@@ -354,11 +354,10 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
             role,
             password,
             password_stdin,
-        }) => user_add(&s, &tenant, &email, &role, password, password_stdin, now).await,
+        }) => user_add(&s, &tenant, &email, &role, password, password_stdin).await,
         Command::Agent(AgentCmd::Create { tenant, name }) => {
-            let a = open(&s)
-                .await?
-                .create_agent(&operator(&tenant), &name, now)
+            let a = app(open(&s).await?)
+                .create_agent(&operator(&tenant), &name)
                 .await?;
             println!(
                 "Utworzono agenta „{name}”.\nagent_id: {}\nToken (pokazywany tylko raz): {}",
@@ -367,43 +366,34 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Agent(AgentCmd::Revoke { tenant, agent }) => {
-            open(&s)
-                .await?
-                .revoke_agent(
-                    &operator(&tenant),
-                    &AgentId::new(agent.as_str()),
-                    "cli",
-                    now,
-                )
+            app(open(&s).await?)
+                .revoke_agent(&operator(&tenant), "cli", &AgentId::new(agent.as_str()))
                 .await?;
             println!("Odwołano token agenta {agent}.");
             Ok(())
         }
         Command::Partner(PartnerCmd::Create { name, client }) => {
-            let store = open(&s).await?;
-            let p = store.create_tenant(TenantKind::Partner, &name, now).await?;
+            let app = app(open(&s).await?);
+            let p = app.create_firm(TenantKind::Partner, &name).await?;
             println!("Utworzono kancelarię „{}”.\npartner_id: {}", p.name, p.id);
             if let Some(client) = client {
-                store
-                    .link_partner(&operator(&client), &PartnerId::from(p.id.clone()), now)
+                app.link_partner(&operator(&client), &PartnerId::from(p.id.clone()))
                     .await?;
                 println!("Powiązano z firmą {client}.");
             }
             Ok(())
         }
         Command::Partner(PartnerCmd::Link { tenant, partner }) => {
-            open(&s)
-                .await?
-                .link_partner(&operator(&tenant), &PartnerId::new(partner.as_str()), now)
+            app(open(&s).await?)
+                .link_partner(&operator(&tenant), &PartnerId::new(partner.as_str()))
                 .await?;
             println!("Powiązano kancelarię {partner} z firmą {tenant}.");
             Ok(())
         }
         Command::ApiToken(ApiTokenCmd::Create { tenant, name, role }) => {
             let role: Role = role.parse()?;
-            let t = open(&s)
-                .await?
-                .create_api_token(&operator(&tenant), &name, role, now)
+            let t = app(open(&s).await?)
+                .create_api_token(&operator(&tenant), &name, role)
                 .await?;
             println!(
                 "Utworzono token API „{name}” (rola {}).\ntoken_id: {}\nToken (pokazywany tylko raz): {}",
@@ -414,15 +404,23 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::ApiToken(ApiTokenCmd::Revoke { tenant, token }) => {
-            open(&s)
-                .await?
-                .revoke_api_token(&operator(&tenant), &token, now)
+            app(open(&s).await?)
+                .revoke_api_token(&operator(&tenant), &token)
                 .await?;
             println!("Odwołano token API {token}.");
             Ok(())
         }
         Command::Run(a) => Ok(crate::cli::process::run(&open(&s).await?, &a, now).await?),
         Command::Process(c) => Ok(crate::cli::process::process(&open(&s).await?, &c, now).await?),
+    }
+}
+
+/// The application over `store`, on the system clock (the operator's commands run now).
+fn app(store: Store) -> App {
+    App {
+        store,
+        clock: Arc::new(SystemClock),
+        engine: Engine::default(),
     }
 }
 

@@ -1,12 +1,19 @@
-//! Who is calling: sessions (log in, log out), API tokens and agents' tokens. Authentication is
-//! the only place a [`TenantScope`] is made for a request; the faces (HTTP, portal) ask here.
+//! Who is calling and who may: firms and law firms, their users, agents and API tokens (made
+//! and revoked by an admin or the operator), sessions (log in, log out), and the checks of
+//! every credential. Authentication is the only place a [`TenantScope`] is made for a request;
+//! the faces (HTTP, portal, CLI) ask here.
 
 use inkaso_shared::protocol::{AgentConfig, Batch, Heartbeat, PROTOCOL_VERSION, ResultsPage};
 
 use super::{App, ServiceError};
-use crate::domain::ids::TenantId;
+use inkaso_shared::Email;
+
+use crate::domain::accounts::{Role, TenantKind};
+use crate::domain::ids::{AgentId, PartnerId, TenantId};
 use crate::store::TenantScope;
-use crate::store::accounts::{AgentPrincipal, AuthFailure, ClientPrincipal, LoginOutcome};
+use crate::store::accounts::{
+    AgentPrincipal, AuthFailure, ClientPrincipal, LoginOutcome, NewSecret, Tenant,
+};
 use crate::store::ingest::BatchOutcome;
 use crate::store::security::SMSAPI_CALLBACK_SECRET;
 
@@ -20,6 +27,90 @@ pub struct SyncIntervals {
 }
 
 impl App {
+    /// A new client firm or law firm.
+    pub async fn create_firm(&self, kind: TenantKind, name: &str) -> Result<Tenant, ServiceError> {
+        Ok(self
+            .store
+            .create_tenant(kind, name, self.clock.now())
+            .await?)
+    }
+
+    /// Lets a law firm take the cases of a client firm.
+    pub async fn link_partner(
+        &self,
+        tenant: &TenantScope,
+        partner: &PartnerId,
+    ) -> Result<(), ServiceError> {
+        Ok(self
+            .store
+            .link_partner(tenant, partner, self.clock.now())
+            .await?)
+    }
+
+    /// Adds a user with a role and a password; returns the user's id.
+    pub async fn add_user(
+        &self,
+        tenant: &TenantScope,
+        email: &Email,
+        role: Role,
+        password: &str,
+    ) -> Result<String, ServiceError> {
+        Ok(self
+            .store
+            .add_user(tenant, email, role, password, self.clock.now())
+            .await?)
+    }
+
+    /// A new agent (one per ERP database); its token is in the answer, once.
+    pub async fn create_agent(
+        &self,
+        tenant: &TenantScope,
+        name: &str,
+    ) -> Result<NewSecret, ServiceError> {
+        Ok(self
+            .store
+            .create_agent(tenant, name, self.clock.now())
+            .await?)
+    }
+
+    /// Revokes an agent's token: its next request is refused.
+    pub async fn revoke_agent(
+        &self,
+        tenant: &TenantScope,
+        actor: &str,
+        agent: &AgentId,
+    ) -> Result<(), ServiceError> {
+        Ok(self
+            .store
+            .revoke_agent(tenant, agent, actor, self.clock.now())
+            .await?)
+    }
+
+    /// A new API token with a role; the token is in the answer, once.
+    pub async fn create_api_token(
+        &self,
+        tenant: &TenantScope,
+        name: &str,
+        role: Role,
+    ) -> Result<NewSecret, ServiceError> {
+        Ok(self
+            .store
+            .create_api_token(tenant, name, role, self.clock.now())
+            .await?)
+    }
+
+    /// Revokes an API token.
+    pub async fn revoke_api_token(
+        &self,
+        tenant: &TenantScope,
+        token_id: &str,
+    ) -> Result<(), ServiceError> {
+        Ok(self
+            .store
+            .revoke_api_token(tenant, token_id, self.clock.now())
+            .await?)
+    }
+
     /// Opens a session for a user of `tenant` (throttled per address and account).
     pub async fn login(
         &self,
