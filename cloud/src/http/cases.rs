@@ -22,11 +22,11 @@ use utoipa_axum::routes;
 
 use super::agent::{parse_json, read_body};
 use super::client::ErrorBody;
+use super::wire::{Case, CaseDetail, CaseFilter, Page, PageRequest};
 use super::{AppState, ClientAuth, Failure, PartnerAuth, Path, Q};
 use crate::domain::accounts::Role;
 use crate::domain::cases::PartnerDecision;
-use crate::store::cases::{Case, CaseDetail, CaseFilter, NewCase, PageRequest};
-use crate::store::query::Page;
+use crate::store::cases::NewCase;
 
 /// The routes of both sides, to be nested under `/api/v1`.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -144,7 +144,11 @@ async fn list_cases(
     let p = auth.require(Role::Viewer)?;
     let (filter, page) = q.split();
     Ok(Json(
-        state.app.client_cases(&p.tenant, &filter, &page).await?,
+        state
+            .app
+            .client_cases(&p.tenant, &filter.into(), &page.into())
+            .await?
+            .into(),
     ))
 }
 
@@ -174,7 +178,7 @@ async fn hand_off(
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(opened.case)))
+    Ok((status, Json(opened.case.into())))
 }
 
 /// One case: what was handed over (debtor, documents, history) and every event since.
@@ -186,7 +190,7 @@ async fn get_case(
     Path(id): Path<String>,
 ) -> Result<Json<CaseDetail>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.app.client_case(&p.tenant, &id).await?))
+    Ok(Json(state.app.client_case(&p.tenant, &id).await?.into()))
 }
 
 /// A note for the law firm (editor and up).
@@ -206,7 +210,8 @@ async fn client_note(
         state
             .app
             .client_case_note(&p.tenant, &p.actor, &id, &req.note)
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -222,7 +227,11 @@ async fn partner_list(
     let p = auth.require(Role::Viewer)?;
     let (filter, page) = q.split();
     Ok(Json(
-        state.app.partner_cases(&p.tenant, &filter, &page).await?,
+        state
+            .app
+            .partner_cases(&p.tenant, &filter.into(), &page.into())
+            .await?
+            .into(),
     ))
 }
 
@@ -235,7 +244,7 @@ async fn partner_get(
     Path(id): Path<String>,
 ) -> Result<Json<CaseDetail>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.app.partner_case(&p.tenant, &id).await?))
+    Ok(Json(state.app.partner_case(&p.tenant, &id).await?.into()))
 }
 
 async fn decide(
@@ -252,7 +261,8 @@ async fn decide(
         state
             .app
             .partner_decide(&p.tenant, &p.actor, id, decision, req.note.as_deref())
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -304,7 +314,8 @@ async fn partner_status(
         state
             .app
             .partner_set_status(&p.tenant, &p.actor, &id, &req.status, req.note.as_deref())
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -325,6 +336,7 @@ async fn partner_note(
         state
             .app
             .partner_case_note(&p.tenant, &p.actor, &id, &req.note)
-            .await?,
+            .await?
+            .into(),
     ))
 }

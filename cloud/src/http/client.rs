@@ -14,14 +14,15 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::agent::{parse_json, read_body};
+use super::wire;
+use super::wire::{
+    AgentHealth, AuditEntry, CompanyView, DebtorDetail, DebtorFilter, DebtorView, DocumentFilter,
+    DocumentView, ExclusionView, NewExclusion, Page, PaymentFilter, PaymentView,
+};
 use super::{AppState, ClientAddr, ClientAuth, Failure, Path, Q, SESSION_COOKIE};
 use crate::domain::accounts::Role;
 use crate::domain::ids::TenantId;
-use crate::store::accounts::{AuditEntry, LoginOutcome, SESSION_HOURS};
-use crate::store::query::{
-    AgentHealth, CompanyView, DebtorDetail, DebtorFilter, DebtorView, DocumentFilter, DocumentView,
-    ExclusionView, NewExclusion, Page, PaymentFilter, PaymentView,
-};
+use crate::store::accounts::{LoginOutcome, SESSION_HOURS};
 
 /// The error shape, for the OpenAPI document (the type itself is `inkaso_shared::protocol::ErrorResponse`).
 #[derive(Debug, Serialize, ToSchema)]
@@ -196,7 +197,7 @@ async fn list_debtors(
     Q(f): Q<DebtorFilter>,
 ) -> Result<Json<Page<DebtorView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.app.debtors(&p.tenant, &f).await?))
+    Ok(Json(state.app.debtors(&p.tenant, &f.into()).await?.into()))
 }
 
 /// One debtor with contacts, documents and company data.
@@ -208,7 +209,7 @@ async fn get_debtor(
     Path(id): Path<String>,
 ) -> Result<Json<DebtorDetail>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.app.debtor(&p.tenant, &id).await?))
+    Ok(Json(state.app.debtor(&p.tenant, &id).await?.into()))
 }
 
 /// A consent decision.
@@ -251,7 +252,9 @@ async fn list_documents(
     Q(f): Q<DocumentFilter>,
 ) -> Result<Json<Page<DocumentView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.app.documents(&p.tenant, &f).await?))
+    Ok(Json(
+        state.app.documents(&p.tenant, &f.into()).await?.into(),
+    ))
 }
 
 /// One document.
@@ -263,7 +266,7 @@ async fn get_document(
     Path(id): Path<String>,
 ) -> Result<Json<DocumentView>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.app.document(&p.tenant, &id).await?))
+    Ok(Json(state.app.document(&p.tenant, &id).await?.into()))
 }
 
 /// Payment events (decreases of remaining amounts, closes as paid).
@@ -275,7 +278,7 @@ async fn list_payments(
     Q(f): Q<PaymentFilter>,
 ) -> Result<Json<Page<PaymentView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.app.payments(&p.tenant, &f).await?))
+    Ok(Json(state.app.payments(&p.tenant, &f.into()).await?.into()))
 }
 
 /// The firm's agents and their health.
@@ -285,7 +288,7 @@ async fn list_agents(
     auth: ClientAuth,
 ) -> Result<Json<Vec<AgentHealth>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.app.agents_health(&p.tenant).await?))
+    Ok(Json(wire::all(state.app.agents_health(&p.tenant).await?)))
 }
 
 /// Exclusions kept in the cloud (sent to agents with their config).
@@ -295,7 +298,7 @@ async fn list_exclusions(
     auth: ClientAuth,
 ) -> Result<Json<Vec<ExclusionView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.app.exclusions(&p.tenant).await?))
+    Ok(Json(wire::all(state.app.exclusions(&p.tenant).await?)))
 }
 
 /// Adds an exclusion (editor and up).
@@ -311,9 +314,9 @@ async fn create_exclusion(
     let new: NewExclusion = parse_json(&read_body(&headers, body).await?)?;
     let created = state
         .app
-        .create_exclusion(&p.tenant, &p.actor, &new)
+        .create_exclusion(&p.tenant, &p.actor, &new.into())
         .await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    Ok((StatusCode::CREATED, Json(created.into())))
 }
 
 /// Deletes an exclusion (editor and up).
@@ -338,7 +341,7 @@ async fn get_company(
     Path(nip): Path<String>,
 ) -> Result<Json<CompanyView>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.app.company(&p.tenant, &nip).await?))
+    Ok(Json(state.app.company(&p.tenant, &nip).await?.into()))
 }
 
 /// Asks for a fresh lookup in the VAT register (editor and up).
@@ -361,5 +364,5 @@ async fn audit_log(
     auth: ClientAuth,
 ) -> Result<Json<Vec<AuditEntry>>, Failure> {
     let p = auth.require(Role::Admin)?;
-    Ok(Json(state.app.audit_log(&p.tenant).await?))
+    Ok(Json(wire::all(state.app.audit_log(&p.tenant).await?)))
 }

@@ -17,6 +17,7 @@ pub mod client;
 mod openapi;
 pub mod ops;
 pub mod processes;
+pub mod wire;
 
 use std::sync::Arc;
 

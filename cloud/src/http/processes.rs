@@ -23,6 +23,10 @@ use utoipa_axum::routes;
 
 use super::agent::{parse_json, read_body};
 use super::client::ErrorBody;
+use super::wire;
+use super::wire::{
+    ActionQuery, ActionView, ChannelPauseView, CollectionStateView, Page, PauseView,
+};
 use super::{AppState, ClientAuth, Failure, Path, Q};
 use crate::domain::accounts::Role;
 use crate::process::{
@@ -32,9 +36,7 @@ use crate::process::{
 use crate::services::collection::{
     DebtorCollection, ForecastRow, HistoryOf, NewPauseOrder, OnDemandOrder, OutOfCollectionRow,
 };
-use crate::store::collection::{ActionQuery, ChannelPauseView, CollectionStateView, PauseView};
-use crate::store::processes::{ActionView, CollectionSettings, DebtorCollectionChange};
-use crate::store::query::Page;
+use crate::store::processes::{CollectionSettings, DebtorCollectionChange};
 
 pub use crate::domain::collection::{MAX_FORECAST_DAYS, MAX_ON_DEMAND_DOCUMENTS};
 
@@ -285,7 +287,7 @@ async fn list_channel_pauses(
     auth: ClientAuth,
 ) -> Result<Json<Vec<ChannelPauseView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.app.channel_pauses(&p.tenant).await?))
+    Ok(Json(wire::all(state.app.channel_pauses(&p.tenant).await?)))
 }
 
 fn channel_param(code: &str) -> Result<Channel, Failure> {
@@ -375,7 +377,7 @@ impl From<DebtorCollection> for CollectionView {
             }
         };
         CollectionView {
-            state: c.state,
+            state: c.state.into(),
             process,
             assigned_by,
             group_rule,
@@ -451,7 +453,9 @@ async fn list_pauses(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<PauseView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
-    Ok(Json(state.app.debtor_pauses(&p.tenant, &id).await?))
+    Ok(Json(wire::all(
+        state.app.debtor_pauses(&p.tenant, &id).await?,
+    )))
 }
 
 /// Pauses collection for a debtor or one of its documents (editor and up). A promise to pay
@@ -475,7 +479,7 @@ async fn add_pause(
         document_id: req.document_id,
     };
     let view = state.app.add_pause(&p.tenant, &p.actor, &id, order).await?;
-    Ok((StatusCode::CREATED, Json(view)))
+    Ok((StatusCode::CREATED, Json(view.into())))
 }
 
 /// Lifts a pause (editor and up): held actions go out from the next tick, with catch-up.
@@ -509,7 +513,11 @@ async fn list_actions(
 ) -> Result<Json<Page<ActionView>>, Failure> {
     let p = auth.require(Role::Viewer)?;
     Ok(Json(
-        state.app.actions(&p.tenant, HistoryOf::Tenant, &q).await?,
+        state
+            .app
+            .actions(&p.tenant, HistoryOf::Tenant, &q.into())
+            .await?
+            .into(),
     ))
 }
 
@@ -526,8 +534,9 @@ async fn debtor_actions(
     Ok(Json(
         state
             .app
-            .actions(&p.tenant, HistoryOf::Debtor(&id), &q)
-            .await?,
+            .actions(&p.tenant, HistoryOf::Debtor(&id), &q.into())
+            .await?
+            .into(),
     ))
 }
 
@@ -544,8 +553,9 @@ async fn document_actions(
     Ok(Json(
         state
             .app
-            .actions(&p.tenant, HistoryOf::Document(&id), &q)
-            .await?,
+            .actions(&p.tenant, HistoryOf::Document(&id), &q.into())
+            .await?
+            .into(),
     ))
 }
 
@@ -664,7 +674,7 @@ async fn on_demand(
         request_id: run.request_id,
         process: run.process,
         decisions: run.decisions.iter().map(decision_view).collect(),
-        actions: run.actions,
+        actions: wire::all(run.actions),
         not_open: run.not_open,
     }))
 }

@@ -33,7 +33,6 @@ use inkaso_shared::records::ExternalId;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
-use utoipa::{IntoParams, ToSchema};
 
 use super::feed::append_result_in;
 use super::query::{Page, Sql, decode_cursor, encode_cursor, page_limit};
@@ -79,7 +78,7 @@ pub struct NewCase {
 }
 
 /// A case as listed (the client's and the partner's lists).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Case {
     /// The case's id.
     pub id: String,
@@ -104,7 +103,6 @@ pub struct Case {
     /// Currency of the documents.
     pub currency: String,
     /// Where the case is now.
-    #[schema(value_type = String)]
     pub status: CaseStatus,
     /// The process action that opened it; absent for a manual hand-off.
     pub action_id: Option<String>,
@@ -115,7 +113,7 @@ pub struct Case {
 }
 
 /// A case with what was handed over and everything that happened since.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaseDetail {
     /// The case.
     pub case: Case,
@@ -130,7 +128,7 @@ pub struct CaseDetail {
 }
 
 /// The debtor as handed over.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DebtorSnapshot {
     /// `company` or `person`.
     pub kind: String,
@@ -139,7 +137,6 @@ pub struct DebtorSnapshot {
     /// NIP.
     pub nip: Option<String>,
     /// A person's postal address from the ERP (`street`, `postcode`, `city`, `country`).
-    #[schema(value_type = Option<Object>)]
     pub address: Option<serde_json::Value>,
     /// A company's address from the VAT register, when it was looked up.
     pub register_address: Option<String>,
@@ -148,7 +145,7 @@ pub struct DebtorSnapshot {
 }
 
 /// One contact of the debtor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactSnapshot {
     /// `sms` (a phone, E.164) or `email`.
     pub channel: String,
@@ -157,7 +154,7 @@ pub struct ContactSnapshot {
 }
 
 /// A document as handed over.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentSnapshot {
     /// The ERP's key.
     pub external_id: String,
@@ -176,7 +173,7 @@ pub struct DocumentSnapshot {
 }
 
 /// One action of the debtor's collection history, as handed over.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistorySnapshot {
     /// The action's id.
     pub action_id: String,
@@ -203,7 +200,7 @@ pub struct HistorySnapshot {
 }
 
 /// One event of a case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaseEvent {
     /// 1, 2, 3… within the case.
     pub seq: i64,
@@ -216,15 +213,13 @@ pub struct CaseEvent {
     /// `user:<id>`, `token:<id>` or `engine`.
     pub actor: String,
     /// The case's status after the event.
-    #[schema(value_type = String)]
     pub status: CaseStatus,
     /// The note.
     pub note: Option<String>,
 }
 
 /// Filters of the case lists.
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct CaseFilter {
     /// Only cases in this status.
     pub status: Option<String>,
@@ -235,14 +230,11 @@ pub struct CaseFilter {
 }
 
 /// Which page of a list.
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct PageRequest {
     /// Cursor from the previous page.
     pub after: Option<String>,
     /// Page size (1..=500, default 50).
-    // u32 would be declared int32 (at most 2^31 - 1), which the parser does not enforce.
-    #[param(value_type = Option<u64>)]
     pub limit: Option<u32>,
 }
 

@@ -15,7 +15,6 @@ use inkaso_shared::protocol::ResultEvent;
 use inkaso_shared::{DebtorKind, ExternalId};
 use serde::{Deserialize, Serialize};
 use sqlx::{AssertSqlSafe, Row};
-use utoipa::{IntoParams, ToSchema};
 
 use super::feed::append_result_in;
 use super::processes::{
@@ -57,7 +56,7 @@ pub struct DocumentRef {
 }
 
 /// A channel the provider refused at account level.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChannelPauseView {
     /// `sms`, `email`, `voice`, …
     pub channel: String,
@@ -68,7 +67,7 @@ pub struct ChannelPauseView {
 }
 
 /// A debtor's collection state as stored (defaults when never set).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CollectionStateView {
     /// The debtor's own process, if set.
     pub own_process: Option<String>,
@@ -89,7 +88,7 @@ pub struct CollectionStateView {
 }
 
 /// A pause as the client sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PauseView {
     /// Id (for lifting).
     pub id: String,
@@ -114,8 +113,7 @@ pub struct PauseView {
 }
 
 /// Filters of the history lists (R-P6).
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct ActionQuery {
     /// `planned`, `claimed`, `held`, `sent`, `failed` or `skipped`.
     pub status: Option<String>,
@@ -126,8 +124,6 @@ pub struct ActionQuery {
     /// Cursor from the previous page.
     pub after: Option<String>,
     /// Page size (1..=500, default 50).
-    // u32 would be declared int32 (at most 2^31 - 1), which the parser does not enforce.
-    #[param(value_type = Option<u64>)]
     pub limit: Option<u32>,
 }
 

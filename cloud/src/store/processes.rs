@@ -144,7 +144,7 @@ pub enum Transition {
 }
 
 /// An action as the history shows it (R-P6).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ActionView {
     /// Id.
     pub id: String,
@@ -161,7 +161,6 @@ pub struct ActionView {
     /// Channel.
     pub channel: String,
     /// Documents covered: `[{"document", "occurrence", "scheduled"}]`.
-    #[schema(value_type = Vec<Object>)]
     pub documents: Vec<CoveredDocument>,
     /// The slot (or the next attempt).
     pub planned_for: DateTime<Utc>,

@@ -11,7 +11,6 @@ use inkaso_shared::{Currency, Nip};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
-use utoipa::{IntoParams, ToSchema};
 
 use super::{Store, StoreError, day, new_id, parse_day, parse_ts, to_u64, ts};
 use crate::domain::ids::AgentId;
@@ -23,7 +22,7 @@ pub const MAX_PAGE: u32 = 500;
 pub const DEFAULT_PAGE: u32 = 50;
 
 /// One page of a list.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Page<T> {
     /// The rows, in the list's order.
     pub items: Vec<T>,
@@ -93,8 +92,7 @@ pub(crate) fn page_limit(limit: Option<u32>) -> u32 {
 }
 
 /// Filters of `GET /api/v1/debtors`.
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct DebtorFilter {
     /// Part of the name (case-insensitive).
     pub q: Option<String>,
@@ -109,13 +107,11 @@ pub struct DebtorFilter {
     /// Cursor from the previous page.
     pub after: Option<String>,
     /// Page size (1..=500, default 50).
-    // u32 would be declared int32 (at most 2^31 - 1), which the parser does not enforce.
-    #[param(value_type = Option<u64>)]
     pub limit: Option<u32>,
 }
 
 /// A debtor in a list.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct DebtorView {
     /// The cloud's id.
     pub id: String,
@@ -138,7 +134,7 @@ pub struct DebtorView {
 }
 
 /// A contact with its consent.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ContactView {
     /// `sms` or `email`.
     pub channel: String,
@@ -153,7 +149,7 @@ pub struct ContactView {
 }
 
 /// Company data from the VAT register.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CompanyView {
     /// NIP.
     pub nip: String,
@@ -174,12 +170,11 @@ pub struct CompanyView {
 }
 
 /// A debtor with contacts, documents and company data.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct DebtorDetail {
     /// The debtor.
     pub debtor: DebtorView,
     /// A person's postal address.
-    #[schema(value_type = Option<Object>)]
     pub address: Option<serde_json::Value>,
     /// Contacts per channel.
     pub contacts: Vec<ContactView>,
@@ -190,18 +185,15 @@ pub struct DebtorDetail {
 }
 
 /// Filters of `GET /api/v1/documents`.
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct DocumentFilter {
     /// `open` or `closed`.
     pub status: Option<String>,
     /// The debtor's cloud id.
     pub debtor_id: Option<String>,
     /// At least this many days overdue (open documents), 0…36 500.
-    #[param(minimum = 0, maximum = 36500)]
     pub min_days_overdue: Option<i64>,
     /// At most this many days overdue, 0…36 500.
-    #[param(minimum = 0, maximum = 36500)]
     pub max_days_overdue: Option<i64>,
     /// Remaining amount at least (minor units).
     pub min_remaining_minor: Option<i64>,
@@ -216,13 +208,11 @@ pub struct DocumentFilter {
     /// Cursor from the previous page.
     pub after: Option<String>,
     /// Page size (1..=500, default 50).
-    // u32 would be declared int32 (at most 2^31 - 1), which the parser does not enforce.
-    #[param(value_type = Option<u64>)]
     pub limit: Option<u32>,
 }
 
 /// A document.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct DocumentView {
     /// The cloud's id.
     pub id: String,
@@ -255,8 +245,7 @@ pub struct DocumentView {
 }
 
 /// Filters of `GET /api/v1/payments`.
-#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct PaymentFilter {
     /// Observed on or after.
     pub from: Option<NaiveDate>,
@@ -267,13 +256,11 @@ pub struct PaymentFilter {
     /// Cursor from the previous page.
     pub after: Option<String>,
     /// Page size.
-    // u32 would be declared int32 (at most 2^31 - 1), which the parser does not enforce.
-    #[param(value_type = Option<u64>)]
     pub limit: Option<u32>,
 }
 
 /// A payment: a decrease of a document's remaining amount, or its close as paid.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct PaymentView {
     /// The event's id.
     pub id: String,
@@ -296,7 +283,7 @@ pub struct PaymentView {
 }
 
 /// An agent's health.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct AgentHealth {
     /// Id.
     pub id: String,
@@ -327,7 +314,7 @@ pub struct AgentHealth {
 }
 
 /// An exclusion kept in the cloud.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ExclusionView {
     /// Id.
     pub id: String,
@@ -344,7 +331,7 @@ pub struct ExclusionView {
 }
 
 /// A new exclusion.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewExclusion {
     /// `debtor_external_id`, `nip`, `document_number_prefix` or `min_remaining`.
