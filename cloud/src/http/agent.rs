@@ -24,9 +24,7 @@ use super::client::ErrorBody;
 use super::{AgentAuth, AppState, Failure, Q};
 use crate::services::ServiceError;
 use crate::services::accounts::SyncIntervals;
-use crate::store::StoreError;
-use crate::store::feed::parse_cursor;
-use crate::store::ingest::BatchOutcome;
+use crate::services::model::{AuthFailure, BatchOutcome};
 
 /// The agent API's routes, with their OpenAPI description (the bodies are the sync protocol's
 /// types of `inkaso-shared`, described field by field in docs/protocol.md).
@@ -205,7 +203,7 @@ async fn post_batch(
         Ok(BatchOutcome::Replay(_)) => "replay",
         Ok(BatchOutcome::Gap { .. }) => "gap",
         Ok(BatchOutcome::Revoked) => "revoked",
-        Err(ServiceError::Store(StoreError::Invalid { .. })) => "invalid",
+        Err(ServiceError::Invalid(_)) => "invalid",
         Err(_) => "error",
     };
     metrics::counter!("inkaso_batches_total", "outcome" => label).increment(1);
@@ -229,21 +227,15 @@ async fn post_batch(
             format!("sequence gap: expected seq {expected}, got {}", batch.seq),
         )
         .with_expected_seq(expected)),
-        Ok(BatchOutcome::Revoked) => Err(super::unauthorized(
-            crate::store::accounts::AuthFailure::Revoked,
-        )),
-        Err(ServiceError::Store(StoreError::Invalid {
-            field,
-            message_pl,
-            message_en,
-        })) => {
+        Ok(BatchOutcome::Revoked) => Err(super::unauthorized(AuthFailure::Revoked)),
+        Err(ServiceError::Invalid(i)) => {
             let mut f = Failure::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorCode::InvalidRecord,
-                message_pl,
-                message_en,
+                i.message_pl,
+                i.message_en,
             );
-            f.error.field = Some(field);
+            f.error.field = Some(i.field);
             Err(f)
         }
         Err(e) => Err(e.into()),
@@ -270,10 +262,9 @@ async fn get_results(
     AgentAuth(agent): AgentAuth,
     Q(q): Q<ResultsQuery>,
 ) -> Result<Json<ResultsPage>, Failure> {
-    let after = parse_cursor(q.after.as_deref())?;
     let page = state
         .app
-        .results_page(&agent, after, q.limit.unwrap_or(100))
+        .results_page(&agent, q.after.as_deref(), q.limit.unwrap_or(100))
         .await?;
     Ok(Json(page))
 }

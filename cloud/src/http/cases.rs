@@ -26,7 +26,7 @@ use super::wire::{Case, CaseDetail, CaseFilter, Page, PageRequest};
 use super::{AppState, ClientAuth, Failure, PartnerAuth, Path, Q};
 use crate::domain::accounts::Role;
 use crate::domain::cases::PartnerDecision;
-use crate::store::cases::NewCase;
+use crate::services::model::NewCase;
 
 /// The routes of both sides, to be nested under `/api/v1`.
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -22,7 +22,7 @@ use super::client::ErrorBody;
 use super::{AppState, ClientAuth, Failure, Path, Q};
 use crate::domain::accounts::Role;
 use crate::process::compose::ChannelSettings;
-use crate::store::channels::{LetterRow, StoredTemplate, TaskRow};
+use crate::services::model::{LetterRow, StoredTemplate, TaskRow, same_secret};
 
 /// The routes, nested under `/api/v1` by the client router.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -536,7 +536,7 @@ async fn delivery_reports(
 ) -> Result<&'static str, Failure> {
     use inkaso_channels::smsapi::{CALLBACK_REPLY, DeliveryReport};
     let expected = state.callback_secret().await?;
-    if !crate::store::security::same_secret(given, &expected) {
+    if !same_secret(given, &expected) {
         return Err(callback_refused());
     }
     let reports = DeliveryReport::parse_query(text).map_err(|e| {

@@ -22,7 +22,7 @@ use super::wire::{
 use super::{AppState, ClientAddr, ClientAuth, Failure, Path, Q, SESSION_COOKIE};
 use crate::domain::accounts::Role;
 use crate::domain::ids::TenantId;
-use crate::store::accounts::{LoginOutcome, SESSION_HOURS};
+use crate::services::model::{LoginOutcome, SESSION_HOURS};
 
 /// The error shape, for the OpenAPI document (the type itself is `inkaso_shared::protocol::ErrorResponse`).
 #[derive(Debug, Serialize, ToSchema)]

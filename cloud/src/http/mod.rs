@@ -37,9 +37,8 @@ use utoipa_axum::routes;
 
 use crate::domain::accounts::{Role, TenantKind};
 pub use crate::services::Engine;
+use crate::services::model::{AgentPrincipal, AuthFailure, ClientPrincipal, Store};
 use crate::services::{App, ServiceError};
-use crate::store::accounts::{AgentPrincipal, AuthFailure, ClientPrincipal};
-use crate::store::{Store, StoreError};
 
 /// Name of the portal's session cookie.
 pub const SESSION_COOKIE: &str = "inkaso_session";
@@ -278,14 +277,19 @@ impl IntoResponse for Failure {
 
 impl From<crate::domain::Invalid> for Failure {
     fn from(e: crate::domain::Invalid) -> Failure {
-        Failure::from(StoreError::from(e))
+        Failure::invalid_body(Some(e.field), e.message_pl, e.message_en)
     }
 }
 
 impl From<ServiceError> for Failure {
     fn from(e: ServiceError) -> Failure {
         match e {
-            ServiceError::Store(s) => Failure::from(s),
+            ServiceError::NotFound { what_pl, what_en } => Failure::new(
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                format!("nie znaleziono: {what_pl}"),
+                format!("not found: {what_en}"),
+            ),
             ServiceError::Invalid(i) => Failure::from(i),
             ServiceError::Process(p) => processes::process_failure(&p),
             ServiceError::Template(t) => channels::template_failure(&t),
@@ -298,32 +302,8 @@ impl From<ServiceError> for Failure {
                 message_pl,
                 message_en,
             ),
-        }
-    }
-}
-
-impl From<StoreError> for Failure {
-    fn from(e: StoreError) -> Failure {
-        match e {
-            StoreError::NotFound(m) => Failure::new(
-                StatusCode::NOT_FOUND,
-                ErrorCode::NotFound,
-                format!("nie znaleziono: {}", m.pl),
-                format!("not found: {}", m.en),
-            ),
-            StoreError::Invalid {
-                field,
-                message_pl,
-                message_en,
-            } => Failure::invalid_body(Some(field), message_pl, message_en),
-            StoreError::Conflict(what) => Failure::new(
-                StatusCode::CONFLICT,
-                ErrorCode::Conflict,
-                what.clone(),
-                what,
-            ),
-            other => {
-                tracing::error!(error = %other, "store failure");
+            ServiceError::Store(e) => {
+                tracing::error!(error = %e, "store failure");
                 Failure::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     ErrorCode::Internal,

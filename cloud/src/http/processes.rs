@@ -36,7 +36,7 @@ use crate::process::{
 use crate::services::collection::{
     DebtorCollection, ForecastRow, HistoryOf, NewPauseOrder, OnDemandOrder, OutOfCollectionRow,
 };
-use crate::store::processes::{CollectionSettings, DebtorCollectionChange};
+use crate::services::model::{CollectionSettings, DebtorCollectionChange};
 
 pub use crate::domain::collection::{MAX_FORECAST_DAYS, MAX_ON_DEMAND_DOCUMENTS};
 

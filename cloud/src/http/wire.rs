@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::domain::cases::CaseStatus;
 use crate::process::CoveredDocument;
-use crate::store;
+use crate::services::model;
 
 /// One page of a list.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -20,8 +20,8 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
-impl<S, T: From<S>> From<store::query::Page<S>> for Page<T> {
-    fn from(p: store::query::Page<S>) -> Self {
+impl<S, T: From<S>> From<model::Page<S>> for Page<T> {
+    fn from(p: model::Page<S>) -> Self {
         Page {
             items: p.items.into_iter().map(Into::into).collect(),
             next_cursor: p.next_cursor,
@@ -44,8 +44,8 @@ pub struct AuditEntry {
     pub details: String,
 }
 
-impl From<store::accounts::AuditEntry> for AuditEntry {
-    fn from(r: store::accounts::AuditEntry) -> Self {
+impl From<model::AuditEntry> for AuditEntry {
+    fn from(r: model::AuditEntry) -> Self {
         AuditEntry {
             at: r.at,
             actor: r.actor,
@@ -92,8 +92,8 @@ pub struct Case {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<store::cases::Case> for Case {
-    fn from(r: store::cases::Case) -> Self {
+impl From<model::Case> for Case {
+    fn from(r: model::Case) -> Self {
         Case {
             id: r.id,
             creditor_id: r.creditor_id,
@@ -129,8 +129,8 @@ pub struct CaseDetail {
     pub events: Vec<CaseEvent>,
 }
 
-impl From<store::cases::CaseDetail> for CaseDetail {
-    fn from(r: store::cases::CaseDetail) -> Self {
+impl From<model::CaseDetail> for CaseDetail {
+    fn from(r: model::CaseDetail) -> Self {
         CaseDetail {
             case: r.case.into(),
             debtor: r.debtor.into(),
@@ -159,8 +159,8 @@ pub struct DebtorSnapshot {
     pub contacts: Vec<ContactSnapshot>,
 }
 
-impl From<store::cases::DebtorSnapshot> for DebtorSnapshot {
-    fn from(r: store::cases::DebtorSnapshot) -> Self {
+impl From<model::DebtorSnapshot> for DebtorSnapshot {
+    fn from(r: model::DebtorSnapshot) -> Self {
         DebtorSnapshot {
             kind: r.kind,
             name: r.name,
@@ -181,8 +181,8 @@ pub struct ContactSnapshot {
     pub value: String,
 }
 
-impl From<store::cases::ContactSnapshot> for ContactSnapshot {
-    fn from(r: store::cases::ContactSnapshot) -> Self {
+impl From<model::ContactSnapshot> for ContactSnapshot {
+    fn from(r: model::ContactSnapshot) -> Self {
         ContactSnapshot {
             channel: r.channel,
             value: r.value,
@@ -209,8 +209,8 @@ pub struct DocumentSnapshot {
     pub currency: String,
 }
 
-impl From<store::cases::DocumentSnapshot> for DocumentSnapshot {
-    fn from(r: store::cases::DocumentSnapshot) -> Self {
+impl From<model::DocumentSnapshot> for DocumentSnapshot {
+    fn from(r: model::DocumentSnapshot) -> Self {
         DocumentSnapshot {
             external_id: r.external_id,
             number: r.number,
@@ -250,8 +250,8 @@ pub struct HistorySnapshot {
     pub provider_id: Option<String>,
 }
 
-impl From<store::cases::HistorySnapshot> for HistorySnapshot {
-    fn from(r: store::cases::HistorySnapshot) -> Self {
+impl From<model::HistorySnapshot> for HistorySnapshot {
+    fn from(r: model::HistorySnapshot) -> Self {
         HistorySnapshot {
             action_id: r.action_id,
             at: r.at,
@@ -288,8 +288,8 @@ pub struct CaseEvent {
     pub note: Option<String>,
 }
 
-impl From<store::cases::CaseEvent> for CaseEvent {
-    fn from(r: store::cases::CaseEvent) -> Self {
+impl From<model::CaseEvent> for CaseEvent {
+    fn from(r: model::CaseEvent) -> Self {
         CaseEvent {
             seq: r.seq,
             at: r.at,
@@ -313,8 +313,8 @@ pub struct ChannelPauseView {
     pub paused_at: DateTime<Utc>,
 }
 
-impl From<store::collection::ChannelPauseView> for ChannelPauseView {
-    fn from(r: store::collection::ChannelPauseView) -> Self {
+impl From<model::ChannelPauseView> for ChannelPauseView {
+    fn from(r: model::ChannelPauseView) -> Self {
         ChannelPauseView {
             channel: r.channel,
             reason: r.reason,
@@ -344,8 +344,8 @@ pub struct CollectionStateView {
     pub hold_reason: Option<String>,
 }
 
-impl From<store::collection::CollectionStateView> for CollectionStateView {
-    fn from(r: store::collection::CollectionStateView) -> Self {
+impl From<model::CollectionStateView> for CollectionStateView {
+    fn from(r: model::CollectionStateView) -> Self {
         CollectionStateView {
             own_process: r.own_process,
             tags: r.tags,
@@ -384,8 +384,8 @@ pub struct PauseView {
     pub active: bool,
 }
 
-impl From<store::collection::PauseView> for PauseView {
-    fn from(r: store::collection::PauseView) -> Self {
+impl From<model::PauseView> for PauseView {
+    fn from(r: model::PauseView) -> Self {
         PauseView {
             id: r.id,
             kind: r.kind,
@@ -445,8 +445,8 @@ pub struct ActionView {
     pub done_at: Option<DateTime<Utc>>,
 }
 
-impl From<store::processes::ActionView> for ActionView {
-    fn from(r: store::processes::ActionView) -> Self {
+impl From<model::ActionView> for ActionView {
+    fn from(r: model::ActionView) -> Self {
         ActionView {
             id: r.id,
             key: r.key,
@@ -494,8 +494,8 @@ pub struct DebtorView {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<store::query::DebtorView> for DebtorView {
-    fn from(r: store::query::DebtorView) -> Self {
+impl From<model::DebtorView> for DebtorView {
+    fn from(r: model::DebtorView) -> Self {
         DebtorView {
             id: r.id,
             agent_id: r.agent_id,
@@ -525,8 +525,8 @@ pub struct ContactView {
     pub consent_date: Option<NaiveDate>,
 }
 
-impl From<store::query::ContactView> for ContactView {
-    fn from(r: store::query::ContactView) -> Self {
+impl From<model::ContactView> for ContactView {
+    fn from(r: model::ContactView) -> Self {
         ContactView {
             channel: r.channel,
             value: r.value,
@@ -558,8 +558,8 @@ pub struct CompanyView {
     pub as_of: Option<NaiveDate>,
 }
 
-impl From<store::query::CompanyView> for CompanyView {
-    fn from(r: store::query::CompanyView) -> Self {
+impl From<model::CompanyView> for CompanyView {
+    fn from(r: model::CompanyView) -> Self {
         CompanyView {
             nip: r.nip,
             status: r.status,
@@ -589,8 +589,8 @@ pub struct DebtorDetail {
     pub company: Option<CompanyView>,
 }
 
-impl From<store::query::DebtorDetail> for DebtorDetail {
-    fn from(r: store::query::DebtorDetail) -> Self {
+impl From<model::DebtorDetail> for DebtorDetail {
+    fn from(r: model::DebtorDetail) -> Self {
         DebtorDetail {
             debtor: r.debtor.into(),
             address: r.address,
@@ -634,8 +634,8 @@ pub struct DocumentView {
     pub days_overdue: i64,
 }
 
-impl From<store::query::DocumentView> for DocumentView {
-    fn from(r: store::query::DocumentView) -> Self {
+impl From<model::DocumentView> for DocumentView {
+    fn from(r: model::DocumentView) -> Self {
         DocumentView {
             id: r.id,
             agent_id: r.agent_id,
@@ -678,8 +678,8 @@ pub struct PaymentView {
     pub currency: String,
 }
 
-impl From<store::query::PaymentView> for PaymentView {
-    fn from(r: store::query::PaymentView) -> Self {
+impl From<model::PaymentView> for PaymentView {
+    fn from(r: model::PaymentView) -> Self {
         PaymentView {
             id: r.id,
             agent_id: r.agent_id,
@@ -725,8 +725,8 @@ pub struct AgentHealth {
     pub results_acknowledged: u64,
 }
 
-impl From<store::query::AgentHealth> for AgentHealth {
-    fn from(r: store::query::AgentHealth) -> Self {
+impl From<model::AgentHealth> for AgentHealth {
+    fn from(r: model::AgentHealth) -> Self {
         AgentHealth {
             id: r.id,
             name: r.name,
@@ -762,8 +762,8 @@ pub struct ExclusionView {
     pub created_by: String,
 }
 
-impl From<store::query::ExclusionView> for ExclusionView {
-    fn from(r: store::query::ExclusionView) -> Self {
+impl From<model::ExclusionView> for ExclusionView {
+    fn from(r: model::ExclusionView) -> Self {
         ExclusionView {
             id: r.id,
             kind: r.kind,
@@ -787,9 +787,9 @@ pub struct CaseFilter {
     pub creditor_id: Option<String>,
 }
 
-impl From<CaseFilter> for store::cases::CaseFilter {
+impl From<CaseFilter> for model::CaseFilter {
     fn from(w: CaseFilter) -> Self {
-        store::cases::CaseFilter {
+        model::CaseFilter {
             status: w.status,
             debtor_external_id: w.debtor_external_id,
             creditor_id: w.creditor_id,
@@ -809,9 +809,9 @@ pub struct PageRequest {
     pub limit: Option<u32>,
 }
 
-impl From<PageRequest> for store::cases::PageRequest {
+impl From<PageRequest> for model::PageRequest {
     fn from(w: PageRequest) -> Self {
-        store::cases::PageRequest {
+        model::PageRequest {
             after: w.after,
             limit: w.limit,
         }
@@ -836,9 +836,9 @@ pub struct ActionQuery {
     pub limit: Option<u32>,
 }
 
-impl From<ActionQuery> for store::collection::ActionQuery {
+impl From<ActionQuery> for model::ActionQuery {
     fn from(w: ActionQuery) -> Self {
-        store::collection::ActionQuery {
+        model::ActionQuery {
             status: w.status,
             channel: w.channel,
             manual: w.manual,
@@ -870,9 +870,9 @@ pub struct DebtorFilter {
     pub limit: Option<u32>,
 }
 
-impl From<DebtorFilter> for store::query::DebtorFilter {
+impl From<DebtorFilter> for model::DebtorFilter {
     fn from(w: DebtorFilter) -> Self {
-        store::query::DebtorFilter {
+        model::DebtorFilter {
             q: w.q,
             nip: w.nip,
             kind: w.kind,
@@ -916,9 +916,9 @@ pub struct DocumentFilter {
     pub limit: Option<u32>,
 }
 
-impl From<DocumentFilter> for store::query::DocumentFilter {
+impl From<DocumentFilter> for model::DocumentFilter {
     fn from(w: DocumentFilter) -> Self {
-        store::query::DocumentFilter {
+        model::DocumentFilter {
             status: w.status,
             debtor_id: w.debtor_id,
             min_days_overdue: w.min_days_overdue,
@@ -952,9 +952,9 @@ pub struct PaymentFilter {
     pub limit: Option<u32>,
 }
 
-impl From<PaymentFilter> for store::query::PaymentFilter {
+impl From<PaymentFilter> for model::PaymentFilter {
     fn from(w: PaymentFilter) -> Self {
-        store::query::PaymentFilter {
+        model::PaymentFilter {
             from: w.from,
             to: w.to,
             document_external_id: w.document_external_id,
@@ -977,9 +977,9 @@ pub struct NewExclusion {
     pub amount_minor: Option<i64>,
 }
 
-impl From<NewExclusion> for store::query::NewExclusion {
+impl From<NewExclusion> for model::NewExclusion {
     fn from(w: NewExclusion) -> Self {
-        store::query::NewExclusion {
+        model::NewExclusion {
             kind: w.kind,
             value: w.value,
             amount_minor: w.amount_minor,

@@ -14,6 +14,7 @@ use crate::store::TenantScope;
 use crate::store::accounts::{
     AgentPrincipal, AuthFailure, ClientPrincipal, LoginOutcome, NewSecret, Tenant,
 };
+use crate::store::feed::parse_cursor;
 use crate::store::ingest::BatchOutcome;
 use crate::store::security::SMSAPI_CALLBACK_SECRET;
 
@@ -183,13 +184,14 @@ impl App {
             .await?)
     }
 
-    /// The agent's results feed after a position.
+    /// The agent's results feed after a cursor (none: from the start).
     pub async fn results_page(
         &self,
         agent: &AgentPrincipal,
-        after: u64,
+        after: Option<&str>,
         limit: u32,
     ) -> Result<ResultsPage, ServiceError> {
+        let after = parse_cursor(after)?;
         Ok(self
             .store
             .results_page(&agent.tenant, &agent.agent, after, limit)

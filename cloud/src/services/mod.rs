@@ -22,6 +22,33 @@ pub mod processes;
 pub mod records;
 pub mod runner;
 
+/// The values the use cases take and return, as the faces (HTTP, portal, CLI) name them: the
+/// store's rows, filters and pages, the principals authentication makes, and the outcomes of
+/// logins and batches. The faces translate these to their wire forms and never reach the store.
+pub mod model {
+    pub use crate::store::Store;
+    pub use crate::store::accounts::{
+        AgentPrincipal, AuditEntry, AuthFailure, ClientPrincipal, LoginOutcome, NewSecret,
+        SESSION_HOURS, Tenant,
+    };
+    pub use crate::store::cases::{
+        Case, CaseDetail, CaseEvent, CaseFilter, ContactSnapshot, DebtorSnapshot, DocumentSnapshot,
+        HistorySnapshot, NewCase, OpenedCase, PageRequest,
+    };
+    pub use crate::store::channels::{LetterRow, StoredTemplate, TaskRow};
+    pub use crate::store::collection::{
+        ActionQuery, ChannelPauseView, CollectionStateView, PauseView,
+    };
+    pub use crate::store::ingest::BatchOutcome;
+    pub use crate::store::processes::{ActionView, CollectionSettings, DebtorCollectionChange};
+    pub use crate::store::query::{
+        AgentHealth, CompanyView, ContactView, DebtorDetail, DebtorFilter, DebtorView,
+        DocumentFilter, DocumentView, ExclusionView, NewExclusion, Page, PaymentFilter,
+        PaymentView,
+    };
+    pub use crate::store::security::same_secret;
+}
+
 use std::sync::Arc;
 
 use inkaso_shared::Clock;
@@ -66,9 +93,18 @@ pub struct App {
 /// Why a use case refused or failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
-    /// The store failed or the record is not the tenant's.
+    /// No such record for the tenant: what, in Polish and in English.
+    #[error("nie znaleziono: {what_pl}")]
+    NotFound {
+        /// What, in Polish ("dokument 7f…").
+        what_pl: String,
+        /// What, in English ("document 7f…").
+        what_en: String,
+    },
+    /// The store failed (the database is unreachable, stored data unreadable): logged, and
+    /// answered as a server error.
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
     /// The request breaks a rule; names the field.
     #[error(transparent)]
     Invalid(#[from] Invalid),
@@ -88,10 +124,37 @@ pub enum ServiceError {
     },
 }
 
+impl From<StoreError> for ServiceError {
+    /// A refusal the store decided (not found, a broken rule, a conflict) is the use case's
+    /// refusal; anything else is the store failing.
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(m) => ServiceError::NotFound {
+                what_pl: m.pl,
+                what_en: m.en,
+            },
+            StoreError::Invalid {
+                field,
+                message_pl,
+                message_en,
+            } => ServiceError::Invalid(Invalid {
+                field,
+                message_pl,
+                message_en,
+            }),
+            StoreError::Conflict(m) => ServiceError::Conflict {
+                message_pl: m.pl,
+                message_en: m.en,
+            },
+            other => ServiceError::Store(other),
+        }
+    }
+}
+
 impl From<RunnerError> for ServiceError {
     fn from(e: RunnerError) -> Self {
         match e {
-            RunnerError::Store(s) => ServiceError::Store(s),
+            RunnerError::Store(s) => s.into(),
         }
     }
 }

@@ -25,7 +25,7 @@ pub struct SavedProcess {
 impl From<ProcessStoreError> for ServiceError {
     fn from(e: ProcessStoreError) -> Self {
         match e {
-            ProcessStoreError::Store(s) => ServiceError::Store(s),
+            ProcessStoreError::Store(s) => s.into(),
             ProcessStoreError::Process(p) => ServiceError::Process(p),
         }
     }

@@ -54,7 +54,7 @@ use crate::services::PlanInputs;
 use crate::store::cases::NewCase;
 use crate::store::channels::{LetterRow, NewLetter, NewTask};
 use crate::store::processes::{ClaimedAction, Transition};
-use crate::store::{Store, StoreError, TenantScope, new_id};
+use crate::store::{Missing, Store, StoreError, TenantScope, new_id};
 
 /// What can stop a tick.
 #[derive(Debug, thiserror::Error)]
@@ -981,9 +981,10 @@ async fn hand_off(
             pl: message_pl,
             en: message_en,
         }),
-        Err(StoreError::Invalid { message_pl, .. } | StoreError::Conflict(message_pl)) => {
-            Ok(Step::Finish(Transition::Failed { reason: message_pl }))
-        }
+        Err(
+            StoreError::Invalid { message_pl, .. }
+            | StoreError::Conflict(Missing { pl: message_pl, .. }),
+        ) => Ok(Step::Finish(Transition::Failed { reason: message_pl })),
         Err(e) => Err(e.into()),
     }
 }

@@ -292,10 +292,10 @@ impl Store {
             .fetch_optional(self.pool())
             .await?;
         if exists.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "użytkownik {} już istnieje",
-                email.as_str()
-            )));
+            return Err(StoreError::conflict(
+                format!("użytkownik {} już istnieje", email.as_str()),
+                format!("user {} already exists", email.as_str()),
+            ));
         }
         let id = new_id();
         let password = password.to_owned();
@@ -303,7 +303,12 @@ impl Store {
             .passwords()
             .run(move || hash_password(&password))
             .await
-            .map_err(|e| StoreError::Conflict(e.to_string()))??;
+            .map_err(|_| {
+                StoreError::conflict(
+                    "zbyt wiele haseł liczonych naraz; spróbuj ponownie za chwilę",
+                    "too many passwords being hashed at once; try again in a moment",
+                )
+            })??;
         sqlx::query("INSERT INTO users (tenant_id, user_id, email, password_hash, role, disabled, created_at) VALUES ($1, $2, $3, $4, $5, 0, $6)")
             .bind(tenant_id)
             .bind(&id)

@@ -431,10 +431,16 @@ impl Store {
                 None => tx.rollback().await?,
             }
         }
-        Err(StoreError::Conflict(format!(
-            "dłużnik {}: sprawa zmieniała się równocześnie; spróbuj ponownie",
-            req.debtor
-        )))
+        Err(StoreError::conflict(
+            format!(
+                "dłużnik {}: sprawa zmieniała się równocześnie; spróbuj ponownie",
+                req.debtor
+            ),
+            format!(
+                "debtor {}: the case changed at the same time; try again",
+                req.debtor
+            ),
+        ))
     }
 
     /// A transaction that reads and then writes cases. On SQLite it takes the single write
@@ -677,9 +683,12 @@ impl Store {
         .map(|r| r.try_get(0))
         .transpose()?;
         let Some(seq) = seq else {
-            return Err(StoreError::Conflict(format!(
-                "sprawa {case_id} zmieniła się w międzyczasie; odśwież ją i spróbuj ponownie"
-            )));
+            return Err(StoreError::conflict(
+                format!(
+                    "sprawa {case_id} zmieniła się w międzyczasie; odśwież ją i spróbuj ponownie"
+                ),
+                format!("case {case_id} changed meanwhile; refresh it and try again"),
+            ));
         };
         if !status.is_open() && before.status.is_open() {
             // A rejected or closed case lets its documents go: they may be handed off again.

@@ -311,10 +311,13 @@ impl Store {
             })
             .collect();
         if !users.is_empty() {
-            return Err(StoreError::Conflict(format!(
-                "szablon {code} jest używany w etapach: {}",
-                users.join(", ")
-            )));
+            return Err(StoreError::conflict(
+                format!(
+                    "szablon {code} jest używany w etapach: {}",
+                    users.join(", ")
+                ),
+                format!("template {code} is used by stages: {}", users.join(", ")),
+            ));
         }
         let r = sqlx::query("DELETE FROM templates WHERE tenant_id = $1 AND code = $2")
             .bind(tenant_id)
@@ -714,9 +717,10 @@ impl Store {
                 StoreError::not_found(format!("zadanie {task_id}"), format!("task {task_id}"))
             })?;
         if r.rows_affected() == 0 {
-            return Err(StoreError::Conflict(format!(
-                "zadanie {task_id} jest już zamknięte"
-            )));
+            return Err(StoreError::conflict(
+                format!("zadanie {task_id} jest już zamknięte"),
+                format!("task {task_id} is already closed"),
+            ));
         }
         task_row(&row)
     }

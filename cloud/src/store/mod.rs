@@ -87,9 +87,9 @@ pub enum StoreError {
     /// Nothing with that id for the tenant.
     #[error("nie znaleziono: {}", .0.pl)]
     NotFound(Missing),
-    /// The request conflicts with what is stored.
-    #[error("konflikt: {0}")]
-    Conflict(String),
+    /// The request conflicts with what is stored; why, in Polish and in English.
+    #[error("konflikt: {}", .0.pl)]
+    Conflict(Missing),
     /// A value broke a rule.
     #[error("{message_pl}")]
     Invalid {
@@ -118,7 +118,8 @@ impl From<crate::domain::Invalid> for StoreError {
     }
 }
 
-/// What was not found, named in Polish and in English ("dokument 7f…", "document 7f…").
+/// A message in both languages: what was not found ("dokument 7f…", "document 7f…"), or why a
+/// request conflicts with what is stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Missing {
     /// In Polish.
@@ -131,6 +132,14 @@ impl StoreError {
     /// Nothing with that id for the tenant: `pl` and `en` name it ("dokument X", "document X").
     pub(crate) fn not_found(pl: impl Into<String>, en: impl Into<String>) -> Self {
         StoreError::NotFound(Missing {
+            pl: pl.into(),
+            en: en.into(),
+        })
+    }
+
+    /// The request conflicts with what is stored: why, in Polish and in English.
+    pub(crate) fn conflict(pl: impl Into<String>, en: impl Into<String>) -> Self {
+        StoreError::Conflict(Missing {
             pl: pl.into(),
             en: en.into(),
         })

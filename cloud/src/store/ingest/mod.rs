@@ -520,8 +520,9 @@ impl Store {
                 });
             }
         }
-        Err(StoreError::Conflict(
-            "nie udało się ustalić kolejności paczki; ponów".into(),
+        Err(StoreError::conflict(
+            "nie udało się ustalić kolejności paczki; ponów",
+            "the batch's order could not be settled; send it again",
         ))
     }
 }
