@@ -410,13 +410,13 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
             println!("Odwołano token API {token}.");
             Ok(())
         }
-        Command::Run(a) => Ok(crate::cli::process::run(&open(&s).await?, &a, now).await?),
-        Command::Process(c) => Ok(crate::cli::process::process(&open(&s).await?, &c, now).await?),
+        Command::Run(a) => Ok(crate::cli::process::run(open(&s).await?, &a, now).await?),
+        Command::Process(c) => Ok(crate::cli::process::process(open(&s).await?, &c).await?),
     }
 }
 
 /// The application over `store`, on the system clock (the operator's commands run now).
-fn app(store: Store) -> App {
+pub(crate) fn app(store: Store) -> App {
     App {
         store,
         clock: Arc::new(SystemClock),

@@ -12,7 +12,8 @@ use inkaso_shared::{Lang, Localized, ManualClock};
 
 use crate::process::calendar::ZONE;
 use crate::process::model::Process;
-use crate::services::runner::{Channels, RunnerConfig, tick};
+use crate::services::runner::{Channels, RunnerConfig};
+use crate::services::{Engine, ServiceError};
 use crate::store::Store;
 
 /// `run` options.
@@ -95,41 +96,39 @@ pub fn parse_as_of(text: &str) -> Result<DateTime<Utc>, CommandError> {
 /// `inkaso-cloud run`: one tick for a tenant, printing what was planned, sent, skipped and
 /// held. Tenants in test mode record "would send"; outside test mode SMS, voice and e-mail go
 /// through the adapters of `--channels-config` and stay held without them.
-pub async fn run(store: &Store, args: &RunArgs, now: DateTime<Utc>) -> Result<(), CommandError> {
+pub async fn run(store: Store, args: &RunArgs, now: DateTime<Utc>) -> Result<(), CommandError> {
     let at = match &args.as_of {
         Some(text) => parse_as_of(text)?,
         None => now,
     };
     let clock = Arc::new(ManualClock::new(at));
     let recorder = Arc::new(TestModeRecorder::new());
+    let mut app = super::app(store);
+    app.clock = clock.clone();
     let channels = match &args.channels_config {
         Some(path) => {
             let file = crate::server::FileSettings::load(path)
                 .map_err(|e| CommandError::Refused(e.to_string()))?;
-            let secret = store
-                .service_secret(crate::store::security::SMSAPI_CALLBACK_SECRET, now)
-                .await
-                .map_err(|e| CommandError::Refused(e.to_string()))?;
+            let secret = app.callback_secret().await.map_err(refused)?;
             crate::live::channels(
                 file.smsapi.as_ref(),
                 file.smtp.as_ref(),
                 &secret,
-                clock.clone(),
+                clock,
                 recorder.clone(),
             )
             .map_err(|e| CommandError::Refused(e.to_string()))?
         }
         None => Channels::new(recorder.clone()),
     };
-    let summary = tick(
-        store,
-        clock.as_ref(),
-        &channels,
-        &super::operator(&args.tenant),
-        &RunnerConfig::default(),
-    )
-    .await
-    .map_err(|e| CommandError::Refused(e.to_string()))?;
+    app.engine = Engine {
+        channels,
+        runner: RunnerConfig::default(),
+    };
+    let summary = app
+        .tick(&super::operator(&args.tenant))
+        .await
+        .map_err(|e| CommandError::Refused(e.to_string()))?;
     let lang = if args.english { Lang::En } else { Lang::Pl };
     println!("{}", summary.render(lang));
     if !recorder.recorded().is_empty() {
@@ -145,12 +144,18 @@ pub async fn run(store: &Store, args: &RunArgs, now: DateTime<Utc>) -> Result<()
     Ok(())
 }
 
+/// A refusal of a use case, in the operator's words (Polish).
+fn refused(e: ServiceError) -> CommandError {
+    CommandError::Refused(match e {
+        ServiceError::Process(p) => p.message(Lang::Pl),
+        ServiceError::Invalid(i) => format!("{}: {}", i.field, i.message_pl),
+        other => other.to_string(),
+    })
+}
+
 /// `inkaso-cloud process set|list`.
-pub async fn process(
-    store: &Store,
-    cmd: &ProcessCmd,
-    now: DateTime<Utc>,
-) -> Result<(), CommandError> {
+pub async fn process(store: Store, cmd: &ProcessCmd) -> Result<(), CommandError> {
+    let app = super::app(store);
     match cmd {
         ProcessCmd::Set {
             tenant,
@@ -166,18 +171,18 @@ pub async fn process(
                 serde_json::from_str(&text).map_err(|e| file_err(e.to_string()))?;
             p.is_default |= *default;
             let code = p.code.clone();
-            let set = store
-                .put_process(&super::operator(tenant), p, now)
+            let scope = super::operator(tenant);
+            app.save_process(&scope, "cli", &code, p)
                 .await
-                .map_err(|e| CommandError::Refused(e.message(Lang::Pl)))?;
+                .map_err(refused)?;
             println!("Zapisano proces „{code}”.");
-            print_set(&set);
+            print_set(&app.processes(&scope).await.map_err(refused)?);
         }
         ProcessCmd::List { tenant } => {
-            let set = store
+            let set = app
                 .processes(&super::operator(tenant))
                 .await
-                .map_err(|e| CommandError::Refused(e.to_string()))?;
+                .map_err(refused)?;
             if set.is_empty() {
                 println!("Brak procesów.");
             }

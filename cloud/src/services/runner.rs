@@ -325,6 +325,21 @@ fn claim_line(c: &ClaimedAction, detail: String) -> TickLine {
     }
 }
 
+impl crate::services::App {
+    /// One tick of the process engine for `tenant`, now, through the app's channels and runner
+    /// settings (see [`tick`]).
+    pub async fn tick(&self, tenant: &TenantScope) -> Result<TickSummary, RunnerError> {
+        tick(
+            &self.store,
+            self.clock.as_ref(),
+            &self.engine.channels,
+            tenant,
+            &self.engine.runner,
+        )
+        .await
+    }
+}
+
 /// One tick for one tenant at `clock.now()`: plan and record, claim, re-check, dispatch,
 /// record the outcomes. Safe to run on several replicas at once.
 pub async fn tick(
