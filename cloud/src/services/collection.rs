@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use inkaso_shared::{ExternalId, Lang, Localized};
 
-use super::runner::tick;
 use super::{App, ServiceError};
 use crate::domain::Invalid;
 use crate::domain::collection::{
@@ -355,14 +354,7 @@ impl App {
                 now,
             )
             .await?;
-        tick(
-            &self.store,
-            self.clock.as_ref(),
-            &self.engine.channels,
-            tenant,
-            &self.engine.runner,
-        )
-        .await?;
+        self.tick(tenant).await?;
         let prefix = format!("manual/{request_id}/");
         let actions = self
             .store
