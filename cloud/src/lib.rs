@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod domain;
 pub mod http;
+pub mod i18n;
 pub mod live;
 pub mod periodic;
 pub mod process;

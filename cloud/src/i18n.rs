@@ -1,0 +1,181 @@
+//! The message catalogues: every user-visible text of the portal (and, as they move here, of the
+//! API's errors and the CLI) in Project Fluent files, `cloud/locales/{pl,en}/*.ftl`, compiled
+//! into the binary. Polish is the source and the fallback; English is complete beside it (a
+//! test checks every message is in both). Plurals follow CLDR, so Polish gets its one / few /
+//! many forms ("1 dokument, 2 dokumenty, 5 dokumentów"). Unicode isolation marks are off: they
+//! would leak into SMS text and e-mail subjects.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{Loader as _, static_loader};
+use inkaso_shared::Lang;
+use unic_langid::{LanguageIdentifier, langid};
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "pl",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static PL: LanguageIdentifier = langid!("pl");
+static EN: LanguageIdentifier = langid!("en");
+
+fn id(lang: Lang) -> &'static LanguageIdentifier {
+    match lang {
+        Lang::Pl => &PL,
+        Lang::En => &EN,
+    }
+}
+
+/// A message without arguments. An id missing from the catalogues is a bug; it shows as the id
+/// itself rather than failing the page.
+pub fn text(lang: Lang, message: &str) -> String {
+    LOCALES
+        .try_lookup(id(lang), message)
+        .unwrap_or_else(|| message.to_owned())
+}
+
+/// A message with arguments (numbers select the plural form).
+pub fn text_with(lang: Lang, message: &str, args: &[(&'static str, Arg)]) -> String {
+    let args: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+        .iter()
+        .map(|(name, value)| {
+            let value = match value {
+                Arg::Number(n) => FluentValue::from(*n),
+                Arg::Text(t) => FluentValue::from(t.clone()),
+            };
+            (Cow::Borrowed(*name), value)
+        })
+        .collect();
+    LOCALES
+        .try_lookup_with_args(id(lang), message, &args)
+        .unwrap_or_else(|| message.to_owned())
+}
+
+/// An argument of a message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    /// A count or amount: selects the plural form.
+    Number(i64),
+    /// Text put in as it is (an already formatted amount, a name).
+    Text(String),
+}
+
+/// A day as people write it: `04.12.2026` in Polish, `2026-12-04` in English (ISO, unambiguous
+/// for readers on either side of the Atlantic).
+pub fn date(lang: Lang, day: NaiveDate) -> String {
+    match lang {
+        Lang::Pl => day.format("%d.%m.%Y").to_string(),
+        Lang::En => day.format("%Y-%m-%d").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    fn count(lang: Lang, message: &str, n: i64) -> String {
+        text_with(lang, message, &[("count", Arg::Number(n))])
+    }
+
+    #[test]
+    fn polish_plurals_have_their_three_forms() {
+        let forms: Vec<String> = [1, 2, 4, 5, 12, 22, 25, 0]
+            .into_iter()
+            .map(|n| count(Lang::Pl, "documents-count", n))
+            .collect();
+        assert_eq!(
+            forms,
+            [
+                "1 dokument",
+                "2 dokumenty",
+                "4 dokumenty",
+                "5 dokumentów",
+                "12 dokumentów",
+                "22 dokumenty",
+                "25 dokumentów",
+                "0 dokumentów",
+            ]
+        );
+        assert_eq!(count(Lang::En, "documents-count", 1), "1 document");
+        assert_eq!(count(Lang::En, "documents-count", 2), "2 documents");
+        assert_eq!(
+            text_with(Lang::Pl, "days-overdue", &[("days", Arg::Number(1))]),
+            "1 dzień po terminie"
+        );
+    }
+
+    #[test]
+    fn no_isolation_marks_and_amounts_as_given() {
+        let s = text_with(
+            Lang::Pl,
+            "overdue-summary",
+            &[
+                ("amount", Arg::Text("1 234,56 zł".into())),
+                ("count", Arg::Number(3)),
+            ],
+        );
+        assert_eq!(s, "Przeterminowane: 1 234,56 zł w 3 dokumentach");
+        assert!(!s.contains(['\u{2068}', '\u{2069}']), "{s:?}");
+    }
+
+    #[test]
+    fn dates_as_people_write_them() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        assert_eq!(date(Lang::Pl, d), "04.12.2026");
+        assert_eq!(date(Lang::En, d), "2026-12-04");
+    }
+
+    /// Every message of the Polish catalogue is in the English one and the other way round, and
+    /// each resolves in both languages.
+    #[test]
+    fn both_catalogues_have_every_message() {
+        let ids = |lang: &str| -> BTreeSet<String> {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("locales")
+                .join(lang);
+            let mut out = BTreeSet::new();
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+                for line in text.lines() {
+                    if let Some((name, _)) = line.split_once(" =")
+                        && !name.starts_with([' ', '#'])
+                        && !name.is_empty()
+                    {
+                        out.insert(name.to_owned());
+                    }
+                }
+            }
+            out
+        };
+        let (pl, en) = (ids("pl"), ids("en"));
+        assert!(!pl.is_empty());
+        assert_eq!(pl, en, "messages in one language only");
+        for message in &pl {
+            for lang in [Lang::Pl, Lang::En] {
+                assert!(
+                    LOCALES.try_lookup(id(lang), message).is_some()
+                        || LOCALES
+                            .try_lookup_with_args(
+                                id(lang),
+                                message,
+                                &HashMap::from([
+                                    (Cow::Borrowed("count"), FluentValue::from(1)),
+                                    (Cow::Borrowed("days"), FluentValue::from(1)),
+                                    (Cow::Borrowed("amount"), FluentValue::from("1 zł")),
+                                ]),
+                            )
+                            .is_some(),
+                    "{message} in {lang:?}"
+                );
+            }
+        }
+    }
+}
