@@ -125,32 +125,19 @@ impl Harness {
             .create_tenant(TenantKind::Client, "Hurtownia", now)
             .await
             .unwrap();
-        let a = store
-            .create_agent(&TenantScope::operator(t.id.clone()), "ERP", now)
-            .await
-            .unwrap();
+        let scope = TenantScope::operator(t.id.clone());
+        let a = store.create_agent(&scope, "ERP", now).await.unwrap();
         let partner = store
             .create_tenant(TenantKind::Partner, "Kancelaria Lex", now)
             .await
             .unwrap();
         store
-            .link_partner(
-                &TenantScope::operator(t.id.clone()),
-                &PartnerId::from(partner.id.clone()),
-                now,
-            )
+            .link_partner(&scope, &PartnerId::from(partner.id.clone()), now)
             .await
             .unwrap();
+        store.put_process(&scope, standard(), now).await.unwrap();
         store
-            .put_process(&TenantScope::operator(t.id.clone()), standard(), now)
-            .await
-            .unwrap();
-        store
-            .set_channel_settings(
-                &TenantScope::operator(t.id.clone()),
-                &channel_settings(),
-                now,
-            )
+            .set_channel_settings(&scope, &channel_settings(), now)
             .await
             .unwrap();
         let channel = Arc::new(Counting::default());
@@ -163,12 +150,12 @@ impl Harness {
             store,
             clock,
             agent: AgentPrincipal {
-                tenant: TenantScope::operator(t.id.clone()),
+                tenant: scope.clone(),
                 tenant_name: t.name,
                 agent: AgentId::new(a.id),
                 agent_name: "ERP".into(),
             },
-            tenant: TenantScope::operator(t.id.clone()),
+            tenant: scope.clone(),
             seq: 0,
             channel,
             channels,
@@ -1300,19 +1287,13 @@ async fn same_ids_in_two_tenants_and_two_agents(backend: Backend) {
             .create_tenant(TenantKind::Client, name, now)
             .await
             .unwrap();
+        let scope = TenantScope::operator(t.id.clone());
+        h.store.put_process(&scope, standard(), now).await.unwrap();
         h.store
-            .put_process(&TenantScope::operator(t.id.clone()), standard(), now)
+            .set_channel_settings(&scope, &channel_settings(), now)
             .await
             .unwrap();
-        h.store
-            .set_channel_settings(
-                &TenantScope::operator(t.id.clone()),
-                &channel_settings(),
-                now,
-            )
-            .await
-            .unwrap();
-        let agent = agent_with_the_same_ids(&h, &TenantScope::operator(t.id.clone()), phone).await;
+        let agent = agent_with_the_same_ids(&h, &scope, phone).await;
         others.push((t.id, agent));
     }
     // The third tenant's stored process cannot be read back.

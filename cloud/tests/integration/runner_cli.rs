@@ -55,12 +55,10 @@ async fn process_set_list_and_run_as_of() {
         .create_tenant(TenantKind::Client, "Hurtownia", now)
         .await
         .unwrap();
-    let a = store
-        .create_agent(&TenantScope::operator(t.id.clone()), "ERP", now)
-        .await
-        .unwrap();
+    let scope = TenantScope::operator(t.id.clone());
+    let a = store.create_agent(&scope, "ERP", now).await.unwrap();
     let agent = AgentPrincipal {
-        tenant: TenantScope::operator(t.id.clone()),
+        tenant: scope.clone(),
         tenant_name: t.name.clone(),
         agent: AgentId::new(a.id.clone()),
         agent_name: "ERP".into(),
@@ -95,12 +93,7 @@ async fn process_set_list_and_run_as_of() {
         actor: "test",
     };
     store
-        .set_consent(
-            &TenantScope::operator(t.id.clone()),
-            &debtor_id,
-            &consent,
-            now,
-        )
+        .set_consent(&scope, &debtor_id, &consent, now)
         .await
         .unwrap();
 
@@ -164,7 +157,7 @@ async fn process_set_list_and_run_as_of() {
         ..Default::default()
     };
     store
-        .set_collection_settings(&TenantScope::operator(t.id.clone()), &settings, now)
+        .set_collection_settings(&scope, &settings, now)
         .await
         .unwrap();
     // (A held action is looked at again from the next minute.)
@@ -235,12 +228,10 @@ async fn run_killed_mid_dispatch_sends_nothing_twice() {
         .create_tenant(TenantKind::Client, "Hurtownia", now)
         .await
         .unwrap();
-    let a = store
-        .create_agent(&TenantScope::operator(t.id.clone()), "ERP", now)
-        .await
-        .unwrap();
+    let scope = TenantScope::operator(t.id.clone());
+    let a = store.create_agent(&scope, "ERP", now).await.unwrap();
     let agent = AgentPrincipal {
-        tenant: TenantScope::operator(t.id.clone()),
+        tenant: scope.clone(),
         tenant_name: t.name.clone(),
         agent: AgentId::new(a.id.clone()),
         agent_name: "ERP".into(),
@@ -277,10 +268,7 @@ async fn run_killed_mid_dispatch_sends_nothing_twice() {
             source: "portal",
             actor: "test",
         };
-        store
-            .set_consent(&TenantScope::operator(t.id.clone()), id, &consent, now)
-            .await
-            .unwrap();
+        store.set_consent(&scope, id, &consent, now).await.unwrap();
     }
     let process = serde_json::from_value(
         json!({"code": "SMS", "name": "SMS", "is_default": true, "stages": [
@@ -288,10 +276,7 @@ async fn run_killed_mid_dispatch_sends_nothing_twice() {
          "template": "sms-termin", "grouping": "per_document"}]}),
     )
     .unwrap();
-    store
-        .put_process(&TenantScope::operator(t.id.clone()), process, now)
-        .await
-        .unwrap();
+    store.put_process(&scope, process, now).await.unwrap();
 
     let sim = SmsapiSimulator::start(SimConfig::default(), std::sync::Arc::new(SystemClock))
         .await

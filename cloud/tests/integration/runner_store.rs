@@ -47,26 +47,16 @@ async fn processes_and_rules(backend: Backend) {
         .create_tenant(TenantKind::Client, "Firma", now)
         .await
         .unwrap();
-    let a = store
-        .create_agent(&TenantScope::operator(t.id.clone()), "ERP", now)
-        .await
-        .unwrap();
+    let scope = TenantScope::operator(t.id.clone());
+    let a = store.create_agent(&scope, "ERP", now).await.unwrap();
     // The first process becomes the default even unmarked; a new default unmarks the old.
     let set = store
-        .put_process(
-            &TenantScope::operator(t.id.clone()),
-            process("STD", false),
-            now,
-        )
+        .put_process(&scope, process("STD", false), now)
         .await
         .unwrap();
     assert!(set[0].is_default);
     let set = store
-        .put_process(
-            &TenantScope::operator(t.id.clone()),
-            process("SOFT", true),
-            now,
-        )
+        .put_process(&scope, process("SOFT", true), now)
         .await
         .unwrap();
     let defaults: Vec<&str> = set
@@ -77,41 +67,19 @@ async fn processes_and_rules(backend: Backend) {
     assert_eq!(defaults, vec!["SOFT"]);
     let mut sorted = set.clone();
     sorted.sort_by(|a, b| a.code.cmp(&b.code));
-    assert_eq!(
-        store
-            .processes(&TenantScope::operator(t.id.clone()))
-            .await
-            .unwrap(),
-        sorted
-    );
-    assert!(
-        !store
-            .process(&TenantScope::operator(t.id.clone()), "STD")
-            .await
-            .unwrap()
-            .is_default
-    );
+    assert_eq!(store.processes(&scope).await.unwrap(), sorted);
+    assert!(!store.process(&scope, "STD").await.unwrap().is_default);
     // An invalid process is refused naming the field; nothing changes.
     let mut bad = process("BAD", false);
     bad.stages[0].offset_days = 99_999;
-    let err = store
-        .put_process(&TenantScope::operator(t.id.clone()), bad, now)
-        .await
-        .unwrap_err();
+    let err = store.put_process(&scope, bad, now).await.unwrap_err();
     match &err {
         ProcessStoreError::Process(e @ ProcessError::Invalid(_)) => {
             assert_eq!(e.fields(), vec!["stages[0].offset_days"]);
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(
-        store
-            .processes(&TenantScope::operator(t.id.clone()))
-            .await
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(store.processes(&scope).await.unwrap().len(), 2);
     // Rules must name an existing process.
     let rule = |p: &str| GroupRule {
         process: p.into(),
@@ -121,41 +89,24 @@ async fn processes_and_rules(backend: Backend) {
         max_total: None,
     };
     assert!(matches!(
-        store
-            .set_group_rules(&TenantScope::operator(t.id.clone()), &[rule("NOPE")], now)
-            .await,
+        store.set_group_rules(&scope, &[rule("NOPE")], now).await,
         Err(ProcessStoreError::Process(ProcessError::Unknown(_)))
     ));
     store
-        .set_group_rules(&TenantScope::operator(t.id.clone()), &[rule("SOFT")], now)
+        .set_group_rules(&scope, &[rule("SOFT")], now)
         .await
         .unwrap();
-    assert_eq!(
-        store
-            .group_rules(&TenantScope::operator(t.id.clone()))
-            .await
-            .unwrap(),
-        vec![rule("SOFT")]
-    );
+    assert_eq!(store.group_rules(&scope).await.unwrap(), vec![rule("SOFT")]);
     let own = DebtorCollectionChange {
         own_process: Some(Some("SOFT".into())),
         ..Default::default()
     };
     store
-        .update_debtor_collection(
-            &TenantScope::operator(t.id.clone()),
-            &AgentId::new(a.id.clone()),
-            "KH-7",
-            &own,
-            now,
-        )
+        .update_debtor_collection(&scope, &AgentId::new(a.id.clone()), "KH-7", &own, now)
         .await
         .unwrap();
     // In use: refused, saying where, in both languages.
-    let err = store
-        .delete_process(&TenantScope::operator(t.id.clone()), "SOFT", now)
-        .await
-        .unwrap_err();
+    let err = store.delete_process(&scope, "SOFT", now).await.unwrap_err();
     let pl = err.message(Lang::Pl);
     assert!(pl.contains("jest procesem domyślnym"), "{pl}");
     assert!(
@@ -165,24 +116,14 @@ async fn processes_and_rules(backend: Backend) {
     assert!(pl.contains("używany w regule grupy nr 1"), "{pl}");
     assert!(err.message(Lang::En).contains("cannot be deleted"));
     // Unused: deleted.
-    store
-        .delete_process(&TenantScope::operator(t.id.clone()), "STD", now)
-        .await
-        .unwrap();
-    assert_eq!(
-        store
-            .processes(&TenantScope::operator(t.id.clone()))
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    store.delete_process(&scope, "STD", now).await.unwrap();
+    assert_eq!(store.processes(&scope).await.unwrap().len(), 1);
     assert!(
         store
             .tenants_with_processes()
             .await
             .unwrap()
-            .contains(&TenantScope::operator(t.id.clone()))
+            .contains(&scope)
     );
 }
 
@@ -215,20 +156,17 @@ async fn retries_pauses_and_history(backend: Backend) {
         .create_tenant(TenantKind::Client, "Firma", clock.now())
         .await
         .unwrap();
+    let scope = TenantScope::operator(t.id.clone());
     let a = store
-        .create_agent(&TenantScope::operator(t.id.clone()), "ERP", clock.now())
+        .create_agent(&scope, "ERP", clock.now())
         .await
         .unwrap();
     store
-        .put_process(
-            &TenantScope::operator(t.id.clone()),
-            process("STD", true),
-            clock.now(),
-        )
+        .put_process(&scope, process("STD", true), clock.now())
         .await
         .unwrap();
     let agent = AgentPrincipal {
-        tenant: TenantScope::operator(t.id.clone()),
+        tenant: scope.clone(),
         tenant_name: t.name.clone(),
         agent: AgentId::new(a.id.clone()),
         agent_name: "ERP".into(),
@@ -260,12 +198,7 @@ async fn retries_pauses_and_history(backend: Backend) {
         actor: "test",
     };
     store
-        .set_consent(
-            &TenantScope::operator(t.id.clone()),
-            &debtor_id,
-            &consent,
-            clock.now(),
-        )
+        .set_consent(&scope, &debtor_id, &consent, clock.now())
         .await
         .unwrap();
     let sms = Arc::new(Scripted::default());
@@ -280,7 +213,6 @@ async fn retries_pauses_and_history(backend: Backend) {
         .with(Channel::Sms, sms.clone())
         .with(Channel::Email, email.clone());
     let config = RunnerConfig::default();
-    let scope = TenantScope::operator(t.id.clone());
     let run = |now: &str| {
         clock.set(at(now));
         tick(&store, &clock, &channels, &scope, &config)
@@ -291,10 +223,7 @@ async fn retries_pauses_and_history(backend: Backend) {
     let s = run("2026-03-30T10:00:00Z").await.unwrap();
     assert_eq!(s.retried.len(), 1, "{s:?}");
     let rows = store
-        .actions(
-            &TenantScope::operator(t.id.clone()),
-            &ActionFilter::default(),
-        )
+        .actions(&scope, &ActionFilter::default())
         .await
         .unwrap();
     assert_eq!(
@@ -316,7 +245,7 @@ async fn retries_pauses_and_history(backend: Backend) {
     );
     let sent = store
         .actions(
-            &TenantScope::operator(t.id.clone()),
+            &scope,
             &ActionFilter {
                 status: Some("sent".into()),
                 ..Default::default()
@@ -342,7 +271,7 @@ async fn retries_pauses_and_history(backend: Backend) {
     };
     store
         .record_heartbeat(
-            &TenantScope::operator(t.id.clone()),
+            &scope,
             &AgentId::new(a.id.clone()),
             &hb,
             at("2026-04-01T09:00:00Z"),
@@ -351,17 +280,14 @@ async fn retries_pauses_and_history(backend: Backend) {
         .unwrap();
     let s = run("2026-04-01T10:00:00Z").await.unwrap();
     assert_eq!(s.held.len(), 1, "{s:?}");
-    let paused = store
-        .paused_channels(&TenantScope::operator(t.id.clone()))
-        .await
-        .unwrap();
+    let paused = store.paused_channels(&scope).await.unwrap();
     assert_eq!(
         paused.get(&Channel::Email).map(String::as_str),
         Some("brak punktów")
     );
     let e0 = store
         .actions(
-            &TenantScope::operator(t.id.clone()),
+            &scope,
             &ActionFilter {
                 status: Some("held".into()),
                 ..Default::default()
@@ -379,10 +305,7 @@ async fn retries_pauses_and_history(backend: Backend) {
         "a paused channel is not called"
     );
     // Resumed: it goes, under the same key.
-    store
-        .resume_channel(&TenantScope::operator(t.id.clone()), Channel::Email)
-        .await
-        .unwrap();
+    store.resume_channel(&scope, Channel::Email).await.unwrap();
     let s = run("2026-04-01T10:10:00Z").await.unwrap();
     assert_eq!(s.sent.len(), 1, "{s:?}");
     let calls = email.calls.lock().unwrap().clone();
@@ -400,10 +323,7 @@ async fn retries_pauses_and_history(backend: Backend) {
 
     // History per debtor, per document and overall; newest first.
     let all = store
-        .actions(
-            &TenantScope::operator(t.id.clone()),
-            &ActionFilter::default(),
-        )
+        .actions(&scope, &ActionFilter::default())
         .await
         .unwrap();
     assert_eq!(
@@ -413,7 +333,7 @@ async fn retries_pauses_and_history(backend: Backend) {
     assert!(all.iter().all(|a| a.status == "sent" && a.automatic));
     let by_doc = store
         .actions(
-            &TenantScope::operator(t.id.clone()),
+            &scope,
             &ActionFilter {
                 document: Some("FV-1".into()),
                 ..Default::default()
@@ -424,7 +344,7 @@ async fn retries_pauses_and_history(backend: Backend) {
     assert_eq!(by_doc.len(), 2);
     let none = store
         .actions(
-            &TenantScope::operator(t.id.clone()),
+            &scope,
             &ActionFilter {
                 document: Some("FV-2".into()),
                 ..Default::default()
@@ -435,7 +355,7 @@ async fn retries_pauses_and_history(backend: Backend) {
     assert!(none.is_empty());
     let by_debtor = store
         .actions(
-            &TenantScope::operator(t.id.clone()),
+            &scope,
             &ActionFilter {
                 debtor: Some("KH-1".into()),
                 limit: Some(1),
