@@ -214,13 +214,13 @@ impl Failure {
         }
     }
 
-    /// 404.
-    pub fn not_found(what: &str) -> Failure {
+    /// 404, naming what was not found in each language ("dokument X", "document X").
+    pub fn not_found(what_pl: &str, what_en: &str) -> Failure {
         Failure::new(
             StatusCode::NOT_FOUND,
             ErrorCode::NotFound,
-            format!("nie znaleziono: {what}"),
-            format!("not found: {what}"),
+            format!("nie znaleziono: {what_pl}"),
+            format!("not found: {what_en}"),
         )
     }
 
@@ -284,12 +284,7 @@ impl From<crate::domain::Invalid> for Failure {
 impl From<ServiceError> for Failure {
     fn from(e: ServiceError) -> Failure {
         match e {
-            ServiceError::NotFound { what_pl, what_en } => Failure::new(
-                StatusCode::NOT_FOUND,
-                ErrorCode::NotFound,
-                format!("nie znaleziono: {what_pl}"),
-                format!("not found: {what_en}"),
-            ),
+            ServiceError::NotFound { what_pl, what_en } => Failure::not_found(&what_pl, &what_en),
             ServiceError::Invalid(i) => Failure::from(i),
             ServiceError::Process(p) => processes::process_failure(&p),
             ServiceError::Template(t) => channels::template_failure(&t),

@@ -399,6 +399,15 @@ pub fn assign_debtor<'p>(
 }
 
 impl DebtorRows {
+    /// The planner's view of this debtor.
+    pub fn input(&self) -> super::planner::DebtorInput<'_> {
+        super::planner::DebtorInput {
+            debtor: &self.state,
+            documents: &self.documents,
+            history: &self.history,
+        }
+    }
+
     /// The debtor's process and why; see [`assign_debtor`].
     pub fn assignment<'p>(
         &self,

@@ -17,9 +17,9 @@ use crate::domain::ids::AgentId;
 use crate::process::calendar::local_date;
 use crate::process::state::{AmountOverflow, DebtorRows};
 use crate::process::{
-    AssignedBy, DebtorCase, DebtorInput, DebtorState, Decision, GroupRule, OnDemand,
-    OutOfCollection, PlanContext, Process, assign_debtor, forecast, out_of_collection,
-    plan_on_demand, suggest_process,
+    AssignedBy, DebtorCase, DebtorState, Decision, GroupRule, OnDemand, OutOfCollection,
+    PlanContext, Process, assign_debtor, forecast, out_of_collection, plan_on_demand,
+    suggest_process,
 };
 use crate::process::{Pause, PauseKind};
 use crate::store::collection::{
@@ -115,6 +115,11 @@ fn no_process(field: &str, code: &str) -> Invalid {
         format!("nie ma procesu o kodzie „{code}”"),
         format!("no process with code \"{code}\""),
     )
+}
+
+/// An ERP key the store gave back: it was checked when it came in, so a bad one is corrupt data.
+fn stored_id(text: &str) -> Result<ExternalId, StoreError> {
+    ExternalId::new(text).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 fn overflow(e: AmountOverflow) -> ServiceError {
@@ -230,11 +235,7 @@ impl App {
         let found = if let Some(r) = rows.first() {
             r.assignment(&processes, &rules).map_err(overflow)?
         } else {
-            let mut s = DebtorState::new(
-                ExternalId::new(&debtor.external_id)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                debtor.kind,
-            );
+            let mut s = DebtorState::new(stored_id(&debtor.external_id)?, debtor.kind);
             s.own_process.clone_from(&stored.own_process);
             s.tags.clone_from(&stored.tags);
             assign_debtor(&processes, &rules, &s, &[]).map_err(overflow)?
@@ -308,8 +309,7 @@ impl App {
                 not_open.push(d.document_id);
                 continue;
             }
-            let ext =
-                ExternalId::new(&d.external_id).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let ext = stored_id(&d.external_id)?;
             groups
                 .entry((d.agent_id, d.debtor_external_id))
                 .or_default()
@@ -388,17 +388,12 @@ impl App {
         rows: &DebtorRows,
         now: DateTime<Utc>,
     ) -> Result<Vec<Decision>, ServiceError> {
-        let input = DebtorInput {
-            debtor: &rows.state,
-            documents: &rows.documents,
-            history: &rows.history,
-        };
         let mut decisions = Vec::new();
         plan_on_demand(
             &inputs.context(&rows.agent_id, now, false),
             process,
             request,
-            &input,
+            &rows.input(),
             &mut decisions,
         )
         .map_err(|e| Invalid::new("stages", e.message(Lang::Pl), e.message(Lang::En)))?;
@@ -470,10 +465,7 @@ impl App {
                     )
                     .into());
                 }
-                Some(
-                    ExternalId::new(&d.external_id)
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                )
+                Some(stored_id(&d.external_id)?)
             }
         };
         let pause = Pause {
@@ -578,13 +570,8 @@ impl App {
         let mut out = Vec::new();
         for rows in self.store.debtor_rows(tenant, None).await? {
             let process = inputs.assignment(&rows)?.map(|(p, _)| p);
-            let input = DebtorInput {
-                debtor: &rows.state,
-                documents: &rows.documents,
-                history: &rows.history,
-            };
             out.extend(
-                out_of_collection(process, &input, now)
+                out_of_collection(process, &rows.input(), now)
                     .into_iter()
                     .map(|item| OutOfCollectionRow {
                         agent: rows.agent_id.clone(),
@@ -623,16 +610,17 @@ impl App {
             let Some((process, _)) = inputs.assignment(&rows)? else {
                 continue;
             };
+            let agent = rows.agent_id;
             let case = DebtorCase {
-                debtor: rows.state.clone(),
-                documents: rows.documents.clone(),
-                history: rows.history.clone(),
+                debtor: rows.state,
+                documents: rows.documents,
+                history: rows.history,
             };
             out.extend(
                 forecast(&inputs.settings.policy, process, &case, now, days)
                     .into_iter()
                     .map(|decision| ForecastRow {
-                        agent: rows.agent_id.clone(),
+                        agent: agent.clone(),
                         decision,
                     }),
             );

@@ -45,8 +45,8 @@ use crate::process::calendar::local_date;
 use crate::process::compose::{self, ActionInput, ChannelSettings, ComposeError};
 use crate::process::model::{Channel, Process};
 use crate::process::planner::{
-    DebtorInput, Decision, OnDemand, Outcome as PlanOutcome, PlanContext, Recheck, next_wake,
-    on_demand_of, plan_debtor, plan_on_demand, recheck,
+    Decision, OnDemand, Outcome as PlanOutcome, PlanContext, Recheck, next_wake, on_demand_of,
+    plan_debtor, plan_on_demand, recheck,
 };
 use crate::process::report::RunReport;
 use crate::process::state::{AmountOverflow, DebtorRows};
@@ -54,7 +54,7 @@ use crate::services::PlanInputs;
 use crate::store::cases::NewCase;
 use crate::store::channels::{LetterRow, NewLetter, NewTask};
 use crate::store::processes::{ClaimedAction, Transition};
-use crate::store::{Missing, Store, StoreError, TenantScope, new_id};
+use crate::store::{Bilingual, Store, StoreError, TenantScope, new_id};
 
 /// What can stop a tick.
 #[derive(Debug, thiserror::Error)]
@@ -277,7 +277,7 @@ impl<'a> Tenant<'a> {
         plan_debtor(
             &self.context(rows, now, true),
             process,
-            &input(rows),
+            &rows.input(),
             &mut out,
         );
         out
@@ -294,16 +294,8 @@ impl<'a> Tenant<'a> {
         let mut out = Vec::new();
         let ctx = self.context(rows, now, false);
         // A stage removed since the request plans nothing: the claim is dropped.
-        let _ = plan_on_demand(&ctx, process, request, &input(rows), &mut out);
+        let _ = plan_on_demand(&ctx, process, request, &rows.input(), &mut out);
         out
-    }
-}
-
-fn input(rows: &DebtorRows) -> DebtorInput<'_> {
-    DebtorInput {
-        debtor: &rows.state,
-        documents: &rows.documents,
-        history: &rows.history,
     }
 }
 
@@ -400,13 +392,13 @@ async fn plan_all(
     now: DateTime<Utc>,
     summary: &mut TickSummary,
 ) -> Result<(), RunnerError> {
-    let tenant_id = tenant.scope;
-    for rows in store.debtor_rows(tenant_id, None).await? {
+    let scope = tenant.scope;
+    for rows in store.debtor_rows(scope, None).await? {
         let process = match tenant.process_of(&rows) {
             Ok(Some(p)) => p,
             Ok(None) => continue,
             Err(e) => {
-                tracing::error!(tenant = %tenant_id, agent = %rows.agent_id,
+                tracing::error!(tenant = %scope, agent = %rows.agent_id,
                     debtor = %rows.state.external_id, error = %e, "debtor not planned");
                 summary.debtor_errors.push(DebtorError {
                     debtor: rows.state.external_id.as_str().to_owned(),
@@ -422,7 +414,7 @@ async fn plan_all(
         });
         let new = store
             .record_decisions(
-                tenant_id,
+                scope,
                 &rows.agent_id,
                 rows.state.external_id.as_str(),
                 &decisions,
@@ -998,7 +990,7 @@ async fn hand_off(
         }),
         Err(
             StoreError::Invalid { message_pl, .. }
-            | StoreError::Conflict(Missing { pl: message_pl, .. }),
+            | StoreError::Conflict(Bilingual { pl: message_pl, .. }),
         ) => Ok(Step::Finish(Transition::Failed { reason: message_pl })),
         Err(e) => Err(e.into()),
     }

@@ -732,7 +732,7 @@ impl Store {
 }
 
 /// One line of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
     /// When.
     pub at: DateTime<Utc>,

@@ -78,7 +78,7 @@ pub struct NewCase {
 }
 
 /// A case as listed (the client's and the partner's lists).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Case {
     /// The case's id.
     pub id: String,
@@ -113,7 +113,7 @@ pub struct Case {
 }
 
 /// A case with what was handed over and everything that happened since.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseDetail {
     /// The case.
     pub case: Case,
@@ -200,7 +200,7 @@ pub struct HistorySnapshot {
 }
 
 /// One event of a case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseEvent {
     /// 1, 2, 3… within the case.
     pub seq: i64,
@@ -219,7 +219,7 @@ pub struct CaseEvent {
 }
 
 /// Filters of the case lists.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
     /// Only cases in this status.
     pub status: Option<String>,
@@ -230,7 +230,7 @@ pub struct CaseFilter {
 }
 
 /// Which page of a list.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct PageRequest {
     /// Cursor from the previous page.
     pub after: Option<String>,

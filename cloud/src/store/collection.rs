@@ -13,7 +13,6 @@ use std::fmt::Write as _;
 use chrono::{DateTime, NaiveDate, Utc};
 use inkaso_shared::protocol::ResultEvent;
 use inkaso_shared::{DebtorKind, ExternalId};
-use serde::{Deserialize, Serialize};
 use sqlx::{AssertSqlSafe, Row};
 
 use super::feed::append_result_in;
@@ -56,7 +55,7 @@ pub struct DocumentRef {
 }
 
 /// A channel the provider refused at account level.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChannelPauseView {
     /// `sms`, `email`, `voice`, …
     pub channel: String,
@@ -67,7 +66,7 @@ pub struct ChannelPauseView {
 }
 
 /// A debtor's collection state as stored (defaults when never set).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CollectionStateView {
     /// The debtor's own process, if set.
     pub own_process: Option<String>,
@@ -88,7 +87,7 @@ pub struct CollectionStateView {
 }
 
 /// A pause as the client sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PauseView {
     /// Id (for lifting).
     pub id: String,
@@ -113,7 +112,7 @@ pub struct PauseView {
 }
 
 /// Filters of the history lists (R-P6).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct ActionQuery {
     /// `planned`, `claimed`, `held`, `sent`, `failed` or `skipped`.
     pub status: Option<String>,

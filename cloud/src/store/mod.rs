@@ -86,10 +86,10 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// Nothing with that id for the tenant.
     #[error("nie znaleziono: {}", .0.pl)]
-    NotFound(Missing),
+    NotFound(Bilingual),
     /// The request conflicts with what is stored; why, in Polish and in English.
     #[error("konflikt: {}", .0.pl)]
-    Conflict(Missing),
+    Conflict(Bilingual),
     /// A value broke a rule.
     #[error("{message_pl}")]
     Invalid {
@@ -121,7 +121,7 @@ impl From<crate::domain::Invalid> for StoreError {
 /// A message in both languages: what was not found ("dokument 7f…", "document 7f…"), or why a
 /// request conflicts with what is stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Missing {
+pub struct Bilingual {
     /// In Polish.
     pub pl: String,
     /// In English.
@@ -131,7 +131,7 @@ pub struct Missing {
 impl StoreError {
     /// Nothing with that id for the tenant: `pl` and `en` name it ("dokument X", "document X").
     pub(crate) fn not_found(pl: impl Into<String>, en: impl Into<String>) -> Self {
-        StoreError::NotFound(Missing {
+        StoreError::NotFound(Bilingual {
             pl: pl.into(),
             en: en.into(),
         })
@@ -139,7 +139,7 @@ impl StoreError {
 
     /// The request conflicts with what is stored: why, in Polish and in English.
     pub(crate) fn conflict(pl: impl Into<String>, en: impl Into<String>) -> Self {
-        StoreError::Conflict(Missing {
+        StoreError::Conflict(Bilingual {
             pl: pl.into(),
             en: en.into(),
         })

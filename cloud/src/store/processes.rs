@@ -144,7 +144,7 @@ pub enum Transition {
 }
 
 /// An action as the history shows it (R-P6).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionView {
     /// Id.
     pub id: String,

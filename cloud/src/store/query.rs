@@ -8,7 +8,6 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use inkaso_shared::protocol::Exclusions;
 use inkaso_shared::{Currency, Nip};
-use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
@@ -22,7 +21,7 @@ pub const MAX_PAGE: u32 = 500;
 pub const DEFAULT_PAGE: u32 = 50;
 
 /// One page of a list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Page<T> {
     /// The rows, in the list's order.
     pub items: Vec<T>,
@@ -92,7 +91,7 @@ pub(crate) fn page_limit(limit: Option<u32>) -> u32 {
 }
 
 /// Filters of `GET /api/v1/debtors`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct DebtorFilter {
     /// Part of the name (case-insensitive).
     pub q: Option<String>,
@@ -111,7 +110,7 @@ pub struct DebtorFilter {
 }
 
 /// A debtor in a list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct DebtorView {
     /// The cloud's id.
     pub id: String,
@@ -134,7 +133,7 @@ pub struct DebtorView {
 }
 
 /// A contact with its consent.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ContactView {
     /// `sms` or `email`.
     pub channel: String,
@@ -149,7 +148,7 @@ pub struct ContactView {
 }
 
 /// Company data from the VAT register.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CompanyView {
     /// NIP.
     pub nip: String,
@@ -170,7 +169,7 @@ pub struct CompanyView {
 }
 
 /// A debtor with contacts, documents and company data.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct DebtorDetail {
     /// The debtor.
     pub debtor: DebtorView,
@@ -185,7 +184,7 @@ pub struct DebtorDetail {
 }
 
 /// Filters of `GET /api/v1/documents`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct DocumentFilter {
     /// `open` or `closed`.
     pub status: Option<String>,
@@ -212,7 +211,7 @@ pub struct DocumentFilter {
 }
 
 /// A document.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct DocumentView {
     /// The cloud's id.
     pub id: String,
@@ -245,7 +244,7 @@ pub struct DocumentView {
 }
 
 /// Filters of `GET /api/v1/payments`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default)]
 pub struct PaymentFilter {
     /// Observed on or after.
     pub from: Option<NaiveDate>,
@@ -260,7 +259,7 @@ pub struct PaymentFilter {
 }
 
 /// A payment: a decrease of a document's remaining amount, or its close as paid.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct PaymentView {
     /// The event's id.
     pub id: String,
@@ -283,7 +282,7 @@ pub struct PaymentView {
 }
 
 /// An agent's health.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct AgentHealth {
     /// Id.
     pub id: String,
@@ -314,7 +313,7 @@ pub struct AgentHealth {
 }
 
 /// An exclusion kept in the cloud.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ExclusionView {
     /// Id.
     pub id: String,
@@ -331,15 +330,13 @@ pub struct ExclusionView {
 }
 
 /// A new exclusion.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct NewExclusion {
     /// `debtor_external_id`, `nip`, `document_number_prefix` or `min_remaining`.
     pub kind: String,
     /// The key, NIP, prefix or currency.
     pub value: String,
     /// For `min_remaining`.
-    #[serde(default)]
     pub amount_minor: Option<i64>,
 }
 
