@@ -135,8 +135,8 @@ async fn partner_flow_end_to_end(backend: Backend) {
          'przypomnienie', $3, '2026-10-05T09:00:00.000000Z', 'sent', 1, 0, 'SMS1: przypomnienie', 'smsapi-77', \
          '2026-10-05T08:00:00.000000Z', '2026-10-05T09:00:00.000000Z', '2026-10-05T09:00:00.000000Z')",
     )
-    .bind(&a.tenant_id)
-    .bind(&a.agent_id)
+    .bind(a.scope.as_str())
+    .bind(a.agent.as_str())
     .bind(r#"[{"document":"D1","occurrence":0,"scheduled":"2026-10-05"}]"#)
     .execute(env.store.pool())
     .await
@@ -155,7 +155,7 @@ async fn partner_flow_end_to_end(backend: Backend) {
     assert_eq!(s, 200, "{e}");
 
     // --- A hands K1 off (the only linked partner is the default). A viewer may not.
-    let body = json!({"agent_id": a.agent_id, "debtor_external_id": "K1",
+    let body = json!({"agent_id": a.agent.as_str(), "debtor_external_id": "K1",
         "document_external_ids": ["D1", "D2", "D3"], "note": "Proszę o pozew w EPU"});
     let (s, e) = env.post(&a.viewer, "/api/v1/cases", &body).await;
     assert_eq!((s, err(&e).0), (403, "forbidden"));
@@ -181,7 +181,7 @@ async fn partner_flow_end_to_end(backend: Backend) {
         .post(
             &a.editor,
             "/api/v1/cases",
-            &json!({"agent_id": a.agent_id, "debtor_external_id": "K1",
+            &json!({"agent_id": a.agent.as_str(), "debtor_external_id": "K1",
             "document_external_ids": ["NOPE"]}),
         )
         .await;
@@ -192,14 +192,14 @@ async fn partner_flow_end_to_end(backend: Backend) {
         .post(
             &a.editor,
             "/api/v1/cases",
-            &json!({"agent_id": a.agent_id, "debtor_external_id": "K9",
+            &json!({"agent_id": a.agent.as_str(), "debtor_external_id": "K9",
             "document_external_ids": ["D1"]}),
         )
         .await;
     assert_eq!((s, err(&e).1), (400, "debtor_external_id"));
 
     // --- B has two partners: it must choose, and is told which.
-    let body_b = json!({"agent_id": b.agent_id, "debtor_external_id": "K1", "document_external_ids": ["D1"]});
+    let body_b = json!({"agent_id": b.agent.as_str(), "debtor_external_id": "K1", "document_external_ids": ["D1"]});
     let (s, e) = env.post(&b.editor, "/api/v1/cases", &body_b).await;
     assert_eq!((s, err(&e).1), (400, "partner"));
     assert!(
@@ -257,11 +257,11 @@ async fn partner_flow_end_to_end(backend: Backend) {
     let (_, only_b) = env
         .get(
             &nowak.viewer,
-            &format!("/api/v1/partner/cases?creditor_id={}", b.tenant_id),
+            &format!("/api/v1/partner/cases?creditor_id={}", b.scope.as_str()),
         )
         .await;
     assert_eq!(only_b["items"].as_array().unwrap().len(), 1);
-    assert_eq!(only_b["items"][0]["creditor_id"], b.tenant_id.as_str());
+    assert_eq!(only_b["items"][0]["creditor_id"], b.scope.as_str());
     let (_, p1) = env
         .get(&nowak.viewer, "/api/v1/partner/cases?limit=1")
         .await;
@@ -512,7 +512,7 @@ async fn partner_flow_end_to_end(backend: Backend) {
     let (_, mine) = env.get(&other.viewer, "/api/v1/partner/cases").await;
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
     // A partner not linked to the firm cannot be chosen.
-    let mut unlinked = json!({"agent_id": a.agent_id, "debtor_external_id": "K1", "document_external_ids": ["D1"]});
+    let mut unlinked = json!({"agent_id": a.agent.as_str(), "debtor_external_id": "K1", "document_external_ids": ["D1"]});
     unlinked["partner_id"] = json!(other.id);
     let (s, e) = env.post(&a.editor, "/api/v1/cases", &unlinked).await;
     assert_eq!((s, err(&e).1), (400, "partner"));
@@ -623,7 +623,7 @@ async fn open_case_is_idempotent(backend: Backend) {
     assert_eq!(s, 200, "{e}");
     let now = env.clock_now();
     let engine = |docs: &[&str], action: Option<&str>| NewCase {
-        agent_id: a.agent_id.clone(),
+        agent_id: a.agent.as_str().to_owned(),
         debtor_external_id: "K1".into(),
         document_external_ids: docs.iter().map(|d| (*d).to_owned()).collect(),
         partner: None,
@@ -706,8 +706,8 @@ async fn open_case_is_idempotent(backend: Backend) {
         .await
         .unwrap();
     assert_ne!(second.id, first.id);
-    assert_eq!(env.count("cases", &a.tenant_id).await, 2);
-    assert_eq!(env.count("case_events", &a.tenant_id).await, 2);
+    assert_eq!(env.count("cases", a.scope.as_str()).await, 2);
+    assert_eq!(env.count("case_events", a.scope.as_str()).await, 2);
     let engine_events = env
         .store
         .case(CaseParty::Client(&a.scope), &first.id)
@@ -844,7 +844,7 @@ async fn concurrent_opens_make_one_case(backend: Backend) {
         .await
         .unwrap();
     let new = |action: Option<&str>| NewCase {
-        agent_id: a.agent_id.clone(),
+        agent_id: a.agent.as_str().to_owned(),
         debtor_external_id: "K1".into(),
         document_external_ids: vec!["D1".into(), "D2".into()],
         partner: None,
@@ -874,7 +874,7 @@ async fn concurrent_opens_make_one_case(backend: Backend) {
     }
     ids.dedup();
     assert_eq!(ids.len(), 1, "{ids:?}");
-    assert_eq!(env.count("cases", &a.tenant_id).await, 1);
-    assert_eq!(env.count("case_events", &a.tenant_id).await, 1);
+    assert_eq!(env.count("cases", a.scope.as_str()).await, 1);
+    assert_eq!(env.count("case_events", a.scope.as_str()).await, 1);
     assert_eq!(handoffs(&env, &a.agent_token).await.len(), 1);
 }

@@ -62,7 +62,7 @@ async fn ordered_exactly_once(backend: Backend) {
         (s, &ack),
         (200, &json!({"seq": 1, "applied": false, "next_seq": 2}))
     );
-    assert_eq!(env.count("documents", &t.tenant_id).await, 1);
+    assert_eq!(env.count("documents", t.scope.as_str()).await, 1);
 
     // A gap is refused with the expected seq.
     let (s, err) = env.batch(&t.agent_token, 3, json!([])).await;
@@ -84,7 +84,7 @@ async fn ordered_exactly_once(backend: Backend) {
         )
         .await;
     assert_eq!((s, ack["applied"].clone()), (200, json!(true)));
-    assert_eq!(env.count("documents", &t.tenant_id).await, 2);
+    assert_eq!(env.count("documents", t.scope.as_str()).await, 2);
     let (_, cfg) = env.get(&t.agent_token, "/agent/v1/config").await;
     assert_eq!(cfg["next_seq"], 3);
 }
@@ -101,8 +101,8 @@ async fn failed_batch_changes_nothing(backend: Backend) {
     assert_eq!(s, 422, "{err}");
     assert_eq!(err["error"]["code"], "invalid_record");
     assert_eq!(err["error"]["field"], "ops[2].snapshot_id");
-    assert_eq!(env.count("documents", &t.tenant_id).await, 0);
-    assert_eq!(env.count("debtors", &t.tenant_id).await, 0);
+    assert_eq!(env.count("documents", t.scope.as_str()).await, 0);
+    assert_eq!(env.count("debtors", t.scope.as_str()).await, 0);
     // The seq did not advance: the corrected batch is still seq 1.
     let (s, ack) = env
         .batch(&t.agent_token, 1, json!([company("K1", "Beta", &nip(2))]))
@@ -142,7 +142,7 @@ async fn control_characters_are_refused_naming_the_record(backend: Backend) {
             message.contains(field) && message.contains("sterujący"),
             "case {i}: {message}"
         );
-        assert_eq!(env.count("debtors", &t.tenant_id).await, 0);
+        assert_eq!(env.count("debtors", t.scope.as_str()).await, 0);
     }
     // The agent takes the refused record out and sends the rest under the same seq.
     env.batch_ok(
@@ -154,14 +154,14 @@ async fn control_characters_are_refused_naming_the_record(backend: Backend) {
         ]),
     )
     .await;
-    assert_eq!(env.count("documents", &t.tenant_id).await, 1);
+    assert_eq!(env.count("documents", t.scope.as_str()).await, 1);
     env.batch_ok(
         &t.agent_token,
         2,
         json!([doc("D3", "K1", "2026-11-02", 50, 50)]),
     )
     .await;
-    assert_eq!(env.count("documents", &t.tenant_id).await, 2);
+    assert_eq!(env.count("documents", t.scope.as_str()).await, 2);
 }
 
 async fn payments_are_recorded(backend: Backend) {
@@ -243,10 +243,10 @@ async fn snapshot_closes_missing_and_unchanged_resend_writes_nothing(backend: Ba
     assert_eq!(closed.len(), 1);
     assert_eq!(closed[0]["external_id"], "C");
     assert_eq!(closed[0]["close_reason"], "deleted");
-    assert_eq!(env.count("snapshot_marks", &t.tenant_id).await, 0);
+    assert_eq!(env.count("snapshot_marks", t.scope.as_str()).await, 0);
 
     // The same snapshot again, an hour later: no data row is written.
-    let events_before = env.count("document_events", &t.tenant_id).await;
+    let events_before = env.count("document_events", t.scope.as_str()).await;
     env.clock.advance(Duration::hours(1));
     let later = inkaso_cloud::store::ts(env.clock_now());
     let (s, _) = env
@@ -262,14 +262,14 @@ async fn snapshot_closes_missing_and_unchanged_resend_writes_nothing(backend: Ba
         .await;
     assert_eq!(s, 200);
     assert_eq!(
-        env.count("document_events", &t.tenant_id).await,
+        env.count("document_events", t.scope.as_str()).await,
         events_before
     );
     for table in ["documents", "debtors"] {
         let n: i64 = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM {table} WHERE tenant_id = $1 AND updated_at = $2"
         )))
-        .bind(&t.tenant_id)
+        .bind(t.scope.as_str())
         .bind(&later)
         .fetch_one(env.store.pool())
         .await
@@ -291,7 +291,7 @@ async fn first_snapshot_of_an_agent(backend: Backend) {
         doc("A", "K1", "2026-11-01", 100, 100)]),
     )
     .await;
-    assert_eq!(env.count("snapshot_marks", &t.tenant_id).await, 0);
+    assert_eq!(env.count("snapshot_marks", t.scope.as_str()).await, 0);
     let (s, e) = env
         .batch(
             &t.agent_token,
@@ -361,10 +361,10 @@ async fn new_rows_round_trip_exactly(backend: Backend) {
     assert_eq!(closed["items"][0]["closed_on"], "2026-11-20");
     // Within the batch D2 was paid down before it was ever stored, and D3 paid in full: both
     // are payments.
-    assert_eq!(env.count("document_events", &t.tenant_id).await, 2);
+    assert_eq!(env.count("document_events", t.scope.as_str()).await, 2);
 
     // The same rows again are recognised as stored: nothing is written, nothing duplicated.
-    let events = env.count("document_events", &t.tenant_id).await;
+    let events = env.count("document_events", t.scope.as_str()).await;
     let mut again = doc("D1", "K1", "2026-11-01", 12_345, 12_345);
     again["document"]["number"] = json!(r"FV\2026\11");
     again["document"]["issue_date"] = json!(null);
@@ -374,10 +374,10 @@ async fn new_rows_round_trip_exactly(backend: Backend) {
         json!([company("K1", "Mu Sp. z o.o.", &nip(7)), again]),
     )
     .await;
-    assert_eq!(env.count("documents", &t.tenant_id).await, 3);
-    assert_eq!(env.count("debtors", &t.tenant_id).await, 2);
-    assert_eq!(env.count("contacts", &t.tenant_id).await, 3);
-    assert_eq!(env.count("document_events", &t.tenant_id).await, events);
+    assert_eq!(env.count("documents", t.scope.as_str()).await, 3);
+    assert_eq!(env.count("debtors", t.scope.as_str()).await, 2);
+    assert_eq!(env.count("contacts", t.scope.as_str()).await, 3);
+    assert_eq!(env.count("document_events", t.scope.as_str()).await, events);
 }
 
 /// An agent's first snapshot skips the look-up of upserted keys on PostgreSQL; a key the same
@@ -421,10 +421,10 @@ async fn first_load_resending_a_key_is_applied_once(backend: Backend) {
         json!([{"op": "snapshot_end", "snapshot_id": "s1", "observed_on": "2026-11-22"}]),
     )
     .await;
-    assert_eq!(env.count("documents", &t.tenant_id).await, 4);
-    assert_eq!(env.count("debtors", &t.tenant_id).await, 2);
+    assert_eq!(env.count("documents", t.scope.as_str()).await, 4);
+    assert_eq!(env.count("debtors", t.scope.as_str()).await, 2);
     // K1: e-mail and phone; P1: phone.
-    assert_eq!(env.count("contacts", &t.tenant_id).await, 3);
+    assert_eq!(env.count("contacts", t.scope.as_str()).await, 3);
     let (_, payments) = env.get(&t.viewer, "/api/v1/payments").await;
     let items = payments["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{payments}");
@@ -446,7 +446,7 @@ async fn first_load_resending_a_key_is_applied_once(backend: Backend) {
     let (_, closed) = env.get(&t.viewer, "/api/v1/documents?status=closed").await;
     assert_eq!(closed["items"].as_array().unwrap().len(), 1);
     assert_eq!(closed["items"][0]["external_id"], "D");
-    assert_eq!(env.count("documents", &t.tenant_id).await, 4);
+    assert_eq!(env.count("documents", t.scope.as_str()).await, 4);
 }
 
 async fn bodies_gzip_limits_and_errors(backend: Backend) {
@@ -868,7 +868,7 @@ async fn roles_sessions_and_revocation(backend: Backend) {
 
     // Session cookie from the login endpoint.
     let r = env.http.post(env.url("/api/v1/login"))
-        .json(&json!({"tenant_id": t.tenant_id, "email": "SZEF@firma.pl", "password": "bardzo-tajne-haslo"}))
+        .json(&json!({"tenant_id": t.scope.as_str(), "email": "SZEF@firma.pl", "password": "bardzo-tajne-haslo"}))
         .send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     let cookie = r
@@ -903,7 +903,7 @@ async fn roles_sessions_and_revocation(backend: Backend) {
         .unwrap();
     assert_eq!(r.status().as_u16(), 401);
     let r = env.http.post(env.url("/api/v1/login"))
-        .json(&json!({"tenant_id": t.tenant_id, "email": "szef@firma.pl", "password": "zle-haslo-xyz"}))
+        .json(&json!({"tenant_id": t.scope.as_str(), "email": "szef@firma.pl", "password": "zle-haslo-xyz"}))
         .send().await.unwrap();
     assert_eq!(r.status().as_u16(), 401);
 
@@ -1290,8 +1290,8 @@ async fn templates_letters_tasks_and_delivery_reports(backend: Backend) {
          VALUES ($1, 'A3', 'P/S1/debtor/P1/D1/0', $2, 'P1', 'P', 'S1', 'sms', 'sms-1', '[]', $3, 'sent', \
          'SM-77', 'SMS', $3, $3)",
     )
-    .bind(&t.tenant_id)
-    .bind(&t.agent_id)
+    .bind(t.scope.as_str())
+    .bind(t.agent.as_str())
     .bind(inkaso_cloud::store::ts(now))
     .execute(env.store.pool())
     .await
@@ -1362,10 +1362,10 @@ async fn delivery_callbacks_need_the_secret_and_match_the_action(backend: Backen
              channel, template, documents_json, planned_for, status, provider_id, description, created_at, updated_at, provider_key) \
              VALUES ($1, $2, $3, $4, 'P1', 'P', 'S1', $5, 't', '[]', $6, 'sent', $7, 'x', $6, $6, $8)",
         )
-        .bind(&t.tenant_id)
+        .bind(t.scope.as_str())
         .bind(id)
         .bind(format!("P/S1/doc/D1/{id}"))
-        .bind(&t.agent_id)
+        .bind(t.agent.as_str())
         .bind(channel)
         .bind(inkaso_cloud::store::ts(now))
         .bind(provider)
@@ -1496,7 +1496,7 @@ async fn wrong_passwords_lock_out_and_are_audited(backend: Backend) {
     let login = |password: &'static str| {
         let http = env.http.clone();
         let url = env.url("/api/v1/login");
-        let tenant = t.tenant_id.clone();
+        let tenant = t.scope.as_str().to_owned();
         async move {
             let r = http
                 .post(url)
@@ -1545,7 +1545,7 @@ async fn a_login_flood_does_not_stall_agents(backend: Backend) {
     for i in 0..200 {
         let http = env.http.clone();
         let url = env.url("/api/v1/login");
-        let tenant = t.tenant_id.clone();
+        let tenant = t.scope.as_str().to_owned();
         logins.spawn(async move {
             let r = http
                 .post(url)
@@ -1582,5 +1582,5 @@ async fn a_login_flood_does_not_stall_agents(backend: Backend) {
         "{answers:?}"
     );
     assert_eq!(answers.values().sum::<i32>(), 200);
-    assert_eq!(env.count("documents", &t.tenant_id).await, 20);
+    assert_eq!(env.count("documents", t.scope.as_str()).await, 20);
 }

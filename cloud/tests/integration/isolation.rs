@@ -181,8 +181,8 @@ async fn isolation_matrix(backend: Backend) {
     ];
     // Whatever B sees must not mention A's data.
     let a_secrets = [
-        a.tenant_id.as_str(),
-        a.agent_id.as_str(),
+        a.scope.as_str(),
+        a.agent.as_str(),
         ida.debtor.as_str(),
         ida.document.as_str(),
         ida.exclusion.as_str(),
@@ -259,7 +259,7 @@ async fn isolation_matrix(backend: Backend) {
         Value::Null,
         "B changed A's consent"
     );
-    assert_eq!(env.count("documents", &a.tenant_id).await, 1);
+    assert_eq!(env.count("documents", a.scope.as_str()).await, 1);
 
     // Tenant A's own roles: each endpoint is allowed from its minimum role up, refused below.
     let rank = |r: &str| match r {
@@ -325,7 +325,7 @@ async fn isolation_matrix(backend: Backend) {
 
     // Logging in to A with B's user (same e-mail, B's password would be needed for B) fails.
     let r = env.http.post(env.url("/api/v1/login"))
-        .json(&json!({"tenant_id": b.tenant_id, "email": "szef@firma.pl", "password": "zle-haslo-123"}))
+        .json(&json!({"tenant_id": b.scope.as_str(), "email": "szef@firma.pl", "password": "zle-haslo-123"}))
         .send().await.unwrap();
     assert_eq!(r.status().as_u16(), 401);
 }
@@ -513,7 +513,7 @@ async fn every_documented_route_is_isolated(backend: Backend) {
         .post(
             &a.editor,
             "/api/v1/cases",
-            &json!({"agent_id": a.agent_id, "debtor_external_id": "K1",
+            &json!({"agent_id": a.agent.as_str(), "debtor_external_id": "K1",
                 "document_external_ids": ["D1"], "note": "sprawa AAA"}),
         )
         .await;
@@ -572,7 +572,7 @@ async fn every_documented_route_is_isolated(backend: Backend) {
             ),
             ("post", "/api/v1/login") => c(
                 route.into(),
-                Some(json!({"tenant_id": a.tenant_id,
+                Some(json!({"tenant_id": a.scope.as_str(),
                 "email": "szef@firma.pl", "password": "zle-haslo-123"})),
                 "viewer",
                 Public,
@@ -814,7 +814,7 @@ async fn every_documented_route_is_isolated(backend: Backend) {
             ("post", "/api/v1/cases") => c(
                 route.into(),
                 Some(
-                    json!({"agent_id": a.agent_id, "debtor_external_id": "K1", "document_external_ids": ["D1"]}),
+                    json!({"agent_id": a.agent.as_str(), "debtor_external_id": "K1", "document_external_ids": ["D1"]}),
                 ),
                 "editor",
                 Client,
@@ -888,8 +888,8 @@ async fn every_documented_route_is_isolated(backend: Backend) {
     assert!(routes.len() >= 65, "{routes:?}");
 
     let a_secrets = [
-        a.tenant_id.as_str(),
-        a.agent_id.as_str(),
+        a.scope.as_str(),
+        a.agent.as_str(),
         ida.debtor.as_str(),
         ida.document.as_str(),
         ida.exclusion.as_str(),

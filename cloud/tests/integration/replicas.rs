@@ -78,9 +78,9 @@ async fn two_replicas_apply_each_batch_exactly_once() {
         }
         assert_eq!(applied, 1, "seq {seq} applied {applied} times");
     }
-    assert_eq!(env.count("documents", &t.tenant_id).await, 31);
+    assert_eq!(env.count("documents", t.scope.as_str()).await, 31);
     let kinds: Vec<(String, i64)> = sqlx::query("SELECT kind, COUNT(*) FROM document_events WHERE tenant_id = $1 GROUP BY kind ORDER BY kind")
-        .bind(&t.tenant_id)
+        .bind(t.scope.as_str())
         .fetch_all(env.store.pool())
         .await
         .unwrap()

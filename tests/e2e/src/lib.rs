@@ -37,13 +37,9 @@ pub struct Harness {
     pub connector: ConnectorConfig,
     /// The cloud's store.
     pub store: Store,
-    /// The tenant the agent speaks for.
-    pub tenant_id: String,
-    /// The tenant's scope, as the operator holds it.
+    /// The tenant the agent speaks for, as the operator holds it.
     pub tenant: TenantScope,
     /// The agent's id in the cloud.
-    pub agent_id: String,
-    /// The same, typed.
     pub agent: AgentId,
     /// The agent's token.
     pub token: String,
@@ -147,9 +143,7 @@ impl Harness {
             dir: dir.to_owned(),
             connector,
             store,
-            tenant_id: tenant.id.to_string(),
             tenant: scope,
-            agent_id: agent.id.clone(),
             agent: AgentId::new(agent.id.clone()),
             token: agent.secret,
             clock,
@@ -313,8 +307,8 @@ impl Harness {
             "SELECT external_id, remaining_minor, currency FROM documents
              WHERE tenant_id = $1 AND agent_id = $2 AND status = 'open'",
         )
-        .bind(&self.tenant_id)
-        .bind(&self.agent_id)
+        .bind(self.tenant.as_str())
+        .bind(self.agent.as_str())
         .fetch_all(self.store.pool())
         .await?;
         Ok(rows
@@ -334,8 +328,8 @@ impl Harness {
             "SELECT external_id, close_reason FROM documents
              WHERE tenant_id = $1 AND agent_id = $2 AND status = 'closed'",
         )
-        .bind(&self.tenant_id)
-        .bind(&self.agent_id)
+        .bind(self.tenant.as_str())
+        .bind(self.agent.as_str())
         .fetch_all(self.store.pool())
         .await?;
         Ok(rows
@@ -348,8 +342,8 @@ impl Harness {
     pub async fn cloud_document_rows(&self) -> anyhow::Result<i64> {
         let row =
             sqlx::query("SELECT COUNT(*) FROM documents WHERE tenant_id = $1 AND agent_id = $2")
-                .bind(&self.tenant_id)
-                .bind(&self.agent_id)
+                .bind(self.tenant.as_str())
+                .bind(self.agent.as_str())
                 .fetch_one(self.store.pool())
                 .await?;
         Ok(row.get(0))
@@ -362,8 +356,8 @@ impl Harness {
              WHERE tenant_id = $1 AND agent_id = $2 AND paid_minor > 0
              GROUP BY document_external_id",
         )
-        .bind(&self.tenant_id)
-        .bind(&self.agent_id)
+        .bind(self.tenant.as_str())
+        .bind(self.agent.as_str())
         .fetch_all(self.store.pool())
         .await?;
         Ok(rows
@@ -379,8 +373,8 @@ impl Harness {
              WHERE tenant_id = $1 AND agent_id = $2 AND kind = 'opened'
              GROUP BY document_external_id HAVING COUNT(*) > 1",
         )
-        .bind(&self.tenant_id)
-        .bind(&self.agent_id)
+        .bind(self.tenant.as_str())
+        .bind(self.agent.as_str())
         .fetch_all(self.store.pool())
         .await?;
         Ok(rows.iter().map(|r| r.get::<String, _>(0)).collect())

@@ -374,7 +374,7 @@ impl WholePath {
     /// Ministry's register, which knows every active VAT payer).
     pub async fn after_first_sync(&self) -> anyhow::Result<()> {
         let now = self.h.clock.now();
-        let t = &self.h.tenant_id;
+        let t = self.h.tenant.as_str();
         let with_phone: Vec<String> = sqlx::query(
             "SELECT DISTINCT debtor_id FROM contacts WHERE tenant_id = $1 AND channel = 'sms'",
         )
@@ -612,7 +612,7 @@ impl WholePath {
                AND due_date < $2 AND remaining_minor >= 50000
              ORDER BY debtor_external_id LIMIT 1",
         )
-        .bind(&self.h.tenant_id)
+        .bind(self.h.tenant.as_str())
         .bind(today.format("%Y-%m-%d").to_string())
         .fetch_optional(self.h.store.pool())
         .await?;
@@ -706,7 +706,7 @@ impl WholePath {
             "SELECT (SELECT COUNT(*) FROM debtors WHERE tenant_id = $1),
                     (SELECT COUNT(*) FROM documents WHERE tenant_id = $1)",
         )
-        .bind(&self.h.tenant_id)
+        .bind(self.h.tenant.as_str())
         .fetch_one(self.h.store.pool())
         .await?;
         let mut report_files: Vec<PathBuf> = std::fs::read_dir(&self.reports_dir)

@@ -101,9 +101,6 @@ pub struct TenantFixture {
     /// The scope the operator CLI would create: for calling the store directly.
     pub scope: TenantScope,
     pub agent: AgentId,
-    /// The same ids as text, for raw SQL and URLs.
-    pub tenant_id: String,
-    pub agent_id: String,
     pub agent_token: String,
     pub admin: String,
     pub editor: String,
@@ -175,9 +172,7 @@ impl Env {
             .unwrap();
         TenantFixture {
             scope,
-            agent: AgentId::new(a.id.clone()),
-            tenant_id: t.id.to_string(),
-            agent_id: a.id,
+            agent: AgentId::new(a.id),
             agent_token: a.secret,
             admin: tokens[0].clone(),
             editor: tokens[1].clone(),

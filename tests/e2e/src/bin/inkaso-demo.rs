@@ -176,7 +176,7 @@ async fn main() -> anyhow::Result<()> {
     println!("    chmura: {}", w.h.cloud_url());
     println!(
         "    firma: Hurtownia Zażółć ({}), użytkownik {email} / {password}",
-        w.h.tenant_id
+        w.h.tenant
     );
     println!(
         "    proces „Standardowy”: SMS 3 dni przed terminem; e-mail w dniu terminu; +7 e-mail z wezwaniem (PDF);"

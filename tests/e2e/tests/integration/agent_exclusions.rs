@@ -15,8 +15,8 @@ async fn debtor_removed(h: &Harness, external_id: &str) -> bool {
     let row = sqlx::query(
         "SELECT removed FROM debtors WHERE tenant_id = $1 AND agent_id = $2 AND external_id = $3",
     )
-    .bind(&h.tenant_id)
-    .bind(&h.agent_id)
+    .bind(h.tenant.as_str())
+    .bind(h.agent.as_str())
     .bind(external_id)
     .fetch_one(h.store.pool())
     .await

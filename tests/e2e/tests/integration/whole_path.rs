@@ -204,7 +204,7 @@ async fn erp_to_messages_to_results_back() {
     let steps: Vec<String> = sqlx::query(
         "SELECT event_json FROM results WHERE tenant_id = $1 AND kind = 'handoff' ORDER BY pos",
     )
-    .bind(&w.h.tenant_id)
+    .bind(w.h.tenant.as_str())
     .fetch_all(w.h.store.pool())
     .await
     .unwrap()
