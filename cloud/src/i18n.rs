@@ -40,6 +40,11 @@ pub fn text(lang: Lang, message: &str) -> String {
         .unwrap_or_else(|| message.to_owned())
 }
 
+/// Whether the catalogues have a message.
+pub fn has(lang: Lang, message: &str) -> bool {
+    LOCALES.try_lookup(id(lang), message).is_some()
+}
+
 /// A message with arguments (numbers select the plural form).
 pub fn text_with(lang: Lang, message: &str, args: &[(&'static str, Arg)]) -> String {
     let args: HashMap<Cow<'static, str>, FluentValue<'_>> = args

@@ -12,6 +12,7 @@ pub mod http;
 pub mod i18n;
 pub mod live;
 pub mod periodic;
+pub mod portal;
 pub mod process;
 pub mod server;
 pub mod services;

@@ -286,7 +286,7 @@ async fn user_add(
         (generate_password(), true)
     };
     let id = app(open(s).await?)
-        .add_user(&operator(tenant), &email, role, &password)
+        .add_user(&operator(tenant), "cli", &email, role, &password)
         .await?;
     println!(
         "Dodano użytkownika {} (rola {}).\nuser_id: {id}",

@@ -129,6 +129,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api_router)
         .merge(ops::router())
+        .merge(crate::portal::router())
         // The pre-secret address: answered 401 so a stale SMSAPI setting shows in its panel.
         .route(
             "/callbacks/smsapi",
@@ -150,13 +151,19 @@ pub fn router(state: AppState) -> Router {
                 "this path does not support this HTTP method",
             )
         })
-        .fallback(|| async {
+        .fallback(|headers: HeaderMap, uri: axum::http::Uri| async move {
+            // A person who mistyped a portal address gets a page; a program gets JSON.
+            if crate::portal::wants_html(&headers, uri.path()) {
+                let lang = crate::portal::session::request_lang(&headers);
+                return crate::portal::error_page(&crate::portal::PageError::not_found(), lang, false);
+            }
             Failure::new(
                 StatusCode::NOT_FOUND,
                 ErrorCode::NotFound,
                 "nie ma takiej ścieżki",
                 "no such path",
             )
+            .into_response()
         })
         // A request that takes longer than this is stuck, not slow (a 5 000-document batch takes
         // a fraction of a second); in-flight requests are bounded so a flood queues instead of

@@ -852,7 +852,7 @@ impl From<ActionQuery> for model::ActionQuery {
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DebtorFilter {
-    /// Part of the name (case-insensitive).
+    /// Part of the name or an e-mail (case-insensitive), or a NIP or the end of a phone number.
     pub q: Option<String>,
     /// Exact NIP.
     pub nip: Option<String>,

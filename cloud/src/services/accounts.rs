@@ -12,8 +12,11 @@ use crate::domain::accounts::{Role, TenantKind};
 use crate::domain::ids::{AgentId, PartnerId, TenantId};
 use crate::store::TenantScope;
 use crate::store::accounts::{
-    AgentPrincipal, AuthFailure, ClientPrincipal, LoginOutcome, NewSecret, Tenant,
+    AgentPrincipal, AuthFailure, ClientPrincipal, EmailLogin, LoginOutcome, NewSecret,
+    PortalSession, Tenant,
 };
+use crate::store::users::UserView;
+use inkaso_shared::Lang;
 use crate::store::feed::parse_cursor;
 use crate::store::ingest::BatchOutcome;
 use crate::store::security::SMSAPI_CALLBACK_SECRET;
@@ -48,17 +51,134 @@ impl App {
             .await?)
     }
 
-    /// Adds a user with a role and a password; returns the user's id.
+    /// Adds a user with a role and a password; returns the user's id. Audited as `user.add`.
     pub async fn add_user(
         &self,
         tenant: &TenantScope,
+        actor: &str,
         email: &Email,
         role: Role,
         password: &str,
     ) -> Result<String, ServiceError> {
         Ok(self
             .store
-            .add_user(tenant, email, role, password, self.clock.now())
+            .add_user(tenant, email, role, password, actor, self.clock.now())
+            .await?)
+    }
+
+    /// The firm's users.
+    pub async fn users(&self, tenant: &TenantScope) -> Result<Vec<UserView>, ServiceError> {
+        Ok(self.store.users(tenant).await?)
+    }
+
+    /// Gives a user another role (its sessions end). The last active admin keeps the role.
+    pub async fn set_user_role(
+        &self,
+        tenant: &TenantScope,
+        actor: &str,
+        user_id: &str,
+        role: Role,
+    ) -> Result<(), ServiceError> {
+        Ok(self
+            .store
+            .set_user_role(tenant, actor, user_id, role, self.clock.now())
+            .await?)
+    }
+
+    /// Disables a user (its sessions end) or enables it again.
+    pub async fn set_user_disabled(
+        &self,
+        tenant: &TenantScope,
+        actor: &str,
+        user_id: &str,
+        disabled: bool,
+    ) -> Result<(), ServiceError> {
+        Ok(self
+            .store
+            .set_user_disabled(tenant, actor, user_id, disabled, self.clock.now())
+            .await?)
+    }
+
+    /// A new random password for a user, shown once (its sessions end).
+    pub async fn reset_password(
+        &self,
+        tenant: &TenantScope,
+        actor: &str,
+        user_id: &str,
+    ) -> Result<String, ServiceError> {
+        Ok(self
+            .store
+            .reset_password(tenant, actor, user_id, self.clock.now())
+            .await?)
+    }
+
+    /// A user changes its own password; its other sessions end.
+    pub async fn change_password(
+        &self,
+        session: &PortalSession,
+        current: &str,
+        new: &str,
+    ) -> Result<(), ServiceError> {
+        Ok(self
+            .store
+            .change_password(
+                &session.principal.tenant,
+                &session.user_id,
+                current,
+                new,
+                &session.session_id,
+                self.clock.now(),
+            )
+            .await?)
+    }
+
+    /// The language the portal speaks to the user of `session`.
+    pub async fn set_user_lang(
+        &self,
+        session: &PortalSession,
+        lang: Lang,
+    ) -> Result<(), ServiceError> {
+        Ok(self
+            .store
+            .set_user_lang(&session.principal.tenant, &session.user_id, lang)
+            .await?)
+    }
+
+    /// Logs in with an e-mail address alone (the portal): one matching account opens a
+    /// session; several let the person choose the firm.
+    pub async fn login_by_email(
+        &self,
+        email: &str,
+        password: &str,
+        address: &str,
+    ) -> Result<EmailLogin, ServiceError> {
+        Ok(self
+            .store
+            .login_by_email(email, password, address, self.clock.now())
+            .await?)
+    }
+
+    /// The session of the firm chosen after [`App::login_by_email`]; `None` when the choice
+    /// is unknown, used or expired.
+    pub async fn choose_login(
+        &self,
+        choice: &str,
+        tenant: &TenantId,
+    ) -> Result<Option<NewSecret>, ServiceError> {
+        Ok(self
+            .store
+            .choose_login(choice, tenant, self.clock.now())
+            .await?)
+    }
+
+    /// The portal session behind a cookie (idle and absolute expiry checked now).
+    pub async fn portal_session(
+        &self,
+        secret: &str,
+    ) -> Result<Result<PortalSession, AuthFailure>, ServiceError> {
+        Ok(self
+            .store
+            .portal_session(secret, self.clock.now())
             .await?)
     }
 

@@ -18,6 +18,7 @@ pub mod accounts;
 pub mod cases;
 pub mod channels;
 pub mod collection;
+pub mod dashboard;
 pub mod processes;
 pub mod records;
 pub mod runner;
@@ -28,8 +29,8 @@ pub mod runner;
 pub mod model {
     pub use crate::store::Store;
     pub use crate::store::accounts::{
-        AgentPrincipal, AuditEntry, AuthFailure, ClientPrincipal, LoginOutcome, NewSecret,
-        SESSION_HOURS, Tenant,
+        AgentPrincipal, AuditEntry, AuthFailure, ClientPrincipal, EmailLogin, LoginOutcome,
+        NewSecret, PortalSession, SESSION_HOURS, SESSION_IDLE_MINUTES, Tenant,
     };
     pub use crate::store::cases::{
         Case, CaseDetail, CaseEvent, CaseFilter, ContactSnapshot, DebtorSnapshot, DocumentSnapshot,
@@ -47,6 +48,8 @@ pub mod model {
         PaymentView,
     };
     pub use crate::store::security::same_secret;
+    pub use crate::store::summary::{AGEING_BOUNDS, ActionCount, Ageing};
+    pub use crate::store::users::UserView;
 }
 
 use std::sync::Arc;

@@ -35,6 +35,20 @@ impl App {
         Ok(self.store.debtor_detail(tenant, debtor_id, today).await?)
     }
 
+    /// The id of the debtor an agent knows by `external_id` (for links from documents and
+    /// actions, which name their debtor by the ERP's key).
+    pub async fn debtor_id_of(
+        &self,
+        tenant: &TenantScope,
+        agent_id: &str,
+        external_id: &str,
+    ) -> Result<Option<String>, ServiceError> {
+        Ok(self
+            .store
+            .debtor_id_by_key(tenant, agent_id, external_id)
+            .await?)
+    }
+
     /// Records a debtor's consent to a channel (`sms`, `email`) from a named source.
     pub async fn set_consent(
         &self,

@@ -77,8 +77,15 @@ pub struct NewSecret {
 const AGENT_PREFIX: &str = "inka";
 const API_PREFIX: &str = "inkc";
 const SESSION_PREFIX: &str = "inks";
-/// How long a portal session lives.
+/// How long a portal session lives at most.
 pub const SESSION_HOURS: i64 = 12;
+/// A session nobody used for this long has ended (a shared office PC left logged in).
+pub const SESSION_IDLE_MINUTES: i64 = 60;
+/// How long the choice between several firms' accounts waits after the password was checked.
+const CHOICE_MINUTES: i64 = 5;
+/// Most accounts one e-mail address is checked against at login.
+const MAX_ACCOUNTS_PER_EMAIL: i64 = 20;
+const CHOICE_PREFIX: &str = "inkl";
 
 pub(super) fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
@@ -116,6 +123,21 @@ pub(super) fn same_digest(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// The shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Refuses a password too short to resist guessing.
+pub fn check_password_rules(password: &str) -> Result<(), StoreError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(StoreError::invalid(
+            "password",
+            format!("hasło musi mieć co najmniej {MIN_PASSWORD_CHARS} znaków"),
+            format!("the password must have at least {MIN_PASSWORD_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
 /// An argon2id hash of a password (PHC string).
 pub fn hash_password(password: &str) -> Result<String, StoreError> {
     use argon2::password_hash::{PasswordHasher, SaltString};
@@ -146,6 +168,47 @@ pub enum LoginOutcome {
     },
     /// Too many password checks at once: try again in a moment.
     Busy,
+}
+
+/// What a login by e-mail alone came to.
+#[derive(Debug)]
+pub enum EmailLogin {
+    /// One account matched: its session.
+    Opened(NewSecret),
+    /// Several firms' accounts matched: the person chooses one with this secret (used once,
+    /// for a few minutes).
+    Choose {
+        /// Shown to the browser in the choice form.
+        secret: String,
+        /// The firms to choose from, by name.
+        firms: Vec<Tenant>,
+    },
+    /// Wrong e-mail or password (or a disabled user).
+    Wrong,
+    /// Too many failures: refused until then without looking at the password.
+    Locked {
+        /// When the next attempt will be looked at.
+        until: DateTime<Utc>,
+    },
+    /// Too many password checks at once: try again in a moment.
+    Busy,
+}
+
+/// A portal session: who, of which firm, in which language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalSession {
+    /// What the person may do, in which tenant.
+    pub principal: ClientPrincipal,
+    /// The session's own id (kept when the password changes; the others end).
+    pub session_id: String,
+    /// The user.
+    pub user_id: String,
+    /// The user's e-mail.
+    pub email: String,
+    /// The firm's name.
+    pub tenant_name: String,
+    /// The user's language (`pl`, `en`).
+    pub lang: String,
 }
 
 /// Whether `password` matches a stored PHC hash.
@@ -274,17 +337,12 @@ impl Store {
         email: &inkaso_shared::Email,
         role: Role,
         password: &str,
+        actor: &str,
         now: DateTime<Utc>,
     ) -> Result<String, StoreError> {
         let tenant_id = tenant.as_str();
         self.tenant(tenant).await?;
-        if password.chars().count() < 10 {
-            return Err(StoreError::invalid(
-                "password",
-                "hasło musi mieć co najmniej 10 znaków",
-                "the password must have at least 10 characters",
-            ));
-        }
+        check_password_rules(password)?;
         let email_lc = email.as_str().to_lowercase();
         let exists = sqlx::query("SELECT 1 FROM users WHERE tenant_id = $1 AND email = $2")
             .bind(tenant_id)
@@ -320,7 +378,7 @@ impl Store {
             .await?;
         self.audit(
             tenant,
-            "cli",
+            actor,
             "user.add",
             &id,
             &format!("{} ({})", email.as_str(), role.as_str()),
@@ -573,19 +631,31 @@ impl Store {
             });
         };
         self.login_succeeded(&account).await?;
+        Ok(LoginOutcome::Opened(
+            self.open_session(tenant_id, &user_id, now).await?,
+        ))
+    }
+
+    /// A new session for a user whose password was just checked.
+    async fn open_session(
+        &self,
+        tenant_id: &str,
+        user_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<NewSecret, StoreError> {
         let id = new_id();
         let secret = make_secret(SESSION_PREFIX, tenant_id, &id);
-        sqlx::query("INSERT INTO sessions (tenant_id, session_id, user_id, secret_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        sqlx::query("INSERT INTO sessions (tenant_id, session_id, user_id, secret_hash, created_at, expires_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $5)")
             .bind(tenant_id)
             .bind(&id)
-            .bind(&user_id)
+            .bind(user_id)
             .bind(sha256_hex(&secret))
             .bind(ts(now))
             .bind(ts(now + Duration::hours(SESSION_HOURS)))
             .execute(self.pool())
             .await?;
         self.audit(
-            &TenantScope::verified(tenant.clone()),
+            &TenantScope::verified(TenantId::new(tenant_id)),
             &format!("user:{user_id}"),
             "session.login",
             &id,
@@ -593,7 +663,165 @@ impl Store {
             now,
         )
         .await?;
-        Ok(LoginOutcome::Opened(NewSecret { id, secret }))
+        Ok(NewSecret { id, secret })
+    }
+
+    /// Checks a password against every active account of an e-mail address (a person may work
+    /// for several firms) and opens a session when exactly one matches; when several do, the
+    /// person chooses ([`Store::choose_login`]). Throttled like [`Store::login`], per address
+    /// and per e-mail; failures are written to the audit log of each firm the address has an
+    /// account in.
+    pub async fn login_by_email(
+        &self,
+        email: &str,
+        password: &str,
+        address: &str,
+        now: DateTime<Utc>,
+    ) -> Result<EmailLogin, StoreError> {
+        let policy = ThrottlePolicy::default();
+        let email = email.trim().to_lowercase();
+        let account = format!("*/{email}");
+        let subjects = [
+            (ThrottleKind::Address, address),
+            (ThrottleKind::Account, account.as_str()),
+        ];
+        let rows = sqlx::query(
+            "SELECT u.tenant_id, u.user_id, u.password_hash, t.kind, t.name FROM users u \
+             JOIN tenants t ON t.tenant_id = u.tenant_id \
+             WHERE u.email = $1 AND u.disabled = 0 ORDER BY t.name, u.tenant_id LIMIT $2",
+        )
+        .bind(&email)
+        .bind(MAX_ACCOUNTS_PER_EMAIL)
+        .fetch_all(self.pool())
+        .await?;
+        let mut accounts = Vec::with_capacity(rows.len());
+        for r in &rows {
+            accounts.push((
+                r.try_get::<String, _>(0)?,
+                r.try_get::<String, _>(1)?,
+                r.try_get::<String, _>(2)?,
+                Tenant {
+                    id: TenantId::new(r.try_get::<String, _>(0)?),
+                    kind: r.try_get(3)?,
+                    name: r.try_get(4)?,
+                },
+            ));
+        }
+        if let Some(until) = self.login_locked_until(&subjects, now).await? {
+            for (tenant_id, ..) in &accounts {
+                self.audit_login_failure(tenant_id, &email, address, "zablokowane", now)
+                    .await?;
+            }
+            return Ok(EmailLogin::Locked { until });
+        }
+        // Without an account, spend the time of one real check so the answer does not reveal
+        // who exists.
+        let hashes: Vec<String> = if accounts.is_empty() {
+            vec![DUMMY_HASH.to_owned()]
+        } else {
+            accounts.iter().map(|a| a.2.clone()).collect()
+        };
+        let password = password.to_owned();
+        let Ok(matches) = self
+            .passwords()
+            .run(move || {
+                hashes
+                    .iter()
+                    .map(|h| verify_password(&password, h))
+                    .collect::<Vec<bool>>()
+            })
+            .await
+        else {
+            return Ok(EmailLogin::Busy);
+        };
+        let matched: Vec<_> = accounts
+            .into_iter()
+            .zip(matches)
+            .filter_map(|(a, ok)| ok.then_some(a))
+            .collect();
+        match matched.as_slice() {
+            [] => {
+                let mut locked = None;
+                for (kind, subject) in subjects {
+                    locked = locked.max(self.login_failed(kind, subject, &policy, now).await?);
+                }
+                for r in &rows {
+                    let tenant_id: String = r.try_get(0)?;
+                    self.audit_login_failure(&tenant_id, &email, address, "złe hasło", now)
+                        .await?;
+                }
+                Ok(match locked {
+                    Some(until) => EmailLogin::Locked { until },
+                    None => EmailLogin::Wrong,
+                })
+            }
+            [(tenant_id, user_id, ..)] => {
+                self.login_succeeded(&account).await?;
+                Ok(EmailLogin::Opened(
+                    self.open_session(tenant_id, user_id, now).await?,
+                ))
+            }
+            several => {
+                self.login_succeeded(&account).await?;
+                let id = new_id();
+                let secret = make_secret(CHOICE_PREFIX, "0", &id);
+                let refs: Vec<String> = several
+                    .iter()
+                    .map(|(t, u, ..)| format!("{t}:{u}"))
+                    .collect();
+                sqlx::query("INSERT INTO login_choices (choice_id, secret_hash, accounts, expires_at) VALUES ($1, $2, $3, $4)")
+                    .bind(&id)
+                    .bind(sha256_hex(&secret))
+                    .bind(refs.join(","))
+                    .bind(ts(now + Duration::minutes(CHOICE_MINUTES)))
+                    .execute(self.pool())
+                    .await?;
+                Ok(EmailLogin::Choose {
+                    secret,
+                    firms: several.iter().map(|a| a.3.clone()).collect(),
+                })
+            }
+        }
+    }
+
+    /// Opens the session of the firm a person chose after [`Store::login_by_email`]. The
+    /// choice is used once; `None` when it is unknown, expired or does not offer that firm.
+    pub async fn choose_login(
+        &self,
+        choice: &str,
+        tenant: &TenantId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<NewSecret>, StoreError> {
+        let Some((_, choice_id)) = split_secret(CHOICE_PREFIX, choice) else {
+            return Ok(None);
+        };
+        let row = sqlx::query(
+            "SELECT secret_hash, accounts, expires_at FROM login_choices WHERE choice_id = $1",
+        )
+        .bind(choice_id)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        if !same_digest(&row.try_get::<String, _>(0)?, &sha256_hex(choice.trim())) {
+            return Ok(None);
+        }
+        sqlx::query("DELETE FROM login_choices WHERE choice_id = $1 OR expires_at <= $2")
+            .bind(choice_id)
+            .bind(ts(now))
+            .execute(self.pool())
+            .await?;
+        if parse_ts(&row.try_get::<String, _>(2)?)? <= now {
+            return Ok(None);
+        }
+        let accounts: String = row.try_get(1)?;
+        let Some(user_id) = accounts.split(',').find_map(|a| {
+            a.split_once(':')
+                .filter(|(t, _)| *t == tenant.as_str())
+                .map(|(_, u)| u.to_owned())
+        }) else {
+            return Ok(None);
+        };
+        Ok(Some(self.open_session(tenant.as_str(), &user_id, now).await?))
     }
 
     /// A failed login in the tenant's audit log (when the tenant exists: the log is the
@@ -634,11 +862,23 @@ impl Store {
         secret: &str,
         now: DateTime<Utc>,
     ) -> Result<Result<ClientPrincipal, AuthFailure>, StoreError> {
+        Ok(self.portal_session(secret, now).await?.map(|s| s.principal))
+    }
+
+    /// The session behind a cookie, with the user's e-mail and language and the firm's name.
+    /// A session ends at its absolute expiry, after [`SESSION_IDLE_MINUTES`] unused, or when its
+    /// user is disabled; use is recorded at most once a minute (one write, not one per request).
+    pub async fn portal_session(
+        &self,
+        secret: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<PortalSession, AuthFailure>, StoreError> {
         let Some((tenant_id, session_id)) = split_secret(SESSION_PREFIX, secret) else {
             return Ok(Err(AuthFailure::Unknown));
         };
         let row = sqlx::query(
-            "SELECT s.secret_hash, s.expires_at, u.role, u.disabled, u.user_id, t.kind FROM sessions s \
+            "SELECT s.secret_hash, s.expires_at, u.role, u.disabled, u.user_id, t.kind, \
+             COALESCE(s.last_seen_at, s.created_at), u.email, u.lang, t.name FROM sessions s \
              JOIN users u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id \
              JOIN tenants t ON t.tenant_id = s.tenant_id \
              WHERE s.tenant_id = $1 AND s.session_id = $2",
@@ -653,16 +893,37 @@ impl Store {
         if !same_digest(&row.try_get::<String, _>(0)?, &sha256_hex(secret.trim())) {
             return Ok(Err(AuthFailure::Unknown));
         }
-        if parse_ts(&row.try_get::<String, _>(1)?)? <= now || row.try_get::<i64, _>(3)? != 0 {
+        let last_seen = parse_ts(&row.try_get::<String, _>(6)?)?;
+        if parse_ts(&row.try_get::<String, _>(1)?)? <= now
+            || row.try_get::<i64, _>(3)? != 0
+            || now - last_seen >= Duration::minutes(SESSION_IDLE_MINUTES)
+        {
             return Ok(Err(AuthFailure::Revoked));
+        }
+        if now - last_seen >= Duration::minutes(1) {
+            sqlx::query(
+                "UPDATE sessions SET last_seen_at = $3 WHERE tenant_id = $1 AND session_id = $2",
+            )
+            .bind(tenant_id)
+            .bind(session_id)
+            .bind(ts(now))
+            .execute(self.pool())
+            .await?;
         }
         let role: String = row.try_get(2)?;
         let user_id: String = row.try_get(4)?;
-        Ok(Ok(ClientPrincipal {
-            tenant: TenantScope::verified(TenantId::new(tenant_id)),
-            tenant_kind: TenantKind::of_stored(&row.try_get::<String, _>(5)?),
-            role: role.parse()?,
-            actor: format!("user:{user_id}"),
+        Ok(Ok(PortalSession {
+            principal: ClientPrincipal {
+                tenant: TenantScope::verified(TenantId::new(tenant_id)),
+                tenant_kind: TenantKind::of_stored(&row.try_get::<String, _>(5)?),
+                role: role.parse()?,
+                actor: format!("user:{user_id}"),
+            },
+            session_id: session_id.to_owned(),
+            user_id,
+            email: row.try_get(7)?,
+            lang: row.try_get(8)?,
+            tenant_name: row.try_get(9)?,
         }))
     }
 

@@ -38,6 +38,8 @@ pub mod processes;
 pub mod query;
 pub mod scope;
 pub mod security;
+pub mod summary;
+pub mod users;
 
 pub use scope::TenantScope;
 

@@ -93,7 +93,7 @@ pub(crate) fn page_limit(limit: Option<u32>) -> u32 {
 /// Filters of `GET /api/v1/debtors`.
 #[derive(Debug, Clone, Default)]
 pub struct DebtorFilter {
-    /// Part of the name (case-insensitive).
+    /// Part of the name or an e-mail (case-insensitive), or a NIP or the end of a phone number.
     pub q: Option<String>,
     /// Exact NIP.
     pub nip: Option<String>,
@@ -425,8 +425,23 @@ impl Store {
             sql.push(" AND d.removed = 0");
         }
         if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            // A name, an e-mail, or — when it is mostly digits — a NIP or a phone number as
+            // people type them ("600 100 200", "527-10-20-300").
             let p = sql.text(format!("%{}%", q.to_lowercase()));
-            sql.push(&format!(" AND LOWER(d.name) LIKE {p}"));
+            let mut cond = format!(
+                "LOWER(d.name) LIKE {p} OR EXISTS (SELECT 1 FROM contacts c WHERE c.tenant_id = d.tenant_id \
+                 AND c.debtor_id = d.debtor_id AND c.channel = 'email' AND LOWER(c.value) LIKE {p})"
+            );
+            let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+            if digits.len() >= 6 && digits.len() * 2 > q.chars().count() {
+                let n = sql.text(digits.clone());
+                let ph = sql.text(format!("%{digits}"));
+                cond.push_str(&format!(
+                    " OR d.nip = {n} OR EXISTS (SELECT 1 FROM contacts c WHERE c.tenant_id = d.tenant_id \
+                     AND c.debtor_id = d.debtor_id AND c.channel = 'sms' AND c.value LIKE {ph})"
+                ));
+            }
+            sql.push(&format!(" AND ({cond})"));
         }
         if let Some(nip) = &f.nip {
             let p = sql.text(nip.chars().filter(char::is_ascii_digit).collect::<String>());
@@ -467,6 +482,24 @@ impl Store {
             .flatten();
         items.truncate(limit as usize);
         Ok(Page { items, next_cursor })
+    }
+
+    /// The cloud's id of the debtor an agent knows by `external_id`, if the cloud has it.
+    pub async fn debtor_id_by_key(
+        &self,
+        tenant: &TenantScope,
+        agent_id: &str,
+        external_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query(
+            "SELECT debtor_id FROM debtors WHERE tenant_id = $1 AND agent_id = $2 AND external_id = $3",
+        )
+        .bind(tenant.as_str())
+        .bind(agent_id)
+        .bind(external_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
     }
 
     /// One debtor with contacts, documents and company data; `NotFound` for other tenants' ids.

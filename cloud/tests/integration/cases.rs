@@ -543,6 +543,7 @@ async fn partner_flow_end_to_end(backend: Backend) {
             &Email::parse("adwokat@nowak.pl").unwrap(),
             Role::Editor,
             "bardzo-tajne-haslo",
+            "cli",
             env.clock_now(),
         )
         .await

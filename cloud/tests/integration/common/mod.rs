@@ -166,6 +166,7 @@ impl Env {
                 &Email::parse("szef@firma.pl").unwrap(),
                 Role::Admin,
                 "bardzo-tajne-haslo",
+                "cli",
                 now,
             )
             .await

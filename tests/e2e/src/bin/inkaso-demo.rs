@@ -164,7 +164,7 @@ async fn main() -> anyhow::Result<()> {
     let password = generate_password();
     let email = Email::parse("szef@hurtownia-zazolc.pl")?;
     w.h.store
-        .add_user(&w.h.tenant, &email, Role::Admin, &password, now)
+        .add_user(&w.h.tenant, &email, Role::Admin, &password, "cli", now)
         .await?;
     println!(
         "    ERP {} (profil {}): {} kontrahentów, {} rozrachunków (terminy płatności od 15 dni temu do 35 dni naprzód), przez sterownik ODBC SQLite3",

@@ -225,6 +225,7 @@ async fn seed(store: &Store) -> anyhow::Result<(Tenant, NewSecret)> {
             &Email::parse("szef@firma.pl")?,
             Role::Admin,
             "bardzo-tajne-haslo",
+            "cli",
             now,
         )
         .await?;

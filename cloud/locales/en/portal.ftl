@@ -1,0 +1,250 @@
+# Client portal — English.
+
+## Page layout
+skip-to-content = Skip to content
+nav-label = Main menu
+nav-letters = Letters and posting books
+nav-tasks = Tasks
+nav-admin = Administration
+nav-account = My account
+switch-lang = Polski
+logout = Log out
+error-title = Something went wrong
+error-home = Back to the dashboard
+
+## Login
+login-title = Log in
+login-submit = Log in
+login-help = Your firm's administrator creates your account. If you forgot your password, ask them for a new one.
+login-wrong = Wrong e-mail or password.
+login-locked = { $count ->
+    [one] Too many failed attempts. Try again in { $count } second.
+   *[other] Too many failed attempts. Try again in { $count } seconds.
+}
+login-busy = Too many logins at once. Try again in a moment.
+login-choice-expired = The choice of firm has expired. Log in again.
+choose-title = Choose a firm
+choose-help = This e-mail address has accounts in several firms. Which one do you want to work in?
+field-email = E-mail
+field-password = Password
+
+## My account
+account-title = My account
+password-change-title = Change password
+field-current-password = Current password
+field-new-password = New password
+field-confirm-password = Repeat the new password
+password-rules = At least 10 characters.
+password-change-submit = Change password
+password-change-effect = Changing the password ends every other session of this account.
+password-mismatch = The new password and its repetition differ.
+notice-password-changed = Password changed. Other sessions have been ended.
+
+## Roles
+role-viewer = viewer
+role-editor = editor
+role-admin = admin
+
+## Dashboard
+dashboard-empty = No receivables — the agent has not synchronised data yet, or everything is paid. See Administration → Agents.
+kpi-owed = Receivables
+kpi-overdue = Overdue
+ageing-chart-title = Receivables by age ({ $currency })
+ageing-current = not yet due
+ageing-1-30 = 1–30 days
+ageing-31-60 = 31–60 days
+ageing-61-90 = 61–90 days
+ageing-90 = over 90 days
+forecast-title = { $count ->
+    [one] What the system will do: today and over { $count } day
+   *[other] What the system will do: today and over { $count } days
+}
+forecast-empty = The processes plan no actions.
+col-today = Today
+col-next-days = { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+}
+recent-title = { $count ->
+    [one] Actions of the last day
+   *[other] Actions of the last { $count } days
+}
+recent-empty = There were no actions in this period.
+see-history = The whole activity history
+attention-title = Needs attention
+attention-empty = Nothing is waiting for a person's decision.
+task = task
+open-tasks = Tasks
+agents-title = Agents
+agents-empty = No agents. An administrator adds one in Administration; the agent runs beside the ERP.
+col-agent = Agent
+col-last-sync = Last sync
+col-quarantined = Quarantined
+col-state = State
+agent-fresh = data current
+agent-stale = data stale
+agent-never = not synchronised yet
+agent-revoked = revoked
+agent-active = active
+
+## Debtors
+debtors-search = Search
+debtors-search-hint = name, NIP, phone or e-mail
+filter-open = Receivables
+filter-all = all
+filter-with-open = with open documents
+filter-without-open = without open documents
+filter-apply = Show
+filter-origin = Origin
+debtors-empty = No debtors — the agent has not synchronised data yet. See Administration → Agents.
+debtors-none-found = No debtors match these filters.
+col-name = Name
+col-nip = NIP
+col-kind = Kind
+col-open-documents = Open documents
+kind-company = company
+kind-person = person
+debtor-removed = removed in the ERP
+debtor-excluded = excluded from collection
+debtor-key = debtor
+next-page = Next page
+collection-title = Collection
+col-process = Process
+process-why-own = the debtor's own process
+process-why-rule = { $count ->
+    *[other] by group rule no. { $count }
+}
+process-why-default = the firm's default process
+process-none = out of collection: the firm has no default process
+col-legal-status = Legal status
+legal-active = ordinary
+legal-deceased = deceased
+legal-bankrupt = bankrupt
+col-address = Address
+col-vat-status = VAT status
+contacts-title = Contacts and consent
+contacts-empty = No contacts.
+col-contact = Contact
+col-consent = Consent
+consent-given = consent
+consent-refused = no consent
+consent-unknown = not recorded
+pauses-title = Pauses
+pauses-empty = Collection is not paused.
+pause-active = active
+pause-lifted = ended
+pause-kind-promise-to-pay = Promise to pay
+pause-kind-dispute = Dispute
+pause-kind-manual = Pause
+until = until
+pause-lift = End the pause
+pause-new-title = Pause or record a promise to pay
+field-pause-kind = Kind
+field-until = Until
+field-until-help = For a promise to pay: the day the debtor promised to pay by.
+field-reason = Reason or note
+field-pause-document = Applies to
+pause-all-documents = all the debtor's documents
+pause-submit = Save
+pause-until-invalid = Give the date as day, month, year.
+notice-pause-added = Saved. Collection for this debtor is paused.
+notice-pause-lifted = The pause has ended.
+
+## Documents
+documents-empty = No documents.
+documents-none-found = No documents match these filters.
+col-number = Number
+col-issued = Issued
+col-due = Due date
+col-overdue = Overdue
+col-amount = Amount
+col-remaining = Outstanding
+col-status = State
+col-debtor = Debtor
+doc-open = open
+doc-closed = closed
+close-paid = paid
+close-excluded = excluded
+close-deleted = deleted in the ERP
+overdue-1 = overdue
+overdue-31 = over 30 days
+overdue-61 = over 60 days
+overdue-91 = over 90 days
+due-today = due today
+due-in-days = { $days ->
+    [one] in { $days } day
+   *[other] in { $days } days
+}
+
+## Activity history
+history-empty = No actions.
+col-when = When
+col-channel = Channel
+col-stage = Process / stage
+col-details = Details
+manual = manual
+automatic = automatic
+channel-sms = SMS
+channel-email = E-mail
+channel-letter = Letter
+channel-registered-letter = Registered letter
+channel-voice = Voice call
+channel-task = Task
+channel-sales-block = Sales block
+channel-handoff = Hand-off to a law firm
+status-planned = planned
+status-claimed = in progress
+status-held = held
+status-sent = sent
+status-failed = failed
+status-skipped = skipped
+
+## Letters
+letters-empty = No letters have been generated yet.
+col-date = Date
+col-addressee = Addressee
+col-tracking = Tracking number
+letter-registered = registered letter
+letter-plain = ordinary letter
+download-pdf = Download PDF
+
+## Tasks
+tasks-empty = No tasks.
+col-subject = Task
+task-open = open
+task-done = closed
+task-late = overdue
+task-close = Close
+field-note = Note
+notice-task-closed = Task closed.
+
+## Administration
+users-title = Users
+col-role = Role
+col-actions = Actions
+you = you
+save = Save
+user-active = active
+user-disabled = disabled
+user-enable = Enable
+user-disable = Disable
+user-reset = New password
+user-add-title = Add a user
+user-add = Add
+user-add-help = A new user gets a random password, shown once. Hand it over in person; the user changes it in "My account".
+user-email-invalid = Invalid e-mail address: { $reason }
+user-added-password = Password of { $email }:
+user-reset-password = New password of { $email } (their sessions have been ended):
+secret-once = Shown only once. Save it or hand it over now.
+notice-user-added = User added.
+notice-user-role-changed = Role changed. The user's sessions have been ended.
+notice-user-disabled = User disabled and their sessions ended.
+notice-user-enabled = User enabled.
+col-profile = ERP profile
+agent-revoke = Revoke
+agent-add-title = Add an agent
+field-agent-name = Agent name
+agent-add = Add agent
+agent-token-once = Token of agent { $name } — paste it into the agent's configuration:
+notice-agent-added = Agent added.
+notice-agent-revoked = Agent revoked: its next connection will be refused.

@@ -1,0 +1,251 @@
+# Portal klienta — po polsku. Słownictwo: ../shared/design/portal.md.
+
+## Układ strony
+skip-to-content = Przejdź do treści
+nav-label = Menu główne
+nav-letters = Pisma i książki nadawcze
+nav-tasks = Zadania
+nav-admin = Administracja
+nav-account = Moje konto
+switch-lang = English
+logout = Wyloguj
+error-title = Nie udało się
+error-home = Wróć na pulpit
+
+## Logowanie
+login-title = Logowanie
+login-submit = Zaloguj
+login-help = Konto zakłada administrator Twojej firmy. Jeśli nie pamiętasz hasła, poproś go o nowe.
+login-wrong = Nieprawidłowy e-mail lub hasło.
+login-locked = { $count ->
+    [one] Zbyt wiele nieudanych prób. Spróbuj ponownie za { $count } sekundę.
+    [few] Zbyt wiele nieudanych prób. Spróbuj ponownie za { $count } sekundy.
+   *[other] Zbyt wiele nieudanych prób. Spróbuj ponownie za { $count } sekund.
+}
+login-busy = Zbyt wiele logowań naraz. Spróbuj ponownie za chwilę.
+login-choice-expired = Wybór firmy wygasł. Zaloguj się ponownie.
+choose-title = Wybierz firmę
+choose-help = Ten adres e-mail ma konta w kilku firmach. W której chcesz pracować?
+field-email = E-mail
+field-password = Hasło
+
+## Moje konto
+account-title = Moje konto
+password-change-title = Zmiana hasła
+field-current-password = Obecne hasło
+field-new-password = Nowe hasło
+field-confirm-password = Powtórz nowe hasło
+password-rules = Co najmniej 10 znaków.
+password-change-submit = Zmień hasło
+password-change-effect = Po zmianie hasła wszystkie inne sesje tego konta zostaną zakończone.
+password-mismatch = Nowe hasło i jego powtórzenie się różnią.
+notice-password-changed = Zmieniono hasło. Inne sesje zostały zakończone.
+
+## Role
+role-viewer = podgląd
+role-editor = edycja
+role-admin = administrator
+
+## Pulpit
+dashboard-empty = Brak należności — agent jeszcze nie zsynchronizował danych albo wszystko jest zapłacone. Zobacz Administracja → Agenci.
+kpi-owed = Należności
+kpi-overdue = Przeterminowane
+ageing-chart-title = Struktura wiekowa należności ({ $currency })
+ageing-current = w terminie
+ageing-1-30 = 1–30 dni
+ageing-31-60 = 31–60 dni
+ageing-61-90 = 61–90 dni
+ageing-90 = ponad 90 dni
+forecast-title = { $count ->
+    [one] Co zrobi system: dziś i przez { $count } dzień
+   *[other] Co zrobi system: dziś i przez { $count } dni
+}
+forecast-empty = Procesy nie planują żadnych działań.
+col-today = Dziś
+col-next-days = { $count ->
+    [one] { $count } dzień
+   *[other] { $count } dni
+}
+recent-title = { $count ->
+    [one] Działania z ostatniego dnia
+   *[other] Działania z ostatnich { $count } dni
+}
+recent-empty = W tym okresie nie było działań.
+see-history = Cała historia działań
+attention-title = Wymaga uwagi
+attention-empty = Nic nie czeka na decyzję człowieka.
+task = zadanie
+open-tasks = Zadania
+agents-title = Agenci
+agents-empty = Brak agentów. Administrator dodaje agenta w Administracji; agent działa obok systemu ERP.
+col-agent = Agent
+col-last-sync = Ostatnia synchronizacja
+col-quarantined = W kwarantannie
+col-state = Stan
+agent-fresh = dane aktualne
+agent-stale = dane nieaktualne
+agent-never = jeszcze nie synchronizował
+agent-revoked = odwołany
+agent-active = aktywny
+
+## Dłużnicy
+debtors-search = Szukaj
+debtors-search-hint = nazwa, NIP, telefon lub e-mail
+filter-open = Należności
+filter-all = wszystkie
+filter-with-open = z otwartymi dokumentami
+filter-without-open = bez otwartych dokumentów
+filter-apply = Pokaż
+filter-origin = Źródło
+debtors-empty = Brak dłużników — agent jeszcze nie zsynchronizował danych. Zobacz Administracja → Agenci.
+debtors-none-found = Nie znaleziono dłużników dla tych filtrów.
+col-name = Nazwa
+col-nip = NIP
+col-kind = Rodzaj
+col-open-documents = Otwarte dokumenty
+kind-company = firma
+kind-person = osoba
+debtor-removed = usunięty w ERP
+debtor-excluded = wykluczony z windykacji
+debtor-key = kontrahent
+next-page = Następna strona
+collection-title = Windykacja
+col-process = Proces
+process-why-own = własny proces dłużnika
+process-why-rule = { $count ->
+    *[other] według reguły grupy nr { $count }
+}
+process-why-default = proces domyślny firmy
+process-none = poza windykacją: firma nie ma procesu domyślnego
+col-legal-status = Status prawny
+legal-active = zwykły
+legal-deceased = zmarły
+legal-bankrupt = upadłość
+col-address = Adres
+col-vat-status = Status VAT
+contacts-title = Kontakty i zgody
+contacts-empty = Brak kontaktów.
+col-contact = Kontakt
+col-consent = Zgoda
+consent-given = zgoda
+consent-refused = brak zgody
+consent-unknown = nie odnotowano
+pauses-title = Wstrzymania
+pauses-empty = Windykacja nie jest wstrzymana.
+pause-active = trwa
+pause-lifted = zakończone
+pause-kind-promise-to-pay = Obietnica zapłaty
+pause-kind-dispute = Spór
+pause-kind-manual = Wstrzymanie
+until = do
+pause-lift = Zakończ wstrzymanie
+pause-new-title = Wstrzymaj lub zapisz obietnicę zapłaty
+field-pause-kind = Rodzaj
+field-until = Do dnia
+field-until-help = Dla obietnicy zapłaty: dzień, do którego dłużnik obiecał zapłacić.
+field-reason = Powód lub notatka
+field-pause-document = Dotyczy
+pause-all-documents = wszystkich dokumentów dłużnika
+pause-submit = Zapisz
+pause-until-invalid = Podaj datę w postaci dzień, miesiąc, rok.
+notice-pause-added = Zapisano. Windykacja dłużnika jest wstrzymana.
+notice-pause-lifted = Zakończono wstrzymanie.
+
+## Dokumenty
+documents-empty = Brak dokumentów.
+documents-none-found = Nie znaleziono dokumentów dla tych filtrów.
+col-number = Numer
+col-issued = Wystawiony
+col-due = Termin płatności
+col-overdue = Po terminie
+col-amount = Kwota
+col-remaining = Do zapłaty
+col-status = Stan
+col-debtor = Dłużnik
+doc-open = otwarty
+doc-closed = zamknięty
+close-paid = zapłacony
+close-excluded = wykluczony
+close-deleted = usunięty w ERP
+overdue-1 = po terminie
+overdue-31 = ponad 30 dni
+overdue-61 = ponad 60 dni
+overdue-91 = ponad 90 dni
+due-today = termin dziś
+due-in-days = { $days ->
+    [one] za { $days } dzień
+   *[other] za { $days } dni
+}
+
+## Historia działań
+history-empty = Brak działań.
+col-when = Kiedy
+col-channel = Kanał
+col-stage = Proces / etap
+col-details = Szczegóły
+manual = ręczne
+automatic = automatyczne
+channel-sms = SMS
+channel-email = E-mail
+channel-letter = List
+channel-registered-letter = List polecony
+channel-voice = Połączenie głosowe
+channel-task = Zadanie
+channel-sales-block = Blokada sprzedaży
+channel-handoff = Przekazanie do kancelarii
+status-planned = zaplanowane
+status-claimed = w toku
+status-held = wstrzymane
+status-sent = wysłane
+status-failed = nieudane
+status-skipped = pominięte
+
+## Pisma
+letters-empty = Nie wygenerowano jeszcze żadnych pism.
+col-date = Data
+col-addressee = Adresat
+col-tracking = Numer nadania
+letter-registered = list polecony
+letter-plain = list zwykły
+download-pdf = Pobierz PDF
+
+## Zadania
+tasks-empty = Brak zadań.
+col-subject = Zadanie
+task-open = otwarte
+task-done = zamknięte
+task-late = po terminie
+task-close = Zamknij
+field-note = Notatka
+notice-task-closed = Zamknięto zadanie.
+
+## Administracja
+users-title = Użytkownicy
+col-role = Rola
+col-actions = Działania
+you = to Ty
+save = Zapisz
+user-active = aktywny
+user-disabled = zablokowany
+user-enable = Odblokuj
+user-disable = Zablokuj
+user-reset = Nowe hasło
+user-add-title = Dodaj użytkownika
+user-add = Dodaj
+user-add-help = Nowy użytkownik dostaje losowe hasło, pokazane raz. Przekaż je osobiście; użytkownik zmieni je w „Moje konto”.
+user-email-invalid = Nieprawidłowy adres e-mail: { $reason }
+user-added-password = Hasło użytkownika { $email }:
+user-reset-password = Nowe hasło użytkownika { $email } (jego sesje zostały zakończone):
+secret-once = Pokazujemy to tylko raz. Zapisz lub przekaż teraz.
+notice-user-added = Dodano użytkownika.
+notice-user-role-changed = Zmieniono rolę. Sesje użytkownika zostały zakończone.
+notice-user-disabled = Zablokowano użytkownika i zakończono jego sesje.
+notice-user-enabled = Odblokowano użytkownika.
+col-profile = Profil ERP
+agent-revoke = Odwołaj
+agent-add-title = Dodaj agenta
+field-agent-name = Nazwa agenta
+agent-add = Dodaj agenta
+agent-token-once = Token agenta { $name } — wklej go w konfiguracji agenta:
+notice-agent-added = Dodano agenta.
+notice-agent-revoked = Odwołano agenta: jego następne połączenie zostanie odrzucone.

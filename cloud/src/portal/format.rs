@@ -1,0 +1,260 @@
+//! What every page's template reaches through `ctx`: the visitor (firm, e-mail, role, CSRF
+//! token), the section it is in, the test-mode banner, and the words and numbers in the
+//! visitor's language — messages from the catalogues, amounts `1 234,56 zł`, dates
+//! `04.12.2026`, times in Warsaw.
+
+use std::borrow::Borrow;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Europe::Warsaw;
+use inkaso_shared::money::{Currency, Money};
+use inkaso_shared::Lang;
+
+use super::{PageError, Viewer, assets};
+use crate::domain::accounts::Role;
+use crate::http::AppState;
+use crate::i18n::{self, Arg};
+
+/// The shared part of every page.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// The language of the page.
+    pub lang: Lang,
+    /// The session's CSRF token (forms carry it; htmx sends it as a header).
+    pub csrf: String,
+    /// The logged-in person's e-mail.
+    pub email: String,
+    /// The firm's name.
+    pub firm: String,
+    /// What the person may do.
+    pub role: Role,
+    /// The navigation entry this page belongs to.
+    pub section: &'static str,
+    /// Nothing reaches debtors: a banner says so on every page.
+    pub test_mode: bool,
+    /// A message about what the last action did ("Zapisano …").
+    pub notice: Option<String>,
+}
+
+impl Ctx {
+    /// The context of a page in `section` for `viewer`.
+    pub async fn load(
+        state: &AppState,
+        viewer: &Viewer,
+        section: &'static str,
+    ) -> Result<Ctx, PageError> {
+        let settings = state
+            .app
+            .collection_settings(&viewer.session.principal.tenant)
+            .await?;
+        Ok(Ctx {
+            lang: viewer.lang,
+            csrf: viewer.csrf.clone(),
+            email: viewer.session.email.clone(),
+            firm: viewer.session.tenant_name.clone(),
+            role: viewer.session.principal.role,
+            section,
+            test_mode: settings.test_mode,
+            notice: None,
+        })
+    }
+
+    /// The context of a page shown before login.
+    pub fn public(lang: Lang) -> Ctx {
+        Ctx {
+            lang,
+            csrf: String::new(),
+            email: String::new(),
+            firm: String::new(),
+            role: Role::Viewer,
+            section: "login",
+            test_mode: false,
+            notice: None,
+        }
+    }
+
+    /// The message a redirect after a change asks for (`?done=pause-added` shows
+    /// `notice-pause-added`); anything not in the catalogues shows nothing.
+    pub fn notice(&self, done: Option<&str>) -> Option<String> {
+        let done = done?;
+        if done.is_empty() || !done.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+            return None;
+        }
+        let id = format!("notice-{done}");
+        i18n::has(self.lang, &id).then(|| self.t(&id))
+    }
+
+    /// With a message about the last action.
+    #[must_use]
+    pub fn with_notice(mut self, notice: Option<String>) -> Ctx {
+        self.notice = notice;
+        self
+    }
+
+    /// A message.
+    pub fn t(&self, id: &str) -> String {
+        i18n::text(self.lang, id)
+    }
+
+    /// The message naming a stored code: `tp("kind", "company")` is `kind-company`
+    /// (underscores become hyphens, as in the catalogues' ids).
+    pub fn tp(&self, prefix: &str, code: &str) -> String {
+        self.t(&format!("{prefix}-{}", code.replace('_', "-")))
+    }
+
+    /// A message with a count (the plural form follows it).
+    pub fn tn(&self, id: &str, count: impl Borrow<i64>) -> String {
+        i18n::text_with(self.lang, id, &[("count", Arg::Number(*count.borrow()))])
+    }
+
+    /// A message with one text argument.
+    pub fn ta(&self, id: &str, name: &'static str, value: &str) -> String {
+        i18n::text_with(self.lang, id, &[(name, Arg::Text(value.to_owned()))])
+    }
+
+    /// Whether the person may change data.
+    pub fn can_edit(&self) -> bool {
+        self.role >= Role::Editor
+    }
+
+    /// Whether the person administers the firm.
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// The role's name.
+    pub fn role_name(&self) -> String {
+        self.t(role_message(self.role))
+    }
+
+    /// `pl` or `en`, for `<html lang>`.
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    /// The other language's code, for the switch.
+    pub fn other_lang(&self) -> &'static str {
+        match self.lang {
+            Lang::Pl => "en",
+            Lang::En => "pl",
+        }
+    }
+
+    /// The cache-busted address of an asset.
+    pub fn asset(&self, name: &str) -> String {
+        assets::url(name)
+    }
+
+    /// The htmx file's address.
+    pub fn htmx(&self) -> String {
+        assets::url(assets::HTMX)
+    }
+
+    /// Whether the navigation entry `name` is this page's.
+    pub fn is(&self, name: &str) -> bool {
+        self.section == name
+    }
+
+    /// `aria-current` for the navigation entry `name`.
+    pub fn current(&self, name: &str) -> &'static str {
+        if self.is(name) { "page" } else { "false" }
+    }
+
+    /// An amount.
+    pub fn money(&self, minor: impl Borrow<i64>, currency: &str) -> String {
+        money(*minor.borrow(), currency)
+    }
+
+    /// A day.
+    pub fn date(&self, day: impl Borrow<NaiveDate>) -> String {
+        i18n::date(self.lang, *day.borrow())
+    }
+
+    /// A day, or a dash.
+    pub fn date_or_dash(&self, day: impl Borrow<Option<NaiveDate>>) -> String {
+        day.borrow()
+            .map_or_else(|| "—".to_owned(), |d| self.date(d))
+    }
+
+    /// An instant as a Warsaw day and time (`04.12.2026 14:05`).
+    pub fn datetime(&self, at: impl Borrow<DateTime<Utc>>) -> String {
+        let local = at.borrow().with_timezone(&Warsaw);
+        format!("{} {}", self.date(local.date_naive()), local.format("%H:%M"))
+    }
+
+    /// An instant, or a dash.
+    pub fn datetime_or_dash(&self, at: impl Borrow<Option<DateTime<Utc>>>) -> String {
+        at.borrow()
+            .map_or_else(|| "—".to_owned(), |a| self.datetime(a))
+    }
+
+    /// "12 dni po terminie", "za 3 dni", "dziś" for a due date seen on `today`.
+    pub fn due_in(&self, due: impl Borrow<NaiveDate>, today: impl Borrow<NaiveDate>) -> String {
+        let days = (*today.borrow() - *due.borrow()).num_days();
+        match days {
+            0 => self.t("due-today"),
+            d if d > 0 => i18n::text_with(self.lang, "days-overdue", &[("days", Arg::Number(d))]),
+            d => i18n::text_with(self.lang, "due-in-days", &[("days", Arg::Number(-d))]),
+        }
+    }
+
+    /// A channel's name (`sms` → "SMS", `registered_letter` → "List polecony").
+    pub fn channel(&self, code: &str) -> String {
+        self.tp("channel", code)
+    }
+
+    /// An action status's name.
+    pub fn status(&self, code: &str) -> String {
+        self.tp("status", code)
+    }
+}
+
+/// The catalogue message naming a role.
+pub(super) fn role_message(role: Role) -> &'static str {
+    match role {
+        Role::Viewer => "role-viewer",
+        Role::Editor => "role-editor",
+        Role::Admin => "role-admin",
+    }
+}
+
+/// An amount in minor units of a currency, Polish style; an unknown currency code is shown
+/// with two decimals and its code.
+pub(super) fn money(minor: i64, currency: &str) -> String {
+    match Currency::from_str(currency) {
+        Ok(c) => Money::new(minor, c).to_string(),
+        Err(_) => format!(
+            "{} {currency}",
+            Money::new(minor, Currency::PLN).format_amount()
+        ),
+    }
+}
+
+/// Text made safe to put inside HTML.
+pub(super) fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_and_escaping() {
+        assert_eq!(money(123_456, "PLN"), "1 234,56 zł");
+        assert_eq!(money(1_200, "EUR"), "12,00 EUR");
+        assert_eq!(escape_html("<a href=\"x\">&</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
+    }
+}

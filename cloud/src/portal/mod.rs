@@ -1,0 +1,210 @@
+//! The client portal: server-rendered pages at `/` for the people of a client firm, beside the
+//! JSON API at `/api/v1` and calling the same application services ([`crate::services::App`]).
+//!
+//! - Pages are askama templates (`cloud/templates/`, checked at compile time, escaped by
+//!   default); every user-visible word comes from the Fluent catalogues through [`Ctx`].
+//! - htmx 2 (one pinned copy embedded with our CSS, [`assets`]) enhances forms and lists; every
+//!   control is a real link or form first, so the portal works with JavaScript off.
+//! - Sessions, cookies and the CSRF checks are in [`session`]; roles are checked in every
+//!   handler through [`Viewer::require`], and the pages hide what a role cannot do.
+//! - Errors are pages, never JSON: a handler returns [`PageError`] and
+//!   [`render_errors`] draws it in the visitor's language.
+
+pub mod assets;
+mod format;
+pub mod session;
+mod views;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use inkaso_shared::Lang;
+
+pub use format::Ctx;
+pub use session::Viewer;
+
+use crate::http::AppState;
+use crate::i18n;
+use crate::services::ServiceError;
+
+/// The portal's routes, with its error pages and the same-origin check on every change.
+pub fn router() -> Router<AppState> {
+    views::routes()
+        .merge(assets::routes())
+        .layer(middleware::from_fn(render_errors))
+        .layer(middleware::from_fn(session::same_origin_only))
+}
+
+/// A page that could not be shown, with its status and the reason in both languages.
+#[derive(Debug, Clone)]
+pub struct PageError {
+    status: StatusCode,
+    message_pl: String,
+    message_en: String,
+}
+
+impl PageError {
+    /// An error page with a status and a reason.
+    pub fn new(status: StatusCode, pl: impl Into<String>, en: impl Into<String>) -> PageError {
+        PageError {
+            status,
+            message_pl: pl.into(),
+            message_en: en.into(),
+        }
+    }
+
+    /// 404.
+    pub fn not_found() -> PageError {
+        PageError::new(
+            StatusCode::NOT_FOUND,
+            "Nie ma takiej strony albo nie należy ona do Twojej firmy.",
+            "There is no such page, or it does not belong to your firm.",
+        )
+    }
+
+    /// 403: the role does not allow it.
+    pub fn forbidden() -> PageError {
+        PageError::new(
+            StatusCode::FORBIDDEN,
+            "Twoja rola nie pozwala na tę zmianę. Poproś administratora firmy o wyższą rolę.",
+            "Your role does not allow this change. Ask your firm's admin for a higher role.",
+        )
+    }
+
+    /// 403: a form without this session's token (an old tab, or another site's form).
+    pub fn csrf() -> PageError {
+        PageError::new(
+            StatusCode::FORBIDDEN,
+            "Formularz wygasł albo nie pochodzi z tej strony. Odśwież stronę i spróbuj ponownie.",
+            "The form has expired or did not come from this site. Reload the page and try again.",
+        )
+    }
+
+    /// 400: a form that does not parse.
+    pub fn bad_form(detail: &str) -> PageError {
+        PageError::new(
+            StatusCode::BAD_REQUEST,
+            format!("Nieprawidłowe dane formularza: {detail}"),
+            format!("Invalid form data: {detail}"),
+        )
+    }
+
+    /// 403: a law firm's user in the client portal.
+    pub fn law_firm() -> PageError {
+        PageError::new(
+            StatusCode::FORBIDDEN,
+            "To konto kancelarii. Portal kancelarii jeszcze powstaje; sprawy są dostępne przez API /api/v1/partner/cases.",
+            "This is a law firm's account. The law-firm portal is still being built; cases are in the API under /api/v1/partner/cases.",
+        )
+    }
+
+    fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Pl => &self.message_pl,
+            Lang::En => &self.message_en,
+        }
+    }
+}
+
+impl From<ServiceError> for PageError {
+    fn from(e: ServiceError) -> PageError {
+        match e {
+            ServiceError::NotFound { .. } => PageError::not_found(),
+            ServiceError::Invalid(i) => {
+                PageError::new(StatusCode::BAD_REQUEST, i.message_pl, i.message_en)
+            }
+            ServiceError::Conflict {
+                message_pl,
+                message_en,
+            } => PageError::new(StatusCode::CONFLICT, message_pl, message_en),
+            ServiceError::Process(p) => {
+                PageError::new(StatusCode::BAD_REQUEST, p.to_string(), p.to_string())
+            }
+            ServiceError::Template(t) => {
+                PageError::new(StatusCode::BAD_REQUEST, t.to_string(), t.to_string())
+            }
+            ServiceError::Store(e) => {
+                tracing::error!(error = %e, "store failure on a portal page");
+                PageError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Błąd serwera. Spróbuj ponownie za chwilę; jeśli się powtarza, zgłoś to administratorowi.",
+                    "Server error. Try again in a moment; if it persists, tell your administrator.",
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    /// The status, with the error kept for [`render_errors`], which knows the language.
+    fn into_response(self) -> Response {
+        let mut response = self.status.into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    lang: Lang,
+    status: u16,
+    title: String,
+    message: &'a str,
+    home: String,
+    css: String,
+}
+
+/// Draws a [`PageError`] left by a handler or an extractor as a page in the visitor's language.
+async fn render_errors(req: Request, next: Next) -> Response {
+    let lang = session::request_lang(req.headers());
+    let htmx = req.headers().contains_key("hx-request");
+    let response = next.run(req).await;
+    let Some(error) = response.extensions().get::<PageError>().cloned() else {
+        return response;
+    };
+    error_page(&error, lang, htmx)
+}
+
+/// An error as a whole page, or, for an htmx request, as a message htmx puts where the answer
+/// would have gone.
+pub fn error_page(error: &PageError, lang: Lang, htmx: bool) -> Response {
+    let message = error.message(lang);
+    if htmx {
+        let body = format!(
+            "<p class=\"alert alert-error\" role=\"alert\">{}</p>",
+            format::escape_html(message)
+        );
+        // htmx does not swap error answers by default; the page's handler shows these.
+        return (error.status, Html(body)).into_response();
+    }
+    let page = ErrorPage {
+        lang,
+        status: error.status.as_u16(),
+        title: i18n::text(lang, "error-title"),
+        message,
+        home: i18n::text(lang, "error-home"),
+        css: assets::url("app.css"),
+    };
+    match page.render() {
+        Ok(html) => (error.status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "the error page did not render");
+            (error.status, message.to_owned()).into_response()
+        }
+    }
+}
+
+/// Whether a request for an unknown path comes from a browser page (HTML 404) rather than an
+/// API client (JSON 404).
+pub fn wants_html(headers: &HeaderMap, path: &str) -> bool {
+    !path.starts_with("/api/")
+        && !path.starts_with("/agent/")
+        && headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"))
+}

@@ -1,0 +1,72 @@
+//! The portal's pages, one module per section, and the route table. Every route is reached
+//! only through [`super::Viewer`] (a session of a client firm) except the login pages and the
+//! assets; every POST checks the session's CSRF token ([`super::session::Form`]) and the role.
+
+mod admin;
+mod auth;
+mod dashboard;
+mod debtors;
+mod documents;
+
+use axum::Router;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use super::PageError;
+use crate::http::AppState;
+
+/// Every page, by address.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::show))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/login/choose", post(auth::choose))
+        .route("/logout", post(auth::logout))
+        .route("/lang", post(auth::switch_lang))
+        .route("/account", get(auth::account))
+        .route("/account/password", post(auth::change_password))
+        .route("/debtors", get(debtors::list))
+        .route("/debtors/{id}", get(debtors::show))
+        .route("/debtors/{id}/pauses", post(debtors::add_pause))
+        .route(
+            "/debtors/{id}/pauses/{pause}/lift",
+            post(debtors::lift_pause),
+        )
+        .route("/documents", get(documents::list))
+        .route("/documents/{id}", get(documents::show))
+        .route("/history", get(documents::history))
+        .route("/letters", get(documents::letters))
+        .route("/letters/{id}/pdf", get(documents::letter_pdf))
+        .route("/tasks", get(documents::tasks))
+        .route("/tasks/{id}/close", post(documents::close_task))
+        .route("/admin", get(admin::show))
+        .route("/admin/users", post(admin::add_user))
+        .route("/admin/users/{id}/role", post(admin::set_role))
+        .route("/admin/users/{id}/disabled", post(admin::set_disabled))
+        .route("/admin/users/{id}/reset", post(admin::reset_password))
+        .route("/admin/agents", post(admin::add_agent))
+        .route("/admin/agents/{id}/revoke", post(admin::revoke_agent))
+}
+
+/// The one id in a page's address; a malformed one is a page that does not exist.
+#[derive(Debug, Clone)]
+pub(super) struct PathId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        match Path::<String>::from_request_parts(parts, state).await {
+            Ok(Path(id)) => Ok(PathId(id)),
+            Err(_) => Err(PageError::not_found().into_response()),
+        }
+    }
+}
+
+/// An empty form field is no value.
+pub(super) fn blank_to_none(text: &str) -> Option<String> {
+    let t = text.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
