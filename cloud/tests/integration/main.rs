@@ -8,6 +8,7 @@ mod common;
 mod cases;
 mod contract;
 mod isolation;
+mod portal;
 mod process_api;
 mod replicas;
 mod runner;

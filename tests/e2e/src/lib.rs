@@ -136,7 +136,12 @@ impl Harness {
         let scope = TenantScope::operator(tenant.id.clone());
         let agent = store.create_agent(&scope, "biuro", now).await?;
         let clock = Arc::new(ManualClock::new(now));
-        let state = AppState::new(store.clone(), clock.clone(), ApiSettings::default());
+        // Served over plain HTTP on loopback: the portal's cookie cannot be `Secure` here.
+        let settings = ApiSettings {
+            secure_cookies: false,
+            ..ApiSettings::default()
+        };
+        let state = AppState::new(store.clone(), clock.clone(), settings);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let server = server::spawn(listener, state)?;
         Ok(Harness {

@@ -6,5 +6,6 @@ mod agent_cloud_sync;
 mod agent_exclusions;
 mod agent_kill;
 mod network_faults;
+mod portal;
 mod whole_path;
 mod whole_path_profiles;

@@ -1,0 +1,388 @@
+//! The client portal in a real browser: Debian's headless chromium driven over WebDriver
+//! (chromedriver + fantoccini) against a cloud holding the demo's data after simulated days of
+//! collection. It logs in, finds a debtor and records a promise to pay, downloads a letter,
+//! adds a user as admin and checks that the viewer can change nothing, and switches to English.
+//! Every main page is saved as a screenshot in `target/artefacts/portal/`.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration as StdDuration;
+
+use chrono::Duration;
+use fantoccini::{Client, ClientBuilder, Locator};
+use inkaso_cloud::store::accounts::Role;
+use inkaso_connectors::ProfileKind;
+use inkaso_e2e::whole_path::{Options, WholePath};
+use inkaso_shared::{Clock, Email, SystemClock};
+use serde_json::json;
+
+const ADMIN: &str = "szef@hurtownia-zazolc.pl";
+const ADMIN_PASSWORD: &str = "bardzo-tajne-haslo";
+
+/// chromedriver on a free loopback port, stopped when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_driver() -> Driver {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver (Debian's chromium-driver; scripts/install-deps.sh installs it)");
+    Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+async fn connect(driver: &Driver, profile: &Path) -> Client {
+    // Another test of this binary may have chosen it already.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".to_owned(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1366,900", "--lang=pl-PL",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+            "prefs": {"intl.accept_languages": "pl-PL,pl"}
+        }),
+    );
+    for _ in 0..100 {
+        if let Ok(c) = ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps.clone())
+            .connect(&driver.url)
+            .await
+        {
+            return c;
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start at {}", driver.url);
+}
+
+fn artefacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/artefacts/portal");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A screenshot of the whole page (the window grows to the page's height first).
+async fn shot(c: &Client, name: &str) {
+    let height = c
+        .execute("return document.documentElement.scrollHeight;", vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap_or(900)
+        .clamp(700, 4000);
+    c.set_window_size(1366, u32::try_from(height).unwrap() + 140)
+        .await
+        .unwrap();
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(artefacts().join(format!("{name}.png")), png).unwrap();
+    c.set_window_size(1366, 900).await.unwrap();
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+}
+
+async fn page_text(c: &Client) -> String {
+    text_of(c, "body").await
+}
+
+async fn log_in(c: &Client, base: &str, email: &str, password: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("nav.main"))
+        .await
+        .unwrap();
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// A POST from inside the page (as a script the page ran would send it), with or without the
+/// page's CSRF token; returns the status.
+async fn post_from_page(c: &Client, path: &str, body: &str, with_token: bool) -> u64 {
+    let script = r"
+        const [path, body, withToken, done] = arguments;
+        const token = document.querySelector('input[name=_csrf]')?.value ?? '';
+        const headers = {'Content-Type': 'application/x-www-form-urlencoded'};
+        if (withToken) headers['X-CSRF-Token'] = token;
+        fetch(path, {method: 'POST', headers, body, redirect: 'manual'})
+            .then(r => done(r.status)).catch(e => done(-1));
+    ";
+    c.execute_async(script, vec![json!(path), json!(body), json!(with_token)])
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_firm_works_in_the_portal() {
+    inkaso_testkit::require_odbc_driver("SQLite3");
+    let dir = tempfile::tempdir().unwrap();
+    let now = SystemClock.now();
+    let opts = Options {
+        dir: dir.path().join("demo"),
+        profile: ProfileKind::SubiektGt,
+        debtors: 30,
+        settlements: 100,
+        first_day: now.date_naive() + Duration::days(1),
+    };
+    let mut w = WholePath::start(&opts, now).await.unwrap();
+    let cli = Path::new(env!("CARGO_BIN_EXE_inkaso-agent-under-test"));
+    w.agent_cli(cli, &["sync", "--once"]).unwrap();
+    w.after_first_sync().await.unwrap();
+    for _ in 0..32 {
+        w.day().await.unwrap();
+    }
+    w.h.store
+        .add_user(
+            &w.h.tenant,
+            &Email::parse(ADMIN).unwrap(),
+            Role::Admin,
+            ADMIN_PASSWORD,
+            "cli",
+            w.h.clock.now(),
+        )
+        .await
+        .unwrap();
+    let base = w.h.cloud_url();
+    let today = w.h.clock.now().date_naive();
+
+    let driver = start_driver();
+    let c = connect(&driver, &dir.path().join("chromium")).await;
+
+    // --- Logging in lands on the dashboard: amounts, the ageing chart, the agents.
+    c.goto(&format!("{base}/")).await.unwrap();
+    assert!(c.current_url().await.unwrap().path().starts_with("/login"));
+    shot(&c, "01-login").await;
+    // A wrong password is refused on the login page, saying so.
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(ADMIN)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("zle-haslo-zle")
+        .await
+        .unwrap();
+    click(&c, "form button[type=submit]").await;
+    c.wait().for_element(Locator::Id("login-error")).await.unwrap();
+    assert!(text_of(&c, "#login-error").await.contains("Nieprawidłowy"));
+    log_in(&c, &base, ADMIN, ADMIN_PASSWORD).await;
+    assert_eq!(text_of(&c, "h1").await, "Pulpit");
+    let dash = page_text(&c).await;
+    assert!(dash.contains("Przeterminowane"), "{dash}");
+    assert!(dash.contains(" zł"), "{dash}");
+    assert!(dash.contains("Hurtownia Zażółć"), "{dash}");
+    c.find(Locator::Css("svg.chart rect")).await.unwrap();
+    shot(&c, "02-dashboard").await;
+
+    // --- Debtors: the list, a search typed with htmx, a debtor's page.
+    click(&c, "nav.main a[href='/debtors']").await;
+    c.wait().for_element(Locator::Css("#results table")).await.unwrap();
+    shot(&c, "03-debtors").await;
+    let first = c
+        .find(Locator::Css("#results tbody tr td a"))
+        .await
+        .unwrap();
+    let name = first.text().await.unwrap();
+    let word: String = name.split_whitespace().last().unwrap().to_owned();
+    c.find(Locator::Id("q"))
+        .await
+        .unwrap()
+        .send_keys(&word)
+        .await
+        .unwrap();
+    // htmx swaps the table (and puts the search into the address bar).
+    c.wait()
+        .for_element(Locator::XPath(&format!(
+            "//div[@id='results']//a[normalize-space()='{name}']"
+        )))
+        .await
+        .unwrap();
+    c.find(Locator::XPath(&format!(
+        "//div[@id='results']//a[normalize-space()='{name}']"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.wait().for_element(Locator::Id("pause-form")).await.unwrap();
+    assert_eq!(text_of(&c, "h1").await, name);
+
+    // --- A promise to pay, recorded in the form; the date is past the simulated today.
+    let until = today + Duration::days(10);
+    c.execute(
+        "document.getElementById('until').value = arguments[0];",
+        vec![json!(until.format("%Y-%m-%d").to_string())],
+    )
+    .await
+    .unwrap();
+    c.find(Locator::Id("reason"))
+        .await
+        .unwrap()
+        .send_keys("zapłaci po otrzymaniu przelewu od klienta")
+        .await
+        .unwrap();
+    click(&c, "#pause-form button[type=submit]").await;
+    c.wait().for_element(Locator::Css(".alert-ok")).await.unwrap();
+    let debtor_page = page_text(&c).await;
+    assert!(debtor_page.contains("Obietnica zapłaty"), "{debtor_page}");
+    assert!(
+        debtor_page.contains(&until.format("%d.%m.%Y").to_string()),
+        "{debtor_page}"
+    );
+    shot(&c, "04-debtor").await;
+    let debtor_url = c.current_url().await.unwrap();
+
+    // A date in the past is refused next to its field, and nothing is recorded.
+    c.execute(
+        "document.getElementById('until').value = arguments[0];",
+        vec![json!((today - Duration::days(3)).format("%Y-%m-%d").to_string())],
+    )
+    .await
+    .unwrap();
+    click(&c, "#pause-form button[type=submit]").await;
+    c.wait().for_element(Locator::Css(".alert-error")).await.unwrap();
+
+    // --- Documents, history, tasks: lists with their filters.
+    c.goto(&format!("{base}/documents?status=open&overdue=1"))
+        .await
+        .unwrap();
+    assert!(page_text(&c).await.contains("po terminie"));
+    shot(&c, "05-documents").await;
+    c.goto(&format!("{base}/history")).await.unwrap();
+    assert!(page_text(&c).await.contains("wysłane"));
+    shot(&c, "06-history").await;
+    c.goto(&format!("{base}/tasks")).await.unwrap();
+    shot(&c, "07-tasks").await;
+
+    // --- A letter's PDF downloads (fetched by the page with the session's cookie).
+    c.goto(&format!("{base}/letters")).await.unwrap();
+    shot(&c, "08-letters").await;
+    let href = c
+        .find(Locator::Css("a[href$='/pdf']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let magic = c
+        .execute_async(
+            r"const [href, done] = arguments;
+              fetch(href).then(r => r.arrayBuffer())
+                .then(b => done(String.fromCharCode(...new Uint8Array(b.slice(0, 5)))));",
+            vec![json!(href)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(magic, json!("%PDF-"));
+
+    // --- The admin adds a viewer; the password is shown once.
+    c.goto(&format!("{base}/admin")).await.unwrap();
+    c.find(Locator::Id("new-email"))
+        .await
+        .unwrap()
+        .send_keys("ksiegowa@hurtownia-zazolc.pl")
+        .await
+        .unwrap();
+    click(&c, "form[action='/admin/users'] button[type=submit]").await;
+    c.wait().for_element(Locator::Id("secret-value")).await.unwrap();
+    let viewer_password = text_of(&c, "#secret-value").await;
+    assert!(viewer_password.len() >= 10);
+    assert!(page_text(&c).await.contains("ksiegowa@hurtownia-zazolc.pl"));
+    shot(&c, "09-admin").await;
+    // A POST without the token is refused, even from the portal's own page.
+    assert_eq!(
+        post_from_page(&c, "/admin/agents", "name=x", false).await,
+        403
+    );
+    click(&c, "form[action='/logout'] button").await;
+    c.wait().for_element(Locator::Id("email")).await.unwrap();
+
+    // --- The viewer sees but cannot change: no forms, and a forged POST is refused.
+    log_in(&c, &base, "ksiegowa@hurtownia-zazolc.pl", &viewer_password).await;
+    assert!(
+        c.find(Locator::Css("nav.main a[href='/admin']"))
+            .await
+            .is_err()
+    );
+    c.goto(debtor_url.as_str()).await.unwrap();
+    assert!(c.find(Locator::Id("pause-form")).await.is_err());
+    let pauses_path = format!("{}/pauses", debtor_url.path());
+    assert_eq!(
+        post_from_page(&c, &pauses_path, "kind=manual", true).await,
+        403
+    );
+    c.goto(&format!("{base}/admin")).await.unwrap();
+    assert!(page_text(&c).await.contains("rola nie pozwala"));
+
+    // --- English, remembered for the user.
+    c.goto(&format!("{base}/")).await.unwrap();
+    click(&c, "form[action='/lang'] button").await;
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    assert_eq!(text_of(&c, "h1").await, "Dashboard");
+    shot(&c, "10-dashboard-en").await;
+    c.goto(&format!("{base}/debtors")).await.unwrap();
+    assert_eq!(text_of(&c, "h1").await, "Debtors");
+
+    c.close().await.unwrap();
+    drop(driver);
+    w.stop().await.unwrap();
+}
