@@ -248,3 +248,9 @@ agent-add = Add agent
 agent-token-once = Token of agent { $name } — paste it into the agent's configuration:
 notice-agent-added = Agent added.
 notice-agent-revoked = Agent revoked: its next connection will be refused.
+
+## Confirmations
+confirm-user-disable = Disable the user { $email }? Their sessions will end.
+confirm-user-reset = Give { $email } a new password? The current one stops working and their sessions end.
+confirm-agent-revoke = Revoke the agent { $name }? Its next connection will be refused; a new token is a new agent.
+confirm-pause-lift = End the pause? Collection resumes at the next cycle.

@@ -249,3 +249,9 @@ agent-add = Dodaj agenta
 agent-token-once = Token agenta { $name } — wklej go w konfiguracji agenta:
 notice-agent-added = Dodano agenta.
 notice-agent-revoked = Odwołano agenta: jego następne połączenie zostanie odrzucone.
+
+## Potwierdzenia
+confirm-user-disable = Zablokować użytkownika { $email }? Jego sesje zostaną zakończone.
+confirm-user-reset = Nadać nowe hasło użytkownikowi { $email }? Obecne przestanie działać, a jego sesje zostaną zakończone.
+confirm-agent-revoke = Odwołać agenta { $name }? Jego następne połączenie zostanie odrzucone; nowy token to nowy agent.
+confirm-pause-lift = Zakończyć wstrzymanie? Windykacja ruszy przy najbliższym cyklu.

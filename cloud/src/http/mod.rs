@@ -155,7 +155,11 @@ pub fn router(state: AppState) -> Router {
             // A person who mistyped a portal address gets a page; a program gets JSON.
             if crate::portal::wants_html(&headers, uri.path()) {
                 let lang = crate::portal::session::request_lang(&headers);
-                return crate::portal::error_page(&crate::portal::PageError::not_found(), lang, false);
+                return crate::portal::error_page(
+                    &crate::portal::PageError::not_found(),
+                    lang,
+                    false,
+                );
             }
             Failure::new(
                 StatusCode::NOT_FOUND,

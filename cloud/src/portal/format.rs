@@ -8,8 +8,8 @@ use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Warsaw;
-use inkaso_shared::money::{Currency, Money};
 use inkaso_shared::Lang;
+use inkaso_shared::money::{Currency, Money};
 
 use super::{PageError, Viewer, assets};
 use crate::domain::accounts::Role;
@@ -180,7 +180,11 @@ impl Ctx {
     /// An instant as a Warsaw day and time (`04.12.2026 14:05`).
     pub fn datetime(&self, at: impl Borrow<DateTime<Utc>>) -> String {
         let local = at.borrow().with_timezone(&Warsaw);
-        format!("{} {}", self.date(local.date_naive()), local.format("%H:%M"))
+        format!(
+            "{} {}",
+            self.date(local.date_naive()),
+            local.format("%H:%M")
+        )
     }
 
     /// An instant, or a dash.
@@ -255,6 +259,9 @@ mod tests {
     fn amounts_and_escaping() {
         assert_eq!(money(123_456, "PLN"), "1 234,56 zł");
         assert_eq!(money(1_200, "EUR"), "12,00 EUR");
-        assert_eq!(escape_html("<a href=\"x\">&</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
+        assert_eq!(
+            escape_html("<a href=\"x\">&</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;"
+        );
     }
 }

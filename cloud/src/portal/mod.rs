@@ -8,7 +8,7 @@
 //! - Sessions, cookies and the CSRF checks are in [`session`]; roles are checked in every
 //!   handler through [`Viewer::require`], and the pages hide what a role cannot do.
 //! - Errors are pages, never JSON: a handler returns [`PageError`] and
-//!   [`render_errors`] draws it in the visitor's language.
+//!   `render_errors` draws it in the visitor's language.
 
 pub mod assets;
 mod format;
@@ -36,6 +36,44 @@ pub fn router() -> Router<AppState> {
         .merge(assets::routes())
         .layer(middleware::from_fn(render_errors))
         .layer(middleware::from_fn(session::same_origin_only))
+        .layer(middleware::from_fn(page_headers))
+}
+
+/// What every portal answer carries: the content policy (only this site's scripts and styles,
+/// never framed), no referrer to other sites, and for pages, no caching of a person's data by
+/// shared caches and a `Vary` on htmx's header (a fragment and a page share an address).
+async fn page_headers(req: Request, next: Next) -> Response {
+    use axum::http::HeaderValue;
+    let mut response = next.run(req).await;
+    let html = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let h = response.headers_mut();
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
+        ),
+    );
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    if html {
+        h.insert(
+            axum::http::header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        );
+        h.insert(
+            axum::http::header::VARY,
+            HeaderValue::from_static("HX-Request"),
+        );
+    }
+    response
 }
 
 /// A page that could not be shown, with its status and the reason in both languages.
@@ -139,7 +177,7 @@ impl From<ServiceError> for PageError {
 }
 
 impl IntoResponse for PageError {
-    /// The status, with the error kept for [`render_errors`], which knows the language.
+    /// The status, with the error kept for `render_errors`, which knows the language.
     fn into_response(self) -> Response {
         let mut response = self.status.into_response();
         response.extensions_mut().insert(self);
@@ -190,7 +228,7 @@ pub fn error_page(error: &PageError, lang: Lang, htmx: bool) -> Response {
         css: assets::url("app.css"),
     };
     match page.render() {
-        Ok(html) => (error.status, Html(html)).into_response(),
+        Ok(page) => (error.status, Html(page)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "the error page did not render");
             (error.status, message.to_owned()).into_response()

@@ -315,7 +315,10 @@ mod tests {
 
     #[test]
     fn languages_from_cookie_or_browser() {
-        assert_eq!(request_lang(&headers(&[("cookie", "inkaso_lang=en")])), Lang::En);
+        assert_eq!(
+            request_lang(&headers(&[("cookie", "inkaso_lang=en")])),
+            Lang::En
+        );
         assert_eq!(
             request_lang(&headers(&[("accept-language", "en-GB,en;q=0.9")])),
             Lang::En

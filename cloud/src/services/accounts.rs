@@ -15,11 +15,11 @@ use crate::store::accounts::{
     AgentPrincipal, AuthFailure, ClientPrincipal, EmailLogin, LoginOutcome, NewSecret,
     PortalSession, Tenant,
 };
-use crate::store::users::UserView;
-use inkaso_shared::Lang;
 use crate::store::feed::parse_cursor;
 use crate::store::ingest::BatchOutcome;
 use crate::store::security::SMSAPI_CALLBACK_SECRET;
+use crate::store::users::UserView;
+use inkaso_shared::Lang;
 
 /// How often agents sync and fully reconcile, as the cloud tells them.
 #[derive(Debug, Clone, Copy)]
@@ -176,10 +176,7 @@ impl App {
         &self,
         secret: &str,
     ) -> Result<Result<PortalSession, AuthFailure>, ServiceError> {
-        Ok(self
-            .store
-            .portal_session(secret, self.clock.now())
-            .await?)
+        Ok(self.store.portal_session(secret, self.clock.now()).await?)
     }
 
     /// A new agent (one per ERP database); its token is in the answer, once.

@@ -79,7 +79,7 @@ impl App {
                     .items,
             );
         }
-        attention.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        attention.sort_by_key(|a| std::cmp::Reverse(a.created_at));
         attention.truncate(ATTENTION_ROWS as usize);
         let tasks_due = self
             .tasks(tenant, Some("open"))

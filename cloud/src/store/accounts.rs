@@ -734,12 +734,12 @@ impl Store {
         else {
             return Ok(EmailLogin::Busy);
         };
-        let matched: Vec<_> = accounts
+        let opened: Vec<_> = accounts
             .into_iter()
             .zip(matches)
             .filter_map(|(a, ok)| ok.then_some(a))
             .collect();
-        match matched.as_slice() {
+        match opened.as_slice() {
             [] => {
                 let mut locked = None;
                 for (kind, subject) in subjects {
@@ -763,25 +763,35 @@ impl Store {
             }
             several => {
                 self.login_succeeded(&account).await?;
-                let id = new_id();
-                let secret = make_secret(CHOICE_PREFIX, "0", &id);
-                let refs: Vec<String> = several
-                    .iter()
-                    .map(|(t, u, ..)| format!("{t}:{u}"))
-                    .collect();
-                sqlx::query("INSERT INTO login_choices (choice_id, secret_hash, accounts, expires_at) VALUES ($1, $2, $3, $4)")
-                    .bind(&id)
-                    .bind(sha256_hex(&secret))
-                    .bind(refs.join(","))
-                    .bind(ts(now + Duration::minutes(CHOICE_MINUTES)))
-                    .execute(self.pool())
-                    .await?;
-                Ok(EmailLogin::Choose {
-                    secret,
-                    firms: several.iter().map(|a| a.3.clone()).collect(),
-                })
+                self.offer_choice(several, now).await
             }
         }
+    }
+
+    /// Records which accounts one checked password opened; the person picks one with the
+    /// returned secret within [`CHOICE_MINUTES`].
+    async fn offer_choice(
+        &self,
+        several: &[(String, String, String, Tenant)],
+        now: DateTime<Utc>,
+    ) -> Result<EmailLogin, StoreError> {
+        let id = new_id();
+        let secret = make_secret(CHOICE_PREFIX, "0", &id);
+        let refs: Vec<String> = several
+            .iter()
+            .map(|(t, u, ..)| format!("{t}:{u}"))
+            .collect();
+        sqlx::query("INSERT INTO login_choices (choice_id, secret_hash, accounts, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(&id)
+            .bind(sha256_hex(&secret))
+            .bind(refs.join(","))
+            .bind(ts(now + Duration::minutes(CHOICE_MINUTES)))
+            .execute(self.pool())
+            .await?;
+        Ok(EmailLogin::Choose {
+            secret,
+            firms: several.iter().map(|a| a.3.clone()).collect(),
+        })
     }
 
     /// Opens the session of the firm a person chose after [`Store::login_by_email`]. The
@@ -821,7 +831,9 @@ impl Store {
         }) else {
             return Ok(None);
         };
-        Ok(Some(self.open_session(tenant.as_str(), &user_id, now).await?))
+        Ok(Some(
+            self.open_session(tenant.as_str(), &user_id, now).await?,
+        ))
     }
 
     /// A failed login in the tenant's audit log (when the tenant exists: the log is the

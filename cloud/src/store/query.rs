@@ -10,6 +10,7 @@ use inkaso_shared::protocol::Exclusions;
 use inkaso_shared::{Currency, Nip};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
+use std::fmt::Write as _;
 
 use super::{Store, StoreError, day, new_id, parse_day, parse_ts, to_u64, ts};
 use crate::domain::ids::AgentId;
@@ -436,10 +437,11 @@ impl Store {
             if digits.len() >= 6 && digits.len() * 2 > q.chars().count() {
                 let n = sql.text(digits.clone());
                 let ph = sql.text(format!("%{digits}"));
-                cond.push_str(&format!(
+                let _ = write!(
+                    cond,
                     " OR d.nip = {n} OR EXISTS (SELECT 1 FROM contacts c WHERE c.tenant_id = d.tenant_id \
                      AND c.debtor_id = d.debtor_id AND c.channel = 'sms' AND c.value LIKE {ph})"
-                ));
+                );
             }
             sql.push(&format!(" AND ({cond})"));
         }

@@ -25,12 +25,14 @@ pub struct Ageing {
 impl Ageing {
     /// Everything owed.
     pub fn total(&self) -> i64 {
-        self.amounts.iter().sum()
+        self.amounts.iter().fold(0, |s, a| s.saturating_add(*a))
     }
 
     /// Everything past due.
     pub fn overdue(&self) -> i64 {
-        self.amounts[1..].iter().sum()
+        self.amounts[1..]
+            .iter()
+            .fold(0, |s, a| s.saturating_add(*a))
     }
 }
 
@@ -75,19 +77,21 @@ impl Store {
         for r in &rows {
             let currency: String = r.try_get(0)?;
             let bucket = usize::try_from(r.try_get::<i64, _>(1)?).unwrap_or(4).min(4);
-            let i = match out.iter().position(|a| a.currency == currency) {
-                Some(i) => i,
-                None => {
+            let i = out
+                .iter()
+                .position(|a| a.currency == currency)
+                .unwrap_or_else(|| {
                     out.push(Ageing {
                         currency,
                         amounts: [0; 5],
                         documents: [0; 5],
                     });
                     out.len() - 1
-                }
-            };
-            out[i].documents[bucket] += r.try_get::<i64, _>(2)?;
-            out[i].amounts[bucket] += r.try_get::<i64, _>(3)?;
+                });
+            // Agents' amounts: a sum past i64 shows as the largest amount, never wraps.
+            let a = &mut out[i];
+            a.documents[bucket] = a.documents[bucket].saturating_add(r.try_get::<i64, _>(2)?);
+            a.amounts[bucket] = a.amounts[bucket].saturating_add(r.try_get::<i64, _>(3)?);
         }
         out.sort_by(|a, b| {
             (a.currency != "PLN", &a.currency).cmp(&(b.currency != "PLN", &b.currency))

@@ -60,10 +60,7 @@ impl Store {
             .into_iter()
             .find(|u| u.id == user_id)
             .ok_or_else(|| {
-                StoreError::not_found(
-                    format!("użytkownik {user_id}"),
-                    format!("user {user_id}"),
-                )
+                StoreError::not_found(format!("użytkownik {user_id}"), format!("user {user_id}"))
             })
     }
 
@@ -144,8 +141,15 @@ impl Store {
         let password = generate_password();
         self.store_password(tenant, user_id, &password).await?;
         self.end_sessions(tenant, user_id, None).await?;
-        self.audit(tenant, actor, "user.password_reset", user_id, &user.email, now)
-            .await?;
+        self.audit(
+            tenant,
+            actor,
+            "user.password_reset",
+            user_id,
+            &user.email,
+            now,
+        )
+        .await?;
         Ok(password)
     }
 
@@ -161,14 +165,18 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         check_password_rules(new)?;
-        let row = sqlx::query("SELECT password_hash FROM users WHERE tenant_id = $1 AND user_id = $2")
-            .bind(tenant.as_str())
-            .bind(user_id)
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or_else(|| {
-                StoreError::not_found(format!("użytkownik {user_id}"), format!("user {user_id}"))
-            })?;
+        let row =
+            sqlx::query("SELECT password_hash FROM users WHERE tenant_id = $1 AND user_id = $2")
+                .bind(tenant.as_str())
+                .bind(user_id)
+                .fetch_optional(self.pool())
+                .await?
+                .ok_or_else(|| {
+                    StoreError::not_found(
+                        format!("użytkownik {user_id}"),
+                        format!("user {user_id}"),
+                    )
+                })?;
         let hash: String = row.try_get(0)?;
         let current = current.to_owned();
         let matches = self

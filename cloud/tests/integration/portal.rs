@@ -31,9 +31,7 @@ fn session_of(resp: &reqwest::Response) -> Option<String> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find(|v| v.starts_with(&format!("{COOKIE}=")))
-        .map(|v| {
-            v.split(';').next().unwrap()[COOKIE.len() + 1..].to_owned()
-        })
+        .map(|v| v.split(';').next().unwrap()[COOKIE.len() + 1..].to_owned())
 }
 
 fn hidden(html: &str, name: &str) -> Vec<String> {
@@ -104,7 +102,10 @@ async fn login_chooses_the_firm_and_sessions_expire(backend: Backend) {
 
     let resp = client()
         .post(env.url("/login"))
-        .form(&[("email", "SZEF@firma.pl"), ("password", "bardzo-tajne-haslo")])
+        .form(&[
+            ("email", "SZEF@firma.pl"),
+            ("password", "bardzo-tajne-haslo"),
+        ])
         .send()
         .await
         .unwrap();
@@ -156,7 +157,12 @@ async fn login_chooses_the_firm_and_sessions_expire(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(resp.status(), 401);
-    assert!(resp.text().await.unwrap().contains("Nieprawidłowy e-mail lub hasło"));
+    assert!(
+        resp.text()
+            .await
+            .unwrap()
+            .contains("Nieprawidłowy e-mail lub hasło")
+    );
 
     // Without a session a page sends the person to log in, and back afterwards.
     let resp = client().get(env.url("/debtors?q=a")).send().await.unwrap();
@@ -183,7 +189,11 @@ async fn login_chooses_the_firm_and_sessions_expire(backend: Backend) {
         .unwrap();
     assert_eq!(resp.status(), 404);
     assert!(resp.text().await.unwrap().contains("<html"));
-    let resp = client().get(env.url("/api/v1/nie-ma")).send().await.unwrap();
+    let resp = client()
+        .get(env.url("/api/v1/nie-ma"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 404);
     assert!(resp.text().await.unwrap().contains("\"error\""));
 }
@@ -215,13 +225,7 @@ async fn route_table(backend: Backend) {
         )
         .await
         .unwrap();
-    let b_user = env
-        .store
-        .users(&b.scope)
-        .await
-        .unwrap()
-        .remove(0)
-        .id;
+    let b_user = env.store.users(&b.scope).await.unwrap().remove(0).id;
     let debtor_of = |token: String| {
         let env = &env;
         async move {
@@ -237,7 +241,10 @@ async fn route_table(backend: Backend) {
     // The admin's session in A comes from a choice (the e-mail is in both firms).
     let resp = client()
         .post(env.url("/login"))
-        .form(&[("email", "szef@firma.pl"), ("password", "bardzo-tajne-haslo")])
+        .form(&[
+            ("email", "szef@firma.pl"),
+            ("password", "bardzo-tajne-haslo"),
+        ])
         .send()
         .await
         .unwrap();
@@ -265,19 +272,35 @@ async fn route_table(backend: Backend) {
         (format!("/debtors/{a_debtor}/pauses"), "kind=manual", false),
         (format!("/debtors/{a_debtor}/pauses/p1/lift"), "", false),
         ("/tasks/t1/close".into(), "note=x", false),
-        ("/admin/users".into(), "email=nowy%40alfa.pl&role=viewer", false),
+        (
+            "/admin/users".into(),
+            "email=nowy%40alfa.pl&role=viewer",
+            false,
+        ),
         ("/admin/users/u1/role".into(), "role=admin", false),
         ("/admin/users/u1/disabled".into(), "disabled=true", false),
         ("/admin/users/u1/reset".into(), "", false),
         ("/admin/agents".into(), "name=nowy", false),
-        (format!("/admin/agents/{}/revoke", a.agent.as_str()), "", false),
+        (
+            format!("/admin/agents/{}/revoke", a.agent.as_str()),
+            "",
+            false,
+        ),
         ("/logout".into(), "", true),
     ];
     for (path, body, viewer_may) in &routes {
         let (status, html) = post(&env, &admin, path, body, None, None).await;
         assert_eq!(status, 403, "{path} without a token");
         assert!(html.contains("Formularz wygasł"), "{path}: {html}");
-        let (status, _) = post(&env, &admin, path, body, Some("0".repeat(32).as_str()), None).await;
+        let (status, _) = post(
+            &env,
+            &admin,
+            path,
+            body,
+            Some("0".repeat(32).as_str()),
+            None,
+        )
+        .await;
         assert_eq!(status, 403, "{path} with another token");
         let (status, _) = post(
             &env,

@@ -130,7 +130,7 @@ pub(super) async fn add_user(
         ..NewUserView::default()
     };
     let refused = |field: &str, error: String, mut shown: NewUserView| {
-        shown.error_field = field.to_owned();
+        field.clone_into(&mut shown.error_field);
         shown.error = Some(error);
         shown
     };
@@ -151,7 +151,13 @@ pub(super) async fn add_user(
     let tenant = &viewer.session.principal.tenant;
     match state
         .app
-        .add_user(tenant, &viewer.session.principal.actor, &email, role, &password)
+        .add_user(
+            tenant,
+            &viewer.session.principal.actor,
+            &email,
+            role,
+            &password,
+        )
         .await
     {
         Ok(_) => {

@@ -123,27 +123,25 @@ pub(super) async fn choose(
     PublicForm(form): PublicForm<ChooseForm>,
 ) -> Result<Response, PageError> {
     let next = safe_next(form.next.as_deref());
-    match state
+    if let Some(session) = state
         .app
         .choose_login(&form.choice, &TenantId::new(form.tenant.trim()))
         .await?
     {
-        Some(session) => logged_in(&state, &session.secret, &next).await,
-        None => {
-            let ctx = Ctx::public(session::request_lang(&headers));
-            let error = Some(ctx.t("login-choice-expired"));
-            Ok((
-                StatusCode::UNAUTHORIZED,
-                LoginPage {
-                    ctx,
-                    email: String::new(),
-                    next,
-                    error,
-                },
-            )
-                .into_response())
-        }
+        return logged_in(&state, &session.secret, &next).await;
     }
+    let ctx = Ctx::public(session::request_lang(&headers));
+    let error = Some(ctx.t("login-choice-expired"));
+    Ok((
+        StatusCode::UNAUTHORIZED,
+        LoginPage {
+            ctx,
+            email: String::new(),
+            next,
+            error,
+        },
+    )
+        .into_response())
 }
 
 /// Sets the session cookie and the user's language, and goes where the person was going.

@@ -9,7 +9,7 @@ use super::super::{Ctx, PageError, Viewer};
 use crate::domain::accounts::Role;
 use crate::http::AppState;
 use crate::services::dashboard::{FORECAST_DAYS, RECENT_DAYS};
-use crate::services::model::{ActionView, AgentHealth, Ageing, TaskRow};
+use crate::services::model::{ActionView, Ageing, AgentHealth, TaskRow};
 
 /// The statuses the "last 7 days" table has columns for, in this order.
 const RECENT_STATUSES: [&str; 5] = ["sent", "failed", "held", "skipped", "planned"];
@@ -155,18 +155,17 @@ pub(super) async fn show(
             continue;
         };
         let name = ctx.channel(&c.channel);
-        let line = match recent.iter_mut().find(|l| l.channel == name) {
-            Some(l) => l,
-            None => {
+        let i = recent
+            .iter()
+            .position(|l| l.channel == name)
+            .unwrap_or_else(|| {
                 recent.push(RecentLine {
                     channel: name,
                     counts: vec![0; RECENT_STATUSES.len()],
                 });
-                let last = recent.len() - 1;
-                &mut recent[last]
-            }
-        };
-        line.counts[col] += c.count;
+                recent.len() - 1
+            });
+        recent[i].counts[col] += c.count;
     }
     let agents = d
         .agents

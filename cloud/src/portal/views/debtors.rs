@@ -265,15 +265,15 @@ pub(super) async fn add_pause(
     };
     let until = match form.until.trim() {
         "" => None,
-        text => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
-                shown.error_field = "until".to_owned();
+        text => {
+            let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") else {
+                "until".clone_into(&mut shown.error_field);
                 shown.error = Some(ctx.t("pause-until-invalid"));
                 let page = debtor_page(&state, &viewer, &id, ctx, shown).await?;
                 return Ok((StatusCode::BAD_REQUEST, page).into_response());
-            }
-        },
+            };
+            Some(day)
+        }
     };
     let order = NewPauseOrder {
         kind,

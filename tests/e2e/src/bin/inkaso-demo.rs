@@ -40,6 +40,10 @@ struct Args {
     /// wapro_mag.
     #[arg(long, value_name = "PROFIL", default_value = "subiekt_gt", value_parser = parse_profile)]
     profile: SampleErp,
+    /// Keep the cloud and its portal running on the demo's data after the simulated days, until
+    /// Ctrl-C.
+    #[arg(long)]
+    serve: bool,
 }
 
 /// A profile that has a sample database; anything else is refused naming the ones that do.
@@ -327,6 +331,15 @@ async fn main() -> anyhow::Result<()> {
         if s.consistent { "tak" } else { "NIE" }
     );
     println!("    folder demo: {}", out.display());
+    println!("\n\x1b[1mPortal klienta\x1b[0m");
+    println!("    adres: {}/", w.h.cloud_url());
+    println!("    logowanie: {email} / {password}");
+    if args.serve {
+        println!("    chmura i portal działają na danych demo; Ctrl-C kończy");
+        tokio::signal::ctrl_c().await?;
+    } else {
+        println!("    (make demo ARGS=--serve zostawia portal uruchomiony po symulacji)");
+    }
     w.stop().await?;
     if !s.consistent {
         bail!("ERP, agent i chmura nie są zgodne");

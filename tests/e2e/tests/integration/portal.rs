@@ -4,6 +4,8 @@
 //! adds a user as admin and checks that the viewer can change nothing, and switches to English.
 //! Every main page is saved as a screenshot in `target/artefacts/portal/`.
 
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // a test: a panic is a clear failure; the scenario reads top to bottom
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -106,7 +108,12 @@ async fn shot(c: &Client, name: &str) {
 }
 
 async fn text_of(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
 }
 
 async fn page_text(c: &Client) -> String {
@@ -220,7 +227,10 @@ async fn a_firm_works_in_the_portal() {
         .await
         .unwrap();
     click(&c, "form button[type=submit]").await;
-    c.wait().for_element(Locator::Id("login-error")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Id("login-error"))
+        .await
+        .unwrap();
     assert!(text_of(&c, "#login-error").await.contains("Nieprawidłowy"));
     log_in(&c, &base, ADMIN, ADMIN_PASSWORD).await;
     assert_eq!(text_of(&c, "h1").await, "Pulpit");
@@ -233,7 +243,10 @@ async fn a_firm_works_in_the_portal() {
 
     // --- Debtors: the list, a search typed with htmx, a debtor's page.
     click(&c, "nav.main a[href='/debtors']").await;
-    c.wait().for_element(Locator::Css("#results table")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("#results table"))
+        .await
+        .unwrap();
     shot(&c, "03-debtors").await;
     let first = c
         .find(Locator::Css("#results tbody tr td a"))
@@ -262,7 +275,10 @@ async fn a_firm_works_in_the_portal() {
     .click()
     .await
     .unwrap();
-    c.wait().for_element(Locator::Id("pause-form")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Id("pause-form"))
+        .await
+        .unwrap();
     assert_eq!(text_of(&c, "h1").await, name);
 
     // --- A promise to pay, recorded in the form; the date is past the simulated today.
@@ -280,7 +296,10 @@ async fn a_firm_works_in_the_portal() {
         .await
         .unwrap();
     click(&c, "#pause-form button[type=submit]").await;
-    c.wait().for_element(Locator::Css(".alert-ok")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css(".alert-ok"))
+        .await
+        .unwrap();
     let debtor_page = page_text(&c).await;
     assert!(debtor_page.contains("Obietnica zapłaty"), "{debtor_page}");
     assert!(
@@ -293,12 +312,17 @@ async fn a_firm_works_in_the_portal() {
     // A date in the past is refused next to its field, and nothing is recorded.
     c.execute(
         "document.getElementById('until').value = arguments[0];",
-        vec![json!((today - Duration::days(3)).format("%Y-%m-%d").to_string())],
+        vec![json!(
+            (today - Duration::days(3)).format("%Y-%m-%d").to_string()
+        )],
     )
     .await
     .unwrap();
     click(&c, "#pause-form button[type=submit]").await;
-    c.wait().for_element(Locator::Css(".alert-error")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css(".alert-error"))
+        .await
+        .unwrap();
 
     // --- Documents, history, tasks: lists with their filters.
     c.goto(&format!("{base}/documents?status=open&overdue=1"))
@@ -343,7 +367,10 @@ async fn a_firm_works_in_the_portal() {
         .await
         .unwrap();
     click(&c, "form[action='/admin/users'] button[type=submit]").await;
-    c.wait().for_element(Locator::Id("secret-value")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Id("secret-value"))
+        .await
+        .unwrap();
     let viewer_password = text_of(&c, "#secret-value").await;
     assert!(viewer_password.len() >= 10);
     assert!(page_text(&c).await.contains("ksiegowa@hurtownia-zazolc.pl"));
