@@ -235,21 +235,8 @@ pub(super) fn money(minor: i64, currency: &str) -> String {
     }
 }
 
-/// Text made safe to put inside HTML.
-pub(super) fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Text made safe to put inside HTML (the letters' and e-mails' escaping).
+pub(super) use inkaso_channels::template::escape_html;
 
 #[cfg(test)]
 mod tests {

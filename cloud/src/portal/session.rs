@@ -75,16 +75,7 @@ pub fn lang_cookie(lang: Lang) -> String {
     )
 }
 
-pub(super) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.trim())
-}
+pub(super) use crate::http::cookie;
 
 /// The language of a request without a session: the cookie, then `Accept-Language`, then Polish.
 pub fn request_lang(headers: &HeaderMap) -> Lang {
