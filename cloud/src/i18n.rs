@@ -138,49 +138,85 @@ mod tests {
         assert_eq!(date(Lang::En, d), "2026-12-04");
     }
 
+    fn catalogue_text(lang: &str) -> String {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang);
+        let mut text = String::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            text.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+            text.push('\n');
+        }
+        text
+    }
+
+    fn ids(lang: &str) -> BTreeSet<String> {
+        catalogue_text(lang)
+            .lines()
+            .filter_map(|line| line.split_once(" =").map(|(name, _)| name))
+            .filter(|name| !name.starts_with([' ', '#']) && !name.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// Every message of the Polish catalogue is in the English one and the other way round, and
-    /// each resolves in both languages.
+    /// each resolves in both languages with every variable the catalogues use given.
     #[test]
     fn both_catalogues_have_every_message() {
-        let ids = |lang: &str| -> BTreeSet<String> {
-            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("locales")
-                .join(lang);
-            let mut out = BTreeSet::new();
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-                for line in text.lines() {
-                    if let Some((name, _)) = line.split_once(" =")
-                        && !name.starts_with([' ', '#'])
-                        && !name.is_empty()
-                    {
-                        out.insert(name.to_owned());
-                    }
-                }
-            }
-            out
-        };
         let (pl, en) = (ids("pl"), ids("en"));
         assert!(!pl.is_empty());
         assert_eq!(pl, en, "messages in one language only");
+        let text = catalogue_text("pl") + &catalogue_text("en");
+        let args: HashMap<Cow<'static, str>, FluentValue<'_>> = text
+            .split('$')
+            .skip(1)
+            .map(|rest| {
+                rest.chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                    .collect::<String>()
+            })
+            .filter(|name| !name.is_empty())
+            .map(|name| (Cow::Owned(name), FluentValue::from(1)))
+            .collect();
         for message in &pl {
             for lang in [Lang::Pl, Lang::En] {
                 assert!(
-                    LOCALES.try_lookup(id(lang), message).is_some()
-                        || LOCALES
-                            .try_lookup_with_args(
-                                id(lang),
-                                message,
-                                &HashMap::from([
-                                    (Cow::Borrowed("count"), FluentValue::from(1)),
-                                    (Cow::Borrowed("days"), FluentValue::from(1)),
-                                    (Cow::Borrowed("amount"), FluentValue::from("1 zł")),
-                                ]),
-                            )
-                            .is_some(),
+                    LOCALES
+                        .try_lookup_with_args(id(lang), message, &args)
+                        .is_some(),
                     "{message} in {lang:?}"
                 );
             }
         }
+    }
+
+    /// Every message a portal template or page asks for by name is in the catalogues (a typo
+    /// would show the id itself on the page).
+    #[test]
+    fn the_portal_asks_only_for_existing_messages() {
+        let known = ids("pl");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["templates", "src/portal", "src/portal/views"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_file() {
+                    files.push(path);
+                }
+            }
+        }
+        let mut asked = 0;
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for call in [".t(\"", ".tn(\"", ".ta(\"", "text(lang, \""] {
+                for (i, _) in text.match_indices(call) {
+                    let rest = &text[i + call.len()..];
+                    let name = &rest[..rest.find('"').unwrap()];
+                    asked += 1;
+                    assert!(known.contains(name), "{name} in {}", path.display());
+                }
+            }
+        }
+        assert!(asked > 100, "{asked}");
     }
 }
