@@ -26,6 +26,15 @@ pub struct Invalid {
     pub message_en: String,
 }
 
+impl inkaso_shared::Localized for Invalid {
+    fn message(&self, lang: inkaso_shared::Lang) -> String {
+        match lang {
+            inkaso_shared::Lang::Pl => self.message_pl.clone(),
+            inkaso_shared::Lang::En => self.message_en.clone(),
+        }
+    }
+}
+
 impl Invalid {
     /// A refusal of `field`.
     pub fn new(field: impl Into<String>, pl: impl Into<String>, en: impl Into<String>) -> Invalid {

@@ -21,7 +21,7 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
-use inkaso_shared::Lang;
+use inkaso_shared::{Lang, Localized as _};
 
 pub use format::Ctx;
 pub use session::Viewer;
@@ -139,7 +139,8 @@ impl PageError {
         )
     }
 
-    fn message(&self, lang: Lang) -> &str {
+    /// The reason in `lang`.
+    pub fn message(&self, lang: Lang) -> &str {
         match lang {
             Lang::Pl => &self.message_pl,
             Lang::En => &self.message_en,
@@ -158,12 +159,16 @@ impl From<ServiceError> for PageError {
                 message_pl,
                 message_en,
             } => PageError::new(StatusCode::CONFLICT, message_pl, message_en),
-            ServiceError::Process(p) => {
-                PageError::new(StatusCode::BAD_REQUEST, p.to_string(), p.to_string())
-            }
-            ServiceError::Template(t) => {
-                PageError::new(StatusCode::BAD_REQUEST, t.to_string(), t.to_string())
-            }
+            ServiceError::Process(p) => PageError::new(
+                StatusCode::BAD_REQUEST,
+                p.message(Lang::Pl),
+                p.message(Lang::En),
+            ),
+            ServiceError::Template(t) => PageError::new(
+                StatusCode::BAD_REQUEST,
+                t.message(Lang::Pl),
+                t.message(Lang::En),
+            ),
             ServiceError::Store(e) => {
                 tracing::error!(error = %e, "store failure on a portal page");
                 PageError::new(

@@ -18,7 +18,7 @@ use crate::store::accounts::{
 use crate::store::feed::parse_cursor;
 use crate::store::ingest::BatchOutcome;
 use crate::store::security::SMSAPI_CALLBACK_SECRET;
-use crate::store::users::UserView;
+use crate::store::users::{ResetPassword, UserView};
 use inkaso_shared::Lang;
 
 /// How often agents sync and fully reconcile, as the cloud tells them.
@@ -105,7 +105,7 @@ impl App {
         tenant: &TenantScope,
         actor: &str,
         user_id: &str,
-    ) -> Result<String, ServiceError> {
+    ) -> Result<ResetPassword, ServiceError> {
         Ok(self
             .store
             .reset_password(tenant, actor, user_id, self.clock.now())

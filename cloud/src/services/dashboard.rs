@@ -1,6 +1,7 @@
 //! The firm's dashboard in one use case: what is owed by age, what the processes will do today
 //! and over the coming week, what they did over the last week, what needs a person (held and
-//! failed actions, tasks due) and how fresh each agent's data is.
+//! failed actions, tasks due) and how fresh each agent's data is. (Test mode is in every page's
+//! header, read once per page.)
 
 use std::collections::BTreeMap;
 
@@ -39,8 +40,6 @@ pub struct Dashboard {
     pub tasks_due: Vec<TaskRow>,
     /// The agents and their last sync.
     pub agents: Vec<AgentHealth>,
-    /// Nothing reaches debtors.
-    pub test_mode: bool,
 }
 
 impl App {
@@ -95,7 +94,6 @@ impl App {
             attention,
             tasks_due,
             agents: self.agents_health(tenant).await?,
-            test_mode: self.collection_settings(tenant).await?.test_mode,
         })
     }
 }

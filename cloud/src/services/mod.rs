@@ -49,7 +49,7 @@ pub mod model {
     };
     pub use crate::store::security::same_secret;
     pub use crate::store::summary::{AGEING_BOUNDS, ActionCount, Ageing};
-    pub use crate::store::users::UserView;
+    pub use crate::store::users::{ResetPassword, UserView};
 }
 
 use std::sync::Arc;

@@ -194,6 +194,13 @@ pub enum EmailLogin {
     Busy,
 }
 
+/// An active user account an e-mail address has in one firm.
+struct Account {
+    user_id: String,
+    password_hash: String,
+    firm: Tenant,
+}
+
 /// A portal session: who, of which firm, in which language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortalSession {
@@ -582,7 +589,6 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<LoginOutcome, StoreError> {
         let tenant_id = tenant.as_str();
-        let policy = ThrottlePolicy::default();
         let email = email.trim().to_lowercase();
         let account = format!("{tenant_id}/{email}");
         let subjects = [
@@ -618,11 +624,7 @@ impl Store {
             return Ok(LoginOutcome::Busy);
         };
         let Some(user_id) = user_id.filter(|_| matches && !disabled) else {
-            let mut locked = None;
-            for (kind, subject) in subjects {
-                let until = self.login_failed(kind, subject, &policy, now).await?;
-                locked = locked.max(until);
-            }
+            let locked = self.count_login_failure(&subjects, now).await?;
             self.audit_login_failure(tenant_id, &email, address, "złe hasło", now)
                 .await?;
             return Ok(match locked {
@@ -634,6 +636,20 @@ impl Store {
         Ok(LoginOutcome::Opened(
             self.open_session(tenant_id, &user_id, now).await?,
         ))
+    }
+
+    /// Counts a failed password against each subject; the latest lock-out it caused, if any.
+    async fn count_login_failure(
+        &self,
+        subjects: &[(ThrottleKind, &str)],
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let policy = ThrottlePolicy::default();
+        let mut locked = None;
+        for (kind, subject) in subjects {
+            locked = locked.max(self.login_failed(*kind, subject, &policy, now).await?);
+        }
+        Ok(locked)
     }
 
     /// A new session for a user whose password was just checked.
@@ -678,7 +694,6 @@ impl Store {
         address: &str,
         now: DateTime<Utc>,
     ) -> Result<EmailLogin, StoreError> {
-        let policy = ThrottlePolicy::default();
         let email = email.trim().to_lowercase();
         let account = format!("*/{email}");
         let subjects = [
@@ -694,22 +709,23 @@ impl Store {
         .bind(MAX_ACCOUNTS_PER_EMAIL)
         .fetch_all(self.pool())
         .await?;
-        let mut accounts = Vec::with_capacity(rows.len());
-        for r in &rows {
-            accounts.push((
-                r.try_get::<String, _>(0)?,
-                r.try_get::<String, _>(1)?,
-                r.try_get::<String, _>(2)?,
-                Tenant {
-                    id: TenantId::new(r.try_get::<String, _>(0)?),
-                    kind: r.try_get(3)?,
-                    name: r.try_get(4)?,
-                },
-            ));
-        }
+        let accounts = rows
+            .iter()
+            .map(|r| {
+                Ok(Account {
+                    user_id: r.try_get(1)?,
+                    password_hash: r.try_get(2)?,
+                    firm: Tenant {
+                        id: TenantId::new(r.try_get::<String, _>(0)?),
+                        kind: r.try_get(3)?,
+                        name: r.try_get(4)?,
+                    },
+                })
+            })
+            .collect::<Result<Vec<Account>, StoreError>>()?;
         if let Some(until) = self.login_locked_until(&subjects, now).await? {
-            for (tenant_id, ..) in &accounts {
-                self.audit_login_failure(tenant_id, &email, address, "zablokowane", now)
+            for a in &accounts {
+                self.audit_login_failure(a.firm.id.as_str(), &email, address, "zablokowane", now)
                     .await?;
             }
             return Ok(EmailLogin::Locked { until });
@@ -719,7 +735,7 @@ impl Store {
         let hashes: Vec<String> = if accounts.is_empty() {
             vec![DUMMY_HASH.to_owned()]
         } else {
-            accounts.iter().map(|a| a.2.clone()).collect()
+            accounts.iter().map(|a| a.password_hash.clone()).collect()
         };
         let password = password.to_owned();
         let Ok(matches) = self
@@ -734,20 +750,16 @@ impl Store {
         else {
             return Ok(EmailLogin::Busy);
         };
-        let opened: Vec<_> = accounts
-            .into_iter()
+        let opened: Vec<&Account> = accounts
+            .iter()
             .zip(matches)
             .filter_map(|(a, ok)| ok.then_some(a))
             .collect();
         match opened.as_slice() {
             [] => {
-                let mut locked = None;
-                for (kind, subject) in subjects {
-                    locked = locked.max(self.login_failed(kind, subject, &policy, now).await?);
-                }
-                for r in &rows {
-                    let tenant_id: String = r.try_get(0)?;
-                    self.audit_login_failure(&tenant_id, &email, address, "złe hasło", now)
+                let locked = self.count_login_failure(&subjects, now).await?;
+                for a in &accounts {
+                    self.audit_login_failure(a.firm.id.as_str(), &email, address, "złe hasło", now)
                         .await?;
                 }
                 Ok(match locked {
@@ -755,10 +767,11 @@ impl Store {
                     None => EmailLogin::Wrong,
                 })
             }
-            [(tenant_id, user_id, ..)] => {
+            [one] => {
                 self.login_succeeded(&account).await?;
                 Ok(EmailLogin::Opened(
-                    self.open_session(tenant_id, user_id, now).await?,
+                    self.open_session(one.firm.id.as_str(), &one.user_id, now)
+                        .await?,
                 ))
             }
             several => {
@@ -772,14 +785,14 @@ impl Store {
     /// returned secret within [`CHOICE_MINUTES`].
     async fn offer_choice(
         &self,
-        several: &[(String, String, String, Tenant)],
+        several: &[&Account],
         now: DateTime<Utc>,
     ) -> Result<EmailLogin, StoreError> {
         let id = new_id();
         let secret = make_secret(CHOICE_PREFIX, "0", &id);
         let refs: Vec<String> = several
             .iter()
-            .map(|(t, u, ..)| format!("{t}:{u}"))
+            .map(|a| format!("{}:{}", a.firm.id.as_str(), a.user_id))
             .collect();
         sqlx::query("INSERT INTO login_choices (choice_id, secret_hash, accounts, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(&id)
@@ -790,7 +803,7 @@ impl Store {
             .await?;
         Ok(EmailLogin::Choose {
             secret,
-            firms: several.iter().map(|a| a.3.clone()).collect(),
+            firms: several.iter().map(|a| a.firm.clone()).collect(),
         })
     }
 

@@ -29,39 +29,51 @@ pub struct UserView {
     pub created_at: DateTime<Utc>,
 }
 
+const USER_COLS: &str = "user_id, email, role, disabled, lang, created_at";
+
+fn user_view(r: &sqlx::any::AnyRow) -> Result<UserView, StoreError> {
+    Ok(UserView {
+        id: r.try_get(0)?,
+        email: r.try_get(1)?,
+        role: r.try_get::<String, _>(2)?.parse()?,
+        disabled: r.try_get::<i64, _>(3)? != 0,
+        lang: r.try_get(4)?,
+        created_at: parse_ts(&r.try_get::<String, _>(5)?)?,
+    })
+}
+
+/// A password set by an admin, to hand over once.
+#[derive(Debug, Clone)]
+pub struct ResetPassword {
+    /// Whose.
+    pub email: String,
+    /// The new password (never stored).
+    pub password: String,
+}
+
 impl Store {
     /// The firm's users, by e-mail.
     pub async fn users(&self, tenant: &TenantScope) -> Result<Vec<UserView>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT user_id, email, role, disabled, lang, created_at FROM users \
-             WHERE tenant_id = $1 ORDER BY email",
-        )
-        .bind(tenant.as_str())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(UserView {
-                    id: r.try_get(0)?,
-                    email: r.try_get(1)?,
-                    role: r.try_get::<String, _>(2)?.parse()?,
-                    disabled: r.try_get::<i64, _>(3)? != 0,
-                    lang: r.try_get(4)?,
-                    created_at: parse_ts(&r.try_get::<String, _>(5)?)?,
-                })
-            })
-            .collect()
+        let sql = format!("SELECT {USER_COLS} FROM users WHERE tenant_id = $1 ORDER BY email");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(tenant.as_str())
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(user_view).collect()
     }
 
-    /// One user of the firm.
+    /// One user of the firm; another firm's user is not found.
     pub async fn user(&self, tenant: &TenantScope, user_id: &str) -> Result<UserView, StoreError> {
-        self.users(tenant)
+        let sql = format!("SELECT {USER_COLS} FROM users WHERE tenant_id = $1 AND user_id = $2");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(tenant.as_str())
+            .bind(user_id)
+            .fetch_optional(self.pool())
             .await?
-            .into_iter()
-            .find(|u| u.id == user_id)
             .ok_or_else(|| {
                 StoreError::not_found(format!("użytkownik {user_id}"), format!("user {user_id}"))
-            })
+            })?;
+        user_view(&row)
     }
 
     /// Gives a user another role; ends the user's sessions (rights are read at login).
@@ -136,7 +148,7 @@ impl Store {
         actor: &str,
         user_id: &str,
         now: DateTime<Utc>,
-    ) -> Result<String, StoreError> {
+    ) -> Result<ResetPassword, StoreError> {
         let user = self.user(tenant, user_id).await?;
         let password = generate_password();
         self.store_password(tenant, user_id, &password).await?;
@@ -150,7 +162,10 @@ impl Store {
             now,
         )
         .await?;
-        Ok(password)
+        Ok(ResetPassword {
+            email: user.email,
+            password,
+        })
     }
 
     /// A user changes its own password: the current one must match; every other session of

@@ -7,7 +7,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use inkaso_shared::{Email, Lang};
+use inkaso_shared::Email;
 use serde::Deserialize;
 
 use super::super::format::role_message;
@@ -48,6 +48,16 @@ struct NewUserView {
     role: String,
     error_field: String,
     error: Option<String>,
+}
+
+impl NewUserView {
+    /// An empty form; a new user is a viewer unless the admin says otherwise.
+    fn blank() -> NewUserView {
+        NewUserView {
+            role: Role::Viewer.as_str().to_owned(),
+            ..NewUserView::default()
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -96,24 +106,20 @@ pub(super) async fn show(
     viewer.require(Role::Admin)?;
     let ctx = Ctx::load(&state, &viewer, "admin").await?;
     let notice = ctx.notice(q.done.as_deref());
-    let form = NewUserView {
-        role: "viewer".to_owned(),
-        ..NewUserView::default()
-    };
-    page(&state, &viewer, ctx.with_notice(notice), form, None).await
+    page(
+        &state,
+        &viewer,
+        ctx.with_notice(notice),
+        NewUserView::blank(),
+        None,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
 pub(super) struct NewUserForm {
     email: String,
     role: String,
-}
-
-fn message(lang: Lang, pl: String, en: String) -> String {
-    match lang {
-        Lang::Pl => pl,
-        Lang::En => en,
-    }
 }
 
 /// Adds a user with a random password shown once, to be handed over in person.
@@ -124,7 +130,7 @@ pub(super) async fn add_user(
 ) -> Result<Response, PageError> {
     viewer.require(Role::Admin)?;
     let ctx = Ctx::load(&state, &viewer, "admin").await?;
-    let mut shown = NewUserView {
+    let shown = NewUserView {
         email: form.email.clone(),
         role: form.role.clone(),
         ..NewUserView::default()
@@ -167,19 +173,15 @@ pub(super) async fn add_user(
             };
             let notice = ctx.t("notice-user-added");
             let ctx = ctx.with_notice(Some(notice));
-            shown = NewUserView {
-                role: "viewer".to_owned(),
-                ..NewUserView::default()
-            };
-            Ok(page(&state, &viewer, ctx, shown, Some(secret))
-                .await?
-                .into_response())
+            Ok(
+                page(&state, &viewer, ctx, NewUserView::blank(), Some(secret))
+                    .await?
+                    .into_response(),
+            )
         }
-        Err(ServiceError::Conflict {
-            message_pl,
-            message_en,
-        }) => {
-            let shown = refused("email", message(ctx.lang, message_pl, message_en), shown);
+        Err(e @ ServiceError::Conflict { .. }) => {
+            let error = PageError::from(e).message(ctx.lang).to_owned();
+            let shown = refused("email", error, shown);
             let p = page(&state, &viewer, ctx, shown, None).await?;
             Ok((StatusCode::CONFLICT, p).into_response())
         }
@@ -254,29 +256,19 @@ pub(super) async fn reset_password(
     viewer.require(Role::Admin)?;
     let ctx = Ctx::load(&state, &viewer, "admin").await?;
     let tenant = &viewer.session.principal.tenant;
-    let password = state
+    let reset = state
         .app
         .reset_password(tenant, &viewer.session.principal.actor, &id)
         .await?;
-    let email = state
-        .app
-        .users(tenant)
-        .await?
-        .into_iter()
-        .find(|u| u.id == id)
-        .map(|u| u.email)
-        .unwrap_or_default();
     let secret = Secret {
-        label: ctx.ta("user-reset-password", "email", &email),
-        value: password,
+        label: ctx.ta("user-reset-password", "email", &reset.email),
+        value: reset.password,
     };
-    let form = NewUserView {
-        role: "viewer".to_owned(),
-        ..NewUserView::default()
-    };
-    Ok(page(&state, &viewer, ctx, form, Some(secret))
-        .await?
-        .into_response())
+    Ok(
+        page(&state, &viewer, ctx, NewUserView::blank(), Some(secret))
+            .await?
+            .into_response(),
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -308,15 +300,13 @@ pub(super) async fn add_agent(
         label: ctx.ta("agent-token-once", "name", name),
         value: agent.secret,
     };
-    let form = NewUserView {
-        role: "viewer".to_owned(),
-        ..NewUserView::default()
-    };
     let notice = ctx.t("notice-agent-added");
     let ctx = ctx.with_notice(Some(notice));
-    Ok(page(&state, &viewer, ctx, form, Some(secret))
-        .await?
-        .into_response())
+    Ok(
+        page(&state, &viewer, ctx, NewUserView::blank(), Some(secret))
+            .await?
+            .into_response(),
+    )
 }
 
 pub(super) async fn revoke_agent(

@@ -6,7 +6,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use inkaso_shared::Lang;
+use inkaso_shared::{Lang, Localized as _};
 use serde::Deserialize;
 
 use super::super::session::{
@@ -267,10 +267,7 @@ pub(super) async fn change_password(
     {
         Ok(()) => Ok(Redirect::to("/account?done=password-changed").into_response()),
         Err(crate::services::ServiceError::Invalid(i)) => {
-            let error = match ctx.lang {
-                Lang::Pl => i.message_pl,
-                Lang::En => i.message_en,
-            };
+            let error = i.message(ctx.lang);
             Ok(refuse(ctx, error))
         }
         Err(e) => Err(e.into()),

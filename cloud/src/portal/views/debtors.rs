@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_htmx::HxRequest;
 use chrono::NaiveDate;
-use inkaso_shared::Lang;
+use inkaso_shared::Localized as _;
 use serde::Deserialize;
 
 use super::super::session::Form;
@@ -299,10 +299,7 @@ pub(super) async fn add_pause(
                 .next()
                 .unwrap_or_default()
                 .replace("document_id", "document");
-            shown.error = Some(match ctx.lang {
-                Lang::Pl => i.message_pl,
-                Lang::En => i.message_en,
-            });
+            shown.error = Some(i.message(ctx.lang));
             let page = debtor_page(&state, &viewer, &id, ctx, shown).await?;
             Ok((StatusCode::BAD_REQUEST, page).into_response())
         }

@@ -122,18 +122,8 @@ async fn page_text(c: &Client) -> String {
 
 async fn log_in(c: &Client, base: &str, email: &str, password: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys(email)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(password)
-        .await
-        .unwrap();
+    fill(c, "email", email).await;
+    fill(c, "password", password).await;
     c.find(Locator::Css("form button[type=submit]"))
         .await
         .unwrap()
@@ -142,6 +132,16 @@ async fn log_in(c: &Client, base: &str, email: &str, password: &str) {
         .unwrap();
     c.wait()
         .for_element(Locator::Css("nav.main"))
+        .await
+        .unwrap();
+}
+
+/// Types into the field with this id.
+async fn fill(c: &Client, id: &str, text: &str) {
+    c.find(Locator::Id(id))
+        .await
+        .unwrap()
+        .send_keys(text)
         .await
         .unwrap();
 }
@@ -214,18 +214,8 @@ async fn a_firm_works_in_the_portal() {
     assert!(c.current_url().await.unwrap().path().starts_with("/login"));
     shot(&c, "01-login").await;
     // A wrong password is refused on the login page, saying so.
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys(ADMIN)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("zle-haslo-zle")
-        .await
-        .unwrap();
+    fill(&c, "email", ADMIN).await;
+    fill(&c, "password", "zle-haslo-zle").await;
     click(&c, "form button[type=submit]").await;
     c.wait()
         .for_element(Locator::Id("login-error"))
@@ -254,12 +244,7 @@ async fn a_firm_works_in_the_portal() {
         .unwrap();
     let name = first.text().await.unwrap();
     let word: String = name.split_whitespace().last().unwrap().to_owned();
-    c.find(Locator::Id("q"))
-        .await
-        .unwrap()
-        .send_keys(&word)
-        .await
-        .unwrap();
+    fill(&c, "q", &word).await;
     // htmx swaps the table (and puts the search into the address bar).
     c.wait()
         .for_element(Locator::XPath(&format!(
@@ -289,12 +274,7 @@ async fn a_firm_works_in_the_portal() {
     )
     .await
     .unwrap();
-    c.find(Locator::Id("reason"))
-        .await
-        .unwrap()
-        .send_keys("zapłaci po otrzymaniu przelewu od klienta")
-        .await
-        .unwrap();
+    fill(&c, "reason", "zapłaci po otrzymaniu przelewu od klienta").await;
     click(&c, "#pause-form button[type=submit]").await;
     c.wait()
         .for_element(Locator::Css(".alert-ok"))
@@ -360,12 +340,7 @@ async fn a_firm_works_in_the_portal() {
 
     // --- The admin adds a viewer; the password is shown once.
     c.goto(&format!("{base}/admin")).await.unwrap();
-    c.find(Locator::Id("new-email"))
-        .await
-        .unwrap()
-        .send_keys("ksiegowa@hurtownia-zazolc.pl")
-        .await
-        .unwrap();
+    fill(&c, "new-email", "ksiegowa@hurtownia-zazolc.pl").await;
     click(&c, "form[action='/admin/users'] button[type=submit]").await;
     c.wait()
         .for_element(Locator::Id("secret-value"))
