@@ -3,7 +3,7 @@
 nav-dashboard = Dashboard
 nav-debtors = Debtors
 nav-documents = Documents
-nav-processes = Collection processes
+nav-processes = Processes
 nav-history = Activity history
 nav-cases = Cases at the law firm
 nav-settings = Settings

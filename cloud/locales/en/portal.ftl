@@ -254,3 +254,117 @@ confirm-user-disable = Disable the user { $email }? Their sessions will end.
 confirm-user-reset = Give { $email } a new password? The current one stops working and their sessions end.
 confirm-agent-revoke = Revoke the agent { $name }? Its next connection will be refused; a new token is a new agent.
 confirm-pause-lift = End the pause? Collection resumes at the next cycle.
+
+## Processes
+nav-templates = Templates
+process-new = New process
+processes-empty = There is no collection process yet. Create the first one — it becomes the default process.
+col-code = Code
+col-stages = Stages
+col-reach = Reach
+process-default = default
+stages-count = { $count ->
+    [one] { $count } stage
+   *[other] { $count } stages
+}
+process-reach = { $count ->
+    [0] up to the due date
+    [one] up to { $count } day after the due date
+   *[other] up to { $count } days after the due date
+}
+process-make-default = Make default
+confirm-process-delete = Delete process "{ $name }"? The history of its actions is kept.
+delete = Delete
+rules-title = Group rules
+rules-help = A debtor without a process of its own gets the process of the first matching rule, or the default process when none matches. An empty field matches anything. To remove a rule, choose "remove rule".
+col-debtor-kind = Debtor kind
+col-tag = Tag
+col-min-total = Balance from (PLN)
+col-max-total = Balance up to (PLN)
+rule-remove = — remove rule —
+rule-none = — new rule —
+kind-any = any
+rules-save = Save rules
+rule-number = Rule no.
+field-whole-number = enter a whole number
+process-code-fixed = a saved process keeps its code; create a new process instead
+notice-process-default = The default process was set.
+notice-process-deleted = The process was deleted.
+notice-process-created = The process was created.
+notice-process-saved = The process was saved.
+notice-rules-saved = The group rules were saved.
+process-has-errors = The process was not saved:
+process-errors-count = { $count ->
+    [one] Correct { $count } field marked below.
+   *[other] Correct { $count } fields marked below.
+}
+timeline-title = Stages on a timeline
+timeline-due = due date
+preview-title = { $count ->
+    [one] What the process will send within { $count } day
+   *[other] What the process will send within { $count } days
+}
+preview-scope-all = { $count ->
+    [one] Nobody has this process yet: a preview for { $count } debtor with open documents, as if it applied to everyone.
+   *[other] Nobody has this process yet: a preview for { $count } debtors with open documents, as if it applied to everyone.
+}
+preview-scope-assigned = { $count ->
+    [one] A preview for the { $count } debtor this process applies to.
+   *[other] A preview for the { $count } debtors this process applies to.
+}
+preview-due = { $count ->
+    [one] { $count } action
+   *[other] { $count } actions
+}
+preview-skipped = { $count ->
+    [one] { $count } skipped
+   *[other] { $count } skipped
+}
+preview-empty = The process would send nothing in this period.
+preview-send = sends
+preview-note = The preview assumes nobody pays and the agent keeps syncing. Nothing was saved or sent.
+preview-button = { $count ->
+    [one] Preview { $count } day
+   *[other] Preview { $count } days
+}
+process-fields = Process
+process-code-help = Letters, digits, "-", "_" and "."; fixed once saved.
+field-catch-up = Catching up missed stages (days)
+field-catch-up-help = A stage overdue for longer (e.g. after a sync outage) is skipped rather than performed late.
+process-set-default = Make this the default process
+stage-number = Stage { $count }
+field-offset = Day relative to the due date
+field-offset-help = Negative before the due date, 0 on it, positive after.
+field-template = Template
+field-template-help = A template code; a code with no template means the built-in text.
+field-min-amount = Minimum amount (PLN)
+field-min-scope = Amount counted
+scope-per-document = per document
+scope-per-debtor = on the debtor's balance
+field-repeat-every = Repeat every (days)
+field-repeat-times = Times in all
+field-skip-contacted = Skip if contacted within (days)
+field-weekdays = Sending days
+day-mon = Mon
+day-tue = Tue
+day-wed = Wed
+day-thu = Thu
+day-fri = Fri
+day-sat = Sat
+day-sun = Sun
+field-hours-from = From hour
+field-hours-to = To hour
+field-skip-holidays = Not on public holidays
+field-grouping = Sending
+grouping-per-debtor = one per debtor
+grouping-per-document = one per document
+field-pdf = PDF letter
+pdf-none = no letter
+pdf-reminder = Payment reminder
+pdf-demand = Payment demand
+pdf-admonition = Admonition
+field-compensation = Add recovery compensation (40/70/100 EUR)
+field-max-parts = Most SMS parts
+stage-remove = Remove stage { $count }
+stage-add = Add stage
+col-stage-short = Stage

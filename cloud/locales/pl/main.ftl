@@ -4,7 +4,7 @@
 nav-dashboard = Pulpit
 nav-debtors = Dłużnicy
 nav-documents = Dokumenty
-nav-processes = Procesy windykacji
+nav-processes = Procesy
 nav-history = Historia działań
 nav-cases = Sprawy w kancelarii
 nav-settings = Ustawienia

@@ -255,3 +255,120 @@ confirm-user-disable = Zablokować użytkownika { $email }? Jego sesje zostaną 
 confirm-user-reset = Nadać nowe hasło użytkownikowi { $email }? Obecne przestanie działać, a jego sesje zostaną zakończone.
 confirm-agent-revoke = Odwołać agenta { $name }? Jego następne połączenie zostanie odrzucone; nowy token to nowy agent.
 confirm-pause-lift = Zakończyć wstrzymanie? Windykacja ruszy przy najbliższym cyklu.
+
+## Procesy
+nav-templates = Szablony
+process-new = Nowy proces
+processes-empty = Nie ma jeszcze procesu windykacji. Utwórz pierwszy — stanie się procesem domyślnym.
+col-code = Kod
+col-stages = Etapy
+col-reach = Zasięg
+process-default = domyślny
+stages-count = { $count ->
+    [one] { $count } etap
+    [few] { $count } etapy
+   *[many] { $count } etapów
+}
+process-reach = { $count ->
+    [0] do terminu płatności
+    [one] do { $count } dnia po terminie
+   *[other] do { $count } dni po terminie
+}
+process-make-default = Ustaw jako domyślny
+confirm-process-delete = Usunąć proces „{ $name }”? Historia jego działań zostanie zachowana.
+delete = Usuń
+rules-title = Reguły grup
+rules-help = Dłużnik bez własnego procesu dostaje proces pierwszej pasującej reguły, a gdy żadna nie pasuje — proces domyślny. Puste pole pasuje do każdego. Aby usunąć regułę, wybierz „usuń regułę”.
+col-debtor-kind = Rodzaj dłużnika
+col-tag = Etykieta
+col-min-total = Saldo od (zł)
+col-max-total = Saldo do (zł)
+rule-remove = — usuń regułę —
+rule-none = — nowa reguła —
+kind-any = dowolny
+rules-save = Zapisz reguły
+rule-number = Reguła nr
+field-whole-number = wpisz liczbę całkowitą
+process-code-fixed = kodu zapisanego procesu nie można zmienić; utwórz nowy proces
+notice-process-default = Ustawiono proces domyślny.
+notice-process-deleted = Usunięto proces.
+notice-process-created = Utworzono proces.
+notice-process-saved = Zapisano proces.
+notice-rules-saved = Zapisano reguły grup.
+process-has-errors = Proces nie został zapisany:
+process-errors-count = { $count ->
+    [one] Popraw { $count } pole oznaczone poniżej.
+    [few] Popraw { $count } pola oznaczone poniżej.
+   *[many] Popraw { $count } pól oznaczonych poniżej.
+}
+timeline-title = Etapy na osi czasu
+timeline-due = termin płatności
+preview-title = { $count ->
+    [one] Co proces wyśle w ciągu { $count } dnia
+   *[other] Co proces wyśle w ciągu { $count } dni
+}
+preview-scope-all = { $count ->
+    [one] Proces nie jest jeszcze przypisany nikomu: podgląd dla { $count } dłużnika z otwartymi dokumentami, tak jakby obejmował wszystkich.
+   *[other] Proces nie jest jeszcze przypisany nikomu: podgląd dla { $count } dłużników z otwartymi dokumentami, tak jakby obejmował wszystkich.
+}
+preview-scope-assigned = { $count ->
+    [one] Podgląd dla { $count } dłużnika, którego obejmuje ten proces.
+   *[other] Podgląd dla { $count } dłużników, których obejmuje ten proces.
+}
+preview-due = { $count ->
+    [one] { $count } działanie
+    [few] { $count } działania
+   *[many] { $count } działań
+}
+preview-skipped = { $count ->
+    [one] { $count } pominięte
+   *[other] { $count } pominiętych
+}
+preview-empty = W tym okresie proces nic by nie wysłał.
+preview-send = wyśle
+preview-note = Podgląd zakłada, że nikt nie zapłaci, a agent będzie synchronizował dane. Nic nie zostało zapisane ani wysłane.
+preview-button = { $count ->
+    [one] Podgląd { $count } dnia
+   *[other] Podgląd { $count } dni
+}
+process-fields = Proces
+process-code-help = Litery, cyfry, „-”, „_” i „.”; nie zmienia się po zapisaniu.
+field-catch-up = Nadrabianie zaległych etapów (dni)
+field-catch-up-help = Etap zaległy dłużej (np. po przerwie w synchronizacji) jest pomijany, a nie wykonywany z opóźnieniem.
+process-set-default = Ustaw jako proces domyślny
+stage-number = Etap { $count }
+field-offset = Dzień względem terminu
+field-offset-help = Ujemny przed terminem, 0 w dniu terminu, dodatni po terminie.
+field-template = Szablon
+field-template-help = Kod szablonu; kod bez szablonu oznacza tekst wbudowany.
+field-min-amount = Kwota minimalna (zł)
+field-min-scope = Kwota liczona
+scope-per-document = dla każdego dokumentu
+scope-per-debtor = dla salda dłużnika
+field-repeat-every = Powtarzaj co (dni)
+field-repeat-times = Razem razy
+field-skip-contacted = Pomiń, jeśli był kontakt w ciągu (dni)
+field-weekdays = Dni wysyłki
+day-mon = pon.
+day-tue = wt.
+day-wed = śr.
+day-thu = czw.
+day-fri = pt.
+day-sat = sob.
+day-sun = niedz.
+field-hours-from = Od godziny
+field-hours-to = Do godziny
+field-skip-holidays = Bez świąt ustawowych
+field-grouping = Wysyłka
+grouping-per-debtor = jedna na dłużnika
+grouping-per-document = osobno dla każdego dokumentu
+field-pdf = Pismo PDF
+pdf-none = bez pisma
+pdf-reminder = Ponaglenie zapłaty
+pdf-demand = Wezwanie do zapłaty
+pdf-admonition = Upomnienie
+field-compensation = Dolicz rekompensatę (40/70/100 EUR)
+field-max-parts = Najwięcej części SMS
+stage-remove = Usuń etap { $count }
+stage-add = Dodaj etap
+col-stage-short = Etap

@@ -343,7 +343,8 @@ pub enum FieldProblem {
 }
 
 impl FieldProblem {
-    fn text(&self, lang: Lang) -> String {
+    /// What is wrong, without the field's name: for a form that shows it next to the field.
+    pub fn text(&self, lang: Lang) -> String {
         match (lang, self) {
             (Lang::Pl, FieldProblem::Empty) => "pole nie może być puste".into(),
             (Lang::En, FieldProblem::Empty) => "must not be empty".into(),

@@ -3,15 +3,49 @@
 //! core's ([`crate::process`]: a process and the set, the in-use refusal); each change is
 //! audited here.
 
+use super::collection::PlanInputs;
 use super::{App, ServiceError};
 use crate::domain::Invalid;
-use crate::process::{Channel, GroupRule, Process};
+use crate::process::{Channel, DebtorCase, Decision, GroupRule, Process, forecast};
 use crate::store::TenantScope;
 use crate::store::processes::{CollectionSettings, ProcessStoreError};
 
 /// Freshness limits a tenant may set, in hours: zero would hold everything for ever, more than
 /// 30 days would chase invoices on month-old data.
 pub const SYNC_MAX_AGE_HOURS: std::ops::RangeInclusive<u32> = 1..=720;
+
+/// How far ahead the process editor's preview looks, in days.
+pub const PREVIEW_DAYS: u32 = 30;
+
+/// Whose data a process preview ran on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PreviewScope {
+    /// The debtors the process applies to now.
+    Assigned,
+    /// No debtor has the process yet: every debtor with open documents, as if it applied to
+    /// them all, which is what a new default process would do.
+    AllDebtors,
+}
+
+/// What a process (saved or not) would do over the next [`PREVIEW_DAYS`] days.
+#[derive(Debug, Clone)]
+pub struct ProcessPreview {
+    /// Whose data.
+    pub scope: PreviewScope,
+    /// How many debtors it ran on.
+    pub debtors: usize,
+    /// Each action, in time order, with the debtor's name.
+    pub rows: Vec<PreviewRow>,
+}
+
+/// One action of a preview.
+#[derive(Debug, Clone)]
+pub struct PreviewRow {
+    /// The debtor's name.
+    pub debtor_name: String,
+    /// Due (with the instant it would go) or skipped with its reason.
+    pub decision: Decision,
+}
 
 /// A process as saved, and whether it was new.
 #[derive(Debug, Clone)]
@@ -81,6 +115,67 @@ impl App {
         Ok(SavedProcess {
             process: stored,
             created: !existed,
+        })
+    }
+
+    /// What `process` would send over the next `days` days on the tenant's current data,
+    /// assuming nobody pays: the editor's "before saving" view. Nothing is stored. The process
+    /// is validated first, so a preview never runs a process that could not be saved.
+    pub async fn preview_process(
+        &self,
+        tenant: &TenantScope,
+        process: &Process,
+        days: u32,
+    ) -> Result<ProcessPreview, ServiceError> {
+        crate::domain::collection::check_forecast_days(days)?;
+        process.validate()?;
+        let inputs = PlanInputs::load(&self.store, tenant).await?;
+        let rows = self.store.debtor_rows(tenant, None).await?;
+        let mut assigned = Vec::new();
+        for (i, r) in rows.iter().enumerate() {
+            if inputs
+                .assignment(r)?
+                .is_some_and(|(p, _)| p.code == process.code)
+            {
+                assigned.push(i);
+            }
+        }
+        let (scope, chosen) = if assigned.is_empty() {
+            let open = (0..rows.len())
+                .filter(|&i| !rows[i].documents.is_empty())
+                .collect();
+            (PreviewScope::AllDebtors, open)
+        } else {
+            (PreviewScope::Assigned, assigned)
+        };
+        let now = self.clock.now();
+        let mut out = Vec::new();
+        for &i in &chosen {
+            let r = &rows[i];
+            let case = DebtorCase {
+                debtor: r.state.clone(),
+                documents: r.documents.clone(),
+                history: r.history.clone(),
+            };
+            out.extend(
+                forecast(&inputs.settings.policy, process, &case, now, days)
+                    .into_iter()
+                    .map(|decision| PreviewRow {
+                        debtor_name: r.name.clone(),
+                        decision,
+                    }),
+            );
+        }
+        out.sort_by(|a, b| {
+            a.decision
+                .slot
+                .cmp(&b.decision.slot)
+                .then_with(|| a.debtor_name.cmp(&b.debtor_name))
+        });
+        Ok(ProcessPreview {
+            scope,
+            debtors: chosen.len(),
+            rows: out,
         })
     }
 

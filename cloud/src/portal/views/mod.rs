@@ -7,6 +7,7 @@ mod auth;
 mod dashboard;
 mod debtors;
 mod documents;
+mod processes;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Path};
@@ -41,6 +42,13 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/letters/{id}/pdf", get(documents::letter_pdf))
         .route("/tasks", get(documents::tasks))
         .route("/tasks/{id}/close", post(documents::close_task))
+        .route("/processes", get(processes::list))
+        .route("/processes/new", get(processes::new))
+        .route("/processes/edit", post(processes::submit))
+        .route("/processes/rules", post(processes::save_rules))
+        .route("/processes/{id}", get(processes::show))
+        .route("/processes/{id}/default", post(processes::make_default))
+        .route("/processes/{id}/delete", post(processes::delete))
         .route("/admin", get(admin::show))
         .route("/admin/users", post(admin::add_user))
         .route("/admin/users/{id}/role", post(admin::set_role))
