@@ -339,6 +339,27 @@ impl Localized for TemplateError {
     }
 }
 
+impl TemplateError {
+    /// The field the error concerns, by its wire name (`name`, `subject`, `body`,
+    /// `promise_note`, `max_parts`), so a form can show it next to that field; `None` when the
+    /// error does not say.
+    pub fn field(&self) -> Option<&'static str> {
+        let name = |f: &TemplateField| match f {
+            TemplateField::Name => "name",
+            TemplateField::Subject => "subject",
+            TemplateField::Body => "body",
+            TemplateField::PromiseNote => "promise_note",
+        };
+        match self {
+            TemplateError::UnknownTag { field, .. }
+            | TemplateError::Missing { field }
+            | TemplateError::Unclosed { field, .. } => Some(name(field)),
+            TemplateError::OnlyInPromiseNote { .. } | TemplateError::TagNotAvailable { .. } => None,
+            TemplateError::MaxParts(_) => Some("max_parts"),
+        }
+    }
+}
+
 /// A piece of parsed template text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Piece {

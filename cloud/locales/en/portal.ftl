@@ -368,3 +368,50 @@ field-max-parts = Most SMS parts
 stage-remove = Remove stage { $count }
 stage-add = Add stage
 col-stage-short = Stage
+
+## Templates
+template-new = New template
+template-new-sms = New SMS template
+template-new-email = New e-mail template
+template-new-voice = New voice message
+templates-empty = There are no templates of your own yet: the stages use the built-in texts. Create a template to write in your own words.
+templates-builtin-note = A stage whose template code matches no template sends the built-in text.
+col-reason = Contact reason
+col-lang = Language
+col-changed = Changed
+confirm-template-delete = Delete template "{ $name }"? A template a process stage uses cannot be deleted.
+field-subject = Subject
+field-body = Text
+field-promise-note = Promise-to-pay note
+sms-only = SMS only
+email-only = e-mail only
+reason-arrears = arrears
+reason-upcoming = upcoming payment
+reason-other = other
+template-code-help = The code a process stage names.
+template-body-help = Tags in angle brackets, e.g. <dluznik>, are replaced by the debtor's data.
+template-note-help = Inserted for <dopisek_zobowiazania> only when the debtor promised to pay; may contain <data_zobowiazania>.
+template-palette = Tags
+template-palette-help = Click a tag to insert it at the cursor.
+template-preview = Preview
+template-preview-title = Preview on sample data
+template-preview-empty = Type a text to see its preview.
+template-max-parts-invalid = the number of SMS parts must be a number from 1 to 6
+template-code-invalid = code: 1 to 64 characters — letters, digits, "-", "_" and "."
+template-sms-changed = Saved with characters outside the SMS alphabet replaced: { $changes }.
+notice-template-saved = The template was saved.
+notice-template-deleted = The template was deleted.
+sms-length = Length
+sms-chars = { $count ->
+    [one] { $count } character
+   *[other] { $count } characters
+}
+sms-parts = { $count ->
+    [one] { $count } part
+   *[other] { $count } parts
+}
+sms-fits = Fits the part limit
+sms-too-long = no — too long
+sms-replaced = Characters replaced
+sms-length-note = Names and amounts differ between debtors, so the length is approximate.
+yes = yes

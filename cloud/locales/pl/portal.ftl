@@ -372,3 +372,52 @@ field-max-parts = Najwięcej części SMS
 stage-remove = Usuń etap { $count }
 stage-add = Dodaj etap
 col-stage-short = Etap
+
+## Szablony
+template-new = Nowy szablon
+template-new-sms = Nowy szablon SMS
+template-new-email = Nowy szablon e-mail
+template-new-voice = Nowy komunikat głosowy
+templates-empty = Nie ma jeszcze własnych szablonów: etapy używają tekstów wbudowanych. Utwórz szablon, aby pisać własnymi słowami.
+templates-builtin-note = Etap, którego kod szablonu nie odpowiada żadnemu szablonowi, wysyła tekst wbudowany.
+col-reason = Przyczyna kontaktu
+col-lang = Język
+col-changed = Zmieniony
+confirm-template-delete = Usunąć szablon „{ $name }”? Szablonu używanego przez etap procesu nie można usunąć.
+field-subject = Temat
+field-body = Treść
+field-promise-note = Treść zobowiązania do spłaty
+sms-only = tylko SMS
+email-only = tylko e-mail
+reason-arrears = w sprawie zaległości
+reason-upcoming = w sprawie nadchodzących płatności
+reason-other = inna
+template-code-help = Kod, który wpisuje się w etapie procesu.
+template-body-help = Znaczniki w nawiasach ostrych, np. <dluznik>, zostaną zastąpione danymi dłużnika.
+template-note-help = Wstawiana za <dopisek_zobowiazania>, tylko gdy dłużnik obiecał zapłatę; może zawierać <data_zobowiazania>.
+template-palette = Znaczniki
+template-palette-help = Kliknij znacznik, aby wstawić go w miejscu kursora.
+template-preview = Podgląd
+template-preview-title = Podgląd na przykładowych danych
+template-preview-empty = Wpisz treść, aby zobaczyć podgląd.
+template-max-parts-invalid = liczba części SMS musi być liczbą od 1 do 6
+template-code-invalid = kod: od 1 do 64 znaków — litery, cyfry, „-”, „_” i „.”
+template-sms-changed = Zapisano z zamianą znaków, których nie ma w alfabecie SMS: { $changes }.
+notice-template-saved = Zapisano szablon.
+notice-template-deleted = Usunięto szablon.
+sms-length = Długość
+sms-chars = { $count ->
+    [one] { $count } znak
+    [few] { $count } znaki
+   *[many] { $count } znaków
+}
+sms-parts = { $count ->
+    [one] { $count } część
+    [few] { $count } części
+   *[many] { $count } części
+}
+sms-fits = Mieści się w limicie części
+sms-too-long = nie — za długi
+sms-replaced = Zastąpione znaki
+sms-length-note = Nazwy i kwoty różnią się między dłużnikami, więc długość jest przybliżona.
+yes = tak

@@ -99,7 +99,9 @@ async fn put_template(
 ) -> Result<Json<TemplateView>, Failure> {
     let p = auth.require(Role::Editor)?;
     let template: Template = parse_json(&read_body(&headers, body).await?)?;
-    let saved = state.app.save_template(&p.tenant, &code, template).await?;
+    let saved = state
+        .app
+        .save_template(&p.tenant, &p.actor, &code, template).await?;
     Ok(Json(TemplateView {
         code,
         template: saved.template,
@@ -117,7 +119,7 @@ async fn delete_template(
     Path(code): Path<String>,
 ) -> Result<StatusCode, Failure> {
     let p = auth.require(Role::Editor)?;
-    state.app.delete_template(&p.tenant, &code).await?;
+    state.app.delete_template(&p.tenant, &p.actor, &code).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -195,7 +197,7 @@ async fn put_channel_settings(
     })?;
     state
         .app
-        .save_channel_settings(&p.tenant, &settings)
+        .save_channel_settings(&p.tenant, &p.actor, &settings)
         .await?;
     Ok(Json(settings))
 }

@@ -24,6 +24,12 @@ pub struct SavedTemplate {
     pub sms_changes: Vec<SmsChange>,
 }
 
+/// An audit entry's details: the value before and after a change, as JSON, so the log shows
+/// what a change did and not only that it happened.
+fn before_after<A: serde::Serialize, B: serde::Serialize>(before: &A, after: &B) -> String {
+    serde_json::json!({ "before": before, "after": after }).to_string()
+}
+
 impl App {
     /// The tenant's templates, by code.
     pub async fn templates(
@@ -38,13 +44,31 @@ impl App {
     pub async fn save_template(
         &self,
         tenant: &TenantScope,
+        actor: &str,
         code: &str,
         mut template: Template,
     ) -> Result<SavedTemplate, ServiceError> {
         let sms_changes = template.prepare_for_save()?;
         let now = self.clock.now();
+        let before = self
+            .store
+            .templates(tenant)
+            .await?
+            .into_iter()
+            .find(|t| t.code == code)
+            .map(|t| t.template);
         self.store
             .put_template(tenant, code, &template, now)
+            .await?;
+        self.store
+            .audit(
+                tenant,
+                actor,
+                "template.put",
+                code,
+                &before_after(&before, &Some(&template)),
+                now,
+            )
             .await?;
         Ok(SavedTemplate {
             template,
@@ -57,9 +81,21 @@ impl App {
     pub async fn delete_template(
         &self,
         tenant: &TenantScope,
+        actor: &str,
         code: &str,
     ) -> Result<(), ServiceError> {
-        Ok(self.store.delete_template(tenant, code).await?)
+        self.store.delete_template(tenant, code).await?;
+        self.store
+            .audit(
+                tenant,
+                actor,
+                "template.delete",
+                code,
+                "",
+                self.clock.now(),
+            )
+            .await?;
+        Ok(())
     }
 
     /// The channel settings (defaults when never set).
@@ -74,12 +110,25 @@ impl App {
     pub async fn save_channel_settings(
         &self,
         tenant: &TenantScope,
+        actor: &str,
         settings: &ChannelSettings,
     ) -> Result<(), ServiceError> {
-        Ok(self
-            .store
-            .set_channel_settings(tenant, settings, self.clock.now())
-            .await?)
+        let now = self.clock.now();
+        let before = self.store.channel_settings(tenant).await?;
+        self.store
+            .set_channel_settings(tenant, settings, now)
+            .await?;
+        self.store
+            .audit(
+                tenant,
+                actor,
+                "channel_settings.put",
+                "",
+                &before_after(&Some(before), &Some(settings)),
+                now,
+            )
+            .await?;
+        Ok(())
     }
 
     /// Letters, newest first: a posting day's registered ones, or a debtor's.

@@ -8,6 +8,7 @@ mod dashboard;
 mod debtors;
 mod documents;
 mod processes;
+mod templates;
 
 use axum::Router;
 use axum::extract::{FromRequestParts, Path};
@@ -49,6 +50,12 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/processes/{id}", get(processes::show))
         .route("/processes/{id}/default", post(processes::make_default))
         .route("/processes/{id}/delete", post(processes::delete))
+        .route("/templates", get(templates::list))
+        .route("/templates/new", get(templates::new))
+        .route("/templates/edit", post(templates::submit))
+        .route("/templates/preview", post(templates::preview))
+        .route("/templates/{id}", get(templates::show))
+        .route("/templates/{id}/delete", post(templates::delete))
         .route("/admin", get(admin::show))
         .route("/admin/users", post(admin::add_user))
         .route("/admin/users/{id}/role", post(admin::set_role))
