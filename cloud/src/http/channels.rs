@@ -101,7 +101,8 @@ async fn put_template(
     let template: Template = parse_json(&read_body(&headers, body).await?)?;
     let saved = state
         .app
-        .save_template(&p.tenant, &p.actor, &code, template).await?;
+        .save_template(&p.tenant, &p.actor, &code, template)
+        .await?;
     Ok(Json(TemplateView {
         code,
         template: saved.template,
@@ -119,7 +120,10 @@ async fn delete_template(
     Path(code): Path<String>,
 ) -> Result<StatusCode, Failure> {
     let p = auth.require(Role::Editor)?;
-    state.app.delete_template(&p.tenant, &p.actor, &code).await?;
+    state
+        .app
+        .delete_template(&p.tenant, &p.actor, &code)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -151,7 +151,13 @@ impl PageError {
 impl From<ServiceError> for PageError {
     fn from(e: ServiceError) -> PageError {
         match e {
-            ServiceError::NotFound { .. } => PageError::not_found(),
+            ServiceError::NotFound { .. }
+            | ServiceError::Process(crate::process::ProcessError::Unknown(_)) => {
+                PageError::not_found()
+            }
+            ServiceError::Process(p @ crate::process::ProcessError::InUse { .. }) => {
+                PageError::new(StatusCode::CONFLICT, p.message(Lang::Pl), p.message(Lang::En))
+            }
             ServiceError::Invalid(i) => {
                 PageError::new(StatusCode::BAD_REQUEST, i.message_pl, i.message_en)
             }

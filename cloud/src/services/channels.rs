@@ -86,14 +86,7 @@ impl App {
     ) -> Result<(), ServiceError> {
         self.store.delete_template(tenant, code).await?;
         self.store
-            .audit(
-                tenant,
-                actor,
-                "template.delete",
-                code,
-                "",
-                self.clock.now(),
-            )
+            .audit(tenant, actor, "template.delete", code, "", self.clock.now())
             .await?;
         Ok(())
     }

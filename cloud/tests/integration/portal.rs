@@ -13,9 +13,30 @@ use serde_json::json;
 
 use crate::common::{Env, company, doc, nip};
 
-on_both!(login_chooses_the_firm_and_sessions_expire, route_table);
+on_both!(
+    login_chooses_the_firm_and_sessions_expire,
+    route_table,
+    processes_and_templates
+);
 
 const COOKIE: &str = "__Host-inkaso";
+
+/// A process editor's form: three stages, saved as `NOWY`.
+const NEW_PROCESS: &str = "op=save&original=&code=NOWY&name=Nowy+proces&catch_up_days=30&is_default=1\
+    &stages[0].code=S-3&stages[0].name=SMS&stages[0].channel=sms&stages[0].offset_days=-3&stages[0].template=sms\
+    &stages[0].window.weekdays=mon&stages[0].window.weekdays=tue&stages[0].window.weekdays=wed\
+    &stages[0].window.weekdays=thu&stages[0].window.weekdays=fri&stages[0].window.start_hour=9&stages[0].window.end_hour=17\
+    &stages[1].code=E7&stages[1].name=Wezwanie&stages[1].channel=email&stages[1].offset_days=7&stages[1].template=email\
+    &stages[1].window.weekdays=mon&stages[1].window.weekdays=fri&stages[1].window.start_hour=9&stages[1].window.end_hour=17\
+    &stages[2].code=L14&stages[2].name=List&stages[2].channel=letter&stages[2].offset_days=14&stages[2].template=list\
+    &stages[2].pdf=demand&stages[2].window.weekdays=wed&stages[2].window.start_hour=8&stages[2].window.end_hour=16";
+
+/// A one-stage process for the JSON API.
+fn process(code: &str) -> serde_json::Value {
+    json!({"code": code, "name": format!("Proces {code}"), "is_default": true, "stages": [
+        {"code": "E7", "name": "E-mail", "channel": "email", "offset_days": 7, "template": "email"}
+    ]})
+}
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -226,6 +247,24 @@ async fn route_table(backend: Backend) {
         .await
         .unwrap();
     let b_user = env.store.users(&b.scope).await.unwrap().remove(0).id;
+    for (t, code, template) in [(&a, "ALFA", "alfa-sms"), (&b, "BETA", "beta-sms")] {
+        let (s, v) = env
+            .put(
+                &t.admin,
+                &format!("/api/v1/processes/{code}"),
+                &process(code),
+            )
+            .await;
+        assert_eq!(s, 201, "{v}");
+        let (s, v) = env
+            .put(
+                &t.admin,
+                &format!("/api/v1/templates/{template}"),
+                &json!({"name": "SMS", "channel": "sms", "reason": "arrears", "lang": "pl", "body": "Zaległość <suma_naleznosci>"}),
+            )
+            .await;
+        assert_eq!(s, 200, "{v}");
+    }
     let debtor_of = |token: String| {
         let env = &env;
         async move {
@@ -286,6 +325,17 @@ async fn route_table(backend: Backend) {
             "",
             false,
         ),
+        ("/processes/edit".into(), NEW_PROCESS, false),
+        ("/processes/rules".into(), "process=", false),
+        ("/processes/ALFA/default".into(), "", false),
+        ("/processes/ALFA/delete".into(), "", false),
+        (
+            "/templates/edit".into(),
+            "op=save&code=t1&name=T&channel=sms&reason=arrears&lang=pl&body=Hej",
+            false,
+        ),
+        ("/templates/preview".into(), "channel=sms&body=Hej", true),
+        ("/templates/alfa-sms/delete".into(), "", false),
         ("/logout".into(), "", true),
     ];
     for (path, body, viewer_may) in &routes {
@@ -321,6 +371,9 @@ async fn route_table(backend: Backend) {
 
     // Another firm's objects do not exist for A's admin.
     for (path, body) in [
+        ("/processes/BETA/default".to_owned(), ""),
+        ("/processes/BETA/delete".to_owned(), ""),
+        ("/templates/beta-sms/delete".to_owned(), ""),
         (format!("/debtors/{b_debtor}/pauses"), "kind=manual"),
         (format!("/admin/users/{b_user}/role"), "role=viewer"),
         (format!("/admin/users/{b_user}/disabled"), "disabled=true"),
@@ -331,6 +384,8 @@ async fn route_table(backend: Backend) {
         assert_eq!(status, 404, "{path}");
     }
     for path in [
+        "/processes/BETA".to_owned(),
+        "/templates/beta-sms".to_owned(),
         format!("/debtors/{b_debtor}"),
         format!("/documents/{b_document}"),
         "/letters/l1/pdf".to_owned(),
@@ -385,4 +440,203 @@ async fn route_table(backend: Backend) {
     .await;
     assert_eq!(status, 303);
     assert_eq!(page(&env, &viewer, "/").await.0, 303);
+}
+
+/// A POST's status, `Location` and page.
+async fn submit(
+    env: &Env,
+    session: &str,
+    token: &str,
+    path: &str,
+    body: &str,
+) -> (u16, String, String) {
+    let resp = client()
+        .post(env.url(path))
+        .header("cookie", format!("{COOKIE}={session}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-csrf-token", token)
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    let location = resp
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, location, resp.text().await.unwrap())
+}
+
+/// The process editor and the template editor over plain HTTP (what a browser without
+/// JavaScript does): the 30-day preview on the firm's data, every refusal next to its field,
+/// saving; a template's SMS preview and the characters saving replaced; both audited.
+async fn processes_and_templates(backend: Backend) {
+    let env = Env::new(backend).await;
+    let t = env.tenant("Alfa").await;
+    let today = env.clock_now().date_naive();
+    let due = (today + Duration::days(2)).format("%Y-%m-%d").to_string();
+    env.batch_ok(
+        &t.agent_token,
+        1,
+        json!([
+            company("K1", "Hurtownia Kowalski", &nip(1)),
+            doc("D1", "K1", &due, 120_000, 120_000)
+        ]),
+    )
+    .await;
+    let session = log_in(&env, "szef@firma.pl", "bardzo-tajne-haslo").await;
+    let token = csrf(&env, &session).await;
+
+    // The preview: nobody has the process yet, so it runs on every debtor with open documents.
+    let preview = NEW_PROCESS.replace("op=save", "op=preview");
+    let (status, _, html) = submit(&env, &session, &token, "/processes/edit", &preview).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Co proces wyśle w ciągu 30 dni"), "{html}");
+    assert!(html.contains("tak jakby obejmował wszystkich"), "{html}");
+    assert!(html.contains("Hurtownia Kowalski"), "{html}");
+    for stage in ["S-3", "E7", "L14"] {
+        assert!(
+            html.contains(&format!("<td>{stage}</td>")),
+            "{stage} previewed: {html}"
+        );
+    }
+    // The timeline draws the three stages.
+    assert_eq!(html.matches("class=\"mark ch-").count(), 3, "{html}");
+
+    // Refusals land next to their fields, all at once; nothing is saved.
+    let bad = NEW_PROCESS
+        .replace("stages[1].window.end_hour=17", "stages[1].window.end_hour=8")
+        .replace("stages[2].offset_days=14", "stages[2].offset_days=dwa")
+        .replace("stages[0].window.weekdays=mon&stages[0].window.weekdays=tue&stages[0].window.weekdays=wed&stages[0].window.weekdays=thu&stages[0].window.weekdays=fri&", "");
+    let (status, _, html) = submit(&env, &session, &token, "/processes/edit", &bad).await;
+    assert_eq!(status, 400, "{html}");
+    assert!(html.contains("Popraw 3 pola oznaczone poniżej"), "{html}");
+    for (id, text) in [
+        ("s1-to-err", "godzina"),
+        ("s2-offset-help", "wpisz liczbę całkowitą"),
+        ("s0-days-err", "dzień"),
+    ] {
+        let at = html
+            .find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id}: {html}"));
+        let small = &html[at..at + html[at..].find("</small>").unwrap()];
+        assert!(small.contains(text), "{id}: {small}");
+    }
+    assert!(
+        html.contains("value=\"dwa\""),
+        "the typed text is kept: {html}"
+    );
+    let (_, v) = env.get(&t.viewer, "/api/v1/processes").await;
+    assert_eq!(v.as_array().unwrap().len(), 0, "{v}");
+
+    // Saved: the editor opens on it and says so.
+    let (status, location, _) =
+        submit(&env, &session, &token, "/processes/edit", NEW_PROCESS).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/processes/NOWY?done=process-created")
+    );
+    let (status, html) = page(&env, &session, &location).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Utworzono proces."), "{html}");
+    let (_, v) = env.get(&t.viewer, "/api/v1/processes/NOWY").await;
+    assert_eq!(v["stages"].as_array().unwrap().len(), 3, "{v}");
+    assert_eq!(v["stages"][2]["pdf"]["title"], "demand", "{v}");
+    assert_eq!(
+        v["stages"][1]["window"]["weekdays"],
+        json!(["mon", "fri"]),
+        "{v}"
+    );
+    // Its preview now covers the debtors it applies to.
+    let (_, _, html) = submit(
+        &env,
+        &session,
+        &token,
+        "/processes/edit",
+        &preview.replace("original=", "original=NOWY"),
+    )
+    .await;
+    assert!(
+        html.contains("Podgląd dla 1 dłużnika, którego obejmuje ten proces"),
+        "{html}"
+    );
+    let (_, list) = page(&env, &session, "/processes").await;
+    assert!(
+        list.contains("3 etapy") && list.contains("do 14 dni po terminie"),
+        "{list}"
+    );
+
+    // Templates: the live preview shows the SMS as sent, its length and what was replaced.
+    let (status, _, html) = submit(
+        &env,
+        &session,
+        &token,
+        "/templates/preview",
+        "channel=sms&reason=arrears&lang=pl&body=Zaleg%C5%82o%C5%9B%C4%87+%3Csuma_naleznosci%3E+dla+%3Cdluznik%3E",
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(!html.contains("<html"), "a fragment: {html}");
+    assert!(html.contains("Zaleglosc 1 374,56 zl"), "{html}");
+    assert!(html.contains("1 część"), "{html}");
+    assert!(html.contains("zastąpiono „ł” przez „l”"), "{html}");
+    let (_, _, html) = submit(
+        &env,
+        &session,
+        &token,
+        "/templates/preview",
+        "channel=sms&reason=upcoming&body=%3Ckod_naleznosci%3E",
+    )
+    .await;
+    assert!(
+        html.contains("nie jest dostępny dla przyczyny kontaktu"),
+        "{html}"
+    );
+
+    // An unknown tag is refused at the body; a good template is saved with the letters folded.
+    let (status, _, html) = submit(
+        &env,
+        &session,
+        &token,
+        "/templates/edit",
+        "op=save&code=sms-po&name=SMS+po&channel=sms&reason=arrears&lang=pl&body=Hej+%3Cnieznany%3E",
+    )
+    .await;
+    assert_eq!(status, 400, "{html}");
+    assert!(
+        html.contains("nieznany znacznik „&#60;nieznany&#62;”"),
+        "{html}"
+    );
+    assert!(
+        html.contains("id=\"t-body\" name=\"body\" rows=\"9\" aria-invalid=\"true\""),
+        "{html}"
+    );
+    let (status, location, _) = submit(
+        &env,
+        &session,
+        &token,
+        "/templates/edit",
+        "op=save&code=sms-po&name=SMS+po&channel=sms&reason=arrears&lang=pl&body=Prosimy+o+wp%C5%82at%C4%99+%3Csuma_naleznosci%3E",
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, html) = page(&env, &session, &location).await;
+    assert!(html.contains("Zapisano szablon."), "{html}");
+    assert!(html.contains("Zapisano z zamianą znaków"), "{html}");
+    assert!(html.contains("Prosimy o wplate"), "{html}");
+
+    // Both changes are in the audit log, the template's with what it was and became.
+    let audit = env.store.audit_log(&t.scope, 50).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "process.put" && e.target == "NOWY"),
+        "{audit:?}"
+    );
+    let entry = audit.iter().find(|e| e.action == "template.put").unwrap();
+    assert!(
+        entry.details.contains("\"before\":null") && entry.details.contains("wplate"),
+        "{entry:?}"
+    );
 }

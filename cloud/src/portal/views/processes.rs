@@ -24,8 +24,8 @@ use crate::domain::accounts::Role;
 use crate::http::AppState;
 use crate::process::model::DEFAULT_CATCH_UP_DAYS;
 use crate::process::{
-    AmountScope, Channel, DemandTitle, GroupRule, Grouping, MinAmount, Outcome, PdfDemand,
-    Process, ProcessError, Repeat, SendWindow, Stage, Weekdays,
+    AmountScope, Channel, DemandTitle, GroupRule, Grouping, MinAmount, Outcome, PdfDemand, Process,
+    ProcessError, Repeat, SendWindow, Stage, Weekdays,
 };
 use crate::services::ServiceError;
 use crate::services::processes::{PREVIEW_DAYS, PreviewScope, ProcessPreview};
@@ -389,7 +389,8 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn fail(&mut self, field: &str, message: String) {
-        self.errors.push((format!("{}.{field}", self.prefix), message));
+        self.errors
+            .push((format!("{}.{field}", self.prefix), message));
     }
 
     fn number<T: FromStr>(&mut self, field: &str, text: &str) -> Option<T> {
@@ -540,7 +541,9 @@ impl Timeline {
         let lo = offsets.iter().flatten().copied().min().unwrap_or(0).min(-7);
         let hi = offsets.iter().flatten().copied().max().unwrap_or(0).max(14);
         let span = (hi - lo).max(1) as f64;
-        let x = |d: i64| TIMELINE_LEFT + (d - lo) as f64 / span * (TIMELINE_WIDTH - 2.0 * TIMELINE_LEFT);
+        let x = |d: i64| {
+            TIMELINE_LEFT + (d - lo) as f64 / span * (TIMELINE_WIDTH - 2.0 * TIMELINE_LEFT)
+        };
         let step = match hi - lo {
             0..=30 => 7,
             31..=90 => 14,

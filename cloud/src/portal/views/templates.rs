@@ -185,7 +185,11 @@ impl TemplateForm {
             name: self.name.trim().to_owned(),
             channel: kind,
             reason: self.contact_reason(),
-            lang: if self.lang == "en" { Lang::En } else { Lang::Pl },
+            lang: if self.lang == "en" {
+                Lang::En
+            } else {
+                Lang::Pl
+            },
             subject: if kind == ChannelKind::Email {
                 blank(&self.subject)
             } else {
@@ -277,7 +281,10 @@ impl PreviewPart {
     }
 
     fn encoding(&self, s: &SmsPreview) -> String {
-        format!("{:?}", s.length.encoding).to_uppercase().replace("GSM7", "GSM-7").replace("UCS2", "UCS-2")
+        format!("{:?}", s.length.encoding)
+            .to_uppercase()
+            .replace("GSM7", "GSM-7")
+            .replace("UCS2", "UCS-2")
     }
 
     fn chars(&self, s: &SmsPreview) -> i64 {
