@@ -156,7 +156,11 @@ impl From<ServiceError> for PageError {
                 PageError::not_found()
             }
             ServiceError::Process(p @ crate::process::ProcessError::InUse { .. }) => {
-                PageError::new(StatusCode::CONFLICT, p.message(Lang::Pl), p.message(Lang::En))
+                PageError::new(
+                    StatusCode::CONFLICT,
+                    p.message(Lang::Pl),
+                    p.message(Lang::En),
+                )
             }
             ServiceError::Invalid(i) => {
                 PageError::new(StatusCode::BAD_REQUEST, i.message_pl, i.message_en)

@@ -338,6 +338,84 @@ async fn a_firm_works_in_the_portal() {
         .unwrap();
     assert_eq!(magic, json!("%PDF-"));
 
+    // --- A process with three stages, and what it would send in the next 30 days.
+    c.goto(&format!("{base}/processes/new")).await.unwrap();
+    fill(&c, "p-code", "TRZY").await;
+    fill(&c, "p-name", "Trzy etapy").await;
+    click(&c, "p.form-actions button[value=add]").await;
+    c.wait().for_element(Locator::Id("s1-code")).await.unwrap();
+    click(&c, "p.form-actions button[value=add]").await;
+    c.wait().for_element(Locator::Id("s2-code")).await.unwrap();
+    for (i, name, channel, offset, template) in [
+        (0, "SMS przed terminem", "sms", "-3", "sms-przed"),
+        (1, "E-mail po terminie", "email", "7", "email-wezwanie"),
+        (
+            2,
+            "List polecony",
+            "registered_letter",
+            "21",
+            "list-wezwanie",
+        ),
+    ] {
+        fill(&c, &format!("s{i}-name"), name).await;
+        c.find(Locator::Id(&format!("s{i}-channel")))
+            .await
+            .unwrap()
+            .select_by_value(channel)
+            .await
+            .unwrap();
+        let field = c.find(Locator::Id(&format!("s{i}-offset"))).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(offset).await.unwrap();
+        fill(&c, &format!("s{i}-template"), template).await;
+    }
+    click(&c, "p.form-actions button[value=preview]").await;
+    c.wait().for_element(Locator::Id("preview")).await.unwrap();
+    let preview = text_of(&c, "#preview").await;
+    assert!(
+        preview.contains("Co proces wyśle w ciągu 30 dni"),
+        "{preview}"
+    );
+    assert!(preview.contains("List polecony"), "{preview}");
+    shot(&c, "11-process-editor").await;
+    click(&c, "p.form-actions button[value=save]").await;
+    c.wait()
+        .for_element(Locator::Css(".alert-ok"))
+        .await
+        .unwrap();
+    assert!(page_text(&c).await.contains("Utworzono proces."));
+    c.goto(&format!("{base}/processes")).await.unwrap();
+    assert!(page_text(&c).await.contains("Trzy etapy"));
+    shot(&c, "12-processes").await;
+
+    // --- A template edited: the SMS preview follows the typing (htmx), with its length and
+    // the Polish letters it replaces.
+    c.goto(&format!("{base}/templates/sms-po")).await.unwrap();
+    let body = c.find(Locator::Id("t-body")).await.unwrap();
+    body.clear().await.unwrap();
+    body.send_keys("Dzień dobry, ").await.unwrap();
+    click(&c, "button[data-tag='<dluznik>']").await;
+    body.send_keys(": zaległość ").await.unwrap();
+    click(&c, "button[data-tag='<suma_naleznosci>']").await;
+    c.wait()
+        .for_element(Locator::XPath(
+            "//pre[@id='preview-text' and contains(., 'Dzien dobry, Jan Kowalski: zaleglosc 1 374,56')]",
+        ))
+        .await
+        .unwrap();
+    let preview = text_of(&c, "#template-preview").await;
+    assert!(preview.contains("1 część"), "{preview}");
+    assert!(preview.contains("zastąpiono „ł” przez „l”"), "{preview}");
+    shot(&c, "13-template-editor").await;
+    click(&c, "p.form-actions button[value=save]").await;
+    c.wait()
+        .for_element(Locator::Css(".alert-ok"))
+        .await
+        .unwrap();
+    let saved = page_text(&c).await;
+    assert!(saved.contains("Zapisano szablon."), "{saved}");
+    assert!(saved.contains("Zapisano z zamianą znaków"), "{saved}");
+
     // --- The admin adds a viewer; the password is shown once.
     c.goto(&format!("{base}/admin")).await.unwrap();
     fill(&c, "new-email", "ksiegowa@hurtownia-zazolc.pl").await;
@@ -370,6 +448,12 @@ async fn a_firm_works_in_the_portal() {
     let pauses_path = format!("{}/pauses", debtor_url.path());
     assert_eq!(
         post_from_page(&c, &pauses_path, "kind=manual", true).await,
+        403
+    );
+    c.goto(&format!("{base}/processes/TRZY")).await.unwrap();
+    assert!(c.find(Locator::Css("p.form-actions")).await.is_err());
+    assert_eq!(
+        post_from_page(&c, "/processes/TRZY/delete", "", true).await,
         403
     );
     c.goto(&format!("{base}/admin")).await.unwrap();
