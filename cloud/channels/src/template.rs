@@ -975,7 +975,7 @@ impl RenderContext {
                 nip: Nip::parse("5261040828").ok(),
                 street: "ul. Prosta 1".to_owned(),
                 postcode_city: "00-001 Warszawa".to_owned(),
-                bank_account: "12 1020 1026 0000 0102 0304 0506".to_owned(),
+                bank_account: "47 1020 1026 0000 0102 0304 0506".to_owned(),
                 contact: Some("+48 22 123 45 67".to_owned()),
             },
             debtor_name: debtor.to_owned(),
@@ -1050,7 +1050,7 @@ mod tests {
         let r = t.render(&ctx(Some(date(2026, 3, 31)))).unwrap();
         assert_eq!(
             r.text,
-            "GOK|Opłata za gospodarowanie odpadami|GOK-544|2026/1|20.01.2026|140,00 zł|1 374,56 zł|Jan Kowalski|Przykładowa Firma Sp. z o.o.|5261040828|ul. Prosta 1, 00-001 Warszawa|12 1020 1026 0000 0102 0304 0506|30.03.2026|\
+            "GOK|Opłata za gospodarowanie odpadami|GOK-544|2026/1|20.01.2026|140,00 zł|1 374,56 zł|Jan Kowalski|Przykładowa Firma Sp. z o.o.|5261040828|ul. Prosta 1, 00-001 Warszawa|47 1020 1026 0000 0102 0304 0506|30.03.2026|\
 FS 12/01/2026, termin 20.01.2026, 140,00 zł, 62 dni po terminie\n\
 FS 31/02/2026, termin 20.02.2026, 1 234,56 zł, 31 dni po terminie Zobowiazal sie Pan do splaty do 31.03.2026."
         );

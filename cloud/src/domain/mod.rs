@@ -12,6 +12,7 @@
 pub mod accounts;
 pub mod cases;
 pub mod collection;
+pub mod settings;
 pub mod ids;
 
 /// A value that breaks a domain rule: which field, and why in Polish and in English.

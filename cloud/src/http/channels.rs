@@ -199,11 +199,11 @@ async fn put_channel_settings(
             format!("invalid JSON body: {e}"),
         )
     })?;
-    state
+    let saved = state
         .app
         .save_channel_settings(&p.tenant, &p.actor, &settings)
         .await?;
-    Ok(Json(settings))
+    Ok(Json(saved))
 }
 
 /// Which letters to list.

@@ -99,13 +99,15 @@ impl App {
         Ok(self.store.channel_settings(tenant).await?)
     }
 
-    /// Saves the channel settings.
+    /// Saves the channel settings, checked by the core ([`crate::domain::settings`]); returns
+    /// them as saved (the bank account in its print form).
     pub async fn save_channel_settings(
         &self,
         tenant: &TenantScope,
         actor: &str,
         settings: &ChannelSettings,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<ChannelSettings, ServiceError> {
+        let settings = &crate::domain::settings::check_channel_settings(settings.clone())?;
         let now = self.clock.now();
         let before = self.store.channel_settings(tenant).await?;
         self.store
@@ -121,7 +123,7 @@ impl App {
                 now,
             )
             .await?;
-        Ok(())
+        Ok(settings.clone())
     }
 
     /// Letters, newest first: a posting day's registered ones, or a debtor's.

@@ -1173,7 +1173,7 @@ async fn templates_letters_tasks_and_delivery_reports(backend: Backend) {
     assert_eq!(settings["deadline_days"], 7, "{settings}");
     let mut changed = settings.clone();
     changed["creditor"] = json!({"name": "Kappa Sp. z o.o.", "street": "ul. Prosta 1",
-        "postcode_city": "00-001 Warszawa", "bank_account": "12 1020 1026 0000 0102 0304 0506"});
+        "postcode_city": "00-001 Warszawa", "bank_account": "47 1020 1026 0000 0102 0304 0506"});
     let (s, e) = env
         .put(&t.editor, "/api/v1/channel-settings", &changed)
         .await;

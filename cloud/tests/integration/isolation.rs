@@ -395,7 +395,7 @@ async fn every_documented_route_is_isolated(backend: Backend) {
 
     let (_, mut settings) = env.get(&a.viewer, "/api/v1/channel-settings").await;
     settings["creditor"] = json!({"name": "Wierzyciel AAA", "street": "ul. Prosta 1",
-        "postcode_city": "00-001 Warszawa", "bank_account": "12 1020 1026 0000 0102 0304 0506"});
+        "postcode_city": "00-001 Warszawa", "bank_account": "47 1020 1026 0000 0102 0304 0506"});
     let (s, e) = env
         .put(&a.editor, "/api/v1/channel-settings", &settings)
         .await;

@@ -266,7 +266,7 @@ fn channel_settings() -> ChannelSettings {
             nip: None,
             street: "ul. Piotrkowska 12".into(),
             postcode_city: "90-001 Łódź".into(),
-            bank_account: "12 1020 1026 0000 0102 0304 0506".into(),
+            bank_account: "47 1020 1026 0000 0102 0304 0506".into(),
             contact: Some("+48 42 123 45 67".into()),
         }),
         ..ChannelSettings::default()
@@ -845,7 +845,7 @@ async fn channels_make_what_stages_ask(backend: Backend) {
         .collect();
     assert_eq!(
         sms,
-        vec!["Hurtownia Zolw Sp. z o.o.: dzis mija termin zaplaty 1 234,56 zl. Konto 12 1020 1026 0000 0102 0304 0506.".to_owned()]
+        vec!["Hurtownia Zolw Sp. z o.o.: dzis mija termin zaplaty 1 234,56 zl. Konto 47 1020 1026 0000 0102 0304 0506.".to_owned()]
     );
     // The client got a run report after each run that did something, and only then.
     let reports: Vec<String> = h

@@ -233,7 +233,7 @@ fn channel_settings() -> ChannelSettings {
             nip: None,
             street: "ul. Piotrkowska 12".into(),
             postcode_city: "90-001 Łódź".into(),
-            bank_account: "12 1020 1026 0000 0102 0304 0506".into(),
+            bank_account: "47 1020 1026 0000 0102 0304 0506".into(),
             contact: Some("+48 42 123 45 67".into()),
         }),
         ..ChannelSettings::default()

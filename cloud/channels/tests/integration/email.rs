@@ -299,7 +299,7 @@ async fn a_rendered_letter_travels_as_an_attachment() {
                 nip: None,
                 street: "ul. Długa 1".into(),
                 postcode_city: "80-001 Gdańsk".into(),
-                bank_account: "12 1020 1026 0000 0102 0304 0506".into(),
+                bank_account: "47 1020 1026 0000 0102 0304 0506".into(),
                 contact: None,
             },
             debtor: Addressee {

@@ -75,7 +75,7 @@ fn creditor() -> Creditor {
         nip: Some(Nip::parse("5261040828").unwrap()),
         street: "ul. Świętokrzyska 12/4".into(),
         postcode_city: "00-916 Warszawa".into(),
-        bank_account: "12 1020 1026 0000 0102 0304 0506".into(),
+        bank_account: "47 1020 1026 0000 0102 0304 0506".into(),
         contact: Some("ksiegowosc@zazolc.pl, tel. 22 123 45 67".into()),
     }
 }
@@ -212,7 +212,7 @@ fn final_demand_extracts_back_exactly_with_worked_figures() {
         "Nr pisma: W/12/2026",
         "Zażółć Gęślą Jaźń Sp. z o.o.",
         "NIP: 5261040828",
-        "Rachunek bankowy: 12 1020 1026 0000 0102 0304 0506",
+        "Rachunek bankowy: 47 1020 1026 0000 0102 0304 0506",
         "Przedsiębiorstwo Handlowe „Żuraw” Łukasz Ćwikła",
         "ul. Źródlana 5",
         "1. FS 101/12/2025 15.12.2025 6 150,00 zł 47 114,24 zł",
@@ -230,7 +230,7 @@ fn final_demand_extracts_back_exactly_with_worked_figures() {
     let text = letter.lines.join(" ");
     assert!(text.contains("od 01.07.2025 15,25% w skali roku; od 01.01.2026 14,00% w skali roku"));
     assert!(text.contains(
-        "w terminie do dnia 07.02.2026 na rachunek bankowy nr 12 1020 1026 0000 0102 0304 0506"
+        "w terminie do dnia 07.02.2026 na rachunek bankowy nr 47 1020 1026 0000 0102 0304 0506"
     ));
     assert!(text.contains("Niniejsze wezwanie jest ostateczne."));
     assert!(text.contains("art. 10 ust. 1 ustawy z dnia 8 marca 2013 r."));

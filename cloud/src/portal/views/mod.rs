@@ -8,6 +8,7 @@ mod dashboard;
 mod debtors;
 mod documents;
 mod processes;
+mod settings;
 mod templates;
 
 use axum::Router;
@@ -56,6 +57,18 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/templates/preview", post(templates::preview))
         .route("/templates/{id}", get(templates::show))
         .route("/templates/{id}/delete", post(templates::delete))
+        .route("/settings", get(settings::show))
+        .route("/settings/channels", post(settings::save_channels))
+        .route("/settings/collection", post(settings::save_collection))
+        .route(
+            "/settings/channels/{id}/resume",
+            post(settings::resume_channel),
+        )
+        .route("/settings/exclusions", post(settings::add_exclusion))
+        .route(
+            "/settings/exclusions/{id}/delete",
+            post(settings::delete_exclusion),
+        )
         .route("/admin", get(admin::show))
         .route("/admin/users", post(admin::add_user))
         .route("/admin/users/{id}/role", post(admin::set_role))

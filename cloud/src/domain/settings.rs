@@ -1,0 +1,144 @@
+//! The rules a firm's channel settings must meet before they are saved: a creditor whose
+//! letters can be posted and paid (name, address, a bank account that passes its checksum),
+//! sane reply-to and copy addresses, and bounded deadlines. Checked here once, so the JSON API
+//! and the portal refuse the same things with the same words.
+
+use std::str::FromStr;
+
+use iban::{Iban, IbanLike as _};
+
+use super::Invalid;
+use crate::process::compose::ChannelSettings;
+
+/// Days a payment deadline in a message may give.
+pub const DEADLINE_DAYS: std::ops::RangeInclusive<u16> = 1..=60;
+/// Days an employee may be given for a task.
+pub const TASK_DAYS: std::ops::RangeInclusive<u16> = 1..=60;
+
+/// A bank account as Polish firms write it — an NRB (26 digits, spaces allowed) or an IBAN
+/// (`PL61 1090 …`, or another country's) — checked against the IBAN checksum and the
+/// country's format, and returned in the usual print form (`61 1090 1014 0000 0712 1981 2874`
+/// for an NRB, grouped by four for an IBAN).
+pub fn bank_account(text: &str) -> Result<String, Invalid> {
+    let compact: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let refuse = || {
+        Invalid::new(
+            "creditor.bank_account",
+            format!(
+                "„{}” nie jest poprawnym numerem rachunku (NRB: 26 cyfr, albo IBAN); sprawdź cyfry",
+                text.trim()
+            ),
+            format!(
+                "\"{}\" is not a valid account number (NRB: 26 digits, or an IBAN); check the digits",
+                text.trim()
+            ),
+        )
+    };
+    let nrb = compact.len() == 26 && compact.bytes().all(|b| b.is_ascii_digit());
+    let iban_text = if nrb {
+        format!("PL{compact}")
+    } else {
+        compact
+    };
+    let iban = Iban::from_str(&iban_text).map_err(|_| refuse())?;
+    if iban.country_code() == "PL" {
+        // The NRB print form: the check digits, then groups of four.
+        let digits = &iban.electronic_str()[2..];
+        let mut out = String::from(&digits[..2]);
+        for chunk in digits.as_bytes()[2..].chunks(4) {
+            out.push(' ');
+            out.push_str(std::str::from_utf8(chunk).map_err(|_| refuse())?);
+        }
+        Ok(out)
+    } else {
+        Ok(iban.to_string())
+    }
+}
+
+/// Checks `settings` and returns them with the bank account in its print form.
+pub fn check_channel_settings(mut settings: ChannelSettings) -> Result<ChannelSettings, Invalid> {
+    if let Some(c) = settings.creditor.as_mut() {
+        for (field, value, pl, en) in [
+            ("creditor.name", &c.name, "nazwa wierzyciela", "the creditor's name"),
+            ("creditor.street", &c.street, "ulica i numer", "the street and number"),
+            (
+                "creditor.postcode_city",
+                &c.postcode_city,
+                "kod pocztowy i miejscowość",
+                "the postcode and city",
+            ),
+        ] {
+            if value.trim().is_empty() {
+                return Err(Invalid::new(
+                    field,
+                    format!("pole „{pl}” jest wymagane"),
+                    format!("{en} is required"),
+                ));
+            }
+        }
+        let pc = c.postcode_city.trim();
+        let postcode_ok = pc.len() > 7
+            && pc.as_bytes()[..6]
+                .iter()
+                .enumerate()
+                .all(|(i, b)| if i == 2 { *b == b'-' } else { b.is_ascii_digit() })
+            && pc.as_bytes()[6] == b' ';
+        if !postcode_ok {
+            return Err(Invalid::new(
+                "creditor.postcode_city",
+                format!("„{pc}”: wpisz kod pocztowy i miejscowość, np. „00-950 Warszawa”"),
+                format!("\"{pc}\": enter the postcode and city, e.g. \"00-950 Warszawa\""),
+            ));
+        }
+        c.bank_account = bank_account(&c.bank_account)?;
+    }
+    if !DEADLINE_DAYS.contains(&settings.deadline_days) {
+        return Err(Invalid::new(
+            "deadline_days",
+            "termin zapłaty musi wynosić od 1 do 60 dni",
+            "the payment deadline must be 1 to 60 days",
+        ));
+    }
+    if !TASK_DAYS.contains(&settings.tasks.due_days) {
+        return Err(Invalid::new(
+            "tasks.due_days",
+            "termin zadania musi wynosić od 1 do 60 dni",
+            "a task's deadline must be 1 to 60 days",
+        ));
+    }
+    Ok(settings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_in_the_forms_firms_write_them() {
+        // The example NRB of the Polish banking standard, with and without PL and spaces.
+        for text in [
+            "61109010140000071219812874",
+            "61 1090 1014 0000 0712 1981 2874",
+            "PL61 1090 1014 0000 0712 1981 2874",
+            "pl61109010140000071219812874",
+        ] {
+            assert_eq!(
+                bank_account(text).unwrap(),
+                "61 1090 1014 0000 0712 1981 2874",
+                "{text}"
+            );
+        }
+        assert_eq!(
+            bank_account("DE89 3704 0044 0532 0130 00").unwrap(),
+            "DE89 3704 0044 0532 0130 00"
+        );
+        for bad in ["61109010140000071219812875", "1234", "", "PL61 1090 1014"] {
+            let e = bank_account(bad).unwrap_err();
+            assert_eq!(e.field, "creditor.bank_account");
+        }
+    }
+}
