@@ -12,8 +12,8 @@
 pub mod accounts;
 pub mod cases;
 pub mod collection;
-pub mod settings;
 pub mod ids;
+pub mod settings;
 
 /// A value that breaks a domain rule: which field, and why in Polish and in English.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -39,11 +39,7 @@ pub fn bank_account(text: &str) -> Result<String, Invalid> {
         )
     };
     let nrb = compact.len() == 26 && compact.bytes().all(|b| b.is_ascii_digit());
-    let iban_text = if nrb {
-        format!("PL{compact}")
-    } else {
-        compact
-    };
+    let iban_text = if nrb { format!("PL{compact}") } else { compact };
     let iban = Iban::from_str(&iban_text).map_err(|_| refuse())?;
     if iban.country_code() == "PL" {
         // The NRB print form: the check digits, then groups of four.
@@ -63,8 +59,18 @@ pub fn bank_account(text: &str) -> Result<String, Invalid> {
 pub fn check_channel_settings(mut settings: ChannelSettings) -> Result<ChannelSettings, Invalid> {
     if let Some(c) = settings.creditor.as_mut() {
         for (field, value, pl, en) in [
-            ("creditor.name", &c.name, "nazwa wierzyciela", "the creditor's name"),
-            ("creditor.street", &c.street, "ulica i numer", "the street and number"),
+            (
+                "creditor.name",
+                &c.name,
+                "nazwa wierzyciela",
+                "the creditor's name",
+            ),
+            (
+                "creditor.street",
+                &c.street,
+                "ulica i numer",
+                "the street and number",
+            ),
             (
                 "creditor.postcode_city",
                 &c.postcode_city,
@@ -82,10 +88,13 @@ pub fn check_channel_settings(mut settings: ChannelSettings) -> Result<ChannelSe
         }
         let pc = c.postcode_city.trim();
         let postcode_ok = pc.len() > 7
-            && pc.as_bytes()[..6]
-                .iter()
-                .enumerate()
-                .all(|(i, b)| if i == 2 { *b == b'-' } else { b.is_ascii_digit() })
+            && pc.as_bytes()[..6].iter().enumerate().all(|(i, b)| {
+                if i == 2 {
+                    *b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            })
             && pc.as_bytes()[6] == b' ';
         if !postcode_ok {
             return Err(Invalid::new(

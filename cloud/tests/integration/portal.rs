@@ -16,7 +16,8 @@ use crate::common::{Env, company, doc, nip};
 on_both!(
     login_chooses_the_firm_and_sessions_expire,
     route_table,
-    processes_and_templates
+    processes_and_templates,
+    settings_in_the_portal
 );
 
 const COOKIE: &str = "__Host-inkaso";
@@ -336,6 +337,23 @@ async fn route_table(backend: Backend) {
         ),
         ("/templates/preview".into(), "channel=sms&body=Hej", true),
         ("/templates/alfa-sms/delete".into(), "", false),
+        (
+            "/settings/channels".into(),
+            "deadline_days=7&task_due_days=2",
+            false,
+        ),
+        (
+            "/settings/collection".into(),
+            "sync_max_age_hours=24",
+            false,
+        ),
+        ("/settings/channels/sms/resume".into(), "", false),
+        (
+            "/settings/exclusions".into(),
+            "kind=nip&value=5260250274",
+            false,
+        ),
+        ("/settings/exclusions/x1/delete".into(), "", false),
         ("/logout".into(), "", true),
     ];
     for (path, body, viewer_may) in &routes {
@@ -639,4 +657,185 @@ async fn processes_and_templates(backend: Backend) {
         entry.details.contains("\"before\":null") && entry.details.contains("wplate"),
         "{entry:?}"
     );
+}
+
+/// Settings: a bank account that fails its checksum is refused naming the field, a good one
+/// saved in its print form; an editor cannot change blind copies nor turn test mode off;
+/// exclusions are added and removed.
+async fn settings_in_the_portal(backend: Backend) {
+    let env = Env::new(backend).await;
+    let t = env.tenant("Alfa").await;
+    env.store
+        .add_user(
+            &t.scope,
+            &Email::parse("edytor@alfa.pl").unwrap(),
+            Role::Editor,
+            "haslo-edytora-123",
+            "cli",
+            env.clock_now(),
+        )
+        .await
+        .unwrap();
+    let admin = log_in(&env, "szef@firma.pl", "bardzo-tajne-haslo").await;
+    let admin_token = csrf(&env, &admin).await;
+    let form = |bank: &str, bcc: &str| {
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("creditor_name", "Alfa Sp. z o.o.")
+            .append_pair("creditor_street", "ul. Długa 1")
+            .append_pair("creditor_postcode_city", "00-950 Warszawa")
+            .append_pair("creditor_bank_account", bank)
+            .append_pair("stage_bcc", bcc)
+            .append_pair("deadline_days", "7")
+            .append_pair("task_due_days", "2")
+            .append_pair("return_receipt", "1")
+            .finish()
+    };
+    let (status, _, html) = submit(
+        &env,
+        &admin,
+        &admin_token,
+        "/settings/channels",
+        &form("12 1020 1026 0000 0102 0304 0506", ""),
+    )
+    .await;
+    assert_eq!(status, 400, "{html}");
+    assert!(
+        html.contains("nie jest poprawnym numerem rachunku"),
+        "{html}"
+    );
+    assert!(
+        html.contains("name=\"creditor_bank_account\" type=\"text\" value=\"12 1020"),
+        "kept: {html}"
+    );
+    let (status, location, _) = submit(
+        &env,
+        &admin,
+        &admin_token,
+        "/settings/channels",
+        &form("PL47102010260000010203040506", "E7: kopia@alfa.pl"),
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/settings?done=settings-saved")
+    );
+    let (_, v) = env.get(&t.viewer, "/api/v1/channel-settings").await;
+    assert_eq!(
+        v["creditor"]["bank_account"], "47 1020 1026 0000 0102 0304 0506",
+        "{v}"
+    );
+    assert_eq!(
+        v["email"]["stage_bcc"]["E7"],
+        json!(["kopia@alfa.pl"]),
+        "{v}"
+    );
+    // The API refuses the same account with the same words.
+    let mut bad = v.clone();
+    bad["creditor"]["bank_account"] = json!("12 1020 1026 0000 0102 0304 0506");
+    let (status, body) = env.put(&t.admin, "/api/v1/channel-settings", &bad).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.to_string()
+            .contains("nie jest poprawnym numerem rachunku"),
+        "{body}"
+    );
+
+    // An editor: blind copies stay the admin's; test mode on is allowed, off is not.
+    let editor = log_in(&env, "edytor@alfa.pl", "haslo-edytora-123").await;
+    let editor_token = csrf(&env, &editor).await;
+    let (status, _, _) = submit(
+        &env,
+        &editor,
+        &editor_token,
+        "/settings/channels",
+        &form("47 1020 1026 0000 0102 0304 0506", "E7: obcy@example.com"),
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, v) = env.get(&t.viewer, "/api/v1/channel-settings").await;
+    assert_eq!(
+        v["email"]["stage_bcc"]["E7"],
+        json!(["kopia@alfa.pl"]),
+        "{v}"
+    );
+    let (status, _, _) = submit(
+        &env,
+        &editor,
+        &editor_token,
+        "/settings/collection",
+        "test_mode=1&sync_max_age_hours=24",
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (status, _, html) = submit(
+        &env,
+        &editor,
+        &editor_token,
+        "/settings/collection",
+        "sync_max_age_hours=24",
+    )
+    .await;
+    assert_eq!(status, 403, "{html}");
+    assert!(
+        env.store
+            .collection_settings(&t.scope)
+            .await
+            .unwrap()
+            .test_mode
+    );
+    let (status, _, _) = submit(
+        &env,
+        &admin,
+        &admin_token,
+        "/settings/collection",
+        "sync_max_age_hours=48",
+    )
+    .await;
+    assert_eq!(status, 303);
+    let settings = env.store.collection_settings(&t.scope).await.unwrap();
+    assert!(!settings.test_mode);
+    assert_eq!(settings.policy.sync_max_age_hours, 48);
+
+    // Exclusions: a bad NIP is refused beside the form, a good one listed and removable.
+    let (status, _, html) = submit(
+        &env,
+        &editor,
+        &editor_token,
+        "/settings/exclusions",
+        "kind=nip&value=123",
+    )
+    .await;
+    assert_eq!(status, 400, "{html}");
+    assert!(html.contains("id=\"exclusion-error\""), "{html}");
+    let (status, _, _) = submit(
+        &env,
+        &editor,
+        &editor_token,
+        "/settings/exclusions",
+        "kind=min_remaining&amount=50%2C00",
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, html) = page(&env, &editor, "/settings").await;
+    assert!(
+        html.contains("do zapłaty mniej niż") && html.contains("50,00"),
+        "{html}"
+    );
+    let id = html
+        .split("/settings/exclusions/")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap()
+        .to_owned();
+    let (status, _, _) = submit(
+        &env,
+        &editor,
+        &editor_token,
+        &format!("/settings/exclusions/{id}/delete"),
+        "",
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, html) = page(&env, &editor, "/settings").await;
+    assert!(html.contains("Brak wykluczeń."), "{html}");
 }

@@ -72,7 +72,12 @@ impl ChannelForm {
         let text = |f: fn(&Creditor) -> String| c.map(f).unwrap_or_default();
         ChannelForm {
             creditor_name: text(|c| c.name.clone()),
-            creditor_nip: text(|c| c.nip.as_ref().map(|n| n.as_str().to_owned()).unwrap_or_default()),
+            creditor_nip: text(|c| {
+                c.nip
+                    .as_ref()
+                    .map(|n| n.as_str().to_owned())
+                    .unwrap_or_default()
+            }),
             creditor_street: text(|c| c.street.clone()),
             creditor_postcode_city: text(|c| c.postcode_city.clone()),
             creditor_bank_account: text(|c| c.bank_account.clone()),
@@ -150,10 +155,7 @@ impl ChannelForm {
                         format!("line {}: write \"STAGE_CODE: address, address\"", n + 1),
                     ));
                 };
-                bcc.insert(
-                    stage.trim().to_owned(),
-                    emails("email.stage_bcc", list)?,
-                );
+                bcc.insert(stage.trim().to_owned(), emails("email.stage_bcc", list)?);
             }
             s.email.stage_bcc = bcc;
         }
@@ -197,13 +199,9 @@ fn emails(field: &str, text: &str) -> Result<Vec<Email>, Invalid> {
 }
 
 fn days(field: &str, text: &str) -> Result<u16, Invalid> {
-    text.trim().parse().map_err(|_| {
-        Invalid::new(
-            field,
-            "wpisz liczbę dni",
-            "enter a number of days",
-        )
-    })
+    text.trim()
+        .parse()
+        .map_err(|_| Invalid::new(field, "wpisz liczbę dni", "enter a number of days"))
 }
 
 /// The exclusion form as typed.
