@@ -466,3 +466,16 @@ notice-collection-saved = The collection settings were saved.
 notice-channel-resumed = The channel was resumed.
 notice-exclusion-added = The exclusion was added.
 notice-exclusion-deleted = The exclusion was removed.
+
+## Letters and posting books
+letters-posting-day = Posting day
+letters-show-day = Show the posting book
+letters-all = All letters
+letters-book-title = Posting book of { $date }
+letters-book-empty = No registered letters were posted that day.
+letters-book-pdf = Posting book (PDF)
+letters-book-csv = Posting book (CSV)
+letters-tracking-help = Type the tracking numbers from the post office's receipt and save them together; they reach the history and the ERP.
+letters-tracking-save = Save tracking numbers
+notice-tracking-saved = The tracking numbers were saved.
+history-csv = Export to CSV (with the filters)

@@ -472,3 +472,16 @@ notice-collection-saved = Zapisano ustawienia windykacji.
 notice-channel-resumed = Kanał wznowiony.
 notice-exclusion-added = Dodano wykluczenie.
 notice-exclusion-deleted = Usunięto wykluczenie.
+
+## Pisma i książki nadawcze
+letters-posting-day = Dzień nadania
+letters-show-day = Pokaż książkę nadawczą
+letters-all = Wszystkie pisma
+letters-book-title = Książka nadawcza z { $date }
+letters-book-empty = Tego dnia nie nadano listów poleconych.
+letters-book-pdf = Książka nadawcza (PDF)
+letters-book-csv = Książka nadawcza (CSV)
+letters-tracking-help = Wpisz numery nadania z potwierdzenia pocztowego i zapisz je razem; trafią do historii i do ERP.
+letters-tracking-save = Zapisz numery nadania
+notice-tracking-saved = Zapisano numery nadania.
+history-csv = Eksportuj do CSV (z filtrami)

@@ -246,7 +246,7 @@ async fn list_letters(
     ))
 }
 
-fn attachment(content_type: &'static str, file_name: &str, bytes: Vec<u8>) -> Response {
+pub(crate) fn attachment(content_type: &'static str, file_name: &str, bytes: Vec<u8>) -> Response {
     // RFC 6266: an ASCII fallback and the UTF-8 name (Polish letters in "wezwanie-do-zapłaty").
     let ascii: String = file_name
         .chars()

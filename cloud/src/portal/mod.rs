@@ -121,6 +121,16 @@ impl PageError {
         )
     }
 
+    /// 500: something that should not fail did (logged).
+    pub fn internal(detail: &str) -> PageError {
+        tracing::error!(detail, "portal page failed");
+        PageError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Błąd serwera. Spróbuj ponownie za chwilę; jeśli się powtarza, zgłoś to administratorowi.",
+            "Server error. Try again in a moment; if it persists, tell your administrator.",
+        )
+    }
+
     /// 400: a form that does not parse.
     pub fn bad_form(detail: &str) -> PageError {
         PageError::new(

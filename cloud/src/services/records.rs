@@ -49,6 +49,14 @@ impl App {
             .await?)
     }
 
+    /// Every debtor's name by (agent, ERP key).
+    pub async fn debtor_names(
+        &self,
+        tenant: &TenantScope,
+    ) -> Result<std::collections::HashMap<(String, String), String>, ServiceError> {
+        Ok(self.store.debtor_names(tenant).await?)
+    }
+
     /// Records a debtor's consent to a channel (`sms`, `email`) from a named source.
     pub async fn set_consent(
         &self,

@@ -504,6 +504,22 @@ impl Store {
         Ok(row.map(|r| r.try_get(0)).transpose()?)
     }
 
+    /// Every debtor's name by (agent, ERP key): one query, for lists and exports that name
+    /// debtors the history only knows by key.
+    pub async fn debtor_names(
+        &self,
+        tenant: &TenantScope,
+    ) -> Result<std::collections::HashMap<(String, String), String>, StoreError> {
+        let rows =
+            sqlx::query("SELECT agent_id, external_id, name FROM debtors WHERE tenant_id = $1")
+                .bind(tenant.as_str())
+                .fetch_all(self.pool())
+                .await?;
+        rows.iter()
+            .map(|r| Ok(((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?)))
+            .collect()
+    }
+
     /// One debtor with contacts, documents and company data; `NotFound` for other tenants' ids.
     pub async fn debtor_detail(
         &self,

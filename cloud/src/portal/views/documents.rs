@@ -7,6 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use inkaso_shared::Localized as _;
 use serde::Deserialize;
 
 use super::super::session::Form;
@@ -131,6 +132,7 @@ pub(super) async fn show(
 
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct HistoryQuery {
+    format: Option<String>,
     channel: Option<String>,
     status: Option<String>,
     manual: Option<String>,
@@ -141,6 +143,7 @@ pub(super) struct HistoryQuery {
 #[template(path = "history.html")]
 pub(super) struct HistoryPage {
     ctx: Ctx,
+    csv: String,
     channel: String,
     status: String,
     manual: String,
@@ -162,12 +165,19 @@ const CHANNELS: [&str; 8] = [
 ];
 const STATUSES: [&str; 6] = ["planned", "claimed", "held", "sent", "failed", "skipped"];
 
+/// Most rows one CSV export holds: a year of a busy firm's actions; a longer history is
+/// exported filtered.
+const CSV_ROWS: usize = 100_000;
+
 pub(super) async fn history(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(query): Query<HistoryQuery>,
-) -> Result<HistoryPage, PageError> {
+) -> Result<Response, PageError> {
     viewer.require(Role::Viewer)?;
+    if query.format.as_deref() == Some("csv") {
+        return history_csv(&state, &viewer, query).await;
+    }
     let ctx = Ctx::load(&state, &viewer, "history").await?;
     let channel = query.channel.unwrap_or_default();
     let status = query.status.unwrap_or_default();
@@ -198,6 +208,11 @@ pub(super) async fn history(
             .finish()
     });
     Ok(HistoryPage {
+        csv: form_urlencoded::Serializer::new(String::from("/history?format=csv"))
+            .append_pair("channel", &channel)
+            .append_pair("status", &status)
+            .append_pair("manual", &manual)
+            .finish(),
         channels: CHANNELS.iter().map(|c| (*c, ctx.channel(c))).collect(),
         statuses: STATUSES.iter().map(|s| (*s, ctx.status(s))).collect(),
         ctx,
@@ -206,27 +221,237 @@ pub(super) async fn history(
         manual,
         history: page.items,
         next,
-    })
+    }
+    .into_response())
+}
+
+fn action_query(query: &HistoryQuery, after: Option<String>, limit: u32) -> ActionQuery {
+    let channel = query.channel.clone().unwrap_or_default();
+    let status = query.status.clone().unwrap_or_default();
+    ActionQuery {
+        channel: CHANNELS.contains(&channel.as_str()).then_some(channel),
+        status: STATUSES.contains(&status.as_str()).then_some(status),
+        manual: match query.manual.as_deref() {
+            Some("yes") => Some(true),
+            Some("no") => Some(false),
+            _ => None,
+        },
+        after,
+        limit: Some(limit),
+    }
+}
+
+/// The filtered history as CSV for a spreadsheet (`;`-separated, UTF-8 with a byte-order mark,
+/// formula-like cells neutralised), in the viewer's language, newest first.
+async fn history_csv(
+    state: &AppState,
+    viewer: &Viewer,
+    query: HistoryQuery,
+) -> Result<Response, PageError> {
+    let ctx = Ctx::load(state, viewer, "history").await?;
+    let tenant = &viewer.session.principal.tenant;
+    let mut sheet = inkaso_shared::sheet::SheetWriter::new();
+    let header = [
+        "col-when",
+        "col-debtor",
+        "col-process",
+        "col-stage-short",
+        "col-channel",
+        "col-state",
+        "filter-origin",
+        "col-details",
+        "nav-documents",
+    ];
+    let failed = |e: inkaso_shared::sheet::SheetError| PageError::internal(&e.to_string());
+    sheet
+        .row(header.iter().map(|id| ctx.t(id)))
+        .map_err(failed)?;
+    let names = state.app.debtor_names(tenant).await?;
+    let mut after = None;
+    let mut written = 0;
+    loop {
+        let page = state
+            .app
+            .actions(
+                tenant,
+                HistoryOf::Tenant,
+                &action_query(&query, after, crate::store::query::MAX_PAGE),
+            )
+            .await?;
+        for a in &page.items {
+            sheet
+                .row([
+                    ctx.datetime(a.created_at),
+                    names
+                        .get(&(a.agent_id.clone(), a.debtor_external_id.clone()))
+                        .map_or_else(
+                            || a.debtor_external_id.clone(),
+                            |n| format!("{n} ({})", a.debtor_external_id),
+                        ),
+                    a.process.clone(),
+                    a.stage.clone(),
+                    ctx.channel(&a.channel),
+                    ctx.status(&a.status),
+                    ctx.t(if a.automatic { "automatic" } else { "manual" }),
+                    a.reason
+                        .clone()
+                        .or_else(|| a.description.clone())
+                        .unwrap_or_default(),
+                    a.documents
+                        .iter()
+                        .map(|d| d.document.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ])
+                .map_err(failed)?;
+        }
+        written += page.items.len();
+        match page.next_cursor {
+            Some(c) if written < CSV_ROWS => after = Some(c),
+            _ => break,
+        }
+    }
+    let day = state.app.clock.now().date_naive();
+    Ok(crate::http::channels::attachment(
+        "text/csv; charset=utf-8",
+        &format!("historia-dzialan-{day}.csv"),
+        sheet.finish().map_err(failed)?,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct LettersQuery {
+    day: Option<String>,
+    done: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "letters.html")]
 pub(super) struct LettersPage {
     ctx: Ctx,
+    /// The posting day shown, when one is chosen.
+    day: Option<NaiveDate>,
+    /// The day the picker offers.
+    pick: NaiveDate,
     rows: Vec<LetterRow>,
+    errors: Vec<String>,
+}
+
+async fn letters_page(
+    state: &AppState,
+    viewer: &Viewer,
+    ctx: Ctx,
+    day: Option<NaiveDate>,
+    errors: Vec<String>,
+) -> Result<LettersPage, PageError> {
+    let rows = state
+        .app
+        .letters(&viewer.session.principal.tenant, day, None)
+        .await?;
+    Ok(LettersPage {
+        ctx,
+        day,
+        pick: day.unwrap_or_else(|| state.app.clock.now().date_naive()),
+        rows,
+        errors,
+    })
 }
 
 pub(super) async fn letters(
     State(state): State<AppState>,
     viewer: Viewer,
+    Query(q): Query<LettersQuery>,
 ) -> Result<LettersPage, PageError> {
     viewer.require(Role::Viewer)?;
     let ctx = Ctx::load(&state, &viewer, "letters").await?;
-    let rows = state
+    let notice = ctx.notice(q.done.as_deref());
+    let day = q
+        .day
+        .as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    letters_page(&state, &viewer, ctx.with_notice(notice), day, Vec::new()).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct BookQuery {
+    format: Option<String>,
+}
+
+/// A day's posting book as PDF (to print and take to the post office) or CSV (for the post's
+/// bulk-sending tools), in the viewer's language.
+pub(super) async fn posting_book(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PathId(day): PathId,
+    Query(q): Query<BookQuery>,
+) -> Result<Response, PageError> {
+    viewer.require(Role::Viewer)?;
+    let lang = viewer.lang;
+    let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d").map_err(|_| PageError::not_found())?;
+    let book = state
         .app
-        .letters(&viewer.session.principal.tenant, None, None)
+        .posting_book(&viewer.session.principal.tenant, day)
         .await?;
-    Ok(LettersPage { ctx, rows })
+    let stem = format!("ksiazka-nadawcza-{day}");
+    let failed = |e: String| PageError::internal(&e);
+    Ok(match q.format.as_deref() {
+        Some("csv") => crate::http::channels::attachment(
+            "text/csv; charset=utf-8",
+            &format!("{stem}.csv"),
+            book.to_csv(lang)
+                .map_err(|e| failed(e.to_string()))?
+                .into_bytes(),
+        ),
+        _ => crate::http::channels::attachment(
+            "application/pdf",
+            &format!("{stem}.pdf"),
+            book.to_pdf(lang).map_err(|e| failed(e.to_string()))?.0,
+        ),
+    })
+}
+
+/// Tracking numbers for a posting day's registered letters, typed in bulk from the post
+/// office's receipt: one field per letter; an empty or unchanged field is left alone.
+pub(super) async fn save_tracking(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    viewer.require(Role::Editor)?;
+    let ctx = Ctx::load(&state, &viewer, "letters").await?;
+    let tenant = &viewer.session.principal.tenant;
+    let day = pairs
+        .iter()
+        .find(|(k, _)| k == "day")
+        .and_then(|(_, v)| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
+        .ok_or_else(|| PageError::bad_form("day"))?;
+    let letters = state.app.letters(tenant, Some(day), None).await?;
+    let mut errors = Vec::new();
+    for (key, value) in &pairs {
+        let Some(id) = key.strip_prefix("tracking.") else {
+            continue;
+        };
+        let value = value.trim();
+        let Some(letter) = letters.iter().find(|l| l.id == id) else {
+            return Err(PageError::not_found());
+        };
+        if value.is_empty() || letter.tracking_number.as_deref() == Some(value) {
+            continue;
+        }
+        match state.app.set_tracking_number(tenant, id, value).await {
+            Ok(_) => {}
+            Err(crate::services::ServiceError::Invalid(e)) => {
+                errors.push(format!("{}: {}", letter.number, e.message(ctx.lang)));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if errors.is_empty() {
+        let to = format!("/letters?day={day}&done=tracking-saved");
+        return Ok(Redirect::to(&to).into_response());
+    }
+    let page = letters_page(&state, &viewer, ctx, Some(day), errors).await?;
+    Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response())
 }
 
 /// A letter's PDF, to view in the browser or save.

@@ -42,6 +42,8 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/history", get(documents::history))
         .route("/letters", get(documents::letters))
         .route("/letters/{id}/pdf", get(documents::letter_pdf))
+        .route("/letters/book/{id}", get(documents::posting_book))
+        .route("/letters/tracking", post(documents::save_tracking))
         .route("/tasks", get(documents::tasks))
         .route("/tasks/{id}/close", post(documents::close_task))
         .route("/processes", get(processes::list))

@@ -338,6 +338,86 @@ async fn a_firm_works_in_the_portal() {
         .unwrap();
     assert_eq!(magic, json!("%PDF-"));
 
+    // --- A posting day: its book as PDF and CSV, tracking numbers typed in bulk.
+    let day = c
+        .execute(
+            r"for (const tr of document.querySelectorAll('tbody tr')) {
+                const cells = tr.querySelectorAll('td');
+                if (cells[3].textContent.trim() === 'list polecony') {
+                    const [d, m, y] = cells[1].textContent.trim().split('.');
+                    return `${y}-${m}-${d}`;
+                }
+              } return null;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let day = day
+        .as_str()
+        .expect("the demo posted a registered letter")
+        .to_owned();
+    c.goto(&format!("{base}/letters?day={day}")).await.unwrap();
+    let fetch_start = r"const [href, n, done] = arguments;
+        fetch(href).then(r => r.arrayBuffer())
+          .then(b => done(new TextDecoder().decode(b.slice(0, n))));";
+    let pdf = c
+        .execute_async(
+            fetch_start,
+            vec![json!(format!("/letters/book/{day}?format=pdf")), json!(5)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(pdf, json!("%PDF-"));
+    let csv = c
+        .execute_async(
+            fetch_start,
+            vec![json!(format!("/letters/book/{day}?format=csv")), json!(400)],
+        )
+        .await
+        .unwrap();
+    assert!(csv.as_str().unwrap().contains("polecony"), "{csv}");
+    let first = c
+        .find(Locator::Css("input[name^='tracking.']"))
+        .await
+        .unwrap();
+    first.clear().await.unwrap();
+    first.send_keys("RR123456789PL").await.unwrap();
+    shot(&c, "14-posting-book").await;
+    click(&c, "form[action='/letters/tracking'] button[type=submit]").await;
+    c.wait()
+        .for_element(Locator::Css(".alert-ok"))
+        .await
+        .unwrap();
+    assert!(page_text(&c).await.contains("Zapisano numery nadania."));
+    assert_eq!(
+        c.find(Locator::Css("input[name^='tracking.']"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("RR123456789PL")
+    );
+    // The history, exported with its filters.
+    let csv = c
+        .execute_async(
+            fetch_start,
+            vec![
+                json!("/history?format=csv&channel=registered_letter"),
+                json!(2000),
+            ],
+        )
+        .await
+        .unwrap();
+    let csv = csv.as_str().unwrap();
+    // TextDecoder drops the byte-order mark; the sheet writer's own tests hold it.
+    assert!(csv.starts_with("Kiedy;"), "{csv}");
+    assert!(
+        csv.contains("List polecony") && !csv.contains(";SMS;"),
+        "{csv}"
+    );
+
     // --- A process with three stages, and what it would send in the next 30 days.
     c.goto(&format!("{base}/processes/new")).await.unwrap();
     fill(&c, "p-code", "TRZY").await;
