@@ -486,16 +486,13 @@ impl ProcessForm {
             .enumerate()
             .map(|(i, s)| s.to_stage(&format!("stages[{i}]"), &mut errors, lang))
             .collect();
-        let catch_up_days = match self.catch_up_days.trim().parse() {
-            Ok(n) => n,
-            Err(_) => {
-                errors.push((
-                    "catch_up_days".to_owned(),
-                    crate::i18n::text(lang, "field-whole-number"),
-                ));
-                0
-            }
-        };
+        let catch_up_days = self.catch_up_days.trim().parse().unwrap_or_else(|_| {
+            errors.push((
+                "catch_up_days".to_owned(),
+                crate::i18n::text(lang, "field-whole-number"),
+            ));
+            0
+        });
         (
             Process {
                 code: self.code.trim().to_owned(),
@@ -540,7 +537,11 @@ impl Timeline {
             .collect();
         let lo = offsets.iter().flatten().copied().min().unwrap_or(0).min(-7);
         let hi = offsets.iter().flatten().copied().max().unwrap_or(0).max(14);
+        // Offsets are bounded by the model (−365…3 650 days, 100 repeats), far inside f64's
+        // exact integers; a drawing needs no more.
+        #[allow(clippy::cast_precision_loss)]
         let span = (hi - lo).max(1) as f64;
+        #[allow(clippy::cast_precision_loss)]
         let x = |d: i64| {
             TIMELINE_LEFT + (d - lo) as f64 / span * (TIMELINE_WIDTH - 2.0 * TIMELINE_LEFT)
         };
@@ -829,16 +830,7 @@ pub(super) async fn submit(
         errors.push(("code".to_owned(), ctx.t("process-code-fixed")));
     }
     let mut general = Vec::new();
-    if !errors.is_empty() {
-        // Every refusal at once: the core's checks for the fields that did parse.
-        if let Err(ProcessError::Invalid(fields)) = process.validate() {
-            for f in fields {
-                if !errors.iter().any(|(known, _)| *known == f.field) {
-                    errors.push((f.field.clone(), f.problem.text(lang)));
-                }
-            }
-        }
-    } else {
+    if errors.is_empty() {
         let result = if op == "save" {
             let code = process.code.clone();
             match state
@@ -883,6 +875,15 @@ pub(super) async fn submit(
             Err(ServiceError::Invalid(i)) => general.push(i.message(lang)),
             Err(e) => return Err(e.into()),
         }
+    } else {
+        // Every refusal at once: the core's checks for the fields that did parse.
+        if let Err(ProcessError::Invalid(fields)) = process.validate() {
+            for f in fields {
+                if !errors.iter().any(|(known, _)| *known == f.field) {
+                    errors.push((f.field.clone(), f.problem.text(lang)));
+                }
+            }
+        }
     }
     // A field error the form has no field for (a whole-process rule) is said at the top.
     let known = |f: &str| {
@@ -919,6 +920,11 @@ pub(super) struct RuleForm {
     max_total: Vec<String>,
 }
 
+/// Column `i` of a table posted as repeated fields; a missing cell is empty.
+fn cell(list: &[String], i: usize) -> &str {
+    list.get(i).map(String::as_str).unwrap_or_default()
+}
+
 /// Replaces the group rules; a row with no process is dropped (that is how a rule is removed).
 pub(super) async fn save_rules(
     State(state): State<AppState>,
@@ -937,9 +943,6 @@ pub(super) async fn save_rules(
             "max_total" => form.max_total.push(v),
             _ => {}
         }
-    }
-    fn cell(list: &[String], i: usize) -> &str {
-        list.get(i).map(String::as_str).unwrap_or_default()
     }
     let mut rules = Vec::new();
     for (i, process) in form.process.iter().enumerate() {

@@ -159,7 +159,7 @@ impl ChannelForm {
             }
             s.email.stage_bcc = bcc;
         }
-        s.letters.place = self.letter_place.trim().to_owned();
+        self.letter_place.trim().clone_into(&mut s.letters.place);
         s.letters.category = if self.letter_category == "ekonomiczna" {
             RegisteredCategory::Ekonomiczna
         } else {
@@ -375,16 +375,14 @@ pub(super) async fn save_collection(
         return Err(PageError::forbidden());
     }
     settings.test_mode = test_mode;
-    match form.sync_max_age_hours.trim().parse() {
-        Ok(h) => settings.policy.sync_max_age_hours = h,
-        Err(_) => {
-            let r = Refused {
-                collection: Some(ctx.t("settings-hours-invalid")),
-                ..Refused::default()
-            };
-            return refused(&state, &viewer, ctx, r).await;
-        }
-    }
+    let Ok(hours) = form.sync_max_age_hours.trim().parse() else {
+        let r = Refused {
+            collection: Some(ctx.t("settings-hours-invalid")),
+            ..Refused::default()
+        };
+        return refused(&state, &viewer, ctx, r).await;
+    };
+    settings.policy.sync_max_age_hours = hours;
     match state
         .app
         .save_collection_settings(tenant, &viewer.session.principal.actor, settings)

@@ -229,6 +229,7 @@ pub(super) struct PreviewPart {
     ctx: Ctx,
     rendered: Option<Rendered>,
     sms: Option<SmsPreview>,
+    size: Option<SmsSize>,
     error: Option<String>,
 }
 
@@ -239,17 +240,15 @@ impl PreviewPart {
             ctx,
             rendered: None,
             sms: None,
+            size: None,
             error: None,
         };
         if form.body.trim().is_empty() {
             return part;
         }
-        let template = match form.to_template() {
-            Ok(t) => t,
-            Err(_) => {
-                part.error = Some(part.ctx.t("template-max-parts-invalid"));
-                return part;
-            }
+        let Ok(template) = form.to_template() else {
+            part.error = Some(part.ctx.t("template-max-parts-invalid"));
+            return part;
         };
         // A name is not needed to see the text.
         let template = MessageTemplate {
@@ -269,7 +268,10 @@ impl PreviewPart {
         }
         if template.channel == ChannelKind::Sms {
             match template.preview_sms() {
-                Ok(s) => part.sms = Some(s),
+                Ok(s) => {
+                    part.size = Some(SmsSize::of(&s));
+                    part.sms = Some(s);
+                }
                 Err(e) => part.error = Some(e.message(lang)),
             }
         }
@@ -279,20 +281,25 @@ impl PreviewPart {
     fn change(&self, c: &SmsChange) -> String {
         c.message(self.ctx.lang)
     }
+}
 
-    fn encoding(&self, s: &SmsPreview) -> String {
-        format!("{:?}", s.length.encoding)
-            .to_uppercase()
-            .replace("GSM7", "GSM-7")
-            .replace("UCS2", "UCS-2")
-    }
+/// An SMS preview's length as the page states it: characters, parts, encoding.
+pub(super) struct SmsSize {
+    chars: i64,
+    parts: i64,
+    encoding: String,
+}
 
-    fn chars(&self, s: &SmsPreview) -> i64 {
-        i64::try_from(s.length.chars).unwrap_or(i64::MAX)
-    }
-
-    fn parts(&self, s: &SmsPreview) -> i64 {
-        i64::try_from(s.length.parts).unwrap_or(i64::MAX)
+impl SmsSize {
+    fn of(s: &SmsPreview) -> SmsSize {
+        SmsSize {
+            chars: i64::try_from(s.length.chars).unwrap_or(i64::MAX),
+            parts: i64::try_from(s.length.parts).unwrap_or(i64::MAX),
+            encoding: format!("{:?}", s.length.encoding)
+                .to_uppercase()
+                .replace("GSM7", "GSM-7")
+                .replace("UCS2", "UCS-2"),
+        }
     }
 }
 
