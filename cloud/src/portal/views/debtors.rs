@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::super::session::Form;
 use super::super::{Ctx, PageError, Viewer};
-use super::{PathId, blank_to_none};
+use super::{Empty, PathId, blank_to_none};
 use crate::domain::accounts::Role;
 use crate::http::AppState;
 use crate::process::model::AssignedBy;
@@ -307,14 +307,11 @@ pub(super) async fn add_pause(
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub(super) struct LiftForm {}
-
 pub(super) async fn lift_pause(
     State(state): State<AppState>,
     viewer: Viewer,
     axum::extract::Path((id, pause)): axum::extract::Path<(String, String)>,
-    Form(LiftForm {}): Form<LiftForm>,
+    Form(Empty {}): Form<Empty>,
 ) -> Result<Response, PageError> {
     viewer.require(Role::Editor)?;
     state

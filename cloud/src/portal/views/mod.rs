@@ -95,6 +95,16 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
     }
 }
 
+/// A form with no field but its CSRF token: a button that changes one thing.
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct Empty {}
+
+/// The `?done=…` a redirect after a change carries, for the page's notice.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(super) struct Done {
+    pub done: Option<String>,
+}
+
 /// An empty form field is no value.
 pub(super) fn blank_to_none(text: &str) -> Option<String> {
     let t = text.trim();

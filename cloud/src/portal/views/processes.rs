@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use super::super::session::Form;
 use super::super::{Ctx, PageError, Viewer};
-use super::{PathId, blank_to_none};
+use super::{Done, Empty, PathId, blank_to_none};
 use crate::domain::accounts::Role;
 use crate::http::AppState;
 use crate::process::model::DEFAULT_CATCH_UP_DAYS;
@@ -36,11 +36,6 @@ const MAX_FORM_STAGES: usize = 30;
 const PREVIEW_ROWS: usize = 200;
 /// The weekday codes, Monday first, as the core names them.
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct Done {
-    done: Option<String>,
-}
 
 /// One process in the list.
 pub(super) struct ProcessRow {
@@ -125,9 +120,6 @@ pub(super) async fn list(
     let notice = ctx.notice(q.done.as_deref());
     list_page(&state, &viewer, ctx.with_notice(notice), None).await
 }
-
-#[derive(Debug, Deserialize)]
-pub(super) struct Empty {}
 
 /// Makes a process the default.
 pub(super) async fn make_default(

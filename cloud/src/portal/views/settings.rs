@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::super::session::Form;
 use super::super::{Ctx, PageError, Viewer};
-use super::{PathId, blank_to_none};
+use super::{Done, Empty, PathId, blank_to_none};
 use crate::domain::Invalid;
 use crate::domain::accounts::Role;
 use crate::http::AppState;
@@ -25,11 +25,6 @@ use crate::process::Channel;
 use crate::process::compose::ChannelSettings;
 use crate::services::ServiceError;
 use crate::services::model::{ChannelPauseView, CollectionSettings, ExclusionView, NewExclusion};
-
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct Done {
-    done: Option<String>,
-}
 
 /// The channel-settings form as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -399,9 +394,6 @@ pub(super) async fn save_collection(
         Err(e) => Err(e.into()),
     }
 }
-
-#[derive(Debug, Deserialize)]
-pub(super) struct Empty {}
 
 /// Resumes a channel the provider paused.
 pub(super) async fn resume_channel(

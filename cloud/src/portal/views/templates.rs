@@ -18,16 +18,11 @@ use serde::Deserialize;
 
 use super::super::session::Form;
 use super::super::{Ctx, PageError, Viewer};
-use super::PathId;
+use super::{Done, Empty, PathId};
 use crate::domain::accounts::Role;
 use crate::http::AppState;
 use crate::services::ServiceError;
 use crate::services::model::StoredTemplate;
-
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct ListQuery {
-    done: Option<String>,
-}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "templates.html")]
@@ -75,7 +70,7 @@ async fn list_page(
 pub(super) async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(q): Query<ListQuery>,
+    Query(q): Query<Done>,
 ) -> Result<ListPage, PageError> {
     viewer.require(Role::Viewer)?;
     let ctx = Ctx::load(&state, &viewer, "templates").await?;
@@ -512,9 +507,6 @@ pub(super) async fn submit(
         Err(e) => Err(e.into()),
     }
 }
-
-#[derive(Debug, Deserialize)]
-pub(super) struct Empty {}
 
 /// Deletes a template no stage uses; the refusal names the stages.
 pub(super) async fn delete(
