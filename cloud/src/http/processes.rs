@@ -291,16 +291,13 @@ async fn list_channel_pauses(
 }
 
 fn channel_param(code: &str) -> Result<Channel, Failure> {
-    Channel::ALL
-        .into_iter()
-        .find(|c| c.code() == code.trim())
-        .ok_or_else(|| {
-            invalid(
-                "channel",
-                format!("nieznany kanał „{code}”"),
-                format!("unknown channel \"{code}\""),
-            )
-        })
+    Channel::from_code(code.trim()).ok_or_else(|| {
+        invalid(
+            "channel",
+            format!("nieznany kanał „{code}”"),
+            format!("unknown channel \"{code}\""),
+        )
+    })
 }
 
 /// Resumes a paused channel (editor and up); its held actions go out from the next tick.

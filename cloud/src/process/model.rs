@@ -66,6 +66,11 @@ impl Channel {
         Channel::Handoff,
     ];
 
+    /// The channel with this wire name.
+    pub fn from_code(code: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.code() == code)
+    }
+
     /// The wire name (`registered_letter`).
     pub fn code(self) -> &'static str {
         match self {

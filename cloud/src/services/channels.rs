@@ -39,6 +39,15 @@ impl App {
         Ok(self.store.templates(tenant).await?)
     }
 
+    /// One template, `None` when the tenant has none with that code.
+    pub async fn template(
+        &self,
+        tenant: &TenantScope,
+        code: &str,
+    ) -> Result<Option<Template>, ServiceError> {
+        Ok(self.store.template(tenant, code).await?)
+    }
+
     /// Adds or replaces the template `code`; an SMS template is prepared for the network first
     /// (what that changed is returned), an invalid one refused naming `template`.
     pub async fn save_template(
@@ -50,13 +59,7 @@ impl App {
     ) -> Result<SavedTemplate, ServiceError> {
         let sms_changes = template.prepare_for_save()?;
         let now = self.clock.now();
-        let before = self
-            .store
-            .templates(tenant)
-            .await?
-            .into_iter()
-            .find(|t| t.code == code)
-            .map(|t| t.template);
+        let before = self.store.template(tenant, code).await?;
         self.store
             .put_template(tenant, code, &template, now)
             .await?;

@@ -532,7 +532,7 @@ impl Store {
             arg(&mut sql, s);
         }
         if let Some(c) = q.channel.as_deref().map(str::trim) {
-            if !crate::process::Channel::ALL.iter().any(|x| x.code() == c) {
+            if crate::process::Channel::from_code(c).is_none() {
                 return Err(StoreError::invalid(
                     "channel",
                     format!("nieznany kanał „{c}”"),

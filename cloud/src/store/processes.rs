@@ -204,10 +204,7 @@ pub(super) fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
 }
 
 pub(super) fn channel_of(code: &str) -> Result<Channel, StoreError> {
-    Channel::ALL
-        .into_iter()
-        .find(|c| c.code() == code)
-        .ok_or_else(|| corrupt("kanał", code))
+    Channel::from_code(code).ok_or_else(|| corrupt("kanał", code))
 }
 
 fn status_code(s: ActionStatus) -> &'static str {

@@ -179,40 +179,36 @@ pub(super) async fn history(
         return history_csv(&state, &viewer, query).await;
     }
     let ctx = Ctx::load(&state, &viewer, "history").await?;
-    let channel = query.channel.unwrap_or_default();
-    let status = query.status.unwrap_or_default();
-    let manual = query.manual.unwrap_or_default();
-    let q = ActionQuery {
-        channel: CHANNELS
-            .contains(&channel.as_str())
-            .then(|| channel.clone()),
-        status: STATUSES.contains(&status.as_str()).then(|| status.clone()),
-        manual: match manual.as_str() {
-            "yes" => Some(true),
-            "no" => Some(false),
-            _ => None,
-        },
-        after: query.after.filter(|a| !a.is_empty()),
-        limit: Some(PAGE_ROWS),
-    };
+    let q = action_query(
+        &query,
+        query.after.clone().filter(|a| !a.is_empty()),
+        PAGE_ROWS,
+    );
     let page = state
         .app
         .actions(&viewer.session.principal.tenant, HistoryOf::Tenant, &q)
         .await?;
-    let next = page.next_cursor.map(|c| {
-        form_urlencoded::Serializer::new(String::from("/history?"))
-            .append_pair("channel", &channel)
+    let channel = query.channel.unwrap_or_default();
+    let status = query.status.unwrap_or_default();
+    let manual = query.manual.unwrap_or_default();
+    // The filters as they stand in the address, for the next page and the export.
+    let link = |start: &str, extra: Option<(&str, &str)>| {
+        // Pairs go after the `?` and whatever already follows it (`format=csv`).
+        let query_start = start.find('?').map_or(start.len(), |i| i + 1);
+        let mut url = form_urlencoded::Serializer::for_suffix(start.to_owned(), query_start);
+        url.append_pair("channel", &channel)
             .append_pair("status", &status)
-            .append_pair("manual", &manual)
-            .append_pair("after", &c)
-            .finish()
-    });
+            .append_pair("manual", &manual);
+        if let Some((k, v)) = extra {
+            url.append_pair(k, v);
+        }
+        url.finish()
+    };
+    let next = page
+        .next_cursor
+        .map(|c| link("/history?", Some(("after", &c))));
     Ok(HistoryPage {
-        csv: form_urlencoded::Serializer::new(String::from("/history?format=csv"))
-            .append_pair("channel", &channel)
-            .append_pair("status", &status)
-            .append_pair("manual", &manual)
-            .finish(),
+        csv: link("/history?format=csv", None),
         channels: CHANNELS.iter().map(|c| (*c, ctx.channel(c))).collect(),
         statuses: STATUSES.iter().map(|s| (*s, ctx.status(s))).collect(),
         ctx,

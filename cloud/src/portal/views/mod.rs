@@ -105,6 +105,12 @@ pub(super) struct Done {
     pub done: Option<String>,
 }
 
+/// A code (of a process, a template) as one segment of a URL path: letters outside ASCII
+/// escaped.
+pub(super) fn path_segment(code: &str) -> String {
+    form_urlencoded::byte_serialize(code.as_bytes()).collect()
+}
+
 /// An empty form field is no value.
 pub(super) fn blank_to_none(text: &str) -> Option<String> {
     let t = text.trim();

@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use super::super::session::Form;
 use super::super::{Ctx, PageError, Viewer};
-use super::{Done, Empty, PathId, blank_to_none};
+use super::{Done, Empty, PathId, blank_to_none, path_segment};
 use crate::domain::accounts::Role;
 use crate::http::AppState;
 use crate::process::model::DEFAULT_CATCH_UP_DAYS;
@@ -37,17 +37,11 @@ const PREVIEW_ROWS: usize = 200;
 /// The weekday codes, Monday first, as the core names them.
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-/// One process in the list.
-pub(super) struct ProcessRow {
-    p: Process,
-    reach: i64,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "processes.html")]
 pub(super) struct ListPage {
     ctx: Ctx,
-    rows: Vec<ProcessRow>,
+    rows: Vec<Process>,
     rules: Vec<RuleRow>,
     error: Option<String>,
 }
@@ -85,16 +79,7 @@ async fn list_page(
     error: Option<String>,
 ) -> Result<ListPage, PageError> {
     let tenant = &viewer.session.principal.tenant;
-    let rows = state
-        .app
-        .processes(tenant)
-        .await?
-        .into_iter()
-        .map(|p| ProcessRow {
-            reach: p.reach_days(),
-            p,
-        })
-        .collect();
+    let rows = state.app.processes(tenant).await?;
     let rules = state
         .app
         .group_rules(tenant)
@@ -293,10 +278,7 @@ impl StageForm {
             errors,
             lang,
         };
-        let channel = Channel::ALL
-            .into_iter()
-            .find(|c| c.code() == self.channel)
-            .unwrap_or(Channel::Email);
+        let channel = Channel::from_code(&self.channel).unwrap_or(Channel::Email);
         let offset_days = p.number("offset_days", &self.offset_days).unwrap_or(0);
         let min_amount = match self.min_amount.trim() {
             "" => None,
@@ -836,7 +818,7 @@ pub(super) async fn submit(
                     } else {
                         "process-saved"
                     };
-                    let to = format!("/processes/{}?done={done}", urlencoding(&code));
+                    let to = format!("/processes/{}?done={done}", path_segment(&code));
                     return Ok(Redirect::to(&to).into_response());
                 }
                 Err(e) => Err(e),
@@ -890,12 +872,6 @@ pub(super) async fn submit(
     );
     let page = edit_page(&state, &viewer, ctx, form, errors, general, None).await?;
     Ok((StatusCode::BAD_REQUEST, page).into_response())
-}
-
-/// A code in a URL path: codes are letters, digits, `-`, `_` and `.`, which need no escaping
-/// except for letters outside ASCII.
-fn urlencoding(code: &str) -> String {
-    form_urlencoded::byte_serialize(code.as_bytes()).collect()
 }
 
 #[derive(Debug, Default, Deserialize)]

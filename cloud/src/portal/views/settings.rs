@@ -403,10 +403,7 @@ pub(super) async fn resume_channel(
     Form(Empty {}): Form<Empty>,
 ) -> Result<Response, PageError> {
     viewer.require(Role::Editor)?;
-    let channel = Channel::ALL
-        .into_iter()
-        .find(|c| c.code() == code)
-        .ok_or_else(PageError::not_found)?;
+    let channel = Channel::from_code(&code).ok_or_else(PageError::not_found)?;
     state
         .app
         .resume_channel(

@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use super::super::session::Form;
 use super::super::{Ctx, PageError, Viewer};
-use super::{Done, Empty, PathId};
+use super::{Done, Empty, PathId, path_segment};
 use crate::domain::accounts::Role;
 use crate::http::AppState;
 use crate::services::ServiceError;
@@ -116,11 +116,10 @@ fn pl() -> String {
 }
 
 impl TemplateForm {
-    fn of(t: &StoredTemplate) -> TemplateForm {
-        let m = &t.template;
+    fn of(code: &str, m: &MessageTemplate) -> TemplateForm {
         TemplateForm {
-            original: t.code.clone(),
-            code: t.code.clone(),
+            original: code.to_owned(),
+            code: code.to_owned(),
             name: m.name.clone(),
             channel: channel_code(m.channel).to_owned(),
             reason: reason_code(m.reason).to_owned(),
@@ -409,10 +408,8 @@ pub(super) async fn show(
     let notice = ctx.notice(q.done.as_deref());
     let stored = state
         .app
-        .templates(&viewer.session.principal.tenant)
+        .template(&viewer.session.principal.tenant, &code)
         .await?
-        .into_iter()
-        .find(|t| t.code == code)
         .ok_or_else(PageError::not_found)?;
     let changes = q
         .changed
@@ -421,7 +418,7 @@ pub(super) async fn show(
         .unwrap_or_default();
     Ok(edit_page(
         ctx.with_notice(notice),
-        TemplateForm::of(&stored),
+        TemplateForm::of(&code, &stored),
         None,
         changes,
     ))
@@ -491,13 +488,11 @@ pub(super) async fn submit(
                 .map(|c| c.message(ctx.lang))
                 .collect::<Vec<_>>()
                 .join("; ");
-            let to = form_urlencoded::Serializer::new(format!(
-                "/templates/{}?",
-                form_urlencoded::byte_serialize(code.as_bytes()).collect::<String>()
-            ))
-            .append_pair("done", "template-saved")
-            .append_pair("changed", &changed)
-            .finish();
+            let to =
+                form_urlencoded::Serializer::new(format!("/templates/{}?", path_segment(&code)))
+                    .append_pair("done", "template-saved")
+                    .append_pair("changed", &changed)
+                    .finish();
             Ok(Redirect::to(&to).into_response())
         }
         Err(ServiceError::Template(e)) => {

@@ -107,13 +107,19 @@ async fn shot(c: &Client, name: &str) {
     c.set_window_size(1366, 900).await.unwrap();
 }
 
+/// The text of the element matching `css`, read in one step inside the page: htmx may swap
+/// the element between a WebDriver find and a separate read (a stale element).
 async fn text_of(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    c.wait().for_element(Locator::Css(css)).await.unwrap();
+    c.execute(
+        "return document.querySelector(arguments[0]).innerText;",
+        vec![json!(css)],
+    )
+    .await
+    .unwrap()
+    .as_str()
+    .unwrap()
+    .to_owned()
 }
 
 async fn page_text(c: &Client) -> String {
@@ -399,7 +405,22 @@ async fn a_firm_works_in_the_portal() {
             .as_deref(),
         Some("RR123456789PL")
     );
-    // The history, exported with its filters.
+    // The history, exported with its filters (the page's link carries them).
+    c.goto(&format!("{base}/history?channel=registered_letter"))
+        .await
+        .unwrap();
+    let export = c
+        .find(Locator::Css("a[href^='/history?format=csv']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        export.starts_with("/history?format=csv&channel=registered_letter&"),
+        "{export}"
+    );
     let csv = c
         .execute_async(
             fetch_start,
