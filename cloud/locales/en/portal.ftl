@@ -479,3 +479,64 @@ letters-tracking-help = Type the tracking numbers from the post office's receipt
 letters-tracking-save = Save tracking numbers
 notice-tracking-saved = The tracking numbers were saved.
 history-csv = Export to CSV (with the filters)
+
+## Actions on a debtor's documents
+col-choose = Choose
+choose-document = Choose document { $number }
+run-title = Run a stage now
+run-no-process = No process applies to this debtor, so there is no stage to run.
+field-stage = Stage
+run-submit = Run now for the chosen documents
+run-help = The stage's timing is ignored; consent, legal status, pauses and test mode apply as always.
+run-no-documents = Choose at least one open document.
+run-no-stage = Choose a stage.
+stage-offset-on = on the due date
+stage-offset-before = { $count ->
+    [one] { $count } day before the due date
+   *[other] { $count } days before the due date
+}
+stage-offset-after = { $count ->
+    [one] { $count } day after the due date
+   *[other] { $count } days after the due date
+}
+notice-stage-run = Stage run; the result is in the history below.
+notice-stage-run-nothing = Nothing was sent: the stage does not apply to the chosen documents (the reason is in the history below).
+handoff-title = Hand off to a law firm
+handoff-no-partner = Your firm does not work with a law firm yet.
+field-partner = Law firm
+handoff-to = The chosen documents go to { $name }.
+field-note-for-partner = Notes for the law firm
+handoff-submit = Hand off the chosen
+debtor-tasks-empty = No tasks for this debtor.
+debtor-cases-empty = No cases at a law firm for this debtor.
+
+## Cases at the law firm
+cases-empty = No cases. A process's "hand-off" stage opens one, or the button on a debtor's page.
+col-partner = Law firm
+col-documents = Documents
+col-handed-off = Handed off
+case-handed-off = new
+case-accepted = accepted
+case-rejected = rejected
+case-in-court = in court
+case-settlement = settlement
+case-paid = paid
+case-closed = closed
+case-partner = law firm { $name }
+case-debtor-page = debtor's page
+case-debtor-title = The debtor when handed off
+case-frozen-help = The law firm works on the data as handed off; later changes in the ERP do not alter it.
+case-events-title = The case so far
+party-client = Your firm
+party-partner = law firm
+party-engine = collection process
+case-event-opened = Case handed off
+case-event-status = Status change
+case-note-label = Note for the law firm
+case-note-submit = Add note
+case-documents-title = Documents handed off
+case-history-title = Actions before the hand-off
+case-history-empty = There were no actions before the hand-off.
+notice-case-opened = The case was handed to the law firm.
+notice-case-existing = These documents are already in an open case; here it is.
+notice-case-note-added = Note added; the law firm sees it.

@@ -485,3 +485,64 @@ letters-tracking-help = Wpisz numery nadania z potwierdzenia pocztowego i zapisz
 letters-tracking-save = Zapisz numery nadania
 notice-tracking-saved = Zapisano numery nadania.
 history-csv = Eksportuj do CSV (z filtrami)
+
+## Działania na dokumentach dłużnika
+col-choose = Wybierz
+choose-document = Wybierz dokument { $number }
+run-title = Wykonaj etap teraz
+run-no-process = Do dłużnika nie stosuje się żaden proces, więc nie ma etapu do wykonania.
+field-stage = Etap
+run-submit = Wykonaj teraz dla zaznaczonych
+run-help = Termin etapu jest pomijany; zgody, status prawny, wstrzymania i tryb testowy obowiązują jak zawsze.
+run-no-documents = Zaznacz co najmniej jeden otwarty dokument.
+run-no-stage = Wybierz etap.
+stage-offset-on = w dniu terminu
+stage-offset-before = { $count ->
+    [one] { $count } dzień przed terminem
+   *[other] { $count } dni przed terminem
+}
+stage-offset-after = { $count ->
+    [one] { $count } dzień po terminie
+   *[other] { $count } dni po terminie
+}
+notice-stage-run = Etap wykonany; wynik jest w historii poniżej.
+notice-stage-run-nothing = Nic nie wysłano: etap nie dotyczy zaznaczonych dokumentów (powód w historii poniżej).
+handoff-title = Przekaż do kancelarii
+handoff-no-partner = Firma nie współpracuje jeszcze z żadną kancelarią.
+field-partner = Kancelaria
+handoff-to = Zaznaczone dokumenty trafią do kancelarii { $name }.
+field-note-for-partner = Uwagi dla kancelarii
+handoff-submit = Przekaż zaznaczone
+debtor-tasks-empty = Brak zadań dla tego dłużnika.
+debtor-cases-empty = Dłużnik nie ma spraw w kancelarii.
+
+## Sprawy w kancelarii
+cases-empty = Brak spraw. Sprawę zakłada etap procesu „przekazanie do kancelarii” albo przycisk na stronie dłużnika.
+col-partner = Kancelaria
+col-documents = Dokumenty
+col-handed-off = Przekazano
+case-handed-off = nowa
+case-accepted = przyjęta
+case-rejected = odrzucona
+case-in-court = w sądzie
+case-settlement = ugoda
+case-paid = zapłacona
+case-closed = zamknięta
+case-partner = kancelaria { $name }
+case-debtor-page = strona dłużnika
+case-debtor-title = Dłużnik w chwili przekazania
+case-frozen-help = Kancelaria pracuje na danych z chwili przekazania; późniejsze zmiany w ERP ich nie zmieniają.
+case-events-title = Przebieg sprawy
+party-client = Twoja firma
+party-partner = kancelaria
+party-engine = proces windykacji
+case-event-opened = Przekazano sprawę
+case-event-status = Zmiana stanu
+case-note-label = Notatka dla kancelarii
+case-note-submit = Dodaj notatkę
+case-documents-title = Przekazane dokumenty
+case-history-title = Działania przed przekazaniem
+case-history-empty = Przed przekazaniem nie było działań.
+notice-case-opened = Przekazano sprawę kancelarii.
+notice-case-existing = Te dokumenty są już w otwartej sprawie; oto ona.
+notice-case-note-added = Dodano notatkę; kancelaria ją widzi.

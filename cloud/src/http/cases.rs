@@ -51,6 +51,8 @@ pub struct CaseQuery {
     pub status: Option<String>,
     /// Only this debtor's cases (its ERP key).
     pub debtor_external_id: Option<String>,
+    /// Only cases of debtors from this agent (ERP database).
+    pub agent_id: Option<String>,
     /// Partner API only: only the cases of this creditor (client firm id).
     pub creditor_id: Option<String>,
     /// Cursor from the previous page.
@@ -67,6 +69,7 @@ impl CaseQuery {
             CaseFilter {
                 status: self.status,
                 debtor_external_id: self.debtor_external_id,
+                agent_id: self.agent_id,
                 creditor_id: self.creditor_id,
             },
             PageRequest {

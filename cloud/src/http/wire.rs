@@ -783,6 +783,8 @@ pub struct CaseFilter {
     pub status: Option<String>,
     /// Only this debtor's cases (ERP key).
     pub debtor_external_id: Option<String>,
+    /// Only cases of debtors from this agent.
+    pub agent_id: Option<String>,
     /// Partner's view only: only this creditor's cases.
     pub creditor_id: Option<String>,
 }
@@ -792,6 +794,7 @@ impl From<CaseFilter> for model::CaseFilter {
         model::CaseFilter {
             status: w.status,
             debtor_external_id: w.debtor_external_id,
+            agent_id: w.agent_id,
             creditor_id: w.creditor_id,
         }
     }

@@ -24,6 +24,14 @@ impl App {
         Ok(self.store.cases_for_client(tenant, filter, page).await?)
     }
 
+    /// The law firms the client can hand cases to: `(partner id, name)`.
+    pub async fn linked_partners(
+        &self,
+        tenant: &TenantScope,
+    ) -> Result<Vec<(String, String)>, ServiceError> {
+        Ok(self.store.linked_partners(tenant).await?)
+    }
+
     /// Hands a debtor's open documents over to the tenant's law firm (idempotent: the same
     /// documents already handed over give the open case back, `created` false).
     pub async fn hand_off(

@@ -179,6 +179,19 @@ impl App {
         Ok(self.store.tasks(tenant, status).await?)
     }
 
+    /// One debtor's tasks (by its agent and ERP key), open first.
+    pub async fn debtor_tasks(
+        &self,
+        tenant: &TenantScope,
+        agent_id: &str,
+        debtor_external_id: &str,
+    ) -> Result<Vec<TaskRow>, ServiceError> {
+        Ok(self
+            .store
+            .debtor_tasks(tenant, agent_id, debtor_external_id)
+            .await?)
+    }
+
     /// Applies SMSAPI's delivery reports: a final status reaches a sent SMS or voice action with
     /// that message id and the same `idx` only, and only once (history and the agent's feed).
     /// A report for an unknown message is ignored (another service's message).

@@ -49,6 +49,18 @@ impl App {
             .await?)
     }
 
+    /// The ids and names of the debtors behind `(agent, ERP key)` pairs a page shows.
+    pub async fn debtor_links(
+        &self,
+        tenant: &TenantScope,
+        keys: &[(String, String)],
+    ) -> Result<
+        std::collections::HashMap<(String, String), crate::store::query::DebtorLink>,
+        ServiceError,
+    > {
+        Ok(self.store.debtor_links(tenant, keys).await?)
+    }
+
     /// Every debtor's name by (agent, ERP key).
     pub async fn debtor_names(
         &self,

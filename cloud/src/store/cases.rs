@@ -225,6 +225,8 @@ pub struct CaseFilter {
     pub status: Option<String>,
     /// Only this debtor's cases (ERP key).
     pub debtor_external_id: Option<String>,
+    /// Only cases of debtors from this agent (with `debtor_external_id`: one debtor).
+    pub agent_id: Option<String>,
     /// Partner's view only: only this creditor's cases.
     pub creditor_id: Option<String>,
 }
@@ -462,6 +464,15 @@ impl Store {
         Ok(tx)
     }
 
+    /// The law firms the client is linked to, by name: `(partner id, name)`.
+    pub async fn linked_partners(
+        &self,
+        tenant: &TenantScope,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let mut conn = self.pool().acquire().await?;
+        linked_partners_in(&mut conn, tenant.as_str()).await
+    }
+
     /// The client's cases, most recently changed first.
     pub async fn cases_for_client(
         &self,
@@ -502,6 +513,10 @@ impl Store {
         if let Some(d) = filter.debtor_external_id.as_deref() {
             let p = sql.text(d.trim());
             sql.push(&format!(" AND c.debtor_external_id = {p}"));
+        }
+        if let Some(a) = filter.agent_id.as_deref() {
+            let p = sql.text(a.trim());
+            sql.push(&format!(" AND c.agent_id = {p}"));
         }
         if let Some(t) = filter.creditor_id.as_deref() {
             let p = sql.text(t.trim());
@@ -854,13 +869,11 @@ async fn insert_event(
     Ok(())
 }
 
-/// The partner a hand-off goes to: the one named (it must be linked to the client), else the
-/// client's only linked partner. Returns its id and name.
-async fn resolve_partner(
+/// The law firms a client is linked to, by name: `(partner id, name)`.
+async fn linked_partners_in(
     conn: &mut AnyConnection,
     tenant_id: &str,
-    wanted: Option<&str>,
-) -> Result<(String, String), StoreError> {
+) -> Result<Vec<(String, String)>, StoreError> {
     let rows = sqlx::query(
         "SELECT tp.partner_id, t.name FROM tenant_partners tp JOIN tenants t ON t.tenant_id = tp.partner_id \
          WHERE tp.tenant_id = $1 ORDER BY t.name, tp.partner_id",
@@ -868,10 +881,19 @@ async fn resolve_partner(
     .bind(tenant_id)
     .fetch_all(&mut *conn)
     .await?;
-    let linked = rows
-        .iter()
+    rows.iter()
         .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?)))
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        .collect()
+}
+
+/// The partner a hand-off goes to: the one named (it must be linked to the client), else the
+/// client's only linked partner. Returns its id and name.
+async fn resolve_partner(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    wanted: Option<&str>,
+) -> Result<(String, String), StoreError> {
+    let linked = linked_partners_in(conn, tenant_id).await?;
     let list = || {
         linked
             .iter()

@@ -686,6 +686,26 @@ impl Store {
         rows.iter().map(task_row).collect()
     }
 
+    /// One debtor's tasks, open first, then by due day.
+    pub async fn debtor_tasks(
+        &self,
+        tenant: &TenantScope,
+        agent_id: &str,
+        debtor_external_id: &str,
+    ) -> Result<Vec<TaskRow>, StoreError> {
+        let sql = format!(
+            "SELECT {TASK_COLS} FROM tasks WHERE tenant_id = $1 AND agent_id = $2 AND debtor_external_id = $3 \
+             ORDER BY CASE WHEN status = 'open' THEN 0 ELSE 1 END, due_day, created_at, task_id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(tenant.as_str())
+            .bind(agent_id)
+            .bind(debtor_external_id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(task_row).collect()
+    }
+
     /// Closes an open task.
     pub async fn close_task(
         &self,

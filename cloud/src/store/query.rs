@@ -133,6 +133,15 @@ pub struct DebtorView {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A debtor as a page links to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DebtorLink {
+    /// The cloud's id (the page's address).
+    pub id: String,
+    /// Name.
+    pub name: String,
+}
+
 /// A contact with its consent.
 #[derive(Debug, Clone)]
 pub struct ContactView {
@@ -518,6 +527,47 @@ impl Store {
         rows.iter()
             .map(|r| Ok(((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?)))
             .collect()
+    }
+
+    /// The debtors behind `(agent, ERP key)` pairs a page shows (tasks, attention lists): their
+    /// ids and names, read only for those keys. A key no longer synced is absent.
+    pub async fn debtor_links(
+        &self,
+        tenant: &TenantScope,
+        keys: &[(String, String)],
+    ) -> Result<std::collections::HashMap<(String, String), DebtorLink>, StoreError> {
+        // Per agent, so the lookup walks the (tenant, agent, ERP key) index.
+        let mut wanted: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
+            std::collections::BTreeMap::new();
+        for (agent, external) in keys {
+            wanted.entry(agent).or_default().insert(external);
+        }
+        let mut out = std::collections::HashMap::new();
+        for (agent, externals) in wanted {
+            let externals: Vec<&str> = externals.into_iter().collect();
+            for chunk in externals.chunks(500) {
+                let sql = format!(
+                    "SELECT external_id, debtor_id, name FROM debtors WHERE tenant_id = $1 AND agent_id = $2 AND external_id IN ({})",
+                    super::list_placeholders(chunk.len(), 2)
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(tenant.as_str())
+                    .bind(agent);
+                for e in chunk {
+                    q = q.bind(*e);
+                }
+                for r in q.fetch_all(self.pool()).await? {
+                    out.insert(
+                        (agent.to_owned(), r.try_get(0)?),
+                        DebtorLink {
+                            id: r.try_get(1)?,
+                            name: r.try_get(2)?,
+                        },
+                    );
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// One debtor with contacts, documents and company data; `NotFound` for other tenants' ids.

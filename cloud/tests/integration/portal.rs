@@ -17,7 +17,8 @@ on_both!(
     login_chooses_the_firm_and_sessions_expire,
     route_table,
     processes_and_templates,
-    settings_in_the_portal
+    settings_in_the_portal,
+    debtor_actions_and_cases
 );
 
 const COOKIE: &str = "__Host-inkaso";
@@ -114,6 +115,29 @@ async fn post(
     }
     let resp = req.send().await.unwrap();
     (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+/// A session of the fixtures' admin (`szef@firma.pl`, in every fixture firm) in `tenant`,
+/// chosen after the password.
+async fn log_in_to(env: &Env, tenant: &str) -> String {
+    let resp = client()
+        .post(env.url("/login"))
+        .form(&[
+            ("email", "szef@firma.pl"),
+            ("password", "bardzo-tajne-haslo"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let html = resp.text().await.unwrap();
+    let choice = hidden(&html, "choice").remove(0);
+    let resp = client()
+        .post(env.url("/login/choose"))
+        .form(&[("choice", choice.as_str()), ("tenant", tenant)])
+        .send()
+        .await
+        .unwrap();
+    session_of(&resp).unwrap()
 }
 
 async fn login_chooses_the_firm_and_sessions_expire(backend: Backend) {
@@ -312,6 +336,9 @@ async fn route_table(backend: Backend) {
         (format!("/debtors/{a_debtor}/pauses"), "kind=manual", false),
         (format!("/debtors/{a_debtor}/pauses/p1/lift"), "", false),
         ("/tasks/t1/close".into(), "note=x", false),
+        (format!("/debtors/{a_debtor}/run"), "stage=E7", false),
+        (format!("/debtors/{a_debtor}/handoff"), "note=x", false),
+        ("/cases/c1/notes".into(), "note=x", false),
         (
             "/admin/users".into(),
             "email=nowy%40alfa.pl&role=viewer",
@@ -838,4 +865,255 @@ async fn settings_in_the_portal(backend: Backend) {
     assert_eq!(status, 303);
     let (_, html) = page(&env, &editor, "/settings").await;
     assert!(html.contains("Brak wykluczeń."), "{html}");
+}
+
+/// The debtor's page as the place to act: a stage run now for ticked documents (once, however
+/// often the form is sent), documents handed to the law firm, the case's page with notes both
+/// sides see, a task closed from the debtor's page; another firm's debtor and case do not exist.
+async fn debtor_actions_and_cases(backend: Backend) {
+    use inkaso_cloud::domain::ids::PartnerId;
+    use inkaso_cloud::store::accounts::TenantKind;
+
+    let env = Env::new(backend).await;
+    let a = env.tenant("Alfa").await;
+    let b = env.tenant("Beta").await;
+    let now = env.clock_now();
+    let law = env
+        .store
+        .create_tenant(TenantKind::Partner, "Kancelaria Prawna Lex", now)
+        .await
+        .unwrap();
+    for t in [&a, &b] {
+        env.store
+            .link_partner(&t.scope, &PartnerId::from(law.id.clone()), now)
+            .await
+            .unwrap();
+        env.batch_ok(
+            &t.agent_token,
+            1,
+            json!([
+                company("K1", "Hurtownia Kowalski", &nip(1)),
+                doc("D1", "K1", "2026-10-01", 50_000, 50_000),
+                doc("D2", "K1", "2026-10-15", 20_000, 20_000)
+            ]),
+        )
+        .await;
+        let (s, v) = env
+            .put(&t.admin, "/api/v1/processes/ALFA", &process("ALFA"))
+            .await;
+        assert_eq!(s, 201, "{v}");
+    }
+    let (_, v) = env.get(&a.admin, "/api/v1/debtors").await;
+    let debtor = v["items"][0]["id"].as_str().unwrap().to_owned();
+    let (_, v) = env.get(&a.admin, "/api/v1/documents?status=open").await;
+    let docs: Vec<(String, String)> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["number"].as_str().unwrap().to_owned(),
+                d["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let d1 = docs
+        .iter()
+        .find(|(n, _)| n == "FS D1/2026")
+        .unwrap()
+        .1
+        .clone();
+    let d2 = docs
+        .iter()
+        .find(|(n, _)| n == "FS D2/2026")
+        .unwrap()
+        .1
+        .clone();
+    // B's case, opened through the API.
+    let (_, v) = env.get(&b.admin, "/api/v1/debtors").await;
+    let b_debtor = v["items"][0]["id"].as_str().unwrap().to_owned();
+    let (s, v) = env
+        .post(
+            &b.editor,
+            "/api/v1/cases",
+            &json!({"agent_id": b.agent.as_str(), "debtor_external_id": "K1", "document_external_ids": ["D1"]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let b_case = v["id"].as_str().unwrap().to_owned();
+
+    let session = log_in_to(&env, a.scope.as_str()).await;
+    let token = csrf(&env, &session).await;
+    let path = format!("/debtors/{debtor}");
+    let (status, html) = page(&env, &session, &path).await;
+    assert_eq!(status, 200);
+    for text in [
+        "Wykonaj etap teraz",
+        "E-mail — E-mail, 7 dni po terminie",
+        "Zaznaczone dokumenty trafią do kancelarii Kancelaria Prawna Lex",
+        &format!("name=\"doc\" value=\"{d1}\""),
+        "Dłużnik nie ma spraw w kancelarii",
+    ] {
+        assert!(html.contains(text), "{text}: {html}");
+    }
+    let request = hidden(&html, "request").remove(0);
+
+    // Nothing ticked: refused on the page, nothing run.
+    let (status, _, html) = submit(
+        &env,
+        &session,
+        &token,
+        &format!("{path}/run"),
+        &format!("stage=E7&request={request}"),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        html.contains("Zaznacz co najmniej jeden otwarty dokument"),
+        "{html}"
+    );
+    // An unknown stage is named.
+    let (status, _, html) = submit(
+        &env,
+        &session,
+        &token,
+        &format!("{path}/run"),
+        &format!("stage=X9&doc={d1}&request={request}"),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(html.contains("X9"), "{html}");
+
+    // Run for D1 only; the same form sent again performs nothing more.
+    let body = format!("stage=E7&doc={d1}&request={request}");
+    for _ in 0..2 {
+        let (status, location, html) =
+            submit(&env, &session, &token, &format!("{path}/run"), &body).await;
+        assert_eq!(status, 303, "{html}");
+        assert_eq!(location, format!("{path}?done=stage-run#history"));
+    }
+    let (_, v) = env
+        .get(&a.viewer, &format!("/api/v1/debtors/{debtor}/actions"))
+        .await;
+    let manual: Vec<&serde_json::Value> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["automatic"] == false)
+        .collect();
+    assert_eq!(manual.len(), 1, "{v}");
+    assert_eq!(manual[0]["stage"], "E7");
+    let covered = manual[0]["documents"].to_string();
+    assert!(
+        covered.contains("FS D1/2026") || covered.contains("\"D1\""),
+        "{covered}"
+    );
+    assert!(!covered.contains("D2"), "{covered}");
+    let (_, html) = page(&env, &session, &format!("{path}?done=stage-run")).await;
+    assert!(html.contains("Etap wykonany"), "{html}");
+
+    // Hand D2 over with a note: the case's page opens.
+    let (status, location, html) = submit(
+        &env,
+        &session,
+        &token,
+        &format!("{path}/handoff"),
+        &format!(
+            "doc={d2}&partner={}&note=Pilne%2C+dłużnik+nie+odbiera",
+            law.id
+        ),
+    )
+    .await;
+    assert_eq!(status, 303, "{html}");
+    assert!(location.ends_with("?done=case-opened"), "{location}");
+    let case_path = location.split('?').next().unwrap().to_owned();
+    let case_id = case_path.trim_start_matches("/cases/").to_owned();
+    let (status, html) = page(&env, &session, &location).await;
+    assert_eq!(status, 200);
+    for text in [
+        "Przekazano sprawę kancelarii.",
+        "kancelaria Kancelaria Prawna Lex",
+        "FS D2/2026",
+        "200,00",
+        "Pilne, dłużnik nie odbiera",
+        "nowa",
+    ] {
+        assert!(html.contains(text), "{text}: {html}");
+    }
+    assert!(
+        !html.contains("FS D1/2026"),
+        "only D2 was handed over: {html}"
+    );
+    // The list and the debtor's page show it.
+    let (_, html) = page(&env, &session, "/cases").await;
+    assert!(
+        html.contains(&format!("href=\"{case_path}\">Hurtownia Kowalski")),
+        "{html}"
+    );
+    assert!(!html.contains(&b_case), "{html}");
+    let (_, html) = page(&env, &session, "/cases?status=closed").await;
+    assert!(html.contains("Brak spraw"), "{html}");
+    let (_, html) = page(&env, &session, &path).await;
+    assert!(html.contains(&format!("href=\"{case_path}\"")), "{html}");
+
+    // Notes: an empty one is refused under the field; a real one reaches the law firm.
+    let (status, _, html) = submit(
+        &env,
+        &session,
+        &token,
+        &format!("{case_path}/notes"),
+        "note=+",
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(html.contains("id=\"note-error\""), "{html}");
+    let (status, location, _) = submit(
+        &env,
+        &session,
+        &token,
+        &format!("{case_path}/notes"),
+        "note=Dłużnik+obiecał+wpłatę+do+piątku",
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, html) = page(&env, &session, &location).await;
+    assert!(html.contains("Dłużnik obiecał wpłatę do piątku"), "{html}");
+    let partner_token = env
+        .store
+        .create_api_token(
+            &inkaso_cloud::store::TenantScope::operator(law.id.clone()),
+            "lex",
+            Role::Viewer,
+            now,
+        )
+        .await
+        .unwrap()
+        .secret;
+    let (s, v) = env
+        .get(&partner_token, &format!("/api/v1/partner/cases/{case_id}"))
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert!(
+        v.to_string().contains("Dłużnik obiecał wpłatę do piątku"),
+        "{v}"
+    );
+
+    // Another firm's debtor and case do not exist here.
+    for (target, body) in [
+        (
+            format!("/debtors/{b_debtor}/run"),
+            format!("stage=E7&doc={d1}"),
+        ),
+        (format!("/debtors/{b_debtor}/handoff"), format!("doc={d1}")),
+        (format!("/cases/{b_case}/notes"), "note=x".to_owned()),
+        // A's debtor with B's… and with an id that is no document of this debtor.
+        (format!("{path}/run"), "stage=E7&doc=nie-ma".to_owned()),
+    ] {
+        let (status, _, html) = submit(&env, &session, &token, &target, &body).await;
+        assert_eq!(status, 404, "{target}: {html}");
+    }
+    assert_eq!(
+        page(&env, &session, &format!("/cases/{b_case}")).await.0,
+        404
+    );
 }

@@ -1,6 +1,7 @@
 //! Debtors (Dłużnicy): the searchable list, and a debtor's page — contacts with consent, the
-//! process that applies and why, pauses, documents, letters and the history — where a pause or
-//! a promise to pay is recorded.
+//! process that applies and why, pauses, documents, letters, tasks, cases and the history —
+//! where a pause or a promise to pay is recorded, a stage is run now for chosen documents and
+//! documents are handed to a law firm.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -17,13 +18,16 @@ use super::super::{Ctx, PageError, Viewer};
 use super::{Empty, PathId, blank_to_none};
 use crate::domain::accounts::Role;
 use crate::http::AppState;
-use crate::process::model::AssignedBy;
+use crate::process::model::{AssignedBy, Stage};
 use crate::process::state::PauseKind;
 use crate::services::ServiceError;
+use crate::services::collection::OnDemandOrder;
 use crate::services::collection::{HistoryOf, NewPauseOrder};
 use crate::services::model::{
     ActionQuery, ActionView, DebtorDetail, DebtorFilter, DebtorView, LetterRow, PauseView,
 };
+use crate::store::cases::{Case, CaseFilter, NewCase, PageRequest};
+use crate::store::channels::TaskRow;
 
 /// Rows per page of the list.
 const PAGE_ROWS: u32 = 50;
@@ -128,8 +132,18 @@ pub(super) struct DebtorPage {
     pauses: Vec<PauseView>,
     history: Vec<ActionView>,
     letters: Vec<LetterRow>,
+    tasks: Vec<TaskRow>,
+    cases: Vec<Case>,
+    /// The stages of the process that applies, to run now: `(code, label)`.
+    stages: Vec<(String, String)>,
+    /// The law firms documents can be handed to: `(id, name)`.
+    partners: Vec<(String, String)>,
+    /// A fresh id for the run-now form, so a resubmitted form performs nothing twice.
+    request_id: String,
     address: Option<String>,
     form: PauseFormView,
+    /// Why running a stage or a hand-off was refused (shown above the documents).
+    act_error: Option<String>,
 }
 
 /// The pause form as last submitted, with the error next to its field.
@@ -172,6 +186,35 @@ async fn debtor_page(
         .await?
         .items;
     let letters = state.app.letters(tenant, None, Some(id)).await?;
+    let tasks = state
+        .app
+        .debtor_tasks(tenant, &d.debtor.agent_id, &d.debtor.external_id)
+        .await?;
+    let cases = state
+        .app
+        .client_cases(
+            tenant,
+            &CaseFilter {
+                debtor_external_id: Some(d.debtor.external_id.clone()),
+                agent_id: Some(d.debtor.agent_id.clone()),
+                ..CaseFilter::default()
+            },
+            &PageRequest::default(),
+        )
+        .await?
+        .items;
+    let stages = match &collection.assignment {
+        Some((code, _)) => state
+            .app
+            .process(tenant, code)
+            .await?
+            .stages
+            .iter()
+            .map(|s| (s.code.clone(), stage_label(&ctx, s)))
+            .collect(),
+        None => Vec::new(),
+    };
+    let partners = state.app.linked_partners(tenant).await?;
     let (process, process_why) = match &collection.assignment {
         Some((code, by)) => (
             Some(code.clone()),
@@ -208,9 +251,30 @@ async fn debtor_page(
         pauses,
         history,
         letters,
+        tasks,
+        cases,
+        stages,
+        partners,
+        request_id: crate::store::new_id(),
         address: address.filter(|a| !a.is_empty()),
         form,
+        act_error: None,
     })
+}
+
+/// A stage as offered to run now: its name, channel and place on the timeline.
+fn stage_label(ctx: &Ctx, stage: &Stage) -> String {
+    let days = i64::from(stage.offset_days);
+    let when = match days {
+        0 => ctx.t("stage-offset-on"),
+        d if d < 0 => ctx.tn("stage-offset-before", -d),
+        d => ctx.tn("stage-offset-after", d),
+    };
+    format!(
+        "{} — {}, {when}",
+        stage.name,
+        ctx.channel(stage.channel.code())
+    )
 }
 
 pub(super) async fn show(
@@ -324,4 +388,162 @@ pub(super) async fn lift_pause(
         )
         .await?;
     Ok(Redirect::to(&format!("/debtors/{id}?done=pause-lifted")).into_response())
+}
+
+/// The documents ticked on a debtor's page (`doc` fields) and the other fields of the form.
+struct DocumentsForm {
+    documents: Vec<String>,
+    fields: Vec<(String, String)>,
+}
+
+impl DocumentsForm {
+    fn new(pairs: Vec<(String, String)>) -> DocumentsForm {
+        let (docs, fields): (Vec<_>, Vec<_>) = pairs.into_iter().partition(|(k, _)| k == "doc");
+        DocumentsForm {
+            documents: docs.into_iter().map(|(_, v)| v).collect(),
+            fields,
+        }
+    }
+
+    fn field(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.trim())
+    }
+}
+
+/// The debtor's page again, with why the action on its documents was refused.
+async fn refused(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    ctx: Ctx,
+    error: String,
+) -> Result<Response, PageError> {
+    let mut page = debtor_page(
+        state,
+        viewer,
+        id,
+        ctx,
+        PauseFormView {
+            kind: "promise_to_pay".to_owned(),
+            ..PauseFormView::default()
+        },
+    )
+    .await?;
+    page.act_error = Some(error);
+    Ok((StatusCode::BAD_REQUEST, page).into_response())
+}
+
+/// Runs a stage of the debtor's process now for the ticked documents: timing is ignored, every
+/// guard (consent, legal status, pauses, test mode) is kept; the form's request id makes a
+/// resubmission perform nothing twice.
+pub(super) async fn run_stage(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PathId(id): PathId,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    viewer.require(Role::Editor)?;
+    let ctx = Ctx::load(&state, &viewer, "debtors").await?;
+    let tenant = &viewer.session.principal.tenant;
+    let form = DocumentsForm::new(pairs);
+    let d = state.app.debtor(tenant, &id).await?;
+    if form.documents.is_empty() {
+        return refused(&state, &viewer, &id, ctx.clone(), ctx.t("run-no-documents")).await;
+    }
+    // Only this debtor's documents: an id from elsewhere is a page that does not exist.
+    if form
+        .documents
+        .iter()
+        .any(|doc| !d.documents.iter().any(|x| &x.id == doc))
+    {
+        return Err(PageError::not_found());
+    }
+    let stage_code = form.field("stage");
+    if stage_code.is_empty() {
+        return refused(&state, &viewer, &id, ctx.clone(), ctx.t("run-no-stage")).await;
+    }
+    let order = OnDemandOrder {
+        request_id: blank_to_none(form.field("request")),
+        process: None,
+        stages: vec![stage_code.to_owned()],
+        documents: form.documents.clone(),
+    };
+    match state
+        .app
+        .run_on_demand(tenant, &viewer.session.principal.actor, order)
+        .await
+    {
+        Ok(run) => {
+            let done = if run.actions.is_empty() {
+                "stage-run-nothing"
+            } else {
+                "stage-run"
+            };
+            Ok(Redirect::to(&format!("/debtors/{id}?done={done}#history")).into_response())
+        }
+        Err(ServiceError::Invalid(i)) => {
+            refused(&state, &viewer, &id, ctx.clone(), i.message(ctx.lang)).await
+        }
+        Err(ServiceError::Process(p)) => {
+            refused(&state, &viewer, &id, ctx.clone(), p.message(ctx.lang)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Hands the ticked open documents to a law firm, with a note; opens the case's page.
+pub(super) async fn hand_off(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PathId(id): PathId,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    viewer.require(Role::Editor)?;
+    let ctx = Ctx::load(&state, &viewer, "debtors").await?;
+    let tenant = &viewer.session.principal.tenant;
+    let form = DocumentsForm::new(pairs);
+    let d = state.app.debtor(tenant, &id).await?;
+    if form.documents.is_empty() {
+        return refused(&state, &viewer, &id, ctx.clone(), ctx.t("run-no-documents")).await;
+    }
+    let mut external = Vec::new();
+    for doc in &form.documents {
+        let Some(found) = d.documents.iter().find(|x| &x.id == doc) else {
+            return Err(PageError::not_found());
+        };
+        external.push(found.external_id.clone());
+    }
+    let new = NewCase {
+        agent_id: d.debtor.agent_id.clone(),
+        debtor_external_id: d.debtor.external_id.clone(),
+        document_external_ids: external,
+        partner: blank_to_none(form.field("partner")),
+        action_id: None,
+        note: blank_to_none(form.field("note")),
+    };
+    match state
+        .app
+        .hand_off(tenant, &viewer.session.principal.actor, &new)
+        .await
+    {
+        Ok(opened) => {
+            let done = if opened.created {
+                "case-opened"
+            } else {
+                "case-existing"
+            };
+            Ok(Redirect::to(&format!("/cases/{}?done={done}", opened.case.id)).into_response())
+        }
+        Err(ServiceError::Invalid(i)) => {
+            refused(&state, &viewer, &id, ctx.clone(), i.message(ctx.lang)).await
+        }
+        Err(e @ ServiceError::Conflict { .. }) => {
+            let message = PageError::from(e).message(ctx.lang).to_owned();
+            refused(&state, &viewer, &id, ctx, message).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }

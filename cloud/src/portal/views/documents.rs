@@ -19,6 +19,7 @@ use crate::services::collection::HistoryOf;
 use crate::services::model::{
     ActionQuery, ActionView, DocumentFilter, DocumentView, LetterRow, TaskRow,
 };
+use crate::store::query::DebtorLink;
 
 const PAGE_ROWS: u32 = 50;
 
@@ -495,7 +496,7 @@ pub(super) struct TasksQuery {
 pub(super) struct TasksPage {
     ctx: Ctx,
     status: String,
-    rows: Vec<TaskRow>,
+    rows: Vec<(TaskRow, Option<DebtorLink>)>,
     today: NaiveDate,
 }
 
@@ -515,6 +516,21 @@ pub(super) async fn tasks(
             matches!(status.as_str(), "open" | "done").then_some(status.as_str()),
         )
         .await?;
+    let keys: Vec<(String, String)> = rows
+        .iter()
+        .map(|t| (t.agent_id.clone(), t.debtor_external_id.clone()))
+        .collect();
+    let mut links = state
+        .app
+        .debtor_links(&viewer.session.principal.tenant, &keys)
+        .await?;
+    let rows = rows
+        .into_iter()
+        .map(|t| {
+            let link = links.remove(&(t.agent_id.clone(), t.debtor_external_id.clone()));
+            (t, link)
+        })
+        .collect();
     Ok(TasksPage {
         ctx: ctx.with_notice(notice),
         status,
@@ -527,6 +543,9 @@ pub(super) async fn tasks(
 pub(super) struct CloseTaskForm {
     #[serde(default)]
     note: String,
+    /// The debtor's page the task was closed from, to return to.
+    #[serde(default)]
+    back: String,
 }
 
 pub(super) async fn close_task(
@@ -545,5 +564,11 @@ pub(super) async fn close_task(
             blank_to_none(&form.note).as_deref(),
         )
         .await?;
-    Ok(Redirect::to("/tasks?done=task-closed").into_response())
+    // Only back to a debtor's page of this portal, never to an address a form could name.
+    let back = form
+        .back
+        .strip_prefix("/debtors/")
+        .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        .map_or_else(|| "/tasks".to_owned(), |id| format!("/debtors/{id}"));
+    Ok(Redirect::to(&format!("{back}?done=task-closed")).into_response())
 }

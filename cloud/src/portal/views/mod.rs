@@ -4,6 +4,7 @@
 
 mod admin;
 mod auth;
+mod cases;
 mod dashboard;
 mod debtors;
 mod documents;
@@ -37,6 +38,11 @@ pub(super) fn routes() -> Router<AppState> {
             "/debtors/{id}/pauses/{pause}/lift",
             post(debtors::lift_pause),
         )
+        .route("/debtors/{id}/run", post(debtors::run_stage))
+        .route("/debtors/{id}/handoff", post(debtors::hand_off))
+        .route("/cases", get(cases::list))
+        .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/notes", post(cases::add_note))
         .route("/documents", get(documents::list))
         .route("/documents/{id}", get(documents::show))
         .route("/history", get(documents::history))

@@ -1,0 +1,171 @@
+//! Cases handed to law firms (Sprawy w kancelarii), as the creditor sees them: the list by
+//! status, and a case's page — what was handed over, the law firm's answers and status
+//! changes, and the notes both sides wrote — where the client adds a note for the law firm.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use inkaso_shared::Localized as _;
+use serde::Deserialize;
+
+use super::super::session::Form;
+use super::super::{Ctx, PageError, Viewer};
+use super::{PathId, blank_to_none};
+use crate::domain::accounts::Role;
+use crate::domain::cases::CaseStatus;
+use crate::http::AppState;
+use crate::services::ServiceError;
+use crate::store::cases::{Case, CaseDetail, CaseFilter, PageRequest};
+
+/// Rows per page of the list.
+const PAGE_ROWS: u32 = 50;
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct ListQuery {
+    status: Option<String>,
+    after: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cases.html")]
+pub(super) struct ListPage {
+    ctx: Ctx,
+    status: String,
+    statuses: Vec<(&'static str, String)>,
+    rows: Vec<Case>,
+    next: Option<String>,
+}
+
+pub(super) async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<ListQuery>,
+) -> Result<ListPage, PageError> {
+    viewer.require(Role::Viewer)?;
+    let ctx = Ctx::load(&state, &viewer, "cases").await?;
+    let status = q
+        .status
+        .filter(|s| CaseStatus::ALL.iter().any(|c| c.as_str() == s))
+        .unwrap_or_default();
+    let page = state
+        .app
+        .client_cases(
+            &viewer.session.principal.tenant,
+            &CaseFilter {
+                status: blank_to_none(&status),
+                ..CaseFilter::default()
+            },
+            &PageRequest {
+                after: q.after.filter(|a| !a.is_empty()),
+                limit: Some(PAGE_ROWS),
+            },
+        )
+        .await?;
+    let next = page.next_cursor.map(|c| {
+        form_urlencoded::Serializer::new(String::from("/cases?"))
+            .append_pair("status", &status)
+            .append_pair("after", &c)
+            .finish()
+    });
+    let statuses = CaseStatus::ALL
+        .into_iter()
+        .map(|s| (s.as_str(), ctx.tp("case", s.as_str())))
+        .collect();
+    Ok(ListPage {
+        ctx,
+        status,
+        statuses,
+        rows: page.items,
+        next,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "case.html")]
+pub(super) struct CasePage {
+    ctx: Ctx,
+    c: CaseDetail,
+    /// The debtor's page in the portal, when the debtor is still synced.
+    debtor_link: Option<String>,
+    note: String,
+    note_error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct ShowQuery {
+    done: Option<String>,
+}
+
+async fn case_page(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    ctx: Ctx,
+) -> Result<CasePage, PageError> {
+    let tenant = &viewer.session.principal.tenant;
+    let c = state.app.client_case(tenant, id).await?;
+    let debtor_link = state
+        .app
+        .debtor_id_of(tenant, &c.case.agent_id, &c.case.debtor_external_id)
+        .await?
+        .map(|d| format!("/debtors/{d}"));
+    Ok(CasePage {
+        ctx,
+        c,
+        debtor_link,
+        note: String::new(),
+        note_error: None,
+    })
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PathId(id): PathId,
+    Query(q): Query<ShowQuery>,
+) -> Result<CasePage, PageError> {
+    viewer.require(Role::Viewer)?;
+    let ctx = Ctx::load(&state, &viewer, "cases").await?;
+    let notice = ctx.notice(q.done.as_deref());
+    case_page(&state, &viewer, &id, ctx.with_notice(notice)).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct NoteForm {
+    #[serde(default)]
+    note: String,
+}
+
+/// A note for the law firm; a refused one is shown under the field, as typed.
+pub(super) async fn add_note(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PathId(id): PathId,
+    Form(form): Form<NoteForm>,
+) -> Result<Response, PageError> {
+    viewer.require(Role::Editor)?;
+    let ctx = Ctx::load(&state, &viewer, "cases").await?;
+    match state
+        .app
+        .client_case_note(
+            &viewer.session.principal.tenant,
+            &viewer.session.principal.actor,
+            &id,
+            &form.note,
+        )
+        .await
+    {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/cases/{id}?done=case-note-added#events")).into_response())
+        }
+        Err(ServiceError::Invalid(i)) => {
+            let mut page = case_page(&state, &viewer, &id, ctx.clone()).await?;
+            page.note = form.note;
+            page.note_error = Some(i.message(ctx.lang));
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
