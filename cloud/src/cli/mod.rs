@@ -177,6 +177,16 @@ pub enum AgentCmd {
         #[arg(long)]
         agent: String,
     },
+    /// A new token for an agent, printed once: the old one stops working; the agent keeps
+    /// its id, batch sequence and results position (a revoked agent is reinstated).
+    Rotate {
+        /// The tenant's id.
+        #[arg(long)]
+        tenant: String,
+        /// The agent's id.
+        #[arg(long)]
+        agent: String,
+    },
 }
 
 /// Partner commands.
@@ -357,7 +367,7 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
         }) => user_add(&s, &tenant, &email, &role, password, password_stdin).await,
         Command::Agent(AgentCmd::Create { tenant, name }) => {
             let a = app(open(&s).await?)
-                .create_agent(&operator(&tenant), &name)
+                .create_agent(&operator(&tenant), "cli", &name)
                 .await?;
             println!(
                 "Utworzono agenta „{name}”.\nagent_id: {}\nToken (pokazywany tylko raz): {}",
@@ -370,6 +380,16 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
                 .revoke_agent(&operator(&tenant), "cli", &AgentId::new(agent.as_str()))
                 .await?;
             println!("Odwołano token agenta {agent}.");
+            Ok(())
+        }
+        Command::Agent(AgentCmd::Rotate { tenant, agent }) => {
+            let a = app(open(&s).await?)
+                .rotate_agent_token(&operator(&tenant), "cli", &AgentId::new(agent.as_str()))
+                .await?;
+            println!(
+                "Nowy token agenta {agent} (pokazywany tylko raz; poprzedni już nie działa): {}",
+                a.secret
+            );
             Ok(())
         }
         Command::Partner(PartnerCmd::Create { name, client }) => {
@@ -393,7 +413,7 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
         Command::ApiToken(ApiTokenCmd::Create { tenant, name, role }) => {
             let role: Role = role.parse()?;
             let t = app(open(&s).await?)
-                .create_api_token(&operator(&tenant), &name, role)
+                .create_api_token(&operator(&tenant), "cli", &name, role)
                 .await?;
             println!(
                 "Utworzono token API „{name}” (rola {}).\ntoken_id: {}\nToken (pokazywany tylko raz): {}",
@@ -405,7 +425,7 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
         }
         Command::ApiToken(ApiTokenCmd::Revoke { tenant, token }) => {
             app(open(&s).await?)
-                .revoke_api_token(&operator(&tenant), &token)
+                .revoke_api_token(&operator(&tenant), "cli", &token)
                 .await?;
             println!("Odwołano token API {token}.");
             Ok(())

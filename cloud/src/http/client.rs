@@ -9,20 +9,21 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use utoipa::{OpenApi, ToSchema};
+use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::agent::{parse_json, read_body};
 use super::wire;
 use super::wire::{
-    AgentHealth, AuditEntry, CompanyView, DebtorDetail, DebtorFilter, DebtorView, DocumentFilter,
-    DocumentView, ExclusionView, NewExclusion, Page, PaymentFilter, PaymentView,
+    AuditEntry, CompanyView, DebtorDetail, DebtorFilter, DebtorView, DocumentFilter, DocumentView,
+    ExclusionView, NewExclusion, Page, PaymentFilter, PaymentView,
 };
 use super::{AppState, ClientAddr, ClientAuth, Failure, Path, Q, SESSION_COOKIE};
 use crate::domain::accounts::Role;
 use crate::domain::ids::TenantId;
 use crate::services::model::{LoginOutcome, SESSION_HOURS};
+use crate::store::accounts::AuditFilter;
 
 /// The error shape, for the OpenAPI document (the type itself is `inkaso_shared::protocol::ErrorResponse`).
 #[derive(Debug, Serialize, ToSchema)]
@@ -68,14 +69,14 @@ pub fn router() -> OpenApiRouter<AppState> {
             .routes(routes!(list_documents))
             .routes(routes!(get_document))
             .routes(routes!(list_payments))
-            .routes(routes!(list_agents))
             .routes(routes!(list_exclusions, create_exclusion))
             .routes(routes!(delete_exclusion))
             .routes(routes!(get_company, refresh_company))
             .routes(routes!(audit_log))
             .merge(super::channels::routes())
             .merge(super::processes::routes())
-            .merge(super::cases::routes()),
+            .merge(super::cases::routes())
+            .merge(super::admin::routes()),
     )
 }
 
@@ -281,16 +282,6 @@ async fn list_payments(
     Ok(Json(state.app.payments(&p.tenant, &f.into()).await?.into()))
 }
 
-/// The firm's agents and their health.
-#[utoipa::path(get, path = "/agents", tag = "agents", responses((status = 200, body = Vec<AgentHealth>), (status = 401, body = ErrorBody)))]
-async fn list_agents(
-    State(state): State<AppState>,
-    auth: ClientAuth,
-) -> Result<Json<Vec<AgentHealth>>, Failure> {
-    let p = auth.require(Role::Viewer)?;
-    Ok(Json(wire::all(state.app.agents_health(&p.tenant).await?)))
-}
-
 /// Exclusions kept in the cloud (sent to agents with their config).
 #[utoipa::path(get, path = "/exclusions", tag = "exclusions", responses((status = 200, body = Vec<ExclusionView>), (status = 401, body = ErrorBody)))]
 async fn list_exclusions(
@@ -357,12 +348,33 @@ async fn refresh_company(
     Ok(StatusCode::ACCEPTED)
 }
 
-/// The audit log, newest first (admin).
-#[utoipa::path(get, path = "/audit", tag = "audit", responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = ErrorBody)))]
+/// Filters of the audit log.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// Only actions starting with this (`process.`, `user.add`).
+    pub action: Option<String>,
+    /// How many of the newest entries (1..=500, default 500).
+    #[param(value_type = Option<u64>)]
+    pub limit: Option<u32>,
+}
+
+/// The audit log, newest first (admin): who changed what, when, with the state before and
+/// after for processes, templates and settings.
+#[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery),
+    responses((status = 200, body = Vec<AuditEntry>), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn audit_log(
     State(state): State<AppState>,
     auth: ClientAuth,
+    Q(q): Q<AuditQuery>,
 ) -> Result<Json<Vec<AuditEntry>>, Failure> {
     let p = auth.require(Role::Admin)?;
-    Ok(Json(wire::all(state.app.audit_log(&p.tenant).await?)))
+    let filter = AuditFilter {
+        action: q.action,
+        after: None,
+        limit: Some(q.limit.unwrap_or(crate::store::query::MAX_PAGE)),
+    };
+    Ok(Json(wire::all(
+        state.app.audit_log(&p.tenant, &filter).await?.items,
+    )))
 }

@@ -10,6 +10,7 @@
 //! not exist (404, never 403). A principal also carries its tenant's kind: users of a partner law
 //! firm reach only the partner API ([`PartnerAuth`]) and client firms' users never reach it.
 
+pub mod admin;
 pub mod agent;
 pub mod cases;
 pub mod channels;

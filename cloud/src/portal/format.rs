@@ -113,6 +113,11 @@ impl Ctx {
         i18n::text_with(self.lang, id, &[(name, Arg::Text(value.to_owned()))])
     }
 
+    /// A role's name.
+    pub fn role(&self, role: Role) -> String {
+        self.t(role_message(role))
+    }
+
     /// Whether the person may change data.
     pub fn can_edit(&self) -> bool {
         self.role >= Role::Editor

@@ -8,12 +8,13 @@ use inkaso_shared::protocol::{AgentConfig, Batch, Heartbeat, PROTOCOL_VERSION, R
 use super::{App, ServiceError};
 use inkaso_shared::Email;
 
+use crate::domain::Invalid;
 use crate::domain::accounts::{Role, TenantKind};
 use crate::domain::ids::{AgentId, PartnerId, TenantId};
 use crate::store::TenantScope;
 use crate::store::accounts::{
-    AgentPrincipal, AuthFailure, ClientPrincipal, EmailLogin, LoginOutcome, NewSecret,
-    PortalSession, Tenant,
+    AgentPrincipal, ApiTokenView, AuthFailure, ClientPrincipal, EmailLogin, LoginOutcome,
+    NewSecret, PortalSession, Tenant,
 };
 use crate::store::feed::parse_cursor;
 use crate::store::ingest::BatchOutcome;
@@ -183,11 +184,34 @@ impl App {
     pub async fn create_agent(
         &self,
         tenant: &TenantScope,
+        actor: &str,
         name: &str,
+    ) -> Result<NewSecret, ServiceError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(ServiceError::Invalid(Invalid::new(
+                "name",
+                "podaj nazwę agenta (1–100 znaków), np. nazwę bazy ERP",
+                "give the agent a name (1–100 characters), e.g. the ERP database's",
+            )));
+        }
+        Ok(self
+            .store
+            .create_agent(tenant, name, actor, self.clock.now())
+            .await?)
+    }
+
+    /// A new token for an agent, in the answer once: the old one stops working, the agent
+    /// keeps its identity, sequence and feed position (a revoked agent is reinstated).
+    pub async fn rotate_agent_token(
+        &self,
+        tenant: &TenantScope,
+        actor: &str,
+        agent: &AgentId,
     ) -> Result<NewSecret, ServiceError> {
         Ok(self
             .store
-            .create_agent(tenant, name, self.clock.now())
+            .rotate_agent_token(tenant, agent, actor, self.clock.now())
             .await?)
     }
 
@@ -208,12 +232,21 @@ impl App {
     pub async fn create_api_token(
         &self,
         tenant: &TenantScope,
+        actor: &str,
         name: &str,
         role: Role,
     ) -> Result<NewSecret, ServiceError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(ServiceError::Invalid(Invalid::new(
+                "name",
+                "podaj nazwę tokenu (1–100 znaków): do czego służy",
+                "give the token a name (1–100 characters): what it is for",
+            )));
+        }
         Ok(self
             .store
-            .create_api_token(tenant, name, role, self.clock.now())
+            .create_api_token(tenant, name, role, actor, self.clock.now())
             .await?)
     }
 
@@ -221,12 +254,21 @@ impl App {
     pub async fn revoke_api_token(
         &self,
         tenant: &TenantScope,
+        actor: &str,
         token_id: &str,
     ) -> Result<(), ServiceError> {
         Ok(self
             .store
-            .revoke_api_token(tenant, token_id, self.clock.now())
+            .revoke_api_token(tenant, token_id, actor, self.clock.now())
             .await?)
+    }
+
+    /// The firm's API tokens, newest first (never their secrets).
+    pub async fn api_tokens(
+        &self,
+        tenant: &TenantScope,
+    ) -> Result<Vec<ApiTokenView>, ServiceError> {
+        Ok(self.store.api_tokens(tenant).await?)
     }
 
     /// Opens a session for a user of `tenant` (throttled per address and account).

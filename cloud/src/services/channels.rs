@@ -8,7 +8,7 @@ use inkaso_channels::sms::SmsChange;
 use inkaso_channels::smsapi::DeliveryReport;
 use inkaso_channels::template::Template;
 
-use super::{App, ServiceError};
+use super::{App, ServiceError, before_after};
 use crate::process::compose::ChannelSettings;
 use crate::store::TenantScope;
 use crate::store::channels::{LetterRow, StoredTemplate, TaskRow};
@@ -22,12 +22,6 @@ pub struct SavedTemplate {
     pub updated_at: DateTime<Utc>,
     /// What saving changed in an SMS template (Polish letters replaced, characters removed).
     pub sms_changes: Vec<SmsChange>,
-}
-
-/// An audit entry's details: the value before and after a change, as JSON, so the log shows
-/// what a change did and not only that it happened.
-fn before_after<A: serde::Serialize, B: serde::Serialize>(before: &A, after: &B) -> String {
-    serde_json::json!({ "before": before, "after": after }).to_string()
 }
 
 impl App {

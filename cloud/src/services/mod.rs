@@ -161,3 +161,12 @@ impl From<RunnerError> for ServiceError {
         }
     }
 }
+
+/// An audit entry's details: the value before and after a change, as JSON, so the log shows
+/// what a change did and not only that it happened.
+pub(crate) fn before_after<A: serde::Serialize, B: serde::Serialize>(
+    before: &A,
+    after: &B,
+) -> String {
+    serde_json::json!({ "before": before, "after": after }).to_string()
+}

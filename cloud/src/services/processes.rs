@@ -4,7 +4,7 @@
 //! audited here.
 
 use super::collection::PlanInputs;
-use super::{App, ServiceError};
+use super::{App, ServiceError, before_after};
 use crate::domain::Invalid;
 use crate::process::{Channel, DebtorCase, Decision, GroupRule, Process, forecast};
 use crate::store::TenantScope;
@@ -99,22 +99,29 @@ impl App {
             .into());
         }
         let now = self.clock.now();
-        let existed = self
+        let before = self
             .store
             .processes(tenant)
             .await?
-            .iter()
-            .any(|x| x.code == code);
+            .into_iter()
+            .find(|x| x.code == code);
         let set = self.store.put_process(tenant, process, now).await?;
         let stored = set.into_iter().find(|x| x.code == code).ok_or_else(|| {
             crate::store::StoreError::not_found(format!("proces {code}"), format!("process {code}"))
         })?;
         self.store
-            .audit(tenant, actor, "process.put", code, "", now)
+            .audit(
+                tenant,
+                actor,
+                "process.put",
+                code,
+                &before_after(&before, &stored),
+                now,
+            )
             .await?;
         Ok(SavedProcess {
             process: stored,
-            created: !existed,
+            created: before.is_none(),
         })
     }
 
@@ -187,9 +194,22 @@ impl App {
         code: &str,
     ) -> Result<(), ServiceError> {
         let now = self.clock.now();
+        let before = self
+            .store
+            .processes(tenant)
+            .await?
+            .into_iter()
+            .find(|x| x.code == code);
         self.store.delete_process(tenant, code, now).await?;
         self.store
-            .audit(tenant, actor, "process.delete", code, "", now)
+            .audit(
+                tenant,
+                actor,
+                "process.delete",
+                code,
+                &before_after(&before, &serde_json::Value::Null),
+                now,
+            )
             .await?;
         Ok(())
     }
@@ -239,6 +259,7 @@ impl App {
             .into());
         }
         let now = self.clock.now();
+        let before = self.store.group_rules(tenant).await?;
         self.store.set_group_rules(tenant, &rules, now).await?;
         self.store
             .audit(
@@ -246,7 +267,7 @@ impl App {
                 actor,
                 "process.rules",
                 "",
-                &format!("{} reguł", rules.len()),
+                &before_after(&before, &rules),
                 now,
             )
             .await?;
@@ -277,16 +298,19 @@ impl App {
             .into());
         }
         let now = self.clock.now();
+        let before = self.store.collection_settings(tenant).await?;
         self.store
             .set_collection_settings(tenant, &settings, now)
             .await?;
-        let mode = if settings.test_mode {
-            "tryb testowy"
-        } else {
-            "tryb produkcyjny"
-        };
         self.store
-            .audit(tenant, actor, "collection.settings", "", mode, now)
+            .audit(
+                tenant,
+                actor,
+                "collection.settings",
+                "",
+                &before_after(&before, &settings),
+                now,
+            )
             .await?;
         Ok(settings)
     }

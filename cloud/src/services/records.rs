@@ -5,15 +5,12 @@ use inkaso_shared::Nip;
 
 use super::{App, ServiceError};
 use crate::domain::Invalid;
-use crate::store::accounts::AuditEntry;
+use crate::store::accounts::{AuditEntry, AuditFilter};
 use crate::store::query::{
     AgentHealth, CompanyView, ConsentChange, DebtorDetail, DebtorFilter, DebtorView,
     DocumentFilter, DocumentView, ExclusionView, NewExclusion, Page, PaymentFilter, PaymentView,
 };
 use crate::store::{StoreError, TenantScope};
-
-/// Most entries of the audit log one read returns.
-pub const AUDIT_PAGE: u32 = 500;
 
 impl App {
     /// Debtors by the filter, a page.
@@ -191,8 +188,12 @@ impl App {
         Ok(self.store.request_company(tenant, nip.as_str()).await?)
     }
 
-    /// The newest entries of the firm's audit log.
-    pub async fn audit_log(&self, tenant: &TenantScope) -> Result<Vec<AuditEntry>, ServiceError> {
-        Ok(self.store.audit_log(tenant, AUDIT_PAGE).await?)
+    /// A page of the firm's audit log, newest first.
+    pub async fn audit_log(
+        &self,
+        tenant: &TenantScope,
+        filter: &AuditFilter,
+    ) -> Result<Page<AuditEntry>, ServiceError> {
+        Ok(self.store.audit_log(tenant, filter).await?)
     }
 }

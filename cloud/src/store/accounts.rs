@@ -11,6 +11,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use super::query::{Page, Sql, decode_cursor, encode_cursor, page_limit};
 use super::security::{ThrottleKind, ThrottlePolicy};
 use super::{Store, StoreError, new_id, parse_ts, random_bytes, ts};
 use crate::domain::ids::{AgentId, PartnerId, TenantId};
@@ -400,6 +401,7 @@ impl Store {
         &self,
         tenant: &TenantScope,
         name: &str,
+        actor: &str,
         now: DateTime<Utc>,
     ) -> Result<NewSecret, StoreError> {
         let tenant_id = tenant.as_str();
@@ -420,9 +422,45 @@ impl Store {
             .bind(ts(now))
             .execute(self.pool())
             .await?;
-        self.audit(tenant, "cli", "agent.create", &id, name.trim(), now)
+        self.audit(tenant, actor, "agent.create", &id, name.trim(), now)
             .await?;
         Ok(NewSecret { id, secret })
+    }
+
+    /// A new token for an existing agent (returned once): the old token stops working at once,
+    /// the agent keeps its id, its batch sequence and its place in the results feed, so the
+    /// agent carries on where it was with the new token pasted in. A revoked agent is
+    /// reinstated this way.
+    pub async fn rotate_agent_token(
+        &self,
+        tenant: &TenantScope,
+        agent: &AgentId,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<NewSecret, StoreError> {
+        let tenant_id = tenant.as_str();
+        let agent_id = agent.as_str();
+        let secret = make_secret(AGENT_PREFIX, tenant_id, agent_id);
+        let r = sqlx::query(
+            "UPDATE agents SET token_hash = $3, revoked_at = NULL WHERE tenant_id = $1 AND agent_id = $2",
+        )
+        .bind(tenant_id)
+        .bind(agent_id)
+        .bind(sha256_hex(&secret))
+        .execute(self.pool())
+        .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::not_found(
+                format!("agent {agent_id}"),
+                format!("agent {agent_id}"),
+            ));
+        }
+        self.audit(tenant, actor, "agent.rotate", agent_id, "", now)
+            .await?;
+        Ok(NewSecret {
+            id: agent_id.to_owned(),
+            secret,
+        })
     }
 
     /// Revokes an agent's token; its next request is refused.
@@ -457,6 +495,7 @@ impl Store {
         tenant: &TenantScope,
         name: &str,
         role: Role,
+        actor: &str,
         now: DateTime<Utc>,
     ) -> Result<NewSecret, StoreError> {
         let tenant_id = tenant.as_str();
@@ -474,7 +513,7 @@ impl Store {
             .await?;
         self.audit(
             tenant,
-            "cli",
+            actor,
             "api_token.create",
             &id,
             &format!("{} ({})", name.trim(), role.as_str()),
@@ -489,6 +528,7 @@ impl Store {
         &self,
         tenant: &TenantScope,
         token_id: &str,
+        actor: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let tenant_id = tenant.as_str();
@@ -504,8 +544,37 @@ impl Store {
                 format!("token {token_id}"),
             ));
         }
-        self.audit(tenant, "cli", "api_token.revoke", token_id, "", now)
+        self.audit(tenant, actor, "api_token.revoke", token_id, "", now)
             .await
+    }
+
+    /// The firm's API tokens (never their secrets), newest first, revoked ones included.
+    pub async fn api_tokens(&self, tenant: &TenantScope) -> Result<Vec<ApiTokenView>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT token_id, name, role, created_at, revoked_at FROM api_tokens WHERE tenant_id = $1 \
+             ORDER BY created_at DESC, token_id",
+        )
+        .bind(tenant.as_str())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let role: String = r.try_get(2)?;
+                Ok(ApiTokenView {
+                    id: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    role: role
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt(format!("rola tokenu: {role}")))?,
+                    created_at: parse_ts(&r.try_get::<String, _>(3)?)?,
+                    revoked_at: r
+                        .try_get::<Option<String>, _>(4)?
+                        .as_deref()
+                        .map(parse_ts)
+                        .transpose()?,
+                })
+            })
+            .collect()
     }
 
     /// The agent an `Authorization: Bearer` token speaks for.
@@ -991,30 +1060,85 @@ impl Store {
         Ok(())
     }
 
-    /// The tenant's audit log, newest first.
+    /// A page of the tenant's audit log, newest first; only actions starting with
+    /// `filter.action` (`process.`, `user.`) when given.
     pub async fn audit_log(
         &self,
         tenant: &TenantScope,
-        limit: u32,
-    ) -> Result<Vec<AuditEntry>, StoreError> {
-        let tenant_id = tenant.as_str();
-        let rows = sqlx::query("SELECT at, actor, action, target, details FROM audit_log WHERE tenant_id = $1 ORDER BY at DESC, audit_id DESC LIMIT $2")
-            .bind(tenant_id)
-            .bind(i64::from(limit))
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    at: parse_ts(&r.try_get::<String, _>(0)?)?,
-                    actor: r.try_get(1)?,
-                    action: r.try_get(2)?,
-                    target: r.try_get(3)?,
-                    details: r.try_get(4)?,
-                })
-            })
-            .collect()
+        filter: &AuditFilter,
+    ) -> Result<Page<AuditEntry>, StoreError> {
+        let limit = page_limit(filter.limit);
+        let mut sql = Sql::new(
+            "SELECT at, actor, action, target, details, audit_id FROM audit_log WHERE tenant_id = $1",
+        );
+        sql.text(tenant.as_str());
+        if let Some(prefix) = filter.action.as_deref().filter(|a| !a.is_empty()) {
+            // Compared as a prefix by length: the same on both engines whatever the collation,
+            // with no LIKE wildcards to escape.
+            let (p1, p2) = (sql.text(prefix), sql.text(prefix));
+            sql.push(&format!(
+                " AND substr(action, 1, length(CAST({p1} AS TEXT))) = {p2}"
+            ));
+        }
+        if let Some(after) = filter.after.as_deref() {
+            let key = decode_cursor(after, 2)?;
+            let (at1, at2, id) = (
+                sql.text(key[0].clone()),
+                sql.text(key[0].clone()),
+                sql.text(key[1].clone()),
+            );
+            sql.push(&format!(
+                " AND (at < {at1} OR (at = {at2} AND audit_id < {id}))"
+            ));
+        }
+        let lim = sql.int(i64::from(limit) + 1);
+        sql.push(&format!(" ORDER BY at DESC, audit_id DESC LIMIT {lim}"));
+        let rows = sql.fetch(self).await?;
+        let mut items = Vec::with_capacity(rows.len());
+        let mut last = None;
+        for r in rows.iter().take(limit as usize) {
+            let at: String = r.try_get(0)?;
+            let id: String = r.try_get(5)?;
+            items.push(AuditEntry {
+                at: parse_ts(&at)?,
+                actor: r.try_get(1)?,
+                action: r.try_get(2)?,
+                target: r.try_get(3)?,
+                details: r.try_get(4)?,
+            });
+            last = Some((at, id));
+        }
+        let next_cursor = (rows.len() > limit as usize)
+            .then(|| last.map(|(at, id)| encode_cursor(&[&at, &id])))
+            .flatten();
+        Ok(Page { items, next_cursor })
     }
+}
+
+/// Which part of the audit log to read.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Only actions starting with this (`process.`, `user.add`).
+    pub action: Option<String>,
+    /// Cursor from the previous page.
+    pub after: Option<String>,
+    /// Page size (default 50, at most 500).
+    pub limit: Option<u32>,
+}
+
+/// An API token as the firm's admin sees it (the secret was shown once, at creation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTokenView {
+    /// The token's id.
+    pub id: String,
+    /// What it is for.
+    pub name: String,
+    /// What it may do.
+    pub role: Role,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Revoked (refused since).
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 /// One line of the audit log.

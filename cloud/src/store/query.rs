@@ -1032,19 +1032,39 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let tenant_id = tenant.as_str();
+        let not_found = || {
+            StoreError::not_found(
+                format!("wykluczenie {exclusion_id}"),
+                format!("exclusion {exclusion_id}"),
+            )
+        };
+        // What it was, for the audit log: a deleted exclusion cannot be looked up later.
+        let row = sqlx::query(
+            "SELECT kind, value FROM exclusions WHERE tenant_id = $1 AND exclusion_id = $2",
+        )
+        .bind(tenant_id)
+        .bind(exclusion_id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or_else(not_found)?;
+        let (kind, value): (String, String) = (row.try_get(0)?, row.try_get(1)?);
         let r = sqlx::query("DELETE FROM exclusions WHERE tenant_id = $1 AND exclusion_id = $2")
             .bind(tenant_id)
             .bind(exclusion_id)
             .execute(self.pool())
             .await?;
         if r.rows_affected() == 0 {
-            return Err(StoreError::not_found(
-                format!("wykluczenie {exclusion_id}"),
-                format!("exclusion {exclusion_id}"),
-            ));
+            return Err(not_found());
         }
-        self.audit(tenant, actor, "exclusion.delete", exclusion_id, "", now)
-            .await
+        self.audit(
+            tenant,
+            actor,
+            "exclusion.delete",
+            exclusion_id,
+            &format!("{kind}={value}"),
+            now,
+        )
+        .await
     }
 
     /// The exclusions in the protocol's shape, for `GET /agent/v1/config`.

@@ -56,7 +56,13 @@ async fn partner(env: &Env, name: &str, clients: &[&TenantFixture]) -> Partner {
         let id = p.id.clone();
         async move {
             store
-                .create_api_token(&TenantScope::operator(id.clone()), role.as_str(), role, now)
+                .create_api_token(
+                    &TenantScope::operator(id.clone()),
+                    role.as_str(),
+                    role,
+                    "cli",
+                    now,
+                )
                 .await
                 .unwrap()
                 .secret
@@ -529,7 +535,18 @@ async fn partner_flow_end_to_end(backend: Backend) {
     assert_eq!(actions.iter().filter(|a| **a == "case.status").count(), 4);
     assert_eq!(actions.iter().filter(|a| **a == "case.note").count(), 2);
     assert_eq!(actions.iter().filter(|a| **a == "case.open").count(), 1);
-    let partner_audit = env.store.audit_log(&nowak.scope, 100).await.unwrap();
+    let partner_audit = env
+        .store
+        .audit_log(
+            &nowak.scope,
+            &inkaso_cloud::store::accounts::AuditFilter {
+                limit: Some(100),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items;
     assert!(
         partner_audit
             .iter()

@@ -102,7 +102,7 @@ async fn isolation_matrix(backend: Backend) {
     let _idb = seed(&env, &b, 2, "BBB").await;
     let revoked = env
         .store
-        .create_agent(&a.scope, "stary", env.clock_now())
+        .create_agent(&a.scope, "stary", "cli", env.clock_now())
         .await
         .unwrap();
     env.store
@@ -482,7 +482,7 @@ async fn every_documented_route_is_isolated(backend: Backend) {
         let store = env.store.clone();
         async move {
             store
-                .create_api_token(&id, role.as_str(), role, now)
+                .create_api_token(&id, role.as_str(), role, "cli", now)
                 .await
                 .unwrap()
                 .secret
@@ -519,6 +519,8 @@ async fn every_documented_route_is_isolated(backend: Backend) {
         .await;
     assert_eq!(s, 201, "{case}");
     let case_id = case["id"].as_str().unwrap().to_owned();
+    let a_user = env.store.users(&a.scope).await.unwrap().remove(0).id;
+    let a_token = env.store.api_tokens(&a.scope).await.unwrap().remove(0).id;
 
     // Every documented route, made concrete with A's ids.
     // What B sends under A's codes: its own texts, so that what B reads back is B's.
@@ -606,7 +608,65 @@ async fn every_documented_route_is_isolated(backend: Backend) {
                 Client,
                 OwnSpace,
             ),
-            ("get", "/api/v1/audit") => c(route.into(), None, "admin", Client, OwnSpace),
+            ("get", "/api/v1/audit" | "/api/v1/users" | "/api/v1/api-tokens") => {
+                c(route.into(), None, "admin", Client, OwnSpace)
+            }
+            ("post", "/api/v1/users") => c(
+                route.into(),
+                Some(json!({"email": "bbb@firma-b.pl", "role": "viewer"})),
+                "admin",
+                Client,
+                OwnSpace,
+            ),
+            ("put", "/api/v1/users/{id}/role") => c(
+                format!("/api/v1/users/{a_user}/role"),
+                Some(json!({"role": "viewer"})),
+                "admin",
+                Client,
+                Foreign,
+            ),
+            ("put", "/api/v1/users/{id}/disabled") => c(
+                format!("/api/v1/users/{a_user}/disabled"),
+                Some(json!({"disabled": true})),
+                "admin",
+                Client,
+                Foreign,
+            ),
+            ("post", "/api/v1/users/{id}/password-reset") => c(
+                format!("/api/v1/users/{a_user}/password-reset"),
+                None,
+                "admin",
+                Client,
+                Foreign,
+            ),
+            ("post", "/api/v1/agents") => c(
+                route.into(),
+                Some(json!({"name": "Agent BBB"})),
+                "admin",
+                Client,
+                OwnSpace,
+            ),
+            ("post", "/api/v1/agents/{id}/token" | "/api/v1/agents/{id}/revoke") => c(
+                route.replace("{id}", a.agent.as_str()),
+                None,
+                "admin",
+                Client,
+                Foreign,
+            ),
+            ("post", "/api/v1/api-tokens") => c(
+                route.into(),
+                Some(json!({"name": "Token BBB", "role": "viewer"})),
+                "admin",
+                Client,
+                OwnSpace,
+            ),
+            ("delete", "/api/v1/api-tokens/{id}") => c(
+                format!("/api/v1/api-tokens/{a_token}"),
+                None,
+                "admin",
+                Client,
+                Foreign,
+            ),
             ("get", "/api/v1/debtors/{id}") => c(
                 format!("/api/v1/debtors/{d}"),
                 None,
@@ -897,6 +957,8 @@ async fn every_documented_route_is_isolated(backend: Backend) {
         task.id.as_str(),
         case_id.as_str(),
         pause_id.as_str(),
+        a_user.as_str(),
+        a_token.as_str(),
         "AAA",
     ];
     // An answer may repeat what the caller sent (ids and codes in the path, the body's texts);
@@ -1044,4 +1106,15 @@ async fn every_documented_route_is_isolated(backend: Backend) {
         .get(&a.viewer, &format!("/api/v1/debtors/{}", ida.debtor))
         .await;
     assert!(!debtor.to_string().contains("BBB"), "{debtor}");
+    // A's users, agent and tokens too: the agent still syncs, nobody was disabled.
+    assert_eq!(env.get(&a.agent_token, "/agent/v1/config").await.0, 200);
+    assert!(
+        env.store
+            .users(&a.scope)
+            .await
+            .unwrap()
+            .iter()
+            .all(|u| !u.disabled)
+    );
+    assert_eq!(env.get(&a.admin, "/api/v1/users").await.0, 200);
 }

@@ -18,7 +18,8 @@ on_both!(
     route_table,
     processes_and_templates,
     settings_in_the_portal,
-    debtor_actions_and_cases
+    debtor_actions_and_cases,
+    administration_api_and_audit
 );
 
 const COOKIE: &str = "__Host-inkaso";
@@ -353,6 +354,13 @@ async fn route_table(backend: Backend) {
             "",
             false,
         ),
+        (
+            format!("/admin/agents/{}/rotate", a.agent.as_str()),
+            "",
+            false,
+        ),
+        ("/admin/tokens".into(), "name=ERP&role=viewer", false),
+        ("/admin/tokens/t1/revoke".into(), "", false),
         ("/processes/edit".into(), NEW_PROCESS, false),
         ("/processes/rules".into(), "process=", false),
         ("/processes/ALFA/default".into(), "", false),
@@ -424,6 +432,7 @@ async fn route_table(backend: Backend) {
         (format!("/admin/users/{b_user}/disabled"), "disabled=true"),
         (format!("/admin/users/{b_user}/reset"), ""),
         (format!("/admin/agents/{}/revoke", b.agent.as_str()), ""),
+        (format!("/admin/agents/{}/rotate", b.agent.as_str()), ""),
     ] {
         let (status, _) = post(&env, &admin, &path, body, Some(&admin_token), None).await;
         assert_eq!(status, 404, "{path}");
@@ -438,6 +447,7 @@ async fn route_table(backend: Backend) {
         assert_eq!(page(&env, &admin, &path).await.0, 404, "{path}");
     }
     assert_eq!(page(&env, &viewer, "/admin").await.0, 403);
+    assert_eq!(page(&env, &viewer, "/admin/audit").await.0, 403);
     // B's users and agent are untouched; A's own objects answer.
     assert!(!env.store.users(&b.scope).await.unwrap()[0].disabled);
     let (status, html) = page(&env, &admin, &format!("/debtors/{a_debtor}")).await;
@@ -672,7 +682,18 @@ async fn processes_and_templates(backend: Backend) {
     assert!(html.contains("Prosimy o wplate"), "{html}");
 
     // Both changes are in the audit log, the template's with what it was and became.
-    let audit = env.store.audit_log(&t.scope, 50).await.unwrap();
+    let audit = env
+        .store
+        .audit_log(
+            &t.scope,
+            &inkaso_cloud::store::accounts::AuditFilter {
+                limit: Some(50),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items;
     assert!(
         audit
             .iter()
@@ -1084,6 +1105,7 @@ async fn debtor_actions_and_cases(backend: Backend) {
             &inkaso_cloud::store::TenantScope::operator(law.id.clone()),
             "lex",
             Role::Viewer,
+            "cli",
             now,
         )
         .await
@@ -1115,5 +1137,295 @@ async fn debtor_actions_and_cases(backend: Backend) {
     assert_eq!(
         page(&env, &session, &format!("/cases/{b_case}")).await.0,
         404
+    );
+}
+
+/// Administration through the JSON API and the portal alike: users, agents (a new token keeps
+/// the agent's identity and sequence; the old one is refused at once), API tokens, and the
+/// audit log naming who did each and showing processes before and after.
+async fn administration_api_and_audit(backend: Backend) {
+    let env = Env::new(backend).await;
+    let a = env.tenant("Alfa").await;
+    let b = env.tenant("Beta").await;
+
+    // Users: admin only; a generated password is handed back once and opens the portal.
+    let (s, _) = env
+        .post(
+            &a.editor,
+            "/api/v1/users",
+            &json!({"email": "nowa@alfa.pl", "role": "editor"}),
+        )
+        .await;
+    assert_eq!(s, 403);
+    let (s, v) = env
+        .post(
+            &a.admin,
+            "/api/v1/users",
+            &json!({"email": "nie-adres", "role": "editor"}),
+        )
+        .await;
+    assert_eq!(s, 400, "{v}");
+    assert_eq!(v["error"]["field"], "email", "{v}");
+    let (s, v) = env
+        .post(
+            &a.admin,
+            "/api/v1/users",
+            &json!({"email": "Nowa@alfa.pl", "role": "editor"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let user_id = v["id"].as_str().unwrap().to_owned();
+    let password = v["password"].as_str().unwrap().to_owned();
+    let session = log_in(&env, "nowa@alfa.pl", &password).await;
+    assert_eq!(page(&env, &session, "/").await.0, 200);
+    let (s, v) = env.get(&a.admin, "/api/v1/users").await;
+    assert_eq!(s, 200);
+    assert!(v.to_string().contains("nowa@alfa.pl"), "{v}");
+    assert!(
+        !v.to_string().contains("szef@firma.pl\",\"role\":\"viewer"),
+        "{v}"
+    );
+    // A role change ends the user's sessions; so does disabling.
+    let (s, v) = env
+        .put(
+            &a.admin,
+            &format!("/api/v1/users/{user_id}/role"),
+            &json!({"role": "viewer"}),
+        )
+        .await;
+    assert_eq!(s, 204, "{v}");
+    assert_eq!(page(&env, &session, "/").await.0, 303);
+    let (s, _) = env
+        .put(
+            &a.admin,
+            &format!("/api/v1/users/{user_id}/disabled"),
+            &json!({"disabled": true}),
+        )
+        .await;
+    assert_eq!(s, 204);
+    let (s, v) = env
+        .post(
+            &a.admin,
+            &format!("/api/v1/users/{user_id}/password-reset"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["email"], "nowa@alfa.pl");
+    // Another firm's user does not exist here.
+    let b_user = env.store.users(&b.scope).await.unwrap().remove(0).id;
+    let (s, _) = env
+        .put(
+            &a.admin,
+            &format!("/api/v1/users/{b_user}/role"),
+            &json!({"role": "viewer"}),
+        )
+        .await;
+    assert_eq!(s, 404);
+
+    // Agents: a new token keeps the agent and its sequence; the old one is refused.
+    env.batch_ok(
+        &a.agent_token,
+        1,
+        json!([company("K1", "Hurtownia", &nip(1))]),
+    )
+    .await;
+    let agent = a.agent.as_str();
+    let (s, v) = env
+        .post(
+            &a.admin,
+            &format!("/api/v1/agents/{agent}/token"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["id"], agent);
+    let new_token = v["token"].as_str().unwrap().to_owned();
+    let (s, _) = env.batch(&a.agent_token, 2, json!([])).await;
+    assert_eq!(s, 401, "the old token is refused at once");
+    let (s, v) = env.get(&new_token, "/agent/v1/config").await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["next_seq"], 2, "the sequence carries on: {v}");
+    env.batch_ok(
+        &new_token,
+        2,
+        json!([doc("D1", "K1", "2026-11-01", 100, 100)]),
+    )
+    .await;
+    let (s, _) = env
+        .post(
+            &a.admin,
+            &format!("/api/v1/agents/{}/token", b.agent.as_str()),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, 404, "another firm's agent");
+    let (s, _) = env
+        .post(
+            &a.editor,
+            &format!("/api/v1/agents/{agent}/token"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, 403);
+    let (s, v) = env
+        .post(&a.admin, "/api/v1/agents", &json!({"name": "  "}))
+        .await;
+    assert_eq!(s, 400, "{v}");
+    let (s, v) = env
+        .post(
+            &a.admin,
+            "/api/v1/agents",
+            &json!({"name": "Optima — magazyn"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let second = v["id"].as_str().unwrap().to_owned();
+    let (s, _) = env
+        .post(
+            &a.admin,
+            &format!("/api/v1/agents/{second}/revoke"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(s, 204);
+    let (_, v) = env.get(&a.viewer, "/api/v1/agents").await;
+    assert_eq!(v.as_array().unwrap().len(), 2, "{v}");
+
+    // API tokens: listed without secrets; a revoked one is refused.
+    let (s, v) = env
+        .post(
+            &a.admin,
+            "/api/v1/api-tokens",
+            &json!({"name": "Księgowość", "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let (token_id, token) = (
+        v["id"].as_str().unwrap().to_owned(),
+        v["token"].as_str().unwrap().to_owned(),
+    );
+    assert_eq!(env.get(&token, "/api/v1/debtors").await.0, 200);
+    let (_, v) = env.get(&a.admin, "/api/v1/api-tokens").await;
+    assert!(v.to_string().contains("Księgowość"), "{v}");
+    assert!(
+        !v.to_string().contains(&token),
+        "no secret in the list: {v}"
+    );
+    let (s, _) = env
+        .delete(&a.admin, &format!("/api/v1/api-tokens/{token_id}"))
+        .await;
+    assert_eq!(s, 204);
+    assert_eq!(env.get(&token, "/api/v1/debtors").await.0, 401);
+
+    // The same in the portal: the admin page lists tokens; a new agent token is shown once.
+    let session = log_in_to(&env, a.scope.as_str()).await;
+    let csrf_token = csrf(&env, &session).await;
+    let (status, html) = page(&env, &session, "/admin").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Księgowość") && html.contains("odwołany"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Przywróć z nowym tokenem"),
+        "the revoked agent: {html}"
+    );
+    let (status, _, html) = submit(
+        &env,
+        &session,
+        &csrf_token,
+        &format!("/admin/agents/{agent}/rotate"),
+        "",
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Nowy token agenta „ERP”"), "{html}");
+    let portal_token = html
+        .split("id=\"secret-value\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap()
+        .to_owned();
+    assert_eq!(env.get(&new_token, "/agent/v1/config").await.0, 401);
+    assert_eq!(env.get(&portal_token, "/agent/v1/config").await.0, 200);
+    let (status, _, html) = submit(
+        &env,
+        &session,
+        &csrf_token,
+        "/admin/tokens",
+        "name=Raporty&role=editor",
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Token API „Raporty”"), "{html}");
+
+    // A process saved twice: the audit log shows it before and after, and who did it.
+    let (s, _) = env
+        .put(&a.admin, "/api/v1/processes/STD", &process("STD"))
+        .await;
+    assert_eq!(s, 201);
+    let mut changed = process("STD");
+    changed["name"] = json!("Proces poprawiony");
+    let (s, _) = env.put(&a.admin, "/api/v1/processes/STD", &changed).await;
+    assert_eq!(s, 200);
+    let (status, html) = page(&env, &session, "/admin/audit?area=process").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("process.put"), "{html}");
+    assert!(!html.contains("agent.rotate"), "filtered by area: {html}");
+    assert!(
+        html.contains("Proces poprawiony") && html.contains("Proces STD"),
+        "{html}"
+    );
+    assert!(
+        html.contains("token API „admin”"),
+        "the actor by name: {html}"
+    );
+    let (_, html) = page(&env, &session, "/admin/audit?area=agent").await;
+    assert!(
+        html.contains("agent.rotate") && html.contains("szef@firma.pl"),
+        "{html}"
+    );
+    let (s, v) = env.get(&a.admin, "/api/v1/audit?action=agent.").await;
+    assert_eq!(s, 200);
+    let actions: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        actions.iter().all(|x| x.starts_with("agent.")),
+        "{actions:?}"
+    );
+    assert_eq!(
+        actions.iter().filter(|x| **x == "agent.rotate").count(),
+        2,
+        "{actions:?}"
+    );
+    // Paging: a page of 50 and a link to the next when there is more.
+    for i in 0..60 {
+        let (s, _) = env
+            .post(
+                &a.admin,
+                "/api/v1/exclusions",
+                &json!({"kind": "nip", "value": nip(100 + i)}),
+            )
+            .await;
+        assert_eq!(s, 201);
+    }
+    let (_, html) = page(&env, &session, "/admin/audit?area=exclusion").await;
+    assert_eq!(html.matches("exclusion.create").count(), 50);
+    let next = html
+        .split("class=\"pager\"><a href=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .replace("&#38;", "&");
+    let (_, html) = page(&env, &session, &next).await;
+    assert_eq!(
+        html.matches("exclusion.create").count(),
+        10,
+        "{next} {html}"
     );
 }

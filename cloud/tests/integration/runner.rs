@@ -126,7 +126,7 @@ impl Harness {
             .await
             .unwrap();
         let scope = TenantScope::operator(t.id.clone());
-        let a = store.create_agent(&scope, "ERP", now).await.unwrap();
+        let a = store.create_agent(&scope, "ERP", "cli", now).await.unwrap();
         let partner = store
             .create_tenant(TenantKind::Partner, "Kancelaria Lex", now)
             .await
@@ -1233,7 +1233,11 @@ async fn upgrade_sends_nothing_twice(backend: Backend) {
 /// SMS consent, and `phone` as its number.
 async fn agent_with_the_same_ids(h: &Harness, tenant: &TenantScope, phone: &str) -> AgentPrincipal {
     let now = h.now();
-    let a = h.store.create_agent(tenant, "ERP", now).await.unwrap();
+    let a = h
+        .store
+        .create_agent(tenant, "ERP", "cli", now)
+        .await
+        .unwrap();
     let agent = AgentPrincipal {
         tenant: tenant.clone(),
         tenant_name: "x".into(),

@@ -56,7 +56,7 @@ async fn process_set_list_and_run_as_of() {
         .await
         .unwrap();
     let scope = TenantScope::operator(t.id.clone());
-    let a = store.create_agent(&scope, "ERP", now).await.unwrap();
+    let a = store.create_agent(&scope, "ERP", "cli", now).await.unwrap();
     let agent = AgentPrincipal {
         tenant: scope.clone(),
         tenant_name: t.name.clone(),
@@ -229,7 +229,7 @@ async fn run_killed_mid_dispatch_sends_nothing_twice() {
         .await
         .unwrap();
     let scope = TenantScope::operator(t.id.clone());
-    let a = store.create_agent(&scope, "ERP", now).await.unwrap();
+    let a = store.create_agent(&scope, "ERP", "cli", now).await.unwrap();
     let agent = AgentPrincipal {
         tenant: scope.clone(),
         tenant_name: t.name.clone(),

@@ -48,7 +48,7 @@ async fn processes_and_rules(backend: Backend) {
         .await
         .unwrap();
     let scope = TenantScope::operator(t.id.clone());
-    let a = store.create_agent(&scope, "ERP", now).await.unwrap();
+    let a = store.create_agent(&scope, "ERP", "cli", now).await.unwrap();
     // The first process becomes the default even unmarked; a new default unmarks the old.
     let set = store
         .put_process(&scope, process("STD", false), now)
@@ -158,7 +158,7 @@ async fn retries_pauses_and_history(backend: Backend) {
         .unwrap();
     let scope = TenantScope::operator(t.id.clone());
     let a = store
-        .create_agent(&scope, "ERP", clock.now())
+        .create_agent(&scope, "ERP", "cli", clock.now())
         .await
         .unwrap();
     store

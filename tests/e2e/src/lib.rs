@@ -134,7 +134,7 @@ impl Harness {
             .create_tenant(TenantKind::Client, "Hurtownia Zażółć", now)
             .await?;
         let scope = TenantScope::operator(tenant.id.clone());
-        let agent = store.create_agent(&scope, "biuro", now).await?;
+        let agent = store.create_agent(&scope, "biuro", "cli", now).await?;
         let clock = Arc::new(ManualClock::new(now));
         // Served over plain HTTP on loopback: the portal's cookie cannot be `Secure` here.
         let settings = ApiSettings {

@@ -1,6 +1,7 @@
 //! Administration (admin only): the firm's users — add, change role, disable, enable, reset the
-//! password, each change ending the user's sessions — and its agents — create with the token
-//! shown once, revoke — with their last sync.
+//! password, each change ending the user's sessions —, its agents — create with the token
+//! shown once, a new token keeping the agent's identity and sequence, revoke — with their last
+//! sync, its API tokens, and the audit log of who changed what.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -19,6 +20,7 @@ use crate::domain::ids::AgentId;
 use crate::http::AppState;
 use crate::services::ServiceError;
 use crate::services::model::{AgentHealth, UserView};
+use crate::store::accounts::{ApiTokenView, AuditEntry, AuditFilter};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin.html")]
@@ -26,6 +28,7 @@ pub(super) struct AdminPage {
     ctx: Ctx,
     users: Vec<UserLine>,
     agents: Vec<AgentHealth>,
+    tokens: Vec<ApiTokenView>,
     roles: Vec<(&'static str, String)>,
     form: NewUserView,
     /// A secret shown once: a new user's or reset password, or a new agent's token.
@@ -84,6 +87,7 @@ async fn page(
         })
         .collect();
     let agents = state.app.agents_health(tenant).await?;
+    let tokens = state.app.api_tokens(tenant).await?;
     let roles = [Role::Viewer, Role::Editor, Role::Admin]
         .into_iter()
         .map(|r| (r.as_str(), ctx.t(role_message(r))))
@@ -92,6 +96,7 @@ async fn page(
         ctx,
         users,
         agents,
+        tokens,
         roles,
         form,
         secret,
@@ -285,16 +290,13 @@ pub(super) async fn add_agent(
     viewer.require(Role::Admin)?;
     let ctx = Ctx::load(&state, &viewer, "admin").await?;
     let name = form.name.trim();
-    if name.is_empty() {
-        return Err(PageError::new(
-            StatusCode::BAD_REQUEST,
-            "Podaj nazwę agenta (np. nazwę bazy ERP).",
-            "Give the agent a name (e.g. the ERP database's).",
-        ));
-    }
     let agent = state
         .app
-        .create_agent(&viewer.session.principal.tenant, name)
+        .create_agent(
+            &viewer.session.principal.tenant,
+            &viewer.session.principal.actor,
+            name,
+        )
         .await?;
     let secret = Secret {
         label: ctx.ta("agent-token-once", "name", name),
@@ -326,3 +328,227 @@ pub(super) async fn revoke_agent(
         .await?;
     Ok(Redirect::to("/admin?done=agent-revoked").into_response())
 }
+
+/// A new token for an agent, shown once; the agent keeps its identity and sequence.
+pub(super) async fn rotate_agent(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PathId(id): PathId,
+    Form(Confirm {}): Form<Confirm>,
+) -> Result<Response, PageError> {
+    viewer.require(Role::Admin)?;
+    let ctx = Ctx::load(&state, &viewer, "admin").await?;
+    let tenant = &viewer.session.principal.tenant;
+    let agent = AgentId::new(id);
+    let name = state
+        .app
+        .agents_health(tenant)
+        .await?
+        .into_iter()
+        .find(|a| a.id == agent.as_str())
+        .map(|a| a.name)
+        .ok_or_else(PageError::not_found)?;
+    let new = state
+        .app
+        .rotate_agent_token(tenant, &viewer.session.principal.actor, &agent)
+        .await?;
+    let secret = Secret {
+        label: ctx.ta("agent-token-rotated", "name", &name),
+        value: new.secret,
+    };
+    let notice = ctx.t("notice-agent-rotated");
+    let ctx = ctx.with_notice(Some(notice));
+    Ok(
+        page(&state, &viewer, ctx, NewUserView::blank(), Some(secret))
+            .await?
+            .into_response(),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct NewTokenForm {
+    name: String,
+    role: String,
+}
+
+/// A new API token for a program, shown once.
+pub(super) async fn add_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<NewTokenForm>,
+) -> Result<Response, PageError> {
+    viewer.require(Role::Admin)?;
+    let ctx = Ctx::load(&state, &viewer, "admin").await?;
+    let role: Role = form.role.parse().map_err(ServiceError::Invalid)?;
+    let token = state
+        .app
+        .create_api_token(
+            &viewer.session.principal.tenant,
+            &viewer.session.principal.actor,
+            &form.name,
+            role,
+        )
+        .await?;
+    let secret = Secret {
+        label: ctx.ta("token-once", "name", form.name.trim()),
+        value: token.secret,
+    };
+    let notice = ctx.t("notice-token-added");
+    let ctx = ctx.with_notice(Some(notice));
+    Ok(
+        page(&state, &viewer, ctx, NewUserView::blank(), Some(secret))
+            .await?
+            .into_response(),
+    )
+}
+
+pub(super) async fn revoke_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PathId(id): PathId,
+    Form(Confirm {}): Form<Confirm>,
+) -> Result<Response, PageError> {
+    viewer.require(Role::Admin)?;
+    state
+        .app
+        .revoke_api_token(
+            &viewer.session.principal.tenant,
+            &viewer.session.principal.actor,
+            &id,
+        )
+        .await?;
+    Ok(Redirect::to("/admin?done=token-revoked").into_response())
+}
+
+/// The areas of the audit log a person filters by: `(action prefix, message id)`.
+const AUDIT_AREAS: [(&str, &str); 11] = [
+    ("process", "audit-area-process"),
+    ("template", "audit-area-template"),
+    ("channel_settings", "audit-area-settings"),
+    ("collection", "audit-area-collection"),
+    ("exclusion", "audit-area-exclusion"),
+    ("debtor", "audit-area-debtor"),
+    ("case", "audit-area-case"),
+    ("user", "audit-area-user"),
+    ("agent", "audit-area-agent"),
+    ("api_token", "audit-area-token"),
+    ("session", "audit-area-session"),
+];
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct AuditQuery {
+    area: Option<String>,
+    after: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "audit.html")]
+pub(super) struct AuditPage {
+    ctx: Ctx,
+    area: String,
+    areas: Vec<(&'static str, String)>,
+    rows: Vec<AuditLine>,
+    next: Option<String>,
+}
+
+struct AuditLine {
+    entry: AuditEntry,
+    /// The person or program behind `entry.actor`.
+    who: String,
+    /// The state before and after, pretty-printed, when the details are such JSON.
+    before: Option<String>,
+    after: Option<String>,
+}
+
+/// Who an audit actor (`user:<id>`, `token:<id>`, `cli`, `engine`) is, in words.
+fn actor_name(ctx: &Ctx, actor: &str, users: &[UserView], tokens: &[ApiTokenView]) -> String {
+    if let Some(id) = actor.strip_prefix("user:")
+        && let Some(u) = users.iter().find(|u| u.id == id)
+    {
+        return u.email.clone();
+    }
+    if let Some(id) = actor.strip_prefix("token:")
+        && let Some(t) = tokens.iter().find(|t| t.id == id)
+    {
+        return ctx.ta("audit-actor-token", "name", &t.name);
+    }
+    match actor {
+        "cli" => ctx.t("audit-actor-cli"),
+        "engine" => ctx.t("audit-actor-engine"),
+        other => other.to_owned(),
+    }
+}
+
+/// `{"before": …, "after": …}` details as two readable blocks.
+fn before_after(details: &str) -> (Option<String>, Option<String>) {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(details)
+    else {
+        return (None, None);
+    };
+    let side = |key: &str| {
+        map.get(key)
+            .filter(|v| !v.is_null())
+            .and_then(|v| serde_json::to_string_pretty(v).ok())
+    };
+    (side("before"), side("after"))
+}
+
+pub(super) async fn audit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<AuditQuery>,
+) -> Result<AuditPage, PageError> {
+    viewer.require(Role::Admin)?;
+    let ctx = Ctx::load(&state, &viewer, "admin").await?;
+    let tenant = &viewer.session.principal.tenant;
+    let area = q
+        .area
+        .filter(|a| AUDIT_AREAS.iter().any(|(code, _)| code == a))
+        .unwrap_or_default();
+    let page = state
+        .app
+        .audit_log(
+            tenant,
+            &AuditFilter {
+                action: (!area.is_empty()).then(|| format!("{area}.")),
+                after: q.after.filter(|a| !a.is_empty()),
+                limit: Some(AUDIT_ROWS),
+            },
+        )
+        .await?;
+    let users = state.app.users(tenant).await?;
+    let tokens = state.app.api_tokens(tenant).await?;
+    let rows = page
+        .items
+        .into_iter()
+        .map(|entry| {
+            let (before, after) = before_after(&entry.details);
+            AuditLine {
+                who: actor_name(&ctx, &entry.actor, &users, &tokens),
+                entry,
+                before,
+                after,
+            }
+        })
+        .collect();
+    let next = page.next_cursor.map(|c| {
+        form_urlencoded::Serializer::new(String::from("/admin/audit?"))
+            .append_pair("area", &area)
+            .append_pair("after", &c)
+            .finish()
+    });
+    let areas = AUDIT_AREAS
+        .iter()
+        .map(|(code, id)| (*code, ctx.t(id)))
+        .collect();
+    Ok(AuditPage {
+        ctx,
+        area,
+        areas,
+        rows,
+        next,
+    })
+}
+
+/// Entries per page of the audit log.
+const AUDIT_ROWS: u32 = 50;

@@ -84,6 +84,10 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/admin/users/{id}/reset", post(admin::reset_password))
         .route("/admin/agents", post(admin::add_agent))
         .route("/admin/agents/{id}/revoke", post(admin::revoke_agent))
+        .route("/admin/agents/{id}/rotate", post(admin::rotate_agent))
+        .route("/admin/tokens", post(admin::add_token))
+        .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
+        .route("/admin/audit", get(admin::audit))
 }
 
 /// The one id in a page's address; a malformed one is a page that does not exist.

@@ -149,12 +149,16 @@ impl Env {
             .await
             .unwrap();
         let scope = TenantScope::operator(t.id.clone());
-        let a = self.store.create_agent(&scope, "ERP", now).await.unwrap();
+        let a = self
+            .store
+            .create_agent(&scope, "ERP", "cli", now)
+            .await
+            .unwrap();
         let mut tokens = Vec::new();
         for role in [Role::Admin, Role::Editor, Role::Viewer] {
             tokens.push(
                 self.store
-                    .create_api_token(&scope, role.as_str(), role, now)
+                    .create_api_token(&scope, role.as_str(), role, "cli", now)
                     .await
                     .unwrap()
                     .secret,

@@ -208,7 +208,12 @@ async fn run_backend(url: &str, n: usize) -> anyhow::Result<Backend> {
         .create_tenant(TenantKind::Client, "Bench", now)
         .await?;
     let agent = store
-        .create_agent(&TenantScope::operator(tenant.id.clone()), "bench", now)
+        .create_agent(
+            &TenantScope::operator(tenant.id.clone()),
+            "bench",
+            "cli",
+            now,
+        )
         .await?;
     let data = build(n, 1)?;
     let first = ingest(&store, &agent.secret, &data.bodies, n).await?;

@@ -218,7 +218,7 @@ async fn seed(store: &Store) -> anyhow::Result<(Tenant, NewSecret)> {
         .create_tenant(TenantKind::Client, "Hurtownia", now)
         .await?;
     let scope = TenantScope::operator(tenant.id.clone());
-    let agent = store.create_agent(&scope, "ERP", now).await?;
+    let agent = store.create_agent(&scope, "ERP", "cli", now).await?;
     store
         .add_user(
             &scope,
