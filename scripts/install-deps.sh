@@ -44,3 +44,23 @@ for component in rustfmt clippy; do
     rustup component add "$component"
   fi
 done
+
+# axe-core, the accessibility checker the browser tests run inside each page: one pinned copy
+# from the npm registry, checked against its published sha512 (no Node toolchain needed).
+axe_version=4.14.1
+axe_sha512=FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==
+axe_dir="${XDG_CACHE_HOME:-$HOME/.cache}/inkaso/axe-core-$axe_version"
+if [ ! -s "$axe_dir/axe.min.js" ]; then
+  echo "==> Fetching axe-core $axe_version (accessibility checks in the browser tests)"
+  tmp=$(mktemp -d)
+  curl -fsSL "https://registry.npmjs.org/axe-core/-/axe-core-$axe_version.tgz" -o "$tmp/axe.tgz"
+  got=$(openssl dgst -sha512 -binary "$tmp/axe.tgz" | openssl base64 -A)
+  if [ "$got" != "$axe_sha512" ]; then
+    echo "error: axe-core $axe_version does not match its published checksum" >&2
+    rm -rf "$tmp"; exit 1
+  fi
+  tar -xzf "$tmp/axe.tgz" -C "$tmp" package/axe.min.js package/LICENSE
+  mkdir -p "$axe_dir"
+  mv "$tmp/package/axe.min.js" "$tmp/package/LICENSE" "$axe_dir/"
+  rm -rf "$tmp"
+fi

@@ -60,6 +60,7 @@ forecast-title = { $count ->
    *[other] What the system will do: today and over { $count } days
 }
 forecast-empty = The processes plan no actions.
+forecast-computed = Forecast as of { $time }; refreshed every minute.
 col-today = Today
 col-next-days = { $count ->
     [one] { $count } day
@@ -94,6 +95,10 @@ filter-open = Receivables
 filter-all = all
 filter-with-open = with open documents
 filter-without-open = without open documents
+filter-overdue = with overdue documents
+filter-paused = Pause
+filter-paused-yes = paused
+filter-paused-no = not paused
 filter-apply = Show
 filter-origin = Origin
 debtors-empty = No debtors — the agent has not synchronised data yet. See Administration → Agents.

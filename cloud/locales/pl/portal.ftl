@@ -61,6 +61,7 @@ forecast-title = { $count ->
    *[other] Co zrobi system: dziś i przez { $count } dni
 }
 forecast-empty = Procesy nie planują żadnych działań.
+forecast-computed = Prognoza z { $time }; odświeża się co minutę.
 col-today = Dziś
 col-next-days = { $count ->
     [one] { $count } dzień
@@ -95,6 +96,10 @@ filter-open = Należności
 filter-all = wszystkie
 filter-with-open = z otwartymi dokumentami
 filter-without-open = bez otwartych dokumentów
+filter-overdue = z zaległościami po terminie
+filter-paused = Wstrzymanie
+filter-paused-yes = wstrzymani
+filter-paused-no = bez wstrzymania
 filter-apply = Pokaż
 filter-origin = Źródło
 debtors-empty = Brak dłużników — agent jeszcze nie zsynchronizował danych. Zobacz Administracja → Agenci.

@@ -437,11 +437,7 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
 
 /// The application over `store`, on the system clock (the operator's commands run now).
 pub(crate) fn app(store: Store) -> App {
-    App {
-        store,
-        clock: Arc::new(SystemClock),
-        engine: Engine::default(),
-    }
+    App::new(store, Arc::new(SystemClock), Engine::default())
 }
 
 /// The scope of a tenant the operator names on the command line: the operator holds the

@@ -7,6 +7,9 @@
 //! - [`ids`]: typed identifiers (tenants, agents, partners, cases, users).
 //! - [`cases`]: cases handed off to law firms — their statuses and the moves between them.
 //! - [`collection`]: a debtor's tags, on-demand runs' and the forecast's bounds.
+//! - [`settings`]: the channel settings' checks (creditor, NRB/IBAN, deadlines).
+//! - [`stats`]: payment-delay statistics — DSO (simple, countback, best possible), ADD, CEI,
+//!   weighted days, ageing, a debtor's delays and trend, month by month.
 //! - [`crate::process`]: the process engine (models, calendar, planner, forecast).
 
 pub mod accounts;
@@ -14,6 +17,7 @@ pub mod cases;
 pub mod collection;
 pub mod ids;
 pub mod settings;
+pub mod stats;
 
 /// A value that breaks a domain rule: which field, and why in Polish and in English.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -85,11 +85,7 @@ impl AppState {
     /// A state with the default [`Engine`] (see [`AppState::with_engine`]).
     pub fn new(store: Store, clock: Arc<dyn Clock>, settings: ApiSettings) -> AppState {
         AppState {
-            app: App {
-                store,
-                clock,
-                engine: Engine::default(),
-            },
+            app: App::new(store, clock, Engine::default()),
             settings,
             callback_secret: Arc::default(),
         }

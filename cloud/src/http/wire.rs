@@ -863,6 +863,12 @@ pub struct DebtorFilter {
     pub kind: Option<String>,
     /// Only debtors with (true) or without (false) open documents.
     pub has_open: Option<bool>,
+    /// Only debtors with (true) or without (false) an open document past its due date today.
+    pub overdue: Option<bool>,
+    /// Only debtors whose collection is (true) or is not (false) paused today.
+    pub paused: Option<bool>,
+    /// Only debtors with this legal status (`active`, `deceased`, `bankrupt`).
+    pub legal_status: Option<String>,
     /// Also debtors the agent removed.
     pub include_removed: Option<bool>,
     /// Cursor from the previous page.
@@ -880,6 +886,10 @@ impl From<DebtorFilter> for model::DebtorFilter {
             nip: w.nip,
             kind: w.kind,
             has_open: w.has_open,
+            overdue: w.overdue,
+            paused: w.paused,
+            legal_status: w.legal_status,
+            today: None,
             include_removed: w.include_removed,
             after: w.after,
             limit: w.limit,

@@ -173,6 +173,15 @@ impl App {
         Ok(self.store.tasks(tenant, status).await?)
     }
 
+    /// A page of tasks, oldest due first.
+    pub async fn tasks_page(
+        &self,
+        tenant: &TenantScope,
+        filter: &crate::store::channels::TaskFilter,
+    ) -> Result<crate::store::query::Page<TaskRow>, ServiceError> {
+        Ok(self.store.tasks_page(tenant, filter).await?)
+    }
+
     /// One debtor's tasks (by its agent and ERP key), open first.
     pub async fn debtor_tasks(
         &self,

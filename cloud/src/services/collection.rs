@@ -274,6 +274,7 @@ impl App {
         self.store
             .update_debtor_collection(tenant, &debtor.agent_id, &debtor.external_id, &change, now)
             .await?;
+        self.plans_changed(tenant);
         self.store
             .audit(
                 tenant,
@@ -344,6 +345,7 @@ impl App {
                     .await?,
             );
         }
+        self.plans_changed(tenant);
         self.store
             .audit(
                 tenant,
@@ -478,6 +480,7 @@ impl App {
             .store
             .add_pause_reported(tenant, &debtor, &pause, actor, now)
             .await?;
+        self.plans_changed(tenant);
         self.store
             .audit(
                 tenant,
@@ -515,6 +518,7 @@ impl App {
         self.store
             .lift_pause(tenant, &debtor, pause_id, actor, now)
             .await?;
+        self.plans_changed(tenant);
         self.store
             .audit(
                 tenant,

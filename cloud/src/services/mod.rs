@@ -13,6 +13,8 @@
 //! - [`cases`]: cases handed to law firms, from the client's side and the law firm's.
 //! - [`records`]: debtors, documents, payments, agents' health, exclusions, companies, audit.
 //! - [`runner`]: one tick of the process engine for one tenant, every tenant's round.
+//! - [`stats`]: payment-delay statistics — the firm's month by month and each debtor's delays.
+//! - [`dashboard`]: the dashboard, with each firm's forecast remembered for a minute.
 
 pub mod accounts;
 pub mod cases;
@@ -22,6 +24,7 @@ pub mod dashboard;
 pub mod processes;
 pub mod records;
 pub mod runner;
+pub mod stats;
 
 /// The values the use cases take and return, as the faces (HTTP, portal, CLI) name them: the
 /// store's rows, filters and pages, the principals authentication makes, and the outcomes of
@@ -36,7 +39,7 @@ pub mod model {
         Case, CaseDetail, CaseEvent, CaseFilter, ContactSnapshot, DebtorSnapshot, DocumentSnapshot,
         HistorySnapshot, NewCase, OpenedCase, PageRequest,
     };
-    pub use crate::store::channels::{LetterRow, StoredTemplate, TaskRow};
+    pub use crate::store::channels::{LetterRow, StoredTemplate, TaskFilter, TaskRow};
     pub use crate::store::collection::{
         ActionQuery, ChannelPauseView, CollectionStateView, PauseView,
     };
@@ -91,6 +94,26 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     /// The channels and runner settings of on-demand runs.
     pub engine: Engine,
+    /// The dashboards' last forecasts on this replica.
+    pub forecasts: Arc<dashboard::ForecastCache>,
+}
+
+impl App {
+    /// The application over a store, a clock and an engine, with nothing remembered yet.
+    pub fn new(store: Store, clock: Arc<dyn Clock>, engine: Engine) -> App {
+        App {
+            store,
+            clock,
+            engine,
+            forecasts: Arc::default(),
+        }
+    }
+
+    /// A person changed what the firm's plans depend on: its next dashboard computes the
+    /// forecast again instead of showing the remembered one.
+    pub(crate) fn plans_changed(&self, tenant: &crate::store::TenantScope) {
+        self.forecasts.forget(tenant.as_str());
+    }
 }
 
 /// Why a use case refused or failed.

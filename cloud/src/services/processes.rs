@@ -109,6 +109,7 @@ impl App {
         let stored = set.into_iter().find(|x| x.code == code).ok_or_else(|| {
             crate::store::StoreError::not_found(format!("proces {code}"), format!("process {code}"))
         })?;
+        self.plans_changed(tenant);
         self.store
             .audit(
                 tenant,
@@ -201,6 +202,7 @@ impl App {
             .into_iter()
             .find(|x| x.code == code);
         self.store.delete_process(tenant, code, now).await?;
+        self.plans_changed(tenant);
         self.store
             .audit(
                 tenant,
@@ -223,6 +225,7 @@ impl App {
     ) -> Result<Vec<Process>, ServiceError> {
         let now = self.clock.now();
         let set = self.store.set_default_process(tenant, code, now).await?;
+        self.plans_changed(tenant);
         self.store
             .audit(tenant, actor, "process.default", code, "", now)
             .await?;
@@ -261,6 +264,7 @@ impl App {
         let now = self.clock.now();
         let before = self.store.group_rules(tenant).await?;
         self.store.set_group_rules(tenant, &rules, now).await?;
+        self.plans_changed(tenant);
         self.store
             .audit(
                 tenant,
@@ -302,6 +306,7 @@ impl App {
         self.store
             .set_collection_settings(tenant, &settings, now)
             .await?;
+        self.plans_changed(tenant);
         self.store
             .audit(
                 tenant,
@@ -323,6 +328,7 @@ impl App {
         channel: Channel,
     ) -> Result<(), ServiceError> {
         self.store.resume_channel(tenant, channel).await?;
+        self.plans_changed(tenant);
         self.store
             .audit(
                 tenant,

@@ -19,7 +19,12 @@ impl App {
         tenant: &TenantScope,
         f: &DebtorFilter,
     ) -> Result<Page<DebtorView>, ServiceError> {
-        Ok(self.store.list_debtors(tenant, f).await?)
+        // "Overdue" and "paused" are judged on the application's today (its clock).
+        let f = DebtorFilter {
+            today: Some(f.today.unwrap_or_else(|| self.clock.now().date_naive())),
+            ..f.clone()
+        };
+        Ok(self.store.list_debtors(tenant, &f).await?)
     }
 
     /// One debtor with contacts, documents (days overdue as of today) and company data.
@@ -88,10 +93,11 @@ impl App {
             source,
             actor,
         };
-        Ok(self
-            .store
+        self.store
             .set_consent(tenant, debtor_id, &change, self.clock.now())
-            .await?)
+            .await?;
+        self.plans_changed(tenant);
+        Ok(())
     }
 
     /// Documents by the filter, a page (days overdue as of today).

@@ -17,6 +17,7 @@ use serde::Serialize;
 use sqlx::Row as _;
 
 use super::feed::append_result_in;
+use super::query::{Page, Sql, decode_cursor, encode_cursor, page_limit};
 use super::{Store, StoreError, new_id, parse_day, parse_ts, ts};
 use crate::domain::ids::AgentId;
 use crate::process::compose::ChannelSettings;
@@ -141,6 +142,19 @@ pub struct TaskRow {
     pub closed_at: Option<DateTime<Utc>>,
     /// Closed by.
     pub closed_by: Option<String>,
+}
+
+/// Which tasks to list.
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    /// `open` or `done`; all when absent.
+    pub status: Option<String>,
+    /// Only tasks due on or before this day.
+    pub due_until: Option<NaiveDate>,
+    /// Cursor from the previous page.
+    pub after: Option<String>,
+    /// Page size (default 50, at most 500).
+    pub limit: Option<u32>,
 }
 
 /// A task to store.
@@ -684,6 +698,64 @@ impl Store {
             .fetch_all(self.pool())
             .await?;
         rows.iter().map(task_row).collect()
+    }
+
+    /// A page of tasks, oldest due first: only `status` ones when given, only those due on or
+    /// before `due_until` when given; `after` is the previous page's cursor.
+    pub async fn tasks_page(
+        &self,
+        tenant: &TenantScope,
+        filter: &TaskFilter,
+    ) -> Result<Page<TaskRow>, StoreError> {
+        let limit = page_limit(filter.limit);
+        let mut sql = Sql::new(&format!(
+            "SELECT {TASK_COLS} FROM tasks WHERE tenant_id = $1"
+        ));
+        sql.text(tenant.as_str());
+        if let Some(status) = filter.status.as_deref() {
+            let p = sql.text(status);
+            sql.push(&format!(" AND status = {p}"));
+        }
+        if let Some(day) = filter.due_until {
+            let p = sql.text(day.to_string());
+            sql.push(&format!(" AND due_day <= {p}"));
+        }
+        if let Some(after) = filter.after.as_deref() {
+            let key = decode_cursor(after, 3)?;
+            let (d1, d2, d3, c1, c2, id) = (
+                sql.text(key[0].clone()),
+                sql.text(key[0].clone()),
+                sql.text(key[0].clone()),
+                sql.text(key[1].clone()),
+                sql.text(key[1].clone()),
+                sql.text(key[2].clone()),
+            );
+            sql.push(&format!(
+                " AND (due_day > {d1} OR (due_day = {d2} AND created_at > {c1}) \
+                 OR (due_day = {d3} AND created_at = {c2} AND task_id > {id}))"
+            ));
+        }
+        let l = sql.int(i64::from(limit) + 1);
+        sql.push(&format!(" ORDER BY due_day, created_at, task_id LIMIT {l}"));
+        let rows = sql.fetch(self).await?;
+        let mut keys = Vec::with_capacity(rows.len());
+        let mut items = Vec::with_capacity(rows.len());
+        for r in rows.iter().take(limit as usize) {
+            keys.push((
+                r.try_get::<String, _>("due_day")?,
+                r.try_get::<String, _>("created_at")?,
+            ));
+            items.push(task_row(r)?);
+        }
+        let next_cursor = if rows.len() > limit as usize {
+            match (keys.last(), items.last()) {
+                (Some((due, created)), Some(t)) => Some(encode_cursor(&[due, created, &t.id])),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        Ok(Page { items, next_cursor })
     }
 
     /// One debtor's tasks, open first, then by due day.

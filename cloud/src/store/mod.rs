@@ -38,6 +38,7 @@ pub mod processes;
 pub mod query;
 pub mod scope;
 pub mod security;
+pub mod stats;
 pub mod summary;
 pub mod users;
 

@@ -102,6 +102,16 @@ pub struct DebtorFilter {
     pub kind: Option<String>,
     /// Only debtors with (true) or without (false) open documents.
     pub has_open: Option<bool>,
+    /// Only debtors with (true) or without (false) an open document past its due date on
+    /// `today`.
+    pub overdue: Option<bool>,
+    /// Only debtors whose collection is (true) or is not (false) paused on `today` (a pause of
+    /// the debtor or of one of its documents, not lifted, not ended).
+    pub paused: Option<bool>,
+    /// Only debtors with this legal status (`active`, `deceased`, `bankrupt`).
+    pub legal_status: Option<String>,
+    /// The day `overdue` and `paused` are judged on (the caller's today).
+    pub today: Option<NaiveDate>,
     /// Also debtors the agent removed.
     pub include_removed: Option<bool>,
     /// Cursor from the previous page.
@@ -403,6 +413,60 @@ const DEBTOR_COLS: &str = "d.debtor_id, d.agent_id, d.external_id, d.kind, d.nam
      (SELECT COUNT(*) FROM documents o WHERE o.tenant_id = d.tenant_id AND o.agent_id = d.agent_id \
       AND o.debtor_external_id = d.external_id AND o.status = 'open')";
 
+/// The debtor list's filters on its collection state today: overdue documents, a pause, the
+/// legal status.
+fn push_state_filters(sql: &mut Sql, f: &DebtorFilter) -> Result<(), StoreError> {
+    let today = f.today.map(|d| d.to_string()).unwrap_or_default();
+    if today.is_empty() && (f.overdue.is_some() || f.paused.is_some()) {
+        return Err(StoreError::invalid(
+            "today",
+            "filtr „po terminie” i „wstrzymani” potrzebuje dnia",
+            "the overdue and paused filters need a day",
+        ));
+    }
+    if let Some(overdue) = f.overdue {
+        let t = sql.text(today.clone());
+        sql.push(if overdue {
+            " AND EXISTS"
+        } else {
+            " AND NOT EXISTS"
+        });
+        sql.push(&format!(
+            " (SELECT 1 FROM documents o WHERE o.tenant_id = d.tenant_id AND o.agent_id = d.agent_id \
+             AND o.debtor_external_id = d.external_id AND o.status = 'open' AND o.due_date < {t})"
+        ));
+    }
+    if let Some(paused) = f.paused {
+        let t = sql.text(today);
+        sql.push(if paused {
+            " AND EXISTS"
+        } else {
+            " AND NOT EXISTS"
+        });
+        sql.push(&format!(
+            " (SELECT 1 FROM collection_pauses p WHERE p.tenant_id = d.tenant_id AND p.agent_id = d.agent_id \
+             AND p.debtor_external_id = d.external_id AND p.lifted_at IS NULL \
+             AND (p.until_day IS NULL OR p.until_day >= {t}))"
+        ));
+    }
+    if let Some(status) = f.legal_status.as_deref() {
+        if !["active", "deceased", "bankrupt"].contains(&status) {
+            return Err(StoreError::invalid(
+                "legal_status",
+                format!("nieznany status prawny „{status}” (active, deceased, bankrupt)"),
+                format!("unknown legal status \"{status}\" (active, deceased, bankrupt)"),
+            ));
+        }
+        let p = sql.text(status);
+        // A debtor without a collection row is active.
+        sql.push(&format!(
+            " AND COALESCE((SELECT c.legal_status FROM debtor_collection c WHERE c.tenant_id = d.tenant_id \
+             AND c.agent_id = d.agent_id AND c.debtor_external_id = d.external_id), 'active') = {p}"
+        ));
+    }
+    Ok(())
+}
+
 fn debtor_view(r: &AnyRow) -> Result<DebtorView, StoreError> {
     Ok(DebtorView {
         id: r.try_get(0)?,
@@ -473,6 +537,7 @@ impl Store {
                  AND o.debtor_external_id = d.external_id AND o.status = 'open')",
             );
         }
+        push_state_filters(&mut sql, f)?;
         if let Some(after) = &f.after {
             let parts = decode_cursor(after, 2)?;
             let (n, i) = (sql.text(parts[0].clone()), sql.text(parts[1].clone()));

@@ -14,4 +14,5 @@ mod replicas;
 mod runner;
 mod runner_cli;
 mod runner_store;
+mod stats;
 mod vat;

@@ -1120,6 +1120,36 @@ async fn debtor_actions_and_cases(backend: Backend) {
         "{v}"
     );
 
+    // The list's filters: overdue, paused, legal status (the API has the same).
+    let (_, html) = page(&env, &session, "/debtors?open=overdue").await;
+    assert!(html.contains("Hurtownia Kowalski"), "{html}");
+    for path in [
+        "/debtors?paused=yes",
+        "/debtors?legal=deceased",
+        "/debtors?open=no",
+    ] {
+        let (status, html) = page(&env, &session, path).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Nie znaleziono"), "{path}: {html}");
+    }
+    let (s, v) = env
+        .post(
+            &a.editor,
+            &format!("/api/v1/debtors/{debtor}/pauses"),
+            &json!({"kind": "dispute", "reason": "reklamacja"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let (_, html) = page(&env, &session, "/debtors?paused=yes&legal=active").await;
+    assert!(html.contains("Hurtownia Kowalski"), "{html}");
+    let (_, html) = page(&env, &session, "/debtors?paused=no").await;
+    assert!(!html.contains("Hurtownia Kowalski"), "{html}");
+    let (s, v) = env.get(&a.viewer, "/api/v1/debtors?paused=true").await;
+    assert_eq!((s, v["items"].as_array().unwrap().len()), (200, 1), "{v}");
+    let (s, v) = env.get(&a.viewer, "/api/v1/debtors?legal_status=zly").await;
+    assert_eq!(s, 400, "{v}");
+    assert_eq!(v["error"]["field"], "legal_status");
+
     // Another firm's debtor and case do not exist here.
     for (target, body) in [
         (

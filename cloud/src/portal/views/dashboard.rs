@@ -6,6 +6,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 
 use super::super::{Ctx, PageError, Viewer};
+use super::DebtorNames;
 use crate::domain::accounts::Role;
 use crate::http::AppState;
 use crate::services::dashboard::{FORECAST_DAYS, RECENT_DAYS};
@@ -24,11 +25,14 @@ pub(super) struct DashboardPage {
     chart: Option<Chart>,
     forecast: Vec<ForecastLine>,
     forecast_days: u32,
+    /// When the forecast was computed.
+    forecast_at: String,
     recent_days: i64,
     recent_statuses: Vec<String>,
     recent: Vec<RecentLine>,
     attention: Vec<ActionView>,
     tasks: Vec<TaskRow>,
+    names: DebtorNames,
     agents: Vec<AgentLine>,
 }
 
@@ -141,14 +145,20 @@ pub(super) async fn show(
         .collect();
     let chart = d.ageing.first().map(|a| chart(&ctx, a));
     let forecast = d
-        .due_week
+        .forecast
+        .week
         .iter()
         .map(|(channel, week)| ForecastLine {
             channel: ctx.channel(channel),
-            today: d.due_today.get(channel).copied().unwrap_or(0),
+            today: d.forecast.today.get(channel).copied().unwrap_or(0),
             week: *week,
         })
         .collect();
+    let forecast_at = ctx.ta(
+        "forecast-computed",
+        "time",
+        &ctx.datetime(d.forecast.computed_at),
+    );
     let mut recent: Vec<RecentLine> = Vec::new();
     for c in &d.recent {
         let Some(col) = RECENT_STATUSES.iter().position(|s| *s == c.status) else {
@@ -183,6 +193,19 @@ pub(super) async fn show(
             }
         })
         .collect();
+    let names = DebtorNames::of(
+        &state,
+        &viewer.session.principal.tenant,
+        d.attention
+            .iter()
+            .map(|a| (a.agent_id.clone(), a.debtor_external_id.clone()))
+            .chain(
+                d.tasks_due
+                    .iter()
+                    .map(|t| (t.agent_id.clone(), t.debtor_external_id.clone())),
+            ),
+    )
+    .await?;
     Ok(DashboardPage {
         recent_statuses: RECENT_STATUSES.iter().map(|s| ctx.status(s)).collect(),
         ctx,
@@ -190,10 +213,12 @@ pub(super) async fn show(
         chart,
         forecast,
         forecast_days: FORECAST_DAYS,
+        forecast_at,
         recent_days: RECENT_DAYS,
         recent,
         attention: d.attention,
         tasks: d.tasks_due,
+        names,
         agents,
     })
 }

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::super::session::Form;
 use super::super::{Ctx, PageError, Viewer};
-use super::{Empty, PathId, blank_to_none};
+use super::{DebtorNames, Empty, PathId, blank_to_none};
 use crate::domain::accounts::Role;
 use crate::http::AppState;
 use crate::process::model::{AssignedBy, Stage};
@@ -34,19 +34,73 @@ const PAGE_ROWS: u32 = 50;
 /// Actions shown on a debtor's page.
 const HISTORY_ROWS: u32 = 30;
 
-#[derive(Debug, Default, Deserialize)]
+/// The list's filters, as in the address (and the form).
+#[derive(Debug, Default, Clone, Deserialize)]
 pub(super) struct ListQuery {
-    q: Option<String>,
-    open: Option<String>,
-    after: Option<String>,
+    #[serde(default)]
+    q: String,
+    /// `yes` (with open documents), `overdue`, `no` (none open); empty: all.
+    #[serde(default)]
+    open: String,
+    /// `yes`, `no`; empty: all.
+    #[serde(default)]
+    paused: String,
+    /// `active`, `deceased`, `bankrupt`; empty: all.
+    #[serde(default)]
+    legal: String,
+    #[serde(default)]
+    after: String,
+}
+
+impl ListQuery {
+    fn is_filtered(&self) -> bool {
+        !(self.q.is_empty()
+            && self.open.is_empty()
+            && self.paused.is_empty()
+            && self.legal.is_empty())
+    }
+
+    /// The list's address with these filters and a cursor.
+    fn link(&self, after: &str) -> String {
+        form_urlencoded::Serializer::for_suffix(String::from("/debtors?"), "/debtors?".len())
+            .append_pair("q", &self.q)
+            .append_pair("open", &self.open)
+            .append_pair("paused", &self.paused)
+            .append_pair("legal", &self.legal)
+            .append_pair("after", after)
+            .finish()
+    }
+
+    fn filter(&self) -> DebtorFilter {
+        let yes_no = |v: &str| match v {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        };
+        DebtorFilter {
+            q: blank_to_none(&self.q),
+            has_open: match self.open.as_str() {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            },
+            overdue: (self.open == "overdue").then_some(true),
+            paused: yes_no(&self.paused),
+            legal_status: ["active", "deceased", "bankrupt"]
+                .contains(&self.legal.as_str())
+                .then(|| self.legal.clone()),
+            after: blank_to_none(&self.after),
+            limit: Some(PAGE_ROWS),
+            ..DebtorFilter::default()
+        }
+    }
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "debtors.html")]
 pub(super) struct ListPage {
     ctx: Ctx,
-    q: String,
-    open: String,
+    f: ListQuery,
     rows: Vec<DebtorView>,
     next: Option<String>,
 }
@@ -55,54 +109,29 @@ pub(super) struct ListPage {
 #[template(path = "debtors_table.html")]
 pub(super) struct ListTable {
     ctx: Ctx,
-    q: String,
-    open: String,
+    f: ListQuery,
     rows: Vec<DebtorView>,
     next: Option<String>,
-}
-
-fn next_link(q: &str, open: &str, cursor: Option<String>) -> Option<String> {
-    cursor.map(|c| {
-        form_urlencoded::Serializer::new(String::from("/debtors?"))
-            .append_pair("q", q)
-            .append_pair("open", open)
-            .append_pair("after", &c)
-            .finish()
-    })
 }
 
 pub(super) async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
     HxRequest(partial): HxRequest,
-    Query(query): Query<ListQuery>,
+    Query(f): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     viewer.require(Role::Viewer)?;
     let ctx = Ctx::load(&state, &viewer, "debtors").await?;
-    let q = query.q.unwrap_or_default();
-    let open = query.open.unwrap_or_default();
-    let filter = DebtorFilter {
-        q: blank_to_none(&q),
-        has_open: match open.as_str() {
-            "yes" => Some(true),
-            "no" => Some(false),
-            _ => None,
-        },
-        after: query.after.filter(|a| !a.is_empty()),
-        limit: Some(PAGE_ROWS),
-        ..DebtorFilter::default()
-    };
     let page = state
         .app
-        .debtors(&viewer.session.principal.tenant, &filter)
+        .debtors(&viewer.session.principal.tenant, &f.filter())
         .await?;
-    let next = next_link(&q, &open, page.next_cursor);
+    let next = page.next_cursor.map(|c| f.link(&c));
     // A search typed with htmx replaces only the table; the address bar keeps the filter.
     Ok(if partial {
         ListTable {
             ctx,
-            q,
-            open,
+            f,
             rows: page.items,
             next,
         }
@@ -110,8 +139,7 @@ pub(super) async fn list(
     } else {
         ListPage {
             ctx,
-            q,
-            open,
+            f,
             rows: page.items,
             next,
         }
@@ -131,6 +159,8 @@ pub(super) struct DebtorPage {
     excluded: bool,
     pauses: Vec<PauseView>,
     history: Vec<ActionView>,
+    /// The history is of this debtor: no debtor column.
+    names: DebtorNames,
     letters: Vec<LetterRow>,
     tasks: Vec<TaskRow>,
     cases: Vec<Case>,
@@ -250,6 +280,7 @@ async fn debtor_page(
         excluded: collection.state.excluded,
         pauses,
         history,
+        names: DebtorNames::default(),
         letters,
         tasks,
         cases,

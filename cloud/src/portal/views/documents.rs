@@ -12,12 +12,12 @@ use serde::Deserialize;
 
 use super::super::session::Form;
 use super::super::{Ctx, PageError, Viewer};
-use super::{PathId, blank_to_none};
+use super::{DebtorNames, PathId, blank_to_none};
 use crate::domain::accounts::Role;
 use crate::http::AppState;
 use crate::services::collection::HistoryOf;
 use crate::services::model::{
-    ActionQuery, ActionView, DocumentFilter, DocumentView, LetterRow, TaskRow,
+    ActionQuery, ActionView, DocumentFilter, DocumentView, LetterRow, TaskFilter, TaskRow,
 };
 use crate::store::query::DebtorLink;
 
@@ -37,6 +37,7 @@ pub(super) struct ListPage {
     status: String,
     overdue: String,
     rows: Vec<DocumentView>,
+    names: DebtorNames,
     next: Option<String>,
     today: NaiveDate,
 }
@@ -77,11 +78,20 @@ pub(super) async fn list(
             .append_pair("after", &c)
             .finish()
     });
+    let names = DebtorNames::of(
+        &state,
+        &viewer.session.principal.tenant,
+        page.items
+            .iter()
+            .map(|d| (d.agent_id.clone(), d.debtor_external_id.clone())),
+    )
+    .await?;
     Ok(ListPage {
         ctx,
         status,
         overdue,
         rows: page.items,
+        names,
         next,
         today: state.app.clock.now().date_naive(),
     })
@@ -94,6 +104,8 @@ pub(super) struct DocumentPage {
     doc: DocumentView,
     debtor_id: Option<String>,
     history: Vec<ActionView>,
+    /// The history is of one debtor: no debtor column.
+    names: DebtorNames,
     today: NaiveDate,
 }
 
@@ -127,6 +139,7 @@ pub(super) async fn show(
         doc,
         debtor_id,
         history,
+        names: DebtorNames::default(),
         today: state.app.clock.now().date_naive(),
     })
 }
@@ -151,6 +164,7 @@ pub(super) struct HistoryPage {
     channels: Vec<(&'static str, String)>,
     statuses: Vec<(&'static str, String)>,
     history: Vec<ActionView>,
+    names: DebtorNames,
     next: Option<String>,
 }
 
@@ -208,6 +222,14 @@ pub(super) async fn history(
     let next = page
         .next_cursor
         .map(|c| link("/history?", Some(("after", &c))));
+    let names = DebtorNames::of(
+        &state,
+        &viewer.session.principal.tenant,
+        page.items
+            .iter()
+            .map(|a| (a.agent_id.clone(), a.debtor_external_id.clone())),
+    )
+    .await?;
     Ok(HistoryPage {
         csv: link("/history?format=csv", None),
         channels: CHANNELS.iter().map(|c| (*c, ctx.channel(c))).collect(),
@@ -217,6 +239,7 @@ pub(super) async fn history(
         status,
         manual,
         history: page.items,
+        names,
         next,
     }
     .into_response())
@@ -489,6 +512,7 @@ pub(super) async fn letter_pdf(
 pub(super) struct TasksQuery {
     status: Option<String>,
     done: Option<String>,
+    after: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -498,6 +522,7 @@ pub(super) struct TasksPage {
     status: String,
     rows: Vec<(TaskRow, Option<DebtorLink>)>,
     today: NaiveDate,
+    next: Option<String>,
 }
 
 pub(super) async fn tasks(
@@ -509,13 +534,25 @@ pub(super) async fn tasks(
     let ctx = Ctx::load(&state, &viewer, "tasks").await?;
     let notice = ctx.notice(q.done.as_deref());
     let status = q.status.unwrap_or_else(|| "open".to_owned());
-    let rows = state
+    let page = state
         .app
-        .tasks(
+        .tasks_page(
             &viewer.session.principal.tenant,
-            matches!(status.as_str(), "open" | "done").then_some(status.as_str()),
+            &TaskFilter {
+                status: matches!(status.as_str(), "open" | "done").then(|| status.clone()),
+                after: q.after.filter(|a| !a.is_empty()),
+                limit: Some(PAGE_ROWS),
+                ..TaskFilter::default()
+            },
         )
         .await?;
+    let next = page.next_cursor.map(|c| {
+        form_urlencoded::Serializer::new(String::from("/tasks?"))
+            .append_pair("status", &status)
+            .append_pair("after", &c)
+            .finish()
+    });
+    let rows = page.items;
     let keys: Vec<(String, String)> = rows
         .iter()
         .map(|t| (t.agent_id.clone(), t.debtor_external_id.clone()))
@@ -536,6 +573,7 @@ pub(super) async fn tasks(
         status,
         rows,
         today: state.app.clock.now().date_naive(),
+        next,
     })
 }
 

@@ -121,6 +121,38 @@ pub(super) fn path_segment(code: &str) -> String {
     form_urlencoded::byte_serialize(code.as_bytes()).collect()
 }
 
+/// The debtors a list's rows name by `(agent, ERP key)`, looked up once for the page (only
+/// those keys). `show` is false where every row is the same debtor (its own page).
+#[derive(Debug, Default)]
+pub(super) struct DebtorNames {
+    map: std::collections::HashMap<(String, String), crate::store::query::DebtorLink>,
+    pub(super) show: bool,
+}
+
+impl DebtorNames {
+    /// The names of the debtors behind `keys`.
+    pub(super) async fn of(
+        state: &crate::http::AppState,
+        tenant: &crate::store::TenantScope,
+        keys: impl Iterator<Item = (String, String)>,
+    ) -> Result<DebtorNames, PageError> {
+        let keys: Vec<(String, String)> = keys.collect();
+        Ok(DebtorNames {
+            map: state.app.debtor_links(tenant, &keys).await?,
+            show: true,
+        })
+    }
+
+    /// The debtor of a row, when it is still synced.
+    pub(super) fn get(
+        &self,
+        agent: &str,
+        external_id: &str,
+    ) -> Option<&crate::store::query::DebtorLink> {
+        self.map.get(&(agent.to_owned(), external_id.to_owned()))
+    }
+}
+
 /// An empty form field is no value.
 pub(super) fn blank_to_none(text: &str) -> Option<String> {
     let t = text.trim();

@@ -2,7 +2,8 @@
 //! (chromedriver + fantoccini) against a cloud holding the demo's data after simulated days of
 //! collection. It logs in, finds a debtor and records a promise to pay, downloads a letter,
 //! adds a user as admin and checks that the viewer can change nothing, and switches to English.
-//! Every main page is saved as a screenshot in `target/artefacts/portal/`.
+//! Every main page is saved as a screenshot in `target/artefacts/portal/` and checked by
+//! axe-core inside the page: no serious or critical accessibility violation is allowed.
 
 #![allow(clippy::unwrap_used, clippy::too_many_lines)] // a test: a panic is a clear failure; the scenario reads top to bottom
 
@@ -90,8 +91,48 @@ fn artefacts() -> PathBuf {
     dir
 }
 
-/// A screenshot of the whole page (the window grows to the page's height first).
+/// axe-core's script, fetched and checked against its checksum by `scripts/install-deps.sh`.
+fn axe_script() -> String {
+    let path = std::env::var_os("INKASO_AXE_JS").map_or_else(
+        || {
+            let cache = std::env::var_os("XDG_CACHE_HOME").map_or_else(
+                || PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache"),
+                PathBuf::from,
+            );
+            cache.join("inkaso/axe-core-4.14.1/axe.min.js")
+        },
+        PathBuf::from,
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core at {} ({e}): run scripts/install-deps.sh, which fetches it",
+            path.display()
+        )
+    })
+}
+
+/// Runs axe-core in the page and fails on any serious or critical violation, naming the rule
+/// and the elements.
+async fn accessible(c: &Client, name: &str) {
+    let script = format!(
+        "{}\n;const done = arguments[arguments.length - 1];
+         axe.run(document, {{resultTypes: ['violations']}})
+           .then(r => done(r.violations
+             .filter(v => v.impact === 'serious' || v.impact === 'critical')
+             .map(v => `${{v.impact}} ${{v.id}}: ${{v.help}} — ${{v.nodes.slice(0, 3)
+               .map(n => n.target.join(' ')).join(' | ')}}`)))
+           .catch(e => done(['axe failed: ' + e]));",
+        axe_script()
+    );
+    let found = c.execute_async(&script, vec![]).await.unwrap();
+    let found: Vec<String> = serde_json::from_value(found).unwrap();
+    assert!(found.is_empty(), "{name}: {found:#?}");
+}
+
+/// A screenshot of the whole page (the window grows to the page's height first), after the
+/// page passed axe-core's checks.
 async fn shot(c: &Client, name: &str) {
+    accessible(c, name).await;
     let height = c
         .execute("return document.documentElement.scrollHeight;", vec![])
         .await
@@ -244,6 +285,10 @@ async fn a_firm_works_in_the_portal() {
         .await
         .unwrap();
     shot(&c, "03-debtors").await;
+    // Debtors with overdue documents: one of them is worked below.
+    c.goto(&format!("{base}/debtors?open=overdue"))
+        .await
+        .unwrap();
     let first = c
         .find(Locator::Css("#results tbody tr td a"))
         .await
@@ -270,7 +315,48 @@ async fn a_firm_works_in_the_portal() {
         .for_element(Locator::Id("pause-form"))
         .await
         .unwrap();
+    let debtor_list_entry = c.current_url().await.unwrap();
     assert_eq!(text_of(&c, "h1").await, name);
+
+    // --- A stage run now for one ticked document; the history below shows what it did.
+    click(&c, "#documents-form input[name=doc]").await;
+    click(&c, "#run-submit").await;
+    c.wait()
+        .for_element(Locator::Css(".alert-ok"))
+        .await
+        .unwrap();
+    let ran = text_of(&c, ".alert-ok").await;
+    assert!(
+        ran.contains("Etap wykonany") || ran.contains("Nic nie wysłano"),
+        "{ran}"
+    );
+    assert!(text_of(&c, "#history").await.contains("ręczne"));
+    // --- The same document handed to the law firm with a note: the case's page opens.
+    click(&c, "#documents-form input[name=doc]").await;
+    fill(&c, "handoff-note", "Dłużnik nie odbiera telefonu").await;
+    click(&c, "#handoff-submit").await;
+    c.wait().for_element(Locator::Id("events")).await.unwrap();
+    assert_eq!(text_of(&c, "h1").await, name);
+    fill(&c, "note", "Proszę o kontakt przed wysłaniem pozwu").await;
+    click(&c, "#note-form button[type=submit]").await;
+    c.wait()
+        .for_element(Locator::Css(".alert-ok"))
+        .await
+        .unwrap();
+    let case = text_of(&c, "#events").await;
+    assert!(
+        case.contains("Proszę o kontakt przed wysłaniem pozwu"),
+        "{case}"
+    );
+    shot(&c, "15-case").await;
+    c.goto(&format!("{base}/cases")).await.unwrap();
+    assert!(page_text(&c).await.contains(&name));
+    shot(&c, "16-cases").await;
+    c.goto(debtor_list_entry.as_str()).await.unwrap();
+    c.wait()
+        .for_element(Locator::Id("pause-form"))
+        .await
+        .unwrap();
 
     // --- A promise to pay, recorded in the form; the date is past the simulated today.
     let until = today + Duration::days(10);
@@ -321,6 +407,37 @@ async fn a_firm_works_in_the_portal() {
     shot(&c, "06-history").await;
     c.goto(&format!("{base}/tasks")).await.unwrap();
     shot(&c, "07-tasks").await;
+    // A task closed with a note.
+    let open_tasks = c
+        .find_all(Locator::Css("form[action$='/close']"))
+        .await
+        .unwrap()
+        .len();
+    assert!(open_tasks > 0, "the demo's processes make tasks");
+    let note = c
+        .find(Locator::Css("form[action$='/close'] input[name=note]"))
+        .await
+        .unwrap();
+    note.send_keys("Zadzwoniono, obiecał zapłacić")
+        .await
+        .unwrap();
+    click(&c, "form[action$='/close'] button[type=submit]").await;
+    c.wait()
+        .for_element(Locator::Css(".alert-ok"))
+        .await
+        .unwrap();
+    assert!(page_text(&c).await.contains("Zamknięto zadanie."));
+    assert_eq!(
+        c.find_all(Locator::Css("form[action$='/close']"))
+            .await
+            .unwrap()
+            .len(),
+        open_tasks - 1
+    );
+    c.goto(&format!("{base}/settings")).await.unwrap();
+    shot(&c, "17-settings").await;
+    c.goto(&format!("{base}/templates")).await.unwrap();
+    shot(&c, "18-templates").await;
 
     // --- A letter's PDF downloads (fetched by the page with the session's cookie).
     c.goto(&format!("{base}/letters")).await.unwrap();
@@ -529,6 +646,16 @@ async fn a_firm_works_in_the_portal() {
     assert!(viewer_password.len() >= 10);
     assert!(page_text(&c).await.contains("ksiegowa@hurtownia-zazolc.pl"));
     shot(&c, "09-admin").await;
+    // The audit log names the admin and shows what the template was before and after.
+    c.goto(&format!("{base}/admin/audit?area=template"))
+        .await
+        .unwrap();
+    let audit = page_text(&c).await;
+    assert!(
+        audit.contains("template.put") && audit.contains(ADMIN),
+        "{audit}"
+    );
+    shot(&c, "19-audit").await;
     // A POST without the token is refused, even from the portal's own page.
     assert_eq!(
         post_from_page(&c, "/admin/agents", "name=x", false).await,
@@ -546,6 +673,7 @@ async fn a_firm_works_in_the_portal() {
     );
     c.goto(debtor_url.as_str()).await.unwrap();
     assert!(c.find(Locator::Id("pause-form")).await.is_err());
+    assert!(c.find(Locator::Css("input[name=doc]")).await.is_err());
     let pauses_path = format!("{}/pauses", debtor_url.path());
     assert_eq!(
         post_from_page(&c, &pauses_path, "kind=manual", true).await,

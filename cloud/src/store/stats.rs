@@ -1,0 +1,103 @@
+//! What the payment-delay statistics read: every document of a tenant with the changes the
+//! cloud observed in what is owed on it, as the core's [`DocumentHistory`]; the figures
+//! themselves are pure (`crate::domain::stats`).
+//!
+//! **From observations to settlements.** The agent sends what is still owed; the cloud records
+//! each change (`document_events`). A decrease, or a close as paid, is a settlement of the
+//! difference on the day it was observed; a document reopened after a close owes again (a
+//! negative settlement of what it owes), and so does an increase. The amount a document
+//! starts from is what it owed when the cloud first saw it: payments made before are not
+//! known, and a statistic of delays cannot count them. Documents closed as deleted or
+//! excluded left collection without being paid and are not read. A document without an issue
+//! date counts as issued on its due date.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sqlx::Row as _;
+
+use super::{Store, StoreError, parse_day};
+use crate::domain::stats::{DocumentHistory, Settlement};
+use crate::store::TenantScope;
+
+impl Store {
+    /// The tenant's documents (not deleted or excluded) with their settlements, in the order
+    /// observed.
+    pub async fn document_histories(
+        &self,
+        tenant: &TenantScope,
+    ) -> Result<Vec<DocumentHistory>, StoreError> {
+        let docs = sqlx::query(
+            "SELECT agent_id, external_id, debtor_external_id, currency, issue_date, due_date, \
+             remaining_minor FROM documents WHERE tenant_id = $1 \
+             AND (close_reason IS NULL OR close_reason = 'paid') ORDER BY agent_id, external_id",
+        )
+        .bind(tenant.as_str())
+        .fetch_all(self.pool())
+        .await?;
+        let mut out = Vec::with_capacity(docs.len());
+        let mut index: HashMap<(String, String), usize> = HashMap::with_capacity(docs.len());
+        // What each document owed when first seen: its remaining now until an event says
+        // otherwise (the first event's "before").
+        let mut first_seen: Vec<Option<i64>> = Vec::with_capacity(docs.len());
+        for r in &docs {
+            let agent: String = r.try_get(0)?;
+            let external: String = r.try_get(1)?;
+            let debtor: String = r.try_get(2)?;
+            let due = parse_day(&r.try_get::<String, _>(5)?)?;
+            let issued = r
+                .try_get::<Option<String>, _>(4)?
+                .as_deref()
+                .map(parse_day)
+                .transpose()?
+                .unwrap_or(due);
+            index.insert((agent.clone(), external), out.len());
+            first_seen.push(None);
+            out.push(DocumentHistory {
+                debtor: format!("{agent}/{debtor}"),
+                currency: r.try_get(3)?,
+                issued,
+                due,
+                amount_minor: r.try_get(6)?,
+                settlements: Vec::new(),
+            });
+        }
+        let events = sqlx::query(
+            "SELECT agent_id, document_external_id, kind, observed_on, remaining_before, \
+             remaining_after, paid_minor FROM document_events WHERE tenant_id = $1 \
+             ORDER BY observed_on, at, event_id",
+        )
+        .bind(tenant.as_str())
+        .fetch_all(self.pool())
+        .await?;
+        for r in &events {
+            let key = (r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?);
+            let Some(&i) = index.get(&key) else {
+                continue; // a deleted or excluded document
+            };
+            let kind: String = r.try_get(2)?;
+            let on: NaiveDate = parse_day(&r.try_get::<String, _>(3)?)?;
+            let before: Option<i64> = r.try_get(4)?;
+            let after: i64 = r.try_get(5)?;
+            let paid: i64 = r.try_get(6)?;
+            if first_seen[i].is_none() {
+                first_seen[i] = Some(before.unwrap_or(after));
+            }
+            let amount_minor = match kind.as_str() {
+                "payment" | "closed" => paid,
+                "reopened" => -after,
+                "increase" => -(after - before.unwrap_or(after)),
+                _ => 0,
+            };
+            if amount_minor != 0 {
+                out[i].settlements.push(Settlement { on, amount_minor });
+            }
+        }
+        for (doc, first) in out.iter_mut().zip(first_seen) {
+            if let Some(first) = first {
+                doc.amount_minor = first;
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,129 @@
+//! Payment-delay statistics from what the agent synced (SQLite and PostgreSQL): the store
+//! turns observed changes into settlements (a partial payment, a close as paid, a reopened
+//! document), and the service's figures follow from them, one currency at a time.
+
+#![allow(clippy::unwrap_used, clippy::float_cmp)] // tests: scenarios read top to bottom
+
+use std::sync::Arc;
+
+use chrono::{Duration, NaiveDate};
+use inkaso_cloud::services::{App, Engine};
+use inkaso_cloud::store::Backend;
+use inkaso_shared::Clock as _;
+use serde_json::json;
+
+use crate::common::{Env, close, company, doc, nip};
+
+on_both!(statistics_follow_the_synced_payments);
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+async fn statistics_follow_the_synced_payments(backend: Backend) {
+    let env = Env::new(backend).await;
+    let t = env.tenant("Alfa").await;
+    let today = env.clock.now().date_naive();
+    assert_eq!(today, day("2026-11-22"), "the fixtures' clock");
+    let mut eur = doc("E1", "K1", "2026-11-01", 10_000, 10_000);
+    eur["document"]["currency"] = json!("EUR");
+    env.batch_ok(
+        &t.agent_token,
+        1,
+        json!([
+            company("K1", "Hurtownia", &nip(1)),
+            doc("A", "K1", "2026-11-10", 100_000, 100_000),
+            doc("B", "K1", "2026-11-20", 50_000, 50_000),
+            doc("C", "K1", "2026-12-01", 30_000, 30_000),
+            doc("R", "K1", "2026-11-05", 20_000, 20_000),
+            eur
+        ]),
+    )
+    .await;
+    // 25 November: 600 zł of A paid (15 days late).
+    env.clock.advance(Duration::days(3));
+    env.batch_ok(
+        &t.agent_token,
+        2,
+        json!([doc("A", "K1", "2026-11-10", 100_000, 40_000)]),
+    )
+    .await;
+    // 30 November: A and B paid; R paid and then reopened the next day.
+    env.clock.advance(Duration::days(5));
+    env.batch_ok(
+        &t.agent_token,
+        3,
+        json!([
+            close("A", "paid", "2026-11-30"),
+            close("B", "paid", "2026-11-30"),
+            close("R", "paid", "2026-11-30")
+        ]),
+    )
+    .await;
+    env.clock.advance(Duration::days(1));
+    env.batch_ok(
+        &t.agent_token,
+        4,
+        json!([doc("R", "K1", "2026-11-05", 20_000, 20_000)]),
+    )
+    .await;
+
+    let docs = env.store.document_histories(&t.scope).await.unwrap();
+    let a = docs.iter().find(|d| d.due == day("2026-11-10")).unwrap();
+    assert_eq!(a.amount_minor, 100_000);
+    assert_eq!(
+        a.settlements
+            .iter()
+            .map(|s| (s.on, s.amount_minor))
+            .collect::<Vec<_>>(),
+        vec![(day("2026-11-25"), 60_000), (day("2026-11-30"), 40_000)]
+    );
+    let r = docs.iter().find(|d| d.due == day("2026-11-05")).unwrap();
+    assert_eq!(r.paid_on(), None, "reopened: owed again");
+    assert_eq!(r.remaining_on(day("2026-12-01")), 20_000);
+
+    let clock: Arc<dyn inkaso_shared::Clock> = env.clock.clone();
+    let app = App::new(env.store.clone(), clock, Engine::default());
+    let stats = app.stats_overview(&t.scope, 3).await.unwrap();
+    assert_eq!(stats.as_of, day("2026-12-01"));
+    let currencies: Vec<&str> = stats
+        .currencies
+        .iter()
+        .map(|c| c.currency.as_str())
+        .collect();
+    assert_eq!(currencies, ["PLN", "EUR"], "kept apart, PLN first");
+    let pln = &stats.currencies[0];
+    let k1 = pln.debtors.values().next().unwrap();
+    // A paid 20 days late, B 10: on average 15; by amount (600 @ 15, 400 @ 20, 500 @ 10).
+    assert_eq!((k1.paid, k1.paid_late), (2, 2));
+    assert_eq!(k1.avg_days_late, Some(15.0));
+    let weighted = k1.weighted_days_late.unwrap();
+    assert!((weighted - 22_000.0 / 1_500.0).abs() < 1e-9, "{weighted}");
+    // Months October to December; everything issued 1 October (the fixtures' issue date).
+    let months: Vec<NaiveDate> = pln.months.iter().map(|m| m.month).collect();
+    assert_eq!(
+        months,
+        [day("2026-10-01"), day("2026-11-01"), day("2026-12-01")]
+    );
+    let october = &pln.months[0];
+    assert_eq!(october.credit_sales, 200_000);
+    assert_eq!(october.dso_simple, Some(31.0));
+    assert_eq!(october.add, Some(0.0));
+    let november = &pln.months[1];
+    // On 30 November: C (not yet due) 300 zł and R (25 days late) 0 — it was paid that day.
+    assert_eq!(
+        (november.ageing.current, november.ageing.total()),
+        (30_000, 30_000)
+    );
+    assert_eq!(november.dso_simple, None, "no sales in November");
+    let december = &pln.months[2];
+    // 1 December: R owed again (26 days late), C due today.
+    assert_eq!(
+        (december.ageing.d1_30, december.ageing.current),
+        (20_000, 30_000)
+    );
+    let eur = &stats.currencies[1];
+    assert_eq!(eur.months[0].ageing.total(), 10_000);
+    assert!(eur.debtors.is_empty());
+    assert!(app.stats_overview(&t.scope, 0).await.is_err());
+}
