@@ -4,5 +4,9 @@ CREATE INDEX tasks_debtor ON tasks (tenant_id, agent_id, debtor_external_id);
 
 -- The firm's history newest first, whole or by status (the history page, the dashboard's
 -- "needs a person" and its last-7-days counts): without these, every page sorted all actions.
-CREATE INDEX actions_created ON actions (tenant_id, created_at, action_id);
+-- (channel and status ride along so the last-7-days counts read the index alone).
+CREATE INDEX actions_created ON actions (tenant_id, created_at, action_id, channel, status);
 CREATE INDEX actions_status_created ON actions (tenant_id, status, created_at, action_id);
+
+-- The dashboard's ageing sums every open document by currency and age: from the index alone.
+CREATE INDEX documents_ageing ON documents (tenant_id, status, currency, due_date, remaining_minor);

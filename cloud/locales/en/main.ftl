@@ -5,7 +5,8 @@ nav-debtors = Debtors
 nav-documents = Documents
 nav-processes = Processes
 nav-history = Activity history
-nav-cases = Cases at the law firm
+nav-cases = Cases
+cases-title = Cases at the law firm
 nav-settings = Settings
 
 debtors-count = { $count ->

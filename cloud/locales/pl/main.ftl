@@ -6,7 +6,8 @@ nav-debtors = Dłużnicy
 nav-documents = Dokumenty
 nav-processes = Procesy
 nav-history = Historia działań
-nav-cases = Sprawy w kancelarii
+nav-cases = Sprawy
+cases-title = Sprawy w kancelarii
 nav-settings = Ustawienia
 
 debtors-count = { $count ->

@@ -703,6 +703,9 @@ impl Store {
         // A set of debtors is one row-value list (`(a, b) IN (VALUES …)`, on both engines), so
         // a thousand documents of an on-demand run cost four queries, not four per debtor.
         let filter = |alias: &str, debtor_col: &str| match only {
+            // One debtor (its page, a run for one debtor): plain equalities, which SQLite
+            // answers from the index; it scans the table for a one-row `IN (VALUES …)`.
+            Some([_]) => format!(" AND {alias}agent_id = $2 AND {alias}{debtor_col} = $3"),
             Some(set) => {
                 let mut values = String::new();
                 for i in 0..set.len() {

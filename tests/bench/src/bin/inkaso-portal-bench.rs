@@ -276,14 +276,22 @@ async fn run_engine(name: &'static str, url: &str, args: &Args) -> anyhow::Resul
     let mut after = String::new();
     let mut position = 0usize;
     loop {
+        let cursor = if after.is_empty() {
+            String::new()
+        } else {
+            format!("&after={after}")
+        };
         let page: serde_json::Value = http
-            .get(format!("{base}/api/v1/debtors?limit=500&after={after}"))
+            .get(format!("{base}/api/v1/debtors?limit=500{cursor}"))
             .bearer_auth(&admin.secret)
             .send()
             .await?
             .json()
             .await?;
-        for d in page["items"].as_array().context("debtors")? {
+        let items = page["items"]
+            .as_array()
+            .with_context(|| format!("a page of debtors: {page}"))?;
+        for d in items {
             if position.is_multiple_of(every) {
                 let id = d["id"].as_str().context("debtor id")?;
                 let r = http
@@ -307,7 +315,9 @@ async fn run_engine(name: &'static str, url: &str, args: &Args) -> anyhow::Resul
     let started = Instant::now();
     for _ in 0..50 {
         let summary = app.tick(&scope).await?;
-        if summary.planned.is_empty() && summary.sent.is_empty() && summary.held.is_empty() {
+        // Held decisions stay held until something changes: a tick that planned and sent
+        // nothing has done the day's work.
+        if summary.planned.is_empty() && summary.sent.is_empty() {
             break;
         }
     }

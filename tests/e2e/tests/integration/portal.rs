@@ -252,6 +252,32 @@ async fn a_firm_works_in_the_portal() {
         .unwrap();
     let base = w.h.cloud_url();
     let today = w.h.clock.now().date_naive();
+    // A task due today for one of the demo's debtors (as a "task" stage makes), to close below.
+    let (agent_id, debtor_key) =
+        w.h.store
+            .debtor_names(&w.h.tenant)
+            .await
+            .unwrap()
+            .into_keys()
+            .next()
+            .unwrap();
+    assert_eq!(agent_id, w.h.agent.as_str());
+    w.h.store
+        .insert_task(
+            &w.h.tenant,
+            &inkaso_cloud::store::channels::NewTask {
+                action_id: None,
+                agent_id: &w.h.agent,
+                debtor: &debtor_key,
+                subject: "Zadzwonić w sprawie zaległości",
+                assignee: None,
+                due: today,
+                documents: &[],
+            },
+            w.h.clock.now(),
+        )
+        .await
+        .unwrap();
 
     let driver = start_driver();
     let c = connect(&driver, &dir.path().join("chromium")).await;
@@ -413,7 +439,7 @@ async fn a_firm_works_in_the_portal() {
         .await
         .unwrap()
         .len();
-    assert!(open_tasks > 0, "the demo's processes make tasks");
+    assert!(open_tasks > 0, "the task made above");
     let note = c
         .find(Locator::Css("form[action$='/close'] input[name=note]"))
         .await
