@@ -304,24 +304,7 @@ async fn route_table(backend: Backend) {
     let b_document = v["items"][0]["id"].as_str().unwrap().to_owned();
 
     // The admin's session in A comes from a choice (the e-mail is in both firms).
-    let resp = client()
-        .post(env.url("/login"))
-        .form(&[
-            ("email", "szef@firma.pl"),
-            ("password", "bardzo-tajne-haslo"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let html = resp.text().await.unwrap();
-    let choice = hidden(&html, "choice").remove(0);
-    let resp = client()
-        .post(env.url("/login/choose"))
-        .form(&[("choice", choice.as_str()), ("tenant", a.scope.as_str())])
-        .send()
-        .await
-        .unwrap();
-    let admin = session_of(&resp).unwrap();
+    let admin = log_in_to(&env, a.scope.as_str()).await;
     let admin_token = csrf(&env, &admin).await;
     let viewer = log_in(&env, "podglad@alfa.pl", "haslo-podgladu-123").await;
     let viewer_token = csrf(&env, &viewer).await;
@@ -1401,7 +1384,10 @@ async fn administration_api_and_audit(backend: Backend) {
     assert_eq!(s, 200);
     let (status, html) = page(&env, &session, "/admin/audit?area=process").await;
     assert_eq!(status, 200);
-    assert!(html.contains("process.put"), "{html}");
+    assert!(
+        html.contains("zapis procesu") && html.contains("process.put"),
+        "{html}"
+    );
     assert!(!html.contains("agent.rotate"), "filtered by area: {html}");
     assert!(
         html.contains("Proces poprawiony") && html.contains("Proces STD"),

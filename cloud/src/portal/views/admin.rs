@@ -121,6 +121,22 @@ pub(super) async fn show(
     .await
 }
 
+/// The administration page with a secret shown once (a new password or token) and, when
+/// given, the notice of what was done.
+async fn shown_once(
+    state: &AppState,
+    viewer: &Viewer,
+    ctx: Ctx,
+    secret: Secret,
+    notice: Option<&str>,
+) -> Result<Response, PageError> {
+    let notice = notice.map(|id| ctx.t(id));
+    let ctx = ctx.with_notice(notice);
+    Ok(page(state, viewer, ctx, NewUserView::blank(), Some(secret))
+        .await?
+        .into_response())
+}
+
 #[derive(Debug, Deserialize)]
 pub(super) struct NewUserForm {
     email: String,
@@ -176,13 +192,7 @@ pub(super) async fn add_user(
                 label: ctx.ta("user-added-password", "email", email.as_str()),
                 value: password,
             };
-            let notice = ctx.t("notice-user-added");
-            let ctx = ctx.with_notice(Some(notice));
-            Ok(
-                page(&state, &viewer, ctx, NewUserView::blank(), Some(secret))
-                    .await?
-                    .into_response(),
-            )
+            shown_once(&state, &viewer, ctx, secret, Some("notice-user-added")).await
         }
         Err(e @ ServiceError::Conflict { .. }) => {
             let error = PageError::from(e).message(ctx.lang).to_owned();
@@ -269,11 +279,7 @@ pub(super) async fn reset_password(
         label: ctx.ta("user-reset-password", "email", &reset.email),
         value: reset.password,
     };
-    Ok(
-        page(&state, &viewer, ctx, NewUserView::blank(), Some(secret))
-            .await?
-            .into_response(),
-    )
+    shown_once(&state, &viewer, ctx, secret, None).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -302,13 +308,7 @@ pub(super) async fn add_agent(
         label: ctx.ta("agent-token-once", "name", name),
         value: agent.secret,
     };
-    let notice = ctx.t("notice-agent-added");
-    let ctx = ctx.with_notice(Some(notice));
-    Ok(
-        page(&state, &viewer, ctx, NewUserView::blank(), Some(secret))
-            .await?
-            .into_response(),
-    )
+    shown_once(&state, &viewer, ctx, secret, Some("notice-agent-added")).await
 }
 
 pub(super) async fn revoke_agent(
@@ -356,13 +356,7 @@ pub(super) async fn rotate_agent(
         label: ctx.ta("agent-token-rotated", "name", &name),
         value: new.secret,
     };
-    let notice = ctx.t("notice-agent-rotated");
-    let ctx = ctx.with_notice(Some(notice));
-    Ok(
-        page(&state, &viewer, ctx, NewUserView::blank(), Some(secret))
-            .await?
-            .into_response(),
-    )
+    shown_once(&state, &viewer, ctx, secret, Some("notice-agent-rotated")).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -393,13 +387,7 @@ pub(super) async fn add_token(
         label: ctx.ta("token-once", "name", form.name.trim()),
         value: token.secret,
     };
-    let notice = ctx.t("notice-token-added");
-    let ctx = ctx.with_notice(Some(notice));
-    Ok(
-        page(&state, &viewer, ctx, NewUserView::blank(), Some(secret))
-            .await?
-            .into_response(),
-    )
+    shown_once(&state, &viewer, ctx, secret, Some("notice-token-added")).await
 }
 
 pub(super) async fn revoke_token(
@@ -453,6 +441,8 @@ pub(super) struct AuditPage {
 
 struct AuditLine {
     entry: AuditEntry,
+    /// What was done, in words (the action's code when the catalogue has no words for it).
+    what: String,
     /// The person or program behind `entry.actor`.
     who: String,
     /// The state before and after, pretty-printed, when the details are such JSON.
@@ -523,7 +513,13 @@ pub(super) async fn audit(
         .into_iter()
         .map(|entry| {
             let (before, after) = before_after(&entry.details);
+            let id = format!("audit-action-{}", entry.action.replace(['.', '_'], "-"));
             AuditLine {
+                what: if crate::i18n::has(ctx.lang, &id) {
+                    ctx.t(&id)
+                } else {
+                    entry.action.clone()
+                },
                 who: actor_name(&ctx, &entry.actor, &users, &tokens),
                 entry,
                 before,
