@@ -24,7 +24,8 @@ use crate::services::ServiceError;
 use crate::services::collection::OnDemandOrder;
 use crate::services::collection::{HistoryOf, NewPauseOrder};
 use crate::services::model::{
-    ActionQuery, ActionView, DebtorDetail, DebtorFilter, DebtorView, LetterRow, PauseView,
+    ActionQuery, ActionView, DebtorDetail, DebtorFilter, DebtorView, DocumentView, LetterRow,
+    PauseView,
 };
 use crate::store::cases::{Case, CaseFilter, NewCase, PageRequest};
 use crate::store::channels::TaskRow;
@@ -436,6 +437,20 @@ impl DocumentsForm {
         }
     }
 
+    /// The ticked documents, each one of this debtor's: an id from elsewhere is a page that
+    /// does not exist.
+    fn ticked<'a>(&self, d: &'a DebtorDetail) -> Result<Vec<&'a DocumentView>, PageError> {
+        self.documents
+            .iter()
+            .map(|id| {
+                d.documents
+                    .iter()
+                    .find(|x| &x.id == id)
+                    .ok_or_else(PageError::not_found)
+            })
+            .collect()
+    }
+
     fn field(&self, name: &str) -> &str {
         self.fields
             .iter()
@@ -484,14 +499,7 @@ pub(super) async fn run_stage(
     if form.documents.is_empty() {
         return refused(&state, &viewer, &id, ctx.clone(), ctx.t("run-no-documents")).await;
     }
-    // Only this debtor's documents: an id from elsewhere is a page that does not exist.
-    if form
-        .documents
-        .iter()
-        .any(|doc| !d.documents.iter().any(|x| &x.id == doc))
-    {
-        return Err(PageError::not_found());
-    }
+    form.ticked(&d)?;
     let stage_code = form.field("stage");
     if stage_code.is_empty() {
         return refused(&state, &viewer, &id, ctx.clone(), ctx.t("run-no-stage")).await;
@@ -540,13 +548,11 @@ pub(super) async fn hand_off(
     if form.documents.is_empty() {
         return refused(&state, &viewer, &id, ctx.clone(), ctx.t("run-no-documents")).await;
     }
-    let mut external = Vec::new();
-    for doc in &form.documents {
-        let Some(found) = d.documents.iter().find(|x| &x.id == doc) else {
-            return Err(PageError::not_found());
-        };
-        external.push(found.external_id.clone());
-    }
+    let external = form
+        .ticked(&d)?
+        .into_iter()
+        .map(|doc| doc.external_id.clone())
+        .collect();
     let new = NewCase {
         agent_id: d.debtor.agent_id.clone(),
         debtor_external_id: d.debtor.external_id.clone(),

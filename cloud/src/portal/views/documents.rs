@@ -19,7 +19,6 @@ use crate::services::collection::HistoryOf;
 use crate::services::model::{
     ActionQuery, ActionView, DocumentFilter, DocumentView, LetterRow, TaskFilter, TaskRow,
 };
-use crate::store::query::DebtorLink;
 
 const PAGE_ROWS: u32 = 50;
 
@@ -520,7 +519,8 @@ pub(super) struct TasksQuery {
 pub(super) struct TasksPage {
     ctx: Ctx,
     status: String,
-    rows: Vec<(TaskRow, Option<DebtorLink>)>,
+    rows: Vec<TaskRow>,
+    names: DebtorNames,
     today: NaiveDate,
     next: Option<String>,
 }
@@ -552,26 +552,19 @@ pub(super) async fn tasks(
             .append_pair("after", &c)
             .finish()
     });
-    let rows = page.items;
-    let keys: Vec<(String, String)> = rows
-        .iter()
-        .map(|t| (t.agent_id.clone(), t.debtor_external_id.clone()))
-        .collect();
-    let mut links = state
-        .app
-        .debtor_links(&viewer.session.principal.tenant, &keys)
-        .await?;
-    let rows = rows
-        .into_iter()
-        .map(|t| {
-            let link = links.remove(&(t.agent_id.clone(), t.debtor_external_id.clone()));
-            (t, link)
-        })
-        .collect();
+    let names = DebtorNames::of(
+        &state,
+        &viewer.session.principal.tenant,
+        page.items
+            .iter()
+            .map(|t| (t.agent_id.clone(), t.debtor_external_id.clone())),
+    )
+    .await?;
     Ok(TasksPage {
         ctx: ctx.with_notice(notice),
         status,
-        rows,
+        rows: page.items,
+        names,
         today: state.app.clock.now().date_naive(),
         next,
     })

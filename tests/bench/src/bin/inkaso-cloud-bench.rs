@@ -17,6 +17,7 @@ use std::time::Instant;
 use anyhow::{Context as _, bail};
 use chrono::{Duration, NaiveDate};
 use clap::Parser;
+use inkaso_bench::{load_average, pg_admin};
 use inkaso_cloud::http::{ApiSettings, AppState};
 use inkaso_cloud::server::spawn;
 use inkaso_cloud::store::accounts::TenantKind;
@@ -273,26 +274,6 @@ async fn copy(url: &str, documents: &[Document]) -> anyhow::Result<Run> {
     })
 }
 
-async fn admin(url: &str, sql: String) -> anyhow::Result<()> {
-    let mut conn = sqlx::PgConnection::connect(url).await?;
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .execute(&mut conn)
-        .await?;
-    Ok(())
-}
-
-/// The 1-, 5- and 15-minute load averages (Linux), printed beside the figures: the machine may
-/// be shared, and a figure means little without them.
-fn load_average() -> Option<String> {
-    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
-    Some(
-        text.split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
@@ -306,7 +287,7 @@ async fn main() -> anyhow::Result<()> {
 
     let load_before = load_average();
     let db = format!("inkaso_bench_{}", new_id());
-    admin(&args.pg_url, format!("CREATE DATABASE {db}"))
+    pg_admin(&args.pg_url, format!("CREATE DATABASE {db}"))
         .await
         .context("PostgreSQL needed (--pg-url)")?;
     let base = args
@@ -321,7 +302,7 @@ async fn main() -> anyhow::Result<()> {
         anyhow::Ok((pg, copied))
     }
     .await;
-    admin(
+    pg_admin(
         &args.pg_url,
         format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
     )

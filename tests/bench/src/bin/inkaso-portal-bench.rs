@@ -18,6 +18,7 @@ use std::time::Instant;
 use anyhow::{Context as _, bail};
 use chrono::Duration;
 use clap::Parser;
+use inkaso_bench::{load_average, pg_admin};
 use inkaso_cloud::http::{ApiSettings, AppState};
 use inkaso_cloud::server::spawn;
 use inkaso_cloud::services::{App, Engine};
@@ -430,25 +431,6 @@ async fn run_engine(name: &'static str, url: &str, args: &Args) -> anyhow::Resul
     })
 }
 
-async fn admin_sql(url: &str, sql: String) -> anyhow::Result<()> {
-    use sqlx::Connection as _;
-    let mut conn = sqlx::PgConnection::connect(url).await?;
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .execute(&mut conn)
-        .await?;
-    Ok(())
-}
-
-fn load_average() -> Option<String> {
-    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
-    Some(
-        text.split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
@@ -474,7 +456,7 @@ async fn main() -> anyhow::Result<()> {
     }
     if !args.skip_postgres {
         let db = format!("inkaso_portal_bench_{}", new_id());
-        admin_sql(&args.pg_url, format!("CREATE DATABASE {db}"))
+        pg_admin(&args.pg_url, format!("CREATE DATABASE {db}"))
             .await
             .context("PostgreSQL needed (--pg-url), or --skip-postgres")?;
         let base = args
@@ -482,7 +464,7 @@ async fn main() -> anyhow::Result<()> {
             .rsplit_once('/')
             .map_or(args.pg_url.clone(), |(b, _)| b.to_owned());
         let r = run_engine("PostgreSQL", &format!("{base}/{db}"), &args).await;
-        admin_sql(
+        pg_admin(
             &args.pg_url,
             format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
         )
