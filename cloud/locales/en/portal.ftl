@@ -113,6 +113,13 @@ debtor-removed = removed in the ERP
 debtor-excluded = excluded from collection
 debtor-key = debtor
 next-page = Next page
+first-page = First page
+pager-label = List pages
+list-position = { $first }–{ $last } of { $total }
+filter-process = Process
+filter-all-processes = All processes
+documents-search = Document number
+documents-search-hint = e.g. FV/12/2026
 collection-title = Collection
 col-process = Process
 process-why-own = the debtor's own process
@@ -216,6 +223,7 @@ download-pdf = Download PDF
 ## Tasks
 tasks-empty = No tasks.
 col-subject = Task
+col-task-due = Due by
 task-open = open
 task-done = closed
 task-late = overdue
@@ -484,6 +492,13 @@ letters-tracking-help = Type the tracking numbers from the post office's receipt
 letters-tracking-save = Save tracking numbers
 notice-tracking-saved = The tracking numbers were saved.
 history-csv = Export to CSV (with the filters)
+history-since = From
+history-until = To
+history-bad-day = Give the day as a date.
+history-period-reversed = The period starts after it ends.
+history-of-debtor = History of { $name }
+history-all-debtors = Show all debtors
+debtor-whole-history = The debtor's whole history
 
 ## Actions on a debtor's documents
 col-choose = Choose

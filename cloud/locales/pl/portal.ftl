@@ -114,6 +114,13 @@ debtor-removed = usunięty w ERP
 debtor-excluded = wykluczony z windykacji
 debtor-key = kontrahent
 next-page = Następna strona
+first-page = Pierwsza strona
+pager-label = Strony listy
+list-position = { $first }–{ $last } z { $total }
+filter-process = Proces
+filter-all-processes = Wszystkie procesy
+documents-search = Numer dokumentu
+documents-search-hint = np. FV/12/2026
 collection-title = Windykacja
 col-process = Proces
 process-why-own = własny proces dłużnika
@@ -217,6 +224,7 @@ download-pdf = Pobierz PDF
 ## Zadania
 tasks-empty = Brak zadań.
 col-subject = Zadanie
+col-task-due = Do kiedy
 task-open = otwarte
 task-done = zamknięte
 task-late = po terminie
@@ -490,6 +498,13 @@ letters-tracking-help = Wpisz numery nadania z potwierdzenia pocztowego i zapisz
 letters-tracking-save = Zapisz numery nadania
 notice-tracking-saved = Zapisano numery nadania.
 history-csv = Eksportuj do CSV (z filtrami)
+history-since = Od dnia
+history-until = Do dnia
+history-bad-day = Podaj dzień w postaci dd.mm.rrrr.
+history-period-reversed = Początek okresu jest po jego końcu.
+history-of-debtor = Historia dłużnika { $name }
+history-all-debtors = Pokaż wszystkich dłużników
+debtor-whole-history = Cała historia dłużnika
 
 ## Działania na dokumentach dłużnika
 col-choose = Wybierz

@@ -831,6 +831,10 @@ pub struct ActionQuery {
     pub channel: Option<String>,
     /// Only on-demand (true) or only automatic (false) actions.
     pub manual: Option<bool>,
+    /// Created on or after this day (YYYY-MM-DD, UTC).
+    pub since: Option<NaiveDate>,
+    /// Created on or before this day (UTC).
+    pub until: Option<NaiveDate>,
     /// Cursor from the previous page.
     pub after: Option<String>,
     /// Page size (1..=500, default 50).
@@ -845,6 +849,8 @@ impl From<ActionQuery> for model::ActionQuery {
             status: w.status,
             channel: w.channel,
             manual: w.manual,
+            since: w.since,
+            until: w.until,
             after: w.after,
             limit: w.limit,
         }
@@ -869,8 +875,12 @@ pub struct DebtorFilter {
     pub paused: Option<bool>,
     /// Only debtors with this legal status (`active`, `deceased`, `bankrupt`).
     pub legal_status: Option<String>,
+    /// Only debtors this process applies to (their own, a group rule's or the default).
+    pub process: Option<String>,
     /// Also debtors the agent removed.
     pub include_removed: Option<bool>,
+    /// `name` (default) or `open_documents`; a leading `-` sorts descending.
+    pub sort: Option<String>,
     /// Cursor from the previous page.
     pub after: Option<String>,
     /// Page size (1..=500, default 50).
@@ -889,8 +899,10 @@ impl From<DebtorFilter> for model::DebtorFilter {
             overdue: w.overdue,
             paused: w.paused,
             legal_status: w.legal_status,
+            process: w.process,
             today: None,
             include_removed: w.include_removed,
+            sort: w.sort,
             after: w.after,
             limit: w.limit,
         }
@@ -921,6 +933,10 @@ pub struct DocumentFilter {
     pub due_to: Option<NaiveDate>,
     /// Currency code.
     pub currency: Option<String>,
+    /// Part of the document's number (case-insensitive).
+    pub q: Option<String>,
+    /// `due` (default), `remaining` or `number`; a leading `-` sorts descending.
+    pub sort: Option<String>,
     /// Cursor from the previous page.
     pub after: Option<String>,
     /// Page size (1..=500, default 50).
@@ -941,6 +957,8 @@ impl From<DocumentFilter> for model::DocumentFilter {
             due_from: w.due_from,
             due_to: w.due_to,
             currency: w.currency,
+            q: w.q,
+            sort: w.sort,
             after: w.after,
             limit: w.limit,
         }

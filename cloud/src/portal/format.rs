@@ -171,6 +171,43 @@ impl Ctx {
         money(*minor.borrow(), currency)
     }
 
+    /// A whole number with its thousands grouped: `20 000` (a no-break space) in Polish,
+    /// `20,000` in English.
+    pub fn int(&self, n: impl Borrow<u64>) -> String {
+        let digits = n.borrow().to_string();
+        let sep = match self.lang {
+            Lang::Pl => '\u{a0}',
+            Lang::En => ',',
+        };
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(sep);
+            }
+            out.push(ch);
+        }
+        out
+    }
+
+    /// "1–50 z 1 234": where a page of a list is.
+    pub fn position(
+        &self,
+        first: impl Borrow<u64>,
+        last: impl Borrow<u64>,
+        total: impl Borrow<u64>,
+    ) -> String {
+        let (first, last, total) = (*first.borrow(), *last.borrow(), *total.borrow());
+        i18n::text_with(
+            self.lang,
+            "list-position",
+            &[
+                ("first", Arg::Text(self.int(first))),
+                ("last", Arg::Text(self.int(last))),
+                ("total", Arg::Text(self.int(total))),
+            ],
+        )
+    }
+
     /// A day.
     pub fn date(&self, day: impl Borrow<NaiveDate>) -> String {
         i18n::date(self.lang, *day.borrow())

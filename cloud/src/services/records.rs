@@ -27,6 +27,19 @@ impl App {
         Ok(self.store.list_debtors(tenant, &f).await?)
     }
 
+    /// How many debtors the filter finds, for "1–50 of N".
+    pub async fn count_debtors(
+        &self,
+        tenant: &TenantScope,
+        f: &DebtorFilter,
+    ) -> Result<u64, ServiceError> {
+        let f = DebtorFilter {
+            today: Some(f.today.unwrap_or_else(|| self.clock.now().date_naive())),
+            ..f.clone()
+        };
+        Ok(self.store.count_debtors(tenant, &f).await?)
+    }
+
     /// One debtor with contacts, documents (days overdue as of today) and company data.
     pub async fn debtor(
         &self,
@@ -108,6 +121,16 @@ impl App {
     ) -> Result<Page<DocumentView>, ServiceError> {
         let today = self.clock.now().date_naive();
         Ok(self.store.list_documents(tenant, f, today).await?)
+    }
+
+    /// How many documents the filter finds, for "1–50 of N".
+    pub async fn count_documents(
+        &self,
+        tenant: &TenantScope,
+        f: &DocumentFilter,
+    ) -> Result<u64, ServiceError> {
+        let today = self.clock.now().date_naive();
+        Ok(self.store.count_documents(tenant, f, today).await?)
     }
 
     /// One document.

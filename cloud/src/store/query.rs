@@ -91,6 +91,105 @@ pub(crate) fn page_limit(limit: Option<u32>) -> u32 {
     limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE)
 }
 
+/// A list's order: a key (an SQL expression over the row), the row's id to break ties, and a
+/// direction. Keyset pages follow it whichever way it goes.
+struct OrderBy {
+    key: &'static str,
+    id: &'static str,
+    desc: bool,
+    /// The key is a number (bound and compared as one), else text.
+    numeric: bool,
+}
+
+impl OrderBy {
+    /// Parses `sort` (`name`, `-name`: the minus for descending) against a list's keys
+    /// `(name, expression, numeric)`; none asked for is the first key ascending.
+    fn parse(
+        sort: Option<&str>,
+        keys: &[(&'static str, &'static str, bool)],
+        id: &'static str,
+    ) -> Result<OrderBy, StoreError> {
+        let sort = sort.map(str::trim).filter(|s| !s.is_empty());
+        let (desc, name) = match sort {
+            Some(s) => s.strip_prefix('-').map_or((false, s), |n| (true, n)),
+            None => (false, keys[0].0),
+        };
+        let Some(&(_, key, numeric)) = keys.iter().find(|k| k.0 == name) else {
+            let known: Vec<&str> = keys.iter().map(|k| k.0).collect();
+            return Err(StoreError::invalid(
+                "sort",
+                format!(
+                    "nieznany porządek „{name}” (możliwe: {}; minus przed nazwą odwraca kolejność)",
+                    known.join(", ")
+                ),
+                format!(
+                    "unknown sort \"{name}\" (known: {}; a minus before the name reverses it)",
+                    known.join(", ")
+                ),
+            ));
+        };
+        Ok(OrderBy {
+            key,
+            id,
+            desc,
+            numeric,
+        })
+    }
+
+    /// The condition that starts the page after `after`'s row.
+    fn push_after(&self, sql: &mut Sql, after: Option<&str>) -> Result<(), StoreError> {
+        let Some(after) = after.map(str::trim).filter(|a| !a.is_empty()) else {
+            return Ok(());
+        };
+        let parts = decode_cursor(after, 2)?;
+        let v = if self.numeric {
+            let n = parts[0].parse().map_err(|_| {
+                StoreError::invalid("after", "nieprawidłowy kursor", "invalid cursor")
+            })?;
+            sql.int(n)
+        } else {
+            sql.text(parts[0].clone())
+        };
+        let i = sql.text(parts[1].clone());
+        let (k, id, cmp) = (self.key, self.id, if self.desc { "<" } else { ">" });
+        sql.push(&format!(
+            " AND ({k} {cmp} {v} OR ({k} = {v} AND {id} {cmp} {i}))"
+        ));
+        Ok(())
+    }
+
+    /// `ORDER BY … LIMIT` one row past the page, which tells whether another page follows.
+    fn push_order(&self, sql: &mut Sql, limit: u32) {
+        let dir = if self.desc { "DESC" } else { "ASC" };
+        let l = sql.int(i64::from(limit) + 1);
+        sql.push(&format!(
+            " ORDER BY {k} {dir}, {id} {dir} LIMIT {l}",
+            k = self.key,
+            id = self.id
+        ));
+    }
+}
+
+/// The keys the debtor list sorts by: `(name in the address, expression, numeric)`.
+const DEBTOR_SORTS: &[(&str, &str, bool)] = &[
+    ("name", "d.name", false),
+    ("open_documents", OPEN_DOCUMENTS, true),
+];
+
+/// The keys the document list sorts by.
+const DOCUMENT_SORTS: &[(&str, &str, bool)] = &[
+    ("due", "due_date", false),
+    ("remaining", "remaining_minor", true),
+    ("number", "number", false),
+];
+
+/// Counts a list's rows for "1–50 of N": the list's own statement, counted.
+async fn count_rows(store: &Store, sql: Sql) -> Result<u64, StoreError> {
+    let rows = sql.fetch(store).await?;
+    let n: i64 = rows.first().map(|r| r.try_get(0)).transpose()?.unwrap_or(0);
+    Ok(to_u64(n))
+}
+
 /// Filters of `GET /api/v1/debtors`.
 #[derive(Debug, Clone, Default)]
 pub struct DebtorFilter {
@@ -110,10 +209,15 @@ pub struct DebtorFilter {
     pub paused: Option<bool>,
     /// Only debtors with this legal status (`active`, `deceased`, `bankrupt`).
     pub legal_status: Option<String>,
+    /// Only debtors this process applies to (their own, a group rule's or the default, as the
+    /// engine assigns it).
+    pub process: Option<String>,
     /// The day `overdue` and `paused` are judged on (the caller's today).
     pub today: Option<NaiveDate>,
     /// Also debtors the agent removed.
     pub include_removed: Option<bool>,
+    /// `name` (default) or `open_documents`; a leading `-` sorts descending.
+    pub sort: Option<String>,
     /// Cursor from the previous page.
     pub after: Option<String>,
     /// Page size (1..=500, default 50).
@@ -224,6 +328,10 @@ pub struct DocumentFilter {
     pub due_to: Option<NaiveDate>,
     /// Currency code.
     pub currency: Option<String>,
+    /// Part of the document's number (case-insensitive).
+    pub q: Option<String>,
+    /// `due` (default), `remaining` or `number`; a leading `-` sorts descending.
+    pub sort: Option<String>,
     /// Cursor from the previous page.
     pub after: Option<String>,
     /// Page size (1..=500, default 50).
@@ -409,9 +517,19 @@ fn doc_view(r: &AnyRow, today: NaiveDate) -> Result<DocumentView, StoreError> {
     })
 }
 
-const DEBTOR_COLS: &str = "d.debtor_id, d.agent_id, d.external_id, d.kind, d.name, d.nip, d.removed, d.updated_at, \
-     (SELECT COUNT(*) FROM documents o WHERE o.tenant_id = d.tenant_id AND o.agent_id = d.agent_id \
-      AND o.debtor_external_id = d.external_id AND o.status = 'open')";
+/// A debtor's open documents, counted (a macro so `concat!` can build the column list).
+macro_rules! open_documents {
+    () => {
+        "(SELECT COUNT(*) FROM documents o WHERE o.tenant_id = d.tenant_id AND o.agent_id = d.agent_id \
+         AND o.debtor_external_id = d.external_id AND o.status = 'open')"
+    };
+}
+const OPEN_DOCUMENTS: &str = open_documents!();
+
+const DEBTOR_COLS: &str = concat!(
+    "d.debtor_id, d.agent_id, d.external_id, d.kind, d.name, d.nip, d.removed, d.updated_at, ",
+    open_documents!()
+);
 
 /// The debtor list's filters on its collection state today: overdue documents, a pause, the
 /// legal status.
@@ -467,6 +585,176 @@ fn push_state_filters(sql: &mut Sql, f: &DebtorFilter) -> Result<(), StoreError>
     Ok(())
 }
 
+/// Only debtors `code` applies to: the engine's assignment ([`assign`]) written as one SQL
+/// `CASE` — the debtor's own process if it exists, else the first matching group rule whose
+/// process exists, else the default — so the list pages and counts in the database. The
+/// integration tests hold it to [`assign`] on both engines.
+///
+/// [`assign`]: crate::process::model::assign
+fn push_process_filter(
+    sql: &mut Sql,
+    processes: &[crate::process::model::Process],
+    rules: &[crate::process::model::GroupRule],
+    code: &str,
+) -> Result<(), StoreError> {
+    if !processes.iter().any(|p| p.code == code) {
+        return Err(StoreError::invalid(
+            "process",
+            format!("nie ma procesu „{code}”"),
+            format!("there is no process \"{code}\""),
+        ));
+    }
+    let key = "c.tenant_id = d.tenant_id AND c.agent_id = d.agent_id AND c.debtor_external_id = d.external_id";
+    let codes: Vec<String> = processes.iter().map(|p| sql.text(p.code.clone())).collect();
+    let own = format!("(SELECT c.own_process FROM debtor_collection c WHERE {key})");
+    let mut case = format!("CASE WHEN {own} IN ({}) THEN {own}", codes.join(", "));
+    for rule in rules
+        .iter()
+        .filter(|r| processes.iter().any(|p| p.code == r.process))
+    {
+        let mut cond: Vec<String> = vec!["1 = 1".to_owned()];
+        if let Some(kind) = rule.kind {
+            let kind = match kind {
+                inkaso_shared::DebtorKind::Company => "company",
+                inkaso_shared::DebtorKind::Person => "person",
+            };
+            cond.push(format!("d.kind = {}", sql.text(kind)));
+        }
+        if let Some(tag) = &rule.tag {
+            // Tags are kept as compact JSON (`["VIP","Hurt"]`); an element starts after `[` or
+            // `,` and ends before `,` or `]`, and a quote inside one is always escaped. ASCII
+            // case is folded on both sides, as the rule compares.
+            let quoted = serde_json::to_string(&tag.trim().to_ascii_lowercase())
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let like = |around: (&str, &str)| {
+                format!("%{}{}{}%", around.0, like_escape(&quoted), around.1)
+            };
+            let tags = ascii_lower(&format!(
+                "(SELECT c.tags_json FROM debtor_collection c WHERE {key})"
+            ));
+            let alts: Vec<String> = [("[", "]"), ("[", ","), (",", ","), (",", "]")]
+                .into_iter()
+                .map(|a| format!("{tags} LIKE {} ESCAPE '!'", sql.text(like(a))))
+                .collect();
+            cond.push(format!("({})", alts.join(" OR ")));
+        }
+        let total = |sql: &mut Sql, currency: inkaso_shared::Currency| {
+            format!(
+                "(SELECT COALESCE(SUM(o.remaining_minor), 0) FROM documents o WHERE o.tenant_id = d.tenant_id \
+                 AND o.agent_id = d.agent_id AND o.debtor_external_id = d.external_id AND o.status = 'open' \
+                 AND o.currency = {})",
+                sql.text(currency.code())
+            )
+        };
+        if let Some(min) = rule.min_total {
+            let t = total(sql, min.currency);
+            cond.push(format!("{t} >= {}", sql.int(min.minor)));
+        }
+        if let Some(max) = rule.max_total {
+            let t = total(sql, max.currency);
+            cond.push(format!("{t} <= {}", sql.int(max.minor)));
+        }
+        let _ = write!(
+            case,
+            " WHEN {} THEN {}",
+            cond.join(" AND "),
+            sql.text(rule.process.clone())
+        );
+    }
+    match processes.iter().find(|p| p.is_default) {
+        Some(default) => {
+            let _ = write!(case, " ELSE {} END", sql.text(default.code.clone()));
+        }
+        None => case.push_str(" END"),
+    }
+    let c = sql.text(code);
+    sql.push(&format!(" AND {case} = {c}"));
+    Ok(())
+}
+
+/// `expr` with ASCII letters lowered and nothing else changed, alike on SQLite (whose `LOWER`
+/// folds only ASCII) and PostgreSQL (whose `LOWER` folds every script).
+fn ascii_lower(expr: &str) -> String {
+    ('A'..='Z').fold(expr.to_owned(), |e, c| {
+        format!("REPLACE({e}, '{c}', '{}')", c.to_ascii_lowercase())
+    })
+}
+
+/// `text` for a `LIKE … ESCAPE '!'` pattern: its `%`, `_` and `!` taken literally.
+fn like_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '!') {
+            out.push('!');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// `select` with the document filter's conditions (not its page).
+fn documents_where(
+    select: &str,
+    tenant: &TenantScope,
+    f: &DocumentFilter,
+    today: NaiveDate,
+) -> Result<Sql, StoreError> {
+    let mut sql = Sql::new(&format!("{select} WHERE tenant_id = "));
+    let t = sql.text(tenant.as_str());
+    sql.push(&t);
+    if let Some(status) = &f.status {
+        if status != "open" && status != "closed" {
+            return Err(StoreError::invalid(
+                "status",
+                "status: open lub closed",
+                "status: open or closed",
+            ));
+        }
+        let p = sql.text(status.clone());
+        sql.push(&format!(" AND status = {p}"));
+    }
+    if let Some(debtor_id) = &f.debtor_id {
+        let p = sql.text(debtor_id.clone());
+        sql.push(&format!(
+            " AND EXISTS (SELECT 1 FROM debtors d WHERE d.tenant_id = documents.tenant_id AND d.debtor_id = {p} \
+             AND d.agent_id = documents.agent_id AND d.external_id = documents.debtor_external_id)"
+        ));
+    }
+    if let Some(n) = f.min_days_overdue {
+        let p = sql.text(day(today - overdue_days("min_days_overdue", n)?));
+        sql.push(&format!(" AND status = 'open' AND due_date <= {p}"));
+    }
+    if let Some(n) = f.max_days_overdue {
+        let p = sql.text(day(today - overdue_days("max_days_overdue", n)?));
+        sql.push(&format!(" AND due_date >= {p}"));
+    }
+    if let Some(v) = f.min_remaining_minor {
+        let p = sql.int(v);
+        sql.push(&format!(" AND remaining_minor >= {p}"));
+    }
+    if let Some(v) = f.max_remaining_minor {
+        let p = sql.int(v);
+        sql.push(&format!(" AND remaining_minor <= {p}"));
+    }
+    if let Some(d) = f.due_from {
+        let p = sql.text(day(d));
+        sql.push(&format!(" AND due_date >= {p}"));
+    }
+    if let Some(d) = f.due_to {
+        let p = sql.text(day(d));
+        sql.push(&format!(" AND due_date <= {p}"));
+    }
+    if let Some(c) = &f.currency {
+        let p = sql.text(c.to_uppercase());
+        sql.push(&format!(" AND currency = {p}"));
+    }
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let p = sql.text(format!("%{}%", like_escape(&q.to_lowercase())));
+        sql.push(&format!(" AND LOWER(number) LIKE {p} ESCAPE '!'"));
+    }
+    Ok(sql)
+}
+
 fn debtor_view(r: &AnyRow) -> Result<DebtorView, StoreError> {
     Ok(DebtorView {
         id: r.try_get(0)?,
@@ -482,18 +770,61 @@ fn debtor_view(r: &AnyRow) -> Result<DebtorView, StoreError> {
 }
 
 impl Store {
-    /// Debtors, by name then id.
+    /// Debtors in the filter's order (by name unless asked otherwise), a page.
     pub async fn list_debtors(
         &self,
         tenant: &TenantScope,
         f: &DebtorFilter,
     ) -> Result<Page<DebtorView>, StoreError> {
-        let tenant_id = tenant.as_str();
         let limit = page_limit(f.limit);
-        let mut sql = Sql::new(&format!(
-            "SELECT {DEBTOR_COLS} FROM debtors d WHERE d.tenant_id = "
-        ));
-        let t = sql.text(tenant_id);
+        let order = OrderBy::parse(f.sort.as_deref(), DEBTOR_SORTS, "d.debtor_id")?;
+        let mut sql = self
+            .debtors_where(&format!("SELECT {DEBTOR_COLS} FROM debtors d"), tenant, f)
+            .await?;
+        order.push_after(&mut sql, f.after.as_deref())?;
+        order.push_order(&mut sql, limit);
+        let rows = sql.fetch(self).await?;
+        let items = rows
+            .iter()
+            .take(limit as usize)
+            .map(debtor_view)
+            .collect::<Result<Vec<_>, _>>()?;
+        let next_cursor = (rows.len() > limit as usize)
+            .then(|| {
+                items.last().map(|d| {
+                    let key = if order.numeric {
+                        d.open_documents.to_string()
+                    } else {
+                        d.name.clone()
+                    };
+                    encode_cursor(&[&key, &d.id])
+                })
+            })
+            .flatten();
+        Ok(Page { items, next_cursor })
+    }
+
+    /// How many debtors the filter finds (every page together).
+    pub async fn count_debtors(
+        &self,
+        tenant: &TenantScope,
+        f: &DebtorFilter,
+    ) -> Result<u64, StoreError> {
+        let sql = self
+            .debtors_where("SELECT COUNT(*) FROM debtors d", tenant, f)
+            .await?;
+        count_rows(self, sql).await
+    }
+
+    /// `select` with the debtor filter's conditions (not its page).
+    async fn debtors_where(
+        &self,
+        select: &str,
+        tenant: &TenantScope,
+        f: &DebtorFilter,
+    ) -> Result<Sql, StoreError> {
+        let mut sql = Sql::new(&format!("{select} WHERE d.tenant_id = "));
+        let t = sql.text(tenant.as_str());
         sql.push(&t);
         if !f.include_removed.unwrap_or(false) {
             sql.push(" AND d.removed = 0");
@@ -538,26 +869,17 @@ impl Store {
             );
         }
         push_state_filters(&mut sql, f)?;
-        if let Some(after) = &f.after {
-            let parts = decode_cursor(after, 2)?;
-            let (n, i) = (sql.text(parts[0].clone()), sql.text(parts[1].clone()));
-            sql.push(&format!(
-                " AND (d.name > {n} OR (d.name = {n} AND d.debtor_id > {i}))"
-            ));
+        if let Some(code) = f
+            .process
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            let processes = self.processes(tenant).await?;
+            let rules = self.group_rules(tenant).await?;
+            push_process_filter(&mut sql, &processes, &rules, code)?;
         }
-        let l = sql.int(i64::from(limit) + 1);
-        sql.push(&format!(" ORDER BY d.name, d.debtor_id LIMIT {l}"));
-        let rows = sql.fetch(self).await?;
-        let mut items = rows
-            .iter()
-            .take(limit as usize)
-            .map(debtor_view)
-            .collect::<Result<Vec<_>, _>>()?;
-        let next_cursor = (rows.len() > limit as usize)
-            .then(|| items.last().map(|d| encode_cursor(&[&d.name, &d.id])))
-            .flatten();
-        items.truncate(limit as usize);
-        Ok(Page { items, next_cursor })
+        Ok(sql)
     }
 
     /// The cloud's id of the debtor an agent knows by `external_id`, if the cloud has it.
@@ -751,75 +1073,23 @@ impl Store {
         .await
     }
 
-    /// Documents, by due date then id.
+    /// Documents in the filter's order (by due date unless asked otherwise), a page.
     pub async fn list_documents(
         &self,
         tenant: &TenantScope,
         f: &DocumentFilter,
         today: NaiveDate,
     ) -> Result<Page<DocumentView>, StoreError> {
-        let tenant_id = tenant.as_str();
         let limit = page_limit(f.limit);
-        let mut sql = Sql::new(&format!(
-            "SELECT {DOC_COLS} FROM documents WHERE tenant_id = "
-        ));
-        let t = sql.text(tenant_id);
-        sql.push(&t);
-        if let Some(status) = &f.status {
-            if status != "open" && status != "closed" {
-                return Err(StoreError::invalid(
-                    "status",
-                    "status: open lub closed",
-                    "status: open or closed",
-                ));
-            }
-            let p = sql.text(status.clone());
-            sql.push(&format!(" AND status = {p}"));
-        }
-        if let Some(debtor_id) = &f.debtor_id {
-            let p = sql.text(debtor_id.clone());
-            sql.push(&format!(
-                " AND EXISTS (SELECT 1 FROM debtors d WHERE d.tenant_id = documents.tenant_id AND d.debtor_id = {p} \
-                 AND d.agent_id = documents.agent_id AND d.external_id = documents.debtor_external_id)"
-            ));
-        }
-        if let Some(n) = f.min_days_overdue {
-            let p = sql.text(day(today - overdue_days("min_days_overdue", n)?));
-            sql.push(&format!(" AND status = 'open' AND due_date <= {p}"));
-        }
-        if let Some(n) = f.max_days_overdue {
-            let p = sql.text(day(today - overdue_days("max_days_overdue", n)?));
-            sql.push(&format!(" AND due_date >= {p}"));
-        }
-        if let Some(v) = f.min_remaining_minor {
-            let p = sql.int(v);
-            sql.push(&format!(" AND remaining_minor >= {p}"));
-        }
-        if let Some(v) = f.max_remaining_minor {
-            let p = sql.int(v);
-            sql.push(&format!(" AND remaining_minor <= {p}"));
-        }
-        if let Some(d) = f.due_from {
-            let p = sql.text(day(d));
-            sql.push(&format!(" AND due_date >= {p}"));
-        }
-        if let Some(d) = f.due_to {
-            let p = sql.text(day(d));
-            sql.push(&format!(" AND due_date <= {p}"));
-        }
-        if let Some(c) = &f.currency {
-            let p = sql.text(c.to_uppercase());
-            sql.push(&format!(" AND currency = {p}"));
-        }
-        if let Some(after) = &f.after {
-            let parts = decode_cursor(after, 2)?;
-            let (d, i) = (sql.text(parts[0].clone()), sql.text(parts[1].clone()));
-            sql.push(&format!(
-                " AND (due_date > {d} OR (due_date = {d} AND document_id > {i}))"
-            ));
-        }
-        let l = sql.int(i64::from(limit) + 1);
-        sql.push(&format!(" ORDER BY due_date, document_id LIMIT {l}"));
+        let order = OrderBy::parse(f.sort.as_deref(), DOCUMENT_SORTS, "document_id")?;
+        let mut sql = documents_where(
+            &format!("SELECT {DOC_COLS} FROM documents"),
+            tenant,
+            f,
+            today,
+        )?;
+        order.push_after(&mut sql, f.after.as_deref())?;
+        order.push_order(&mut sql, limit);
         let rows = sql.fetch(self).await?;
         let items = rows
             .iter()
@@ -828,12 +1098,28 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         let next_cursor = (rows.len() > limit as usize)
             .then(|| {
-                items
-                    .last()
-                    .map(|d| encode_cursor(&[&day(d.due_date), &d.id]))
+                items.last().map(|d| {
+                    let key = match order.key {
+                        "remaining_minor" => d.remaining_minor.to_string(),
+                        "number" => d.number.clone(),
+                        _ => day(d.due_date),
+                    };
+                    encode_cursor(&[&key, &d.id])
+                })
             })
             .flatten();
         Ok(Page { items, next_cursor })
+    }
+
+    /// How many documents the filter finds (every page together).
+    pub async fn count_documents(
+        &self,
+        tenant: &TenantScope,
+        f: &DocumentFilter,
+        today: NaiveDate,
+    ) -> Result<u64, StoreError> {
+        let sql = documents_where("SELECT COUNT(*) FROM documents", tenant, f, today)?;
+        count_rows(self, sql).await
     }
 
     /// One document; `NotFound` for other tenants' ids.

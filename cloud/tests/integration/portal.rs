@@ -1106,6 +1106,31 @@ async fn debtor_actions_and_cases(backend: Backend) {
     // The list's filters: overdue, paused, legal status (the API has the same).
     let (_, html) = page(&env, &session, "/debtors?open=overdue").await;
     assert!(html.contains("Hurtownia Kowalski"), "{html}");
+    // Where the page is in the list, and its columns sort both ways.
+    assert!(html.contains("1–1 z 1"), "{html}");
+    assert!(html.contains("aria-sort=\"ascending\""), "{html}");
+    let (_, html) = page(&env, &session, "/debtors?sort=-open_documents").await;
+    assert!(html.contains("aria-sort=\"descending\""), "{html}");
+    assert!(
+        html.contains("sort=open_documents"),
+        "the header turns the order round: {html}"
+    );
+    let (status, html) = page(&env, &session, "/debtors?sort=bogus").await;
+    assert_eq!(status, 400, "{html}");
+    let (_, html) = page(&env, &session, "/documents?q=zzz-none").await;
+    assert!(html.contains("card empty"), "{html}");
+    let (_, html) = page(&env, &session, "/documents?sort=-remaining").await;
+    assert!(html.contains("aria-sort=\"descending\""), "{html}");
+    // The history by period: a reversed one is refused under its fields, the list stays.
+    let (status, html) = page(&env, &session, "/history?since=2026-12-10&until=2026-12-01").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("id=\"period-error\""), "{html}");
+    let (_, html) = page(&env, &session, &format!("/history?debtor={debtor}")).await;
+    assert!(
+        html.contains("Historia dłużnika Hurtownia Kowalski"),
+        "{html}"
+    );
+
     for path in [
         "/debtors?paused=yes",
         "/debtors?legal=deceased",

@@ -871,8 +871,178 @@ async fn out_of_collection_and_forecast(backend: Backend) {
     assert_eq!(theirs, json!([]));
 }
 
+/// The debtor list filtered by the process that applies agrees with the engine's assignment
+/// (own process, group rules by tag, kind and total, the default), and lists sort by their
+/// columns both ways, page after page.
+async fn lists_by_process_and_order(backend: Backend) {
+    let env = Env::new(backend).await;
+    let a = env.tenant("Firma A").await;
+    for (code, default) in [("STD", true), ("SOFT", false), ("HARD", false)] {
+        let path = format!("/api/v1/processes/{code}");
+        let (s, v) = send(&env, "PUT", &a.editor, &path, &std_process(code, default)).await;
+        assert_eq!(s, 201, "{v}");
+    }
+    let ops = vec![
+        company("KH-1", "Alfa", &crate::common::nip(1)),
+        company("KH-2", "Beta", &crate::common::nip(2)),
+        crate::common::person("KH-3", "Celina Nowak"),
+        company("KH-4", "Delta", &crate::common::nip(4)),
+        company("KH-5", "Echo", &crate::common::nip(5)),
+        company("KH-6", "Fokus", &crate::common::nip(6)),
+        doc("D-1", "KH-1", "2026-11-01", 100_000, 100_000),
+        doc("D-2", "KH-2", "2026-11-02", 200_000, 150_000),
+        doc("D-3", "KH-3", "2026-11-03", 500_000, 500_000),
+        doc("D-4", "KH-4", "2026-11-04", 50_000, 50_000),
+        doc("D-5", "KH-5", "2026-11-05", 400_000, 400_000),
+        doc("D-6", "KH-6", "2026-11-06", 10_000, 10_000),
+        doc("D-7", "KH-6", "2026-11-07", 20_000, 20_000),
+    ];
+    let (s, batch) = env.batch(&a.agent_token, 1, Value::Array(ops)).await;
+    assert_eq!(s, 200, "{batch}");
+    let (_, list) = env.get(&a.viewer, "/api/v1/debtors?limit=100").await;
+    let ids: Vec<(String, String)> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["name"].as_str().unwrap().to_owned(),
+                d["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let id = |name: &str| ids.iter().find(|(n, _)| n == name).unwrap().1.clone();
+    // Tags as people type them: the rule's "vip" matches "VIP" but not "vip-plus" nor a tag
+    // that only contains it between quotes.
+    for (name, change) in [
+        ("Beta", json!({"tags": ["VIP"]})),
+        ("Delta", json!({"own_process": "HARD"})),
+        ("Echo", json!({"tags": ["vip-plus", "x\"vip\""]})),
+    ] {
+        let (s, v) = send(
+            &env,
+            "PATCH",
+            &a.editor,
+            &format!("/api/v1/debtors/{}/collection", id(name)),
+            &change,
+        )
+        .await;
+        assert_eq!(s, 200, "{name}: {v}");
+    }
+    let (s, v) = send(
+        &env,
+        "PUT",
+        &a.editor,
+        "/api/v1/group-rules",
+        &json!([
+            {"process": "SOFT", "tag": " vip "},
+            {"process": "HARD", "kind": "person"},
+            {"process": "HARD", "min_total": {"minor": 300_000, "currency": "PLN"}},
+        ]),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let mut by_engine: std::collections::BTreeMap<String, Vec<String>> =
+        std::collections::BTreeMap::new();
+    for (name, debtor) in &ids {
+        let (_, view) = env
+            .get(&a.viewer, &format!("/api/v1/debtors/{debtor}/collection"))
+            .await;
+        by_engine
+            .entry(view["process"].as_str().unwrap().to_owned())
+            .or_default()
+            .push(name.clone());
+    }
+    assert_eq!(by_engine["SOFT"], ["Beta"]);
+    assert_eq!(by_engine["HARD"], ["Celina Nowak", "Delta", "Echo"]);
+    assert_eq!(by_engine["STD"], ["Alfa", "Fokus"]);
+    for (code, names) in &by_engine {
+        let (s, v) = env
+            .get(&a.viewer, &format!("/api/v1/debtors?process={code}"))
+            .await;
+        assert_eq!(s, 200, "{v}");
+        let listed: Vec<&str> = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(&listed, names, "{code}");
+    }
+    let (s, v) = env.get(&a.viewer, "/api/v1/debtors?process=NOPE").await;
+    assert_eq!(
+        (s, v["error"]["field"].as_str()),
+        (400, Some("process")),
+        "{v}"
+    );
+
+    // Most open documents first, two a page: Fokus (2), then the rest, ties broken by id the
+    // same way on every page.
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/debtors?sort=-open_documents&limit=2".to_owned();
+    loop {
+        let (s, v) = env.get(&a.viewer, &path).await;
+        assert_eq!(s, 200, "{v}");
+        for d in v["items"].as_array().unwrap() {
+            seen.push((
+                d["open_documents"].as_u64().unwrap(),
+                d["name"].as_str().unwrap().to_owned(),
+            ));
+        }
+        match v["next_cursor"].as_str() {
+            Some(c) => path = format!("/api/v1/debtors?sort=-open_documents&limit=2&after={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 6, "{seen:?}");
+    assert_eq!(seen[0], (2, "Fokus".to_owned()));
+    assert!(seen.windows(2).all(|w| w[0].0 >= w[1].0), "{seen:?}");
+    let (_, v) = env
+        .get(&a.viewer, "/api/v1/debtors?sort=-name&limit=1")
+        .await;
+    assert_eq!(v["items"][0]["name"], "Fokus");
+
+    // Documents by what is left to pay, largest first, across pages; by number; searched.
+    let mut remaining = Vec::new();
+    let mut path = "/api/v1/documents?sort=-remaining&limit=3".to_owned();
+    loop {
+        let (s, v) = env.get(&a.viewer, &path).await;
+        assert_eq!(s, 200, "{v}");
+        for d in v["items"].as_array().unwrap() {
+            remaining.push(d["remaining_minor"].as_i64().unwrap());
+        }
+        match v["next_cursor"].as_str() {
+            Some(c) => path = format!("/api/v1/documents?sort=-remaining&limit=3&after={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(
+        remaining,
+        [500_000, 400_000, 150_000, 100_000, 50_000, 20_000, 10_000]
+    );
+    let (_, v) = env
+        .get(&a.viewer, "/api/v1/documents?sort=number&limit=1&q=d-5")
+        .await;
+    assert_eq!(v["items"][0]["number"], "FS D-5/2026", "{v}");
+    assert_eq!(v["next_cursor"], Value::Null);
+    let (s, v) = env.get(&a.viewer, "/api/v1/documents?sort=amount").await;
+    assert_eq!(
+        (s, v["error"]["field"].as_str()),
+        (400, Some("sort")),
+        "{v}"
+    );
+    assert!(
+        v["error"]["message_pl"]
+            .as_str()
+            .unwrap()
+            .contains("due, remaining, number"),
+        "{v}"
+    );
+}
+
 on_both!(
     processes_round_trip,
+    lists_by_process_and_order,
     promise_to_pay,
     on_demand_in_test_mode,
     out_of_collection_and_forecast

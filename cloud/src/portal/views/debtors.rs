@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::super::session::Form;
 use super::super::{Ctx, PageError, Viewer};
-use super::{DebtorNames, Empty, PathId, blank_to_none};
+use super::{DebtorNames, Empty, Pager, PathId, Sorting, blank_to_none};
 use crate::domain::accounts::Role;
 use crate::http::AppState;
 use crate::process::model::{AssignedBy, Stage};
@@ -35,7 +35,7 @@ const PAGE_ROWS: u32 = 50;
 /// Actions shown on a debtor's page.
 const HISTORY_ROWS: u32 = 30;
 
-/// The list's filters, as in the address (and the form).
+/// The list's filters, order and position, as in the address (and the form).
 #[derive(Debug, Default, Clone, Deserialize)]
 pub(super) struct ListQuery {
     #[serde(default)]
@@ -49,8 +49,17 @@ pub(super) struct ListQuery {
     /// `active`, `deceased`, `bankrupt`; empty: all.
     #[serde(default)]
     legal: String,
+    /// A process's code; empty: any.
+    #[serde(default)]
+    process: String,
+    /// `name`, `-name`, `open_documents`, `-open_documents`; empty: by name.
+    #[serde(default)]
+    sort: String,
     #[serde(default)]
     after: String,
+    /// The page's first row's position in the list (for "51–100 of N").
+    #[serde(default)]
+    from: Option<u64>,
 }
 
 impl ListQuery {
@@ -58,18 +67,35 @@ impl ListQuery {
         !(self.q.is_empty()
             && self.open.is_empty()
             && self.paused.is_empty()
-            && self.legal.is_empty())
+            && self.legal.is_empty()
+            && self.process.is_empty())
     }
 
-    /// The list's address with these filters and a cursor.
-    fn link(&self, after: &str) -> String {
-        form_urlencoded::Serializer::for_suffix(String::from("/debtors?"), "/debtors?".len())
-            .append_pair("q", &self.q)
+    /// The list's address with these filters, an order, a cursor and a position.
+    fn link(&self, sort: &str, after: &str, from: u64) -> String {
+        let mut url =
+            form_urlencoded::Serializer::for_suffix(String::from("/debtors?"), "/debtors?".len());
+        url.append_pair("q", &self.q)
             .append_pair("open", &self.open)
             .append_pair("paused", &self.paused)
             .append_pair("legal", &self.legal)
-            .append_pair("after", after)
-            .finish()
+            .append_pair("process", &self.process)
+            .append_pair("sort", sort);
+        if !after.is_empty() {
+            url.append_pair("after", after)
+                .append_pair("from", &from.to_string());
+        }
+        url.finish()
+    }
+
+    /// The list's order, for the column headers.
+    fn sorting(&self) -> Sorting {
+        Sorting::new(&self.sort, "name", &["open_documents"])
+    }
+
+    /// The address a column header links to: the first page in that column's order.
+    fn sort_link(&self, key: &str) -> String {
+        self.link(&self.sorting().toggled(key), "", 1)
     }
 
     fn filter(&self) -> DebtorFilter {
@@ -90,6 +116,8 @@ impl ListQuery {
             legal_status: ["active", "deceased", "bankrupt"]
                 .contains(&self.legal.as_str())
                 .then(|| self.legal.clone()),
+            process: blank_to_none(&self.process),
+            sort: blank_to_none(&self.sort),
             after: blank_to_none(&self.after),
             limit: Some(PAGE_ROWS),
             ..DebtorFilter::default()
@@ -102,8 +130,11 @@ impl ListQuery {
 pub(super) struct ListPage {
     ctx: Ctx,
     f: ListQuery,
+    /// The processes to filter by: `(code, name)`.
+    processes: Vec<(String, String)>,
     rows: Vec<DebtorView>,
-    next: Option<String>,
+    s: Sorting,
+    pager: Pager,
 }
 
 #[derive(Template, WebTemplate)]
@@ -112,7 +143,8 @@ pub(super) struct ListTable {
     ctx: Ctx,
     f: ListQuery,
     rows: Vec<DebtorView>,
-    next: Option<String>,
+    s: Sorting,
+    pager: Pager,
 }
 
 pub(super) async fn list(
@@ -123,26 +155,45 @@ pub(super) async fn list(
 ) -> Result<Response, PageError> {
     viewer.require(Role::Viewer)?;
     let ctx = Ctx::load(&state, &viewer, "debtors").await?;
-    let page = state
-        .app
-        .debtors(&viewer.session.principal.tenant, &f.filter())
-        .await?;
-    let next = page.next_cursor.map(|c| f.link(&c));
+    let tenant = &viewer.session.principal.tenant;
+    let filter = f.filter();
+    let (page, total) = tokio::try_join!(
+        state.app.debtors(tenant, &filter),
+        state.app.count_debtors(tenant, &filter)
+    )?;
+    let pager = Pager::new(
+        f.from.unwrap_or(1),
+        page.items.len(),
+        total,
+        page.next_cursor.as_deref(),
+        |after, from| f.link(&f.sort, after, from),
+    );
+    let s = f.sorting();
     // A search typed with htmx replaces only the table; the address bar keeps the filter.
     Ok(if partial {
         ListTable {
             ctx,
             f,
             rows: page.items,
-            next,
+            s,
+            pager,
         }
         .into_response()
     } else {
+        let processes = state
+            .app
+            .processes(tenant)
+            .await?
+            .into_iter()
+            .map(|p| (p.code, p.name))
+            .collect();
         ListPage {
             ctx,
             f,
+            processes,
             rows: page.items,
-            next,
+            s,
+            pager,
         }
         .into_response()
     })

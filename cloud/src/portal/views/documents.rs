@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::super::session::Form;
 use super::super::{Ctx, PageError, Viewer};
-use super::{DebtorNames, PathId, blank_to_none};
+use super::{DebtorNames, Pager, PathId, Sorting, blank_to_none};
 use crate::domain::accounts::Role;
 use crate::http::AppState;
 use crate::services::collection::HistoryOf;
@@ -22,64 +22,112 @@ use crate::services::model::{
 
 const PAGE_ROWS: u32 = 50;
 
+/// The list's filters, order and position, as in the address (and the form).
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct ListQuery {
+    /// `open` (when absent), `closed`, `all`.
     status: Option<String>,
-    overdue: Option<String>,
-    after: Option<String>,
+    /// At least this many days overdue: `1`, `31`, `61`, `91`; empty: any.
+    #[serde(default)]
+    overdue: String,
+    /// Part of the number.
+    #[serde(default)]
+    q: String,
+    /// `due`, `remaining`, `number`, each possibly with a leading `-`; empty: by due date.
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    after: String,
+    /// The page's first row's position in the list.
+    from: Option<u64>,
+}
+
+impl ListQuery {
+    fn status(&self) -> &str {
+        self.status.as_deref().unwrap_or("open")
+    }
+
+    /// The list's address with these filters, an order, a cursor and a position.
+    fn link(&self, sort: &str, after: &str, from: u64) -> String {
+        let mut url = form_urlencoded::Serializer::new(String::from("/documents?"));
+        url.append_pair("status", self.status())
+            .append_pair("overdue", &self.overdue)
+            .append_pair("q", &self.q)
+            .append_pair("sort", sort);
+        if !after.is_empty() {
+            url.append_pair("after", after)
+                .append_pair("from", &from.to_string());
+        }
+        url.finish()
+    }
+
+    /// The list's order, for the column headers.
+    fn sorting(&self) -> Sorting {
+        Sorting::new(&self.sort, "due", &["remaining"])
+    }
+
+    /// The address a column header links to: the first page in that column's order.
+    fn sort_link(&self, key: &str) -> String {
+        self.link(&self.sorting().toggled(key), "", 1)
+    }
+
+    fn filter(&self) -> DocumentFilter {
+        DocumentFilter {
+            status: match self.status() {
+                s @ ("open" | "closed") => Some(s.to_owned()),
+                _ => None,
+            },
+            min_days_overdue: match self.overdue.as_str() {
+                "1" => Some(1),
+                "31" => Some(31),
+                "61" => Some(61),
+                "91" => Some(91),
+                _ => None,
+            },
+            q: blank_to_none(&self.q),
+            sort: blank_to_none(&self.sort),
+            after: blank_to_none(&self.after),
+            limit: Some(PAGE_ROWS),
+            ..DocumentFilter::default()
+        }
+    }
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "documents.html")]
 pub(super) struct ListPage {
     ctx: Ctx,
-    status: String,
-    overdue: String,
+    f: ListQuery,
     rows: Vec<DocumentView>,
     names: DebtorNames,
-    next: Option<String>,
+    s: Sorting,
+    pager: Pager,
     today: NaiveDate,
 }
 
 pub(super) async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<ListQuery>,
+    Query(f): Query<ListQuery>,
 ) -> Result<ListPage, PageError> {
     viewer.require(Role::Viewer)?;
     let ctx = Ctx::load(&state, &viewer, "documents").await?;
-    let status = query.status.unwrap_or_else(|| "open".to_owned());
-    let overdue = query.overdue.unwrap_or_default();
-    let filter = DocumentFilter {
-        status: match status.as_str() {
-            "open" | "closed" => Some(status.clone()),
-            _ => None,
-        },
-        min_days_overdue: match overdue.as_str() {
-            "1" => Some(1),
-            "31" => Some(31),
-            "61" => Some(61),
-            "91" => Some(91),
-            _ => None,
-        },
-        after: query.after.filter(|a| !a.is_empty()),
-        limit: Some(PAGE_ROWS),
-        ..DocumentFilter::default()
-    };
-    let page = state
-        .app
-        .documents(&viewer.session.principal.tenant, &filter)
-        .await?;
-    let next = page.next_cursor.map(|c| {
-        form_urlencoded::Serializer::new(String::from("/documents?"))
-            .append_pair("status", &status)
-            .append_pair("overdue", &overdue)
-            .append_pair("after", &c)
-            .finish()
-    });
+    let tenant = &viewer.session.principal.tenant;
+    let filter = f.filter();
+    let (page, total) = tokio::try_join!(
+        state.app.documents(tenant, &filter),
+        state.app.count_documents(tenant, &filter)
+    )?;
+    let pager = Pager::new(
+        f.from.unwrap_or(1),
+        page.items.len(),
+        total,
+        page.next_cursor.as_deref(),
+        |after, from| f.link(&f.sort, after, from),
+    );
     let names = DebtorNames::of(
         &state,
-        &viewer.session.principal.tenant,
+        tenant,
         page.items
             .iter()
             .map(|d| (d.agent_id.clone(), d.debtor_external_id.clone())),
@@ -87,11 +135,11 @@ pub(super) async fn list(
     .await?;
     Ok(ListPage {
         ctx,
-        status,
-        overdue,
+        s: f.sorting(),
+        f,
         rows: page.items,
         names,
-        next,
+        pager,
         today: state.app.clock.now().date_naive(),
     })
 }
@@ -143,13 +191,53 @@ pub(super) async fn show(
     })
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 pub(super) struct HistoryQuery {
     format: Option<String>,
     channel: Option<String>,
     status: Option<String>,
     manual: Option<String>,
+    /// A period's first and last day (`YYYY-MM-DD`, as a date field sends them).
+    since: Option<String>,
+    until: Option<String>,
+    /// One debtor's history (its id), from the debtor's page.
+    debtor: Option<String>,
     after: Option<String>,
+}
+
+impl HistoryQuery {
+    fn text(v: Option<&String>) -> &str {
+        v.map_or("", |s| s.trim())
+    }
+
+    /// The filters as they stand in the address, for the next page and the export. Pairs go
+    /// after the `?` and whatever already follows it (`format=csv`).
+    fn link(&self, start: &str, after: Option<&str>) -> String {
+        let query_start = start.find('?').map_or(start.len(), |i| i + 1);
+        let mut url = form_urlencoded::Serializer::for_suffix(start.to_owned(), query_start);
+        for (k, v) in [
+            ("channel", &self.channel),
+            ("status", &self.status),
+            ("manual", &self.manual),
+            ("since", &self.since),
+            ("until", &self.until),
+            ("debtor", &self.debtor),
+        ] {
+            url.append_pair(k, Self::text(v.as_ref()));
+        }
+        if let Some(after) = after {
+            url.append_pair("after", after);
+        }
+        url.finish()
+    }
+
+    /// A day of the period, if one was given; `Err` when it is not a day.
+    fn day(v: Option<&String>) -> Result<Option<NaiveDate>, chrono::ParseError> {
+        match Self::text(v) {
+            "" => Ok(None),
+            t => NaiveDate::parse_from_str(t, "%Y-%m-%d").map(Some),
+        }
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -160,11 +248,18 @@ pub(super) struct HistoryPage {
     channel: String,
     status: String,
     manual: String,
+    since: String,
+    until: String,
+    /// The debtor whose history this is, when one is: `(id, name)`, and the address without it.
+    debtor: Option<(String, String)>,
+    all_debtors: String,
     channels: Vec<(&'static str, String)>,
     statuses: Vec<(&'static str, String)>,
     history: Vec<ActionView>,
     names: DebtorNames,
-    next: Option<String>,
+    pager: Pager,
+    /// Why the period was refused, under its fields.
+    period_error: Option<String>,
 }
 
 const CHANNELS: [&str; 8] = [
@@ -193,61 +288,104 @@ pub(super) async fn history(
         return history_csv(&state, &viewer, query).await;
     }
     let ctx = Ctx::load(&state, &viewer, "history").await?;
-    let q = action_query(
+    let tenant = &viewer.session.principal.tenant;
+    let (q, period_error) = match action_query(
         &query,
         query.after.clone().filter(|a| !a.is_empty()),
         PAGE_ROWS,
-    );
-    let page = state
-        .app
-        .actions(&viewer.session.principal.tenant, HistoryOf::Tenant, &q)
-        .await?;
-    let channel = query.channel.unwrap_or_default();
-    let status = query.status.unwrap_or_default();
-    let manual = query.manual.unwrap_or_default();
-    // The filters as they stand in the address, for the next page and the export.
-    let link = |start: &str, extra: Option<(&str, &str)>| {
-        // Pairs go after the `?` and whatever already follows it (`format=csv`).
-        let query_start = start.find('?').map_or(start.len(), |i| i + 1);
-        let mut url = form_urlencoded::Serializer::for_suffix(start.to_owned(), query_start);
-        url.append_pair("channel", &channel)
-            .append_pair("status", &status)
-            .append_pair("manual", &manual);
-        if let Some((k, v)) = extra {
-            url.append_pair(k, v);
-        }
-        url.finish()
+    ) {
+        Ok(q) => (q, None),
+        Err(message) => (
+            action_query(
+                &HistoryQuery {
+                    since: None,
+                    until: None,
+                    ..query.clone()
+                },
+                None,
+                PAGE_ROWS,
+            )
+            .unwrap_or_default(),
+            Some(ctx.t(message)),
+        ),
     };
-    let next = page
-        .next_cursor
-        .map(|c| link("/history?", Some(("after", &c))));
+    let debtor_id = HistoryQuery::text(query.debtor.as_ref()).to_owned();
+    let (of, debtor) = if debtor_id.is_empty() {
+        (HistoryOf::Tenant, None)
+    } else {
+        let d = state.app.debtor(tenant, &debtor_id).await?;
+        (
+            HistoryOf::Debtor(&debtor_id),
+            Some((d.debtor.id, d.debtor.name)),
+        )
+    };
+    let page = state.app.actions(tenant, of, &q).await?;
     let names = DebtorNames::of(
         &state,
-        &viewer.session.principal.tenant,
+        tenant,
         page.items
             .iter()
             .map(|a| (a.agent_id.clone(), a.debtor_external_id.clone())),
     )
     .await?;
+    let names = DebtorNames {
+        show: debtor.is_none(),
+        ..names
+    };
+    // No count: the firm's whole history is the one list too long to count on every page.
+    let pager = Pager {
+        next: page
+            .next_cursor
+            .as_deref()
+            .map(|c| query.link("/history?", Some(c))),
+        start: query
+            .after
+            .as_deref()
+            .is_some_and(|a| !a.is_empty())
+            .then(|| query.link("/history?", None)),
+        ..Pager::default()
+    };
     Ok(HistoryPage {
-        csv: link("/history?format=csv", None),
+        csv: query.link("/history?format=csv", None),
+        all_debtors: HistoryQuery {
+            debtor: None,
+            ..query.clone()
+        }
+        .link("/history?", None),
         channels: CHANNELS.iter().map(|c| (*c, ctx.channel(c))).collect(),
         statuses: STATUSES.iter().map(|s| (*s, ctx.status(s))).collect(),
         ctx,
-        channel,
-        status,
-        manual,
+        channel: HistoryQuery::text(query.channel.as_ref()).to_owned(),
+        status: HistoryQuery::text(query.status.as_ref()).to_owned(),
+        manual: HistoryQuery::text(query.manual.as_ref()).to_owned(),
+        since: HistoryQuery::text(query.since.as_ref()).to_owned(),
+        until: HistoryQuery::text(query.until.as_ref()).to_owned(),
+        debtor,
         history: page.items,
         names,
-        next,
+        pager,
+        period_error,
     }
     .into_response())
 }
 
-fn action_query(query: &HistoryQuery, after: Option<String>, limit: u32) -> ActionQuery {
-    let channel = query.channel.clone().unwrap_or_default();
-    let status = query.status.clone().unwrap_or_default();
-    ActionQuery {
+/// The store's query for the history's filters; `Err` names the message of a malformed or
+/// reversed period.
+fn action_query(
+    query: &HistoryQuery,
+    after: Option<String>,
+    limit: u32,
+) -> Result<ActionQuery, &'static str> {
+    let channel = HistoryQuery::text(query.channel.as_ref()).to_owned();
+    let status = HistoryQuery::text(query.status.as_ref()).to_owned();
+    let since = HistoryQuery::day(query.since.as_ref()).map_err(|_| "history-bad-day")?;
+    let until = HistoryQuery::day(query.until.as_ref()).map_err(|_| "history-bad-day")?;
+    if let (Some(s), Some(u)) = (since, until)
+        && s > u
+    {
+        return Err("history-period-reversed");
+    }
+    Ok(ActionQuery {
         channel: CHANNELS.contains(&channel.as_str()).then_some(channel),
         status: STATUSES.contains(&status.as_str()).then_some(status),
         manual: match query.manual.as_deref() {
@@ -255,9 +393,11 @@ fn action_query(query: &HistoryQuery, after: Option<String>, limit: u32) -> Acti
             Some("no") => Some(false),
             _ => None,
         },
+        since,
+        until,
         after,
         limit: Some(limit),
-    }
+    })
 }
 
 /// The filtered history as CSV for a spreadsheet (`;`-separated, UTF-8 with a byte-order mark,
@@ -286,6 +426,12 @@ async fn history_csv(
         .row(header.iter().map(|id| ctx.t(id)))
         .map_err(failed)?;
     let names = state.app.debtor_names(tenant).await?;
+    let debtor_id = HistoryQuery::text(query.debtor.as_ref()).to_owned();
+    let of = if debtor_id.is_empty() {
+        HistoryOf::Tenant
+    } else {
+        HistoryOf::Debtor(&debtor_id)
+    };
     let mut after = None;
     let mut written = 0;
     loop {
@@ -293,8 +439,14 @@ async fn history_csv(
             .app
             .actions(
                 tenant,
-                HistoryOf::Tenant,
-                &action_query(&query, after, crate::store::query::MAX_PAGE),
+                of,
+                &action_query(&query, after, crate::store::query::MAX_PAGE).map_err(|m| {
+                    PageError::new(
+                        axum::http::StatusCode::BAD_REQUEST,
+                        crate::i18n::text(inkaso_shared::Lang::Pl, m),
+                        crate::i18n::text(inkaso_shared::Lang::En, m),
+                    )
+                })?,
             )
             .await?;
         for a in &page.items {

@@ -158,3 +158,108 @@ pub(super) fn blank_to_none(text: &str) -> Option<String> {
     let t = text.trim();
     (!t.is_empty()).then(|| t.to_owned())
 }
+
+/// A list's order as its column headers show it: which key, which way, and the address that
+/// sorts by another key (or turns the current one round).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Sorting {
+    /// As in the address: `name`, `-name`; empty is the list's default.
+    current: String,
+    /// The list's default key.
+    default: &'static str,
+    /// Keys a person expects largest first (amounts, counts).
+    desc_first: &'static [&'static str],
+}
+
+impl Sorting {
+    pub(super) fn new(
+        current: &str,
+        default: &'static str,
+        desc_first: &'static [&'static str],
+    ) -> Sorting {
+        Sorting {
+            current: current.trim().to_owned(),
+            default,
+            desc_first,
+        }
+    }
+
+    /// `(key, descending)` of the order in force.
+    fn now(&self) -> (&str, bool) {
+        match self.current.as_str() {
+            "" => (self.default, false),
+            s => s.strip_prefix('-').map_or((s, false), |k| (k, true)),
+        }
+    }
+
+    /// The `sort` value a header's link asks for: the same key turned round, or another key
+    /// its natural way.
+    pub(super) fn toggled(&self, key: &str) -> String {
+        match self.now() {
+            (k, desc) if k == key => {
+                if desc {
+                    key.to_owned()
+                } else {
+                    format!("-{key}")
+                }
+            }
+            _ if self.desc_first.contains(&key) => format!("-{key}"),
+            _ => key.to_owned(),
+        }
+    }
+
+    /// `aria-sort` of a header.
+    pub(super) fn aria(&self, key: &str) -> &'static str {
+        match self.now() {
+            (k, false) if k == key => "ascending",
+            (k, true) if k == key => "descending",
+            _ => "none",
+        }
+    }
+
+    /// The arrow after a header's name.
+    pub(super) fn mark(&self, key: &str) -> &'static str {
+        match self.aria(key) {
+            "ascending" => " ▲",
+            "descending" => " ▼",
+            _ => "",
+        }
+    }
+}
+
+/// Where a page of a list is: "1–50 of 1 234", the next page, and the way back to the first.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Pager {
+    /// The first row's position (1-based) and the last's.
+    pub first: u64,
+    pub last: u64,
+    /// Rows in the whole list.
+    pub total: u64,
+    /// The next page's address.
+    pub next: Option<String>,
+    /// The first page's address, when this is not it.
+    pub start: Option<String>,
+}
+
+impl Pager {
+    /// `from` is the position the address gave this page's first row (1 when absent);
+    /// `link(after, from)` builds the list's address for a cursor and a position.
+    pub(super) fn new(
+        from: u64,
+        rows: usize,
+        total: u64,
+        next_cursor: Option<&str>,
+        link: impl Fn(&str, u64) -> String,
+    ) -> Pager {
+        let first = from.max(1);
+        let last = first + rows as u64 - u64::from(rows > 0);
+        Pager {
+            first,
+            last,
+            // A row added since the first page may put the page past the count read now.
+            total: total.max(last),
+            next: next_cursor.map(|c| link(c, last + 1)),
+            start: (first > 1).then(|| link("", 1)),
+        }
+    }
+}
