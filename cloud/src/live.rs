@@ -186,11 +186,12 @@ pub fn channels(
 ) -> Result<Channels, LiveError> {
     let mut channels = Channels::new(test_mode);
     if let Some(s) = smsapi {
-        let adapter: Arc<dyn DynChannel> =
-            Arc::new(SmsapiChannel::new(smsapi_client(s, callback_secret)?));
+        let client = smsapi_client(s, callback_secret)?;
+        let adapter: Arc<dyn DynChannel> = Arc::new(SmsapiChannel::new(client.clone()));
         channels = channels
             .with(Channel::Sms, Arc::clone(&adapter))
-            .with(Channel::Voice, adapter);
+            .with(Channel::Voice, adapter)
+            .with_sms_account(client);
     }
     if let Some(s) = smtp {
         channels = channels.with(

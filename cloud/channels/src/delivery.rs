@@ -56,6 +56,8 @@ pub enum Outbound {
         text: String,
         /// Most parts allowed.
         max_parts: Option<u8>,
+        /// The firm's own sender name, when it has one; else the service's.
+        sender: Option<crate::smsapi::SenderName>,
     },
     /// A voice message read by text to speech.
     Voice {
@@ -178,6 +180,7 @@ impl Channel for SmsapiChannel {
                 to,
                 text,
                 max_parts,
+                sender,
             } => {
                 // Folding is idempotent: a text the engine already prepared passes unchanged,
                 // and one it did not can never go out as a 70-character Unicode SMS.
@@ -196,6 +199,7 @@ impl Channel for SmsapiChannel {
                             text: &prepared.text,
                             idempotency_key: key,
                             max_parts: *max_parts,
+                            sender: sender.as_ref(),
                         })
                         .await,
                 )
@@ -310,6 +314,7 @@ mod tests {
             to: Phone::parse("601 234 567").unwrap(),
             text: "Przypomnienie".into(),
             max_parts: Some(1),
+            sender: None,
         };
         assert_eq!(
             rec.deliver("t1/a1", &sms).await,

@@ -44,7 +44,7 @@
 //! assert_eq!(sms.length.parts, 1);
 //! // Test mode records instead of sending; the same key again is a duplicate.
 //! let channel = TestModeRecorder::new();
-//! let message = Outbound::Sms { to: Phone::parse("601 234 567").unwrap(), text: sms.text, max_parts: Some(1) };
+//! let message = Outbound::Sms { to: Phone::parse("601 234 567").unwrap(), text: sms.text, max_parts: Some(1), sender: None };
 //! assert!(matches!(channel.deliver("t1/STD/S1/doc/FV-1/0", &message).await, Outcome::Sent { .. }));
 //! assert_eq!(channel.deliver("t1/STD/S1/doc/FV-1/0", &message).await, Outcome::AlreadySent);
 //! # }

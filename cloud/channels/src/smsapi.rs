@@ -516,6 +516,8 @@ pub struct SmsMessage<'a> {
     pub idempotency_key: &'a str,
     /// Most parts SMSAPI may send (error 12 above it).
     pub max_parts: Option<u8>,
+    /// The sender name for this message (a firm's own), over the configured one.
+    pub sender: Option<&'a SenderName>,
 }
 
 /// One voice message (text to speech).
@@ -581,7 +583,7 @@ impl SmsapiClient {
             ("idx", idx_for(msg.idempotency_key)),
             ("check_idx", "1".to_owned()),
         ];
-        if let Some(sender) = &self.config.sender {
+        if let Some(sender) = msg.sender.or(self.config.sender.as_ref()) {
             form.push(("from", sender.as_str().to_owned()));
         }
         if let Some(max) = msg.max_parts {

@@ -1,11 +1,13 @@
 //! The rules a firm's channel settings must meet before they are saved: a creditor whose
 //! letters can be posted and paid (name, address, a bank account that passes its checksum),
-//! sane reply-to and copy addresses, and bounded deadlines. Checked here once, so the JSON API
-//! and the portal refuse the same things with the same words.
+//! sane reply-to and copy addresses, an SMS sender name SMSAPI accepts, and bounded
+//! deadlines. Checked here once, so the JSON API and the portal refuse the same things with the
+//! same words.
 
 use std::str::FromStr;
 
 use iban::{Iban, IbanLike as _};
+use inkaso_shared::{Lang, Localized as _};
 
 use super::Invalid;
 use crate::process::compose::ChannelSettings;
@@ -104,6 +106,15 @@ pub fn check_channel_settings(mut settings: ChannelSettings) -> Result<ChannelSe
             ));
         }
         c.bank_account = bank_account(&c.bank_account)?;
+    }
+    if let Some(sender) = settings.sms.sender.take() {
+        let sender = sender.trim();
+        if !sender.is_empty() {
+            let name = inkaso_channels::smsapi::SenderName::parse(sender).map_err(|e| {
+                Invalid::new("sms.sender", e.message(Lang::Pl), e.message(Lang::En))
+            })?;
+            settings.sms.sender = Some(name.as_str().to_owned());
+        }
     }
     if !DEADLINE_DAYS.contains(&settings.deadline_days) {
         return Err(Invalid::new(

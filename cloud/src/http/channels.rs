@@ -31,6 +31,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(put_template, delete_template))
         .routes(routes!(preview_template))
         .routes(routes!(get_channel_settings, put_channel_settings))
+        .routes(routes!(check_sms))
         .routes(routes!(list_letters))
         .routes(routes!(letter_pdf))
         .routes(routes!(set_tracking))
@@ -170,6 +171,72 @@ async fn get_channel_settings(
 ) -> Result<Json<ChannelSettings>, Failure> {
     let p = auth.require(Role::Viewer)?;
     Ok(Json(state.app.channel_settings(&p.tenant).await?))
+}
+
+/// What the SMS connection test found.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SmsCheckView {
+    /// `connected`, `not_configured` (the service sends no SMS) or `failed`.
+    pub status: &'static str,
+    /// The provider account's login (connected).
+    pub username: Option<String>,
+    /// Points left on it, as the provider counts them (`123.4500`).
+    pub points: Option<String>,
+    /// The firm's sender name; the service's when absent.
+    pub sender: Option<String>,
+    /// Why it failed, in Polish.
+    pub message_pl: Option<String>,
+    /// Why it failed, in English.
+    pub message_en: Option<String>,
+}
+
+impl From<crate::services::channels::SmsCheck> for SmsCheckView {
+    fn from(c: crate::services::channels::SmsCheck) -> Self {
+        use crate::services::channels::SmsCheck;
+        let none = SmsCheckView {
+            status: "not_configured",
+            username: None,
+            points: None,
+            sender: None,
+            message_pl: None,
+            message_en: None,
+        };
+        match c {
+            SmsCheck::NotConfigured { sender } => SmsCheckView { sender, ..none },
+            SmsCheck::Connected {
+                username,
+                points,
+                sender,
+            } => SmsCheckView {
+                status: "connected",
+                username: Some(username),
+                points: Some(points.to_string()),
+                sender,
+                ..none
+            },
+            SmsCheck::Failed {
+                message_pl,
+                message_en,
+            } => SmsCheckView {
+                status: "failed",
+                message_pl: Some(message_pl),
+                message_en: Some(message_en),
+                ..none
+            },
+        }
+    }
+}
+
+/// Tests the SMS provider's connection (admin): the account behind the service's token and
+/// its points, with the firm's sender name.
+#[utoipa::path(post, path = "/channel-settings/sms-check", tag = "templates",
+    responses((status = 200, body = SmsCheckView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn check_sms(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+) -> Result<Json<SmsCheckView>, Failure> {
+    let p = auth.require(Role::Admin)?;
+    Ok(Json(state.app.check_sms_account(&p.tenant).await?.into()))
 }
 
 /// Replaces the channel settings (editor and up).

@@ -37,6 +37,9 @@ pub struct ChannelSettings {
     /// Tasks.
     #[serde(default)]
     pub tasks: TaskSettings,
+    /// SMS.
+    #[serde(default)]
+    pub sms: SmsSettings,
     /// Payment deadline given in messages and letters, in days from the message's date.
     #[serde(default = "default_deadline_days")]
     pub deadline_days: u16,
@@ -53,6 +56,7 @@ impl Default for ChannelSettings {
             letters: LetterSettings::default(),
             email: EmailSettings::default(),
             tasks: TaskSettings::default(),
+            sms: SmsSettings::default(),
             deadline_days: default_deadline_days(),
         }
     }
@@ -108,6 +112,16 @@ pub struct EmailSettings {
     /// Who gets the run report (R-P8) after each run that sent or failed something.
     #[serde(default)]
     pub report_to: Vec<Email>,
+}
+
+/// SMS settings beyond the provider's account (which is the service's).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsSettings {
+    /// The firm's own sender name, registered in the provider's panel (SMSAPI's rules, see
+    /// [`inkaso_channels::smsapi::SenderName`]); the service's when `None`.
+    #[serde(default)]
+    pub sender: Option<String>,
 }
 
 /// Task settings.
@@ -449,6 +463,14 @@ pub fn message(
                 to,
                 text: prepared.text,
                 max_parts: max,
+                // Checked when saved; a name stored before the rule tightened goes as the
+                // service's rather than being refused by the provider.
+                sender: input
+                    .settings
+                    .sms
+                    .sender
+                    .as_deref()
+                    .and_then(|s| inkaso_channels::smsapi::SenderName::parse(s).ok()),
             }
         }
         ChannelKind::Voice => Outbound::Voice {

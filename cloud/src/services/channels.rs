@@ -7,6 +7,7 @@ use inkaso_channels::posting::PostingBook;
 use inkaso_channels::sms::SmsChange;
 use inkaso_channels::smsapi::DeliveryReport;
 use inkaso_channels::template::Template;
+use inkaso_shared::Localized as _;
 
 use super::{App, ServiceError, before_after};
 use crate::process::compose::ChannelSettings;
@@ -22,6 +23,33 @@ pub struct SavedTemplate {
     pub updated_at: DateTime<Utc>,
     /// What saving changed in an SMS template (Polish letters replaced, characters removed).
     pub sms_changes: Vec<SmsChange>,
+}
+
+/// What the SMS connection test found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SmsCheck {
+    /// The service sends no SMS (no provider configured): tenants in test mode still see
+    /// what would go.
+    NotConfigured {
+        /// The firm's sender name.
+        sender: Option<String>,
+    },
+    /// The provider knows the token.
+    Connected {
+        /// The provider account's login.
+        username: String,
+        /// Points left on it.
+        points: inkaso_channels::smsapi::Points,
+        /// The firm's sender name (the service's when `None`).
+        sender: Option<String>,
+    },
+    /// The provider refused or could not be reached.
+    Failed {
+        /// Why, in Polish.
+        message_pl: String,
+        /// Why, in English.
+        message_en: String,
+    },
 }
 
 impl App {
@@ -94,6 +122,27 @@ impl App {
         tenant: &TenantScope,
     ) -> Result<ChannelSettings, ServiceError> {
         Ok(self.store.channel_settings(tenant).await?)
+    }
+
+    /// The settings' SMS connection test: asks the provider for the account behind the
+    /// service's token (SMSAPI's `/profile`), with the firm's sender name as it will go.
+    pub async fn check_sms_account(&self, tenant: &TenantScope) -> Result<SmsCheck, ServiceError> {
+        let settings = self.store.channel_settings(tenant).await?;
+        let sender = settings.sms.sender;
+        let Some(client) = self.engine.channels.sms_account() else {
+            return Ok(SmsCheck::NotConfigured { sender });
+        };
+        Ok(match client.profile().await {
+            Ok(p) => SmsCheck::Connected {
+                username: p.username,
+                points: p.points,
+                sender,
+            },
+            Err(e) => SmsCheck::Failed {
+                message_pl: e.message(inkaso_shared::Lang::Pl),
+                message_en: e.message(inkaso_shared::Lang::En),
+            },
+        })
     }
 
     /// Saves the channel settings, checked by the core ([`crate::domain::settings`]); returns

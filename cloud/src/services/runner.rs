@@ -69,6 +69,8 @@ pub enum RunnerError {
 pub struct Channels {
     live: HashMap<Channel, Arc<dyn DynChannel>>,
     test_mode: Arc<dyn DynChannel>,
+    /// The SMS provider's account, for the settings' connection test.
+    sms_account: Option<inkaso_channels::smsapi::SmsapiClient>,
 }
 
 impl std::fmt::Debug for Channels {
@@ -85,7 +87,21 @@ impl Channels {
         Channels {
             live: HashMap::new(),
             test_mode,
+            sms_account: None,
         }
+    }
+
+    /// Adds the SMS provider's account the settings page checks (the same client as the
+    /// SMS channel's).
+    #[must_use]
+    pub fn with_sms_account(mut self, client: inkaso_channels::smsapi::SmsapiClient) -> Self {
+        self.sms_account = Some(client);
+        self
+    }
+
+    /// The SMS provider's account, when one is configured.
+    pub fn sms_account(&self) -> Option<&inkaso_channels::smsapi::SmsapiClient> {
+        self.sms_account.as_ref()
     }
 
     /// Adds the live adapter of a channel (SMSAPI for sms/voice, SMTP for e-mail).

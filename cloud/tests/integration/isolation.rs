@@ -608,7 +608,8 @@ async fn every_documented_route_is_isolated(backend: Backend) {
                 Client,
                 OwnSpace,
             ),
-            ("get", "/api/v1/audit" | "/api/v1/users" | "/api/v1/api-tokens") => {
+            ("get", "/api/v1/audit" | "/api/v1/users" | "/api/v1/api-tokens")
+            | ("post", "/api/v1/channel-settings/sms-check") => {
                 c(route.into(), None, "admin", Client, OwnSpace)
             }
             ("post", "/api/v1/users") => c(

@@ -366,6 +366,7 @@ async fn route_table(backend: Backend) {
             false,
         ),
         ("/settings/channels/sms/resume".into(), "", false),
+        ("/settings/sms-check".into(), "", false),
         (
             "/settings/exclusions".into(),
             "kind=nip&value=5260250274",
@@ -738,6 +739,20 @@ async fn settings_in_the_portal(backend: Backend) {
         html.contains("name=\"creditor_bank_account\" type=\"text\" value=\"12 1020"),
         "kept: {html}"
     );
+    // The reason stands under the account's field, not only above the form.
+    let under = html
+        .split("id=\"creditor-bank-account-error\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(under.starts_with(" class=\"field-error\""), "{html}");
+    assert!(
+        under
+            .split("</small>")
+            .next()
+            .unwrap_or_default()
+            .contains("nie jest poprawnym numerem rachunku"),
+        "{html}"
+    );
     let (status, location, _) = submit(
         &env,
         &admin,
@@ -760,6 +775,50 @@ async fn settings_in_the_portal(backend: Backend) {
         json!(["kopia@alfa.pl"]),
         "{v}"
     );
+    // The firm's SMS sender name by SMSAPI's rules: a phone-like one is refused under its
+    // field, a good one is kept (and the API shows it).
+    let with_sender = |sender: &str| {
+        format!(
+            "{}&sms_sender={sender}",
+            form("PL47102010260000010203040506", "E7: kopia@alfa.pl")
+        )
+    };
+    let (status, _, html) = submit(
+        &env,
+        &admin,
+        &admin_token,
+        "/settings/channels",
+        &with_sender("600100200"),
+    )
+    .await;
+    assert_eq!(status, 400, "{html}");
+    assert!(html.contains("id=\"sms-sender-error\""), "{html}");
+    assert!(html.contains("więcej niż 3 cyfry z rzędu"), "{html}");
+    let (status, _, _) = submit(
+        &env,
+        &admin,
+        &admin_token,
+        "/settings/channels",
+        &with_sender("Alfa+Sp"),
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, v) = env.get(&t.viewer, "/api/v1/channel-settings").await;
+    assert_eq!(v["sms"]["sender"], "Alfa Sp", "{v}");
+    // The connection test: this installation has no SMS gateway, and says so.
+    let (status, _, html) = submit(&env, &admin, &admin_token, "/settings/sms-check", "").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("nie ma skonfigurowanej bramki SMS"), "{html}");
+    assert!(html.contains("wychodzą jako „Alfa Sp”"), "{html}");
+    let (status, body) = env
+        .post(&t.admin, "/api/v1/channel-settings/sms-check", &json!({}))
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("not_configured")),
+        "{body}"
+    );
+
     // The API refuses the same account with the same words.
     let mut bad = v.clone();
     bad["creditor"]["bank_account"] = json!("12 1020 1026 0000 0102 0304 0506");

@@ -961,6 +961,7 @@ async fn live_smsapi_and_delivery_polling(backend: Backend) {
     let mut h = Harness::new(TestDb::new(backend).await).await;
     let config = SimConfig {
         deliver_after: chrono::Duration::minutes(30),
+        senders: vec!["Inkaso".into(), "FirmaJeden".into()],
         ..SimConfig::default()
     };
     let sim = SmsapiSimulator::start(config, h.clock.clone())
@@ -981,12 +982,38 @@ async fn live_smsapi_and_delivery_polling(backend: Backend) {
     ]))
     .await;
     h.consent_sms("KH-1").await;
+    // The firm's own sender name goes instead of the service's.
+    let mut channel_settings = h.store.channel_settings(&h.tenant).await.unwrap();
+    channel_settings.sms.sender = Some("FirmaJeden".into());
+    h.store
+        .set_channel_settings(&h.tenant, &channel_settings, h.now())
+        .await
+        .unwrap();
     h.clock.set(at("2026-03-30T10:00:00Z"));
     h.heartbeat().await;
     let s = h.tick().await;
     assert_eq!(s.sent.len(), 1, "{s:?}");
     let messages = sim.messages();
     assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0].from.as_deref(), Some("FirmaJeden"));
+    // The settings' connection test reaches the same account.
+    let app = inkaso_cloud::services::App::new(
+        h.store.clone(),
+        h.clock.clone(),
+        inkaso_cloud::services::Engine {
+            channels: h.channels.clone(),
+            runner: RunnerConfig::default(),
+        },
+    );
+    match app.check_sms_account(&h.tenant).await.unwrap() {
+        inkaso_cloud::services::channels::SmsCheck::Connected {
+            username, sender, ..
+        } => {
+            assert!(!username.is_empty());
+            assert_eq!(sender.as_deref(), Some("FirmaJeden"));
+        }
+        other => panic!("{other:?}"),
+    }
     let action = h
         .actions()
         .await

@@ -57,6 +57,7 @@ fn sms<'a>(to: &'a Phone, text: &'a str, key: &'a str) -> SmsMessage<'a> {
         text,
         idempotency_key: key,
         max_parts: Some(2),
+        sender: None,
     }
 }
 
@@ -94,6 +95,7 @@ async fn a_retry_after_a_crash_never_sends_twice() {
         to: mobile(),
         text: "Przypomnienie o platnosci".into(),
         max_parts: Some(1),
+        sender: None,
     };
     // First attempt: sent, but the engine "crashes" before recording it.
     let first = channel.deliver("t1/action-77", &msg).await;
@@ -112,6 +114,7 @@ async fn a_retry_after_a_crash_never_sends_twice() {
         to: mobile(),
         text: "Zaległość 1 234,56 zł — prosimy o wpłatę.".into(),
         max_parts: Some(1),
+        sender: None,
     };
     assert!(matches!(
         channel.deliver("t1/action-78", &polish).await,
@@ -128,6 +131,7 @@ async fn a_retry_after_a_crash_never_sends_twice() {
         to: mobile(),
         text: "Zaległość ".repeat(20),
         max_parts: Some(1),
+        sender: None,
     };
     let o = channel.deliver("t1/action-79", &long).await;
     assert!(
@@ -201,6 +205,7 @@ async fn every_error_class_maps_to_an_outcome() {
         to: Phone::parse(to).unwrap(),
         text: "Przypomnienie".into(),
         max_parts: Some(1),
+        sender: None,
     };
 
     // Permanent: a blacklisted/invalid number (error 13) fails this message only.
@@ -216,6 +221,7 @@ async fn every_error_class_maps_to_an_outcome() {
         to: mobile(),
         text: "a".repeat(200),
         max_parts: Some(1),
+        sender: None,
     };
     assert!(matches!(
         channel.deliver("k-long", &long).await,

@@ -68,6 +68,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/settings", get(settings::show))
         .route("/settings/channels", post(settings::save_channels))
         .route("/settings/collection", post(settings::save_collection))
+        .route("/settings/sms-check", post(settings::check_sms))
         .route(
             "/settings/channels/{id}/resume",
             post(settings::resume_channel),

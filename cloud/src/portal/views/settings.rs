@@ -21,9 +21,11 @@ use super::{Done, Empty, PathId, blank_to_none};
 use crate::domain::Invalid;
 use crate::domain::accounts::Role;
 use crate::http::AppState;
+use crate::i18n::{self, Arg};
 use crate::process::Channel;
 use crate::process::compose::ChannelSettings;
 use crate::services::ServiceError;
+use crate::services::channels::SmsCheck;
 use crate::services::model::{ChannelPauseView, CollectionSettings, ExclusionView, NewExclusion};
 
 /// The channel-settings form as typed.
@@ -59,6 +61,8 @@ pub(super) struct ChannelForm {
     task_due_days: String,
     #[serde(default)]
     deadline_days: String,
+    #[serde(default)]
+    sms_sender: String,
 }
 
 impl ChannelForm {
@@ -101,6 +105,7 @@ impl ChannelForm {
             task_assignee: s.tasks.assignee.clone().unwrap_or_default(),
             task_due_days: s.tasks.due_days.to_string(),
             deadline_days: s.deadline_days.to_string(),
+            sms_sender: s.sms.sender.clone().unwrap_or_default(),
         }
     }
 
@@ -164,6 +169,7 @@ impl ChannelForm {
         s.tasks.assignee = blank_to_none(&self.task_assignee);
         s.tasks.due_days = days("tasks.due_days", &self.task_due_days)?;
         s.deadline_days = days("deadline_days", &self.deadline_days)?;
+        s.sms.sender = blank_to_none(&self.sms_sender);
         Ok(s)
     }
 }
@@ -222,14 +228,62 @@ pub(super) struct SettingsPage {
     exclusions: Vec<ExclusionView>,
     exclusion: ExclusionForm,
     exclusion_error: Option<String>,
+    /// The SMS connection test's answer, after the button: `(ok, text)`.
+    sms_check: Option<(bool, String)>,
+}
+
+/// The channel form's fields that show their own error under them.
+const PLACED_FIELDS: &[&str] = &[
+    "creditor.name",
+    "creditor.nip",
+    "creditor.street",
+    "creditor.postcode_city",
+    "creditor.bank_account",
+    "email.reply_to",
+    "email.report_to",
+    "email.stage_bcc",
+    "deadline_days",
+    "tasks.due_days",
+    "sms.sender",
+];
+
+/// Whether a refusal's field (`email.report_to[1]`) is about a form field (`email.report_to`).
+fn is_about(refused: &str, field: &str) -> bool {
+    refused
+        .strip_prefix(field)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['[', '.']))
 }
 
 impl SettingsPage {
     fn invalid(&self, field: &str) -> &'static str {
-        match &self.channels_error {
-            Some((f, _)) if f == field => "true",
-            _ => "false",
+        if self.error_for(field).is_some() {
+            "true"
+        } else {
+            "false"
         }
+    }
+
+    /// The refusal, under the field it is about.
+    fn error_for(&self, field: &str) -> Option<&str> {
+        match &self.channels_error {
+            Some((f, e)) if is_about(f, field) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// A refusal about no field the form shows (then it stands above the form).
+    fn unplaced_error(&self) -> Option<&str> {
+        match &self.channels_error {
+            Some((f, e)) if !PLACED_FIELDS.iter().any(|p| is_about(f, p)) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// SMSAPI's note on a sender name it accepts but phones may show badly.
+    fn sender_warning(&self) -> Option<&'static str> {
+        inkaso_channels::smsapi::SenderName::parse(&self.channels.sms_sender)
+            .ok()
+            .and_then(|n| n.warning(self.ctx.lang))
     }
 
     fn exclusion_value(&self, e: &ExclusionView) -> String {
@@ -246,6 +300,7 @@ struct Refused {
     channels: Option<(ChannelForm, Invalid)>,
     collection: Option<String>,
     exclusion: Option<(ExclusionForm, String)>,
+    sms_check: Option<(bool, String)>,
 }
 
 async fn settings_page(
@@ -285,6 +340,7 @@ async fn settings_page(
         exclusions: state.app.exclusions(tenant).await?,
         exclusion,
         exclusion_error,
+        sms_check: refused.sms_check,
         ctx,
     })
 }
@@ -345,6 +401,73 @@ pub(super) async fn save_channels(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The SMS connection test (admin): the page again with what the provider answered.
+pub(super) async fn check_sms(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(_): Form<Empty>,
+) -> Result<Response, PageError> {
+    viewer.require(Role::Admin)?;
+    let ctx = Ctx::load(&state, &viewer, "settings").await?;
+    let check = state
+        .app
+        .check_sms_account(&viewer.session.principal.tenant)
+        .await?;
+    let sender = |s: &Option<String>| match s {
+        Some(s) => ctx.ta("sms-check-sender-own", "sender", s),
+        None => ctx.t("sms-check-sender-service"),
+    };
+    let answer = match &check {
+        SmsCheck::NotConfigured { sender: s } => {
+            (false, format!("{} {}", ctx.t("sms-check-none"), sender(s)))
+        }
+        SmsCheck::Connected {
+            username,
+            points,
+            sender: s,
+        } => (
+            true,
+            format!(
+                "{} {}",
+                i18n::text_with(
+                    ctx.lang,
+                    "sms-check-ok",
+                    &[
+                        ("account", Arg::Text(username.clone())),
+                        ("points", Arg::Text(points.to_string())),
+                    ],
+                ),
+                sender(s)
+            ),
+        ),
+        SmsCheck::Failed {
+            message_pl,
+            message_en,
+        } => (
+            false,
+            ctx.ta(
+                "sms-check-failed",
+                "reason",
+                match ctx.lang {
+                    Lang::Pl => message_pl,
+                    Lang::En => message_en,
+                },
+            ),
+        ),
+    };
+    let page = settings_page(
+        &state,
+        &viewer,
+        ctx,
+        Refused {
+            sms_check: Some(answer),
+            ..Refused::default()
+        },
+    )
+    .await?;
+    Ok(page.into_response())
 }
 
 #[derive(Debug, Deserialize)]
