@@ -52,6 +52,7 @@ pub fn text_with(lang: Lang, message: &str, args: &[(&'static str, Arg)]) -> Str
         .map(|(name, value)| {
             let value = match value {
                 Arg::Number(n) => FluentValue::from(*n),
+                Arg::Decimal(x) => FluentValue::from(*x),
                 Arg::Text(t) => FluentValue::from(t.clone()),
             };
             (Cow::Borrowed(*name), value)
@@ -67,6 +68,9 @@ pub fn text_with(lang: Lang, message: &str, args: &[(&'static str, Arg)]) -> Str
 pub enum Arg {
     /// A count or amount: selects the plural form.
     Number(i64),
+    /// A number with a fraction: selects the plural form fractions take (CLDR `other`:
+    /// "2,5 dnia"); the text shown is passed beside it, formatted for the language.
+    Decimal(f64),
     /// Text put in as it is (an already formatted amount, a name).
     Text(String),
 }

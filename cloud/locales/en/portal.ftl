@@ -648,3 +648,71 @@ audit-action-case-received = case received
 audit-action-user-disable = user disabled
 audit-action-user-enable = user enabled
 task-due-on = due { $date }
+
+nav-stats = Statistics
+stats-period = Period
+stats-months = { $count ->
+    [one] the last month
+   *[other] the last { $count } months
+}
+stats-as-of = As of { $date }.
+stats-read-at = Data read { $time }; refreshed every few minutes.
+stats-empty = Nothing to count yet: the statistics appear once the agent has sent documents and debtors start paying.
+stats-currency = Receivables in { $currency }
+stats-days = { $count ->
+    [one] { $text } day
+   *[other] { $text } days
+}
+stats-dso-countback = DSO (countback)
+stats-dso-countback-help = How many days of sales wait to be paid: receivables use up sales month by month from the end.
+stats-dso-simple = DSO (simple)
+stats-dso-simple-help = Receivables at the month's end ÷ the month's sales × its days.
+stats-best-dso = Best possible DSO
+stats-best-dso-help = DSO if nobody were late: only receivables not yet due.
+stats-add = Average days delinquent (ADD)
+stats-add-help = DSO minus the best possible DSO: the days arrears add to the wait for money.
+stats-cei = Collection effectiveness (CEI)
+stats-cei-help = How much of what could be collected in the month was collected (100% = all).
+stats-days-to-pay = Weighted days to pay
+stats-days-to-pay-help = Days from issue to payment, weighted by the amounts paid in the month.
+stats-days-late = Weighted days late
+stats-days-late-help = Days from the due date to payment (0 when on time), weighted by the amounts paid in the month.
+stats-trend-title = DSO month by month
+stats-months-title = Months
+stats-month = Month
+stats-sales = Sales
+stats-owed = Owed at the end
+stats-overdue = Of which overdue
+stats-slowest-title = Slowest-paying debtors
+stats-slowest-empty = No debtor paid late in this period.
+stats-paid = Paid documents
+stats-avg-late = Average days late
+stats-weighted-late = Weighted by amount
+stats-share-late = Share paid late
+stats-trend = Last 6 months
+stats-trend-later = later by { $count ->
+    [one] { $text } day
+   *[other] { $text } days
+}
+stats-trend-earlier = earlier by { $count ->
+    [one] { $text } day
+   *[other] { $text } days
+}
+stats-note = Counted from the documents the agent has sent and the payments observed on them since; invoices paid before Inkaso started are not known, so the first months' DSO can be understated. Currencies are counted apart.
+predict-title = Predicted payment
+predict-range = most likely between { $from } and { $to }
+predict-reason-debtor = The debtor pays { $days } late on average ({ $count ->
+    [one] { $count } paid document
+   *[other] { $count } paid documents
+})
+predict-reason-firm = The debtor has few payments ({ $count }); from all the firm's debtors, who pay { $days } late on average
+predict-reason-none = The firm has no payments in its history yet: the due date, with a wide interval
+predict-habit-month-end = , usually at the end of a month
+predict-habit-mon = , usually on Mondays
+predict-habit-tue = , usually on Tuesdays
+predict-habit-wed = , usually on Wednesdays
+predict-habit-thu = , usually on Thursdays
+predict-habit-fri = , usually on Fridays
+predict-habit-sat = , usually on Saturdays
+predict-habit-sun = , usually on Sundays
+predict-beyond = ; it is already later than ever before, so the interval is a rough guide

@@ -654,3 +654,79 @@ audit-action-case-received = sprawa otrzymana
 audit-action-user-disable = zablokowanie użytkownika
 audit-action-user-enable = odblokowanie użytkownika
 task-due-on = termin { $date }
+
+nav-stats = Statystyki
+stats-period = Okres
+stats-months = { $count ->
+    [one] ostatni miesiąc
+    [few] ostatnie { $count } miesiące
+   *[many] ostatnich { $count } miesięcy
+}
+stats-as-of = Stan na { $date }.
+stats-read-at = Dane odczytane { $time }; odświeżane co kilka minut.
+stats-empty = Brak dokumentów do policzenia: statystyki pojawią się, gdy agent prześle dokumenty, a dłużnicy zaczną płacić.
+stats-currency = Należności w { $currency }
+stats-days = { $count ->
+    [one] { $text } dzień
+    [few] { $text } dni
+    [many] { $text } dni
+   *[other] { $text } dnia
+}
+stats-dso-countback = DSO (metoda wsteczna)
+stats-dso-countback-help = Ile dni sprzedaży czeka na zapłatę: należności „zjadają” sprzedaż miesiąc po miesiącu od końca.
+stats-dso-simple = DSO (proste)
+stats-dso-simple-help = Należności na koniec miesiąca ÷ sprzedaż miesiąca × liczba dni.
+stats-best-dso = Najlepsze możliwe DSO
+stats-best-dso-help = DSO, gdyby nikt nie zalegał: tylko należności przed terminem.
+stats-add = Średnie opóźnienie (ADD)
+stats-add-help = DSO minus najlepsze możliwe DSO: dni, o które zaległości wydłużają czekanie na pieniądze.
+stats-cei = Skuteczność windykacji (CEI)
+stats-cei-help = Jaką część tego, co można było odzyskać w miesiącu, odzyskano (100% = wszystko).
+stats-days-to-pay = Ważony czas zapłaty
+stats-days-to-pay-help = Dni od wystawienia do zapłaty, ważone kwotami wpłat w miesiącu.
+stats-days-late = Ważone dni po terminie
+stats-days-late-help = Dni od terminu do zapłaty (0 gdy w terminie), ważone kwotami wpłat w miesiącu.
+stats-trend-title = DSO miesiąc po miesiącu
+stats-months-title = Miesiące
+stats-month = Miesiąc
+stats-sales = Sprzedaż
+stats-owed = Należności na koniec
+stats-overdue = W tym po terminie
+stats-slowest-title = Najwolniej płacący dłużnicy
+stats-slowest-empty = Żaden dłużnik nie zapłacił po terminie w tym okresie.
+stats-paid = Opłacone dokumenty
+stats-avg-late = Średnio po terminie
+stats-weighted-late = Ważone kwotą
+stats-share-late = Udział po terminie
+stats-trend = Ostatnie 6 miesięcy
+stats-trend-later = później o { $count ->
+    [one] { $text } dzień
+    [few] { $text } dni
+    [many] { $text } dni
+   *[other] { $text } dnia
+}
+stats-trend-earlier = wcześniej o { $count ->
+    [one] { $text } dzień
+    [few] { $text } dni
+    [many] { $text } dni
+   *[other] { $text } dnia
+}
+stats-note = Liczone z dokumentów, które agent przesłał, i wpłat zaobserwowanych w nich od tego czasu; faktury opłacone, zanim Inkaso zaczęło działać, nie są znane, więc DSO z pierwszych miesięcy bywa zaniżone. Waluty liczone osobno.
+predict-title = Przewidywana zapłata
+predict-range = najpewniej między { $from } a { $to }
+predict-reason-debtor = Dłużnik płaci średnio { $days } po terminie ({ $count ->
+    [one] { $count } opłacony dokument
+    [few] { $count } opłacone dokumenty
+   *[many] { $count } opłaconych dokumentów
+})
+predict-reason-firm = Dłużnik ma mało wpłat ({ $count }); według wszystkich dłużników firmy, którzy płacą średnio { $days } po terminie
+predict-reason-none = Firma nie ma jeszcze żadnych wpłat w historii: termin płatności, z szerokim przedziałem
+predict-habit-month-end = , zwykle pod koniec miesiąca
+predict-habit-mon = , zwykle w poniedziałki
+predict-habit-tue = , zwykle we wtorki
+predict-habit-wed = , zwykle w środy
+predict-habit-thu = , zwykle w czwartki
+predict-habit-fri = , zwykle w piątki
+predict-habit-sat = , zwykle w soboty
+predict-habit-sun = , zwykle w niedziele
+predict-beyond = ; zalega już dłużej niż kiedykolwiek wcześniej, więc przedział jest orientacyjny

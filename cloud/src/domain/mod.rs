@@ -10,12 +10,15 @@
 //! - [`settings`]: the channel settings' checks (creditor, NRB/IBAN, deadlines).
 //! - [`stats`]: payment-delay statistics — DSO (simple, countback, best possible), ADD, CEI,
 //!   weighted days, ageing, a debtor's delays and trend, month by month.
+//! - [`predict`]: when an open document will probably be paid, with an interval and a reason,
+//!   and how well a method predicts ([`predict::evaluate`]).
 //! - [`crate::process`]: the process engine (models, calendar, planner, forecast).
 
 pub mod accounts;
 pub mod cases;
 pub mod collection;
 pub mod ids;
+pub mod predict;
 pub mod settings;
 pub mod stats;
 

@@ -189,6 +189,51 @@ impl Ctx {
         out
     }
 
+    /// A number with one decimal as the language writes it (`30,4`; `30.4`); whole numbers
+    /// without one.
+    pub fn decimal(&self, v: f64) -> String {
+        let rounded = (v * 10.0).round() / 10.0;
+        let text = if rounded.fract() == 0.0 {
+            format!("{rounded:.0}")
+        } else {
+            format!("{rounded:.1}")
+        };
+        match self.lang {
+            Lang::Pl => text.replace('.', ","),
+            Lang::En => text,
+        }
+    }
+
+    /// A message with a decimal count (`$count` selects the plural, `$text` is shown):
+    /// "1 dzień", "12 dni", "30,4 dnia".
+    pub fn tn_decimal(&self, id: &str, v: f64) -> String {
+        let rounded = (v * 10.0).round() / 10.0;
+        #[allow(clippy::cast_possible_truncation)] // whole and small: days, percents
+        let count = if rounded.fract() == 0.0 {
+            Arg::Number(rounded as i64)
+        } else {
+            Arg::Decimal(rounded)
+        };
+        i18n::text_with(
+            self.lang,
+            id,
+            &[("count", count), ("text", Arg::Text(self.decimal(rounded)))],
+        )
+    }
+
+    /// A share (0–1) as a percentage with one decimal: `92,5%`.
+    pub fn percent(&self, share: f64) -> String {
+        format!("{}%", self.decimal(share * 100.0))
+    }
+
+    /// A month: `12.2026` in Polish, `2026-12` in English.
+    pub fn month(&self, first: impl Borrow<NaiveDate>) -> String {
+        match self.lang {
+            Lang::Pl => first.borrow().format("%m.%Y").to_string(),
+            Lang::En => first.borrow().format("%Y-%m").to_string(),
+        }
+    }
+
     /// "1–50 z 1 234": where a page of a list is.
     pub fn position(
         &self,

@@ -96,6 +96,8 @@ pub struct App {
     pub engine: Engine,
     /// The dashboards' last forecasts on this replica.
     pub forecasts: Arc<dashboard::ForecastCache>,
+    /// The firms' last read payment histories on this replica (statistics, predictions).
+    pub histories: Arc<stats::HistoryCache>,
 }
 
 impl App {
@@ -106,6 +108,7 @@ impl App {
             clock,
             engine,
             forecasts: Arc::default(),
+            histories: Arc::default(),
         }
     }
 

@@ -68,7 +68,7 @@ fn hidden(html: &str, name: &str) -> Vec<String> {
         .collect()
 }
 
-async fn log_in(env: &Env, email: &str, password: &str) -> String {
+pub(crate) async fn log_in(env: &Env, email: &str, password: &str) -> String {
     let resp = client()
         .post(env.url("/login"))
         .form(&[("email", email), ("password", password)])
@@ -79,7 +79,7 @@ async fn log_in(env: &Env, email: &str, password: &str) -> String {
     session_of(&resp).unwrap()
 }
 
-async fn page(env: &Env, session: &str, path: &str) -> (u16, String) {
+pub(crate) async fn page(env: &Env, session: &str, path: &str) -> (u16, String) {
     let resp = client()
         .get(env.url(path))
         .header("cookie", format!("{COOKIE}={session}"))

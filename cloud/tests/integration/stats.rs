@@ -2,7 +2,7 @@
 //! turns observed changes into settlements (a partial payment, a close as paid, a reopened
 //! document), and the service's figures follow from them, one currency at a time.
 
-#![allow(clippy::unwrap_used, clippy::float_cmp)] // tests: scenarios read top to bottom
+#![allow(clippy::unwrap_used, clippy::float_cmp, clippy::too_many_lines)] // tests: scenarios read top to bottom
 
 use std::sync::Arc;
 
@@ -126,4 +126,51 @@ async fn statistics_follow_the_synced_payments(backend: Backend) {
     assert_eq!(eur.months[0].ageing.total(), 10_000);
     assert!(eur.debtors.is_empty());
     assert!(app.stats_overview(&t.scope, 0).await.is_err());
+
+    // C (due today) predicted from K1's two payments, 10 and 20 days late: the firm's
+    // behaviour (too few of its own), 10 days on, a business day.
+    let predicted = app
+        .predicted_payment(&t.scope, t.agent.as_str(), "K1", day("2026-12-01"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (predicted.p10, predicted.p50, predicted.p90),
+        (day("2026-12-11"), day("2026-12-11"), day("2026-12-21"))
+    );
+    assert!(matches!(
+        predicted.basis,
+        inkaso_cloud::domain::predict::Basis::Firm { paid: 2, .. }
+    ));
+
+    // The portal shows the figures and the prediction.
+    let session = crate::portal::log_in(&env, "szef@firma.pl", "bardzo-tajne-haslo").await;
+    let (code, html) = crate::portal::page(&env, &session, "/stats?months=6").await;
+    assert_eq!(code, 200, "{html}");
+    for text in [
+        "DSO (metoda wsteczna)",
+        "Należności w PLN",
+        "Należności w EUR",
+        "Hurtownia",
+    ] {
+        assert!(html.contains(text), "{text}: {html}");
+    }
+    // K1: 15 days late on average, 2 of 2 paid late.
+    assert!(html.contains("15 dni"), "{html}");
+    assert!(html.contains("100%"), "{html}");
+    let (_, open) = env
+        .get(&t.viewer, "/api/v1/documents?status=open&sort=due")
+        .await;
+    let c = open["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["external_id"] == "C")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, html) = crate::portal::page(&env, &session, &format!("/documents/{c}")).await;
+    assert!(html.contains("Przewidywana zapłata"), "{html}");
+    assert!(html.contains("11.12.2026"), "{html}");
+    assert!(html.contains("mało wpłat (2)"), "{html}");
 }

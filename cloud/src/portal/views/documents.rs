@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::super::session::Form;
 use super::super::{Ctx, PageError, Viewer};
-use super::{DebtorNames, Pager, PathId, Sorting, blank_to_none};
+use super::{DebtorNames, Pager, PathId, PredictionView, Sorting, blank_to_none};
 use crate::domain::accounts::Role;
 use crate::http::AppState;
 use crate::services::collection::HistoryOf;
@@ -154,6 +154,8 @@ pub(super) struct DocumentPage {
     /// The history is of one debtor: no debtor column.
     names: DebtorNames,
     today: NaiveDate,
+    /// When an open document will probably be paid.
+    prediction: Option<PredictionView>,
 }
 
 pub(super) async fn show(
@@ -181,6 +183,15 @@ pub(super) async fn show(
         .app
         .debtor_id_of(tenant, &doc.agent_id, &doc.debtor_external_id)
         .await?;
+    let prediction = if doc.status == "open" {
+        let p = state
+            .app
+            .predicted_payment(tenant, &doc.agent_id, &doc.debtor_external_id, doc.due_date)
+            .await?;
+        Some(PredictionView::of(&ctx, &p))
+    } else {
+        None
+    };
     Ok(DocumentPage {
         ctx,
         doc,
@@ -188,6 +199,7 @@ pub(super) async fn show(
         history,
         names: DebtorNames::default(),
         today: state.app.clock.now().date_naive(),
+        prediction,
     })
 }
 

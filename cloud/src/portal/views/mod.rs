@@ -10,6 +10,7 @@ mod debtors;
 mod documents;
 mod processes;
 mod settings;
+mod stats;
 mod templates;
 
 use axum::Router;
@@ -51,6 +52,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/letters/book/{id}", get(documents::posting_book))
         .route("/letters/tracking", post(documents::save_tracking))
         .route("/tasks", get(documents::tasks))
+        .route("/stats", get(stats::show))
         .route("/tasks/{id}/close", post(documents::close_task))
         .route("/processes", get(processes::list))
         .route("/processes/new", get(processes::new))
@@ -261,6 +263,75 @@ impl Pager {
             total: total.max(last),
             next: next_cursor.map(|c| link(c, last + 1)),
             start: (first > 1).then(|| link("", 1)),
+        }
+    }
+}
+
+/// A predicted payment as a page shows it: the most likely day, the interval, the reason.
+#[derive(Debug, Clone)]
+pub(super) struct PredictionView {
+    pub day: String,
+    pub range: String,
+    pub reason: String,
+}
+
+impl PredictionView {
+    pub(super) fn of(ctx: &super::Ctx, p: &crate::domain::predict::Prediction) -> PredictionView {
+        use crate::domain::predict::{Basis, Habit};
+        use crate::i18n::{Arg, text_with};
+        let days = |d: f64| ctx.tn_decimal("stats-days", d);
+        let mut reason = match p.basis {
+            Basis::Debtor {
+                paid,
+                avg_days_late,
+            } => text_with(
+                ctx.lang,
+                "predict-reason-debtor",
+                &[
+                    ("days", Arg::Text(days(avg_days_late))),
+                    (
+                        "count",
+                        Arg::Number(i64::try_from(paid).unwrap_or(i64::MAX)),
+                    ),
+                ],
+            ),
+            Basis::Firm {
+                paid,
+                avg_days_late,
+            } => text_with(
+                ctx.lang,
+                "predict-reason-firm",
+                &[
+                    ("days", Arg::Text(days(avg_days_late))),
+                    (
+                        "count",
+                        Arg::Number(i64::try_from(paid).unwrap_or(i64::MAX)),
+                    ),
+                ],
+            ),
+            Basis::NoHistory => ctx.t("predict-reason-none"),
+        };
+        match p.habit {
+            Habit::None => {}
+            Habit::MonthEnd => reason.push_str(&ctx.t("predict-habit-month-end")),
+            Habit::Weekday(w) => {
+                reason.push_str(&ctx.t(&format!("predict-habit-{}", w.to_string().to_lowercase())));
+            }
+        }
+        if p.beyond_history {
+            reason.push_str(&ctx.t("predict-beyond"));
+        }
+        PredictionView {
+            day: ctx.date(p.p50),
+            range: text_with(
+                ctx.lang,
+                "predict-range",
+                &[
+                    ("from", Arg::Text(ctx.date(p.p10))),
+                    ("to", Arg::Text(ctx.date(p.p90))),
+                ],
+            ),
+            reason,
         }
     }
 }

@@ -1,0 +1,648 @@
+//! When an open document will probably be paid (R-S2): a day with an interval (P10–P90) and a
+//! reason a person understands. Pure: fed with the documents the firm's debtors paid before.
+//!
+//! The method, chosen by measurement against simpler ones ([`evaluate`], `inkaso-stats-eval`):
+//! 1. **Delays, not dates.** Each paid document gives the days from its due date to its
+//!    payment (negative when paid early), weighted by recency (a half-life of
+//!    [`HALF_LIFE_DAYS`]) so a debtor drifting later or earlier is followed.
+//! 2. **Shrunk toward the firm.** A debtor's own delays weigh `n / (n + K)` of the
+//!    distribution and all the firm's debtors' delays the rest ([`SHRINK_K`]): a debtor with
+//!    two payments is mostly the firm's behaviour, one with thirty mostly its own.
+//! 3. **Given that it is still open.** A document already `t` days overdue today has survived
+//!    `t` days: only delays longer than `t` are possible, so the quantiles are taken of that
+//!    part of the distribution (not of the whole, which would predict a day already past).
+//! 4. **Habits and the calendar.** A debtor who pays in the last days of a month, or on one
+//!    weekday (a weekly payment run), gets the predicted day moved to its next such day; a
+//!    payment is booked on a business day, so a weekend or a Polish public holiday moves to
+//!    the next business day.
+
+// Counts of documents and spans of days are far below 2^52: as floats they are exact.
+#![allow(clippy::cast_precision_loss)]
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+
+use crate::process::calendar::is_holiday;
+
+/// Recency half-life of a payment's weight, in days.
+pub const HALF_LIFE_DAYS: f64 = 180.0;
+/// A debtor's own payments weigh `n / (n + SHRINK_K)`.
+pub const SHRINK_K: f64 = 5.0;
+/// Share of a debtor's payments that makes a habit (month end, a weekday).
+const HABIT_SHARE: f64 = 0.6;
+/// Payments a habit needs at least.
+const HABIT_MIN: usize = 4;
+/// Days at a month's end that count as "at month end".
+const MONTH_END_DAYS: u32 = 3;
+
+/// A document a debtor paid: the history predictions learn from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paid {
+    /// Due date.
+    pub due: NaiveDate,
+    /// The day it was paid (observed).
+    pub paid: NaiveDate,
+}
+
+impl Paid {
+    fn delay(self) -> i64 {
+        (self.paid - self.due).num_days()
+    }
+}
+
+/// A debtor's payment habit, found in its history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Habit {
+    /// No pattern in the days it pays.
+    None,
+    /// Pays in the last days of a month.
+    MonthEnd,
+    /// Pays on one weekday (a weekly payment run).
+    Weekday(Weekday),
+}
+
+/// Where a prediction comes from, for its one-line reason.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Basis {
+    /// The debtor's own payments (with the firm's behind them).
+    Debtor {
+        /// Its paid documents.
+        paid: usize,
+        /// Their average days late (early payments count as 0).
+        avg_days_late: f64,
+    },
+    /// Too few of its own: the firm's debtors' behaviour.
+    Firm {
+        /// The debtor's own paid documents (fewer than [`SHRINK_K`]).
+        paid: usize,
+        /// The firm's debtors' average days late.
+        avg_days_late: f64,
+    },
+    /// Nothing paid yet anywhere in the firm: the due date, with a wide interval.
+    NoHistory,
+}
+
+/// A predicted payment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prediction {
+    /// Early end of the interval (one in ten pays by then).
+    pub p10: NaiveDate,
+    /// The most likely day (the median).
+    pub p50: NaiveDate,
+    /// Late end (nine in ten pay by then).
+    pub p90: NaiveDate,
+    /// What the prediction stands on.
+    pub basis: Basis,
+    /// The debtor's habit, which moved the days.
+    pub habit: Habit,
+    /// The document is overdue by more days than any delay seen: the interval is a guess.
+    pub beyond_history: bool,
+}
+
+/// What predictions learn from: every paid document of the firm, per debtor.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    per_debtor: BTreeMap<String, Vec<Paid>>,
+}
+
+impl History {
+    /// The firm's history from `(debtor, paid document)` pairs.
+    pub fn new(paid: impl IntoIterator<Item = (String, Paid)>) -> History {
+        let mut per_debtor: BTreeMap<String, Vec<Paid>> = BTreeMap::new();
+        for (debtor, p) in paid {
+            per_debtor.entry(debtor).or_default().push(p);
+        }
+        History { per_debtor }
+    }
+
+    /// Paid documents known, all debtors together.
+    pub fn len(&self) -> usize {
+        self.per_debtor.values().map(Vec::len).sum()
+    }
+
+    /// Whether nothing was paid yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A debtor's paid documents.
+    pub fn of(&self, debtor: &str) -> &[Paid] {
+        self.per_debtor.get(debtor).map_or(&[], Vec::as_slice)
+    }
+
+    fn all(&self) -> impl Iterator<Item = &Paid> {
+        self.per_debtor.values().flatten()
+    }
+}
+
+/// How a prediction is made: the full method, or one of the baselines it is measured against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// The firm's median delay for everyone, ignoring that the document is still open.
+    FirmMedian,
+    /// The debtor's own median delay (the firm's when it has none), ignoring that the
+    /// document is still open.
+    DebtorMedian,
+    /// Shrinkage, recency, survival, habits and the calendar (see the module's doc).
+    Full,
+}
+
+/// Predicts when a document of `debtor` due on `due`, still open `today`, will be paid.
+pub fn predict(
+    history: &History,
+    debtor: &str,
+    due: NaiveDate,
+    today: NaiveDate,
+    method: Method,
+) -> Prediction {
+    let own = history.of(debtor);
+    let firm_avg = avg_days_late(history.all());
+    let basis = if history.is_empty() {
+        Basis::NoHistory
+    } else if (own.len() as f64) < SHRINK_K {
+        Basis::Firm {
+            paid: own.len(),
+            avg_days_late: firm_avg,
+        }
+    } else {
+        Basis::Debtor {
+            paid: own.len(),
+            avg_days_late: avg_days_late(own.iter()),
+        }
+    };
+    if history.is_empty() {
+        // Nothing to learn from: the due date (or today, past it), a month either side.
+        let day = due.max(today);
+        return Prediction {
+            p10: day,
+            p50: next_business_day(day),
+            p90: next_business_day(day + Duration::days(30)),
+            basis,
+            habit: Habit::None,
+            beyond_history: false,
+        };
+    }
+    match method {
+        Method::FirmMedian | Method::DebtorMedian => {
+            let sample: Vec<(i64, f64)> = if method == Method::DebtorMedian && !own.is_empty() {
+                own.iter().map(|p| (p.delay(), 1.0)).collect()
+            } else {
+                history.all().map(|p| (p.delay(), 1.0)).collect()
+            };
+            let q = |p: f64| due + Duration::days(weighted_quantile(&sample, p).unwrap_or(0));
+            Prediction {
+                p10: q(0.1),
+                p50: q(0.5),
+                p90: q(0.9),
+                basis,
+                habit: Habit::None,
+                beyond_history: false,
+            }
+        }
+        Method::Full => full(history, own, due, today, basis),
+    }
+}
+
+fn full(
+    history: &History,
+    own: &[Paid],
+    due: NaiveDate,
+    today: NaiveDate,
+    basis: Basis,
+) -> Prediction {
+    // The latest day anything is known for: recency counts back from it.
+    let latest = history.all().map(|p| p.paid).max().unwrap_or(today);
+    let weight =
+        |p: &Paid| 0.5_f64.powf((latest - p.paid).num_days().max(0) as f64 / HALF_LIFE_DAYS);
+    let n = own.len() as f64;
+    let own_share = n / (n + SHRINK_K);
+    let own_total: f64 = own.iter().map(weight).sum();
+    let firm: Vec<&Paid> = history.all().collect();
+    let firm_total: f64 = firm.iter().map(|p| weight(p)).sum();
+    let mut sample: Vec<(i64, f64)> = Vec::with_capacity(own.len() + firm.len());
+    if own_total > 0.0 {
+        sample.extend(
+            own.iter()
+                .map(|p| (p.delay(), own_share * weight(p) / own_total)),
+        );
+    }
+    if firm_total > 0.0 {
+        sample.extend(
+            firm.iter()
+                .map(|p| (p.delay(), (1.0 - own_share) * weight(p) / firm_total)),
+        );
+    }
+    // Still open today: it has survived `overdue` days past its due date.
+    let overdue = (today - due).num_days();
+    let survived: Vec<(i64, f64)> = sample
+        .iter()
+        .copied()
+        .filter(|(d, _)| *d >= overdue)
+        .collect();
+    let beyond_history = survived.is_empty();
+    let delays: [i64; 3] = if beyond_history {
+        // Later than any payment seen: soon at the earliest, with a long tail.
+        [overdue, overdue + 14, overdue + 60]
+    } else {
+        [0.1, 0.5, 0.9].map(|q| weighted_quantile(&survived, q).unwrap_or(overdue))
+    };
+    let habit = habit(own);
+    let day = |delay: i64| {
+        let raw = (due + Duration::days(delay)).max(today);
+        next_business_day(apply_habit(raw, habit))
+    };
+    let [p10, p50, p90] = delays.map(day);
+    Prediction {
+        p10,
+        p50: p50.max(p10),
+        p90: p90.max(p50),
+        basis,
+        habit,
+        beyond_history,
+    }
+}
+
+/// Average days late of paid documents (early payments count as 0).
+fn avg_days_late<'a>(paid: impl Iterator<Item = &'a Paid>) -> f64 {
+    let (sum, n) = paid.fold((0_i64, 0_u32), |(s, n), p| (s + p.delay().max(0), n + 1));
+    if n == 0 {
+        0.0
+    } else {
+        sum as f64 / f64::from(n)
+    }
+}
+
+/// The smallest value whose cumulative weight reaches `q` of the total.
+fn weighted_quantile(sample: &[(i64, f64)], q: f64) -> Option<i64> {
+    let mut sorted: Vec<(i64, f64)> = sample.iter().copied().filter(|(_, w)| *w > 0.0).collect();
+    sorted.sort_by_key(|(v, _)| *v);
+    let total: f64 = sorted.iter().map(|(_, w)| w).sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let mut acc = 0.0;
+    for (v, w) in &sorted {
+        acc += w;
+        if acc >= q * total - 1e-12 {
+            return Some(*v);
+        }
+    }
+    sorted.last().map(|(v, _)| *v)
+}
+
+/// The debtor's habit: most of its payments at a month's end, or on one weekday.
+pub fn habit(own: &[Paid]) -> Habit {
+    if own.len() < HABIT_MIN {
+        return Habit::None;
+    }
+    let n = own.len() as f64;
+    let at_month_end = own.iter().filter(|p| is_month_end(p.paid)).count() as f64;
+    if at_month_end / n >= HABIT_SHARE {
+        return Habit::MonthEnd;
+    }
+    let mut per_weekday = [0_usize; 7];
+    for p in own {
+        per_weekday[p.paid.weekday().num_days_from_monday() as usize] += 1;
+    }
+    let (best, count) = per_weekday
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, c)| **c)
+        .map_or((0, 0), |(i, c)| (i, *c));
+    if count as f64 / n >= HABIT_SHARE {
+        let day = [
+            Weekday::Mon,
+            Weekday::Tue,
+            Weekday::Wed,
+            Weekday::Thu,
+            Weekday::Fri,
+            Weekday::Sat,
+            Weekday::Sun,
+        ][best];
+        return Habit::Weekday(day);
+    }
+    Habit::None
+}
+
+/// Within the last [`MONTH_END_DAYS`] days of its month, or its last business day (a
+/// month-end payer whose month ends on a weekend pays on the Friday before).
+fn is_month_end(day: NaiveDate) -> bool {
+    let last = last_of_month(day);
+    (last - day).num_days() < i64::from(MONTH_END_DAYS) || day == last_business_day(last)
+}
+
+fn last_of_month(day: NaiveDate) -> NaiveDate {
+    let first_next = if day.month() == 12 {
+        NaiveDate::from_ymd_opt(day.year() + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(day.year(), day.month() + 1, 1)
+    };
+    first_next.and_then(|d| d.pred_opt()).unwrap_or(day)
+}
+
+fn is_business_day(day: NaiveDate) -> bool {
+    !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !is_holiday(day)
+}
+
+/// `day` itself when payments are booked on it, else the next day they are.
+pub fn next_business_day(day: NaiveDate) -> NaiveDate {
+    let mut d = day;
+    // At most a long weekend with holidays around it: bounded.
+    for _ in 0..10 {
+        if is_business_day(d) {
+            return d;
+        }
+        d = d.succ_opt().unwrap_or(d);
+    }
+    d
+}
+
+fn last_business_day(last: NaiveDate) -> NaiveDate {
+    let mut d = last;
+    for _ in 0..10 {
+        if is_business_day(d) {
+            return d;
+        }
+        d = d.pred_opt().unwrap_or(d);
+    }
+    d
+}
+
+/// `day` moved to the debtor's next paying day.
+fn apply_habit(day: NaiveDate, habit: Habit) -> NaiveDate {
+    match habit {
+        Habit::None => day,
+        Habit::MonthEnd => {
+            if is_month_end(day) {
+                day
+            } else {
+                last_business_day(last_of_month(day))
+            }
+        }
+        Habit::Weekday(w) => {
+            let ahead = (i64::from(w.num_days_from_monday())
+                - i64::from(day.weekday().num_days_from_monday()))
+            .rem_euclid(7);
+            day + Duration::days(ahead)
+        }
+    }
+}
+
+/// How well a method predicted: on documents open at a cut-off day and paid after it, learning
+/// only from payments before it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Score {
+    /// Documents scored.
+    pub documents: usize,
+    /// Mean absolute error of the median day, in days.
+    pub mae_days: f64,
+    /// Share of payments inside the P10–P90 interval (the aim is 0.8).
+    pub coverage: f64,
+    /// Mean width of the interval, in days.
+    pub width_days: f64,
+}
+
+/// A document for [`evaluate`]: who owes it, when it fell due and when (if ever) it was paid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The debtor.
+    pub debtor: String,
+    /// Issue date: a document is open at the cut-off only if issued before it.
+    pub issued: NaiveDate,
+    /// Due date.
+    pub due: NaiveDate,
+    /// Payment day, if paid.
+    pub paid: Option<NaiveDate>,
+}
+
+/// Scores `method` at `cutoff`: learns from what was paid before it and predicts every
+/// document issued before it, open at it and paid later.
+pub fn evaluate(outcomes: &[Outcome], cutoff: NaiveDate, method: Method) -> Score {
+    let history = History::new(outcomes.iter().filter_map(|o| {
+        o.paid
+            .filter(|p| *p < cutoff)
+            .map(|paid| (o.debtor.clone(), Paid { due: o.due, paid }))
+    }));
+    let mut n = 0_usize;
+    let (mut abs, mut inside, mut width) = (0.0, 0_usize, 0.0);
+    for o in outcomes {
+        let Some(paid) = o.paid.filter(|p| *p >= cutoff) else {
+            continue;
+        };
+        if o.issued >= cutoff {
+            continue;
+        }
+        let p = predict(&history, &o.debtor, o.due, cutoff, method);
+        n += 1;
+        abs += (paid - p.p50).num_days().abs() as f64;
+        if p.p10 <= paid && paid <= p.p90 {
+            inside += 1;
+        }
+        width += (p.p90 - p.p10).num_days() as f64;
+    }
+    let per = |x: f64| if n == 0 { 0.0 } else { x / n as f64 };
+    Score {
+        documents: n,
+        mae_days: per(abs),
+        coverage: per(inside as f64),
+        width_days: per(width),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn paid(due: &str, paid: &str) -> Paid {
+        Paid {
+            due: d(due),
+            paid: d(paid),
+        }
+    }
+
+    #[test]
+    fn a_steady_late_payer_is_predicted_its_delay_on_a_business_day() {
+        // Pays 12 days late, every time, for a year (months vary, so no weekday habit).
+        let history = History::new((1..=12).map(|m| {
+            let due = NaiveDate::from_ymd_opt(2026, m, 3).unwrap();
+            (
+                "A".to_owned(),
+                Paid {
+                    due,
+                    paid: due + Duration::days(12),
+                },
+            )
+        }));
+        let p = predict(
+            &history,
+            "A",
+            d("2026-12-10"),
+            d("2026-12-05"),
+            Method::Full,
+        );
+        // 10 Dec + 12 = 22 Dec, a Tuesday.
+        assert_eq!(p.p50, d("2026-12-22"));
+        assert!(p.p10 <= p.p50 && p.p50 <= p.p90);
+        assert!(matches!(p.basis, Basis::Debtor { paid: 12, .. }));
+    }
+
+    #[test]
+    fn a_holiday_moves_the_day_to_the_next_business_day() {
+        // 12 days after 12 Dec is 24 Dec (Christmas Eve, a day off from 2025), then 25, 26
+        // (Christmas) and 27 (Sunday): the 28th.
+        let history = History::new((1..=12).map(|m| {
+            let due = NaiveDate::from_ymd_opt(2026, m, 3).unwrap();
+            (
+                "A".to_owned(),
+                Paid {
+                    due,
+                    paid: due + Duration::days(12),
+                },
+            )
+        }));
+        let p = predict(
+            &history,
+            "A",
+            d("2026-12-12"),
+            d("2026-12-05"),
+            Method::Full,
+        );
+        assert_eq!(p.p50, d("2026-12-28"));
+    }
+
+    #[test]
+    fn an_overdue_document_is_predicted_from_the_delays_it_has_not_yet_passed() {
+        // Half pay 5 days late, half 40 days late. A document already 20 days overdue can only
+        // be one of the slow ones.
+        let history = History::new((0..20).map(|i| {
+            let due = d("2026-01-05") + Duration::days(14 * i);
+            let late = if i % 2 == 0 { 5 } else { 40 };
+            (
+                "A".to_owned(),
+                Paid {
+                    due,
+                    paid: due + Duration::days(late),
+                },
+            )
+        }));
+        let due = d("2026-11-10");
+        let today = due + Duration::days(20);
+        let full = predict(&history, "A", due, today, Method::Full);
+        assert!((full.p50 - due).num_days() >= 40, "{full:?}");
+        let naive = predict(&history, "A", due, today, Method::DebtorMedian);
+        assert!(
+            naive.p50 < today,
+            "the unconditional median is already past: {naive:?}"
+        );
+    }
+
+    #[test]
+    fn habits_month_end_and_weekly_runs() {
+        // Due mid-month, paid at its end (the last business day when the month ends on a
+        // weekend).
+        let month_end: Vec<Paid> = [
+            ("2026-01-15", "2026-01-30"),
+            ("2026-02-15", "2026-02-27"),
+            ("2026-03-15", "2026-03-31"),
+            ("2026-04-15", "2026-04-30"),
+            ("2026-05-15", "2026-05-29"),
+        ]
+        .iter()
+        .map(|(due, p)| paid(due, p))
+        .collect();
+        assert_eq!(habit(&month_end), Habit::MonthEnd);
+        let thursdays: Vec<Paid> = [
+            "2026-01-08",
+            "2026-01-22",
+            "2026-02-05",
+            "2026-02-19",
+            "2026-03-06",
+        ]
+        .iter()
+        .map(|p| paid("2026-01-01", p))
+        .collect();
+        assert_eq!(habit(&thursdays), Habit::Weekday(Weekday::Thu));
+        // A month-end payer's predicted day is its month's last business day.
+        let history = History::new(month_end.iter().map(|p| ("A".to_owned(), *p)));
+        let p = predict(
+            &history,
+            "A",
+            d("2026-12-10"),
+            d("2026-12-05"),
+            Method::Full,
+        );
+        // December 2026 ends on a Thursday (31st).
+        assert_eq!(p.p50.day(), 31, "{p:?}");
+    }
+
+    #[test]
+    fn few_payments_lean_on_the_firm() {
+        let mut pairs: Vec<(String, Paid)> = (0..30)
+            .map(|i| {
+                let due = d("2026-01-05") + Duration::days(7 * i);
+                (
+                    format!("B{i}"),
+                    Paid {
+                        due,
+                        paid: due + Duration::days(30),
+                    },
+                )
+            })
+            .collect();
+        pairs.push(("A".to_owned(), paid("2026-10-01", "2026-10-01")));
+        let history = History::new(pairs);
+        let p = predict(
+            &history,
+            "A",
+            d("2026-12-15"),
+            d("2026-12-05"),
+            Method::Full,
+        );
+        assert!(matches!(p.basis, Basis::Firm { paid: 1, .. }), "{p:?}");
+        // One on-time payment against thirty 30-day ones: mostly the firm's behaviour.
+        assert!((p.p50 - d("2026-12-15")).num_days() >= 25, "{p:?}");
+    }
+
+    #[test]
+    fn nothing_paid_yet_gives_the_due_date_and_a_wide_interval() {
+        let p = predict(
+            &History::default(),
+            "A",
+            d("2026-12-15"),
+            d("2026-12-05"),
+            Method::Full,
+        );
+        assert_eq!(p.basis, Basis::NoHistory);
+        assert_eq!(p.p50, d("2026-12-15"));
+        assert_eq!((p.p90 - p.p10).num_days(), 30);
+    }
+
+    #[test]
+    fn the_full_method_beats_the_baselines_on_survivors() {
+        // Two kinds of debtors: fast (3 days) and slow (35 days) payers; at the cut-off some
+        // documents are already 10 days overdue.
+        let mut outcomes = Vec::new();
+        for debtor in 0..20 {
+            let late = if debtor % 2 == 0 { 3 } else { 35 };
+            for k in 0..15 {
+                let due = d("2026-01-10") + Duration::days(20 * k + debtor);
+                outcomes.push(Outcome {
+                    debtor: format!("D{debtor}"),
+                    issued: due - Duration::days(14),
+                    due,
+                    paid: Some(due + Duration::days(late)),
+                });
+            }
+        }
+        let cutoff = d("2026-08-01");
+        let firm = evaluate(&outcomes, cutoff, Method::FirmMedian);
+        let full = evaluate(&outcomes, cutoff, Method::Full);
+        assert!(full.documents > 10);
+        assert!(full.mae_days < firm.mae_days, "{full:?} vs {firm:?}");
+    }
+}
