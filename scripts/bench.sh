@@ -16,12 +16,13 @@ run() {
     cloud)      scripts/with-postgres.sh cargo run --release --locked -p inkaso-bench --bin inkaso-cloud-bench -- "${@:2}" ;;
     sync)       cargo build --release --locked -p inkaso-e2e --bins && target/release/inkaso-sync-bench "${@:2}" ;;
     portal)     scripts/with-postgres.sh cargo run --release --locked -p inkaso-bench --bin inkaso-portal-bench -- "${@:2}" ;;
+    stats)      cargo run --release --locked -p inkaso-bench --bin inkaso-stats-eval -- "${@:2}" ;;
     login-flood) cargo run --release --locked -p inkaso-e2e --bin inkaso-login-bench -- "${@:2}" ;;
-    *) echo "unknown benchmark: $1 (connectors, planner, cloud, portal, sync, login-flood)" >&2; exit 2 ;;
+    *) echo "unknown benchmark: $1 (connectors, planner, cloud, portal, stats, sync, login-flood)" >&2; exit 2 ;;
   esac
 }
 if [ "$which" = all ]; then
-  for b in connectors planner cloud portal sync login-flood; do run "$b"; done
+  for b in connectors planner cloud portal stats sync login-flood; do run "$b"; done
 else
   run "$which" "$@"
 fi
