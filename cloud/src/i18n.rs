@@ -1,9 +1,14 @@
-//! The message catalogues: every user-visible text of the portal (and, as they move here, of the
-//! API's errors and the CLI) in Project Fluent files, `cloud/locales/{pl,en}/*.ftl`, compiled
-//! into the binary. Polish is the source and the fallback; English is complete beside it (a
-//! test checks every message is in both). Plurals follow CLDR, so Polish gets its one / few /
-//! many forms ("1 dokument, 2 dokumenty, 5 dokumentów"). Unicode isolation marks are off: they
-//! would leak into SMS text and e-mail subjects.
+//! The message catalogues: every user-visible text of the portal, of the API's errors and of
+//! the CLI in Project Fluent files, `cloud/locales/{pl,en}/*.ftl` (`main` and `portal` for the
+//! portal, `api` for errors, `cli` for the command line), compiled into the binary. Polish is
+//! the source and the fallback; English is complete beside it (a test checks every message is
+//! in both). Plurals follow CLDR, so Polish gets its one / few / many forms ("1 dokument,
+//! 2 dokumenty, 5 dokumentów"). Unicode isolation marks are off: they would leak into SMS text
+//! and e-mail subjects.
+//!
+//! An error of the API carries its message in both languages at once (`message_pl` and
+//! `message_en`, the client picks); [`Bilingual`] is that pair, looked up from one message id
+//! by [`Bilingual::msg`], so no text is written where an error is raised.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -11,7 +16,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{Loader as _, static_loader};
-use inkaso_shared::Lang;
+use inkaso_shared::{Lang, Localized};
 use unic_langid::{LanguageIdentifier, langid};
 
 static_loader! {
@@ -63,12 +68,86 @@ pub fn text_with(lang: Lang, message: &str, args: &[(&'static str, Arg)]) -> Str
 }
 
 /// An argument of a message.
+///
+/// `From` makes text of anything displayable given by reference (`&str`, an id, a day) and a
+/// number of an integer given by value, so `("count", n.into())` selects the plural form and
+/// `("id", (&id).into())` puts the id in as it is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Arg {
     /// A count or amount: selects the plural form.
     Number(i64),
     /// Text put in as it is (an already formatted amount, a name).
     Text(String),
+}
+
+impl<T: std::fmt::Display + ?Sized> From<&T> for Arg {
+    fn from(value: &T) -> Arg {
+        Arg::Text(value.to_string())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(value: String) -> Arg {
+        Arg::Text(value)
+    }
+}
+
+macro_rules! number_args {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(value: $t) -> Arg {
+                // Counts and limits are far below i64::MAX; saturate rather than wrap if not.
+                Arg::Number(i64::try_from(value).unwrap_or(i64::MAX))
+            }
+        }
+    )*};
+}
+
+number_args!(i64, i32, u8, u16, u32, u64, usize);
+
+/// A message in both of the service's languages: what an API error carries, side by side, for
+/// the client to choose from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bilingual {
+    /// In Polish.
+    pub pl: String,
+    /// In English.
+    pub en: String,
+}
+
+impl Bilingual {
+    /// The catalogues' message `id` with `args`, in both languages.
+    pub fn msg(id: &str, args: &[(&'static str, Arg)]) -> Bilingual {
+        Bilingual::each(|lang| text_with(lang, id, args))
+    }
+
+    /// A text made per language: for messages whose arguments differ between the languages
+    /// (a part that is itself a message, a list joined in each language's words).
+    pub fn each(mut text: impl FnMut(Lang) -> String) -> Bilingual {
+        Bilingual {
+            pl: text(Lang::Pl),
+            en: text(Lang::En),
+        }
+    }
+
+    /// What a value that speaks both languages says (another crate's error).
+    pub fn of(value: &(impl Localized + ?Sized)) -> Bilingual {
+        Bilingual::each(|lang| value.message(lang))
+    }
+
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Pl => &self.pl,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+impl Localized for Bilingual {
+    fn message(&self, lang: Lang) -> String {
+        self.get(lang).to_owned()
+    }
 }
 
 /// A day as people write it: `04.12.2026` in Polish, `2026-12-04` in English (ISO, unambiguous
@@ -188,6 +267,23 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn an_error_message_in_both_languages_from_one_id() {
+        let short = |min: i64| Bilingual::msg("err-store-password-short", &[("min", min.into())]);
+        assert_eq!(short(12).pl, "hasło musi mieć co najmniej 12 znaków");
+        assert_eq!(
+            short(12).en,
+            "the password must have at least 12 characters"
+        );
+        assert_eq!(short(3).pl, "hasło musi mieć co najmniej 3 znaki");
+        assert_eq!(short(1).en, "the password must have at least 1 character");
+        let what = Bilingual::msg("err-what-document", &[("id", "7f".into())]);
+        assert_eq!(
+            (what.get(Lang::Pl), what.get(Lang::En)),
+            ("dokument 7f", "document 7f")
+        );
     }
 
     /// Every message a portal template or page asks for by name is in the catalogues (a typo
