@@ -1,9 +1,14 @@
-//! The message catalogues: every user-visible text of the portal (and, as they move here, of the
-//! API's errors and the CLI) in Project Fluent files, `cloud/locales/{pl,en}/*.ftl`, compiled
-//! into the binary. Polish is the source and the fallback; English is complete beside it (a
-//! test checks every message is in both). Plurals follow CLDR, so Polish gets its one / few /
-//! many forms ("1 dokument, 2 dokumenty, 5 dokumentów"). Unicode isolation marks are off: they
-//! would leak into SMS text and e-mail subjects.
+//! The message catalogues: every user-visible text of the portal, of the API's errors and of
+//! the CLI in Project Fluent files, `cloud/locales/{pl,en}/*.ftl` (`main` and `portal` for the
+//! portal, `api` for errors, `cli` for the command line), compiled into the binary. Polish is
+//! the source and the fallback; English is complete beside it (a test checks every message is
+//! in both). Plurals follow CLDR, so Polish gets its one / few / many forms ("1 dokument,
+//! 2 dokumenty, 5 dokumentów"). Unicode isolation marks are off: they would leak into SMS text
+//! and e-mail subjects.
+//!
+//! An error of the API carries its message in both languages at once (`message_pl` and
+//! `message_en`, the client picks); [`Bilingual`] is that pair, looked up from one message id
+//! by [`Bilingual::msg`], so no text is written where an error is raised.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -11,7 +16,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{Loader as _, static_loader};
-use inkaso_shared::Lang;
+use inkaso_shared::{Lang, Localized};
 use unic_langid::{LanguageIdentifier, langid};
 
 static_loader! {
@@ -64,6 +69,10 @@ pub fn text_with(lang: Lang, message: &str, args: &[(&'static str, Arg)]) -> Str
 }
 
 /// An argument of a message.
+///
+/// `From` makes text of anything displayable given by reference (`&str`, an id, a day) and a
+/// number of an integer given by value, so `("count", n.into())` selects the plural form and
+/// `("id", (&id).into())` puts the id in as it is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Arg {
     /// A count or amount: selects the plural form.
@@ -73,6 +82,76 @@ pub enum Arg {
     Decimal(f64),
     /// Text put in as it is (an already formatted amount, a name).
     Text(String),
+}
+
+impl<T: std::fmt::Display + ?Sized> From<&T> for Arg {
+    fn from(value: &T) -> Arg {
+        Arg::Text(value.to_string())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(value: String) -> Arg {
+        Arg::Text(value)
+    }
+}
+
+macro_rules! number_args {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(value: $t) -> Arg {
+                // Counts and limits are far below i64::MAX; saturate rather than wrap if not.
+                Arg::Number(i64::try_from(value).unwrap_or(i64::MAX))
+            }
+        }
+    )*};
+}
+
+number_args!(i64, i32, u8, u16, u32, u64, usize);
+
+/// A message in both of the service's languages: what an API error carries, side by side, for
+/// the client to choose from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bilingual {
+    /// In Polish.
+    pub pl: String,
+    /// In English.
+    pub en: String,
+}
+
+impl Bilingual {
+    /// The catalogues' message `id` with `args`, in both languages.
+    pub fn msg(id: &str, args: &[(&'static str, Arg)]) -> Bilingual {
+        Bilingual::each(|lang| text_with(lang, id, args))
+    }
+
+    /// A text made per language: for messages whose arguments differ between the languages
+    /// (a part that is itself a message, a list joined in each language's words).
+    pub fn each(mut text: impl FnMut(Lang) -> String) -> Bilingual {
+        Bilingual {
+            pl: text(Lang::Pl),
+            en: text(Lang::En),
+        }
+    }
+
+    /// What a value that speaks both languages says (another crate's error).
+    pub fn of(value: &(impl Localized + ?Sized)) -> Bilingual {
+        Bilingual::each(|lang| value.message(lang))
+    }
+
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Pl => &self.pl,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+impl Localized for Bilingual {
+    fn message(&self, lang: Lang) -> String {
+        self.get(lang).to_owned()
+    }
 }
 
 /// A day as people write it: `04.12.2026` in Polish, `2026-12-04` in English (ISO, unambiguous
@@ -192,6 +271,195 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn an_error_message_in_both_languages_from_one_id() {
+        let short = |min: i64| Bilingual::msg("err-store-password-short", &[("min", min.into())]);
+        assert_eq!(short(12).pl, "hasło musi mieć co najmniej 12 znaków");
+        assert_eq!(
+            short(12).en,
+            "the password must have at least 12 characters"
+        );
+        assert_eq!(short(3).pl, "hasło musi mieć co najmniej 3 znaki");
+        assert_eq!(short(1).en, "the password must have at least 1 character");
+        let what = Bilingual::msg("err-what-document", &[("id", "7f".into())]);
+        assert_eq!(
+            (what.get(Lang::Pl), what.get(Lang::En)),
+            ("dokument 7f", "document 7f")
+        );
+    }
+
+    /// The source files of the crate, without `*tests.rs` files and without the unit tests at
+    /// the end of a file (everything from a line `#[cfg(test)]` on): the code that runs.
+    fn sources() -> Vec<(String, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut dirs = vec![root.clone()];
+        let mut out = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.to_string_lossy().into_owned();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") && !name.ends_with("tests.rs")
+                {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    let code = text
+                        .split("\n#[cfg(test)]")
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
+                    let relative = path.strip_prefix(&root).unwrap().to_string_lossy();
+                    out.push((relative.replace('\\', "/"), code));
+                }
+            }
+        }
+        out
+    }
+
+    /// The string literals of a line of code (escaped quotes kept inside), none of a comment.
+    fn literals(line: &str) -> Vec<&str> {
+        let code = line.trim_start();
+        if code.starts_with("//") {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut start = None;
+        let mut escaped = false;
+        for (i, c) in line.char_indices() {
+            match (start, c) {
+                (Some(_), '\\') if !escaped => {
+                    escaped = true;
+                    continue;
+                }
+                (Some(s), '"') if !escaped => {
+                    out.push(&line[s..i]);
+                    start = None;
+                }
+                (None, '"') => start = Some(i + 1),
+                (None, '/') if line[i..].starts_with("//") => break,
+                _ => {}
+            }
+            escaped = false;
+        }
+        out
+    }
+
+    /// No message is written where it is raised: the code that runs holds no Polish text (the
+    /// source language of every message) and picks no text by language inline; the words come
+    /// from the catalogues. Left as they are, and so let through here: the Polish `Display` of
+    /// errors for the log (`#[error(..)]`), descriptions of unreadable stored data and of a
+    /// misconfigured store (`corrupt`, `StoreError::Corrupt`, `StoreError::Config`), the audit
+    /// log's detail of a failed login, the live channels' and the VAT register's diagnostics
+    /// for the operator's log (`live.rs`, `vat.rs`), the names of Polish public holidays
+    /// (`calendar.rs`) and the built-in message templates, which are content in their own
+    /// language like the templates a client writes (`compose.rs`).
+    #[test]
+    fn no_message_is_written_inline() {
+        const FILES: [&str; 4] = [
+            "live.rs",
+            "vat.rs",
+            "process/calendar.rs",
+            "process/compose.rs",
+        ];
+        const MARKERS: [&str; 5] = [
+            "#[error(",
+            "corrupt(",
+            "StoreError::Corrupt(",
+            "StoreError::Config(",
+            "audit_login_failure(",
+        ];
+        let polish = |s: &str| {
+            s.contains([
+                'ą', 'ć', 'ę', 'ł', 'ń', 'ó', 'ś', 'ź', 'ż', 'Ł', 'Ś', 'Ż', '„',
+            ])
+        };
+        let mut found = Vec::new();
+        let sources = sources();
+        assert!(sources.len() > 60, "{}", sources.len());
+        for (file, code) in &sources {
+            let lines: Vec<&str> = code.lines().collect();
+            for (n, line) in lines.iter().enumerate() {
+                let context = lines[n.saturating_sub(2)..=n].join(" ");
+                let allowed =
+                    FILES.contains(&file.as_str()) || MARKERS.iter().any(|m| context.contains(m));
+                if !allowed && literals(line).into_iter().any(polish) {
+                    found.push(format!("{file}:{}: {}", n + 1, line.trim()));
+                }
+                // A pair: a Polish text chosen by language, or given to a `pl` field.
+                let next = lines.get(n + 1).map_or("", |l| l.trim());
+                // Words have a space or a Polish letter; a code (`"en"`) has neither.
+                let words = |l: &str| {
+                    literals(l)
+                        .into_iter()
+                        .any(|t| t.contains(' ') || polish(t))
+                };
+                let arm = line.contains("Lang::Pl")
+                    && ((line.contains("=> \"") || line.contains("=> format!(\"")) && words(line)
+                        || (line.trim_end().ends_with("=> {")
+                            && next.starts_with('"')
+                            && words(next))
+                        || line.contains("{ \"") && words(line));
+                let field = ["pl: \"", "pl: format!(", "_pl: \"", "_pl: format!("]
+                    .iter()
+                    .any(|p| line.contains(p));
+                if (arm || field) && file != "process/compose.rs" {
+                    found.push(format!("{file}:{}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "messages written inline; put them in locales/{{pl,en}}/*.ftl and build them with \
+             i18n::Bilingual::msg or the carriers' constructors (StoreError::invalid, \
+             Invalid::new, Failure::new, PageError::new, …):\n{}",
+            found.join("\n")
+        );
+    }
+
+    /// Every message of the API's and the CLI's catalogues is asked for by the code, and every
+    /// id the code names in those groups exists (a typo would show the id itself).
+    #[test]
+    fn the_api_and_the_cli_ask_only_for_existing_messages() {
+        let known = ids("pl");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales/pl");
+        let mut ours = BTreeSet::new();
+        for file in ["api.ftl", "cli.ftl"] {
+            let text = std::fs::read_to_string(dir.join(file)).unwrap();
+            ours.extend(
+                text.lines()
+                    .filter(|l| !l.starts_with([' ', '#']))
+                    .filter_map(|l| l.split_once(" =").map(|(name, _)| name.to_owned())),
+            );
+        }
+        let groups = [
+            "err-",
+            "cli-",
+            "record-",
+            "report-",
+            "channel-name-",
+            "pause-name-",
+            "legal-status-",
+        ];
+        let mut asked = BTreeSet::new();
+        for (file, code) in sources() {
+            for line in code.lines() {
+                for literal in literals(line) {
+                    if groups.iter().any(|g| literal.starts_with(g))
+                        && literal
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    {
+                        assert!(known.contains(literal), "{literal} in {file}");
+                        asked.insert(literal.to_owned());
+                    }
+                }
+            }
+        }
+        let unused: Vec<&String> = ours.difference(&asked).collect();
+        assert!(unused.is_empty(), "messages no code asks for: {unused:?}");
+        assert!(asked.len() > 200, "{}", asked.len());
     }
 
     /// Every message a portal template or page asks for by name is in the catalogues (a typo

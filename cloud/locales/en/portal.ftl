@@ -313,6 +313,10 @@ process-errors-count = { $count ->
 }
 timeline-title = Stages on a timeline
 timeline-due = due date
+timeline-tick = { $offset } { $days ->
+    [one] day
+   *[other] days
+}
 preview-title = { $count ->
     [one] What the process will send within { $count } day
    *[other] What the process will send within { $count } days

@@ -316,6 +316,11 @@ process-errors-count = { $count ->
 }
 timeline-title = Etapy na osi czasu
 timeline-due = termin płatności
+# $offset: dni od terminu ze znakiem („+7”, „-14”); $days: ich liczba bez znaku.
+timeline-tick = { $offset } { $days ->
+    [one] dzień
+   *[other] dni
+}
 preview-title = { $count ->
     [one] Co proces wyśle w ciągu { $count } dnia
    *[other] Co proces wyśle w ciągu { $count } dni

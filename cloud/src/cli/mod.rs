@@ -3,6 +3,11 @@
 //! Every command takes `--database-url` (or `INKASO_DATABASE_URL`); without it the SQLite file
 //! `inkaso.db` in `--data-dir` is used. Secrets (agent and API tokens, generated passwords) are
 //! printed once and stored only as hashes.
+//!
+//! The output speaks the operator's language, `--lang pl|en` (or `INKASO_LANG`; Polish by
+//! default), with its words from the catalogues (`locales/*/cli.ftl`); the `key: value` lines
+//! scripts read (`tenant_id: …`) stay as they are in either language. A refusal (an unknown
+//! tenant, a taken e-mail) is printed in that language too ([`in_lang`]).
 
 use std::io::BufRead as _;
 use std::net::SocketAddr;
@@ -13,12 +18,15 @@ pub mod process;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
-use inkaso_shared::{Clock, Email, SystemClock};
+use inkaso_shared::{Clock, Email, Lang, Localized as _, SystemClock};
 
+use crate::domain::Invalid;
 use crate::domain::accounts::{Role, TenantKind};
 use crate::domain::ids::{AgentId, PartnerId, TenantId};
+use crate::i18n;
 use crate::server::{FileSettings, Settings};
-use crate::services::{App, Engine};
+use crate::services::{App, Engine, ServiceError};
+use crate::store::StoreError;
 use crate::store::accounts::generate_password;
 use crate::store::{Store, TenantScope};
 
@@ -30,6 +38,9 @@ pub struct Cli {
     /// Database shared by every command.
     #[command(flatten)]
     pub db: DbArgs,
+    /// Language of the output: pl or en.
+    #[arg(long, global = true, env = "INKASO_LANG", default_value = "pl", value_parser = parse_lang)]
+    pub lang: Lang,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -238,6 +249,12 @@ pub enum ApiTokenCmd {
     },
 }
 
+/// `--lang`: the codes [`Lang`] knows (`pl`, `en`, `en-GB`, …).
+fn parse_lang(text: &str) -> Result<Lang, String> {
+    text.parse()
+        .map_err(|_| i18n::text_with(Lang::Pl, "cli-unknown-lang", &[("lang", text.into())]))
+}
+
 fn settings(db: &DbArgs) -> anyhow::Result<Settings> {
     let mut s = Settings::default();
     if let Some(path) = &db.config {
@@ -252,39 +269,142 @@ fn settings(db: &DbArgs) -> anyhow::Result<Settings> {
     Ok(s)
 }
 
-async fn open(s: &Settings) -> anyhow::Result<Store> {
+async fn open(s: &Settings, lang: Lang) -> anyhow::Result<Store> {
     let url = s.resolved_database_url()?;
     Store::open(&url, 2)
         .await
-        .with_context(|| "nie udało się otworzyć bazy danych")
+        .with_context(|| i18n::text(lang, "cli-db-open-failed"))
 }
 
-/// Runs a parsed command.
+/// Runs a parsed command; a refusal comes back in the operator's language.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let lang = cli.lang;
     if let Command::Version = cli.command {
         println!(
-            "inkaso-cloud {} (protokół synchronizacji v{})",
-            env!("CARGO_PKG_VERSION"),
-            inkaso_shared::protocol::PROTOCOL_VERSION
+            "{}",
+            i18n::text_with(
+                lang,
+                "cli-version",
+                &[
+                    ("version", env!("CARGO_PKG_VERSION").into()),
+                    (
+                        "protocol",
+                        (&inkaso_shared::protocol::PROTOCOL_VERSION).into()
+                    ),
+                ],
+            )
         );
         return Ok(());
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(run_async(cli))
+    runtime
+        .block_on(run_async(cli))
+        .map_err(|e| in_lang(e, lang))
+}
+
+/// An error as the operator reads it: a use case's or the store's refusal, which carries both
+/// languages, in `lang`; anything else (a database down, a bad config file) as it is.
+pub fn in_lang(error: anyhow::Error, lang: Lang) -> anyhow::Error {
+    let text = if let Some(e) = error.downcast_ref::<ServiceError>() {
+        refusal(e, lang)
+    } else if let Some(e) = error.downcast_ref::<StoreError>() {
+        store_refusal(e, lang)
+    } else if let Some(e) = error.downcast_ref::<Invalid>() {
+        Some(invalid_text(e, lang))
+    } else {
+        error
+            .downcast_ref::<process::CommandError>()
+            .map(|e| e.message(lang))
+    };
+    match text {
+        Some(text) => anyhow::Error::msg(text),
+        None => error,
+    }
+}
+
+/// A use case's refusal in `lang`; `None` for a failure that has no words of its own (the
+/// store failing), which is shown as it is.
+pub(crate) fn refusal(e: &ServiceError, lang: Lang) -> Option<String> {
+    match e {
+        ServiceError::NotFound { what_pl, what_en } => Some(not_found_text(
+            match lang {
+                Lang::Pl => what_pl,
+                Lang::En => what_en,
+            },
+            lang,
+        )),
+        ServiceError::Invalid(i) => Some(invalid_text(i, lang)),
+        ServiceError::Conflict {
+            message_pl,
+            message_en,
+        } => Some(
+            match lang {
+                Lang::Pl => message_pl,
+                Lang::En => message_en,
+            }
+            .clone(),
+        ),
+        ServiceError::Process(p) => Some(p.message(lang)),
+        ServiceError::Template(t) => Some(t.message(lang)),
+        ServiceError::Store(s) => store_refusal(s, lang),
+    }
+}
+
+fn store_refusal(e: &StoreError, lang: Lang) -> Option<String> {
+    match e {
+        StoreError::NotFound(what) => Some(not_found_text(what.get(lang), lang)),
+        StoreError::Conflict(why) => Some(why.get(lang).to_owned()),
+        StoreError::Invalid {
+            field,
+            message_pl,
+            message_en,
+        } => Some(i18n::text_with(
+            lang,
+            "cli-invalid",
+            &[
+                ("field", field.into()),
+                (
+                    "reason",
+                    match lang {
+                        Lang::Pl => message_pl,
+                        Lang::En => message_en,
+                    }
+                    .into(),
+                ),
+            ],
+        )),
+        _ => None,
+    }
+}
+
+fn not_found_text(what: &str, lang: Lang) -> String {
+    i18n::text_with(lang, "err-http-not-found", &[("what", what.into())])
+}
+
+fn invalid_text(e: &Invalid, lang: Lang) -> String {
+    i18n::text_with(
+        lang,
+        "cli-invalid",
+        &[
+            ("field", (&e.field).into()),
+            ("reason", e.message(lang).into()),
+        ],
+    )
 }
 
 /// `inkaso-cloud user add`: the password from stdin, the flag, or generated and printed once.
 async fn user_add(
     s: &Settings,
+    lang: Lang,
     tenant: &str,
     email: &str,
     role: &str,
     password: Option<String>,
     password_stdin: bool,
 ) -> anyhow::Result<()> {
-    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let email = Email::parse(email).map_err(|e| anyhow::Error::msg(e.message(lang)))?;
     let role: Role = role.parse()?;
     let (password, generated) = if password_stdin {
         let mut line = String::new();
@@ -295,23 +415,37 @@ async fn user_add(
     } else {
         (generate_password(), true)
     };
-    let id = app(open(s).await?)
+    let id = app(open(s, lang).await?)
         .add_user(&operator(tenant), "cli", &email, role, &password)
         .await?;
-    println!(
-        "Dodano użytkownika {} (rola {}).\nuser_id: {id}",
-        email.as_str(),
-        role.as_str()
+    say(
+        lang,
+        "cli-user-added",
+        &[
+            ("email", email.as_str().into()),
+            ("role", role.as_str().into()),
+        ],
     );
+    println!("user_id: {id}");
     if generated {
-        println!("Hasło (pokazywane tylko raz): {password}");
+        say(
+            lang,
+            "cli-password-once",
+            &[("password", (&password).into())],
+        );
     }
     Ok(())
+}
+
+/// Prints the catalogues' message `id` in `lang`, a line of its own.
+fn say(lang: Lang, id: &str, args: &[(&'static str, i18n::Arg)]) {
+    println!("{}", i18n::text_with(lang, id, args));
 }
 
 /// `callback-url`: the delivery-report address with this installation's secret.
 async fn callback_url(
     s: &crate::server::Settings,
+    lang: Lang,
     base: Option<String>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<()> {
@@ -323,9 +457,7 @@ async fn callback_url(
     let base = match (base, s.smsapi.as_ref().and_then(|x| x.notify_url.clone())) {
         (Some(b), _) => format!("{}/callbacks/smsapi", b.trim_end_matches('/')),
         (None, Some(n)) => n,
-        (None, None) => anyhow::bail!(
-            "podaj --base https://adres-uslugi albo [smsapi] notify_url w pliku konfiguracji"
-        ),
+        (None, None) => anyhow::bail!(i18n::text(lang, "cli-callback-base-missing")),
     };
     println!("{}", crate::live::notify_url(&base, &secret));
     Ok(())
@@ -335,16 +467,21 @@ async fn callback_url(
 async fn run_async(cli: Cli) -> anyhow::Result<()> {
     let mut s = settings(&cli.db)?;
     let now = SystemClock.now();
+    let lang = cli.lang;
     match cli.command {
         Command::Version => Ok(()),
         Command::Migrate => {
             let url = s.resolved_database_url()?;
             let store = Store::connect(&url, 1).await?;
             store.migrate().await?;
-            println!("Migracje zastosowane ({:?}).", store.backend());
+            say(
+                lang,
+                "cli-migrated",
+                &[("backend", format!("{:?}", store.backend()).into())],
+            );
             Ok(())
         }
-        Command::CallbackUrl { base } => callback_url(&s, base, now).await,
+        Command::CallbackUrl { base } => callback_url(&s, lang, base, now).await,
         Command::Serve(a) => {
             a.apply(&mut s);
             crate::server::init_logging(s.log_json);
@@ -352,10 +489,11 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Tenant(TenantCmd::Create { name }) => {
-            let t = app(open(&s).await?)
+            let t = app(open(&s, lang).await?)
                 .create_firm(TenantKind::Client, &name)
                 .await?;
-            println!("Utworzono firmę „{}”.\ntenant_id: {}", t.name, t.id);
+            say(lang, "cli-firm-created", &[("name", (&t.name).into())]);
+            println!("tenant_id: {}", t.id);
             Ok(())
         }
         Command::User(UserCmd::Add {
@@ -364,74 +502,84 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
             role,
             password,
             password_stdin,
-        }) => user_add(&s, &tenant, &email, &role, password, password_stdin).await,
+        }) => user_add(&s, lang, &tenant, &email, &role, password, password_stdin).await,
         Command::Agent(AgentCmd::Create { tenant, name }) => {
-            let a = app(open(&s).await?)
+            let a = app(open(&s, lang).await?)
                 .create_agent(&operator(&tenant), "cli", &name)
                 .await?;
-            println!(
-                "Utworzono agenta „{name}”.\nagent_id: {}\nToken (pokazywany tylko raz): {}",
-                a.id, a.secret
-            );
+            say(lang, "cli-agent-created", &[("name", (&name).into())]);
+            println!("agent_id: {}", a.id);
+            say(lang, "cli-token-once", &[("token", (&a.secret).into())]);
             Ok(())
         }
         Command::Agent(AgentCmd::Revoke { tenant, agent }) => {
-            app(open(&s).await?)
+            app(open(&s, lang).await?)
                 .revoke_agent(&operator(&tenant), "cli", &AgentId::new(agent.as_str()))
                 .await?;
-            println!("Odwołano token agenta {agent}.");
+            say(lang, "cli-agent-revoked", &[("agent", (&agent).into())]);
             Ok(())
         }
         Command::Agent(AgentCmd::Rotate { tenant, agent }) => {
-            let a = app(open(&s).await?)
+            let a = app(open(&s, lang).await?)
                 .rotate_agent_token(&operator(&tenant), "cli", &AgentId::new(agent.as_str()))
                 .await?;
-            println!(
-                "Nowy token agenta {agent} (pokazywany tylko raz; poprzedni już nie działa): {}",
-                a.secret
+            say(
+                lang,
+                "cli-agent-rotated",
+                &[("agent", (&agent).into()), ("token", (&a.secret).into())],
             );
             Ok(())
         }
         Command::Partner(PartnerCmd::Create { name, client }) => {
-            let app = app(open(&s).await?);
+            let app = app(open(&s, lang).await?);
             let p = app.create_firm(TenantKind::Partner, &name).await?;
-            println!("Utworzono kancelarię „{}”.\npartner_id: {}", p.name, p.id);
+            say(lang, "cli-partner-created", &[("name", (&p.name).into())]);
+            println!("partner_id: {}", p.id);
             if let Some(client) = client {
                 app.link_partner(&operator(&client), &PartnerId::from(p.id.clone()))
                     .await?;
-                println!("Powiązano z firmą {client}.");
+                say(
+                    lang,
+                    "cli-partner-linked-to",
+                    &[("client", (&client).into())],
+                );
             }
             Ok(())
         }
         Command::Partner(PartnerCmd::Link { tenant, partner }) => {
-            app(open(&s).await?)
+            app(open(&s, lang).await?)
                 .link_partner(&operator(&tenant), &PartnerId::new(partner.as_str()))
                 .await?;
-            println!("Powiązano kancelarię {partner} z firmą {tenant}.");
+            say(
+                lang,
+                "cli-partner-linked",
+                &[("partner", (&partner).into()), ("tenant", (&tenant).into())],
+            );
             Ok(())
         }
         Command::ApiToken(ApiTokenCmd::Create { tenant, name, role }) => {
             let role: Role = role.parse()?;
-            let t = app(open(&s).await?)
+            let t = app(open(&s, lang).await?)
                 .create_api_token(&operator(&tenant), "cli", &name, role)
                 .await?;
-            println!(
-                "Utworzono token API „{name}” (rola {}).\ntoken_id: {}\nToken (pokazywany tylko raz): {}",
-                role.as_str(),
-                t.id,
-                t.secret
+            say(
+                lang,
+                "cli-api-token-created",
+                &[("name", (&name).into()), ("role", role.as_str().into())],
             );
+            println!("token_id: {}", t.id);
+            say(lang, "cli-token-once", &[("token", (&t.secret).into())]);
             Ok(())
         }
         Command::ApiToken(ApiTokenCmd::Revoke { tenant, token }) => {
-            app(open(&s).await?)
+            app(open(&s, lang).await?)
                 .revoke_api_token(&operator(&tenant), "cli", &token)
                 .await?;
-            println!("Odwołano token API {token}.");
+            say(lang, "cli-api-token-revoked", &[("token", (&token).into())]);
             Ok(())
         }
-        Command::Run(a) => Ok(crate::cli::process::run(open(&s).await?, &a, now).await?),
-        Command::Process(c) => Ok(crate::cli::process::process(open(&s).await?, &c).await?),
+        Command::Run(a) => Ok(process::run(open(&s, lang).await?, &a, lang, now).await?),
+        Command::Process(c) => Ok(process::process(open(&s, lang).await?, &c, lang).await?),
     }
 }
 

@@ -10,6 +10,7 @@ use clap::{Args, Subcommand};
 use inkaso_channels::delivery::TestModeRecorder;
 use inkaso_shared::{Lang, Localized, ManualClock};
 
+use crate::i18n;
 use crate::process::calendar::ZONE;
 use crate::process::model::Process;
 use crate::services::runner::{Channels, RunnerConfig};
@@ -26,8 +27,8 @@ pub struct RunArgs {
     /// instant; default: now.
     #[arg(long)]
     pub as_of: Option<String>,
-    /// Print in English.
-    #[arg(long)]
+    /// Print in English (kept for scripts; the global `--lang en` says the same).
+    #[arg(long, hide = true)]
     pub english: bool,
     /// `serve`'s config file: its `[smsapi]` and `[smtp]` sections make SMS, voice and e-mail
     /// go out for real (without it they stay held, unless the tenant is in test mode).
@@ -58,23 +59,42 @@ pub enum ProcessCmd {
     },
 }
 
-/// Why a command failed, in words for the operator.
+/// Why a command failed, in words for the operator. `Display` is the Polish message.
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
     /// `--as-of` is neither a day nor an instant.
-    #[error("--as-of: podaj dzień RRRR-MM-DD albo chwilę RFC 3339, nie „{0}”")]
     AsOf(String),
     /// The file could not be read or parsed.
-    #[error("{path}: {message}")]
     File {
         /// The file.
         path: String,
         /// What was wrong.
         message: String,
     },
-    /// The store or the model refused.
-    #[error("{0}")]
+    /// The store or the model refused, already in the operator's language.
     Refused(String),
+}
+
+impl Localized for CommandError {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            CommandError::AsOf(text) => {
+                i18n::text_with(lang, "cli-as-of-invalid", &[("text", text.into())])
+            }
+            CommandError::File { path, message } => i18n::text_with(
+                lang,
+                "cli-file-invalid",
+                &[("path", path.into()), ("reason", message.into())],
+            ),
+            CommandError::Refused(why) => why.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::Pl))
+    }
 }
 
 /// The instant `--as-of` names.
@@ -96,7 +116,13 @@ pub fn parse_as_of(text: &str) -> Result<DateTime<Utc>, CommandError> {
 /// `inkaso-cloud run`: one tick for a tenant, printing what was planned, sent, skipped and
 /// held. Tenants in test mode record "would send"; outside test mode SMS, voice and e-mail go
 /// through the adapters of `--channels-config` and stay held without them.
-pub async fn run(store: Store, args: &RunArgs, now: DateTime<Utc>) -> Result<(), CommandError> {
+pub async fn run(
+    store: Store,
+    args: &RunArgs,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> Result<(), CommandError> {
+    let lang = if args.english { Lang::En } else { lang };
     let at = match &args.as_of {
         Some(text) => parse_as_of(text)?,
         None => now,
@@ -109,7 +135,7 @@ pub async fn run(store: Store, args: &RunArgs, now: DateTime<Utc>) -> Result<(),
         Some(path) => {
             let file = crate::server::FileSettings::load(path)
                 .map_err(|e| CommandError::Refused(e.to_string()))?;
-            let secret = app.callback_secret().await.map_err(refused)?;
+            let secret = app.callback_secret().await.map_err(|e| refused(&e, lang))?;
             crate::live::channels(
                 file.smsapi.as_ref(),
                 file.smtp.as_ref(),
@@ -128,33 +154,28 @@ pub async fn run(store: Store, args: &RunArgs, now: DateTime<Utc>) -> Result<(),
     let summary = app
         .tick(&super::operator(&args.tenant))
         .await
-        .map_err(|e| CommandError::Refused(e.to_string()))?;
-    let lang = if args.english { Lang::En } else { Lang::Pl };
+        .map_err(|e| refused(&e.into(), lang))?;
     println!("{}", summary.render(lang));
     if !recorder.recorded().is_empty() {
         println!(
-            "{} {}",
-            match lang {
-                Lang::Pl => "Tryb testowy: zarejestrowano zamiast wysłać:",
-                Lang::En => "Test mode: recorded instead of sent:",
-            },
-            recorder.recorded().len()
+            "{}",
+            i18n::text_with(
+                lang,
+                "cli-test-mode-recorded",
+                &[("count", recorder.recorded().len().into())],
+            )
         );
     }
     Ok(())
 }
 
-/// A refusal of a use case, in the operator's words (Polish).
-fn refused(e: ServiceError) -> CommandError {
-    CommandError::Refused(match e {
-        ServiceError::Process(p) => p.message(Lang::Pl),
-        ServiceError::Invalid(i) => format!("{}: {}", i.field, i.message_pl),
-        other => other.to_string(),
-    })
+/// A refusal of a use case, in the operator's words.
+fn refused(e: &ServiceError, lang: Lang) -> CommandError {
+    CommandError::Refused(super::refusal(e, lang).unwrap_or_else(|| e.to_string()))
 }
 
 /// `inkaso-cloud process set|list`.
-pub async fn process(store: Store, cmd: &ProcessCmd) -> Result<(), CommandError> {
+pub async fn process(store: Store, cmd: &ProcessCmd, lang: Lang) -> Result<(), CommandError> {
     let app = super::app(store);
     match cmd {
         ProcessCmd::Set {
@@ -174,36 +195,51 @@ pub async fn process(store: Store, cmd: &ProcessCmd) -> Result<(), CommandError>
             let scope = super::operator(tenant);
             app.save_process(&scope, "cli", &code, p)
                 .await
-                .map_err(refused)?;
-            println!("Zapisano proces „{code}”.");
-            print_set(&app.processes(&scope).await.map_err(refused)?);
+                .map_err(|e| refused(&e, lang))?;
+            println!(
+                "{}",
+                i18n::text_with(lang, "cli-process-saved", &[("code", (&code).into())])
+            );
+            print_set(
+                &app.processes(&scope).await.map_err(|e| refused(&e, lang))?,
+                lang,
+            );
         }
         ProcessCmd::List { tenant } => {
             let set = app
                 .processes(&super::operator(tenant))
                 .await
-                .map_err(refused)?;
+                .map_err(|e| refused(&e, lang))?;
             if set.is_empty() {
-                println!("Brak procesów.");
+                println!("{}", i18n::text(lang, "cli-no-processes"));
             }
-            print_set(&set);
+            print_set(&set, lang);
         }
     }
     Ok(())
 }
 
-fn print_set(set: &[Process]) {
+fn print_set(set: &[Process], lang: Lang) {
     for p in set {
-        println!(
-            "{}{} — {} ({} etapów)",
-            p.code,
-            if p.is_default { " [domyślny]" } else { "" },
-            p.name,
-            p.stages.len()
-        );
+        let args = [
+            ("code", (&p.code).into()),
+            ("name", (&p.name).into()),
+            ("stages", p.stages.len().into()),
+        ];
+        let id = if p.is_default {
+            "cli-process-line-default"
+        } else {
+            "cli-process-line"
+        };
+        println!("{}", i18n::text_with(lang, id, &args));
         for s in &p.stages {
+            let days = i18n::text_with(
+                lang,
+                "cli-stage-days",
+                &[("days", s.offset_days.unsigned_abs().into())],
+            );
             println!(
-                "  {:<8} {:>+4} dni  {:<18} {}",
+                "  {:<8} {:>+4} {days:<5} {:<18} {}",
                 s.code,
                 s.offset_days,
                 s.channel.code(),

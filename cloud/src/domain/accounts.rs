@@ -55,8 +55,8 @@ impl std::str::FromStr for Role {
             "admin" => Ok(Role::Admin),
             other => Err(Invalid::new(
                 "role",
-                format!("nieznana rola „{other}” (admin, editor, viewer)"),
-                format!("unknown role \"{other}\" (admin, editor, viewer)"),
+                "err-domain-role-unknown",
+                &[("role", other.into())],
             )),
         }
     }

@@ -84,8 +84,8 @@ impl CaseStatus {
                 let all = names(&CaseStatus::ALL);
                 Invalid::new(
                     field,
-                    format!("nieznany status sprawy „{t}” (dozwolone: {all})"),
-                    format!("unknown case status \"{t}\" (allowed: {all})"),
+                    "err-domain-case-status-unknown",
+                    &[("status", t.into()), ("allowed", all.into())],
                 )
             })
     }
@@ -99,23 +99,18 @@ impl CaseStatus {
         Err(if self.next().is_empty() {
             Invalid::new(
                 "status",
-                format!(
-                    "nie można zmienić statusu z „{from}” na „{to}”: sprawa w statusie „{from}” jest zakończona"
-                ),
-                format!(
-                    "cannot change the status from \"{from}\" to \"{to}\": a case in \"{from}\" is final"
-                ),
+                "err-domain-case-status-final",
+                &[("from", from.into()), ("to", to.into())],
             )
         } else {
-            let allowed = names(self.next());
             Invalid::new(
                 "status",
-                format!(
-                    "nie można zmienić statusu z „{from}” na „{to}” (z „{from}” dozwolone: {allowed})"
-                ),
-                format!(
-                    "cannot change the status from \"{from}\" to \"{to}\" (from \"{from}\" allowed: {allowed})"
-                ),
+                "err-domain-case-status-move",
+                &[
+                    ("from", from.into()),
+                    ("to", to.into()),
+                    ("allowed", names(self.next()).into()),
+                ],
             )
         })
     }
@@ -158,8 +153,8 @@ pub fn clean_note(note: Option<&str>) -> Result<Option<String>, Invalid> {
     if n.chars().count() > MAX_NOTE_CHARS {
         return Err(Invalid::new(
             "note",
-            format!("notatka może mieć najwyżej {MAX_NOTE_CHARS} znaków"),
-            format!("a note may have at most {MAX_NOTE_CHARS} characters"),
+            "err-domain-case-note-too-long",
+            &[("max", MAX_NOTE_CHARS.into())],
         ));
     }
     Ok(Some(n.to_owned()))

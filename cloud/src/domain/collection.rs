@@ -24,8 +24,8 @@ pub fn clean_tags(tags: &[String]) -> Result<Vec<String>, Invalid> {
         if t.is_empty() || t.chars().count() > MAX_TAG_CHARS {
             return Err(Invalid::new(
                 format!("tags[{i}]"),
-                format!("znacznik musi mieć od 1 do {MAX_TAG_CHARS} znaków"),
-                format!("a tag must have 1 to {MAX_TAG_CHARS} characters"),
+                "err-domain-tag-length",
+                &[("max", MAX_TAG_CHARS.into())],
             ));
         }
         if !clean.iter().any(|c| c.eq_ignore_ascii_case(t)) {
@@ -35,8 +35,8 @@ pub fn clean_tags(tags: &[String]) -> Result<Vec<String>, Invalid> {
     if clean.len() > MAX_TAGS {
         return Err(Invalid::new(
             "tags",
-            format!("najwyżej {MAX_TAGS} znaczników"),
-            format!("at most {MAX_TAGS} tags"),
+            "err-domain-too-many-tags",
+            &[("max", MAX_TAGS.into())],
         ));
     }
     Ok(clean)
@@ -53,28 +53,20 @@ pub fn request_id(raw: &str) -> Result<String, Invalid> {
     {
         Ok(s.to_owned())
     } else {
-        Err(Invalid::new(
-            "request_id",
-            "identyfikator żądania: litery, cyfry oraz - _ . (najwyżej 64 znaki)",
-            "request id: letters, digits and - _ . (at most 64 characters)",
-        ))
+        Err(Invalid::new("request_id", "err-domain-request-id", &[]))
     }
 }
 
 /// An on-demand run's size: at least one stage, 1–1000 documents.
 pub fn check_on_demand(stages: usize, documents: usize) -> Result<(), Invalid> {
     if stages == 0 {
-        return Err(Invalid::new(
-            "stages",
-            "wybierz co najmniej jeden etap",
-            "choose at least one stage",
-        ));
+        return Err(Invalid::new("stages", "err-domain-no-stages-chosen", &[]));
     }
     if documents == 0 || documents > MAX_ON_DEMAND_DOCUMENTS {
         return Err(Invalid::new(
             "documents",
-            format!("wybierz od 1 do {MAX_ON_DEMAND_DOCUMENTS} dokumentów"),
-            format!("choose 1 to {MAX_ON_DEMAND_DOCUMENTS} documents"),
+            "err-domain-on-demand-documents",
+            &[("max", MAX_ON_DEMAND_DOCUMENTS.into())],
         ));
     }
     Ok(())
@@ -87,8 +79,8 @@ pub fn check_forecast_days(days: u32) -> Result<(), Invalid> {
     } else {
         Err(Invalid::new(
             "days",
-            format!("liczba dni musi być w zakresie 1…{MAX_FORECAST_DAYS}"),
-            format!("days must be between 1 and {MAX_FORECAST_DAYS}"),
+            "err-domain-forecast-days",
+            &[("max", MAX_FORECAST_DAYS.into())],
         ))
     }
 }
@@ -109,40 +101,28 @@ pub fn check_pause(
     if reason.chars().count() > MAX_PAUSE_REASON_CHARS {
         return Err(Invalid::new(
             "reason",
-            format!("najwyżej {MAX_PAUSE_REASON_CHARS} znaków"),
-            format!("at most {MAX_PAUSE_REASON_CHARS} characters"),
+            "err-process-field-too-long",
+            &[("max", MAX_PAUSE_REASON_CHARS.into())],
         ));
     }
     match (kind, until) {
         (PauseKind::PromiseToPay, None) => {
-            return Err(Invalid::new(
-                "until",
-                "podaj datę, do której kontrahent obiecał zapłacić",
-                "give the date the debtor promised to pay by",
-            ));
+            return Err(Invalid::new("until", "err-domain-promise-date", &[]));
         }
         (PauseKind::Manual, None) => {
-            return Err(Invalid::new(
-                "until",
-                "podaj datę końca wstrzymania",
-                "give the pause's end date",
-            ));
+            return Err(Invalid::new("until", "err-domain-pause-end", &[]));
         }
         (_, Some(u)) if u < today => {
             return Err(Invalid::new(
                 "until",
-                format!("data {u} już minęła"),
-                format!("the date {u} is in the past"),
+                "err-domain-date-past",
+                &[("date", (&u).into())],
             ));
         }
         _ => {}
     }
     if kind == PauseKind::Manual && reason.is_empty() {
-        return Err(Invalid::new(
-            "reason",
-            "podaj powód wstrzymania",
-            "give the pause's reason",
-        ));
+        return Err(Invalid::new("reason", "err-domain-pause-reason", &[]));
     }
     Ok(reason)
 }

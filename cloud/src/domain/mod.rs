@@ -22,6 +22,8 @@ pub mod predict;
 pub mod settings;
 pub mod stats;
 
+use crate::i18n::{Arg, Bilingual};
+
 /// A value that breaks a domain rule: which field, and why in Polish and in English.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message_pl}")]
@@ -44,12 +46,18 @@ impl inkaso_shared::Localized for Invalid {
 }
 
 impl Invalid {
-    /// A refusal of `field`.
-    pub fn new(field: impl Into<String>, pl: impl Into<String>, en: impl Into<String>) -> Invalid {
+    /// A refusal of `field`: the catalogues' message `id` with `args`, in both languages.
+    pub fn new(field: impl Into<String>, id: &str, args: &[(&'static str, Arg)]) -> Invalid {
+        Invalid::of(field, &Bilingual::msg(id, args))
+    }
+
+    /// A refusal of `field` in the words of a value that speaks both languages (a shared
+    /// type's parse error).
+    pub fn of(field: impl Into<String>, why: &(impl inkaso_shared::Localized + ?Sized)) -> Invalid {
         Invalid {
             field: field.into(),
-            message_pl: pl.into(),
-            message_en: en.into(),
+            message_pl: why.message(inkaso_shared::Lang::Pl),
+            message_en: why.message(inkaso_shared::Lang::En),
         }
     }
 }

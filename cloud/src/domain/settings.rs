@@ -7,7 +7,6 @@
 use std::str::FromStr;
 
 use iban::{Iban, IbanLike as _};
-use inkaso_shared::{Lang, Localized as _};
 
 use super::Invalid;
 use crate::process::compose::ChannelSettings;
@@ -30,14 +29,8 @@ pub fn bank_account(text: &str) -> Result<String, Invalid> {
     let refuse = || {
         Invalid::new(
             "creditor.bank_account",
-            format!(
-                "„{}” nie jest poprawnym numerem rachunku (NRB: 26 cyfr, albo IBAN); sprawdź cyfry",
-                text.trim()
-            ),
-            format!(
-                "\"{}\" is not a valid account number (NRB: 26 digits, or an IBAN); check the digits",
-                text.trim()
-            ),
+            "err-domain-bank-account",
+            &[("account", text.trim().into())],
         )
     };
     let nrb = compact.len() == 26 && compact.bytes().all(|b| b.is_ascii_digit());
@@ -60,32 +53,25 @@ pub fn bank_account(text: &str) -> Result<String, Invalid> {
 /// Checks `settings` and returns them with the bank account in its print form.
 pub fn check_channel_settings(mut settings: ChannelSettings) -> Result<ChannelSettings, Invalid> {
     if let Some(c) = settings.creditor.as_mut() {
-        for (field, value, pl, en) in [
+        for (field, value, required) in [
             (
                 "creditor.name",
                 &c.name,
-                "nazwa wierzyciela",
-                "the creditor's name",
+                "err-domain-creditor-name-required",
             ),
             (
                 "creditor.street",
                 &c.street,
-                "ulica i numer",
-                "the street and number",
+                "err-domain-creditor-street-required",
             ),
             (
                 "creditor.postcode_city",
                 &c.postcode_city,
-                "kod pocztowy i miejscowość",
-                "the postcode and city",
+                "err-domain-creditor-postcode-required",
             ),
         ] {
             if value.trim().is_empty() {
-                return Err(Invalid::new(
-                    field,
-                    format!("pole „{pl}” jest wymagane"),
-                    format!("{en} is required"),
-                ));
+                return Err(Invalid::new(field, required, &[]));
             }
         }
         let pc = c.postcode_city.trim();
@@ -101,8 +87,8 @@ pub fn check_channel_settings(mut settings: ChannelSettings) -> Result<ChannelSe
         if !postcode_ok {
             return Err(Invalid::new(
                 "creditor.postcode_city",
-                format!("„{pc}”: wpisz kod pocztowy i miejscowość, np. „00-950 Warszawa”"),
-                format!("\"{pc}\": enter the postcode and city, e.g. \"00-950 Warszawa\""),
+                "err-domain-postcode",
+                &[("text", pc.into())],
             ));
         }
         c.bank_account = bank_account(&c.bank_account)?;
@@ -110,25 +96,20 @@ pub fn check_channel_settings(mut settings: ChannelSettings) -> Result<ChannelSe
     if let Some(sender) = settings.sms.sender.take() {
         let sender = sender.trim();
         if !sender.is_empty() {
-            let name = inkaso_channels::smsapi::SenderName::parse(sender).map_err(|e| {
-                Invalid::new("sms.sender", e.message(Lang::Pl), e.message(Lang::En))
-            })?;
+            let name = inkaso_channels::smsapi::SenderName::parse(sender)
+                .map_err(|e| Invalid::of("sms.sender", &e))?;
             settings.sms.sender = Some(name.as_str().to_owned());
         }
     }
     if !DEADLINE_DAYS.contains(&settings.deadline_days) {
         return Err(Invalid::new(
             "deadline_days",
-            "termin zapłaty musi wynosić od 1 do 60 dni",
-            "the payment deadline must be 1 to 60 days",
+            "err-domain-deadline-days",
+            &[],
         ));
     }
     if !TASK_DAYS.contains(&settings.tasks.due_days) {
-        return Err(Invalid::new(
-            "tasks.due_days",
-            "termin zadania musi wynosić od 1 do 60 dni",
-            "a task's deadline must be 1 to 60 days",
-        ));
+        return Err(Invalid::new("tasks.due_days", "err-domain-task-days", &[]));
     }
     Ok(settings)
 }

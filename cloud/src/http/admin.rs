@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
-use inkaso_shared::Email;
+use inkaso_shared::{Email, Localized as _};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -22,6 +22,7 @@ use super::{AppState, ClientAuth, Failure, Path};
 use crate::domain::Invalid;
 use crate::domain::accounts::Role;
 use crate::domain::ids::AgentId;
+use crate::i18n::{self, Bilingual};
 use crate::services::ServiceError;
 use crate::services::model::UserView;
 use crate::store::accounts::ApiTokenView;
@@ -200,10 +201,15 @@ async fn add_user(
     let p = auth.require(Role::Admin)?;
     let req: NewUser = parse_json(&read_body(&headers, body).await?)?;
     let email = Email::parse(req.email.trim()).map_err(|e| {
-        Failure::from(ServiceError::Invalid(Invalid::new(
+        Failure::from(ServiceError::Invalid(Invalid::of(
             "email",
-            format!("nieprawidłowy adres e-mail: {e}"),
-            format!("invalid e-mail address: {e}"),
+            &Bilingual::each(|lang| {
+                i18n::text_with(
+                    lang,
+                    "err-client-email",
+                    &[("reason", e.message(lang).into())],
+                )
+            }),
         )))
     })?;
     let role = role_of(&req.role)?;

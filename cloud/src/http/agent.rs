@@ -22,6 +22,7 @@ use utoipa_axum::routes;
 
 use super::client::ErrorBody;
 use super::{AgentAuth, AppState, Failure, Q};
+use crate::i18n::Bilingual;
 use crate::services::ServiceError;
 use crate::services::accounts::SyncIntervals;
 use crate::services::model::{AuthFailure, BatchOutcome};
@@ -40,8 +41,8 @@ fn too_large() -> Failure {
     Failure::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::PayloadTooLarge,
-        format!("treść większa niż {MAX_BODY_BYTES} bajtów"),
-        format!("body larger than {MAX_BODY_BYTES} bytes"),
+        "err-agent-body-too-large",
+        &[("max", MAX_BODY_BYTES.into())],
     )
 }
 
@@ -63,11 +64,7 @@ pub async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Failure
                 .take(limit)
                 .read_to_end(&mut out)
                 .map_err(|e| {
-                    Failure::invalid_body(
-                        None,
-                        format!("nieprawidłowy gzip: {e}"),
-                        format!("invalid gzip: {e}"),
-                    )
+                    Failure::invalid_body(None, "err-agent-gzip", &[("reason", (&e).into())])
                 })?;
             if out.len() > MAX_BODY_BYTES {
                 return Err(too_large());
@@ -76,21 +73,16 @@ pub async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Failure
         }
         Some(other) => Err(Failure::invalid_body(
             None,
-            format!("nieobsługiwane kodowanie treści „{other}” (gzip)"),
-            format!("unsupported content encoding \"{other}\" (gzip)"),
+            "err-agent-encoding",
+            &[("encoding", other.into())],
         )),
     }
 }
 
 /// Parses JSON with an error that quotes serde (which names the field and position).
 pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Failure> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        Failure::invalid_body(
-            None,
-            format!("nieprawidłowa treść JSON: {e}"),
-            format!("invalid JSON body: {e}"),
-        )
-    })
+    serde_json::from_slice(bytes)
+        .map_err(|e| Failure::invalid_body(None, "err-agent-json", &[("reason", (&e).into())]))
 }
 
 /// Parses a batch; a record that breaks a domain rule (not a shape error) is `invalid_record`
@@ -129,25 +121,22 @@ fn parse_batch(bytes: &[u8]) -> Result<Batch, Failure> {
                 })
         });
     match failing {
-        Some((i, msg)) if !SHAPE.iter().any(|p| msg.starts_with(p)) => {
-            let mut f = Failure::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::InvalidRecord,
-                format!("ops[{i}]: {msg}"),
-                format!("ops[{i}] breaks a record rule: {msg}"),
-            );
-            f.error.field = Some(format!("ops[{i}]"));
-            Err(f)
-        }
+        Some((i, msg)) if !SHAPE.iter().any(|p| msg.starts_with(p)) => Err(Failure::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidRecord,
+            "err-agent-record",
+            &[("index", (&i).into()), ("reason", msg.into())],
+        )
+        .with_field(format!("ops[{i}]"))),
         Some((i, msg)) => Err(Failure::invalid_body(
             Some(format!("ops[{i}]")),
-            format!("nieprawidłowa operacja ops[{i}]: {msg}"),
-            format!("invalid op ops[{i}]: {msg}"),
+            "err-agent-op",
+            &[("index", (&i).into()), ("reason", msg.into())],
         )),
         None => Err(Failure::invalid_body(
             None,
-            format!("nieprawidłowa treść JSON: {err}"),
-            format!("invalid JSON body: {err}"),
+            "err-agent-json",
+            &[("reason", (&err).into())],
         )),
     }
 }
@@ -159,8 +148,11 @@ fn check_protocol(protocol: u32) -> Result<(), Failure> {
         Err(Failure::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::UnsupportedProtocol,
-            format!("nieobsługiwana wersja protokołu {protocol} (serwer: {PROTOCOL_VERSION})"),
-            format!("unsupported protocol version {protocol} (server: {PROTOCOL_VERSION})"),
+            "err-agent-protocol",
+            &[
+                ("version", (&protocol).into()),
+                ("server", (&PROTOCOL_VERSION).into()),
+            ],
         ))
     }
 }
@@ -187,14 +179,11 @@ async fn post_batch(
         return Err(Failure::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::PayloadTooLarge,
-            format!(
-                "paczka ma {} operacji (najwyżej {MAX_OPS_PER_BATCH})",
-                batch.ops.len()
-            ),
-            format!(
-                "the batch has {} ops (at most {MAX_OPS_PER_BATCH})",
-                batch.ops.len()
-            ),
+            "err-agent-batch-too-large",
+            &[
+                ("count", batch.ops.len().into()),
+                ("max", MAX_OPS_PER_BATCH.into()),
+            ],
         ));
     }
     let outcome = state.app.apply_batch(&agent, &batch).await;
@@ -220,24 +209,23 @@ async fn post_batch(
         Ok(BatchOutcome::Gap { expected }) => Err(Failure::new(
             StatusCode::CONFLICT,
             ErrorCode::SeqGap,
-            format!(
-                "luka w numeracji: oczekiwano seq {expected}, otrzymano {}",
-                batch.seq
-            ),
-            format!("sequence gap: expected seq {expected}, got {}", batch.seq),
+            "err-agent-seq-gap",
+            &[
+                ("expected", (&expected).into()),
+                ("got", (&batch.seq).into()),
+            ],
         )
         .with_expected_seq(expected)),
         Ok(BatchOutcome::Revoked) => Err(super::unauthorized(AuthFailure::Revoked)),
-        Err(ServiceError::Invalid(i)) => {
-            let mut f = Failure::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ErrorCode::InvalidRecord,
-                i.message_pl,
-                i.message_en,
-            );
-            f.error.field = Some(i.field);
-            Err(f)
-        }
+        Err(ServiceError::Invalid(i)) => Err(Failure::bilingual(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidRecord,
+            Bilingual {
+                pl: i.message_pl,
+                en: i.message_en,
+            },
+        )
+        .with_field(i.field)),
         Err(e) => Err(e.into()),
     }
 }

@@ -11,7 +11,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use inkaso_channels::sms::SmsChange;
 use inkaso_channels::template::{Rendered, Template, TemplateError};
-use inkaso_shared::{Lang, Localized};
+use inkaso_shared::Lang;
+use inkaso_shared::protocol::ErrorCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -21,6 +22,7 @@ use super::agent::{parse_json, read_body};
 use super::client::ErrorBody;
 use super::{AppState, ClientAuth, Failure, Path, Q};
 use crate::domain::accounts::Role;
+use crate::i18n::Bilingual;
 use crate::process::compose::ChannelSettings;
 use crate::services::model::{LetterRow, StoredTemplate, TaskRow, same_secret};
 
@@ -41,11 +43,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 pub(super) fn template_failure(e: &TemplateError) -> Failure {
-    Failure::invalid_body(
-        Some("template".to_owned()),
-        e.message(Lang::Pl),
-        e.message(Lang::En),
+    Failure::bilingual(
+        StatusCode::BAD_REQUEST,
+        ErrorCode::InvalidBody,
+        Bilingual::of(e),
     )
+    .with_field("template")
 }
 
 /// A stored template.
@@ -255,17 +258,12 @@ async fn put_channel_settings(
     if !raw.is_object() {
         return Err(Failure::invalid_body(
             None,
-            "ustawienia kanałów muszą być obiektem JSON",
-            "the channel settings must be a JSON object",
+            "err-channel-settings-not-object",
+            &[],
         ));
     }
-    let settings: ChannelSettings = serde_json::from_value(raw).map_err(|e| {
-        Failure::invalid_body(
-            None,
-            format!("nieprawidłowa treść JSON: {e}"),
-            format!("invalid JSON body: {e}"),
-        )
-    })?;
+    let settings: ChannelSettings = serde_json::from_value(raw)
+        .map_err(|e| Failure::invalid_body(None, "err-agent-json", &[("reason", (&e).into())]))?;
     let saved = state
         .app
         .save_channel_settings(&p.tenant, &p.actor, &settings)
@@ -424,9 +422,9 @@ async fn posting_book(
             let csv = book.to_csv(lang).map_err(|e| {
                 Failure::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    inkaso_shared::protocol::ErrorCode::Internal,
-                    e.to_string(),
-                    e.to_string(),
+                    ErrorCode::Internal,
+                    "err-channel-posting-csv",
+                    &[("reason", (&e).into())],
                 )
             })?;
             Ok(attachment(
@@ -439,17 +437,17 @@ async fn posting_book(
             let (pdf, _) = book.to_pdf(lang).map_err(|e| {
                 Failure::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    inkaso_shared::protocol::ErrorCode::Internal,
-                    format!("nie można wydrukować książki nadawczej: {e}"),
-                    format!("cannot print the posting book: {e}"),
+                    ErrorCode::Internal,
+                    "err-channel-posting-pdf",
+                    &[("reason", (&e).into())],
                 )
             })?;
             Ok(attachment("application/pdf", &format!("{stem}.pdf"), pdf))
         }
         other => Err(Failure::invalid_body(
             Some("format".to_owned()),
-            format!("nieznany format „{other}”: json, csv lub pdf"),
-            format!("unknown format \"{other}\": json, csv or pdf"),
+            "err-channel-posting-format",
+            &[("format", other.into())],
         )),
     }
 }
@@ -520,10 +518,10 @@ async fn close_task(
 fn callback_refused() -> Failure {
     tracing::warn!("SMSAPI callback without the installation's secret: refused");
     Failure::new(
-        axum::http::StatusCode::UNAUTHORIZED,
-        inkaso_shared::protocol::ErrorCode::Unauthorized,
-        "adres raportów doręczeń bez właściwego sekretu",
-        "delivery-report URL without the right secret",
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::Unauthorized,
+        "err-channel-callback-secret",
+        &[],
     )
 }
 
@@ -613,20 +611,21 @@ async fn delivery_reports(
         return Err(callback_refused());
     }
     let reports = DeliveryReport::parse_query(text).map_err(|e| {
-        Failure::invalid_body(None, e.to_string(), format!("delivery report: {e:?}"))
+        Failure::invalid_body(
+            None,
+            "err-channel-delivery-report",
+            &[("reason", (&e).into()), ("detail", format!("{e:?}").into())],
+        )
     })?;
     if reports.len() > MAX_REPORTS_PER_CALLBACK {
         return Err(Failure::new(
-            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            inkaso_shared::protocol::ErrorCode::PayloadTooLarge,
-            format!(
-                "{} raportów w jednym wywołaniu; najwięcej {MAX_REPORTS_PER_CALLBACK}",
-                reports.len()
-            ),
-            format!(
-                "{} reports in one call; at most {MAX_REPORTS_PER_CALLBACK}",
-                reports.len()
-            ),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            "err-channel-too-many-reports",
+            &[
+                ("count", reports.len().into()),
+                ("max", MAX_REPORTS_PER_CALLBACK.into()),
+            ],
         ));
     }
     state.app.record_delivery_reports(&reports).await?;

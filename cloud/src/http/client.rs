@@ -131,8 +131,8 @@ async fn login(
             return Err(Failure::new(
                 StatusCode::UNAUTHORIZED,
                 inkaso_shared::protocol::ErrorCode::Unauthorized,
-                "nieprawidłowy e-mail lub hasło",
-                "wrong e-mail or password",
+                "err-client-login-wrong",
+                &[],
             ));
         }
         LoginOutcome::Locked { until } => {
@@ -140,8 +140,8 @@ async fn login(
             return Err(Failure::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 inkaso_shared::protocol::ErrorCode::RateLimited,
-                format!("zbyt wiele nieudanych logowań; spróbuj ponownie za {seconds} s"),
-                format!("too many failed logins; try again in {seconds} s"),
+                "err-client-login-locked",
+                &[("seconds", seconds.into())],
             )
             .retry_after(seconds));
         }
@@ -149,8 +149,8 @@ async fn login(
             return Err(Failure::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 inkaso_shared::protocol::ErrorCode::RateLimited,
-                "zbyt wiele logowań naraz; spróbuj ponownie za chwilę",
-                "too many logins at once; try again in a moment",
+                "err-client-login-busy",
+                &[],
             )
             .retry_after(1));
         }

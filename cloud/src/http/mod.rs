@@ -37,6 +37,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::domain::accounts::{Role, TenantKind};
+use crate::i18n::{self, Arg, Bilingual};
 pub use crate::services::Engine;
 use crate::services::model::{AgentPrincipal, AuthFailure, ClientPrincipal, Store};
 use crate::services::{App, ServiceError};
@@ -144,8 +145,8 @@ pub fn router(state: AppState) -> Router {
             Failure::new(
                 StatusCode::METHOD_NOT_ALLOWED,
                 ErrorCode::MethodNotAllowed,
-                "ta ścieżka nie obsługuje tej metody HTTP",
-                "this path does not support this HTTP method",
+                "err-http-method-not-allowed",
+                &[],
             )
         })
         .fallback(|headers: HeaderMap, uri: axum::http::Uri| async move {
@@ -161,8 +162,8 @@ pub fn router(state: AppState) -> Router {
             Failure::new(
                 StatusCode::NOT_FOUND,
                 ErrorCode::NotFound,
-                "nie ma takiej ścieżki",
-                "no such path",
+                "err-http-no-such-path",
+                &[],
             )
             .into_response()
         })
@@ -193,8 +194,8 @@ fn panic_answer(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     Failure::new(
         StatusCode::INTERNAL_SERVER_ERROR,
         ErrorCode::Internal,
-        "błąd wewnętrzny serwera; zgłoszono go w dzienniku",
-        "internal server error; it has been logged",
+        "err-http-panic",
+        &[],
     )
     .into_response()
 }
@@ -208,37 +209,44 @@ pub struct Failure {
 }
 
 impl Failure {
-    /// An error with a status and messages.
+    /// An error with a status and the catalogues' message `id` with `args`.
     pub fn new(
         status: StatusCode,
         code: ErrorCode,
-        pl: impl Into<String>,
-        en: impl Into<String>,
+        id: &str,
+        args: &[(&'static str, Arg)],
     ) -> Failure {
+        Failure::bilingual(status, code, Bilingual::msg(id, args))
+    }
+
+    /// An error with a status and a message already in both languages (a refusal the store,
+    /// the core or another crate worded).
+    pub fn bilingual(status: StatusCode, code: ErrorCode, message: Bilingual) -> Failure {
         Failure {
             status,
-            error: ApiError::new(code, pl, en),
+            error: ApiError::new(code, message.pl, message.en),
             retry_after: None,
         }
     }
 
     /// 404, naming what was not found in each language ("dokument X", "document X").
-    pub fn not_found(what_pl: &str, what_en: &str) -> Failure {
-        Failure::new(
+    pub fn not_found(what: &Bilingual) -> Failure {
+        Failure::bilingual(
             StatusCode::NOT_FOUND,
             ErrorCode::NotFound,
-            format!("nie znaleziono: {what_pl}"),
-            format!("not found: {what_en}"),
+            Bilingual::each(|lang| {
+                i18n::text_with(
+                    lang,
+                    "err-http-not-found",
+                    &[("what", what.get(lang).into())],
+                )
+            }),
         )
     }
 
-    /// 400 `invalid_body`, naming the field.
-    pub fn invalid_body(
-        field: Option<String>,
-        pl: impl Into<String>,
-        en: impl Into<String>,
-    ) -> Failure {
-        let mut f = Failure::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidBody, pl, en);
+    /// 400 `invalid_body`, naming the field: the catalogues' message `id` with `args`.
+    pub fn invalid_body(field: Option<String>, id: &str, args: &[(&'static str, Arg)]) -> Failure {
+        let mut f = Failure::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidBody, id, args);
         f.error.field = field;
         f
     }
@@ -248,9 +256,16 @@ impl Failure {
         Failure::new(
             StatusCode::FORBIDDEN,
             ErrorCode::Forbidden,
-            "rola nie pozwala na tę operację",
-            "the role does not allow this",
+            "err-http-forbidden-role",
+            &[],
         )
+    }
+
+    /// The offending field (for the errors that name one).
+    #[must_use]
+    pub fn with_field(mut self, field: impl Into<String>) -> Failure {
+        self.error.field = Some(field.into());
+        self
     }
 
     /// The error code (for tests and logs).
@@ -285,33 +300,46 @@ impl IntoResponse for Failure {
 
 impl From<crate::domain::Invalid> for Failure {
     fn from(e: crate::domain::Invalid) -> Failure {
-        Failure::invalid_body(Some(e.field), e.message_pl, e.message_en)
+        Failure::bilingual(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidBody,
+            Bilingual {
+                pl: e.message_pl,
+                en: e.message_en,
+            },
+        )
+        .with_field(e.field)
     }
 }
 
 impl From<ServiceError> for Failure {
     fn from(e: ServiceError) -> Failure {
         match e {
-            ServiceError::NotFound { what_pl, what_en } => Failure::not_found(&what_pl, &what_en),
+            ServiceError::NotFound { what_pl, what_en } => Failure::not_found(&Bilingual {
+                pl: what_pl,
+                en: what_en,
+            }),
             ServiceError::Invalid(i) => Failure::from(i),
             ServiceError::Process(p) => processes::process_failure(&p),
             ServiceError::Template(t) => channels::template_failure(&t),
             ServiceError::Conflict {
                 message_pl,
                 message_en,
-            } => Failure::new(
+            } => Failure::bilingual(
                 StatusCode::CONFLICT,
                 ErrorCode::Conflict,
-                message_pl,
-                message_en,
+                Bilingual {
+                    pl: message_pl,
+                    en: message_en,
+                },
             ),
             ServiceError::Store(e) => {
                 tracing::error!(error = %e, "store failure");
                 Failure::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     ErrorCode::Internal,
-                    "błąd serwera; spróbuj ponownie później",
-                    "server error; retry later",
+                    "err-http-server-error",
+                    &[],
                 )
             }
         }
@@ -323,14 +351,14 @@ fn unauthorized(f: AuthFailure) -> Failure {
         AuthFailure::Unknown => Failure::new(
             StatusCode::UNAUTHORIZED,
             ErrorCode::Unauthorized,
-            "brak lub nieprawidłowy token",
-            "missing or invalid token",
+            "err-http-token-unknown",
+            &[],
         ),
         AuthFailure::Revoked => Failure::new(
             StatusCode::UNAUTHORIZED,
             ErrorCode::TokenRevoked,
-            "token został odwołany lub sesja wygasła",
-            "the token was revoked or the session expired",
+            "err-http-token-revoked",
+            &[],
         ),
     }
 }
@@ -418,8 +446,8 @@ impl ClientAuth {
             Err(Failure::new(
                 StatusCode::FORBIDDEN,
                 ErrorCode::Forbidden,
-                "to konto kancelarii: przekazane sprawy są pod /api/v1/partner/cases",
-                "this is a law firm's account: its cases are under /api/v1/partner/cases",
+                "err-http-partner-on-client-api",
+                &[],
             ))
         } else if self.0.role >= min {
             Ok(&self.0)
@@ -455,8 +483,8 @@ impl PartnerAuth {
             Err(Failure::new(
                 StatusCode::FORBIDDEN,
                 ErrorCode::Forbidden,
-                "to API jest tylko dla kancelarii; sprawy firmy są pod /api/v1/cases",
-                "this API is for law firms only; a firm's cases are under /api/v1/cases",
+                "err-http-client-on-partner-api",
+                &[],
             ))
         } else if self.0.role >= min {
             Ok(&self.0)
@@ -486,11 +514,7 @@ impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> 
             .await
             .map(|q| Q(q.0))
             .map_err(|e| {
-                Failure::invalid_body(
-                    None,
-                    format!("nieprawidłowe parametry zapytania: {e}"),
-                    format!("invalid query parameters: {e}"),
-                )
+                Failure::invalid_body(None, "err-http-query", &[("reason", e.to_string().into())])
             })
     }
 }
@@ -506,11 +530,7 @@ impl<T: serde::de::DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> 
             .await
             .map(|p| Path(p.0))
             .map_err(|e| {
-                Failure::invalid_body(
-                    None,
-                    format!("nieprawidłowy parametr ścieżki: {}", e.body_text()),
-                    format!("invalid path parameter: {}", e.body_text()),
-                )
+                Failure::invalid_body(None, "err-http-path", &[("reason", e.body_text().into())])
             })
     }
 }

@@ -29,6 +29,7 @@ use super::wire::{
 };
 use super::{AppState, ClientAuth, Failure, Path, Q};
 use crate::domain::accounts::Role;
+use crate::i18n::Bilingual;
 use crate::process::{
     AssignedBy, Channel, Decision, GroupRule, LegalStatus, OutReason, Outcome, PauseKind, Process,
     ProcessError, TenantPolicy,
@@ -67,25 +68,25 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// A process refused by the core: 400 naming the field, 404 for an unknown code, 409 for a
 /// conflict with the set (in use, duplicate, defaults).
 pub(super) fn process_failure(p: &ProcessError) -> Failure {
-    let (pl, en) = (p.message(Lang::Pl), p.message(Lang::En));
+    let message = Bilingual::of(p);
     match p {
         ProcessError::Invalid(_) => {
-            Failure::invalid_body(p.fields().first().map(|f| (*f).to_owned()), pl, en)
+            let f = Failure::bilingual(StatusCode::BAD_REQUEST, ErrorCode::InvalidBody, message);
+            match p.fields().first() {
+                Some(field) => f.with_field(*field),
+                None => f,
+            }
         }
         ProcessError::Unknown(_) => {
-            Failure::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, pl, en)
+            Failure::bilingual(StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
         }
         ProcessError::InUse { .. }
         | ProcessError::DuplicateCode(_)
         | ProcessError::NoDefault
         | ProcessError::MultipleDefaults(_) => {
-            Failure::new(StatusCode::CONFLICT, ErrorCode::Conflict, pl, en)
+            Failure::bilingual(StatusCode::CONFLICT, ErrorCode::Conflict, message)
         }
     }
-}
-
-fn invalid(field: &str, pl: impl Into<String>, en: impl Into<String>) -> Failure {
-    Failure::invalid_body(Some(field.to_owned()), pl, en)
 }
 
 async fn body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, b: Body) -> Result<T, Failure> {
@@ -292,10 +293,10 @@ async fn list_channel_pauses(
 
 fn channel_param(code: &str) -> Result<Channel, Failure> {
     Channel::from_code(code.trim()).ok_or_else(|| {
-        invalid(
-            "channel",
-            format!("nieznany kanał „{code}”"),
-            format!("unknown channel \"{code}\""),
+        Failure::invalid_body(
+            Some("channel".to_owned()),
+            "err-client-unknown-channel",
+            &[("channel", code.into())],
         )
     })
 }
@@ -719,12 +720,11 @@ async fn list_out_of_collection(
     Ok(Json(
         rows.into_iter()
             .map(|OutOfCollectionRow { agent, item: o }| {
-                let (reason, process, pl, en) = match &o.reason {
+                let (reason, process, why) = match &o.reason {
                     OutReason::NoProcess => (
                         "no_process",
                         None,
-                        "brak procesu windykacji".to_owned(),
-                        "no collection process".to_owned(),
+                        Bilingual::msg("err-client-out-no-process", &[]),
                     ),
                     OutReason::PastLastStage {
                         process,
@@ -732,11 +732,9 @@ async fn list_out_of_collection(
                     } => (
                         "past_last_stage",
                         Some(process.clone()),
-                        format!(
-                            "wszystkie etapy procesu „{process}” minęły (ostatni {reach_days} dni po terminie)"
-                        ),
-                        format!(
-                            "every stage of process \"{process}\" is behind it (the last {reach_days} days after the due date)"
+                        Bilingual::msg(
+                            "err-client-out-past-last-stage",
+                            &[("process", process.into()), ("days", (*reach_days).into())],
                         ),
                     ),
                 };
@@ -750,8 +748,8 @@ async fn list_out_of_collection(
                     currency: o.remaining.currency.to_string(),
                     reason: reason.to_owned(),
                     process,
-                    reason_pl: pl,
-                    reason_en: en,
+                    reason_pl: why.pl,
+                    reason_en: why.en,
                 }
             })
             .collect(),

@@ -21,13 +21,13 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
-use inkaso_shared::{Lang, Localized as _};
+use inkaso_shared::Lang;
 
 pub use format::Ctx;
 pub use session::Viewer;
 
 use crate::http::AppState;
-use crate::i18n;
+use crate::i18n::{self, Arg, Bilingual};
 use crate::services::ServiceError;
 
 /// The portal's routes, with its error pages and the same-origin check on every change.
@@ -80,81 +80,59 @@ async fn page_headers(req: Request, next: Next) -> Response {
 #[derive(Debug, Clone)]
 pub struct PageError {
     status: StatusCode,
-    message_pl: String,
-    message_en: String,
+    message: Bilingual,
 }
 
 impl PageError {
-    /// An error page with a status and a reason.
-    pub fn new(status: StatusCode, pl: impl Into<String>, en: impl Into<String>) -> PageError {
-        PageError {
-            status,
-            message_pl: pl.into(),
-            message_en: en.into(),
-        }
+    /// An error page with a status and a reason: the catalogues' message `id` with `args`.
+    pub fn new(status: StatusCode, id: &str, args: &[(&'static str, Arg)]) -> PageError {
+        PageError::bilingual(status, Bilingual::msg(id, args))
+    }
+
+    /// An error page with a status and a reason already in both languages (a refusal of a use
+    /// case).
+    pub fn bilingual(status: StatusCode, message: Bilingual) -> PageError {
+        PageError { status, message }
     }
 
     /// 404.
     pub fn not_found() -> PageError {
-        PageError::new(
-            StatusCode::NOT_FOUND,
-            "Nie ma takiej strony albo nie należy ona do Twojej firmy.",
-            "There is no such page, or it does not belong to your firm.",
-        )
+        PageError::new(StatusCode::NOT_FOUND, "err-portal-not-found", &[])
     }
 
     /// 403: the role does not allow it.
     pub fn forbidden() -> PageError {
-        PageError::new(
-            StatusCode::FORBIDDEN,
-            "Twoja rola nie pozwala na tę zmianę. Poproś administratora firmy o wyższą rolę.",
-            "Your role does not allow this change. Ask your firm's admin for a higher role.",
-        )
+        PageError::new(StatusCode::FORBIDDEN, "err-portal-forbidden", &[])
     }
 
     /// 403: a form without this session's token (an old tab, or another site's form).
     pub fn csrf() -> PageError {
-        PageError::new(
-            StatusCode::FORBIDDEN,
-            "Formularz wygasł albo nie pochodzi z tej strony. Odśwież stronę i spróbuj ponownie.",
-            "The form has expired or did not come from this site. Reload the page and try again.",
-        )
+        PageError::new(StatusCode::FORBIDDEN, "err-portal-csrf", &[])
     }
 
     /// 500: something that should not fail did (logged).
     pub fn internal(detail: &str) -> PageError {
         tracing::error!(detail, "portal page failed");
-        PageError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Błąd serwera. Spróbuj ponownie za chwilę; jeśli się powtarza, zgłoś to administratorowi.",
-            "Server error. Try again in a moment; if it persists, tell your administrator.",
-        )
+        PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "err-portal-server", &[])
     }
 
     /// 400: a form that does not parse.
     pub fn bad_form(detail: &str) -> PageError {
         PageError::new(
             StatusCode::BAD_REQUEST,
-            format!("Nieprawidłowe dane formularza: {detail}"),
-            format!("Invalid form data: {detail}"),
+            "err-portal-bad-form",
+            &[("detail", detail.into())],
         )
     }
 
     /// 403: a law firm's user in the client portal.
     pub fn law_firm() -> PageError {
-        PageError::new(
-            StatusCode::FORBIDDEN,
-            "To konto kancelarii. Portal kancelarii jeszcze powstaje; sprawy są dostępne przez API /api/v1/partner/cases.",
-            "This is a law firm's account. The law-firm portal is still being built; cases are in the API under /api/v1/partner/cases.",
-        )
+        PageError::new(StatusCode::FORBIDDEN, "err-portal-law-firm", &[])
     }
 
     /// The reason in `lang`.
     pub fn message(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Pl => &self.message_pl,
-            Lang::En => &self.message_en,
-        }
+        self.message.get(lang)
     }
 }
 
@@ -166,36 +144,34 @@ impl From<ServiceError> for PageError {
                 PageError::not_found()
             }
             ServiceError::Process(p @ crate::process::ProcessError::InUse { .. }) => {
-                PageError::new(
-                    StatusCode::CONFLICT,
-                    p.message(Lang::Pl),
-                    p.message(Lang::En),
-                )
+                PageError::bilingual(StatusCode::CONFLICT, Bilingual::of(&p))
             }
-            ServiceError::Invalid(i) => {
-                PageError::new(StatusCode::BAD_REQUEST, i.message_pl, i.message_en)
-            }
+            ServiceError::Invalid(i) => PageError::bilingual(
+                StatusCode::BAD_REQUEST,
+                Bilingual {
+                    pl: i.message_pl,
+                    en: i.message_en,
+                },
+            ),
             ServiceError::Conflict {
                 message_pl,
                 message_en,
-            } => PageError::new(StatusCode::CONFLICT, message_pl, message_en),
-            ServiceError::Process(p) => PageError::new(
-                StatusCode::BAD_REQUEST,
-                p.message(Lang::Pl),
-                p.message(Lang::En),
+            } => PageError::bilingual(
+                StatusCode::CONFLICT,
+                Bilingual {
+                    pl: message_pl,
+                    en: message_en,
+                },
             ),
-            ServiceError::Template(t) => PageError::new(
-                StatusCode::BAD_REQUEST,
-                t.message(Lang::Pl),
-                t.message(Lang::En),
-            ),
+            ServiceError::Process(p) => {
+                PageError::bilingual(StatusCode::BAD_REQUEST, Bilingual::of(&p))
+            }
+            ServiceError::Template(t) => {
+                PageError::bilingual(StatusCode::BAD_REQUEST, Bilingual::of(&t))
+            }
             ServiceError::Store(e) => {
                 tracing::error!(error = %e, "store failure on a portal page");
-                PageError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "Błąd serwera. Spróbuj ponownie za chwilę; jeśli się powtarza, zgłoś to administratorowi.",
-                    "Server error. Try again in a moment; if it persists, tell your administrator.",
-                )
+                PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "err-portal-server", &[])
             }
         }
     }

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{DemandTitle, Stage};
 use super::planner::Decision;
+use crate::i18n;
 use crate::process::state::DebtorRows;
 
 /// The tenant's settings the channels need, kept per tenant (`channel_settings`).
@@ -149,20 +150,16 @@ impl Default for TaskSettings {
     }
 }
 
-/// Why an action cannot be composed.
+/// Why an action cannot be composed. `Display` is the Polish message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ComposeError {
     /// The debtor has no contact for the channel.
-    #[error("brak danych kontaktowych dla kanału {0}")]
     NoContact(&'static str),
     /// The debtor has no postal address (a company's comes from the VAT register).
-    #[error("brak adresu pocztowego dłużnika {0}")]
     NoAddress(String),
     /// The creditor's data are missing or incomplete.
-    #[error("uzupełnij dane wierzyciela (nazwa, adres, rachunek) w ustawieniach kanałów")]
     NoCreditor,
     /// The stored template is for another channel.
-    #[error("szablon {code} jest dla kanału {found}, a etap wysyła {wanted}")]
     WrongTemplate {
         /// The template's code.
         code: String,
@@ -172,7 +169,6 @@ pub enum ComposeError {
         wanted: String,
     },
     /// The template cannot be rendered.
-    #[error("szablon {code}: {message}")]
     Template {
         /// The template's code.
         code: String,
@@ -180,14 +176,11 @@ pub enum ComposeError {
         message: String,
     },
     /// The SMS is longer than allowed.
-    #[error("SMS za długi: {0}")]
     SmsTooLong(String),
     /// The letter cannot be computed or printed (an interest table without the day, no EUR
     /// rate for the compensation).
-    #[error("pismo: {0}")]
     Letter(String),
     /// None of the action's documents is open any more.
-    #[error("żaden dokument akcji nie jest już otwarty")]
     NoDocuments,
 }
 
@@ -206,29 +199,48 @@ impl ComposeError {
 
 impl Localized for ComposeError {
     fn message(&self, lang: Lang) -> String {
-        match (lang, self) {
-            (Lang::Pl, e) => e.to_string(),
-            (Lang::En, ComposeError::NoContact(c)) => format!("no contact for channel {c}"),
-            (Lang::En, ComposeError::NoAddress(d)) => format!("debtor {d} has no postal address"),
-            (Lang::En, ComposeError::NoCreditor) => {
-                "complete the creditor's data (name, address, bank account) in the channel settings"
-                    .into()
+        match self {
+            ComposeError::NoContact(channel) => i18n::text_with(
+                lang,
+                "err-compose-no-contact",
+                &[("channel", channel.into())],
+            ),
+            ComposeError::NoAddress(debtor) => {
+                i18n::text_with(lang, "err-compose-no-address", &[("debtor", debtor.into())])
             }
-            (
-                Lang::En,
-                ComposeError::WrongTemplate {
-                    code,
-                    found,
-                    wanted,
-                },
-            ) => format!("template {code} is for channel {found}, the stage sends {wanted}"),
-            (Lang::En, ComposeError::Template { code, message }) => {
-                format!("template {code}: {message}")
+            ComposeError::NoCreditor => i18n::text(lang, "err-compose-no-creditor"),
+            ComposeError::WrongTemplate {
+                code,
+                found,
+                wanted,
+            } => i18n::text_with(
+                lang,
+                "err-compose-wrong-template",
+                &[
+                    ("code", code.into()),
+                    ("found", found.into()),
+                    ("wanted", wanted.into()),
+                ],
+            ),
+            ComposeError::Template { code, message } => i18n::text_with(
+                lang,
+                "err-compose-template",
+                &[("code", code.into()), ("reason", message.into())],
+            ),
+            ComposeError::SmsTooLong(why) => {
+                i18n::text_with(lang, "err-compose-sms-too-long", &[("reason", why.into())])
             }
-            (Lang::En, ComposeError::SmsTooLong(m)) => format!("SMS too long: {m}"),
-            (Lang::En, ComposeError::Letter(m)) => format!("letter: {m}"),
-            (Lang::En, ComposeError::NoDocuments) => "no document of the action is open".into(),
+            ComposeError::Letter(why) => {
+                i18n::text_with(lang, "err-compose-letter", &[("reason", why.into())])
+            }
+            ComposeError::NoDocuments => i18n::text(lang, "err-compose-no-documents"),
         }
+    }
+}
+
+impl std::fmt::Display for ComposeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::Pl))
     }
 }
 

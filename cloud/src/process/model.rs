@@ -14,6 +14,7 @@ use inkaso_shared::{Currency, DebtorKind, ExternalId, Lang, Localized, Money};
 use serde::{Deserialize, Serialize};
 
 use super::calendar::SendWindow;
+use crate::i18n::{self, Arg};
 
 /// Longest process or stage code: codes go into idempotency keys and provider ids.
 pub const MAX_CODE: usize = 32;
@@ -108,23 +109,20 @@ impl Channel {
     }
 
     /// The channel's Polish name.
-    pub fn name(self, lang: Lang) -> &'static str {
-        match (lang, self) {
-            (Lang::Pl | Lang::En, Channel::Sms) => "SMS",
-            (Lang::Pl | Lang::En, Channel::Email) => "e-mail",
-            (Lang::Pl, Channel::Letter) => "list (PDF)",
-            (Lang::En, Channel::Letter) => "letter (PDF)",
-            (Lang::Pl, Channel::RegisteredLetter) => "list polecony",
-            (Lang::En, Channel::RegisteredLetter) => "registered letter",
-            (Lang::Pl, Channel::Voice) => "wiadomość głosowa",
-            (Lang::En, Channel::Voice) => "voice message",
-            (Lang::Pl, Channel::Task) => "zadanie dla pracownika",
-            (Lang::En, Channel::Task) => "task for an employee",
-            (Lang::Pl, Channel::SalesBlock) => "blokada sprzedaży",
-            (Lang::En, Channel::SalesBlock) => "sales block",
-            (Lang::Pl, Channel::Handoff) => "przekazanie do kancelarii",
-            (Lang::En, Channel::Handoff) => "hand-off to a law firm",
-        }
+    pub fn name(self, lang: Lang) -> String {
+        i18n::text(
+            lang,
+            match self {
+                Channel::Sms => "channel-name-sms",
+                Channel::Email => "channel-name-email",
+                Channel::Letter => "channel-name-letter",
+                Channel::RegisteredLetter => "channel-name-registered-letter",
+                Channel::Voice => "channel-name-voice",
+                Channel::Task => "channel-name-task",
+                Channel::SalesBlock => "channel-name-sales-block",
+                Channel::Handoff => "channel-name-handoff",
+            },
+        )
     }
 }
 
@@ -350,68 +348,31 @@ pub enum FieldProblem {
 impl FieldProblem {
     /// What is wrong, without the field's name: for a form that shows it next to the field.
     pub fn text(&self, lang: Lang) -> String {
-        match (lang, self) {
-            (Lang::Pl, FieldProblem::Empty) => "pole nie może być puste".into(),
-            (Lang::En, FieldProblem::Empty) => "must not be empty".into(),
-            (Lang::Pl, FieldProblem::TooLong { max }) => format!("najwyżej {max} znaków"),
-            (Lang::En, FieldProblem::TooLong { max }) => format!("at most {max} characters"),
-            (Lang::Pl, FieldProblem::BadCode) => {
-                "dozwolone są tylko litery, cyfry oraz znaki - _ .".into()
+        let (id, args): (&str, Vec<(&'static str, Arg)>) = match self {
+            FieldProblem::Empty => ("err-process-field-empty", vec![]),
+            FieldProblem::TooLong { max } => {
+                ("err-process-field-too-long", vec![("max", (*max).into())])
             }
-            (Lang::En, FieldProblem::BadCode) => {
-                "only letters, digits and - _ . are allowed".into()
-            }
-            (Lang::Pl, FieldProblem::OutOfRange { min, max }) => {
-                format!("wartość musi być w zakresie {min}…{max}")
-            }
-            (Lang::En, FieldProblem::OutOfRange { min, max }) => {
-                format!("must be between {min} and {max}")
-            }
-            (Lang::Pl, FieldProblem::DuplicateStageCode { code }) => {
-                format!("kod etapu „{code}” występuje więcej niż raz")
-            }
-            (Lang::En, FieldProblem::DuplicateStageCode { code }) => {
-                format!("stage code \"{code}\" is used more than once")
-            }
-            (Lang::Pl, FieldProblem::NoWeekdays) => "wybierz co najmniej jeden dzień tygodnia".into(),
-            (Lang::En, FieldProblem::NoWeekdays) => "choose at least one weekday".into(),
-            (Lang::Pl, FieldProblem::HoursOrder) => {
-                "godzina początkowa musi być wcześniejsza od końcowej (0–24)".into()
-            }
-            (Lang::En, FieldProblem::HoursOrder) => {
-                "the start hour must be before the end hour (0–24)".into()
-            }
-            (Lang::Pl, FieldProblem::NoStages) => "proces musi mieć co najmniej jeden etap".into(),
-            (Lang::En, FieldProblem::NoStages) => "a process needs at least one stage".into(),
-            (Lang::Pl, FieldProblem::DemandBeforeDue) => {
-                "wezwanie, list polecony i przekazanie do kancelarii najwcześniej 1 dzień po terminie płatności".into()
-            }
-            (Lang::En, FieldProblem::DemandBeforeDue) => {
-                "a demand, registered letter or hand-off can be at the earliest 1 day after the due date".into()
-            }
-            (Lang::Pl, FieldProblem::SkipSwallowsRepeat) => {
-                "okres pomijania po kontakcie nie może być dłuższy ani równy odstępowi powtórzeń (powtórzenia nigdy by nie wyszły)".into()
-            }
-            (Lang::En, FieldProblem::SkipSwallowsRepeat) => {
-                "the skip-after-contact period must be shorter than the repeat interval (repeats would never go out)".into()
-            }
-            (Lang::Pl, FieldProblem::CannotRepeat) => {
-                "przekazania do kancelarii i blokady sprzedaży nie można powtarzać".into()
-            }
-            (Lang::En, FieldProblem::CannotRepeat) => {
-                "a hand-off or a sales block cannot repeat".into()
-            }
-            (Lang::Pl, FieldProblem::PdfNotSupported) => {
-                "wezwanie PDF można dołączyć tylko do listu, listu poleconego lub e-maila".into()
-            }
-            (Lang::En, FieldProblem::PdfNotSupported) => {
-                "a PDF demand goes only with a letter, registered letter or e-mail".into()
-            }
-            (Lang::Pl, FieldProblem::SmsOnly) => "dotyczy tylko etapów SMS".into(),
-            (Lang::En, FieldProblem::SmsOnly) => "applies to SMS stages only".into(),
-            (Lang::Pl, FieldProblem::Negative) => "kwota nie może być ujemna".into(),
-            (Lang::En, FieldProblem::Negative) => "the amount must not be negative".into(),
-        }
+            FieldProblem::BadCode => ("err-process-field-bad-code", vec![]),
+            FieldProblem::OutOfRange { min, max } => (
+                "err-process-field-out-of-range",
+                vec![("min", min.into()), ("max", max.into())],
+            ),
+            FieldProblem::DuplicateStageCode { code } => (
+                "err-process-field-duplicate-stage",
+                vec![("code", code.into())],
+            ),
+            FieldProblem::NoWeekdays => ("err-process-field-no-weekdays", vec![]),
+            FieldProblem::HoursOrder => ("err-process-field-hours-order", vec![]),
+            FieldProblem::NoStages => ("err-process-field-no-stages", vec![]),
+            FieldProblem::DemandBeforeDue => ("err-process-field-demand-before-due", vec![]),
+            FieldProblem::SkipSwallowsRepeat => ("err-process-field-skip-swallows-repeat", vec![]),
+            FieldProblem::CannotRepeat => ("err-process-field-cannot-repeat", vec![]),
+            FieldProblem::PdfNotSupported => ("err-process-field-pdf-not-supported", vec![]),
+            FieldProblem::SmsOnly => ("err-process-field-sms-only", vec![]),
+            FieldProblem::Negative => ("err-process-field-negative", vec![]),
+        };
+        i18n::text_with(lang, id, &args)
     }
 }
 
@@ -427,10 +388,14 @@ pub struct FieldError {
 
 impl Localized for FieldError {
     fn message(&self, lang: Lang) -> String {
-        match lang {
-            Lang::Pl => format!("pole „{}”: {}", self.field, self.problem.text(lang)),
-            Lang::En => format!("field \"{}\": {}", self.field, self.problem.text(lang)),
-        }
+        i18n::text_with(
+            lang,
+            "err-process-field",
+            &[
+                ("field", (&self.field).into()),
+                ("problem", self.problem.text(lang).into()),
+            ],
+        )
     }
 }
 
@@ -456,22 +421,21 @@ pub enum ProcessUsage {
 
 impl ProcessUsage {
     fn text(&self, lang: Lang) -> String {
-        match (lang, self) {
-            (Lang::Pl, ProcessUsage::Default) => "jest procesem domyślnym".into(),
-            (Lang::En, ProcessUsage::Default) => "it is the default process".into(),
-            (Lang::Pl, ProcessUsage::Debtors { count, examples }) => format!(
-                "przypisany do {count} kontrahentów (m.in. {})",
-                join_ids(examples)
+        match self {
+            ProcessUsage::Default => i18n::text(lang, "err-process-usage-default"),
+            ProcessUsage::Debtors { count, examples } => i18n::text_with(
+                lang,
+                "err-process-usage-debtors",
+                &[
+                    ("count", (*count).into()),
+                    ("examples", join_ids(examples).into()),
+                ],
             ),
-            (Lang::En, ProcessUsage::Debtors { count, examples }) => {
-                format!("assigned to {count} debtors (e.g. {})", join_ids(examples))
-            }
-            (Lang::Pl, ProcessUsage::GroupRule { number }) => {
-                format!("używany w regule grupy nr {number}")
-            }
-            (Lang::En, ProcessUsage::GroupRule { number }) => {
-                format!("used by group rule no. {number}")
-            }
+            ProcessUsage::GroupRule { number } => i18n::text_with(
+                lang,
+                "err-process-usage-group-rule",
+                &[("number", number.into())],
+            ),
         }
     }
 }
@@ -483,26 +447,20 @@ fn join_ids(ids: &[ExternalId]) -> String {
         .join(", ")
 }
 
-/// Why a process or a tenant's set of processes is refused.
+/// Why a process or a tenant's set of processes is refused. `Display` is the Polish message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProcessError {
     /// One or more fields are invalid.
-    #[error("{}", render_fields(.0, Lang::Pl))]
     Invalid(Vec<FieldError>),
     /// Two processes share a code.
-    #[error("proces o kodzie „{0}” już istnieje")]
     DuplicateCode(String),
     /// The tenant has processes but none is the default.
-    #[error("żaden proces nie jest oznaczony jako domyślny")]
     NoDefault,
     /// More than one process is marked as the default.
-    #[error("więcej niż jeden proces domyślny: {}", .0.join(", "))]
     MultipleDefaults(Vec<String>),
     /// No process with this code.
-    #[error("nie ma procesu o kodzie „{0}”")]
     Unknown(String),
     /// The process is in use and cannot be deleted.
-    #[error("nie można usunąć procesu „{code}”: {}", render_usages(.usages, Lang::Pl))]
     InUse {
         /// The process.
         code: String,
@@ -529,22 +487,35 @@ fn render_usages(usages: &[ProcessUsage], lang: Lang) -> String {
 
 impl Localized for ProcessError {
     fn message(&self, lang: Lang) -> String {
-        match (lang, self) {
-            (Lang::Pl, _) => self.to_string(),
-            (Lang::En, ProcessError::Invalid(errors)) => render_fields(errors, lang),
-            (Lang::En, ProcessError::DuplicateCode(c)) => {
-                format!("a process with code \"{c}\" already exists")
+        match self {
+            ProcessError::Invalid(errors) => render_fields(errors, lang),
+            ProcessError::DuplicateCode(c) => {
+                i18n::text_with(lang, "err-process-duplicate-code", &[("code", c.into())])
             }
-            (Lang::En, ProcessError::NoDefault) => "no process is marked as the default".into(),
-            (Lang::En, ProcessError::MultipleDefaults(codes)) => {
-                format!("more than one default process: {}", codes.join(", "))
+            ProcessError::NoDefault => i18n::text(lang, "err-process-no-default"),
+            ProcessError::MultipleDefaults(codes) => i18n::text_with(
+                lang,
+                "err-process-multiple-defaults",
+                &[("codes", codes.join(", ").into())],
+            ),
+            ProcessError::Unknown(c) => {
+                i18n::text_with(lang, "err-process-unknown", &[("code", c.into())])
             }
-            (Lang::En, ProcessError::Unknown(c)) => format!("no process with code \"{c}\""),
-            (Lang::En, ProcessError::InUse { code, usages }) => format!(
-                "process \"{code}\" cannot be deleted: {}",
-                render_usages(usages, lang)
+            ProcessError::InUse { code, usages } => i18n::text_with(
+                lang,
+                "err-process-in-use",
+                &[
+                    ("code", code.into()),
+                    ("usages", render_usages(usages, lang).into()),
+                ],
             ),
         }
+    }
+}
+
+impl fmt::Display for ProcessError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Lang::Pl))
     }
 }
 

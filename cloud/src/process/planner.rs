@@ -27,6 +27,7 @@ use super::state::{
     PauseKind, TenantPolicy,
 };
 use crate::domain::ids::{AgentId, TenantId};
+use crate::i18n;
 
 /// The tenant-wide inputs of one planning run.
 #[derive(Debug, Clone, Copy)]
@@ -263,165 +264,111 @@ impl Decision {
 
 impl Localized for HoldReason {
     fn message(&self, lang: Lang) -> String {
-        let date = |d: &Option<NaiveDate>| match (lang, d) {
-            (Lang::Pl, Some(d)) => format!("do {}", d.format("%d.%m.%Y")),
-            (Lang::En, Some(d)) => format!("until {d}"),
-            (Lang::Pl, None) => "do odwołania".to_owned(),
-            (Lang::En, None) => "until lifted".to_owned(),
-        };
-        match (lang, self) {
-            (Lang::Pl, HoldReason::DebtorExcluded) => "kontrahent wyłączony z windykacji".into(),
-            (Lang::En, HoldReason::DebtorExcluded) => {
-                "the debtor is excluded from collection".into()
-            }
-            (Lang::Pl, HoldReason::DocumentExcluded) => "dokument wyłączony z windykacji".into(),
-            (Lang::En, HoldReason::DocumentExcluded) => {
-                "the document is excluded from collection".into()
-            }
-            (_, HoldReason::LegalStatus { status }) => status.message(lang),
-            (
-                Lang::Pl,
-                HoldReason::SyncStale {
-                    last_sync,
-                    max_age_hours,
-                },
-            ) => match last_sync {
-                Some(t) => format!(
-                    "dane z ERP są nieaktualne: ostatnia synchronizacja agenta {} (limit {max_age_hours} h) — wstrzymano, żeby nie upominać za zapłacone faktury",
-                    t.format("%Y-%m-%d %H:%M UTC")
-                ),
-                None => "agent jeszcze nie zsynchronizował danych — wstrzymano".into(),
-            },
-            (
-                Lang::En,
-                HoldReason::SyncStale {
-                    last_sync,
-                    max_age_hours,
-                },
-            ) => match last_sync {
-                Some(t) => format!(
-                    "ERP data is stale: the agent last synced at {} (limit {max_age_hours} h) — held so that no paid invoice is chased",
-                    t.format("%Y-%m-%d %H:%M UTC")
-                ),
-                None => "the agent has never synced — held".into(),
-            },
-            (
-                Lang::Pl,
-                HoldReason::Paused {
-                    kind,
-                    until,
-                    reason,
-                },
-            ) => format!(
-                "wstrzymano ({}) {}{}",
-                kind.name(lang),
-                date(until),
-                if reason.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {reason}")
-                }
+        match self {
+            HoldReason::DebtorExcluded => i18n::text(lang, "err-hold-debtor-excluded"),
+            HoldReason::DocumentExcluded => i18n::text(lang, "err-hold-document-excluded"),
+            HoldReason::LegalStatus { status } => status.message(lang),
+            HoldReason::SyncStale {
+                last_sync: Some(t),
+                max_age_hours,
+            } => i18n::text_with(
+                lang,
+                "err-hold-sync-stale",
+                &[
+                    ("last_sync", (&t.format("%Y-%m-%d %H:%M UTC")).into()),
+                    ("hours", (*max_age_hours).into()),
+                ],
             ),
-            (
-                Lang::En,
-                HoldReason::Paused {
-                    kind,
-                    until,
-                    reason,
-                },
-            ) => format!(
-                "paused ({}) {}{}",
-                kind.name(lang),
-                date(until),
+            HoldReason::SyncStale {
+                last_sync: None, ..
+            } => i18n::text(lang, "err-hold-never-synced"),
+            HoldReason::Paused {
+                kind,
+                until,
+                reason,
+            } => {
+                let until = match until {
+                    Some(d) => i18n::text_with(
+                        lang,
+                        "err-hold-until",
+                        &[("date", i18n::date(lang, *d).into())],
+                    ),
+                    None => i18n::text(lang, "err-hold-until-lifted"),
+                };
+                let args = [
+                    ("kind", kind.name(lang).into()),
+                    ("until", until.into()),
+                    ("reason", reason.into()),
+                ];
                 if reason.is_empty() {
-                    String::new()
+                    i18n::text_with(lang, "err-hold-paused", &args)
                 } else {
-                    format!(": {reason}")
+                    i18n::text_with(lang, "err-hold-paused-because", &args)
                 }
-            ),
-            (Lang::Pl, HoldReason::NoSlot) => {
-                "okno wysyłki etapu nie dopuszcza żadnego terminu".into()
             }
-            (Lang::En, HoldReason::NoSlot) => "the stage's send window admits no time".into(),
+            HoldReason::NoSlot => i18n::text(lang, "err-hold-no-slot"),
         }
     }
 }
 
 impl Localized for SkipReason {
     fn message(&self, lang: Lang) -> String {
-        match (lang, self) {
-            (
-                Lang::Pl,
-                SkipReason::Superseded {
-                    by_stage,
-                    by_occurrence,
-                },
-            ) => format!(
-                "pominięto: zastąpiony późniejszym etapem „{by_stage}” (wystąpienie {})",
-                by_occurrence + 1
+        let money = |m: &Money| match lang {
+            Lang::Pl => m.to_string(),
+            Lang::En => format!("{} {}", m.format_amount(), m.currency),
+        };
+        match self {
+            SkipReason::Superseded {
+                by_stage,
+                by_occurrence,
+            } => i18n::text_with(
+                lang,
+                "err-skip-superseded",
+                &[
+                    ("stage", by_stage.into()),
+                    ("occurrence", (u32::from(*by_occurrence) + 1).into()),
+                ],
             ),
-            (
-                Lang::En,
-                SkipReason::Superseded {
-                    by_stage,
-                    by_occurrence,
-                },
-            ) => format!(
-                "skipped: superseded by the later stage \"{by_stage}\" (occurrence {})",
-                by_occurrence + 1
+            SkipReason::Expired { scheduled } => i18n::text_with(
+                lang,
+                "err-skip-expired",
+                &[("date", i18n::date(lang, *scheduled).into())],
             ),
-            (Lang::Pl, SkipReason::Expired { scheduled }) => format!(
-                "pominięto: termin {} minął zbyt dawno",
-                scheduled.format("%d.%m.%Y")
+            SkipReason::BelowMinimum { amount, minimum } => i18n::text_with(
+                lang,
+                "err-skip-below-minimum",
+                &[
+                    ("amount", money(amount).into()),
+                    ("minimum", money(minimum).into()),
+                ],
             ),
-            (Lang::En, SkipReason::Expired { scheduled }) => {
-                format!("skipped: scheduled for {scheduled}, too long ago")
-            }
-            (Lang::Pl, SkipReason::BelowMinimum { amount, minimum }) => {
-                format!("pominięto: kwota {amount} poniżej minimum {minimum}")
-            }
-            (Lang::En, SkipReason::BelowMinimum { amount, minimum }) => format!(
-                "skipped: amount {} {} below the minimum {} {}",
-                amount.format_amount(),
-                amount.currency,
-                minimum.format_amount(),
-                minimum.currency
+            SkipReason::ChannelDisabled { channel } => i18n::text_with(
+                lang,
+                "err-skip-channel-disabled",
+                &[("channel", channel.name(lang).into())],
             ),
-            (Lang::Pl, SkipReason::ChannelDisabled { channel }) => {
-                format!("pominięto: kanał {} wyłączony", channel.name(lang))
-            }
-            (Lang::En, SkipReason::ChannelDisabled { channel }) => {
-                format!("skipped: channel {} is switched off", channel.name(lang))
-            }
-            (Lang::Pl, SkipReason::NoConsent { channel }) => {
-                format!("pominięto: brak zgody na kanał {}", channel.name(lang))
-            }
-            (Lang::En, SkipReason::NoConsent { channel }) => {
-                format!("skipped: no consent to {}", channel.name(lang))
-            }
-            (Lang::Pl, SkipReason::NoContact { channel }) => {
-                format!(
-                    "pominięto: brak danych kontaktowych dla kanału {}",
-                    channel.name(lang)
-                )
-            }
-            (Lang::En, SkipReason::NoContact { channel }) => {
-                format!("skipped: no contact data for {}", channel.name(lang))
-            }
-            (Lang::Pl, SkipReason::NotOverdue { due_date }) => format!(
-                "pominięto: termin płatności {} jeszcze nie minął",
-                due_date.format("%d.%m.%Y")
+            SkipReason::NoConsent { channel } => i18n::text_with(
+                lang,
+                "err-skip-no-consent",
+                &[("channel", channel.name(lang).into())],
             ),
-            (Lang::En, SkipReason::NotOverdue { due_date }) => {
-                format!("skipped: the due date {due_date} has not passed yet")
-            }
-            (Lang::Pl, SkipReason::RecentlyContacted { at, within_days }) => format!(
-                "pominięto: kontakt z kontrahentem {} (w ciągu {within_days} dni)",
-                at.format("%Y-%m-%d %H:%M UTC")
+            SkipReason::NoContact { channel } => i18n::text_with(
+                lang,
+                "err-skip-no-contact",
+                &[("channel", channel.name(lang).into())],
             ),
-            (Lang::En, SkipReason::RecentlyContacted { at, within_days }) => format!(
-                "skipped: the debtor was contacted at {} (within {within_days} days)",
-                at.format("%Y-%m-%d %H:%M UTC")
+            SkipReason::NotOverdue { due_date } => i18n::text_with(
+                lang,
+                "err-skip-not-overdue",
+                &[("date", i18n::date(lang, *due_date).into())],
+            ),
+            SkipReason::RecentlyContacted { at, within_days } => i18n::text_with(
+                lang,
+                "err-skip-recently-contacted",
+                &[
+                    ("at", (&at.format("%Y-%m-%d %H:%M UTC")).into()),
+                    ("days", (*within_days).into()),
+                ],
             ),
         }
     }
@@ -888,26 +835,31 @@ pub struct OnDemand {
     pub documents: Vec<ExternalId>,
 }
 
-/// Why an on-demand request is refused.
+/// Why an on-demand request is refused. `Display` is the Polish message.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OnDemandError {
     /// No stage chosen.
-    #[error("wybierz co najmniej jeden etap")]
     NoStages,
     /// A stage code the process does not have.
-    #[error("proces „{process}” nie ma etapu „{stage}”")]
     UnknownStage { process: String, stage: String },
 }
 
 impl Localized for OnDemandError {
     fn message(&self, lang: Lang) -> String {
-        match (lang, self) {
-            (Lang::Pl, _) => self.to_string(),
-            (Lang::En, OnDemandError::NoStages) => "choose at least one stage".into(),
-            (Lang::En, OnDemandError::UnknownStage { process, stage }) => {
-                format!("process \"{process}\" has no stage \"{stage}\"")
-            }
+        match self {
+            OnDemandError::NoStages => i18n::text(lang, "err-domain-no-stages-chosen"),
+            OnDemandError::UnknownStage { process, stage } => i18n::text_with(
+                lang,
+                "err-on-demand-unknown-stage",
+                &[("process", process.into()), ("stage", stage.into())],
+            ),
         }
+    }
+}
+
+impl fmt::Display for OnDemandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Lang::Pl))
     }
 }
 

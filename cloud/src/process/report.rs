@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::calendar;
 use super::model::Channel;
 use super::planner::{Decision, Outcome};
+use crate::i18n;
 
 /// One action the channels could not perform.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,38 +86,39 @@ impl RunReport {
     pub fn render(&self, at: DateTime<Utc>, lang: Lang) -> String {
         let local = at.with_timezone(&calendar::ZONE);
         let mut out = String::new();
-        let (title, sent, none, failed, skipped, held, docs) = match lang {
-            Lang::Pl => (
-                "Raport windykacji",
-                "Wysłano",
-                "brak",
-                "Nie powiodło się",
-                "Pominięto",
-                "Wstrzymano",
-                "dokumentów",
-            ),
-            Lang::En => (
-                "Collection run report",
-                "Sent",
-                "none",
-                "Failed",
-                "Skipped",
-                "Held",
-                "documents",
-            ),
-        };
-        let _ = writeln!(out, "{title}: {}", local.format("%Y-%m-%d %H:%M"));
+        let _ = writeln!(
+            out,
+            "{}",
+            i18n::text_with(
+                lang,
+                "report-title",
+                &[("at", (&local.format("%Y-%m-%d %H:%M")).into())],
+            )
+        );
         let total: usize = self.sent.values().sum();
         if total == 0 {
-            let _ = writeln!(out, "{sent}: {none}");
+            let _ = writeln!(out, "{}", i18n::text(lang, "report-sent-none"));
         } else {
-            let _ = writeln!(out, "{sent}: {total} ({} {docs})", self.documents);
+            let sent = i18n::text_with(
+                lang,
+                "report-sent",
+                &[
+                    ("count", total.into()),
+                    ("documents", self.documents.into()),
+                ],
+            );
+            let _ = writeln!(out, "{sent}");
             for (channel, n) in &self.sent {
                 let _ = writeln!(out, "  - {}: {n}", channel.name(lang));
             }
         }
         if !self.failed.is_empty() {
-            let _ = writeln!(out, "{failed}: {}", self.failed.len());
+            let failed = i18n::text_with(
+                lang,
+                "report-failed",
+                &[("count", self.failed.len().into())],
+            );
+            let _ = writeln!(out, "{failed}");
             for f in &self.failed {
                 let _ = writeln!(
                     out,
@@ -128,11 +130,19 @@ impl RunReport {
                 );
             }
         }
-        for (label, map) in [(skipped, &self.skipped), (held, &self.held)] {
+        for (id, map) in [
+            ("report-skipped", &self.skipped),
+            ("report-held", &self.held),
+        ] {
             if map.is_empty() {
                 continue;
             }
-            let _ = writeln!(out, "{label}: {}", map.values().sum::<usize>());
+            let count = map.values().sum::<usize>();
+            let _ = writeln!(
+                out,
+                "{}",
+                i18n::text_with(lang, id, &[("count", count.into())])
+            );
             for (reason, n) in map {
                 let _ = writeln!(out, "  - {n} × {reason}");
             }
@@ -208,7 +218,7 @@ mod tests {
         assert_eq!(
             text,
             "Raport windykacji: 2026-04-08 09:00\n\
-             Wysłano: 2 (3 dokumentów)\n  - SMS: 1\n  - e-mail: 1\n\
+             Wysłano: 2 (3 dokumenty)\n  - SMS: 1\n  - e-mail: 1\n\
              Nie powiodło się: 1\n  - KH-1 (SMS, STD/E7/doc/FV-1/0): SMSAPI ERROR 13: nieprawidłowy numer\n\
              Pominięto: 2\n  - 2 × pominięto: brak zgody na kanał SMS\n\
              Wstrzymano: 1\n  - 1 × kontrahent wyłączony z windykacji\n"

@@ -7,6 +7,7 @@
 //! skipped action, keyed so that the planner never plans the same occurrence twice.
 
 use crate::domain::ids::AgentId;
+use crate::i18n;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use inkaso_shared::{
     Currency, Debtor, DebtorKind, Document, ExternalId, Lang, Localized, Money, PhoneKind,
@@ -31,15 +32,15 @@ pub enum PauseKind {
 
 impl PauseKind {
     /// Polish or English name.
-    pub fn name(self, lang: Lang) -> &'static str {
-        match (lang, self) {
-            (Lang::Pl, PauseKind::PromiseToPay) => "obietnica zapłaty",
-            (Lang::En, PauseKind::PromiseToPay) => "promise to pay",
-            (Lang::Pl, PauseKind::Dispute) => "spór",
-            (Lang::En, PauseKind::Dispute) => "dispute",
-            (Lang::Pl, PauseKind::Manual) => "wstrzymanie ręczne",
-            (Lang::En, PauseKind::Manual) => "manual pause",
-        }
+    pub fn name(self, lang: Lang) -> String {
+        i18n::text(
+            lang,
+            match self {
+                PauseKind::PromiseToPay => "pause-name-promise-to-pay",
+                PauseKind::Dispute => "pause-name-dispute",
+                PauseKind::Manual => "pause-name-manual",
+            },
+        )
     }
 }
 
@@ -332,15 +333,14 @@ impl TenantPolicy {
 
 impl Localized for LegalStatus {
     fn message(&self, lang: Lang) -> String {
-        match (lang, self) {
-            (Lang::Pl, LegalStatus::Active) => "aktywny",
-            (Lang::En, LegalStatus::Active) => "active",
-            (Lang::Pl, LegalStatus::Deceased) => "kontrahent zmarły",
-            (Lang::En, LegalStatus::Deceased) => "the debtor is deceased",
-            (Lang::Pl, LegalStatus::Bankrupt) => "kontrahent w upadłości",
-            (Lang::En, LegalStatus::Bankrupt) => "the debtor is bankrupt",
-        }
-        .to_owned()
+        i18n::text(
+            lang,
+            match self {
+                LegalStatus::Active => "legal-status-active",
+                LegalStatus::Deceased => "legal-status-deceased",
+                LegalStatus::Bankrupt => "legal-status-bankrupt",
+            },
+        )
     }
 }
 
@@ -367,10 +367,21 @@ pub struct DebtorRows {
     pub address: Option<inkaso_shared::Address>,
 }
 
-/// A debtor's amounts add up to more than can be represented.
+/// A debtor's amounts add up to more than can be represented. `Display` is the Polish message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("suma należności dłużnika przekracza zakres liczb: sprawdź kwoty w ERP")]
 pub struct AmountOverflow;
+
+impl Localized for AmountOverflow {
+    fn message(&self, lang: Lang) -> String {
+        i18n::text(lang, "err-amount-overflow")
+    }
+}
+
+impl std::fmt::Display for AmountOverflow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::Pl))
+    }
+}
 
 /// The debtor's process and why it got it (own, group rule, default), from its open documents'
 /// totals per currency. `Err` when a total overflows: amounts come from the agent, and a sum

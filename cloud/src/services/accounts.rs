@@ -191,8 +191,8 @@ impl App {
         if name.is_empty() || name.chars().count() > 100 {
             return Err(ServiceError::Invalid(Invalid::new(
                 "name",
-                "podaj nazwę agenta (1–100 znaków), np. nazwę bazy ERP",
-                "give the agent a name (1–100 characters), e.g. the ERP database's",
+                "err-service-agent-name",
+                &[],
             )));
         }
         Ok(self
@@ -240,8 +240,8 @@ impl App {
         if name.is_empty() || name.chars().count() > 100 {
             return Err(ServiceError::Invalid(Invalid::new(
                 "name",
-                "podaj nazwę tokenu (1–100 znaków): do czego służy",
-                "give the token a name (1–100 characters): what it is for",
+                "err-service-token-name",
+                &[],
             )));
         }
         Ok(self

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use inkaso_shared::{ExternalId, Lang, Localized};
+use inkaso_shared::ExternalId;
 
 use super::{App, ServiceError};
 use crate::domain::Invalid;
@@ -95,10 +95,8 @@ impl PlanInputs {
                 theirs.push(p.code.as_str());
             }
         }
-        suggest_process(&self.processes, &theirs).ok_or_else(|| ServiceError::Conflict {
-            message_pl: "wybrane dokumenty nie mają procesu windykacji; wskaż proces".into(),
-            message_en: "the chosen documents have no collection process; name one".into(),
-        })
+        suggest_process(&self.processes, &theirs)
+            .ok_or_else(|| ServiceError::conflict("err-service-no-process-for-documents", &[]))
     }
 
     fn process(&self, code: &str) -> Result<&Process, Invalid> {
@@ -110,11 +108,7 @@ impl PlanInputs {
 }
 
 fn no_process(field: &str, code: &str) -> Invalid {
-    Invalid::new(
-        field,
-        format!("nie ma procesu o kodzie „{code}”"),
-        format!("no process with code \"{code}\""),
-    )
+    Invalid::new(field, "err-service-no-process", &[("code", code.into())])
 }
 
 /// An ERP key the store gave back: it was checked when it came in, so a bad one is corrupt data.
@@ -123,11 +117,7 @@ fn stored_id(text: &str) -> Result<ExternalId, StoreError> {
 }
 
 fn overflow(e: AmountOverflow) -> ServiceError {
-    ServiceError::Invalid(Invalid::new(
-        "documents",
-        e.to_string(),
-        "the debtor's amounts add up past the representable range: check them in the ERP",
-    ))
+    ServiceError::Invalid(Invalid::of("documents", &e))
 }
 
 /// A debtor's stored collection state and the process it gets now.
@@ -398,7 +388,7 @@ impl App {
             &rows.input(),
             &mut decisions,
         )
-        .map_err(|e| Invalid::new("stages", e.message(Lang::Pl), e.message(Lang::En)))?;
+        .map_err(|e| Invalid::of("stages", &e))?;
         let current = self
             .store
             .collection_state(
@@ -455,15 +445,15 @@ impl App {
                 let d = self.store.document_ref(tenant, doc_id).await.map_err(|_| {
                     Invalid::new(
                         "document_id",
-                        format!("nie znaleziono dokumentu {doc_id}"),
-                        format!("no document {doc_id}"),
+                        "err-service-no-document",
+                        &[("id", doc_id.into())],
                     )
                 })?;
                 if d.agent_id != debtor.agent_id || d.debtor_external_id != debtor.external_id {
                     return Err(Invalid::new(
                         "document_id",
-                        "dokument należy do innego kontrahenta",
-                        "the document belongs to another debtor",
+                        "err-service-document-of-another-debtor",
+                        &[],
                     )
                     .into());
                 }
@@ -497,11 +487,7 @@ impl App {
             .into_iter()
             .find(|x| x.id == pause_id)
             .ok_or_else(|| {
-                StoreError::not_found(
-                    format!("wstrzymanie {pause_id}"),
-                    format!("pause {pause_id}"),
-                )
-                .into()
+                StoreError::not_found("err-what-pause", &[("id", pause_id.into())]).into()
             })
     }
 

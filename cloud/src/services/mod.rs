@@ -63,6 +63,7 @@ pub use collection::PlanInputs;
 use runner::{Channels, LoggingTestMode, RunnerConfig, RunnerError};
 
 use crate::domain::Invalid;
+use crate::i18n::{Arg, Bilingual};
 use crate::store::{Store, StoreError};
 
 /// What on-demand runs need of the process engine: the channels and the runner settings they
@@ -151,6 +152,17 @@ pub enum ServiceError {
         /// Why, in English.
         message_en: String,
     },
+}
+
+impl ServiceError {
+    /// The request cannot be carried out now: why, as the catalogues' message `id`.
+    pub(crate) fn conflict(id: &str, args: &[(&'static str, Arg)]) -> ServiceError {
+        let why = Bilingual::msg(id, args);
+        ServiceError::Conflict {
+            message_pl: why.pl,
+            message_en: why.en,
+        }
+    }
 }
 
 impl From<StoreError> for ServiceError {

@@ -87,14 +87,8 @@ impl App {
         if process.code != code {
             return Err(Invalid::new(
                 "code",
-                format!(
-                    "kod w treści („{}”) różni się od kodu w ścieżce („{code}”)",
-                    process.code
-                ),
-                format!(
-                    "the code in the body (\"{}\") differs from the one in the path (\"{code}\")",
-                    process.code
-                ),
+                "err-service-process-code-mismatch",
+                &[("body", (&process.code).into()), ("path", code.into())],
             )
             .into());
         }
@@ -107,7 +101,7 @@ impl App {
             .find(|x| x.code == code);
         let set = self.store.put_process(tenant, process, now).await?;
         let stored = set.into_iter().find(|x| x.code == code).ok_or_else(|| {
-            crate::store::StoreError::not_found(format!("proces {code}"), format!("process {code}"))
+            crate::store::StoreError::not_found("err-what-process", &[("code", code.into())])
         })?;
         self.plans_changed(tenant);
         self.store
@@ -252,12 +246,8 @@ impl App {
         {
             return Err(Invalid::new(
                 format!("[{i}].process"),
-                format!(
-                    "reguła nr {}: nie ma procesu o kodzie „{}”",
-                    i + 1,
-                    r.process
-                ),
-                format!("rule no. {}: no process with code \"{}\"", i + 1, r.process),
+                "err-service-rule-no-process",
+                &[("rule", (&(i + 1)).into()), ("code", (&r.process).into())],
             )
             .into());
         }
@@ -296,8 +286,11 @@ impl App {
         if !SYNC_MAX_AGE_HOURS.contains(&settings.policy.sync_max_age_hours) {
             return Err(Invalid::new(
                 "policy.sync_max_age_hours",
-                "limit świeżości danych musi być w zakresie 1…720 godzin",
-                "the freshness limit must be between 1 and 720 hours",
+                "err-service-sync-max-age",
+                &[
+                    ("min", (*SYNC_MAX_AGE_HOURS.start()).into()),
+                    ("max", (*SYNC_MAX_AGE_HOURS.end()).into()),
+                ],
             )
             .into());
         }

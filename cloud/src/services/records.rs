@@ -96,9 +96,7 @@ impl App {
     ) -> Result<(), ServiceError> {
         let source = source.trim();
         if source.is_empty() {
-            return Err(
-                Invalid::new("source", "podaj źródło zgody", "give the consent's source").into(),
-            );
+            return Err(Invalid::new("source", "err-service-consent-source", &[]).into());
         }
         let change = ConsentChange {
             channel,
@@ -204,7 +202,7 @@ impl App {
         self.store
             .company(tenant, nip)
             .await?
-            .ok_or_else(|| StoreError::not_found(format!("NIP {nip}"), format!("NIP {nip}")).into())
+            .ok_or_else(|| StoreError::not_found("err-what-nip", &[("nip", nip.into())]).into())
     }
 
     /// Asks for a fresh look-up of a company in the VAT register.
@@ -213,7 +211,7 @@ impl App {
         tenant: &TenantScope,
         nip: &str,
     ) -> Result<(), ServiceError> {
-        let nip = Nip::parse(nip).map_err(|e| Invalid::new("nip", e.to_string(), "invalid NIP"))?;
+        let nip = Nip::parse(nip).map_err(|e| Invalid::of("nip", &e))?;
         Ok(self.store.request_company(tenant, nip.as_str()).await?)
     }
 

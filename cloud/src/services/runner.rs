@@ -41,6 +41,7 @@ use serde::Serialize;
 use tokio::sync::watch;
 
 use crate::domain::cases::ENGINE_ACTOR;
+use crate::i18n::{self, Bilingual};
 use crate::process::calendar::local_date;
 use crate::process::compose::{self, ActionInput, ChannelSettings, ComposeError};
 use crate::process::model::{Channel, Process};
@@ -54,7 +55,7 @@ use crate::services::PlanInputs;
 use crate::store::cases::NewCase;
 use crate::store::channels::{LetterRow, NewLetter, NewTask};
 use crate::store::processes::{ClaimedAction, Transition};
-use crate::store::{Bilingual, Store, StoreError, TenantScope, new_id};
+use crate::store::{Store, StoreError, TenantScope, new_id};
 
 /// What can stop a tick.
 #[derive(Debug, thiserror::Error)]
@@ -204,17 +205,17 @@ impl TickSummary {
     /// The account in Polish or English, one line per action.
     pub fn render(&self, lang: Lang) -> String {
         let mut out = String::new();
-        let groups: [(&str, &str, &Vec<TickLine>); 7] = [
-            ("zaplanowano", "planned", &self.planned),
-            ("wysłano", "sent", &self.sent),
-            ("błąd", "failed", &self.failed),
-            ("ponowienie", "retry", &self.retried),
-            ("wstrzymano", "held", &self.held),
-            ("pominięto", "skipped", &self.skipped),
-            ("do ponownego planu", "re-planned", &self.replanned),
+        let groups: [(&str, &Vec<TickLine>); 7] = [
+            ("cli-tick-planned", &self.planned),
+            ("cli-tick-sent", &self.sent),
+            ("cli-tick-failed", &self.failed),
+            ("cli-tick-retried", &self.retried),
+            ("cli-tick-held", &self.held),
+            ("cli-tick-skipped", &self.skipped),
+            ("cli-tick-replanned", &self.replanned),
         ];
-        for (pl, en, lines) in groups {
-            let label = if lang == Lang::Pl { pl } else { en };
+        for (id, lines) in groups {
+            let label = i18n::text(lang, id);
             for l in lines {
                 let _ = writeln!(
                     out,
@@ -225,12 +226,8 @@ impl TickSummary {
                 );
             }
         }
+        let label = i18n::text(lang, "cli-tick-debtor-error");
         for e in &self.debtor_errors {
-            let label = if lang == Lang::Pl {
-                "błąd dłużnika"
-            } else {
-                "debtor error"
-            };
             let _ = writeln!(out, "{label:<18} {:<18} {}", e.debtor, e.message);
         }
         out.push_str(&self.report.render(self.at, lang));
@@ -364,16 +361,16 @@ pub async fn tick(
         ..TickSummary::default()
     };
     for (agent, debtor) in store.blocks_to_lift(scope).await? {
-        let reason = "zadłużenie spłacone: sprzedaż odblokowana";
+        let reason = i18n::text(Lang::Pl, "record-sales-unblocked");
         if store
-            .set_sales_block(scope, &agent, &debtor, false, reason, None, now)
+            .set_sales_block(scope, &agent, &debtor, false, &reason, None, now)
             .await?
         {
             summary.sent.push(TickLine {
                 key: format!("unblock:{agent}:{debtor}"),
                 debtor,
                 channel: Channel::SalesBlock,
-                detail: reason.to_owned(),
+                detail: reason,
             });
         }
     }
@@ -478,15 +475,16 @@ async fn send_report(
         channels.live.get(&Channel::Email)
     };
     let Some(adapter) = adapter else {
-        return Some("raport nie wysłany: kanał e-mail nie jest skonfigurowany".to_owned());
+        return Some(i18n::text(Lang::Pl, "record-report-no-email"));
     };
     let local = summary.at.with_timezone(&crate::process::calendar::ZONE);
     let message = Outbound::Email(EmailMessage {
         to: to.clone(),
         to_name: Some(tenant.name.clone()),
-        subject: format!(
-            "Inkaso: raport z przebiegu procesów {}",
-            local.format("%d.%m.%Y %H:%M")
+        subject: i18n::text_with(
+            Lang::Pl,
+            "record-report-subject",
+            &[("at", (&local.format("%d.%m.%Y %H:%M")).into())],
         ),
         text: summary.report.render(summary.at, Lang::Pl),
         html: None,
@@ -496,11 +494,19 @@ async fn send_report(
     });
     let key = format!("report:{}:{}", tenant.scope, summary.at.to_rfc3339());
     Some(match adapter.deliver_boxed(&key, &message).await {
-        Outcome::Sent { provider_id, .. } => format!("raport wysłany ({provider_id})"),
-        Outcome::AlreadySent => "raport już wysłany".to_owned(),
+        Outcome::Sent { provider_id, .. } => i18n::text_with(
+            Lang::Pl,
+            "record-report-sent",
+            &[("provider_id", provider_id.into())],
+        ),
+        Outcome::AlreadySent => i18n::text(Lang::Pl, "record-report-already-sent"),
         Outcome::Failed { reason } | Outcome::Retry { reason } | Outcome::Paused { reason } => {
             tracing::warn!(tenant = %tenant.scope, %reason, "run report not sent");
-            format!("raport nie wysłany: {reason}")
+            i18n::text_with(
+                Lang::Pl,
+                "record-report-not-sent",
+                &[("reason", reason.into())],
+            )
         }
     })
 }
@@ -550,25 +556,18 @@ async fn handle_claim(
             found = Some((d, process, rows));
         }
     }
-    let release =
-        |held: bool, code: &str, pl: String, en: String, at: DateTime<Utc>| Transition::Release {
-            held,
-            code: code.to_owned(),
-            reason_pl: pl,
-            reason_en: en,
-            at,
-        };
+    let release = |held: bool, code: &str, why: Bilingual, at: DateTime<Utc>| Transition::Release {
+        held,
+        code: code.to_owned(),
+        reason_pl: why.pl,
+        reason_en: why.en,
+        at,
+    };
     let next_tick = now + Duration::minutes(1);
     let (decision, process, rows) = match (verdict, found) {
         (Recheck::Send, Some(f)) => f,
         (Recheck::Hold(h), _) => {
-            let t = release(
-                true,
-                "held",
-                h.message(Lang::Pl),
-                h.message(Lang::En),
-                next_tick,
-            );
+            let t = release(true, "held", Bilingual::of(&h), next_tick);
             if store
                 .finish_action(tenant.scope, &config.runner_id, claim, &t, now)
                 .await?
@@ -583,7 +582,7 @@ async fn handle_claim(
                 _ => None,
             };
             let detail = reason.map_or_else(
-                || "akcja zmieniła się; nowy plan w następnym cyklu".to_owned(),
+                || i18n::text(Lang::Pl, "record-replanned-changed"),
                 |r| r.message(Lang::Pl),
             );
             if store
@@ -600,8 +599,7 @@ async fn handle_claim(
         let t = release(
             true,
             "channel_paused",
-            format!("kanał {} wstrzymany: {reason}", channel.name(Lang::Pl)),
-            format!("channel {} paused: {reason}", channel.name(Lang::En)),
+            channel_paused(channel, reason),
             next_tick,
         );
         if store
@@ -618,9 +616,10 @@ async fn handle_claim(
             .delete_claim(tenant.scope, &config.runner_id, claim)
             .await?
         {
-            summary
-                .replanned
-                .push(claim_line(claim, "etapu nie ma już w procesie".into()));
+            summary.replanned.push(claim_line(
+                claim,
+                i18n::text(Lang::Pl, "record-replanned-no-stage"),
+            ));
         }
         return Ok(());
     };
@@ -636,17 +635,17 @@ async fn handle_claim(
                     let t = release(
                         true,
                         "awaiting_register",
-                        "czekam na adres firmy z rejestru VAT".to_owned(),
-                        "waiting for the company's address from the VAT register".to_owned(),
+                        Bilingual::msg("err-runner-awaiting-register", &[]),
                         next_tick,
                     );
                     if store
                         .finish_action(tenant.scope, &config.runner_id, claim, &t, now)
                         .await?
                     {
-                        summary
-                            .held
-                            .push(claim_line(claim, "czekam na adres z rejestru VAT".into()));
+                        summary.held.push(claim_line(
+                            claim,
+                            i18n::text(Lang::Pl, "record-held-register"),
+                        ));
                     }
                     return Ok(());
                 }
@@ -668,13 +667,14 @@ async fn handle_claim(
     let transition =
         match perform(store, tenant, channels, claim, &input, &description, now).await? {
             Step::Finish(t) => t,
-            Step::Hold { code, pl, en } => {
-                let t = release(true, code, pl.clone(), en, next_tick);
+            Step::Hold { code, why } => {
+                let detail = why.pl.clone();
+                let t = release(true, code, why, next_tick);
                 if store
                     .finish_action(tenant.scope, &config.runner_id, claim, &t, now)
                     .await?
                 {
-                    summary.held.push(claim_line(claim, pl));
+                    summary.held.push(claim_line(claim, detail));
                 }
                 return Ok(());
             }
@@ -684,8 +684,7 @@ async fn handle_claim(
                 let t = release(
                     false,
                     "retry",
-                    format!("ponowienie: {reason}"),
-                    format!("retry: {reason}"),
+                    Bilingual::msg("err-runner-retry", &[("reason", (&reason).into())]),
                     now + delay,
                 );
                 if store
@@ -703,8 +702,7 @@ async fn handle_claim(
                 let t = release(
                     true,
                     "channel_paused",
-                    format!("kanał {} wstrzymany: {reason}", channel.name(Lang::Pl)),
-                    format!("channel {} paused: {reason}", channel.name(Lang::En)),
+                    channel_paused(channel, &reason),
                     next_tick,
                 );
                 if store
@@ -756,30 +754,55 @@ fn documents_text(d: &Decision, rows: &DebtorRows) -> String {
                 .find(|x| x.document.external_id == c.document)
         })
         .map(|x| {
-            format!(
-                "{} ({}, termin {})",
-                x.document.number,
-                x.document.remaining(),
-                x.document.due_date.format("%d.%m.%Y")
+            i18n::text_with(
+                Lang::Pl,
+                "record-document",
+                &[
+                    ("number", (&x.document.number).into()),
+                    ("remaining", (&x.document.remaining()).into()),
+                    ("due", i18n::date(Lang::Pl, x.document.due_date).into()),
+                ],
             )
         })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// What the action was, for the history and the ERP.
+/// What the action was, for the history and the ERP (in Polish, the ERP's language).
 fn describe(d: &Decision, stage_name: &str, rows: &DebtorRows) -> String {
     let what = match d.channel {
-        Channel::Sms => "SMS",
-        Channel::Email => "e-mail",
-        Channel::Voice => "wiadomość głosowa",
-        Channel::Letter => "list (PDF) do wydruku i wysłania",
-        Channel::RegisteredLetter => "list polecony do nadania (książka nadawcza)",
-        Channel::Task => "zadanie dla windykatora",
-        Channel::SalesBlock => "blokada sprzedaży w ERP",
-        Channel::Handoff => "przekazanie sprawy do kancelarii",
+        Channel::Sms => "record-what-sms",
+        Channel::Email => "record-what-email",
+        Channel::Voice => "record-what-voice",
+        Channel::Letter => "record-what-letter",
+        Channel::RegisteredLetter => "record-what-registered-letter",
+        Channel::Task => "record-what-task",
+        Channel::SalesBlock => "record-what-sales-block",
+        Channel::Handoff => "record-what-handoff",
     };
-    format!("{stage_name}: {what}; {}", documents_text(d, rows))
+    i18n::text_with(
+        Lang::Pl,
+        "record-description",
+        &[
+            ("stage", stage_name.into()),
+            ("what", i18n::text(Lang::Pl, what).into()),
+            ("documents", documents_text(d, rows).into()),
+        ],
+    )
+}
+
+/// Why an action waits for a paused channel, in both languages.
+fn channel_paused(channel: Channel, reason: &str) -> Bilingual {
+    Bilingual::each(|lang| {
+        i18n::text_with(
+            lang,
+            "err-runner-channel-paused",
+            &[
+                ("channel", channel.name(lang).into()),
+                ("reason", reason.into()),
+            ],
+        )
+    })
 }
 
 /// What performing an action came to.
@@ -787,11 +810,7 @@ enum Step {
     /// Sent (or recorded) or failed for good.
     Finish(Transition),
     /// Waits for the client (settings, a channel to configure); looked at again next tick.
-    Hold {
-        code: &'static str,
-        pl: String,
-        en: String,
-    },
+    Hold { code: &'static str, why: Bilingual },
     /// The provider failed for now.
     Retry { reason: String },
     /// The provider refused the account: the channel stops for the tenant.
@@ -812,8 +831,7 @@ impl Step {
         if e.is_settings() {
             Step::Hold {
                 code: "settings",
-                pl: e.message(Lang::Pl),
-                en: e.message(Lang::En),
+                why: Bilingual::of(e),
             }
         } else {
             Step::Finish(Transition::Failed {
@@ -848,7 +866,15 @@ async fn perform(
                 match ensure_letter(store, tenant, claim, input, kind, registered, now).await? {
                     Ok((row, _)) => Step::sent(
                         Some(row.number.clone()),
-                        format!("{description}; pismo {} ({})", row.number, row.file_name),
+                        i18n::text_with(
+                            Lang::Pl,
+                            "record-letter-printed",
+                            &[
+                                ("description", description.into()),
+                                ("number", (&row.number).into()),
+                                ("file", (&row.file_name).into()),
+                            ],
+                        ),
                     ),
                     Err(e) => Step::cannot_compose(&e),
                 },
@@ -877,9 +903,13 @@ async fn perform(
             let row = store.insert_task(tenant.scope, &task, now).await?;
             return Ok(Step::sent(
                 Some(row.id),
-                format!(
-                    "{description}; termin zadania {}",
-                    row.due.format("%d.%m.%Y")
+                i18n::text_with(
+                    Lang::Pl,
+                    "record-task-created",
+                    &[
+                        ("description", description.into()),
+                        ("due", i18n::date(Lang::Pl, row.due).into()),
+                    ],
                 ),
             ));
         }
@@ -887,10 +917,18 @@ async fn perform(
             if tenant.plan.settings.test_mode {
                 return Ok(Step::sent(
                     None,
-                    format!("{description} (tryb testowy: blokada nie trafiła do ERP)"),
+                    i18n::text_with(
+                        Lang::Pl,
+                        "record-sales-block-test-mode",
+                        &[("description", description.into())],
+                    ),
                 ));
             }
-            let reason = format!("{}: zaległe płatności", input.stage.name);
+            let reason = i18n::text_with(
+                Lang::Pl,
+                "record-sales-block-reason",
+                &[("stage", (&input.stage.name).into())],
+            );
             store
                 .set_sales_block(
                     tenant.scope,
@@ -931,8 +969,13 @@ async fn perform(
     let Some(adapter) = adapter else {
         return Ok(Step::Hold {
             code: "channel_not_configured",
-            pl: format!("kanał {} nie jest skonfigurowany", channel.name(Lang::Pl)),
-            en: format!("channel {} is not configured", channel.name(Lang::En)),
+            why: Bilingual::each(|lang| {
+                i18n::text_with(
+                    lang,
+                    "err-runner-channel-not-configured",
+                    &[("channel", channel.name(lang).into())],
+                )
+            }),
         });
     };
     Ok(
@@ -945,8 +988,10 @@ async fn perform(
             }),
             Outcome::AlreadySent => Step::sent(
                 None,
-                format!(
-                    "{description} (dostawca miał już tę wiadomość: wcześniejsza próba doszła)"
+                i18n::text_with(
+                    Lang::Pl,
+                    "record-sent-already",
+                    &[("description", description.into())],
                 ),
             ),
             Outcome::Failed { reason } => Step::Finish(Transition::Failed { reason }),
@@ -971,7 +1016,11 @@ async fn hand_off(
     if tenant.plan.settings.test_mode {
         return Ok(Step::sent(
             None,
-            format!("{description} (tryb testowy: sprawa nie trafiła do kancelarii)"),
+            i18n::text_with(
+                Lang::Pl,
+                "record-handoff-test-mode",
+                &[("description", description.into())],
+            ),
         ));
     }
     let new = NewCase {
@@ -990,9 +1039,14 @@ async fn hand_off(
     match store.open_case(tenant.scope, &new, ENGINE_ACTOR, now).await {
         Ok(case) => Ok(Step::sent(
             Some(case.id.clone()),
-            format!(
-                "{description}; sprawa {} w kancelarii {}",
-                case.id, case.partner_name
+            i18n::text_with(
+                Lang::Pl,
+                "record-handoff-opened",
+                &[
+                    ("description", description.into()),
+                    ("case", (&case.id).into()),
+                    ("partner", (&case.partner_name).into()),
+                ],
             ),
         )),
         Err(StoreError::Invalid {
@@ -1001,8 +1055,10 @@ async fn hand_off(
             message_en,
         }) if field == "partner" => Ok(Step::Hold {
             code: "no_partner",
-            pl: message_pl,
-            en: message_en,
+            why: Bilingual {
+                pl: message_pl,
+                en: message_en,
+            },
         }),
         Err(
             StoreError::Invalid { message_pl, .. }

@@ -137,8 +137,8 @@ impl App {
         if !(1..=MAX_MONTHS).contains(&months) {
             return Err(crate::domain::Invalid::new(
                 "months",
-                format!("liczba miesięcy musi być w zakresie 1…{MAX_MONTHS}"),
-                format!("the number of months must be between 1 and {MAX_MONTHS}"),
+                "err-service-stats-months",
+                &[("max", MAX_MONTHS.into())],
             )
             .into());
         }

@@ -132,8 +132,8 @@ pub fn check_password_rules(password: &str) -> Result<(), StoreError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(StoreError::invalid(
             "password",
-            format!("hasło musi mieć co najmniej {MIN_PASSWORD_CHARS} znaków"),
-            format!("the password must have at least {MIN_PASSWORD_CHARS} characters"),
+            "err-store-password-short",
+            &[("min", MIN_PASSWORD_CHARS.into())],
         ));
     }
     Ok(())
@@ -248,11 +248,7 @@ impl Store {
     ) -> Result<Tenant, StoreError> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(StoreError::invalid(
-                "name",
-                "nazwa nie może być pusta",
-                "the name must not be empty",
-            ));
+            return Err(StoreError::invalid("name", "err-store-name-empty", &[]));
         }
         let id = new_id();
         let kind = kind.as_str();
@@ -293,9 +289,7 @@ impl Store {
             .bind(tenant_id)
             .fetch_optional(self.pool())
             .await?
-            .ok_or_else(|| {
-                StoreError::not_found(format!("firma {tenant_id}"), format!("firm {tenant_id}"))
-            })?;
+            .ok_or_else(|| StoreError::not_found("err-what-firm", &[("id", tenant_id.into())]))?;
         Ok(Tenant {
             id: TenantId::new(row.try_get::<String, _>(0)?),
             kind: row.try_get(1)?,
@@ -316,8 +310,8 @@ impl Store {
         if partner.kind != "partner" {
             return Err(StoreError::invalid(
                 "partner",
-                "to nie jest kancelaria",
-                "not a partner",
+                "err-store-not-a-partner",
+                &[],
             ));
         }
         self.tenant(tenant).await?;
@@ -359,8 +353,8 @@ impl Store {
             .await?;
         if exists.is_some() {
             return Err(StoreError::conflict(
-                format!("użytkownik {} już istnieje", email.as_str()),
-                format!("user {} already exists", email.as_str()),
+                "err-store-user-exists",
+                &[("email", email.as_str().into())],
             ));
         }
         let id = new_id();
@@ -369,12 +363,7 @@ impl Store {
             .passwords()
             .run(move || hash_password(&password))
             .await
-            .map_err(|_| {
-                StoreError::conflict(
-                    "zbyt wiele haseł liczonych naraz; spróbuj ponownie za chwilę",
-                    "too many passwords being hashed at once; try again in a moment",
-                )
-            })??;
+            .map_err(|_| StoreError::conflict("err-store-passwords-busy-hashing", &[]))??;
         sqlx::query("INSERT INTO users (tenant_id, user_id, email, password_hash, role, disabled, created_at) VALUES ($1, $2, $3, $4, $5, 0, $6)")
             .bind(tenant_id)
             .bind(&id)
@@ -408,8 +397,8 @@ impl Store {
         if self.tenant(tenant).await?.kind != "client" {
             return Err(StoreError::invalid(
                 "tenant",
-                "agent należy do firmy-klienta, nie do kancelarii",
-                "agents belong to client firms, not partners",
+                "err-store-agent-of-partner",
+                &[],
             ));
         }
         let id = new_id();
@@ -451,8 +440,8 @@ impl Store {
         .await?;
         if r.rows_affected() == 0 {
             return Err(StoreError::not_found(
-                format!("agent {agent_id}"),
-                format!("agent {agent_id}"),
+                "err-what-agent",
+                &[("id", agent_id.into())],
             ));
         }
         self.audit(tenant, actor, "agent.rotate", agent_id, "", now)
@@ -481,8 +470,8 @@ impl Store {
             .await?;
         if r.rows_affected() == 0 {
             return Err(StoreError::not_found(
-                format!("agent {agent_id} (lub już odwołany)"),
-                format!("agent {agent_id} (or already revoked)"),
+                "err-what-agent-or-revoked",
+                &[("id", agent_id.into())],
             ));
         }
         self.audit(tenant, actor, "agent.revoke", agent_id, "", now)
@@ -540,8 +529,8 @@ impl Store {
             .await?;
         if r.rows_affected() == 0 {
             return Err(StoreError::not_found(
-                format!("token {token_id}"),
-                format!("token {token_id}"),
+                "err-what-token",
+                &[("id", token_id.into())],
             ));
         }
         self.audit(tenant, actor, "api_token.revoke", token_id, "", now)

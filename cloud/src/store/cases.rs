@@ -37,7 +37,9 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row};
 use super::feed::append_result_in;
 use super::query::{Page, Sql, decode_cursor, encode_cursor, page_limit};
 use super::{Backend, Store, StoreError, list_placeholders, new_id, parse_day, parse_ts, ts};
+use crate::domain::Invalid;
 use crate::domain::cases::{CaseStatus, ENGINE_ACTOR, PartnerDecision, clean_note};
+use crate::i18n::{self, Bilingual};
 use crate::process::CoveredDocument;
 use crate::store::TenantScope;
 
@@ -332,9 +334,7 @@ async fn load_case(
         .bind(case_id)
         .fetch_optional(&mut *conn)
         .await?
-        .ok_or_else(|| {
-            StoreError::not_found(format!("sprawa {case_id}"), format!("case {case_id}"))
-        })?;
+        .ok_or_else(|| StoreError::not_found("err-what-case", &[("id", case_id.into())]))?;
     case_row(&row)
 }
 
@@ -413,8 +413,8 @@ impl Store {
         if self.tenant(tenant).await?.kind != "client" {
             return Err(StoreError::invalid(
                 "tenant",
-                "sprawy przekazuje firma-klient, nie kancelaria",
-                "cases are handed off by client firms, not by partners",
+                "err-store-case-from-partner",
+                &[],
             ));
         }
         // A lost race (two replicas, or the engine and a person, at once) is retried: the next
@@ -434,14 +434,8 @@ impl Store {
             }
         }
         Err(StoreError::conflict(
-            format!(
-                "dłużnik {}: sprawa zmieniała się równocześnie; spróbuj ponownie",
-                req.debtor
-            ),
-            format!(
-                "debtor {}: the case changed at the same time; try again",
-                req.debtor
-            ),
+            "err-store-case-race",
+            &[("debtor", (&req.debtor).into())],
         ))
     }
 
@@ -657,8 +651,8 @@ impl Store {
         if note.trim().is_empty() {
             return Err(StoreError::invalid(
                 "note",
-                "notatka nie może być pusta",
-                "the note must not be empty",
+                "err-store-case-note-empty",
+                &[],
             ));
         }
         self.change_case(party, case_id, None, Some(note), actor, now)
@@ -699,10 +693,8 @@ impl Store {
         .transpose()?;
         let Some(seq) = seq else {
             return Err(StoreError::conflict(
-                format!(
-                    "sprawa {case_id} zmieniła się w międzyczasie; odśwież ją i spróbuj ponownie"
-                ),
-                format!("case {case_id} changed meanwhile; refresh it and try again"),
+                "err-store-case-changed",
+                &[("case", case_id.into())],
             ));
         };
         if !status.is_open() && before.status.is_open() {
@@ -785,24 +777,19 @@ struct OpenRequest {
 
 impl OpenRequest {
     fn check(new: &NewCase) -> Result<OpenRequest, StoreError> {
-        let required = |v: &str, field: &str, pl: &str, en: &str| {
+        let required = |v: &str, field: &str, message: &str| {
             let v = v.trim();
             if v.is_empty() {
-                Err(StoreError::invalid(
-                    field,
-                    format!("podaj {pl}"),
-                    format!("give {en}"),
-                ))
+                Err(StoreError::invalid(field, message, &[]))
             } else {
                 Ok(v.to_owned())
             }
         };
-        let agent = required(&new.agent_id, "agent_id", "agenta", "the agent")?;
+        let agent = required(&new.agent_id, "agent_id", "err-store-case-agent-required")?;
         let debtor = required(
             &new.debtor_external_id,
             "debtor_external_id",
-            "dłużnika (klucz z ERP)",
-            "the debtor (its ERP key)",
+            "err-store-case-debtor-required",
         )?;
         let documents: BTreeSet<String> = new
             .document_external_ids
@@ -813,8 +800,8 @@ impl OpenRequest {
         if documents.is_empty() {
             return Err(StoreError::invalid(
                 "document_external_ids",
-                "podaj co najmniej jeden dokument do przekazania",
-                "give at least one document to hand off",
+                "err-store-case-documents-required",
+                &[],
             ));
         }
         let partner = new
@@ -907,32 +894,30 @@ async fn resolve_partner(
             .find(|(id, _)| id == w)
             .cloned()
             .ok_or_else(|| {
-                let l = if linked.is_empty() {
-                    "brak".to_owned()
+                if linked.is_empty() {
+                    StoreError::invalid(
+                        "partner",
+                        "err-store-case-partner-not-linked-none",
+                        &[("partner", w.into())],
+                    )
                 } else {
-                    list()
-                };
-                let l_en = if linked.is_empty() {
-                    "none".to_owned()
-                } else {
-                    list()
-                };
-                StoreError::invalid(
-                    "partner",
-                    format!("kancelaria {w} nie jest powiązana z firmą (powiązane: {l})"),
-                    format!("partner {w} is not linked to the firm (linked: {l_en})"),
-                )
+                    StoreError::invalid(
+                        "partner",
+                        "err-store-case-partner-not-linked",
+                        &[("partner", w.into()), ("linked", list().into())],
+                    )
+                }
             }),
         (None, [one]) => Ok(one.clone()),
         (None, []) => Err(StoreError::invalid(
             "partner",
-            "firma nie ma powiązanej kancelarii; powiąż ją (inkaso-cloud partner link) i spróbuj ponownie",
-            "the firm has no linked partner; link one (inkaso-cloud partner link) and retry",
+            "err-store-case-no-partner",
+            &[],
         )),
         (None, _) => Err(StoreError::invalid(
             "partner",
-            format!("firma ma kilka kancelarii; wybierz jedną: {}", list()),
-            format!("the firm has several partners; choose one: {}", list()),
+            "err-store-case-several-partners",
+            &[("linked", list().into())],
         )),
     }
 }
@@ -983,13 +968,7 @@ async fn open_attempt(
     let total_minor = documents
         .iter()
         .try_fold(0_i64, |sum, d| sum.checked_add(d.remaining_minor))
-        .ok_or_else(|| {
-            StoreError::invalid(
-                "documents",
-                "suma dokumentów przekracza zakres liczb",
-                "the documents' total exceeds the number range",
-            )
-        })?;
+        .ok_or_else(|| StoreError::invalid("documents", "err-store-case-total-overflow", &[]))?;
     let case_id = new_id();
 
     // Keyed on the action: a concurrent open of the same action inserts nothing here.
@@ -1131,23 +1110,29 @@ async fn case_holding(
     if held.len() == 1 && docs.len() == open_ids.len() {
         return Ok(Some(case_id.clone()));
     }
-    let list = |word: &str| {
+    let list = |lang| {
         held.iter()
-            .map(|(c, d)| format!("{} ({word} {c})", d.join(", ")))
+            .map(|(c, d)| {
+                i18n::text_with(
+                    lang,
+                    "err-store-case-held-documents",
+                    &[("documents", d.join(", ").into()), ("case", c.into())],
+                )
+            })
             .collect::<Vec<_>>()
             .join("; ")
     };
-    Err(StoreError::invalid(
+    Err(Invalid::of(
         "document_external_ids",
-        format!(
-            "część dokumentów jest już w otwartej sprawie: {}",
-            list("sprawa")
-        ),
-        format!(
-            "some documents are already in an open case: {}",
-            list("case")
-        ),
-    ))
+        &Bilingual::each(|lang| {
+            i18n::text_with(
+                lang,
+                "err-store-case-documents-held",
+                &[("held", list(lang).into())],
+            )
+        }),
+    )
+    .into())
 }
 
 /// The debtor as it is now: its record, contacts and (for a company) the VAT register's address.
@@ -1167,8 +1152,8 @@ async fn debtor_snapshot(
     .ok_or_else(|| {
         StoreError::invalid(
             "debtor_external_id",
-            format!("agent {} nie przysłał dłużnika {}", req.agent, req.debtor),
-            format!("agent {} has sent no debtor {}", req.agent, req.debtor),
+            "err-store-case-unknown-debtor",
+            &[("agent", (&req.agent).into()), ("debtor", (&req.debtor).into())],
         )
     })?;
     let debtor_id: String = debtor.try_get(0)?;
@@ -1238,15 +1223,15 @@ async fn open_documents(
         let u = unknown.join(", ");
         return Err(StoreError::invalid(
             "document_external_ids",
-            format!("dłużnik {} nie ma dokumentów: {u}", req.debtor),
-            format!("debtor {} has no documents: {u}", req.debtor),
+            "err-store-case-unknown-documents",
+            &[("debtor", (&req.debtor).into()), ("documents", u.into())],
         ));
     }
     if open.is_empty() {
         return Err(StoreError::invalid(
             "document_external_ids",
-            "żaden z dokumentów nie jest już otwarty (zapłacone lub zamknięte); nie ma czego przekazać",
-            "none of the documents is open any more (paid or closed); nothing to hand off",
+            "err-store-case-nothing-open",
+            &[],
         ));
     }
     let currencies: BTreeSet<&str> = open.iter().map(|d| d.currency.as_str()).collect();
@@ -1254,8 +1239,8 @@ async fn open_documents(
         let c = currencies.into_iter().collect::<Vec<_>>().join(", ");
         return Err(StoreError::invalid(
             "document_external_ids",
-            format!("dokumenty są w różnych walutach ({c}); przekaż je osobno dla każdej waluty"),
-            format!("the documents are in different currencies ({c}); hand them off per currency"),
+            "err-store-case-currencies",
+            &[("currencies", c.into())],
         ));
     }
     Ok(open)

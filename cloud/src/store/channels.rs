@@ -285,11 +285,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let tenant_id = tenant.as_str();
         if code.trim().is_empty() || code.len() > 64 {
-            return Err(StoreError::invalid(
-                "code",
-                "kod szablonu: od 1 do 64 znaków",
-                "template code: 1 to 64 characters",
-            ));
+            return Err(StoreError::invalid("code", "err-store-template-code", &[]));
         }
         sqlx::query(
             "INSERT INTO templates (tenant_id, code, channel, definition_json, created_at, updated_at) \
@@ -326,11 +322,8 @@ impl Store {
             .collect();
         if !users.is_empty() {
             return Err(StoreError::conflict(
-                format!(
-                    "szablon {code} jest używany w etapach: {}",
-                    users.join(", ")
-                ),
-                format!("template {code} is used by stages: {}", users.join(", ")),
+                "err-store-template-in-use",
+                &[("code", code.into()), ("stages", users.join(", ").into())],
             ));
         }
         let r = sqlx::query("DELETE FROM templates WHERE tenant_id = $1 AND code = $2")
@@ -340,8 +333,8 @@ impl Store {
             .await?;
         if r.rows_affected() == 0 {
             return Err(StoreError::not_found(
-                format!("szablon {code}"),
-                format!("template {code}"),
+                "err-what-template",
+                &[("code", code.into())],
             ));
         }
         Ok(())
@@ -469,8 +462,8 @@ impl Store {
             .map(|(row, _)| row)
             .ok_or_else(|| {
                 StoreError::not_found(
-                    format!("pismo akcji {}", letter.action_id),
-                    format!("the letter of action {}", letter.action_id),
+                    "err-what-action-letter",
+                    &[("action", (&letter.action_id).into())],
                 )
             })
     }
@@ -511,9 +504,7 @@ impl Store {
         .bind(letter_id)
         .fetch_optional(self.pool())
         .await?
-        .ok_or_else(|| {
-            StoreError::not_found(format!("pismo {letter_id}"), format!("letter {letter_id}"))
-        })?;
+        .ok_or_else(|| StoreError::not_found("err-what-letter", &[("id", letter_id.into())]))?;
         let pdf = base64::engine::general_purpose::STANDARD
             .decode(row.try_get::<String, _>(1)?)
             .map_err(|e| corrupt("PDF pisma", e))?;
@@ -527,13 +518,9 @@ impl Store {
         day: NaiveDate,
     ) -> Result<PostingBook, StoreError> {
         let settings = self.channel_settings(tenant).await?;
-        let sender = settings.creditor.ok_or_else(|| {
-            StoreError::invalid(
-                "creditor",
-                "uzupełnij dane wierzyciela (nadawcy) w ustawieniach kanałów",
-                "set the creditor (sender) in the channel settings",
-            )
-        })?;
+        let sender = settings
+            .creditor
+            .ok_or_else(|| StoreError::invalid("creditor", "err-store-creditor-missing", &[]))?;
         let mut letters = self.letters(tenant, Some(day), None).await?;
         letters.sort_by(|a, b| a.number.cmp(&b.number));
         Ok(PostingBook {
@@ -571,8 +558,8 @@ impl Store {
         if tracking.is_empty() || tracking.len() > 40 {
             return Err(StoreError::invalid(
                 "tracking_number",
-                "numer nadania: od 1 do 40 znaków",
-                "tracking number: 1 to 40 characters",
+                "err-store-tracking-number",
+                &[],
             ));
         }
         let mut tx = self.begin_write().await?;
@@ -586,8 +573,8 @@ impl Store {
         .await?;
         if r.rows_affected() != 1 {
             return Err(StoreError::not_found(
-                format!("list polecony {letter_id}"),
-                format!("registered letter {letter_id}"),
+                "err-what-registered-letter",
+                &[("id", letter_id.into())],
             ));
         }
         let sql =
@@ -805,13 +792,11 @@ impl Store {
             .bind(task_id)
             .fetch_optional(self.pool())
             .await?
-            .ok_or_else(|| {
-                StoreError::not_found(format!("zadanie {task_id}"), format!("task {task_id}"))
-            })?;
+            .ok_or_else(|| StoreError::not_found("err-what-task", &[("id", task_id.into())]))?;
         if r.rows_affected() == 0 {
             return Err(StoreError::conflict(
-                format!("zadanie {task_id} jest już zamknięte"),
-                format!("task {task_id} is already closed"),
+                "err-store-task-closed",
+                &[("id", task_id.into())],
             ));
         }
         task_row(&row)
@@ -965,9 +950,18 @@ impl Store {
             }
             .to_owned(),
             provider_id: Some(provider_id.to_owned()),
-            description: format!(
-                "{} — raport doręczenia: {status}",
-                row.try_get::<Option<String>, _>(6)?.unwrap_or_default()
+            description: crate::i18n::text_with(
+                inkaso_shared::Lang::Pl,
+                "record-delivery-report",
+                &[
+                    (
+                        "description",
+                        row.try_get::<Option<String>, _>(6)?
+                            .unwrap_or_default()
+                            .into(),
+                    ),
+                    ("status", status.into()),
+                ],
             ),
             automatic: !manual,
             cost_minor: row.try_get(8)?,

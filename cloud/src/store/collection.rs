@@ -185,7 +185,7 @@ impl Store {
         .bind(debtor_id)
         .fetch_optional(self.pool())
         .await?
-        .ok_or_else(|| StoreError::not_found(format!("dłużnik {debtor_id}"), format!("debtor {debtor_id}")))?;
+        .ok_or_else(|| StoreError::not_found("err-what-debtor", &[("id", debtor_id.into())]))?;
         Ok(DebtorRef {
             debtor_id: debtor_id.to_owned(),
             agent_id: row.try_get(0)?,
@@ -212,12 +212,7 @@ impl Store {
         .bind(document_id)
         .fetch_optional(self.pool())
         .await?
-        .ok_or_else(|| {
-            StoreError::not_found(
-                format!("dokument {document_id}"),
-                format!("document {document_id}"),
-            )
-        })?;
+        .ok_or_else(|| StoreError::not_found("err-what-document", &[("id", document_id.into())]))?;
         Ok(DocumentRef {
             document_id: document_id.to_owned(),
             agent_id: row.try_get(0)?,
@@ -266,9 +261,10 @@ impl Store {
         document_ids
             .iter()
             .map(|id| {
-                found.get(id).cloned().ok_or_else(|| {
-                    StoreError::not_found(format!("dokument {id}"), format!("document {id}"))
-                })
+                found
+                    .get(id)
+                    .cloned()
+                    .ok_or_else(|| StoreError::not_found("err-what-document", &[("id", id.into())]))
             })
             .collect()
     }
@@ -390,13 +386,9 @@ impl Store {
         )
         .await?;
         if pause.kind == PauseKind::PromiseToPay {
-            let until = pause.until.ok_or_else(|| {
-                StoreError::invalid(
-                    "until",
-                    "obietnica zapłaty wymaga daty",
-                    "a promise to pay needs a date",
-                )
-            })?;
+            let until = pause
+                .until
+                .ok_or_else(|| StoreError::invalid("until", "err-store-promise-needs-date", &[]))?;
             let documents = if let Some(d) = &pause.document {
                 vec![d.clone()]
             } else {
@@ -476,8 +468,8 @@ impl Store {
         .await?;
         if r.rows_affected() == 0 {
             return Err(StoreError::not_found(
-                format!("wstrzymanie {pause_id}"),
-                format!("pause {pause_id}"),
+                "err-what-pause",
+                &[("id", pause_id.into())],
             ));
         }
         Ok(())
@@ -601,8 +593,11 @@ fn push_action_filters(sql: &mut Sql, q: &ActionQuery) -> Result<(), StoreError>
         if !STATUSES.contains(&s) {
             return Err(StoreError::invalid(
                 "status",
-                format!("nieznany status „{s}” ({})", STATUSES.join(", ")),
-                format!("unknown status \"{s}\" ({})", STATUSES.join(", ")),
+                "err-store-action-status-unknown",
+                &[
+                    ("status", s.into()),
+                    ("allowed", STATUSES.join(", ").into()),
+                ],
             ));
         }
         let p = sql.text(s);
@@ -612,8 +607,8 @@ fn push_action_filters(sql: &mut Sql, q: &ActionQuery) -> Result<(), StoreError>
         if crate::process::Channel::from_code(c).is_none() {
             return Err(StoreError::invalid(
                 "channel",
-                format!("nieznany kanał „{c}”"),
-                format!("unknown channel \"{c}\""),
+                "err-client-unknown-channel",
+                &[("channel", c.into())],
             ));
         }
         let p = sql.text(c);
@@ -628,8 +623,8 @@ fn push_action_filters(sql: &mut Sql, q: &ActionQuery) -> Result<(), StoreError>
     {
         return Err(StoreError::invalid(
             "since",
-            format!("początek okresu ({since}) jest po jego końcu ({until})"),
-            format!("the period's start ({since}) is after its end ({until})"),
+            "err-store-period-order",
+            &[("since", (&since).into()), ("until", (&until).into())],
         ));
     }
     // Stored times are RFC 3339 in UTC, so a day compares as their prefix.

@@ -20,11 +20,7 @@ pub fn parse_cursor(text: Option<&str>) -> Result<u64, StoreError> {
     match text.map(str::trim) {
         None | Some("") => Ok(0),
         Some(t) => t.parse::<u64>().map_err(|_| {
-            StoreError::invalid(
-                "after",
-                format!("nieprawidłowy kursor „{t}”"),
-                format!("invalid cursor \"{t}\""),
-            )
+            StoreError::invalid("after", "err-store-cursor-named", &[("cursor", t.into())])
         }),
     }
 }
@@ -80,8 +76,8 @@ impl Store {
             .await?;
         if exists.is_none() {
             return Err(StoreError::not_found(
-                format!("agent {agent_id}"),
-                format!("agent {agent_id}"),
+                "err-what-agent",
+                &[("id", agent_id.into())],
             ));
         }
         let pos = append_result_in(&mut tx, tenant_id, agent_id, at, event).await?;

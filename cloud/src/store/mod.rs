@@ -42,6 +42,9 @@ pub mod stats;
 pub mod summary;
 pub mod users;
 
+/// A message in both languages: what was not found ("dokument 7f…", "document 7f…"), or why a
+/// request conflicts with what is stored.
+pub use crate::i18n::Bilingual;
 pub use scope::TenantScope;
 
 use std::fmt::Write as _;
@@ -53,6 +56,8 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{AnyConnection, Executor as _};
 use sqlx::{AnyPool, PgPool};
+
+use crate::i18n::Arg;
 
 /// Which database engine the store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,43 +126,25 @@ impl From<crate::domain::Invalid> for StoreError {
     }
 }
 
-/// A message in both languages: what was not found ("dokument 7f…", "document 7f…"), or why a
-/// request conflicts with what is stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Bilingual {
-    /// In Polish.
-    pub pl: String,
-    /// In English.
-    pub en: String,
-}
-
 impl StoreError {
-    /// Nothing with that id for the tenant: `pl` and `en` name it ("dokument X", "document X").
-    pub(crate) fn not_found(pl: impl Into<String>, en: impl Into<String>) -> Self {
-        StoreError::NotFound(Bilingual {
-            pl: pl.into(),
-            en: en.into(),
-        })
+    /// Nothing with that id for the tenant: the message `what` names it ("dokument X",
+    /// "document X"; `err-what-…` in the catalogues).
+    pub(crate) fn not_found(what: &str, args: &[(&'static str, Arg)]) -> Self {
+        StoreError::NotFound(Bilingual::msg(what, args))
     }
 
-    /// The request conflicts with what is stored: why, in Polish and in English.
-    pub(crate) fn conflict(pl: impl Into<String>, en: impl Into<String>) -> Self {
-        StoreError::Conflict(Bilingual {
-            pl: pl.into(),
-            en: en.into(),
-        })
+    /// The request conflicts with what is stored: why, as the catalogues' message `id`.
+    pub(crate) fn conflict(id: &str, args: &[(&'static str, Arg)]) -> Self {
+        StoreError::Conflict(Bilingual::msg(id, args))
     }
 
+    /// A value of `field` broke a rule: why, as the catalogues' message `id`.
     pub(crate) fn invalid(
         field: impl Into<String>,
-        pl: impl Into<String>,
-        en: impl Into<String>,
+        id: &str,
+        args: &[(&'static str, Arg)],
     ) -> Self {
-        StoreError::Invalid {
-            field: field.into(),
-            message_pl: pl.into(),
-            message_en: en.into(),
-        }
+        crate::domain::Invalid::new(field, id, args).into()
     }
 
     /// Whether the database refused a row for a unique key it already holds.
@@ -374,8 +361,8 @@ pub(crate) fn to_i64(v: u64, field: &str) -> Result<i64, StoreError> {
     i64::try_from(v).map_err(|_| {
         StoreError::invalid(
             field,
-            format!("wartość {v} jest za duża"),
-            format!("value {v} is too large"),
+            "err-store-value-too-large",
+            &[("value", (&v).into())],
         )
     })
 }

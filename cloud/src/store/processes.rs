@@ -344,9 +344,7 @@ impl Store {
             .await?
             .into_iter()
             .find(|p| p.code == code)
-            .ok_or_else(|| {
-                StoreError::not_found(format!("proces {code}"), format!("process {code}"))
-            })
+            .ok_or_else(|| StoreError::not_found("err-what-process", &[("code", code.into())]))
     }
 
     /// Adds or replaces a process with the model's rules (validation, exactly one default: a

@@ -13,6 +13,7 @@ use sqlx::{AssertSqlSafe, Row};
 use std::fmt::Write as _;
 
 use super::{Store, StoreError, day, new_id, parse_day, parse_ts, to_u64, ts};
+use crate::domain::Invalid;
 use crate::domain::ids::AgentId;
 use crate::store::TenantScope;
 
@@ -76,7 +77,7 @@ pub(crate) fn encode_cursor(parts: &[&str]) -> String {
 }
 
 pub(crate) fn decode_cursor(text: &str, n: usize) -> Result<Vec<String>, StoreError> {
-    let bad = || StoreError::invalid("after", "nieprawidłowy kursor", "invalid cursor");
+    let bad = || StoreError::invalid("after", "err-store-cursor", &[]);
     let bytes = hex::decode(text.trim()).map_err(|_| bad())?;
     let s = String::from_utf8(bytes).map_err(|_| bad())?;
     let parts: Vec<String> = s.split('\u{1f}').map(str::to_owned).collect();
@@ -118,14 +119,8 @@ impl OrderBy {
             let known: Vec<&str> = keys.iter().map(|k| k.0).collect();
             return Err(StoreError::invalid(
                 "sort",
-                format!(
-                    "nieznany porządek „{name}” (możliwe: {}; minus przed nazwą odwraca kolejność)",
-                    known.join(", ")
-                ),
-                format!(
-                    "unknown sort \"{name}\" (known: {}; a minus before the name reverses it)",
-                    known.join(", ")
-                ),
+                "err-store-sort-unknown",
+                &[("sort", name.into()), ("known", known.join(", ").into())],
             ));
         };
         Ok(OrderBy {
@@ -143,9 +138,9 @@ impl OrderBy {
         };
         let parts = decode_cursor(after, 2)?;
         let v = if self.numeric {
-            let n = parts[0].parse().map_err(|_| {
-                StoreError::invalid("after", "nieprawidłowy kursor", "invalid cursor")
-            })?;
+            let n = parts[0]
+                .parse()
+                .map_err(|_| StoreError::invalid("after", "err-store-cursor", &[]))?;
             sql.int(n)
         } else {
             sql.text(parts[0].clone())
@@ -538,8 +533,8 @@ fn push_state_filters(sql: &mut Sql, f: &DebtorFilter) -> Result<(), StoreError>
     if today.is_empty() && (f.overdue.is_some() || f.paused.is_some()) {
         return Err(StoreError::invalid(
             "today",
-            "filtr „po terminie” i „wstrzymani” potrzebuje dnia",
-            "the overdue and paused filters need a day",
+            "err-store-filter-needs-day",
+            &[],
         ));
     }
     if let Some(overdue) = f.overdue {
@@ -571,8 +566,8 @@ fn push_state_filters(sql: &mut Sql, f: &DebtorFilter) -> Result<(), StoreError>
         if !["active", "deceased", "bankrupt"].contains(&status) {
             return Err(StoreError::invalid(
                 "legal_status",
-                format!("nieznany status prawny „{status}” (active, deceased, bankrupt)"),
-                format!("unknown legal status \"{status}\" (active, deceased, bankrupt)"),
+                "err-store-legal-status-unknown",
+                &[("status", status.into())],
             ));
         }
         let p = sql.text(status);
@@ -600,8 +595,8 @@ fn push_process_filter(
     if !processes.iter().any(|p| p.code == code) {
         return Err(StoreError::invalid(
             "process",
-            format!("nie ma procesu „{code}”"),
-            format!("there is no process \"{code}\""),
+            "err-store-filter-process-unknown",
+            &[("code", code.into())],
         ));
     }
     let key = "c.tenant_id = d.tenant_id AND c.agent_id = d.agent_id AND c.debtor_external_id = d.external_id";
@@ -706,8 +701,8 @@ fn documents_where(
         if status != "open" && status != "closed" {
             return Err(StoreError::invalid(
                 "status",
-                "status: open lub closed",
-                "status: open or closed",
+                "err-store-open-or-closed",
+                &[],
             ));
         }
         let p = sql.text(status.clone());
@@ -965,12 +960,7 @@ impl Store {
         today: NaiveDate,
     ) -> Result<DebtorDetail, StoreError> {
         let tenant_id = tenant.as_str();
-        let not_found = || {
-            StoreError::not_found(
-                format!("dłużnik {debtor_id}"),
-                format!("debtor {debtor_id}"),
-            )
-        };
+        let not_found = || StoreError::not_found("err-what-debtor", &[("id", debtor_id.into())]);
         let sql = format!(
             "SELECT {DEBTOR_COLS}, d.address_json FROM debtors d WHERE d.tenant_id = $1 AND d.debtor_id = $2"
         );
@@ -1058,8 +1048,8 @@ impl Store {
         .await?;
         if r.rows_affected() == 0 {
             return Err(StoreError::not_found(
-                format!("kontakt {channel} dłużnika {debtor_id}"),
-                format!("the {channel} contact of debtor {debtor_id}"),
+                "err-what-contact",
+                &[("channel", channel.into()), ("debtor", debtor_id.into())],
             ));
         }
         self.audit(
@@ -1138,10 +1128,7 @@ impl Store {
             .fetch_optional(self.pool())
             .await?
             .ok_or_else(|| {
-                StoreError::not_found(
-                    format!("dokument {document_id}"),
-                    format!("document {document_id}"),
-                )
+                StoreError::not_found("err-what-document", &[("id", document_id.into())])
             })?;
         doc_view(&row, today)
     }
@@ -1310,35 +1297,33 @@ impl Store {
         let (value, amount) = match new.kind.as_str() {
             "debtor_external_id" => (
                 inkaso_shared::ExternalId::new(value)
-                    .map_err(|e| {
-                        StoreError::invalid("value", e.to_string(), "invalid external id")
-                    })?
+                    .map_err(|e| StoreError::from(Invalid::of("value", &e)))?
                     .as_str()
                     .to_owned(),
                 None,
             ),
             "nip" => (
                 Nip::parse(value)
-                    .map_err(|e| StoreError::invalid("value", e.to_string(), "invalid NIP"))?
+                    .map_err(|e| StoreError::from(Invalid::of("value", &e)))?
                     .as_str()
                     .to_owned(),
                 None,
             ),
             "document_number_prefix" if !value.is_empty() => (value.to_owned(), None),
             "min_remaining" => {
-                let currency: Currency = value.parse().map_err(|_| {
-                    StoreError::invalid("value", "nieznana waluta", "unknown currency")
-                })?;
+                let currency: Currency = value
+                    .parse()
+                    .map_err(|_| StoreError::invalid("value", "err-store-currency-unknown", &[]))?;
                 let amount = new.amount_minor.filter(|a| *a > 0).ok_or_else(|| {
-                    StoreError::invalid("amount_minor", "podaj kwotę > 0", "give an amount > 0")
+                    StoreError::invalid("amount_minor", "err-store-amount-positive", &[])
                 })?;
                 (currency.code().to_owned(), Some(amount))
             }
             other => {
                 return Err(StoreError::invalid(
                     "kind",
-                    format!("nieznany rodzaj wykluczenia „{other}” lub pusta wartość"),
-                    format!("unknown exclusion kind \"{other}\" or empty value"),
+                    "err-store-exclusion-kind",
+                    &[("kind", other.into())],
                 ));
             }
         };
@@ -1383,12 +1368,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let tenant_id = tenant.as_str();
-        let not_found = || {
-            StoreError::not_found(
-                format!("wykluczenie {exclusion_id}"),
-                format!("exclusion {exclusion_id}"),
-            )
-        };
+        let not_found =
+            || StoreError::not_found("err-what-exclusion", &[("id", exclusion_id.into())]);
         // What it was, for the audit log: a deleted exclusion cannot be looked up later.
         let row = sqlx::query(
             "SELECT kind, value FROM exclusions WHERE tenant_id = $1 AND exclusion_id = $2",
@@ -1457,8 +1438,8 @@ fn overdue_days(field: &str, n: i64) -> Result<Duration, StoreError> {
     } else {
         Err(StoreError::invalid(
             field,
-            format!("{field}: liczba dni od 0 do {MAX_OVERDUE_DAYS}"),
-            format!("{field}: a number of days from 0 to {MAX_OVERDUE_DAYS}"),
+            "err-store-overdue-days",
+            &[("field", field.into()), ("max", (&MAX_OVERDUE_DAYS).into())],
         ))
     }
 }

@@ -70,9 +70,7 @@ impl Store {
             .bind(user_id)
             .fetch_optional(self.pool())
             .await?
-            .ok_or_else(|| {
-                StoreError::not_found(format!("użytkownik {user_id}"), format!("user {user_id}"))
-            })?;
+            .ok_or_else(|| StoreError::not_found("err-what-user", &[("id", user_id.into())]))?;
         user_view(&row)
     }
 
@@ -186,12 +184,7 @@ impl Store {
                 .bind(user_id)
                 .fetch_optional(self.pool())
                 .await?
-                .ok_or_else(|| {
-                    StoreError::not_found(
-                        format!("użytkownik {user_id}"),
-                        format!("user {user_id}"),
-                    )
-                })?;
+                .ok_or_else(|| StoreError::not_found("err-what-user", &[("id", user_id.into())]))?;
         let hash: String = row.try_get(0)?;
         let current = current.to_owned();
         let matches = self
@@ -202,8 +195,8 @@ impl Store {
         if !matches {
             return Err(StoreError::invalid(
                 "current_password",
-                "obecne hasło jest inne",
-                "the current password does not match",
+                "err-store-password-mismatch",
+                &[],
             ));
         }
         self.store_password(tenant, user_id, new).await?;
@@ -287,18 +280,12 @@ impl Store {
         .await?
         .try_get::<i64, _>(0)?;
         if others == 0 {
-            return Err(StoreError::conflict(
-                "to ostatni aktywny administrator firmy; najpierw nadaj rolę administratora komuś innemu",
-                "this is the firm's last active admin; make someone else an admin first",
-            ));
+            return Err(StoreError::conflict("err-store-last-admin", &[]));
         }
         Ok(())
     }
 }
 
 fn busy() -> StoreError {
-    StoreError::conflict(
-        "zbyt wiele haseł liczonych naraz; spróbuj ponownie za chwilę",
-        "too many passwords being checked at once; try again in a moment",
-    )
+    StoreError::conflict("err-store-passwords-busy-checking", &[])
 }

@@ -212,7 +212,7 @@ async fn processes_round_trip(backend: Backend) {
     assert_eq!(err["error"]["code"], "conflict");
     let pl = err["error"]["message_pl"].as_str().unwrap();
     assert!(
-        pl.contains("przypisany do 1 kontrahentów (m.in. KH-1)"),
+        pl.contains("przypisany do 1 kontrahenta (m.in. KH-1)"),
         "{pl}"
     );
     assert!(pl.contains("używany w regule grupy nr 1"), "{pl}");

@@ -110,7 +110,7 @@ async fn processes_and_rules(backend: Backend) {
     let pl = err.message(Lang::Pl);
     assert!(pl.contains("jest procesem domyślnym"), "{pl}");
     assert!(
-        pl.contains("przypisany do 1 kontrahentów (m.in. KH-7)"),
+        pl.contains("przypisany do 1 kontrahenta (m.in. KH-7)"),
         "{pl}"
     );
     assert!(pl.contains("używany w regule grupy nr 1"), "{pl}");

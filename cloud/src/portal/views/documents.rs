@@ -452,13 +452,8 @@ async fn history_csv(
             .actions(
                 tenant,
                 of,
-                &action_query(&query, after, crate::store::query::MAX_PAGE).map_err(|m| {
-                    PageError::new(
-                        axum::http::StatusCode::BAD_REQUEST,
-                        crate::i18n::text(inkaso_shared::Lang::Pl, m),
-                        crate::i18n::text(inkaso_shared::Lang::En, m),
-                    )
-                })?,
+                &action_query(&query, after, crate::store::query::MAX_PAGE)
+                    .map_err(|m| PageError::new(axum::http::StatusCode::BAD_REQUEST, m, &[]))?,
             )
             .await?;
         for a in &page.items {

@@ -525,15 +525,19 @@ impl Timeline {
             91..=200 => 30,
             _ => 90,
         };
-        let days = match lang {
-            Lang::Pl => "dni",
-            Lang::En => "days",
-        };
         let mut ticks = Vec::new();
         let mut d = lo - lo.rem_euclid(step);
         while d <= hi {
             if d >= lo && d != 0 {
-                ticks.push((x(d), format!("{d:+} {days}")));
+                let label = crate::i18n::text_with(
+                    lang,
+                    "timeline-tick",
+                    &[
+                        ("offset", format!("{d:+}").into()),
+                        ("days", d.abs().into()),
+                    ],
+                );
+                ticks.push((x(d), label));
             }
             d += step;
         }
@@ -544,7 +548,7 @@ impl Timeline {
             .map(|(i, (s, offs))| TimelineRow {
                 y: 44 + 26 * u32::try_from(i).unwrap_or(0),
                 label: if s.code.is_empty() {
-                    s.channel.name(lang).to_owned()
+                    s.channel.name(lang)
                 } else {
                     format!("{} · {}", s.code, s.channel.name(lang))
                 },

@@ -125,9 +125,7 @@ impl ChannelForm {
                 name: self.creditor_name.trim().to_owned(),
                 nip: match self.creditor_nip.trim() {
                     "" => None,
-                    t => Some(Nip::parse(t).map_err(|e| {
-                        Invalid::new("creditor.nip", e.message(Lang::Pl), e.message(Lang::En))
-                    })?),
+                    t => Some(Nip::parse(t).map_err(|e| Invalid::of("creditor.nip", &e))?),
                 },
                 street: self.creditor_street.trim().to_owned(),
                 postcode_city: self.creditor_postcode_city.trim().to_owned(),
@@ -151,8 +149,8 @@ impl ChannelForm {
                 let Some((stage, list)) = line.split_once(':') else {
                     return Err(Invalid::new(
                         "email.stage_bcc",
-                        format!("wiersz {}: wpisz „KOD_ETAPU: adres, adres”", n + 1),
-                        format!("line {}: write \"STAGE_CODE: address, address\"", n + 1),
+                        "err-portal-bcc-line",
+                        &[("line", (&(n + 1)).into())],
                     ));
                 };
                 bcc.insert(stage.trim().to_owned(), emails("email.stage_bcc", list)?);
@@ -185,8 +183,8 @@ fn email(field: &str, text: &str) -> Result<Email, Invalid> {
     Email::parse(text.trim()).map_err(|_| {
         Invalid::new(
             field,
-            format!("„{}” nie jest adresem e-mail", text.trim()),
-            format!("\"{}\" is not an e-mail address", text.trim()),
+            "err-portal-not-email",
+            &[("text", text.trim().into())],
         )
     })
 }
@@ -202,7 +200,7 @@ fn emails(field: &str, text: &str) -> Result<Vec<Email>, Invalid> {
 fn days(field: &str, text: &str) -> Result<u16, Invalid> {
     text.trim()
         .parse()
-        .map_err(|_| Invalid::new(field, "wpisz liczbę dni", "enter a number of days"))
+        .map_err(|_| Invalid::new(field, "err-portal-days-number", &[]))
 }
 
 /// The exclusion form as typed.

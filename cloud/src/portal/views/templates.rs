@@ -522,14 +522,8 @@ pub(super) async fn delete(
         .await
     {
         Ok(()) => Ok(Redirect::to("/templates?done=template-deleted").into_response()),
-        Err(ServiceError::Conflict {
-            message_pl,
-            message_en,
-        }) => {
-            let message = match ctx.lang {
-                Lang::Pl => message_pl,
-                Lang::En => message_en,
-            };
+        Err(e @ ServiceError::Conflict { .. }) => {
+            let message = PageError::from(e).message(ctx.lang).to_owned();
             let page = list_page(&state, &viewer, ctx, Some(message)).await?;
             Ok((StatusCode::CONFLICT, page).into_response())
         }

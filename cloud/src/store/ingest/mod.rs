@@ -415,9 +415,7 @@ impl Store {
                 .bind(agent_id)
                 .fetch_optional(self.pool())
                 .await?
-                .ok_or_else(|| {
-                    StoreError::not_found(format!("agent {agent_id}"), format!("agent {agent_id}"))
-                })?
+                .ok_or_else(|| StoreError::not_found("err-what-agent", &[("id", agent_id.into())]))?
                 .try_get(0)?;
         Ok(to_u64(next))
     }
@@ -437,11 +435,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<BatchOutcome, StoreError> {
         if batch.seq == 0 {
-            return Err(StoreError::invalid(
-                "seq",
-                "seq zaczyna się od 1",
-                "seq starts at 1",
-            ));
+            return Err(StoreError::invalid("seq", "err-store-seq-from-one", &[]));
         }
         let seq = to_i64(batch.seq, "seq")?;
         if let Some(pg) = self.pg_pool() {
@@ -498,10 +492,7 @@ impl Store {
             .fetch_optional(self.pool())
             .await?
             .ok_or_else(|| {
-                StoreError::not_found(
-                    format!("agent {}", agent.agent),
-                    format!("agent {}", agent.agent),
-                )
+                StoreError::not_found("err-what-agent", &[("id", (&agent.agent).into())])
             })?;
             let next: i64 = row.try_get(0)?;
             if row.try_get::<Option<String>, _>(1)?.is_some() {
@@ -520,10 +511,7 @@ impl Store {
                 });
             }
         }
-        Err(StoreError::conflict(
-            "nie udało się ustalić kolejności paczki; ponów",
-            "the batch's order could not be settled; send it again",
-        ))
+        Err(StoreError::conflict("err-store-batch-order", &[]))
     }
 }
 
@@ -644,8 +632,8 @@ impl Apply<'_> {
                     if snapshot_id.trim().is_empty() {
                         return Err(StoreError::invalid(
                             format!("ops[{i}].snapshot_id"),
-                            "pusty identyfikator migawki",
-                            "empty snapshot id",
+                            "err-store-snapshot-empty",
+                            &[],
                         ));
                     }
                     self.marks.clear();
@@ -685,14 +673,11 @@ impl Apply<'_> {
                     if self.snapshot.as_deref() != Some(snapshot_id.as_str()) {
                         return Err(StoreError::invalid(
                             format!("ops[{i}].snapshot_id"),
-                            format!(
-                                "snapshot_end „{snapshot_id}” bez pasującego snapshot_begin (otwarta: {:?})",
-                                self.snapshot
-                            ),
-                            format!(
-                                "snapshot_end \"{snapshot_id}\" without a matching snapshot_begin (open: {:?})",
-                                self.snapshot
-                            ),
+                            "err-store-snapshot-unmatched",
+                            &[
+                                ("snapshot", snapshot_id.into()),
+                                ("open", format!("{:?}", self.snapshot).into()),
+                            ],
                         ));
                     }
                     self.flush(tx).await?;
