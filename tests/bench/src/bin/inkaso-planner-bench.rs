@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use inkaso_bench::Rng;
 use inkaso_cloud::process::calendar;
 use inkaso_cloud::process::{
     ActionStatus, AmountScope, Channel, DebtorCase, DebtorInput, DebtorState, DemandTitle,
@@ -22,25 +23,6 @@ use inkaso_cloud::process::{
     SendWindow, Simulation, Stage, TenantPolicy, plan_debtor,
 };
 use inkaso_shared::{Currency, DebtorKind, Document, ExternalId, Money};
-
-/// A seeded, reproducible generator (splitmix64): a failing seed replays identically.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `lo..hi` (hi > lo).
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        let span = u64::try_from(hi - lo).unwrap_or(1).max(1);
-        lo + i64::try_from(self.next() % span).unwrap_or(0)
-    }
-}
 
 fn stage(code: &str, channel: Channel, offset: i32) -> Stage {
     Stage {
@@ -281,7 +263,7 @@ fn year_events(rng: &mut Rng, start: DateTime<Utc>, invoices: u64, debtors: u64)
     let mut events: Vec<Event> = Vec::new();
     for n in 0..invoices {
         let issued_hour = rng.range(0, YEAR_HOURS - 24 * 20);
-        let debtor = usize::try_from(rng.next() % debtors).unwrap_or(0);
+        let debtor = usize::try_from(rng.next_u64() % debtors).unwrap_or(0);
         let issued = start + Duration::hours(issued_hour);
         let due = calendar::local_date(issued) + Duration::days(14);
         let amount = rng.range(10_000, 1_000_000);

@@ -21,30 +21,12 @@
 use std::fmt::Write as _;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use inkaso_bench::Rng;
 use inkaso_cloud::domain::predict::{Method, Outcome, Score, evaluate, next_business_day};
 
-/// A seeded, reproducible generator (splitmix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `lo..hi`.
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        let span = u64::try_from(hi - lo).unwrap_or(1).max(1);
-        lo + i64::try_from(self.next() % span).unwrap_or(0)
-    }
-
-    /// Roughly normal noise of spread `s` days (a sum of three uniforms).
-    fn noise(&mut self, s: i64) -> i64 {
-        (self.range(-s, s + 1) + self.range(-s, s + 1) + self.range(-s, s + 1)) / 2
-    }
+/// Roughly normal noise of spread `s` days (a sum of three uniforms).
+fn noise(rng: &mut Rng, s: i64) -> i64 {
+    (rng.range(-s, s + 1) + rng.range(-s, s + 1) + rng.range(-s, s + 1)) / 2
 }
 
 #[derive(Clone, Copy)]
@@ -106,8 +88,8 @@ fn firm(seed: u64, start: NaiveDate, end: NaiveDate) -> Vec<Outcome> {
                 0
             };
             let target = match kind {
-                Kind::Punctual => due + Duration::days(rng.noise(2) - 1),
-                Kind::Late(d) => due + Duration::days(d + rng.noise(3) + slowdown),
+                Kind::Punctual => due + Duration::days(noise(&mut rng, 2) - 1),
+                Kind::Late(d) => due + Duration::days(d + noise(&mut rng, 3) + slowdown),
                 Kind::MonthEnd(d) => last_business_day_of_month(due + Duration::days(d + slowdown)),
                 Kind::Weekly(d, w) => {
                     let t = due + Duration::days(d + slowdown);
@@ -118,11 +100,13 @@ fn firm(seed: u64, start: NaiveDate, end: NaiveDate) -> Vec<Outcome> {
                 }
                 Kind::Drifting(d, per_month) => {
                     due + Duration::days(
-                        (d + per_month * months_in).max(-3) + rng.noise(2) + slowdown,
+                        (d + per_month * months_in).max(-3) + noise(&mut rng, 2) + slowdown,
                     )
                 }
                 Kind::SizeSensitive(d) => {
-                    due + Duration::days(d + if large { 15 } else { 0 } + rng.noise(2) + slowdown)
+                    due + Duration::days(
+                        d + if large { 15 } else { 0 } + noise(&mut rng, 2) + slowdown,
+                    )
                 }
             };
             let paid = next_business_day(target.max(issued));
