@@ -95,6 +95,8 @@ pub(crate) fn page_limit(limit: Option<u32>) -> u32 {
 /// A list's order: a key (an SQL expression over the row), the row's id to break ties, and a
 /// direction. Keyset pages follow it whichever way it goes.
 struct OrderBy {
+    /// The key's name in the address (`due`, `remaining`).
+    name: &'static str,
     key: &'static str,
     id: &'static str,
     desc: bool,
@@ -115,7 +117,7 @@ impl OrderBy {
             Some(s) => s.strip_prefix('-').map_or((false, s), |n| (true, n)),
             None => (false, keys[0].0),
         };
-        let Some(&(_, key, numeric)) = keys.iter().find(|k| k.0 == name) else {
+        let Some(&(name, key, numeric)) = keys.iter().find(|k| k.0 == name) else {
             let known: Vec<&str> = keys.iter().map(|k| k.0).collect();
             return Err(StoreError::invalid(
                 "sort",
@@ -124,6 +126,7 @@ impl OrderBy {
             ));
         };
         Ok(OrderBy {
+            name,
             key,
             id,
             desc,
@@ -1089,8 +1092,8 @@ impl Store {
         let next_cursor = (rows.len() > limit as usize)
             .then(|| {
                 items.last().map(|d| {
-                    let key = match order.key {
-                        "remaining_minor" => d.remaining_minor.to_string(),
+                    let key = match order.name {
+                        "remaining" => d.remaining_minor.to_string(),
                         "number" => d.number.clone(),
                         _ => day(d.due_date),
                     };
