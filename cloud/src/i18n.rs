@@ -163,6 +163,21 @@ pub fn date(lang: Lang, day: NaiveDate) -> String {
     }
 }
 
+/// A number with one decimal as the language writes it (`30,4`; `30.4`); whole numbers
+/// without one.
+pub fn decimal(lang: Lang, v: f64) -> String {
+    let rounded = (v * 10.0).round() / 10.0;
+    let text = if rounded.fract() == 0.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.1}")
+    };
+    match lang {
+        Lang::Pl => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;

@@ -57,3 +57,59 @@ cli-tick-skipped = pominięto
 cli-tick-replanned = do ponownego planu
 cli-tick-debtor-error = błąd dłużnika
 
+
+## Statystyki z pliku historii (`stats predict|backtest|market`)
+cli-history-header = { $path }: nagłówek ma być „{ $expected }”, jest „{ $found }”
+# $reason: dlaczego wiersz odrzucono (jeden z komunikatów cli-history-* niżej).
+cli-history-refused = { $path }:{ $line }: { $field }: { $reason }
+cli-history-not-csv = to nie jest poprawny wiersz CSV ({ $reason })
+cli-history-columns = { $count } { $count ->
+    [one] kolumna
+    [few] kolumny
+   *[many] kolumn
+}, a ma być 9
+cli-history-empty = pole jest puste
+cli-history-date = podaj dzień RRRR-MM-DD, nie „{ $value }”
+cli-history-sector = sekcja PKD to jedna litera A–U albo puste pole, nie „{ $value }”
+cli-history-due-before-issue = termin płatności { $value } jest przed datą wystawienia
+cli-history-amount = kwota w groszach to liczba całkowita, nie „{ $value }”
+cli-history-currency = kod waluty ISO to trzy litery, nie „{ $value }”
+cli-history-paid-before-issue = dzień zapłaty { $value } jest przed datą wystawienia
+cli-history-duplicate = ten dokument tej firmy jest już w wierszu { $first }
+cli-history-read = Wczytano { $count } { $count ->
+    [one] wiersz
+    [few] wiersze
+   *[many] wierszy
+}; odrzucono: { $refused }.
+cli-stats-predicted = Przewidziano dzień zapłaty { $count } { $count ->
+    [one] otwartego dokumentu
+   *[other] otwartych dokumentów
+} → { $path }
+cli-stats-backtest-title = Sprawdzenie wstecz na { $as_of }: uczone na zapłatach do tego dnia, porównane z zapłatami po nim
+cli-stats-col-method = metoda
+cli-stats-col-documents = dokumenty
+cli-stats-col-mae = MAE (dni)
+cli-stats-col-coverage = P10–P90
+cli-stats-col-width = szer. (dni)
+cli-stats-method-due-date = zapłaci w terminie
+cli-stats-method-debtor-median = mediana opóźnień dłużnika
+cli-stats-method-full = przewidywanie Inkaso
+cli-stats-below-baseline = MAE przewidywania o { $percent }% niższe niż „{ $baseline }”
+cli-market-title = Porównanie z rynkiem na { $as_of }: terminy { $before_from } – { $before_to } wobec { $recent_from } – { $recent_to } (dokument liczony po { $horizon } dniach od terminu)
+cli-market-col-tenant = firma
+cli-market-col-verdict = ocena
+cli-market-col-own-before = firma: przed
+cli-market-col-own-recent = firma: teraz
+cli-market-col-market-before = rynek: przed
+cli-market-col-market-recent = rynek: teraz
+cli-market-col-sector = sekcja
+cli-market-col-size = wielkość
+cli-market-col-documents = dokumenty
+cli-market-col-tenants = firmy
+cli-market-col-before = przed
+cli-market-col-recent = teraz
+cli-market-verdict-stable = bez zmian
+cli-market-verdict-improved = poprawa
+cli-market-verdict-sector = jak w jej branżach
+cli-market-verdict-own = gorzej niż branże
+cli-market-verdict-unknown = za mało danych

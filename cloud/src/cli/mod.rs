@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub mod process;
+pub mod stats;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
@@ -89,6 +90,10 @@ pub enum Command {
     /// Collection processes.
     #[command(subcommand)]
     Process(crate::cli::process::ProcessCmd),
+    /// Payment-delay statistics over a history file (predictions, their backtest, the market
+    /// comparison); no database.
+    #[command(subcommand)]
+    Stats(crate::cli::stats::StatsCmd),
     /// Print the delivery-report address to enter in SMSAPI's panel (with this installation's
     /// secret; `serve` hands it to SMSAPI with every message when `[smsapi] notify_url` is set).
     #[command(name = "callback-url")]
@@ -295,6 +300,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             )
         );
         return Ok(());
+    }
+    if let Command::Stats(cmd) = &cli.command {
+        return stats::run(cmd, lang);
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -580,6 +588,7 @@ async fn run_async(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Run(a) => Ok(process::run(open(&s, lang).await?, &a, lang, now).await?),
         Command::Process(c) => Ok(process::process(open(&s, lang).await?, &c, lang).await?),
+        Command::Stats(c) => stats::run(&c, lang),
     }
 }
 

@@ -12,12 +12,15 @@
 //!   weighted days, ageing, a debtor's delays and trend, month by month.
 //! - [`predict`]: when an open document will probably be paid, with an interval and a reason,
 //!   and how well a method predicts ([`predict::evaluate`]).
+//! - [`market`]: the anonymised market comparison per debtor sector and invoice size, and
+//!   each firm's verdict (stable, improved, its sectors', its own).
 //! - [`crate::process`]: the process engine (models, calendar, planner, forecast).
 
 pub mod accounts;
 pub mod cases;
 pub mod collection;
 pub mod ids;
+pub mod market;
 pub mod predict;
 pub mod settings;
 pub mod stats;

@@ -192,16 +192,7 @@ impl Ctx {
     /// A number with one decimal as the language writes it (`30,4`; `30.4`); whole numbers
     /// without one.
     pub fn decimal(&self, v: f64) -> String {
-        let rounded = (v * 10.0).round() / 10.0;
-        let text = if rounded.fract() == 0.0 {
-            format!("{rounded:.0}")
-        } else {
-            format!("{rounded:.1}")
-        };
-        match self.lang {
-            Lang::Pl => text.replace('.', ","),
-            Lang::En => text,
-        }
+        i18n::decimal(self.lang, v)
     }
 
     /// A message with a decimal count (`$count` selects the plural, `$text` is shown):

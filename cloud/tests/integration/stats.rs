@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::float_cmp, clippy::too_many_lines)] // tests: scenarios read top to bottom
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
@@ -173,4 +174,105 @@ async fn statistics_follow_the_synced_payments(backend: Backend) {
     assert!(html.contains("Przewidywana zapłata"), "{html}");
     assert!(html.contains("11.12.2026"), "{html}");
     assert!(html.contains("mało wpłat (2)"), "{html}");
+}
+
+/// `inkaso-cloud stats …` over a small hand-written history: bad rows are refused with their
+/// line and field and the rest are used; the predictions cover exactly the open documents.
+#[test]
+fn the_stats_commands_read_a_history_file_and_refuse_bad_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("H.csv");
+    let mut csv = String::from(
+        "tenant,debtor,sector,document,issue_date,due_date,amount_minor,currency,paid_date\n",
+    );
+    // Debtor A pays 10 days late, every month; two documents still open on 2026-06-30.
+    for m in 1..=5 {
+        writeln!(
+            csv,
+            "t1,A,G,FV/{m},2026-0{m}-01,2026-0{m}-15,120000,PLN,2026-0{m}-25"
+        )
+        .unwrap();
+    }
+    csv.push_str("t1,A,G,FV/6,2026-06-01,2026-06-15,120000,PLN,\n");
+    csv.push_str("t1,A,G,FV/7,2026-06-20,2026-07-04,120000,PLN,2026-07-14\n");
+    // Line 9: a sector that is no PKD section; line 10: a day that is no day; line 11: a
+    // document already on line 2.
+    csv.push_str("t1,B,Z,FV/8,2026-06-01,2026-06-15,1000,PLN,\n");
+    csv.push_str("t1,B,,FV/9,2026-06-01,2026-13-01,1000,PLN,\n");
+    csv.push_str("t1,B,,FV/1,2026-06-01,2026-06-15,1000,PLN,\n");
+    std::fs::write(&history, csv).unwrap();
+    let out = dir.path().join("P.csv");
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_inkaso-cloud"))
+            .args(["--lang", "en", "stats"])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            o.status.success(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let h = history.to_str().unwrap();
+    let (ok, stdout, stderr) = run(&[
+        "predict",
+        "--history",
+        h,
+        "--as-of",
+        "2026-06-30",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(ok, "{stdout}{stderr}");
+    assert!(stdout.contains("Read 7 rows; refused: 3."), "{stdout}");
+    assert!(
+        stderr.contains(":9: sector: a PKD section is one letter A–U"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(":10: due_date: a day YYYY-MM-DD, not \"2026-13-01\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(":11: document: this firm's document is already on line 2"),
+        "{stderr}"
+    );
+    let predicted = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = predicted.lines().collect();
+    assert_eq!(lines[0], "tenant,document,predicted_paid_date,p10,p90");
+    // FV/6 (open) and FV/7 (paid only after the day) are predicted; A pays ten days late.
+    assert_eq!(lines.len(), 3, "{predicted}");
+    assert!(lines[1].starts_with("t1,FV/6,2026-07-"), "{predicted}");
+    let (ok, stdout, _) = run(&["backtest", "--history", h, "--as-of", "2026-06-30"]);
+    assert!(ok);
+    assert!(stdout.contains("Inkaso's prediction"), "{stdout}");
+    let (ok, stdout, _) = run(&[
+        "market",
+        "--history",
+        h,
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "json",
+    ]);
+    assert!(ok);
+    let v: serde_json::Value = serde_json::from_str(&stdout[stdout.find('{').unwrap()..]).unwrap();
+    // One firm is no market: its verdict cannot be given, and no cell is shown.
+    assert_eq!(v["tenants"][0]["verdict"], "unknown");
+    assert!(
+        v["market"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["recent"].is_null())
+    );
+    // A file with the wrong header is refused as a whole, naming the header expected.
+    std::fs::write(&history, "tenant,debtor\n").unwrap();
+    let (ok, _, stderr) = run(&["backtest", "--history", h]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("the header must be \"tenant,debtor,sector,document"),
+        "{stderr}"
+    );
 }

@@ -1,9 +1,12 @@
 //! `inkaso-bench`: the benchmarks of the connectors (`inkaso-connectors-bench`), the cloud's
 //! ingest (`inkaso-cloud-bench`), the portal's pages (`inkaso-portal-bench`) and the process
-//! planner (`inkaso-planner-bench`), kept out of
+//! planner (`inkaso-planner-bench`) and the statistics' measurement (`inkaso-stats-eval`, over
+//! the synthetic market of [`history`]), kept out of
 //! the production crates. Each binary prints a table and writes JSON to `bench-out/`;
 //! `scripts/bench.sh` runs them. The agent's sync and the login-flood benchmarks live with the
 //! end-to-end harness they use (`inkaso-e2e`).
+
+pub mod history;
 
 /// Runs one administrative statement (`CREATE`/`DROP DATABASE`) on a PostgreSQL server.
 pub async fn pg_admin(url: &str, sql: String) -> anyhow::Result<()> {

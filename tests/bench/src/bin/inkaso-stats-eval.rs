@@ -1,187 +1,208 @@
-//! Measures how well the payment-day prediction (issue 16) predicts, against two simpler
-//! methods, on a synthetic firm whose debtors pay the ways real ones do — and so chooses the
-//! method the cloud uses. Not a timed test: a measurement to report.
+//! Measures the statistics of issue 16 on a synthetic market (`inkaso_bench::history`): how
+//! well the payment-day prediction predicts against the two baselines (pays on the due date;
+//! pays the debtor's median delay late, both no earlier than the cut-off), overall and per
+//! payment behaviour; and whether the market comparison gives each firm the verdict its story
+//! calls for. Not a timed test: a measurement to report.
 //!
-//! The firm: 400 debtors over two years, an invoice every two to five weeks each, due in 14
-//! or 30 days. Each debtor is one of: punctual; steadily late (5–40 days, ± a few); paying at
-//! the end of the month; paying in a weekly run on its own weekday; drifting later (or
-//! earlier) month by month; paying large invoices later. A third of the debtors are in a sector
-//! that slows down by ten days in the last six months. Every payment is booked on a business
-//! day (Polish public holidays included).
+//! The market: 24 firms × 60 debtors over two years (about 50 000 documents). At three
+//! cut-off days in the last six months, each firm's predictions learn from what it was paid
+//! before the day and predict every document open on it that was paid later (so the overdue
+//! ones count, predicted on the condition that they are still open). Reported per method: the
+//! mean absolute error of the median day, the share of payments inside the P10–P90 interval
+//! (the aim is 80%) and the interval's mean width.
 //!
-//! At three cut-off days in the last six months, each method learns from what was paid before
-//! the day and predicts every document open on it that was paid later (so the overdue ones
-//! count, predicted on the condition that they are still open). Reported per method: the mean
-//! absolute error of the median day, the share of payments inside the P10–P90 interval (the
-//! aim is 80%) and the interval's mean width.
+//! `--write-history H.csv` also writes the market as the `stats` commands read it (every
+//! payment, for `inkaso-cloud stats backtest --history H.csv`).
 //!
-//! Prints a table and writes `bench-out/stats-eval.json`.
-//! Run: `cargo run --release -p inkaso-bench --bin inkaso-stats-eval` (a few seconds).
+//! Prints tables and writes `bench-out/stats-eval.json`.
+//! Run: `scripts/bench.sh stats` (a few seconds once built).
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
-use inkaso_bench::Rng;
-use inkaso_cloud::domain::predict::{Method, Outcome, Score, evaluate, next_business_day};
+use chrono::NaiveDate;
+use inkaso_bench::history::{Doc, Kind, Spec, generate, to_csv};
+use inkaso_cloud::domain::market::{MarketDocument, Verdict, compare};
+use inkaso_cloud::domain::predict::{Method, Outcome, Prediction, Score, predictions_at};
 
-/// Roughly normal noise of spread `s` days (a sum of three uniforms).
-fn noise(rng: &mut Rng, s: i64) -> i64 {
-    (rng.range(-s, s + 1) + rng.range(-s, s + 1) + rng.range(-s, s + 1)) / 2
+const METHODS: [(&str, Method); 3] = [
+    ("due date", Method::DueDate),
+    ("debtor median", Method::DebtorMedian),
+    ("full", Method::Full),
+];
+
+fn day(y: i32, m: u32, d: u32) -> anyhow::Result<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow::anyhow!("date {y}-{m}-{d}"))
 }
 
-#[derive(Clone, Copy)]
-enum Kind {
-    Punctual,
-    Late(i64),
-    MonthEnd(i64),
-    Weekly(i64, Weekday),
-    Drifting(i64, i64),
-    SizeSensitive(i64),
-}
-
-fn last_business_day_of_month(day: NaiveDate) -> NaiveDate {
-    let next = if day.month() == 12 {
-        NaiveDate::from_ymd_opt(day.year() + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(day.year(), day.month() + 1, 1)
-    };
-    let mut d = next.and_then(|n| n.pred_opt()).unwrap_or(day);
-    while next_business_day(d) != d {
-        d = d.pred_opt().unwrap_or(d);
+/// Each method's predictions at every cut-off, with the day paid and the debtor's kind.
+fn predictions(
+    docs: &[Doc],
+    cutoffs: &[NaiveDate],
+) -> BTreeMap<&'static str, Vec<(NaiveDate, Prediction, Kind)>> {
+    let mut per_firm: BTreeMap<&str, Vec<&Doc>> = BTreeMap::new();
+    for d in docs {
+        per_firm.entry(d.tenant.as_str()).or_default().push(d);
     }
-    d
-}
-
-/// The synthetic firm's documents with their outcomes.
-fn firm(seed: u64, start: NaiveDate, end: NaiveDate) -> Vec<Outcome> {
-    let mut rng = Rng(seed);
-    let weekdays = [
-        Weekday::Mon,
-        Weekday::Tue,
-        Weekday::Wed,
-        Weekday::Thu,
-        Weekday::Fri,
-    ];
-    let mut out = Vec::new();
-    for debtor in 0..400_i64 {
-        let kind = match rng.range(0, 6) {
-            0 => Kind::Punctual,
-            1 => Kind::Late(rng.range(5, 40)),
-            2 => Kind::MonthEnd(rng.range(0, 20)),
-            3 => Kind::Weekly(
-                rng.range(0, 15),
-                weekdays[usize::try_from(rng.range(0, 5)).unwrap_or(0)],
-            ),
-            4 => Kind::Drifting(rng.range(0, 20), if rng.range(0, 2) == 0 { 2 } else { -1 }),
-            _ => Kind::SizeSensitive(rng.range(3, 20)),
-        };
-        let slow_sector = debtor % 3 == 0;
-        let mut issued = start + Duration::days(rng.range(0, 30));
-        while issued < end {
-            let terms = if rng.range(0, 2) == 0 { 14 } else { 30 };
-            let due = issued + Duration::days(terms);
-            let large = rng.range(0, 5) == 0;
-            let months_in = i64::from(u32::try_from((issued - start).num_days() / 30).unwrap_or(0));
-            let slowdown = if slow_sector && (end - issued).num_days() < 180 {
-                10
-            } else {
-                0
-            };
-            let target = match kind {
-                Kind::Punctual => due + Duration::days(noise(&mut rng, 2) - 1),
-                Kind::Late(d) => due + Duration::days(d + noise(&mut rng, 3) + slowdown),
-                Kind::MonthEnd(d) => last_business_day_of_month(due + Duration::days(d + slowdown)),
-                Kind::Weekly(d, w) => {
-                    let t = due + Duration::days(d + slowdown);
-                    let ahead = (i64::from(w.num_days_from_monday())
-                        - i64::from(t.weekday().num_days_from_monday()))
-                    .rem_euclid(7);
-                    t + Duration::days(ahead)
+    let mut out: BTreeMap<&'static str, Vec<(NaiveDate, Prediction, Kind)>> = BTreeMap::new();
+    for docs in per_firm.values() {
+        let outcomes: Vec<Outcome> = docs
+            .iter()
+            .map(|d| Outcome {
+                debtor: d.debtor.clone(),
+                issued: d.issued,
+                due: d.due,
+                paid: Some(d.paid),
+            })
+            .collect();
+        for cutoff in cutoffs {
+            for (name, method) in METHODS {
+                for (i, p) in predictions_at(&outcomes, *cutoff, method) {
+                    if let Some(d) = docs.get(i) {
+                        out.entry(name).or_default().push((d.paid, p, d.kind));
+                    }
                 }
-                Kind::Drifting(d, per_month) => {
-                    due + Duration::days(
-                        (d + per_month * months_in).max(-3) + noise(&mut rng, 2) + slowdown,
-                    )
-                }
-                Kind::SizeSensitive(d) => {
-                    due + Duration::days(
-                        d + if large { 15 } else { 0 } + noise(&mut rng, 2) + slowdown,
-                    )
-                }
-            };
-            let paid = next_business_day(target.max(issued));
-            out.push(Outcome {
-                debtor: format!("D{debtor}"),
-                issued,
-                due,
-                paid: Some(paid),
-            });
-            issued += Duration::days(rng.range(14, 36));
+            }
         }
     }
     out
 }
 
+/// The market comparison on `as_of`, from what is known then: each firm's verdict beside the
+/// one its story calls for.
+fn verdicts(
+    docs: &[Doc],
+    as_of: NaiveDate,
+    table: &mut String,
+) -> anyhow::Result<(usize, Vec<serde_json::Value>)> {
+    let market_docs: Vec<MarketDocument> = docs
+        .iter()
+        .map(|d| MarketDocument {
+            tenant: d.tenant.clone(),
+            debtor: d.debtor.clone(),
+            sector: Some(d.sector),
+            due: d.due,
+            paid: Some(d.paid).filter(|p| *p <= as_of),
+            amount_minor: d.amount_minor,
+        })
+        .collect();
+    let market = compare(&market_docs, as_of);
+    let roles: BTreeMap<&str, _> = docs.iter().map(|d| (d.tenant.as_str(), d.role)).collect();
+    writeln!(table)?;
+    writeln!(
+        table,
+        "{:<8} {:<10} {:<10} {:>10} {:>12}",
+        "firm", "expected", "verdict", "own Δ", "market Δ"
+    )?;
+    let mut right = 0;
+    let mut verdicts = Vec::new();
+    for t in &market.tenants {
+        let expected = roles.get(t.tenant.as_str()).map(|r| r.expected());
+        right += usize::from(expected == Some(t.verdict));
+        writeln!(
+            table,
+            "{:<8} {:<10} {:<10} {:>10.1} {:>12.1}",
+            t.tenant,
+            expected.map_or("?", |v| v.code()),
+            t.verdict.code(),
+            t.own_change().unwrap_or(f64::NAN),
+            t.expected_change().unwrap_or(f64::NAN),
+        )?;
+        verdicts.push(serde_json::json!({
+            "tenant": t.tenant, "expected": expected.map(Verdict::code), "verdict": t.verdict.code(),
+            "own_change_days": t.own_change(), "market_change_days": t.expected_change()
+        }));
+    }
+    writeln!(table, "verdicts right: {right} of {}", market.tenants.len())?;
+    Ok((right, verdicts))
+}
+
 fn main() -> anyhow::Result<()> {
-    let start = NaiveDate::from_ymd_opt(2024, 12, 1).ok_or_else(|| anyhow::anyhow!("date"))?;
-    let end = NaiveDate::from_ymd_opt(2026, 12, 1).ok_or_else(|| anyhow::anyhow!("date"))?;
-    let outcomes = firm(16, start, end);
-    let cutoffs = [
-        NaiveDate::from_ymd_opt(2026, 6, 15),
-        NaiveDate::from_ymd_opt(2026, 8, 17),
-        NaiveDate::from_ymd_opt(2026, 10, 15),
-    ];
-    let methods = [
-        ("firm median", Method::FirmMedian),
-        ("debtor median", Method::DebtorMedian),
-        ("full", Method::Full),
-    ];
+    let args: Vec<String> = std::env::args().collect();
+    let write_to = args
+        .iter()
+        .position(|a| a == "--write-history")
+        .and_then(|i| args.get(i + 1));
+    let spec = Spec {
+        tenants: 24,
+        debtors: 60,
+        start: day(2024, 12, 1)?,
+        end: day(2026, 12, 1)?,
+        seed: 16,
+    };
+    let docs = generate(spec);
+    if let Some(path) = write_to {
+        std::fs::write(path, to_csv(&docs, spec.end, true))?;
+        println!("written {path}");
+    }
+    let cutoffs = [day(2026, 6, 15)?, day(2026, 8, 17)?, day(2026, 10, 15)?];
+    let predicted = predictions(&docs, &cutoffs);
+
     let mut table = String::new();
     writeln!(
         table,
-        "{} documents of 400 debtors, {start} – {end}; scored at 3 cut-offs",
-        outcomes.len()
+        "{} documents of {} firms × {} debtors, {} – {}; scored at 3 cut-offs",
+        docs.len(),
+        spec.tenants,
+        spec.debtors,
+        spec.start,
+        spec.end
     )?;
+    if let Some(load) = inkaso_bench::load_average() {
+        writeln!(table, "load average: {load}")?;
+    }
     writeln!(
         table,
-        "{:<15} {:>9} {:>12} {:>13} {:>12}",
-        "method", "documents", "MAE (days)", "P10–P90 cov.", "width (days)"
+        "{:<15} {:<15} {:>9} {:>12} {:>13} {:>12}",
+        "behaviour", "method", "documents", "MAE (days)", "P10–P90 cov.", "width (days)"
     )?;
     let mut json = Vec::new();
-    for (name, method) in methods {
-        let scores: Vec<Score> = cutoffs
-            .iter()
-            .flatten()
-            .map(|c| evaluate(&outcomes, *c, method))
-            .collect();
-        let docs: usize = scores.iter().map(|s| s.documents).sum();
-        #[allow(clippy::cast_precision_loss)] // thousands of documents
-        let mean = |f: fn(&Score) -> f64| {
-            scores
-                .iter()
-                .map(|s| f(s) * s.documents as f64)
-                .sum::<f64>()
-                / docs.max(1) as f64
+    for kind in std::iter::once("all").chain(Kind::NAMES) {
+        let mut maes = BTreeMap::new();
+        for (name, _) in METHODS {
+            let rows = predicted.get(name).map_or(&[][..], Vec::as_slice);
+            let s = Score::of(
+                rows.iter()
+                    .filter(|(_, _, k)| kind == "all" || k.name() == kind)
+                    .map(|(paid, p, _)| (*paid, p)),
+            );
+            maes.insert(name, s.mae_days);
+            writeln!(
+                table,
+                "{kind:<15} {name:<15} {:>9} {:>12.2} {:>12.1}% {:>12.1}",
+                s.documents,
+                s.mae_days,
+                s.coverage * 100.0,
+                s.width_days
+            )?;
+            json.push(serde_json::json!({
+                "behaviour": kind, "method": name, "documents": s.documents,
+                "mae_days": s.mae_days, "coverage": s.coverage, "width_days": s.width_days
+            }));
+        }
+        let below = |base: &str| {
+            let b = maes.get(base).copied().unwrap_or(0.0);
+            let f = maes.get("full").copied().unwrap_or(0.0);
+            if b > 0.0 { (1.0 - f / b) * 100.0 } else { 0.0 }
         };
-        let (mae, cov, width) = (
-            mean(|s| s.mae_days),
-            mean(|s| s.coverage),
-            mean(|s| s.width_days),
-        );
         writeln!(
             table,
-            "{name:<15} {docs:>9} {mae:>12.2} {:>12.1}% {width:>12.1}",
-            cov * 100.0
+            "{:<15} full's MAE is {:.0}% below the due date's, {:.0}% below the debtor median's",
+            "",
+            below("due date"),
+            below("debtor median")
         )?;
-        json.push(serde_json::json!({
-            "method": name, "documents": docs, "mae_days": mae, "coverage": cov, "width_days": width
-        }));
     }
+
+    let (right, verdicts) = verdicts(&docs, spec.end, &mut table)?;
     print!("{table}");
     std::fs::create_dir_all("bench-out")?;
     std::fs::write(
         "bench-out/stats-eval.json",
-        serde_json::to_string_pretty(&serde_json::json!({ "methods": json }))?,
+        serde_json::to_string_pretty(&serde_json::json!({
+            "documents": docs.len(), "predictions": json,
+            "verdicts": verdicts, "verdicts_right": right,
+        }))?,
     )?;
     println!("written bench-out/stats-eval.json");
     Ok(())
