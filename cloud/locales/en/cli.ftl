@@ -48,6 +48,10 @@ cli-tick-held = held
 cli-tick-skipped = skipped
 cli-tick-replanned = re-planned
 cli-tick-debtor-error = debtor error
+cli-tick-debtor-stats = Payment statistics sent to the agents: { $count } { $count ->
+    [one] debtor
+   *[other] debtors
+}
 
 
 ## Statistics from a history file (`stats predict|backtest|market`)

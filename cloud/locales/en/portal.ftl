@@ -703,6 +703,9 @@ stats-trend-earlier = earlier by { $count ->
    *[other] { $text } days
 }
 stats-note = Counted from the documents the agent has sent and the payments observed on them since; invoices paid before Inkaso started are not known, so the first months' DSO can be understated. Currencies are counted apart.
+behaviour-title = Payment behaviour
+behaviour-empty = The debtor has not paid any document we know of yet: predictions lean on all of the firm's debtors.
+col-currency = Currency
 predict-title = Predicted payment
 predict-range = most likely between { $from } and { $to }
 predict-reason-debtor = The debtor pays { $days } late on average ({ $count ->

@@ -56,6 +56,11 @@ cli-tick-held = wstrzymano
 cli-tick-skipped = pominięto
 cli-tick-replanned = do ponownego planu
 cli-tick-debtor-error = błąd dłużnika
+cli-tick-debtor-stats = Statystyki płatności wysłane agentom: { $count } { $count ->
+    [one] dłużnik
+    [few] dłużników
+   *[many] dłużników
+}
 
 
 ## Statystyki z pliku historii (`stats predict|backtest|market`)

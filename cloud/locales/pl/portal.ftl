@@ -717,6 +717,9 @@ stats-trend-earlier = wcześniej o { $count ->
    *[other] { $text } dnia
 }
 stats-note = Liczone z dokumentów, które agent przesłał, i wpłat zaobserwowanych w nich od tego czasu; faktury opłacone, zanim Inkaso zaczęło działać, nie są znane, więc DSO z pierwszych miesięcy bywa zaniżone. Waluty liczone osobno.
+behaviour-title = Zachowanie płatnicze
+behaviour-empty = Dłużnik nie zapłacił jeszcze żadnego dokumentu, który znamy: przewidywania opierają się na wszystkich dłużnikach firmy.
+col-currency = Waluta
 predict-title = Przewidywana zapłata
 predict-range = najpewniej między { $from } a { $to }
 predict-reason-debtor = Dłużnik płaci średnio { $days } po terminie ({ $count ->

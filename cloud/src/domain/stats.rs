@@ -36,6 +36,8 @@ pub struct Settlement {
 /// A document with what happened to it, as the statistics read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentHistory {
+    /// The document (any key the caller knows it by).
+    pub document: String,
     /// The debtor (any key the caller groups by).
     pub debtor: String,
     /// ISO currency code.
@@ -563,6 +565,7 @@ mod tests {
 
     fn doc(issued: &str, due: &str, amount: i64, paid: &[(&str, i64)]) -> DocumentHistory {
         DocumentHistory {
+            document: String::new(),
             debtor: "K1".into(),
             currency: "PLN".into(),
             issued: day(issued),

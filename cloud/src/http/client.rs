@@ -76,6 +76,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             .merge(super::channels::routes())
             .merge(super::processes::routes())
             .merge(super::cases::routes())
+            .merge(super::stats::routes())
             .merge(super::admin::routes()),
     )
 }

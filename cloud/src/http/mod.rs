@@ -18,6 +18,7 @@ pub mod client;
 mod openapi;
 pub mod ops;
 pub mod processes;
+pub mod stats;
 pub mod wire;
 
 use std::sync::Arc;

@@ -190,6 +190,9 @@ pub struct TickSummary {
     pub report_email: Option<String>,
     /// Debtors that could not be planned, and why (the others were).
     pub debtor_errors: Vec<DebtorError>,
+    /// Debtors whose statistics were sent to their agents (the day's first tick; only the
+    /// changed ones).
+    pub debtor_stats: u64,
 }
 
 /// A debtor left out of a tick, with the reason.
@@ -229,6 +232,17 @@ impl TickSummary {
         let label = i18n::text(lang, "cli-tick-debtor-error");
         for e in &self.debtor_errors {
             let _ = writeln!(out, "{label:<18} {:<18} {}", e.debtor, e.message);
+        }
+        if self.debtor_stats > 0 {
+            let _ = writeln!(
+                out,
+                "{}",
+                i18n::text_with(
+                    lang,
+                    "cli-tick-debtor-stats",
+                    &[("count", self.debtor_stats.into())]
+                )
+            );
         }
         out.push_str(&self.report.render(self.at, lang));
         out
@@ -395,6 +409,14 @@ pub async fn tick(
         }
     }
     summary.report_email = send_report(&tenant, channels, &summary).await;
+    // Statistics come last and never hold up collection: a failure is logged and retried by
+    // the next tick.
+    match crate::services::stats::publish_daily(store, scope, now).await {
+        Ok(n) => summary.debtor_stats = n,
+        Err(e) => {
+            tracing::warn!(tenant = %scope.as_str(), error = %e, "debtor statistics not published");
+        }
+    }
     Ok(summary)
 }
 

@@ -14,11 +14,16 @@ use std::time::Instant;
 use chrono::{DateTime, Months, NaiveDate, Utc};
 
 use super::{App, ServiceError};
-use crate::domain::predict::{History, Method, Paid, Prediction, predict};
+use crate::domain::predict::{Basis, Habit, History, Method, Paid, Prediction, predict};
 use crate::domain::stats::{
     DebtorDelay, DocumentHistory, MonthFigures, by_currency, debtor_delay, monthly,
 };
-use crate::store::TenantScope;
+use crate::i18n::{self, Arg};
+use crate::store::query::{DebtorDetail, DocumentView};
+use crate::store::stats::DebtorStatsOut;
+use crate::store::{Store, StoreError, TenantScope};
+use inkaso_shared::Lang;
+use inkaso_shared::protocol::ResultEvent;
 
 /// How long a firm's history is used without reading it again.
 pub const HISTORY_FRESH: std::time::Duration = std::time::Duration::from_secs(300);
@@ -183,4 +188,241 @@ impl App {
             Method::Full,
         ))
     }
+}
+
+/// A debtor's payment behaviour per currency, and when each of its open documents will
+/// probably be paid.
+#[derive(Debug, Clone)]
+pub struct DebtorOutlook {
+    /// Its delays per currency (PLN first), for currencies it paid something in.
+    pub delays: Vec<(String, DebtorDelay)>,
+    /// Its open documents (by due date) with their predicted payment.
+    pub predictions: Vec<(DocumentView, Prediction)>,
+    /// When the history behind it was read.
+    pub read_at: DateTime<Utc>,
+}
+
+impl App {
+    /// The debtor's payment behaviour and its open documents' predicted payments.
+    pub async fn debtor_outlook(
+        &self,
+        tenant: &TenantScope,
+        debtor_id: &str,
+    ) -> Result<DebtorOutlook, ServiceError> {
+        let today = self.clock.now().date_naive();
+        let detail = self.store.debtor_detail(tenant, debtor_id, today).await?;
+        self.outlook_of(tenant, &detail).await
+    }
+
+    /// [`App::debtor_outlook`] of a debtor already read.
+    pub async fn outlook_of(
+        &self,
+        tenant: &TenantScope,
+        detail: &DebtorDetail,
+    ) -> Result<DebtorOutlook, ServiceError> {
+        let today = self.clock.now().date_naive();
+        let history = self.firm_history(tenant).await?;
+        let key = format!("{}/{}", detail.debtor.agent_id, detail.debtor.external_id);
+        let own: Vec<DocumentHistory> = history
+            .documents
+            .iter()
+            .filter(|d| d.debtor == key)
+            .cloned()
+            .collect();
+        let mut delays: Vec<(String, DebtorDelay)> = by_currency(&own)
+            .into_iter()
+            .map(|(currency, docs)| (currency.to_owned(), debtor_delay(docs, today)))
+            .filter(|(_, d)| d.paid > 0)
+            .collect();
+        delays.sort_by_key(|(c, _)| (c != "PLN", c.clone()));
+        let predictions = detail
+            .documents
+            .iter()
+            .filter(|d| d.status == "open" && d.remaining_minor > 0)
+            .map(|d| {
+                let p = predict(&history.paid, &key, d.due_date, today, Method::Full);
+                (d.clone(), p)
+            })
+            .collect();
+        Ok(DebtorOutlook {
+            delays,
+            predictions,
+            read_at: history.read_at,
+        })
+    }
+
+    /// When an open document will probably be paid (`None` when it is not open).
+    pub async fn document_prediction(
+        &self,
+        tenant: &TenantScope,
+        document_id: &str,
+    ) -> Result<(DocumentView, Option<Prediction>), ServiceError> {
+        let today = self.clock.now().date_naive();
+        let doc = self.store.document(tenant, document_id, today).await?;
+        if doc.status != "open" {
+            return Ok((doc, None));
+        }
+        let p = self
+            .predicted_payment(tenant, &doc.agent_id, &doc.debtor_external_id, doc.due_date)
+            .await?;
+        Ok((doc, Some(p)))
+    }
+}
+
+/// A prediction's one-line reason, as a person reads it ("Dłużnik płaci średnio 12 dni po
+/// terminie (8 opłaconych dokumentów), zwykle pod koniec miesiąca").
+pub fn prediction_reason(lang: Lang, p: &Prediction) -> String {
+    let days = |d: f64| {
+        let rounded = (d * 10.0).round() / 10.0;
+        #[allow(clippy::cast_possible_truncation)] // whole and small: days
+        let count = if rounded.fract() == 0.0 {
+            Arg::Number(rounded as i64)
+        } else {
+            Arg::Decimal(rounded)
+        };
+        i18n::text_with(
+            lang,
+            "stats-days",
+            &[
+                ("count", count),
+                ("text", Arg::Text(i18n::decimal(lang, rounded))),
+            ],
+        )
+    };
+    let mut reason = match p.basis {
+        Basis::Debtor {
+            paid,
+            avg_days_late,
+        } => i18n::text_with(
+            lang,
+            "predict-reason-debtor",
+            &[
+                ("days", Arg::Text(days(avg_days_late))),
+                ("count", paid.into()),
+            ],
+        ),
+        Basis::Firm {
+            paid,
+            avg_days_late,
+        } => i18n::text_with(
+            lang,
+            "predict-reason-firm",
+            &[
+                ("days", Arg::Text(days(avg_days_late))),
+                ("count", paid.into()),
+            ],
+        ),
+        Basis::NoHistory => i18n::text(lang, "predict-reason-none"),
+    };
+    let habit = match p.habit {
+        Habit::None => None,
+        Habit::MonthEnd => Some("predict-habit-month-end"),
+        Habit::Weekday(w) => Some(match w {
+            chrono::Weekday::Mon => "predict-habit-mon",
+            chrono::Weekday::Tue => "predict-habit-tue",
+            chrono::Weekday::Wed => "predict-habit-wed",
+            chrono::Weekday::Thu => "predict-habit-thu",
+            chrono::Weekday::Fri => "predict-habit-fri",
+            chrono::Weekday::Sat => "predict-habit-sat",
+            chrono::Weekday::Sun => "predict-habit-sun",
+        }),
+    };
+    if let Some(id) = habit {
+        reason.push_str(&i18n::text(lang, id));
+    }
+    if p.beyond_history {
+        reason.push_str(&i18n::text(lang, "predict-beyond"));
+    }
+    reason
+}
+
+/// Each debtor's statistics as its agent receives them (R-A6): the signed delays of its paid
+/// documents (negative: early), amount-weighted in the currency it paid most in, the share
+/// paid late, and the predicted payment day of each open document. Pure; debtors with nothing
+/// paid and nothing open are left out.
+pub fn debtor_stats(history: &FirmHistory, today: NaiveDate) -> Vec<DebtorStatsOut> {
+    let mut per_debtor: BTreeMap<&str, Vec<&DocumentHistory>> = BTreeMap::new();
+    for d in &history.documents {
+        if !d.is_credit() {
+            per_debtor.entry(d.debtor.as_str()).or_default().push(d);
+        }
+    }
+    let round = |x: f64| (x * 10.0).round() / 10.0;
+    let mut out = Vec::new();
+    for (key, docs) in per_debtor {
+        let Some((agent_id, external)) = key.split_once('/') else {
+            continue;
+        };
+        let Ok(debtor_external_id) = inkaso_shared::ExternalId::new(external) else {
+            continue;
+        };
+        let paid: Vec<(&DocumentHistory, i64)> = docs
+            .iter()
+            .filter_map(|d| d.paid_on().map(|p| (*d, (p - d.due).num_days())))
+            .collect();
+        let predicted_payment: BTreeMap<String, NaiveDate> = docs
+            .iter()
+            .filter(|d| d.remaining_on(today) > 0)
+            .map(|d| {
+                let p = predict(&history.paid, key, d.due, today, Method::Full);
+                (d.document.clone(), p.p50)
+            })
+            .collect();
+        if paid.is_empty() && predicted_payment.is_empty() {
+            continue;
+        }
+        #[allow(clippy::cast_precision_loss)] // counts and days: far below 2^52
+        let (avg, late_share) = if paid.is_empty() {
+            (0.0, 0.0)
+        } else {
+            let n = paid.len() as f64;
+            (
+                paid.iter().map(|(_, d)| *d as f64).sum::<f64>() / n,
+                paid.iter().filter(|(_, d)| *d > 0).count() as f64 / n,
+            )
+        };
+        // Weighted in one currency: the one with the most paid documents.
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for (d, _) in &paid {
+            *counts.entry(d.currency.as_str()).or_default() += 1;
+        }
+        let main = counts
+            .iter()
+            .max_by_key(|(c, n)| (**n, *c == &"PLN"))
+            .map(|(c, _)| *c);
+        let weighted = crate::domain::stats::weighted_days(
+            paid.iter()
+                .filter(|(d, _)| Some(d.currency.as_str()) == main)
+                .map(|(d, delay)| (d.amount_minor, *delay)),
+        )
+        .unwrap_or(avg);
+        out.push(DebtorStatsOut {
+            agent_id: agent_id.to_owned(),
+            event: ResultEvent::DebtorStats {
+                debtor_external_id,
+                avg_delay_days: round(avg),
+                weighted_avg_delay_days: round(weighted),
+                late_share: (late_share * 1000.0).round() / 1000.0,
+                predicted_payment,
+            },
+        });
+    }
+    out
+}
+
+/// Publishes the firm's debtor statistics to its agents once a day (the runner's first tick
+/// of the day): only debtors whose figures changed since they were last sent. Returns how many
+/// were sent.
+pub async fn publish_daily(
+    store: &Store,
+    tenant: &TenantScope,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let today = now.date_naive();
+    if store.debtor_stats_last_run(tenant).await? == Some(today) {
+        return Ok(0);
+    }
+    let history = FirmHistory::new(store.document_histories(tenant).await?, now);
+    let stats = debtor_stats(&history, today);
+    store.publish_debtor_stats(tenant, &stats, today, now).await
 }

@@ -13,10 +13,13 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use inkaso_shared::protocol::ResultEvent;
+use sha2::{Digest as _, Sha256};
 use sqlx::Row as _;
 
-use super::{Store, StoreError, parse_day};
+use super::feed::append_result_in;
+use super::{Store, StoreError, parse_day, ts};
 use crate::domain::stats::{DocumentHistory, Settlement};
 use crate::store::TenantScope;
 
@@ -51,9 +54,10 @@ impl Store {
                 .map(parse_day)
                 .transpose()?
                 .unwrap_or(due);
-            index.insert((agent.clone(), external), out.len());
+            index.insert((agent.clone(), external.clone()), out.len());
             first_seen.push(None);
             out.push(DocumentHistory {
+                document: external,
                 debtor: format!("{agent}/{debtor}"),
                 currency: r.try_get(3)?,
                 issued,
@@ -99,5 +103,106 @@ impl Store {
             }
         }
         Ok(out)
+    }
+}
+
+/// A debtor's statistics to send to its agent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DebtorStatsOut {
+    /// The agent that knows the debtor.
+    pub agent_id: String,
+    /// The `DebtorStats` result.
+    pub event: ResultEvent,
+}
+
+impl Store {
+    /// The day the firm's debtor statistics were last published, if ever.
+    pub async fn debtor_stats_last_run(
+        &self,
+        tenant: &TenantScope,
+    ) -> Result<Option<NaiveDate>, StoreError> {
+        sqlx::query("SELECT last_on FROM debtor_stats_runs WHERE tenant_id = $1")
+            .bind(tenant.as_str())
+            .fetch_optional(self.pool())
+            .await?
+            .map(|r| parse_day(&r.try_get::<String, _>(0)?))
+            .transpose()
+    }
+
+    /// Appends to each agent's results the debtors' statistics that differ from what it was
+    /// last sent, and marks the firm's run of `day`; returns how many were sent. One
+    /// transaction: a replica that publishes the same day at the same time sends nothing twice.
+    pub async fn publish_debtor_stats(
+        &self,
+        tenant: &TenantScope,
+        stats: &[DebtorStatsOut],
+        day: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let tenant_id = tenant.as_str();
+        let mut tx = self.begin_write().await?;
+        let done: Option<String> =
+            sqlx::query("SELECT last_on FROM debtor_stats_runs WHERE tenant_id = $1")
+                .bind(tenant_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.try_get(0))
+                .transpose()?;
+        if done.as_deref() == Some(day.to_string().as_str()) {
+            return Ok(0);
+        }
+        let mut sent: HashMap<(String, String), String> = HashMap::new();
+        for r in sqlx::query(
+            "SELECT agent_id, debtor_external_id, digest FROM debtor_stats_published \
+             WHERE tenant_id = $1",
+        )
+        .bind(tenant_id)
+        .fetch_all(&mut *tx)
+        .await?
+        {
+            sent.insert((r.try_get(0)?, r.try_get(1)?), r.try_get(2)?);
+        }
+        let mut count = 0;
+        for s in stats {
+            let ResultEvent::DebtorStats {
+                debtor_external_id, ..
+            } = &s.event
+            else {
+                continue;
+            };
+            let json =
+                serde_json::to_string(&s.event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let digest = hex::encode(Sha256::digest(json.as_bytes()));
+            let key = (s.agent_id.clone(), debtor_external_id.to_string());
+            if sent.get(&key) == Some(&digest) {
+                continue;
+            }
+            append_result_in(&mut tx, tenant_id, &s.agent_id, now, &s.event).await?;
+            sqlx::query(
+                "INSERT INTO debtor_stats_published \
+                 (tenant_id, agent_id, debtor_external_id, digest, published_at) \
+                 VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (tenant_id, agent_id, debtor_external_id) \
+                 DO UPDATE SET digest = excluded.digest, published_at = excluded.published_at",
+            )
+            .bind(tenant_id)
+            .bind(&key.0)
+            .bind(&key.1)
+            .bind(digest)
+            .bind(ts(now))
+            .execute(&mut *tx)
+            .await?;
+            count += 1;
+        }
+        sqlx::query(
+            "INSERT INTO debtor_stats_runs (tenant_id, last_on) VALUES ($1, $2) \
+             ON CONFLICT (tenant_id) DO UPDATE SET last_on = excluded.last_on",
+        )
+        .bind(tenant_id)
+        .bind(day.to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(count)
     }
 }

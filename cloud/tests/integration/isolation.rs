@@ -601,6 +601,27 @@ async fn every_documented_route_is_isolated(backend: Backend) {
                 | "/api/v1/collection/settings"
                 | "/api/v1/collection/channel-pauses",
             ) => c(route.into(), None, "viewer", Client, OwnSpace),
+            ("get", "/api/v1/stats") => c(
+                "/api/v1/stats?months=3".into(),
+                None,
+                "viewer",
+                Client,
+                OwnSpace,
+            ),
+            ("get", "/api/v1/debtors/{id}/stats") => c(
+                format!("/api/v1/debtors/{d}/stats"),
+                None,
+                "viewer",
+                Client,
+                Foreign,
+            ),
+            ("get", "/api/v1/documents/{id}/prediction") => c(
+                format!("/api/v1/documents/{}/prediction", ida.document),
+                None,
+                "viewer",
+                Client,
+                Foreign,
+            ),
             ("get", "/api/v1/forecast") => c(
                 "/api/v1/forecast?days=30".into(),
                 None,

@@ -174,6 +174,91 @@ async fn statistics_follow_the_synced_payments(backend: Backend) {
     assert!(html.contains("Przewidywana zapłata"), "{html}");
     assert!(html.contains("11.12.2026"), "{html}");
     assert!(html.contains("mało wpłat (2)"), "{html}");
+
+    // The same over the API, for programs.
+    let (code, firm) = env.get(&t.viewer, "/api/v1/stats?months=3").await;
+    assert_eq!(code, 200, "{firm}");
+    assert_eq!(firm["currencies"][0]["currency"], "PLN");
+    assert_eq!(
+        firm["currencies"][0]["months"][0]["credit_sales_minor"],
+        200_000
+    );
+    assert_eq!(firm["currencies"][1]["currency"], "EUR");
+    let (code, refused) = env.get(&t.viewer, "/api/v1/stats?months=99").await;
+    assert_eq!(code, 400, "{refused}");
+    assert_eq!(refused["error"]["field"], "months");
+    let (code, of_c) = env
+        .get(&t.viewer, &format!("/api/v1/documents/{c}/prediction"))
+        .await;
+    assert_eq!(code, 200, "{of_c}");
+    assert_eq!(of_c["status"], "open");
+    assert_eq!(of_c["prediction"]["predicted_paid_date"], "2026-12-11");
+    assert_eq!(of_c["prediction"]["p90"], "2026-12-21");
+    let reason = |lang: &str| {
+        of_c["prediction"][format!("reason_{lang}")]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(reason("pl").contains("mało wpłat (2)"), "{of_c}");
+    assert!(reason("en").contains("few payments"), "{of_c}");
+    let (_, debtors) = env.get(&t.viewer, "/api/v1/debtors").await;
+    let k1 = debtors["items"][0]["id"].as_str().unwrap().to_owned();
+    let (code, k1_stats) = env
+        .get(&t.viewer, &format!("/api/v1/debtors/{k1}/stats"))
+        .await;
+    assert_eq!(code, 200, "{k1_stats}");
+    assert_eq!(k1_stats["delays"][0]["currency"], "PLN");
+    assert_eq!(k1_stats["delays"][0]["avg_days_late"], 15.0);
+    assert_eq!(k1_stats["delays"][0]["paid_late"], 2);
+    // Open: C, R and the euro document, each with its day.
+    let open_numbers: Vec<&str> = k1_stats["predictions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(open_numbers.len(), 3, "{k1_stats}");
+    // The debtor's page shows its behaviour and each open document's day.
+    let (_, html) = crate::portal::page(&env, &session, &format!("/debtors/{k1}")).await;
+    assert!(html.contains("Zachowanie płatnicze"), "{html}");
+    assert!(html.contains("15 dni"), "{html}");
+    assert!(html.contains(">11.12.2026<"), "{html}");
+
+    // Once a day the agent receives each debtor's statistics, and only when they changed.
+    let now = env.clock.now();
+    let sent = inkaso_cloud::services::stats::publish_daily(&env.store, &t.scope, now)
+        .await
+        .unwrap();
+    assert_eq!(sent, 1, "K1");
+    let again = inkaso_cloud::services::stats::publish_daily(&env.store, &t.scope, now)
+        .await
+        .unwrap();
+    assert_eq!(again, 0, "the same day");
+    let (code, feed) = env
+        .get(&t.agent_token, "/agent/v1/results?limit=1000")
+        .await;
+    assert_eq!(code, 200, "{feed}");
+    let stats_events: Vec<&serde_json::Value> = feed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["event"])
+        .filter(|e| e["kind"] == "debtor_stats")
+        .collect();
+    assert_eq!(stats_events.len(), 1, "{feed}");
+    let event = stats_events[0];
+    assert_eq!(event["debtor_external_id"], "K1");
+    assert_eq!(event["avg_delay_days"], 15.0);
+    assert_eq!(event["late_share"], 1.0);
+    assert_eq!(event["predicted_payment"]["C"], "2026-12-11");
+    assert!(event["predicted_payment"]["R"].is_string(), "{event}");
+    // The next day nothing changed for K1 but R is a day older: its day moves, so it is sent.
+    env.clock.advance(Duration::days(1));
+    let next = inkaso_cloud::services::stats::publish_daily(&env.store, &t.scope, env.clock.now())
+        .await
+        .unwrap();
+    assert!(next <= 1);
 }
 
 /// `inkaso-cloud stats …` over a small hand-written history: bad rows are refused with their

@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use inkaso_bench::history::{Spec, generate, to_csv};
 use inkaso_cloud::cli::stats::{backtest, market_of, parse_history};
-use inkaso_cloud::domain::predict::Method;
+use inkaso_cloud::domain::predict::{Method, Score};
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -28,17 +28,46 @@ fn the_backtest_and_the_verdicts_hold_on_a_small_market() {
     assert!(file.refused.is_empty());
     assert_eq!(file.rows.len(), docs.len());
 
-    let results = backtest(&file.rows, day("2026-09-15"));
-    let score = |m: Method| results.iter().find(|r| r.method == m).unwrap().score;
+    // Three cut-offs in the last six months, as the benchmark scores them.
+    let runs: Vec<_> = ["2026-06-15", "2026-08-17", "2026-10-15"]
+        .iter()
+        .map(|d| backtest(&file.rows, day(d)))
+        .collect();
+    #[allow(clippy::cast_precision_loss)] // hundreds of documents
+    let score = |m: Method| {
+        let scores: Vec<Score> = runs
+            .iter()
+            .map(|r| r.iter().find(|b| b.method == m).unwrap().score)
+            .collect();
+        let n: usize = scores.iter().map(|s| s.documents).sum();
+        let mean = |f: fn(&Score) -> f64| {
+            scores
+                .iter()
+                .map(|s| f(s) * s.documents as f64)
+                .sum::<f64>()
+                / n as f64
+        };
+        Score {
+            documents: n,
+            mae_days: mean(|s| s.mae_days),
+            coverage: mean(|s| s.coverage),
+            width_days: mean(|s| s.width_days),
+        }
+    };
     let (due, median, full) = (
         score(Method::DueDate),
         score(Method::DebtorMedian),
         score(Method::Full),
     );
     assert!(full.documents > 300, "{full:?}");
-    assert!(full.mae_days < 0.5 * due.mae_days, "{full:?} vs {due:?}");
-    assert!(full.mae_days < median.mae_days, "{full:?} vs {median:?}");
-    assert!((0.72..=0.95).contains(&full.coverage), "{full:?}");
+    // The bars: MAE 60% below the due date's and 50% below the debtor median's;
+    // P10–P90 covering 80% ± 8% of the payments.
+    assert!(full.mae_days < 0.4 * due.mae_days, "{full:?} vs {due:?}");
+    assert!(
+        full.mae_days < 0.5 * median.mae_days,
+        "{full:?} vs {median:?}"
+    );
+    assert!((0.72..=0.88).contains(&full.coverage), "{full:?}");
 
     // The market on the last day: every firm gets the verdict its story calls for.
     let market = market_of(&file.rows, spec.end);

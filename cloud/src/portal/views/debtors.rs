@@ -3,6 +3,8 @@
 //! where a pause or a promise to pay is recorded, a stage is run now for chosen documents and
 //! documents are handed to a law firm.
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
@@ -15,7 +17,8 @@ use serde::Deserialize;
 
 use super::super::session::Form;
 use super::super::{Ctx, PageError, Viewer};
-use super::{DebtorNames, Empty, Pager, PathId, Sorting, blank_to_none};
+use super::stats::DebtorRow;
+use super::{DebtorNames, Empty, Pager, PathId, PredictionView, Sorting, blank_to_none};
 use crate::domain::accounts::Role;
 use crate::http::AppState;
 use crate::process::model::{AssignedBy, Stage};
@@ -157,10 +160,14 @@ pub(super) async fn list(
     let ctx = Ctx::load(&state, &viewer, "debtors").await?;
     let tenant = &viewer.session.principal.tenant;
     let filter = f.filter();
-    let (page, total) = tokio::try_join!(
-        state.app.debtors(tenant, &filter),
-        state.app.count_debtors(tenant, &filter)
-    )?;
+    let page = state.app.debtors(tenant, &filter).await?;
+    // A list that ends on its first page is its own count: the count's scan is skipped (a
+    // search usually finds less than a page).
+    let total = if filter.after.is_none() && page.next_cursor.is_none() {
+        u64::try_from(page.items.len()).unwrap_or(u64::MAX)
+    } else {
+        state.app.count_debtors(tenant, &filter).await?
+    };
     let pager = Pager::new(
         f.from.unwrap_or(1),
         page.items.len(),
@@ -226,6 +233,16 @@ pub(super) struct DebtorPage {
     form: PauseFormView,
     /// Why running a stage or a hand-off was refused (shown above the documents).
     act_error: Option<String>,
+    /// How it pays, per currency.
+    behaviour: Vec<(String, DebtorRow)>,
+    /// Its open documents' predicted payments, by document id.
+    predicted: BTreeMap<String, PredictionView>,
+}
+
+impl DebtorPage {
+    fn predicted_for(&self, id: &str) -> Option<&PredictionView> {
+        self.predicted.get(id)
+    }
 }
 
 /// The pause form as last submitted, with the error next to its field.
@@ -297,6 +314,7 @@ async fn debtor_page(
         None => Vec::new(),
     };
     let partners = state.app.linked_partners(tenant).await?;
+    let (behaviour, predicted) = outlook(state, tenant, &ctx, &d).await?;
     let (process, process_why) = match &collection.assignment {
         Some((code, by)) => (
             Some(code.clone()),
@@ -342,7 +360,31 @@ async fn debtor_page(
         address: address.filter(|a| !a.is_empty()),
         form,
         act_error: None,
+        behaviour,
+        predicted,
     })
+}
+
+/// How the debtor pays, per currency, and its open documents' predicted payments by id.
+async fn outlook(
+    state: &AppState,
+    tenant: &crate::store::TenantScope,
+    ctx: &Ctx,
+    d: &crate::services::model::DebtorDetail,
+) -> Result<(Vec<(String, DebtorRow)>, BTreeMap<String, PredictionView>), PageError> {
+    let outlook = state.app.outlook_of(tenant, d).await?;
+    let key = format!("{}/{}", d.debtor.agent_id, d.debtor.external_id);
+    let behaviour = outlook
+        .delays
+        .iter()
+        .map(|(currency, delay)| (currency.clone(), DebtorRow::of(ctx, &key, delay)))
+        .collect();
+    let predicted = outlook
+        .predictions
+        .iter()
+        .map(|(doc, p)| (doc.id.clone(), PredictionView::of(ctx, p)))
+        .collect();
+    Ok((behaviour, predicted))
 }
 
 /// A stage as offered to run now: its name, channel and place on the timeline.

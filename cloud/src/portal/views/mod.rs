@@ -277,50 +277,8 @@ pub(super) struct PredictionView {
 
 impl PredictionView {
     pub(super) fn of(ctx: &super::Ctx, p: &crate::domain::predict::Prediction) -> PredictionView {
-        use crate::domain::predict::{Basis, Habit};
         use crate::i18n::{Arg, text_with};
-        let days = |d: f64| ctx.tn_decimal("stats-days", d);
-        let mut reason = match p.basis {
-            Basis::Debtor {
-                paid,
-                avg_days_late,
-            } => text_with(
-                ctx.lang,
-                "predict-reason-debtor",
-                &[
-                    ("days", Arg::Text(days(avg_days_late))),
-                    (
-                        "count",
-                        Arg::Number(i64::try_from(paid).unwrap_or(i64::MAX)),
-                    ),
-                ],
-            ),
-            Basis::Firm {
-                paid,
-                avg_days_late,
-            } => text_with(
-                ctx.lang,
-                "predict-reason-firm",
-                &[
-                    ("days", Arg::Text(days(avg_days_late))),
-                    (
-                        "count",
-                        Arg::Number(i64::try_from(paid).unwrap_or(i64::MAX)),
-                    ),
-                ],
-            ),
-            Basis::NoHistory => ctx.t("predict-reason-none"),
-        };
-        match p.habit {
-            Habit::None => {}
-            Habit::MonthEnd => reason.push_str(&ctx.t("predict-habit-month-end")),
-            Habit::Weekday(w) => {
-                reason.push_str(&ctx.t(&format!("predict-habit-{}", w.to_string().to_lowercase())));
-            }
-        }
-        if p.beyond_history {
-            reason.push_str(&ctx.t("predict-beyond"));
-        }
+        let reason = crate::services::stats::prediction_reason(ctx.lang, p);
         PredictionView {
             day: ctx.date(p.p50),
             range: text_with(

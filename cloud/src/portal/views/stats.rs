@@ -57,15 +57,40 @@ struct MonthRow {
     cei: String,
 }
 
-struct DebtorRow {
-    agent_id: String,
-    external_id: String,
-    paid: u32,
-    avg_late: String,
-    weighted_late: String,
-    share_late: String,
+/// A debtor's delays as a table row (here and on the debtor's page).
+pub(super) struct DebtorRow {
+    pub(super) agent_id: String,
+    pub(super) external_id: String,
+    pub(super) paid: u32,
+    pub(super) avg_late: String,
+    pub(super) weighted_late: String,
+    pub(super) share_late: String,
     /// `(text, worse)` when the last 6 months can be compared with the 12 before.
-    trend: Option<(String, bool)>,
+    pub(super) trend: Option<(String, bool)>,
+}
+
+impl DebtorRow {
+    pub(super) fn of(ctx: &Ctx, key: &str, d: &DebtorDelay) -> DebtorRow {
+        let (agent_id, external_id) = key.split_once('/').unwrap_or(("", key));
+        DebtorRow {
+            agent_id: agent_id.to_owned(),
+            external_id: external_id.to_owned(),
+            paid: d.paid,
+            avg_late: days(ctx, d.avg_days_late),
+            weighted_late: days(ctx, d.weighted_days_late),
+            share_late: d
+                .share_late()
+                .map_or_else(|| "—".to_owned(), |s| ctx.percent(s)),
+            trend: d.trend_change().map(|t| {
+                let id = if t > 0.0 {
+                    "stats-trend-later"
+                } else {
+                    "stats-trend-earlier"
+                };
+                (ctx.tn_decimal(id, t.abs()), t > 0.0)
+            }),
+        }
+    }
 }
 
 /// DSO (countback) and the best possible DSO month by month, as two lines.
@@ -213,27 +238,7 @@ fn currency_view(ctx: &Ctx, c: &CurrencyStats) -> CurrencyView {
     let slowest = slowest
         .into_iter()
         .take(SLOWEST_ROWS)
-        .map(|(key, d)| {
-            let (agent_id, external_id) = key.split_once('/').unwrap_or(("", key));
-            DebtorRow {
-                agent_id: agent_id.to_owned(),
-                external_id: external_id.to_owned(),
-                paid: d.paid,
-                avg_late: days(ctx, d.avg_days_late),
-                weighted_late: days(ctx, d.weighted_days_late),
-                share_late: d
-                    .share_late()
-                    .map_or_else(|| "—".to_owned(), |s| ctx.percent(s)),
-                trend: d.trend_change().map(|t| {
-                    let id = if t > 0.0 {
-                        "stats-trend-later"
-                    } else {
-                        "stats-trend-earlier"
-                    };
-                    (ctx.tn_decimal(id, t.abs()), t > 0.0)
-                }),
-            }
-        })
+        .map(|(key, d)| DebtorRow::of(ctx, key, d))
         .collect();
     CurrencyView {
         currency: c.currency.clone(),
