@@ -702,6 +702,15 @@ stats-trend-earlier = earlier by { $count ->
     [one] { $text } day
    *[other] { $text } days
 }
+stats-stages-title = How the stages work
+stats-stages-empty = No process stage has reached documents in this currency yet.
+stats-stages-help = Documents open on the day a stage reached them, and what happened within 7 and 14 days; beside it the same for the same debtors' other open documents, which the stage did not reach.
+stats-stage = Stage (process/stage)
+stats-stage-reached = Documents
+stats-stage-paid-7 = Paid within 7 days
+stats-stage-paid-14 = Paid within 14 days
+stats-stage-settled-14 = Settled within 14 days
+stats-stage-others-14 = Others: paid within 14 days
 stats-note = Counted from the documents the agent has sent and the payments observed on them since; invoices paid before Inkaso started are not known, so the first months' DSO can be understated. Currencies are counted apart.
 behaviour-title = Payment behaviour
 behaviour-empty = The debtor has not paid any document we know of yet: predictions lean on all of the firm's debtors.

@@ -716,6 +716,15 @@ stats-trend-earlier = wcześniej o { $count ->
     [many] { $text } dni
    *[other] { $text } dnia
 }
+stats-stages-title = Skuteczność etapów
+stats-stages-empty = Żaden etap procesu nie dotarł jeszcze do dokumentów w tej walucie.
+stats-stages-help = Dokumenty otwarte w dniu, w którym etap do nich dotarł, i to, co stało się w ciągu 7 i 14 dni; obok ta sama miara dla pozostałych otwartych dokumentów tych samych dłużników, do których etap nie dotarł.
+stats-stage = Etap (proces/etap)
+stats-stage-reached = Dokumenty
+stats-stage-paid-7 = Zapłacone w 7 dni
+stats-stage-paid-14 = Zapłacone w 14 dni
+stats-stage-settled-14 = Wpłacono w 14 dni
+stats-stage-others-14 = Pozostałe: zapłacone w 14 dni
 stats-note = Liczone z dokumentów, które agent przesłał, i wpłat zaobserwowanych w nich od tego czasu; faktury opłacone, zanim Inkaso zaczęło działać, nie są znane, więc DSO z pierwszych miesięcy bywa zaniżone. Waluty liczone osobno.
 behaviour-title = Zachowanie płatnicze
 behaviour-empty = Dłużnik nie zapłacił jeszcze żadnego dokumentu, który znamy: przewidywania opierają się na wszystkich dłużnikach firmy.

@@ -511,7 +511,7 @@ pub struct StageEffect {
 
 /// Each stage's effect, by stage code. A document counts once per stage (its first touch); a
 /// debtor's untouched documents are measured from the day the stage first reached the debtor.
-pub fn stage_effectiveness(docs: &[DocumentHistory], touches: &[Touch]) -> Vec<StageEffect> {
+pub fn stage_effectiveness(docs: &[&DocumentHistory], touches: &[Touch]) -> Vec<StageEffect> {
     let mut stages: BTreeMap<&str, Vec<&Touch>> = BTreeMap::new();
     for t in touches {
         if t.document < docs.len() {
@@ -533,7 +533,7 @@ pub fn stage_effectiveness(docs: &[DocumentHistory], touches: &[Touch]) -> Vec<S
             let mut reached = Followed::default();
             for (&i, &on) in &first {
                 if !docs[i].is_credit() {
-                    reached.add(&docs[i], on);
+                    reached.add(docs[i], on);
                 }
             }
             let mut not_reached = Followed::default();
@@ -775,6 +775,7 @@ mod tests {
                 on: day("2026-05-17"),
             },
         ];
+        let docs: Vec<&DocumentHistory> = docs.iter().collect();
         let effect = stage_effectiveness(&docs, &touches);
         assert_eq!(effect.len(), 1);
         let e = &effect[0];

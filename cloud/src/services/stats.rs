@@ -11,16 +11,17 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use chrono::{DateTime, Months, NaiveDate, Utc};
+use chrono::{DateTime, Datelike as _, Months, NaiveDate, Utc};
 
 use super::{App, ServiceError};
 use crate::domain::predict::{Basis, Habit, History, Method, Paid, Prediction, predict};
 use crate::domain::stats::{
-    DebtorDelay, DocumentHistory, MonthFigures, by_currency, debtor_delay, monthly,
+    DebtorDelay, DocumentHistory, MonthFigures, StageEffect, Touch, by_currency, debtor_delay,
+    monthly, stage_effectiveness,
 };
 use crate::i18n::{self, Arg};
 use crate::store::query::{DebtorDetail, DocumentView};
-use crate::store::stats::DebtorStatsOut;
+use crate::store::stats::{DebtorStatsOut, StageTouch};
 use crate::store::{Store, StoreError, TenantScope};
 use inkaso_shared::Lang;
 use inkaso_shared::protocol::ResultEvent;
@@ -35,6 +36,8 @@ pub struct FirmHistory {
     pub documents: Vec<DocumentHistory>,
     /// The paid ones, per debtor (`agent/ERP key`).
     pub paid: History,
+    /// The documents the process stages reached (indexes into `documents`).
+    pub touches: Vec<Touch>,
     /// When it was read (the app's clock).
     pub read_at: DateTime<Utc>,
 }
@@ -49,8 +52,36 @@ impl FirmHistory {
         FirmHistory {
             documents,
             paid,
+            touches: Vec::new(),
             read_at,
         }
+    }
+
+    /// With the documents its stages reached (those of unknown documents left out).
+    #[must_use]
+    pub fn with_touches(mut self, touches: Vec<StageTouch>) -> FirmHistory {
+        let index: HashMap<(&str, &str), usize> = self
+            .documents
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| {
+                let agent = d.debtor.split_once('/')?.0;
+                Some(((agent, d.document.as_str()), i))
+            })
+            .collect();
+        let touches = touches
+            .into_iter()
+            .filter_map(|(stage, agent, document, on)| {
+                let i = *index.get(&(agent.as_str(), document.as_str()))?;
+                Some(Touch {
+                    stage,
+                    document: i,
+                    on,
+                })
+            })
+            .collect();
+        self.touches = touches;
+        self
     }
 }
 
@@ -92,6 +123,8 @@ pub struct CurrencyStats {
     pub months: Vec<MonthFigures>,
     /// Each debtor's delays (`agent/ERP key` → figures), for debtors with a paid document.
     pub debtors: BTreeMap<String, DebtorDelay>,
+    /// Each process stage's effect (`process/stage`), over the whole history.
+    pub stages: Vec<StageEffect>,
 }
 
 /// A firm's statistics as of a day.
@@ -103,15 +136,27 @@ pub struct StatsOverview {
     pub currencies: Vec<CurrencyStats>,
 }
 
-/// The figures of a set of documents as of `as_of`, over `months` months back (pure; what the
-/// service and the command line share).
-pub fn overview(docs: &[DocumentHistory], as_of: NaiveDate, months: u32) -> StatsOverview {
+/// The figures of a set of documents as of `as_of`, over `months` months back, with the
+/// effect of each stage that reached them (`touches` index into `docs`). Pure.
+pub fn overview(
+    docs: &[DocumentHistory],
+    touches: &[Touch],
+    as_of: NaiveDate,
+    months: u32,
+) -> StatsOverview {
     let from = as_of
         .checked_sub_months(Months::new(months.saturating_sub(1)))
         .unwrap_or(as_of);
-    let mut currencies: Vec<CurrencyStats> = by_currency(docs)
+    let mut per_currency: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        per_currency.entry(d.currency.as_str()).or_default().push(i);
+    }
+    let mut currencies: Vec<CurrencyStats> = per_currency
         .into_iter()
-        .map(|(currency, docs)| {
+        .map(|(currency, indexes)| {
+            let local: HashMap<usize, usize> =
+                indexes.iter().enumerate().map(|(l, g)| (*g, l)).collect();
+            let docs: Vec<&DocumentHistory> = indexes.iter().map(|i| &docs[*i]).collect();
             let mut per_debtor: BTreeMap<&str, Vec<&DocumentHistory>> = BTreeMap::new();
             for d in &docs {
                 per_debtor.entry(d.debtor.as_str()).or_default().push(d);
@@ -121,10 +166,28 @@ pub fn overview(docs: &[DocumentHistory], as_of: NaiveDate, months: u32) -> Stat
                 .map(|(k, docs)| (k.to_owned(), debtor_delay(docs, as_of)))
                 .filter(|(_, d)| d.paid > 0)
                 .collect();
+            let touches: Vec<Touch> = touches
+                .iter()
+                .filter_map(|t| {
+                    local.get(&t.document).map(|l| Touch {
+                        stage: t.stage.clone(),
+                        document: *l,
+                        on: t.on,
+                    })
+                })
+                .collect();
+            // Months before its first document have nothing to show.
+            let first = docs
+                .iter()
+                .map(|d| d.issued)
+                .min()
+                .and_then(|d| d.with_day(1))
+                .unwrap_or(from);
             CurrencyStats {
                 currency: currency.to_owned(),
-                months: monthly(&docs, from, as_of),
+                months: monthly(&docs, from.max(first).min(as_of), as_of),
                 debtors,
+                stages: stage_effectiveness(&docs, &touches),
             }
         })
         .collect();
@@ -150,6 +213,7 @@ impl App {
         let history = self.firm_history(tenant).await?;
         Ok(overview(
             &history.documents,
+            &history.touches,
             self.clock.now().date_naive(),
             months,
         ))
@@ -165,7 +229,8 @@ impl App {
             return Ok(h);
         }
         let documents = self.store.document_histories(tenant).await?;
-        let history = Arc::new(FirmHistory::new(documents, self.clock.now()));
+        let touches = self.store.stage_touches(tenant).await?;
+        let history = Arc::new(FirmHistory::new(documents, self.clock.now()).with_touches(touches));
         self.histories.keep(tenant.as_str(), Arc::clone(&history));
         Ok(history)
     }

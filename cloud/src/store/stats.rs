@@ -106,6 +106,40 @@ impl Store {
     }
 }
 
+/// A document a process stage reached: `(process/stage, agent, document's ERP key, day)`.
+pub type StageTouch = (String, String, String, NaiveDate);
+
+impl Store {
+    /// Every document the firm's process stages reached with an action performed (sent),
+    /// with the day; manual actions aside.
+    pub async fn stage_touches(&self, tenant: &TenantScope) -> Result<Vec<StageTouch>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT a.process_code, a.stage_code, d.agent_id, d.document_external_id, a.done_at \
+             FROM actions a JOIN action_documents d \
+             ON d.tenant_id = a.tenant_id AND d.action_id = a.action_id \
+             WHERE a.tenant_id = $1 AND a.status = 'sent' AND a.manual = 0 \
+             AND a.done_at IS NOT NULL",
+        )
+        .bind(tenant.as_str())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let process: String = r.try_get(0)?;
+                let stage: String = r.try_get(1)?;
+                let done: String = r.try_get(4)?;
+                let day = parse_day(done.get(..10).unwrap_or(&done))?;
+                Ok((
+                    format!("{process}/{stage}"),
+                    r.try_get(2)?,
+                    r.try_get(3)?,
+                    day,
+                ))
+            })
+            .collect()
+    }
+}
+
 /// A debtor's statistics to send to its agent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DebtorStatsOut {

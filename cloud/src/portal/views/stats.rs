@@ -45,6 +45,17 @@ struct CurrencyView {
     months: Vec<MonthRow>,
     chart: Option<TrendChart>,
     slowest: Vec<DebtorRow>,
+    stages: Vec<StageRow>,
+}
+
+/// A stage's effect: the documents it reached against the same debtors' it did not.
+struct StageRow {
+    stage: String,
+    reached: String,
+    paid_7: String,
+    paid_14: String,
+    settled_14: String,
+    others_14: String,
 }
 
 struct MonthRow {
@@ -240,12 +251,27 @@ fn currency_view(ctx: &Ctx, c: &CurrencyStats) -> CurrencyView {
         .take(SLOWEST_ROWS)
         .map(|(key, d)| DebtorRow::of(ctx, key, d))
         .collect();
+    let share = |x: Option<f64>| x.map_or_else(|| "—".to_owned(), |s| ctx.percent(s));
+    let stages = c
+        .stages
+        .iter()
+        .filter(|e| e.reached.documents > 0)
+        .map(|e| StageRow {
+            stage: e.stage.clone(),
+            reached: ctx.int(u64::from(e.reached.documents)),
+            paid_7: share(e.reached.share_7()),
+            paid_14: share(e.reached.share_14()),
+            settled_14: ctx.money(e.reached.settled_14, c.currency.as_str()),
+            others_14: share(e.not_reached.share_14()),
+        })
+        .collect();
     CurrencyView {
         currency: c.currency.clone(),
         cards,
         months,
         chart: trend_chart(ctx, c),
         slowest,
+        stages,
     }
 }
 

@@ -404,6 +404,15 @@ async fn a_firm_works_in_the_portal() {
         debtor_page.contains(&until.format("%d.%m.%Y").to_string()),
         "{debtor_page}"
     );
+    // Its payment behaviour and each open document's predicted day are on the page.
+    assert!(
+        debtor_page.contains("Zachowanie płatnicze"),
+        "{debtor_page}"
+    );
+    assert!(
+        debtor_page.contains("Przewidywana zapłata"),
+        "{debtor_page}"
+    );
     shot(&c, "04-debtor").await;
     let debtor_url = c.current_url().await.unwrap();
 
@@ -682,6 +691,14 @@ async fn a_firm_works_in_the_portal() {
         "{audit}"
     );
     shot(&c, "19-audit").await;
+
+    // --- The statistics: the firm's figures, month by month, and the slowest payers.
+    click(&c, "nav.main a[href='/stats']").await;
+    c.wait().for_element(Locator::Css("main h1")).await.unwrap();
+    let stats = page_text(&c).await;
+    assert!(stats.contains("DSO (metoda wsteczna)"), "{stats}");
+    assert!(stats.contains("Należności w PLN"), "{stats}");
+    shot(&c, "20-stats").await;
     // A POST without the token is refused, even from the portal's own page.
     assert_eq!(
         post_from_page(&c, "/admin/agents", "name=x", false).await,
