@@ -698,6 +698,9 @@ async fn a_firm_works_in_the_portal() {
     let stats = page_text(&c).await;
     assert!(stats.contains("DSO (metoda wsteczna)"), "{stats}");
     assert!(stats.contains("Należności w PLN"), "{stats}");
+    // The stages the demo's process performed, each with what followed it.
+    assert!(stats.contains("Skuteczność etapów"), "{stats}");
+    assert!(stats.contains("STD/"), "{stats}");
     shot(&c, "20-stats").await;
     // A POST without the token is refused, even from the portal's own page.
     assert_eq!(
