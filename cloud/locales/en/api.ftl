@@ -71,6 +71,7 @@ err-service-sync-max-age = the freshness limit must be between { $min } and { $m
 }
 err-service-consent-source = give the consent's source
 err-service-stats-months = the number of months must be between 1 and { $max }
+err-service-sector = a PKD section is one letter A–U (or empty to remove it), not "{ $value }"
 
 ## The process engine: processes, stages, channels
 channel-name-sms = SMS

@@ -87,6 +87,7 @@ err-service-sync-max-age = limit świeżości danych musi być w zakresie { $min
 }
 err-service-consent-source = podaj źródło zgody
 err-service-stats-months = liczba miesięcy musi być w zakresie 1…{ $max }
+err-service-sector = sekcja PKD to jedna litera A–U (albo puste pole, by ją usunąć), nie „{ $value }”
 
 ## Silnik procesów: procesy, etapy, kanały
 channel-name-sms = SMS

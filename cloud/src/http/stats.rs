@@ -14,9 +14,14 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use axum::body::Body;
+use axum::http::{HeaderMap, StatusCode};
+
+use super::agent::{parse_json, read_body};
 use super::client::ErrorBody;
 use super::{AppState, ClientAuth, Failure, Path, Q};
 use crate::domain::accounts::Role;
+use crate::domain::market::{self, Figures, MarketRow, Side, TenantVerdict};
 use crate::domain::predict::Prediction;
 use crate::domain::stats::{DebtorDelay, MonthFigures};
 use crate::services::stats::prediction_reason;
@@ -27,6 +32,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(firm_stats))
         .routes(routes!(debtor_stats))
         .routes(routes!(document_prediction))
+        .routes(routes!(market_comparison))
+        .routes(routes!(set_sector))
 }
 
 /// Query of `GET /stats`.
@@ -262,4 +269,206 @@ async fn document_prediction(
             .map(|pr| PredictedPayment::of(doc.id.clone(), doc.number.clone(), doc.due_date, pr)),
         status: doc.status,
     }))
+}
+
+/// A shown aggregate's figures in one period.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CellFigures {
+    /// Documents.
+    pub documents: usize,
+    /// Firms that contributed (at least 5).
+    pub tenants: usize,
+    /// Average days late, each document counted up to the horizon.
+    pub avg_days_late: f64,
+    /// Share paid late (or not paid by the horizon), 0–1.
+    pub share_late: f64,
+}
+
+impl From<&Figures> for CellFigures {
+    fn from(f: &Figures) -> Self {
+        CellFigures {
+            documents: f.documents,
+            tenants: f.tenants,
+            avg_days_late: round1(f.avg_days_late),
+            share_late: (f.share_late * 1000.0).round() / 1000.0,
+        }
+    }
+}
+
+/// A row of the market table.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Cell {
+    /// PKD section; `*` for the whole market; `null` for debtors of no known section.
+    pub sector: Option<String>,
+    /// `small` (up to 5 000 zł), `medium` (up to 50 000 zł), `large`; `*` for a total.
+    pub size: String,
+    /// The twelve months before (`null`: not shown, too few firms or documents).
+    pub before: Option<CellFigures>,
+    /// The last six months (`null`: not shown).
+    pub recent: Option<CellFigures>,
+}
+
+impl From<&MarketRow> for Cell {
+    fn from(r: &MarketRow) -> Self {
+        Cell {
+            sector: if r.all_sectors {
+                Some("*".to_owned())
+            } else {
+                r.sector.map(String::from)
+            },
+            size: r.size.map_or("*", market::Size::code).to_owned(),
+            before: r.before.as_ref().map(CellFigures::from),
+            recent: r.recent.as_ref().map(CellFigures::from),
+        }
+    }
+}
+
+/// A period of the firm's own verdict.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerdictSide {
+    /// Its documents due in the period.
+    pub documents: usize,
+    /// Its average days late.
+    pub avg_days_late: Option<f64>,
+    /// The other firms' average days late for its mix of sectors and sizes.
+    pub market_avg_days_late: Option<f64>,
+}
+
+impl From<&Side> for VerdictSide {
+    fn from(s: &Side) -> Self {
+        VerdictSide {
+            documents: s.documents,
+            avg_days_late: s.own.map(round1),
+            market_avg_days_late: s.expected.map(round1),
+        }
+    }
+}
+
+/// One of the firm's sectors in its verdict.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SectorChange {
+    /// PKD section (`null`: debtors of no known section).
+    pub sector: Option<String>,
+    /// The firm's documents in it in the last six months.
+    pub documents: usize,
+    /// The firm's change, in days.
+    pub own_change_days: Option<f64>,
+    /// The other firms' change in that sector (`null`: not shown).
+    pub market_change_days: Option<f64>,
+}
+
+/// The firm's verdict: its last six months against the twelve before, beside the market.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Verdict {
+    /// `stable`, `improved`, `sector` (its sectors slowed as much), `own` (worse than its
+    /// sectors explain) or `unknown` (too little data).
+    pub verdict: String,
+    /// Its change, in days.
+    pub own_change_days: Option<f64>,
+    /// The change the others show for its mix, in days.
+    pub market_change_days: Option<f64>,
+    /// The smallest change that counts, in days.
+    pub threshold_days: f64,
+    /// The twelve months before.
+    pub before: VerdictSide,
+    /// The last six months.
+    pub recent: VerdictSide,
+    /// Its sectors, most documents first.
+    pub sectors: Vec<SectorChange>,
+}
+
+impl From<&TenantVerdict> for Verdict {
+    fn from(t: &TenantVerdict) -> Self {
+        Verdict {
+            verdict: t.verdict.code().to_owned(),
+            own_change_days: t.own_change().map(round1),
+            market_change_days: t.expected_change().map(round1),
+            threshold_days: round1(t.threshold()),
+            before: (&t.before).into(),
+            recent: (&t.recent).into(),
+            sectors: t
+                .sectors
+                .iter()
+                .map(|s| SectorChange {
+                    sector: s.sector.map(String::from),
+                    documents: s.documents,
+                    own_change_days: s.own_change.map(round1),
+                    market_change_days: s.market_change.map(round1),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The market comparison as the firm sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MarketComparison {
+    /// The day of the comparison.
+    pub as_of: NaiveDate,
+    /// A document counts once it has been due this many days, and at most this many days late.
+    pub horizon_days: i64,
+    /// Due dates of the twelve months compared with.
+    pub before: [NaiveDate; 2],
+    /// Due dates of the last six months.
+    pub recent: [NaiveDate; 2],
+    /// The firm's verdict (`null`: no PLN documents in the periods).
+    pub verdict: Option<Verdict>,
+    /// The cells shown to every firm, each sector's total and the whole market's.
+    pub market: Vec<Cell>,
+    /// When it was computed (once an hour).
+    pub computed_at: DateTime<Utc>,
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// The firm's payment delays against the market's for its mix of debtor sectors and invoice
+/// sizes, anonymised ([statistics.md](docs/statistics.md)).
+#[utoipa::path(get, path = "/stats/market", tag = "statistics",
+    responses((status = 200, body = MarketComparison), (status = 401, body = ErrorBody)))]
+async fn market_comparison(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+) -> Result<Json<MarketComparison>, Failure> {
+    let p = auth.require(Role::Viewer)?;
+    let m = state.app.market_for(&p.tenant).await?;
+    Ok(Json(MarketComparison {
+        as_of: m.as_of,
+        horizon_days: market::HORIZON_DAYS,
+        before: [m.periods.before.0, m.periods.before.1],
+        recent: [m.periods.recent.0, m.periods.recent.1],
+        verdict: m.own.as_ref().map(Verdict::from),
+        market: m.rows.iter().map(Cell::from).collect(),
+        computed_at: m.computed_at,
+    }))
+}
+
+/// A debtor's sector.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SectorRequest {
+    /// PKD section letter A–U; `null` or empty removes it.
+    pub sector: Option<String>,
+}
+
+/// Sets a debtor's sector for the market comparison (editor and up).
+#[utoipa::path(put, path = "/debtors/{id}/sector", tag = "statistics",
+    params(("id" = String, Path, description = "The debtor's id")),
+    request_body = SectorRequest,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn set_sector(
+    State(state): State<AppState>,
+    auth: ClientAuth,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<StatusCode, Failure> {
+    let p = auth.require(Role::Editor)?;
+    let req: SectorRequest = parse_json(&read_body(&headers, body).await?)?;
+    state
+        .app
+        .set_debtor_sector(&p.tenant, &id, req.sector.as_deref())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -99,6 +99,8 @@ pub struct App {
     pub forecasts: Arc<dashboard::ForecastCache>,
     /// The firms' last read payment histories on this replica (statistics, predictions).
     pub histories: Arc<stats::HistoryCache>,
+    /// The last market comparison computed on this replica.
+    pub markets: Arc<stats::MarketCache>,
 }
 
 impl App {
@@ -110,6 +112,7 @@ impl App {
             engine,
             forecasts: Arc::default(),
             histories: Arc::default(),
+            markets: Arc::default(),
         }
     }
 

@@ -14,6 +14,7 @@ use std::time::Instant;
 use chrono::{DateTime, Datelike as _, Months, NaiveDate, Utc};
 
 use super::{App, ServiceError};
+use crate::domain::market::{self, Market, MarketDocument, MarketRow, Periods, TenantVerdict};
 use crate::domain::predict::{Basis, Habit, History, Method, Paid, Prediction, predict};
 use crate::domain::stats::{
     DebtorDelay, DocumentHistory, MonthFigures, StageEffect, Touch, by_currency, debtor_delay,
@@ -490,4 +491,138 @@ pub async fn publish_daily(
     let history = FirmHistory::new(store.document_histories(tenant).await?, now);
     let stats = debtor_stats(&history, today);
     store.publish_debtor_stats(tenant, &stats, today, now).await
+}
+
+/// How long a market comparison is used before it is computed again: it reads every firm's
+/// history, and it compares periods of months.
+pub const MARKET_FRESH: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// The last market comparison on this replica, with when it was computed.
+#[derive(Debug, Default)]
+pub struct MarketCache {
+    entry: Mutex<Option<(Instant, ComputedMarket)>>,
+}
+
+/// A market comparison with when it was computed.
+type ComputedMarket = Arc<(Market, DateTime<Utc>)>;
+
+/// What a firm sees of the market: its own verdict and the cells shown to everyone, never
+/// another firm's figures.
+#[derive(Debug, Clone)]
+pub struct MarketView {
+    /// The day of the comparison.
+    pub as_of: NaiveDate,
+    /// The periods compared.
+    pub periods: Periods,
+    /// The firm's verdict (`None`: it has no PLN documents in the periods).
+    pub own: Option<TenantVerdict>,
+    /// The shown cells, each sector's total and the market's.
+    pub rows: Vec<MarketRow>,
+    /// When the comparison was computed.
+    pub computed_at: DateTime<Utc>,
+}
+
+impl App {
+    /// The market comparison as this firm may see it.
+    pub async fn market_for(&self, tenant: &TenantScope) -> Result<MarketView, ServiceError> {
+        let shared = self.market().await?;
+        let (m, computed_at) = &*shared;
+        Ok(MarketView {
+            as_of: m.as_of,
+            periods: m.periods,
+            own: m
+                .tenants
+                .iter()
+                .find(|t| t.tenant == tenant.as_str())
+                .cloned(),
+            rows: m.rows.clone(),
+            computed_at: *computed_at,
+        })
+    }
+
+    /// Every firm's PLN documents, with their debtors' sectors, compared on today (kept for
+    /// [`MARKET_FRESH`]).
+    async fn market(&self) -> Result<ComputedMarket, ServiceError> {
+        {
+            let entry = self
+                .markets
+                .entry
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some((_, m)) = entry.as_ref().filter(|(at, _)| at.elapsed() < MARKET_FRESH) {
+                return Ok(Arc::clone(m));
+            }
+        }
+        let now = self.clock.now();
+        let mut docs = Vec::new();
+        for scope in self.store.tenants_with_documents().await? {
+            let sectors = self.store.debtor_sectors(&scope).await?;
+            for d in self.store.document_histories(&scope).await? {
+                if d.currency != "PLN" || d.is_credit() {
+                    continue;
+                }
+                let paid = d.paid_on();
+                docs.push(MarketDocument {
+                    tenant: scope.as_str().to_owned(),
+                    sector: sectors.get(&d.debtor).copied(),
+                    debtor: d.debtor,
+                    due: d.due,
+                    paid,
+                    amount_minor: d.amount_minor,
+                });
+            }
+        }
+        let computed = Arc::new((market::compare(&docs, now.date_naive()), now));
+        *self
+            .markets
+            .entry
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some((Instant::now(), Arc::clone(&computed)));
+        Ok(computed)
+    }
+
+    /// A debtor's PKD section, if the firm set one.
+    pub async fn debtor_sector(
+        &self,
+        tenant: &TenantScope,
+        agent_id: &str,
+        external_id: &str,
+    ) -> Result<Option<char>, ServiceError> {
+        Ok(self
+            .store
+            .debtor_sector(tenant, agent_id, external_id)
+            .await?)
+    }
+
+    /// Sets a debtor's sector (a PKD section letter, A–U) or, with `None` or an empty text,
+    /// forgets it. The market comparison takes it up when it is next computed.
+    pub async fn set_debtor_sector(
+        &self,
+        tenant: &TenantScope,
+        debtor_id: &str,
+        sector: Option<&str>,
+    ) -> Result<(), ServiceError> {
+        let sector = match sector.map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(text) => {
+                let mut chars = text.chars();
+                match (chars.next().map(|c| c.to_ascii_uppercase()), chars.next()) {
+                    (Some(c), None) if market::is_pkd_section(c) => Some(c),
+                    _ => {
+                        return Err(crate::domain::Invalid::new(
+                            "sector",
+                            "err-service-sector",
+                            &[("value", text.into())],
+                        )
+                        .into());
+                    }
+                }
+            }
+        };
+        Ok(self
+            .store
+            .set_debtor_sector(tenant, debtor_id, sector, self.clock.now())
+            .await?)
+    }
 }

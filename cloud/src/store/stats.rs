@@ -140,6 +140,117 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Every client firm with documents, for the market comparison (one scope each, as the
+    /// runner lists the firms it ticks).
+    pub async fn tenants_with_documents(&self) -> Result<Vec<TenantScope>, StoreError> {
+        let rows = sqlx::query("SELECT DISTINCT tenant_id FROM documents ORDER BY tenant_id")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| Ok(TenantScope::verified(r.try_get(0)?)))
+            .collect()
+    }
+
+    /// The sectors the firm set for its debtors: `agent/ERP key` → PKD section.
+    pub async fn debtor_sectors(
+        &self,
+        tenant: &TenantScope,
+    ) -> Result<HashMap<String, char>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT agent_id, debtor_external_id, sector FROM debtor_sectors WHERE tenant_id = $1",
+        )
+        .bind(tenant.as_str())
+        .fetch_all(self.pool())
+        .await?;
+        let mut out = HashMap::with_capacity(rows.len());
+        for r in &rows {
+            let agent: String = r.try_get(0)?;
+            let debtor: String = r.try_get(1)?;
+            let sector: String = r.try_get(2)?;
+            if let Some(c) = sector.chars().next() {
+                out.insert(format!("{agent}/{debtor}"), c);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Sets (or, with `None`, forgets) a debtor's sector; `NotFound` for another firm's id.
+    pub async fn set_debtor_sector(
+        &self,
+        tenant: &TenantScope,
+        debtor_id: &str,
+        sector: Option<char>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let tenant_id = tenant.as_str();
+        let mut tx = self.begin_write().await?;
+        let key = sqlx::query(
+            "SELECT agent_id, external_id FROM debtors WHERE tenant_id = $1 AND debtor_id = $2",
+        )
+        .bind(tenant_id)
+        .bind(debtor_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::not_found("err-what-debtor", &[("id", debtor_id.into())]))?;
+        let (agent, external): (String, String) = (key.try_get(0)?, key.try_get(1)?);
+        match sector {
+            Some(c) => {
+                sqlx::query(
+                    "INSERT INTO debtor_sectors \
+                     (tenant_id, agent_id, debtor_external_id, sector, source, updated_at) \
+                     VALUES ($1, $2, $3, $4, 'client', $5) \
+                     ON CONFLICT (tenant_id, agent_id, debtor_external_id) \
+                     DO UPDATE SET sector = excluded.sector, source = excluded.source, \
+                     updated_at = excluded.updated_at",
+                )
+                .bind(tenant_id)
+                .bind(&agent)
+                .bind(&external)
+                .bind(c.to_string())
+                .bind(ts(now))
+                .execute(&mut *tx)
+                .await?;
+            }
+            None => {
+                sqlx::query(
+                    "DELETE FROM debtor_sectors WHERE tenant_id = $1 AND agent_id = $2 \
+                     AND debtor_external_id = $3",
+                )
+                .bind(tenant_id)
+                .bind(&agent)
+                .bind(&external)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A debtor's sector, if set.
+    pub async fn debtor_sector(
+        &self,
+        tenant: &TenantScope,
+        agent_id: &str,
+        external_id: &str,
+    ) -> Result<Option<char>, StoreError> {
+        let row = sqlx::query(
+            "SELECT sector FROM debtor_sectors WHERE tenant_id = $1 AND agent_id = $2 \
+             AND debtor_external_id = $3",
+        )
+        .bind(tenant.as_str())
+        .bind(agent_id)
+        .bind(external_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row
+            .map(|r| r.try_get::<String, _>(0))
+            .transpose()?
+            .and_then(|s| s.chars().next()))
+    }
+}
+
 /// A debtor's statistics to send to its agent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DebtorStatsOut {

@@ -599,7 +599,8 @@ async fn every_documented_route_is_isolated(backend: Backend) {
                 | "/api/v1/cases"
                 | "/api/v1/channel-settings"
                 | "/api/v1/collection/settings"
-                | "/api/v1/collection/channel-pauses",
+                | "/api/v1/collection/channel-pauses"
+                | "/api/v1/stats/market",
             ) => c(route.into(), None, "viewer", Client, OwnSpace),
             ("get", "/api/v1/stats") => c(
                 "/api/v1/stats?months=3".into(),
@@ -607,6 +608,13 @@ async fn every_documented_route_is_isolated(backend: Backend) {
                 "viewer",
                 Client,
                 OwnSpace,
+            ),
+            ("put", "/api/v1/debtors/{id}/sector") => c(
+                format!("/api/v1/debtors/{d}/sector"),
+                Some(json!({"sector": "G"})),
+                "editor",
+                Client,
+                Foreign,
             ),
             ("get", "/api/v1/debtors/{id}/stats") => c(
                 format!("/api/v1/debtors/{d}/stats"),

@@ -120,7 +120,7 @@ async fn post(
 
 /// A session of the fixtures' admin (`szef@firma.pl`, in every fixture firm) in `tenant`,
 /// chosen after the password.
-async fn log_in_to(env: &Env, tenant: &str) -> String {
+pub(crate) async fn log_in_to(env: &Env, tenant: &str) -> String {
     let resp = client()
         .post(env.url("/login"))
         .form(&[
@@ -322,6 +322,7 @@ async fn route_table(backend: Backend) {
         ("/tasks/t1/close".into(), "note=x", false),
         (format!("/debtors/{a_debtor}/run"), "stage=E7", false),
         (format!("/debtors/{a_debtor}/handoff"), "note=x", false),
+        (format!("/debtors/{a_debtor}/sector"), "sector=G", false),
         ("/cases/c1/notes".into(), "note=x", false),
         (
             "/admin/users".into(),
@@ -412,6 +413,7 @@ async fn route_table(backend: Backend) {
         ("/processes/BETA/delete".to_owned(), ""),
         ("/templates/beta-sms/delete".to_owned(), ""),
         (format!("/debtors/{b_debtor}/pauses"), "kind=manual"),
+        (format!("/debtors/{b_debtor}/sector"), "sector=G"),
         (format!("/admin/users/{b_user}/role"), "role=viewer"),
         (format!("/admin/users/{b_user}/disabled"), "disabled=true"),
         (format!("/admin/users/{b_user}/reset"), ""),

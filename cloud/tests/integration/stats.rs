@@ -13,9 +13,13 @@ use inkaso_cloud::store::Backend;
 use inkaso_shared::Clock as _;
 use serde_json::json;
 
-use crate::common::{Env, close, company, doc, nip};
+use crate::common::doc;
+use crate::common::{Env, close, company, nip};
 
-on_both!(statistics_follow_the_synced_payments);
+on_both!(
+    statistics_follow_the_synced_payments,
+    the_market_tells_a_firms_own_slip
+);
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -359,5 +363,111 @@ fn the_stats_commands_read_a_history_file_and_refuse_bad_rows() {
     assert!(
         stderr.contains("the header must be \"tenant,debtor,sector,document"),
         "{stderr}"
+    );
+}
+
+/// Six firms whose trade debtors pay 10 days late; one of them has slipped to 25 days late in
+/// the last six months. Each firm sees its own verdict and the cells shown to all, never
+/// another firm's figures.
+async fn the_market_tells_a_firms_own_slip(backend: Backend) {
+    let env = Env::new(backend).await;
+    let today = env.clock.now().date_naive();
+    let periods = inkaso_cloud::domain::market::Periods::ending(today);
+    let mut firms = Vec::new();
+    for f in 0..6 {
+        let t = env.tenant(&format!("Firma {f}")).await;
+        let mut docs = vec![company("K1", "Hurtownia", &nip(f + 1))];
+        let mut closes = Vec::new();
+        let mut due = day("2025-04-07");
+        let mut k = 0;
+        while due <= periods.recent.1 {
+            let late = if f == 0 && due >= periods.recent.0 {
+                25
+            } else {
+                10
+            };
+            let ext = format!("D{k}");
+            docs.push(
+                json!({"op": "upsert_document", "document": {"external_id": ext,
+                "debtor_external_id": "K1", "number": format!("FS {k}"),
+                "issue_date": (due - Duration::days(14)).to_string(), "due_date": due.to_string(),
+                "amount_minor": 100_000 + 1_000 * f, "remaining_minor": 100_000 + 1_000 * f,
+                "currency": "PLN"}}),
+            );
+            closes.push(close(
+                &ext,
+                "paid",
+                &(due + Duration::days(late)).to_string(),
+            ));
+            due += Duration::days(7);
+            k += 1;
+        }
+        env.batch_ok(&t.agent_token, 1, json!(docs)).await;
+        env.batch_ok(&t.agent_token, 2, json!(closes)).await;
+        // The firm says its debtor is in trade (PKD section G).
+        let (_, list) = env.get(&t.viewer, "/api/v1/debtors").await;
+        let id = list["items"][0]["id"].as_str().unwrap().to_owned();
+        let (code, body) = env
+            .put(
+                &t.editor,
+                &format!("/api/v1/debtors/{id}/sector"),
+                &json!({"sector": "g"}),
+            )
+            .await;
+        assert_eq!(code, 204, "{body}");
+        firms.push((t, id));
+    }
+    // A sector that is no PKD section is refused, naming the field; a viewer may not set one.
+    let (t0, id0) = &firms[0];
+    let (code, body) = env
+        .put(
+            &t0.editor,
+            &format!("/api/v1/debtors/{id0}/sector"),
+            &json!({"sector": "Z"}),
+        )
+        .await;
+    assert_eq!(
+        (code, body["error"]["field"].as_str()),
+        (400, Some("sector")),
+        "{body}"
+    );
+    let (code, _) = env
+        .put(
+            &t0.viewer,
+            &format!("/api/v1/debtors/{id0}/sector"),
+            &json!({"sector": "G"}),
+        )
+        .await;
+    assert_eq!(code, 403);
+
+    let (code, m) = env.get(&t0.viewer, "/api/v1/stats/market").await;
+    assert_eq!(code, 200, "{m}");
+    assert_eq!(m["verdict"]["verdict"], "own", "{m}");
+    assert_eq!(m["verdict"]["own_change_days"], 15.0, "{m}");
+    assert_eq!(m["verdict"]["market_change_days"], 0.0, "{m}");
+    assert_eq!(m["verdict"]["sectors"][0]["sector"], "G");
+    // The trade cell of small invoices, shown: six firms make it.
+    let cell = m["market"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["sector"] == "G" && c["size"] == "small")
+        .unwrap();
+    assert_eq!(cell["before"]["tenants"], 6, "{m}");
+    let (_, m1) = env.get(&firms[1].0.viewer, "/api/v1/stats/market").await;
+    assert_eq!(m1["verdict"]["verdict"], "stable", "{m1}");
+    // Nothing names another firm.
+    let text = m1.to_string();
+    for (t, _) in &firms {
+        assert!(!text.contains(t.scope.as_str()), "{text}");
+    }
+    // The Statystyki page says it in words.
+    let session = crate::portal::log_in_to(&env, t0.scope.as_str()).await;
+    let (code, html) = crate::portal::page(&env, &session, "/stats").await;
+    assert_eq!(code, 200, "{html}");
+    assert!(html.contains("Porównanie z rynkiem"), "{html}");
+    assert!(
+        html.contains("Gorzej niż w branżach Twoich dłużników"),
+        "{html}"
     );
 }

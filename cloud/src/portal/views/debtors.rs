@@ -233,15 +233,18 @@ pub(super) struct DebtorPage {
     form: PauseFormView,
     /// Why running a stage or a hand-off was refused (shown above the documents).
     act_error: Option<String>,
-    /// How it pays, per currency.
-    behaviour: Vec<(String, DebtorRow)>,
-    /// Its open documents' predicted payments, by document id.
-    predicted: BTreeMap<String, PredictionView>,
+    /// How it pays, its documents' predicted payments, its sector.
+    outlook: Outlook,
 }
 
 impl DebtorPage {
     fn predicted_for(&self, id: &str) -> Option<&PredictionView> {
-        self.predicted.get(id)
+        self.outlook.predicted.get(id)
+    }
+
+    #[allow(clippy::trivially_copy_pass_by_ref)] // the template's loop lends its items
+    fn is_sector(&self, letter: &char) -> bool {
+        self.outlook.sector == Some(*letter)
     }
 }
 
@@ -314,7 +317,7 @@ async fn debtor_page(
         None => Vec::new(),
     };
     let partners = state.app.linked_partners(tenant).await?;
-    let (behaviour, predicted) = outlook(state, tenant, &ctx, &d).await?;
+    let outlook = outlook(state, tenant, &ctx, &d).await?;
     let (process, process_why) = match &collection.assignment {
         Some((code, by)) => (
             Some(code.clone()),
@@ -360,18 +363,30 @@ async fn debtor_page(
         address: address.filter(|a| !a.is_empty()),
         form,
         act_error: None,
-        behaviour,
-        predicted,
+        outlook,
     })
 }
 
-/// How the debtor pays, per currency, and its open documents' predicted payments by id.
+/// What the debtor's page shows of its statistics.
+struct Outlook {
+    /// How it pays, per currency.
+    behaviour: Vec<(String, DebtorRow)>,
+    /// Its open documents' predicted payments, by document id.
+    predicted: BTreeMap<String, PredictionView>,
+    /// Its PKD section, if set.
+    sector: Option<char>,
+    /// The sections to choose from: `(letter, name)`.
+    sections: Vec<(char, String)>,
+}
+
+/// How the debtor pays, per currency, its open documents' predicted payments by id, and its
+/// PKD section with the ones to choose from.
 async fn outlook(
     state: &AppState,
     tenant: &crate::store::TenantScope,
     ctx: &Ctx,
     d: &crate::services::model::DebtorDetail,
-) -> Result<(Vec<(String, DebtorRow)>, BTreeMap<String, PredictionView>), PageError> {
+) -> Result<Outlook, PageError> {
     let outlook = state.app.outlook_of(tenant, d).await?;
     let key = format!("{}/{}", d.debtor.agent_id, d.debtor.external_id);
     let behaviour = outlook
@@ -384,7 +399,19 @@ async fn outlook(
         .iter()
         .map(|(doc, p)| (doc.id.clone(), PredictionView::of(ctx, p)))
         .collect();
-    Ok((behaviour, predicted))
+    let sector = state
+        .app
+        .debtor_sector(tenant, &d.debtor.agent_id, &d.debtor.external_id)
+        .await?;
+    let sections = ('A'..='U')
+        .map(|c| (c, ctx.t(&format!("pkd-{}", c.to_ascii_lowercase()))))
+        .collect();
+    Ok(Outlook {
+        behaviour,
+        predicted,
+        sector,
+        sections,
+    })
 }
 
 /// A stage as offered to run now: its name, channel and place on the timeline.
@@ -494,6 +521,27 @@ pub(super) async fn add_pause(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct SectorForm {
+    #[serde(default)]
+    sector: String,
+}
+
+/// Sets the debtor's PKD section for the market comparison (or forgets it).
+pub(super) async fn set_sector(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PathId(id): PathId,
+    Form(form): Form<SectorForm>,
+) -> Result<Response, PageError> {
+    viewer.require(Role::Editor)?;
+    state
+        .app
+        .set_debtor_sector(&viewer.session.principal.tenant, &id, Some(&form.sector))
+        .await?;
+    Ok(Redirect::to(&format!("/debtors/{id}?done=sector-saved")).into_response())
 }
 
 pub(super) async fn lift_pause(

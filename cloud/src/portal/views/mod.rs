@@ -40,6 +40,7 @@ pub(super) fn routes() -> Router<AppState> {
             post(debtors::lift_pause),
         )
         .route("/debtors/{id}/run", post(debtors::run_stage))
+        .route("/debtors/{id}/sector", post(debtors::set_sector))
         .route("/debtors/{id}/handoff", post(debtors::hand_off))
         .route("/cases", get(cases::list))
         .route("/cases/{id}", get(cases::show))

@@ -11,9 +11,11 @@ use serde::Deserialize;
 use super::super::{Ctx, PageError, Viewer};
 use super::DebtorNames;
 use crate::domain::accounts::Role;
+use crate::domain::market::{self, Verdict};
 use crate::domain::stats::DebtorDelay;
 use crate::http::AppState;
-use crate::services::stats::{CurrencyStats, StatsOverview};
+use crate::services::stats::{CurrencyStats, MarketView, StatsOverview};
+use chrono::NaiveDate;
 
 /// The periods offered, in months.
 const PERIODS: [u32; 3] = [6, 12, 24];
@@ -35,6 +37,115 @@ pub(super) struct StatsPage {
     read_at: String,
     currencies: Vec<CurrencyView>,
     names: DebtorNames,
+    market: MarketSection,
+}
+
+/// The market comparison as the page tells it.
+struct MarketSection {
+    /// The verdict's message id (`None`: no PLN documents in the periods).
+    verdict: Option<&'static str>,
+    help: String,
+    /// `(label, before, recent, change)`: the firm's and its mix's average days late.
+    figures: Vec<(String, String, String, String)>,
+    /// `(sector, documents, own change, market change)`.
+    sectors: Vec<(String, String, String, String)>,
+    /// `(sector, size, firms, before, recent)` of the shown cells.
+    cells: Vec<(String, String, String, String, String)>,
+    computed: String,
+}
+
+fn market_section(ctx: &Ctx, m: &MarketView) -> MarketSection {
+    let days =
+        |x: Option<f64>| x.map_or_else(|| "—".to_owned(), |d| ctx.tn_decimal("stats-days", d));
+    let change = |x: Option<f64>| match x {
+        Some(d) if d > 0.05 => format!("+{}", ctx.tn_decimal("stats-days", d)),
+        Some(d) if d < -0.05 => format!("−{}", ctx.tn_decimal("stats-days", -d)),
+        Some(_) => ctx.tn_decimal("stats-days", 0.0),
+        None => "—".to_owned(),
+    };
+    let sector_name = |s: Option<char>| s.map_or_else(|| ctx.t("market-sector-none"), String::from);
+    let range =
+        |(from, to): (NaiveDate, NaiveDate)| format!("{} – {}", ctx.date(from), ctx.date(to));
+    let help = crate::i18n::text_with(
+        ctx.lang,
+        "market-help",
+        &[
+            ("recent", range(m.periods.recent).into()),
+            ("before", range(m.periods.before).into()),
+            ("horizon", market::HORIZON_DAYS.into()),
+        ],
+    );
+    let (verdict, figures, sectors) = match &m.own {
+        None => (None, Vec::new(), Vec::new()),
+        Some(v) => (
+            Some(match v.verdict {
+                Verdict::Stable => "market-verdict-stable",
+                Verdict::Improved => "market-verdict-improved",
+                Verdict::Sector => "market-verdict-sector",
+                Verdict::Own => "market-verdict-own",
+                Verdict::Unknown => "market-verdict-unknown",
+            }),
+            vec![
+                (
+                    ctx.t("market-own"),
+                    days(v.before.own),
+                    days(v.recent.own),
+                    change(v.own_change()),
+                ),
+                (
+                    ctx.t("market-market"),
+                    days(v.before.expected),
+                    days(v.recent.expected),
+                    change(v.expected_change()),
+                ),
+            ],
+            v.sectors
+                .iter()
+                .map(|s| {
+                    (
+                        sector_name(s.sector),
+                        ctx.int(u64::try_from(s.documents).unwrap_or(0)),
+                        change(s.own_change),
+                        change(s.market_change),
+                    )
+                })
+                .collect(),
+        ),
+    };
+    let cells = m
+        .rows
+        .iter()
+        .filter(|r| r.before.is_some() || r.recent.is_some())
+        .map(|r| {
+            let sector = if r.all_sectors {
+                ctx.t("market-all")
+            } else {
+                sector_name(r.sector)
+            };
+            let size = ctx.t(match r.size {
+                Some(market::Size::Small) => "market-size-small",
+                Some(market::Size::Medium) => "market-size-medium",
+                Some(market::Size::Large) => "market-size-large",
+                None => "market-size-all",
+            });
+            let firms = r.recent.or(r.before).map_or(0, |f| f.tenants);
+            (
+                sector,
+                size,
+                ctx.int(u64::try_from(firms).unwrap_or(0)),
+                days(r.before.map(|f| f.avg_days_late)),
+                days(r.recent.map(|f| f.avg_days_late)),
+            )
+        })
+        .collect();
+    MarketSection {
+        verdict,
+        help,
+        figures,
+        sectors,
+        cells,
+        computed: ctx.datetime(m.computed_at),
+    }
 }
 
 /// One currency's figures as the page shows them.
@@ -300,7 +411,9 @@ pub(super) async fn show(
             .map(|d| (d.agent_id.clone(), d.external_id.clone())),
     )
     .await?;
+    let market = market_section(&ctx, &state.app.market_for(tenant).await?);
     Ok(StatsPage {
+        market,
         as_of: ctx.date(overview.as_of),
         read_at: ctx.datetime(read_at),
         ctx,
