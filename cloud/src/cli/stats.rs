@@ -363,33 +363,10 @@ pub fn backtest(rows: &[Row], as_of: NaiveDate) -> Vec<Backtest> {
             let scores: Vec<Score> = firms.iter().map(|f| evaluate(f, cutoff, method)).collect();
             Backtest {
                 method,
-                score: combine(&scores),
+                score: Score::combine(&scores),
             }
         })
         .collect()
-}
-
-/// Scores of parts as one, weighted by their documents.
-#[allow(clippy::cast_precision_loss)] // counts of documents
-fn combine(scores: &[Score]) -> Score {
-    let documents: usize = scores.iter().map(|s| s.documents).sum();
-    let mean = |f: fn(&Score) -> f64| {
-        if documents == 0 {
-            0.0
-        } else {
-            scores
-                .iter()
-                .map(|s| f(s) * s.documents as f64)
-                .sum::<f64>()
-                / documents as f64
-        }
-    };
-    Score {
-        documents,
-        mae_days: mean(|s| s.mae_days),
-        coverage: mean(|s| s.coverage),
-        width_days: mean(|s| s.width_days),
-    }
 }
 
 /// The market comparison of the file's PLN documents on `as_of`.

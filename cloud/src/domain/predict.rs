@@ -567,6 +567,24 @@ pub fn predictions_at(
 }
 
 impl Score {
+    /// Scores of parts (firms, cut-offs) as one, each weighted by its documents.
+    pub fn combine(parts: &[Score]) -> Score {
+        let documents: usize = parts.iter().map(|s| s.documents).sum();
+        let mean = |f: fn(&Score) -> f64| {
+            if documents == 0 {
+                0.0
+            } else {
+                parts.iter().map(|s| f(s) * s.documents as f64).sum::<f64>() / documents as f64
+            }
+        };
+        Score {
+            documents,
+            mae_days: mean(|s| s.mae_days),
+            coverage: mean(|s| s.coverage),
+            width_days: mean(|s| s.width_days),
+        }
+    }
+
     /// The score of predictions against the days the documents were paid.
     pub fn of<'a>(pairs: impl IntoIterator<Item = (NaiveDate, &'a Prediction)>) -> Score {
         let mut n = 0_usize;

@@ -33,26 +33,12 @@ fn the_backtest_and_the_verdicts_hold_on_a_small_market() {
         .iter()
         .map(|d| backtest(&file.rows, day(d)))
         .collect();
-    #[allow(clippy::cast_precision_loss)] // hundreds of documents
     let score = |m: Method| {
         let scores: Vec<Score> = runs
             .iter()
             .map(|r| r.iter().find(|b| b.method == m).unwrap().score)
             .collect();
-        let n: usize = scores.iter().map(|s| s.documents).sum();
-        let mean = |f: fn(&Score) -> f64| {
-            scores
-                .iter()
-                .map(|s| f(s) * s.documents as f64)
-                .sum::<f64>()
-                / n as f64
-        };
-        Score {
-            documents: n,
-            mae_days: mean(|s| s.mae_days),
-            coverage: mean(|s| s.coverage),
-            width_days: mean(|s| s.width_days),
-        }
+        Score::combine(&scores)
     };
     let (due, median, full) = (
         score(Method::DueDate),
