@@ -100,10 +100,19 @@ pub struct Prediction {
     pub beyond_history: bool,
 }
 
-/// What predictions learn from: every paid document of the firm, per debtor.
+/// What predictions learn from: every paid document of the firm, per debtor, and the firm's
+/// delays sorted once (so that a thousand predictions do not each walk the whole firm).
 #[derive(Debug, Clone, Default)]
 pub struct History {
     per_debtor: BTreeMap<String, Vec<Paid>>,
+    /// The latest payment day known: recency counts back from it.
+    latest: Option<NaiveDate>,
+    /// Every paid document's `(delay, recency weight)`, by delay.
+    firm: Vec<(i64, f64)>,
+    /// `firm_below[i]`: the weight of `firm[..i]`.
+    firm_below: Vec<f64>,
+    /// The firm's average days late (early payments count as 0).
+    firm_avg_days_late: f64,
 }
 
 impl History {
@@ -113,17 +122,38 @@ impl History {
         for (debtor, p) in paid {
             per_debtor.entry(debtor).or_default().push(p);
         }
-        History { per_debtor }
+        let latest = per_debtor.values().flatten().map(|p| p.paid).max();
+        let mut firm: Vec<(i64, f64)> = per_debtor
+            .values()
+            .flatten()
+            .map(|p| (p.delay(), recency(latest, *p)))
+            .collect();
+        firm.sort_by_key(|(d, _)| *d);
+        let mut firm_below = Vec::with_capacity(firm.len() + 1);
+        let mut acc = 0.0;
+        firm_below.push(acc);
+        for (_, w) in &firm {
+            acc += w;
+            firm_below.push(acc);
+        }
+        let firm_avg_days_late = avg_days_late(per_debtor.values().flatten());
+        History {
+            per_debtor,
+            latest,
+            firm,
+            firm_below,
+            firm_avg_days_late,
+        }
     }
 
     /// Paid documents known, all debtors together.
     pub fn len(&self) -> usize {
-        self.per_debtor.values().map(Vec::len).sum()
+        self.firm.len()
     }
 
     /// Whether nothing was paid yet.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.firm.is_empty()
     }
 
     /// A debtor's paid documents.
@@ -131,9 +161,33 @@ impl History {
         self.per_debtor.get(debtor).map_or(&[], Vec::as_slice)
     }
 
-    fn all(&self) -> impl Iterator<Item = &Paid> {
-        self.per_debtor.values().flatten()
+    /// The weight of the firm's delays in `from..=to`.
+    fn firm_weight(&self, from: i64, to: i64) -> f64 {
+        let lo = self.firm.partition_point(|(d, _)| *d < from);
+        let hi = self.firm.partition_point(|(d, _)| *d <= to);
+        if hi <= lo {
+            return 0.0;
+        }
+        self.firm_below[hi] - self.firm_below[lo]
     }
+
+    /// The firm's unweighted quantile of its delays (the baseline's).
+    fn firm_plain_quantile(&self, q: f64) -> Option<i64> {
+        let n = self.firm.len();
+        if n == 0 {
+            return None;
+        }
+        // The smallest delay with at least `q` of the payments at or below it.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // q in 0–1: 0..=n
+        let rank = ((q * n as f64).ceil() as usize).clamp(1, n);
+        Some(self.firm[rank - 1].0)
+    }
+}
+
+/// A payment's recency weight: halved every [`HALF_LIFE_DAYS`] before the latest one known.
+fn recency(latest: Option<NaiveDate>, p: Paid) -> f64 {
+    let age = latest.map_or(0, |l| (l - p.paid).num_days().max(0));
+    0.5_f64.powf(age as f64 / HALF_LIFE_DAYS)
 }
 
 /// How a prediction is made: the full method, or one of the baselines it is measured against.
@@ -157,7 +211,7 @@ pub fn predict(
     method: Method,
 ) -> Prediction {
     let own = history.of(debtor);
-    let firm_avg = avg_days_late(history.all());
+    let firm_avg = history.firm_avg_days_late;
     let basis = if history.is_empty() {
         Basis::NoHistory
     } else if (own.len() as f64) < SHRINK_K {
@@ -196,13 +250,14 @@ pub fn predict(
             }
         }
         Method::DebtorMedian => {
-            let sample: Vec<(i64, f64)> = if own.is_empty() {
-                history.all().map(|p| (p.delay(), 1.0)).collect()
-            } else {
-                own.iter().map(|p| (p.delay(), 1.0)).collect()
-            };
+            let sample: Vec<(i64, f64)> = own.iter().map(|p| (p.delay(), 1.0)).collect();
             let q = |p: f64| {
-                (due + Duration::days(weighted_quantile(&sample, p).unwrap_or(0))).max(today)
+                let delay = if own.is_empty() {
+                    history.firm_plain_quantile(p)
+                } else {
+                    weighted_quantile(&sample, p)
+                };
+                (due + Duration::days(delay.unwrap_or(0))).max(today)
             };
             Prediction {
                 p10: q(0.1),
@@ -224,10 +279,7 @@ fn full(
     today: NaiveDate,
     basis: Basis,
 ) -> Prediction {
-    // The latest day anything is known for: recency counts back from it.
-    let latest = history.all().map(|p| p.paid).max().unwrap_or(today);
-    let weight =
-        |p: &Paid| 0.5_f64.powf((latest - p.paid).num_days().max(0) as f64 / HALF_LIFE_DAYS);
+    let weight = |p: &Paid| recency(history.latest, *p);
     // A debtor drifting later (or sooner) has its delays brought to this document's time.
     let slope = trend(own).unwrap_or(0.0);
     let at_due = |p: &Paid| {
@@ -245,39 +297,53 @@ fn full(
         .map(|p| (at_due(p), weight(p)))
         .filter(|(d, _)| *d >= overdue)
         .collect();
-    let firm_left: Vec<(i64, f64)> = history
-        .all()
-        .map(|p| (p.delay(), weight(p)))
-        .filter(|(d, _)| *d >= overdue)
-        .collect();
     // One distribution: the debtor's delays weigh `n / (n + K)` (of the payments still
     // possible), the firm's the rest — a debtor with two payments is mostly the firm.
     let n = own_left.len() as f64;
     let own_share = n / (n + SHRINK_K);
     let own_total: f64 = own_left.iter().map(|(_, w)| w).sum();
-    let firm_total: f64 = firm_left.iter().map(|(_, w)| w).sum();
-    let mut sample: Vec<(i64, f64)> = Vec::with_capacity(own_left.len() + firm_left.len());
-    if own_total > 0.0 {
-        sample.extend(
-            own_left
-                .iter()
-                .map(|(d, w)| (*d, own_share * w / own_total)),
-        );
-    }
-    if firm_total > 0.0 {
-        let share = if own_total > 0.0 {
-            1.0 - own_share
-        } else {
-            1.0
-        };
-        sample.extend(firm_left.iter().map(|(d, w)| (*d, share * w / firm_total)));
-    }
-    let beyond_history = own_left.is_empty() && firm_left.is_empty();
+    let last = history.firm.last().map_or(overdue, |(d, _)| *d);
+    let firm_total = history.firm_weight(overdue, last.max(overdue));
+    let (own_scale, firm_scale) = match (own_total > 0.0, firm_total > 0.0) {
+        (true, true) => (own_share / own_total, (1.0 - own_share) / firm_total),
+        (true, false) => (1.0 / own_total, 0.0),
+        (false, true) => (0.0, 1.0 / firm_total),
+        (false, false) => (0.0, 0.0),
+    };
+    // The share of the distribution at or below `delay`.
+    let below = |delay: i64| {
+        let own: f64 = own_left
+            .iter()
+            .filter(|(d, _)| *d <= delay)
+            .map(|(_, w)| w)
+            .sum();
+        own * own_scale + history.firm_weight(overdue, delay) * firm_scale
+    };
+    let top = own_left
+        .iter()
+        .map(|(d, _)| *d)
+        .max()
+        .unwrap_or(overdue)
+        .max(last);
+    // The smallest delay (a delay seen: the share only grows at one) with `q` at or below it.
+    let quantile = |q: f64| {
+        let (mut lo, mut hi) = (overdue, top);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if below(mid) >= q - 1e-12 {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        lo
+    };
+    let beyond_history = own_total <= 0.0 && firm_total <= 0.0;
     let delays: [i64; 3] = if beyond_history {
         // Later than any payment seen: soon at the earliest, with a long tail.
         [overdue, overdue + 14, overdue + 60]
     } else {
-        [INTERVAL.0, 0.5, INTERVAL.1].map(|q| weighted_quantile(&sample, q).unwrap_or(overdue))
+        [INTERVAL.0, 0.5, INTERVAL.1].map(quantile)
     };
     let habit = habit(own);
     let day = |delay: i64| {

@@ -14,8 +14,12 @@
 //! `--write-history H.csv` also writes the market as the `stats` commands read it (every
 //! payment, for `inkaso-cloud stats backtest --history H.csv`).
 //!
+//! `--speed` measures instead the speed bars on one core, on generated data: every
+//! indicator of a firm with a million documents (≤ 10 s), predictions for 100 000 open
+//! documents (≤ 5 s), the market over 1 000 firms (≤ 60 s); `bench-out/stats-speed.json`.
+//!
 //! Prints tables and writes `bench-out/stats-eval.json`.
-//! Run: `scripts/bench.sh stats` (a few seconds once built).
+//! Run: `scripts/bench.sh stats` (a few seconds once built), `scripts/bench.sh stats --speed`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -117,8 +121,160 @@ fn verdicts(
     Ok((right, verdicts))
 }
 
+/// The time `f` takes, in seconds, with its result.
+fn timed<T>(f: impl FnOnce() -> T) -> (f64, T) {
+    let start = std::time::Instant::now();
+    let out = f();
+    (start.elapsed().as_secs_f64(), out)
+}
+
+/// The speed bars, on one core (the computations are single-threaded).
+fn speed() -> anyhow::Result<()> {
+    use inkaso_cloud::domain::predict::{History, Paid, predict};
+    use inkaso_cloud::domain::stats::{DocumentHistory, Settlement};
+    use inkaso_cloud::services::stats::overview;
+    let start = day(2024, 12, 1)?;
+    let end = day(2026, 12, 1)?;
+    let mut table = String::new();
+    if let Some(load) = inkaso_bench::load_average() {
+        writeln!(table, "load average: {load}")?;
+    }
+    writeln!(
+        table,
+        "{:<52} {:>12} {:>10} {:>8}",
+        "measurement", "seconds", "bar (s)", "met"
+    )?;
+    let mut json = Vec::new();
+    let mut row = |table: &mut String, name: &str, secs: f64, bar: f64| -> anyhow::Result<()> {
+        writeln!(
+            table,
+            "{name:<52} {secs:>12.2} {bar:>10.0} {:>8}",
+            if secs <= bar { "yes" } else { "NO" }
+        )?;
+        json.push(serde_json::json!({"measurement": name, "seconds": secs, "bar_seconds": bar}));
+        Ok(())
+    };
+
+    // One firm with a million documents: 28 000 debtors over two years.
+    let (gen_secs, docs) = timed(|| {
+        generate(Spec {
+            tenants: 1,
+            debtors: 28_000,
+            start,
+            end,
+            seed: 3,
+        })
+    });
+    let histories: Vec<DocumentHistory> = docs
+        .iter()
+        .map(|d| DocumentHistory {
+            document: d.document.clone(),
+            debtor: d.debtor.clone(),
+            currency: "PLN".into(),
+            issued: d.issued,
+            due: d.due,
+            amount_minor: d.amount_minor,
+            settlements: if d.paid <= end {
+                vec![Settlement {
+                    on: d.paid,
+                    amount_minor: d.amount_minor,
+                }]
+            } else {
+                Vec::new()
+            },
+        })
+        .collect();
+    writeln!(
+        table,
+        "({} documents generated in {gen_secs:.1} s)",
+        histories.len()
+    )?;
+    let (secs, o) = timed(|| overview(&histories, &[], end, 12));
+    let months = o.currencies.first().map_or(0, |c| c.months.len());
+    row(
+        &mut table,
+        &format!(
+            "indicators of {} documents ({months} months)",
+            histories.len()
+        ),
+        secs,
+        10.0,
+    )?;
+
+    // Predictions for 100 000 open documents of that firm.
+    let (secs, predicted) = timed(|| {
+        let history = History::new(docs.iter().filter(|d| d.paid <= end).map(|d| {
+            (
+                d.debtor.clone(),
+                Paid {
+                    due: d.due,
+                    paid: d.paid,
+                },
+            )
+        }));
+        let mut n = 0_usize;
+        for (i, d) in docs.iter().cycle().take(100_000).enumerate() {
+            // Each document as if open on a day near its due date.
+            let today = d.due + chrono::Duration::days(i64::try_from(i % 40).unwrap_or(0) - 10);
+            let p = predict(&history, &d.debtor, d.due, today, Method::Full);
+            n += usize::from(p.p50 >= today);
+        }
+        n
+    });
+    row(
+        &mut table,
+        &format!("predictions of 100 000 open documents ({predicted} on or after today)"),
+        secs,
+        5.0,
+    )?;
+
+    // The market over 1 000 firms of 1 000 documents.
+    let market_docs: Vec<MarketDocument> = (0..1_000_u64)
+        .flat_map(|f| {
+            generate(Spec {
+                tenants: 1,
+                debtors: 30,
+                start,
+                end,
+                seed: 100 + f,
+            })
+            .into_iter()
+            .map(move |d| MarketDocument {
+                tenant: format!("firm{f:04}"),
+                debtor: d.debtor,
+                sector: Some(d.sector),
+                due: d.due,
+                paid: Some(d.paid),
+                amount_minor: d.amount_minor,
+            })
+        })
+        .collect();
+    let (secs, m) = timed(|| compare(&market_docs, end));
+    row(
+        &mut table,
+        &format!(
+            "market of {} firms, {} documents",
+            m.tenants.len(),
+            market_docs.len()
+        ),
+        secs,
+        60.0,
+    )?;
+    print!("{table}");
+    std::fs::create_dir_all("bench-out")?;
+    std::fs::write(
+        "bench-out/stats-speed.json",
+        serde_json::to_string_pretty(&serde_json::json!({ "measurements": json }))?,
+    )?;
+    println!("written bench-out/stats-speed.json");
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--speed") {
+        return speed();
+    }
     let write_to = args
         .iter()
         .position(|a| a == "--write-history")
