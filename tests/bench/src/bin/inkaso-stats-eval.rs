@@ -155,11 +155,11 @@ fn speed() -> anyhow::Result<()> {
         Ok(())
     };
 
-    // One firm with a million documents: 28 000 debtors over two years.
+    // One firm with a million documents: 34 000 debtors over two years.
     let (gen_secs, docs) = timed(|| {
         generate(Spec {
             tenants: 1,
-            debtors: 28_000,
+            debtors: 34_000,
             start,
             end,
             seed: 3,
