@@ -128,10 +128,56 @@ fn timed<T>(f: impl FnOnce() -> T) -> (f64, T) {
     (start.elapsed().as_secs_f64(), out)
 }
 
+/// Generated documents as the statistics read them: paid ones settled in full on their day.
+fn as_histories(docs: &[Doc], end: NaiveDate) -> Vec<inkaso_cloud::domain::stats::DocumentHistory> {
+    use inkaso_cloud::domain::stats::{DocumentHistory, Settlement};
+    docs.iter()
+        .map(|d| DocumentHistory {
+            document: d.document.clone(),
+            debtor: d.debtor.clone(),
+            currency: "PLN".into(),
+            issued: d.issued,
+            due: d.due,
+            amount_minor: d.amount_minor,
+            settlements: if d.paid <= end {
+                vec![Settlement {
+                    on: d.paid,
+                    amount_minor: d.amount_minor,
+                }]
+            } else {
+                Vec::new()
+            },
+        })
+        .collect()
+}
+
+/// A market of `firms` firms of 30 debtors each, as the comparison reads it.
+fn market_of(firms: u64, start: NaiveDate, end: NaiveDate) -> Vec<MarketDocument> {
+    (0..firms)
+        .flat_map(|f| {
+            generate(Spec {
+                tenants: 1,
+                debtors: 30,
+                start,
+                end,
+                seed: 100 + f,
+            })
+            .into_iter()
+            .map(move |d| MarketDocument {
+                tenant: format!("firm{f:04}"),
+                debtor: d.debtor,
+                sector: Some(d.sector),
+                due: d.due,
+                paid: Some(d.paid),
+                amount_minor: d.amount_minor,
+            })
+        })
+        .collect()
+}
+
 /// The speed bars, on one core (the computations are single-threaded).
 fn speed() -> anyhow::Result<()> {
     use inkaso_cloud::domain::predict::{History, Paid, predict};
-    use inkaso_cloud::domain::stats::{DocumentHistory, Settlement};
     use inkaso_cloud::services::stats::overview;
     let start = day(2024, 12, 1)?;
     let end = day(2026, 12, 1)?;
@@ -165,25 +211,7 @@ fn speed() -> anyhow::Result<()> {
             seed: 3,
         })
     });
-    let histories: Vec<DocumentHistory> = docs
-        .iter()
-        .map(|d| DocumentHistory {
-            document: d.document.clone(),
-            debtor: d.debtor.clone(),
-            currency: "PLN".into(),
-            issued: d.issued,
-            due: d.due,
-            amount_minor: d.amount_minor,
-            settlements: if d.paid <= end {
-                vec![Settlement {
-                    on: d.paid,
-                    amount_minor: d.amount_minor,
-                }]
-            } else {
-                Vec::new()
-            },
-        })
-        .collect();
+    let histories = as_histories(&docs, end);
     writeln!(
         table,
         "({} documents generated in {gen_secs:.1} s)",
@@ -229,26 +257,7 @@ fn speed() -> anyhow::Result<()> {
     )?;
 
     // The market over 1 000 firms of 1 000 documents.
-    let market_docs: Vec<MarketDocument> = (0..1_000_u64)
-        .flat_map(|f| {
-            generate(Spec {
-                tenants: 1,
-                debtors: 30,
-                start,
-                end,
-                seed: 100 + f,
-            })
-            .into_iter()
-            .map(move |d| MarketDocument {
-                tenant: format!("firm{f:04}"),
-                debtor: d.debtor,
-                sector: Some(d.sector),
-                due: d.due,
-                paid: Some(d.paid),
-                amount_minor: d.amount_minor,
-            })
-        })
-        .collect();
+    let market_docs = market_of(1_000, start, end);
     let (secs, m) = timed(|| compare(&market_docs, end));
     row(
         &mut table,
