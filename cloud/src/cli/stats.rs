@@ -309,14 +309,28 @@ pub fn predict_open(rows: &[Row], as_of: NaiveDate) -> Vec<Predicted> {
         let history = History::new(rows.iter().filter_map(|r| {
             r.paid
                 .filter(|p| *p <= as_of && r.amount_minor > 0)
-                .map(|paid| (r.debtor.clone(), Paid { due: r.due, paid }))
+                .map(|paid| {
+                    let p = Paid {
+                        due: r.due,
+                        paid,
+                        amount_minor: r.amount_minor,
+                    };
+                    (r.debtor.clone(), p)
+                })
         }));
         for r in rows {
             let open = r.paid.is_none_or(|p| p > as_of);
             if r.issued > as_of || !open || r.amount_minor <= 0 {
                 continue;
             }
-            let p = predict(&history, &r.debtor, r.due, first_possible, Method::Full);
+            let p = predict(
+                &history,
+                &r.debtor,
+                r.due,
+                r.amount_minor,
+                first_possible,
+                Method::Full,
+            );
             out.push(Predicted {
                 tenant: tenant.to_owned(),
                 document: r.document.clone(),
@@ -352,6 +366,7 @@ pub fn backtest(rows: &[Row], as_of: NaiveDate) -> Vec<Backtest> {
                     debtor: r.debtor.clone(),
                     issued: r.issued,
                     due: r.due,
+                    amount_minor: r.amount_minor,
                     paid: r.paid,
                 })
                 .collect()

@@ -47,8 +47,14 @@ impl FirmHistory {
     /// The reading's predictions' input from its documents.
     pub fn new(documents: Vec<DocumentHistory>, read_at: DateTime<Utc>) -> FirmHistory {
         let paid = History::new(documents.iter().filter_map(|d| {
-            d.paid_on()
-                .map(|paid| (d.debtor.clone(), Paid { due: d.due, paid }))
+            d.paid_on().map(|paid| {
+                let p = Paid {
+                    due: d.due,
+                    paid,
+                    amount_minor: d.amount_minor,
+                };
+                (d.debtor.clone(), p)
+            })
         }));
         FirmHistory {
             documents,
@@ -236,20 +242,22 @@ impl App {
         Ok(history)
     }
 
-    /// When an open document of the debtor `(agent, ERP key)` due on `due` will probably be
-    /// paid, learned from what the firm's debtors paid.
+    /// When an open document of the debtor `(agent, ERP key)` due on `due`, for
+    /// `amount_minor`, will probably be paid, learned from what the firm's debtors paid.
     pub async fn predicted_payment(
         &self,
         tenant: &TenantScope,
         agent_id: &str,
         debtor_external_id: &str,
         due: NaiveDate,
+        amount_minor: i64,
     ) -> Result<Prediction, ServiceError> {
         let history = self.firm_history(tenant).await?;
         Ok(predict(
             &history.paid,
             &format!("{agent_id}/{debtor_external_id}"),
             due,
+            amount_minor,
             self.clock.now().date_naive(),
             Method::Full,
         ))
@@ -306,7 +314,14 @@ impl App {
             .iter()
             .filter(|d| d.status == "open" && d.remaining_minor > 0)
             .map(|d| {
-                let p = predict(&history.paid, &key, d.due_date, today, Method::Full);
+                let p = predict(
+                    &history.paid,
+                    &key,
+                    d.due_date,
+                    d.amount_minor,
+                    today,
+                    Method::Full,
+                );
                 (d.clone(), p)
             })
             .collect();
@@ -329,7 +344,13 @@ impl App {
             return Ok((doc, None));
         }
         let p = self
-            .predicted_payment(tenant, &doc.agent_id, &doc.debtor_external_id, doc.due_date)
+            .predicted_payment(
+                tenant,
+                &doc.agent_id,
+                &doc.debtor_external_id,
+                doc.due_date,
+                doc.amount_minor,
+            )
             .await?;
         Ok((doc, Some(p)))
     }
@@ -430,7 +451,14 @@ pub fn debtor_stats(history: &FirmHistory, today: NaiveDate) -> Vec<DebtorStatsO
             .iter()
             .filter(|d| d.remaining_on(today) > 0)
             .map(|d| {
-                let p = predict(&history.paid, key, d.due, today, Method::Full);
+                let p = predict(
+                    &history.paid,
+                    key,
+                    d.due,
+                    d.amount_minor,
+                    today,
+                    Method::Full,
+                );
                 (d.document.clone(), p.p50)
             })
             .collect();

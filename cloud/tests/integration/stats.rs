@@ -135,7 +135,7 @@ async fn statistics_follow_the_synced_payments(backend: Backend) {
     // C (due today) predicted from K1's two payments, 10 and 20 days late: the firm's
     // behaviour (too few of its own), 10 days on, a business day.
     let predicted = app
-        .predicted_payment(&t.scope, t.agent.as_str(), "K1", day("2026-12-01"))
+        .predicted_payment(&t.scope, t.agent.as_str(), "K1", day("2026-12-01"), 30_000)
         .await
         .unwrap();
     assert_eq!(

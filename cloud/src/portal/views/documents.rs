@@ -190,7 +190,13 @@ pub(super) async fn show(
     let prediction = if doc.status == "open" {
         let p = state
             .app
-            .predicted_payment(tenant, &doc.agent_id, &doc.debtor_external_id, doc.due_date)
+            .predicted_payment(
+                tenant,
+                &doc.agent_id,
+                &doc.debtor_external_id,
+                doc.due_date,
+                doc.amount_minor,
+            )
             .await?;
         Some(PredictionView::of(&ctx, &p))
     } else {

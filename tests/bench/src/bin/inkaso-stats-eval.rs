@@ -56,6 +56,7 @@ fn predictions(
                 debtor: d.debtor.clone(),
                 issued: d.issued,
                 due: d.due,
+                amount_minor: d.amount_minor,
                 paid: Some(d.paid),
             })
             .collect();
@@ -237,6 +238,7 @@ fn speed() -> anyhow::Result<()> {
                 Paid {
                     due: d.due,
                     paid: d.paid,
+                    amount_minor: d.amount_minor,
                 },
             )
         }));
@@ -244,7 +246,14 @@ fn speed() -> anyhow::Result<()> {
         for (i, d) in docs.iter().cycle().take(100_000).enumerate() {
             // Each document as if open on a day near its due date.
             let today = d.due + chrono::Duration::days(i64::try_from(i % 40).unwrap_or(0) - 10);
-            let p = predict(&history, &d.debtor, d.due, today, Method::Full);
+            let p = predict(
+                &history,
+                &d.debtor,
+                d.due,
+                d.amount_minor,
+                today,
+                Method::Full,
+            );
             n += usize::from(p.p50 >= today);
         }
         n
