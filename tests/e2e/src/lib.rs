@@ -5,6 +5,7 @@
 //! [`Harness`] owns one of each in a temporary folder and offers the comparisons the tests make:
 //! what the ERP holds open now, what the cloud holds open.
 
+pub mod market;
 pub mod proxy;
 pub mod whole_path;
 

@@ -132,8 +132,81 @@ fn rel(path: &Path, base: &Path) -> String {
         .map_or_else(|_| path.display().to_string(), |p| p.display().to_string())
 }
 
-#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+/// The firm's figures, a few predicted payments and the market's verdicts, as the portal
+/// and the API give them.
+async fn show_statistics(
+    w: &WholePath,
+    slipping: &inkaso_cloud::store::TenantScope,
+) -> anyhow::Result<()> {
+    use inkaso_cloud::services::stats::prediction_reason;
+    use inkaso_cloud::services::{App, Engine};
+    use inkaso_shared::Lang;
+    let clock: std::sync::Arc<dyn inkaso_shared::Clock> = w.h.clock.clone();
+    let app = App::new(w.h.store.clone(), clock, Engine::default());
+    let o = app.stats_overview(&w.h.tenant, 3).await?;
+    for c in &o.currencies {
+        if let Some(m) = c.months.last() {
+            let day = |x: Option<f64>| x.map_or_else(|| "—".to_owned(), |d| format!("{d:.1} dnia"));
+            println!(
+                "    {}: DSO (wsteczne) {}, ADD {}, ważone dni po terminie {}; etapy zmierzone: {}",
+                c.currency,
+                day(m.dso_countback),
+                day(m.add),
+                day(m.weighted_days_late),
+                c.stages.len()
+            );
+        }
+    }
+    let debtors = app
+        .debtors(
+            &w.h.tenant,
+            &inkaso_cloud::services::model::DebtorFilter::default(),
+        )
+        .await?;
+    let mut shown = 0;
+    for d in &debtors.items {
+        let outlook = app.debtor_outlook(&w.h.tenant, &d.id).await?;
+        for (doc, p) in outlook.predictions.iter().take(1) {
+            println!(
+                "    {} — {}: przewidywana zapłata {} ({} – {}); {}",
+                d.name,
+                doc.number,
+                p.p50.format("%d.%m.%Y"),
+                p.p10.format("%d.%m.%Y"),
+                p.p90.format("%d.%m.%Y"),
+                prediction_reason(Lang::Pl, p)
+            );
+            shown += 1;
+        }
+        if shown == 3 {
+            break;
+        }
+    }
+    let own = app.market_for(&w.h.tenant).await?;
+    println!(
+        "    rynek: {} pokazanych grup; ocena firmy demo: {}",
+        own.rows
+            .iter()
+            .filter(|r| r.recent.is_some() || r.before.is_some())
+            .count(),
+        own.own.as_ref().map_or(
+            "brak dokumentów w porównywanych okresach (firma dopiero zaczęła)",
+            |v| v.verdict.code()
+        )
+    );
+    if let Some(v) = app.market_for(slipping).await?.own {
+        println!(
+            "    ocena „Firmy rynkowej 0”: {} (u niej +{:.1} dnia, na rynku dla jej dłużników {:+.1} dnia)",
+            v.verdict.code(),
+            v.own_change().unwrap_or(0.0),
+            v.expected_change().unwrap_or(0.0)
+        );
+    }
+    Ok(())
+}
+
 #[allow(clippy::too_many_lines)] // the demo is a script, read top to bottom
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let bin = std::env::current_exe()?.with_file_name("inkaso-agent-under-test");
@@ -271,9 +344,17 @@ async fn main() -> anyhow::Result<()> {
         println!("    {}", f.display());
     }
 
-    step(7, "inkaso-agent results — wyniki po stronie firmy");
+    step(
+        7,
+        "Statystyki, przewidywane zapłaty i porównanie z rynkiem (sześć firm obok demo)",
+    );
+    let slipping =
+        inkaso_e2e::market::seed(&w.h.store, &w.h.cloud_url(), w.h.clock.now(), &password).await?;
+    show_statistics(&w, &slipping).await?;
+
+    step(8, "inkaso-agent results — wyniki po stronie firmy");
     show(&w.agent_cli(&bin, &["results", "--limit", "5"])?, 12);
-    step(8, "inkaso-agent status");
+    step(9, "inkaso-agent status");
     show(&w.agent_cli(&bin, &["status"])?, 14);
 
     let s = w.summary().await?;
@@ -334,6 +415,10 @@ async fn main() -> anyhow::Result<()> {
     println!("\n\x1b[1mPortal klienta\x1b[0m");
     println!("    adres: {}/", w.h.cloud_url());
     println!("    logowanie: {email} / {password}");
+    println!(
+        "    firma z rynku, której opóźnienia wzrosły (porównanie z rynkiem na stronie Statystyki): {} / {password}",
+        inkaso_e2e::market::SLIPPING_ADMIN
+    );
     if args.serve {
         println!("    chmura i portal działają na danych demo; Ctrl-C kończy");
         tokio::signal::ctrl_c().await?;

@@ -220,92 +220,6 @@ async fn post_from_page(c: &Client, path: &str, body: &str, with_token: bool) ->
         .unwrap_or(0)
 }
 
-/// Six firms beside the demo's, each with a trade debtor (PKD section G) paying weekly
-/// invoices 10 days late for a year and a half; the first has slipped to 25 days late in the
-/// last six months. Returns the e-mail of that firm's admin.
-async fn synthetic_market(
-    store: &inkaso_cloud::store::Store,
-    base: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> &'static str {
-    use inkaso_cloud::domain::market::Periods;
-    use inkaso_cloud::store::TenantScope;
-    use inkaso_cloud::store::accounts::TenantKind;
-    let periods = Periods::ending(now.date_naive());
-    let http = reqwest::Client::new();
-    for f in 0..6_i64 {
-        let tenant = store
-            .create_tenant(TenantKind::Client, &format!("Firma rynkowa {f}"), now)
-            .await
-            .unwrap();
-        let scope = TenantScope::operator(tenant.id.clone());
-        let agent = store.create_agent(&scope, "ERP", "cli", now).await.unwrap();
-        let mut ops = vec![
-            json!({"op": "upsert_debtor", "debtor": {"external_id": "K1",
-            "kind": "company", "name": "Hurtownia", "nip": null, "email": null, "phone": null,
-            "address": null}}),
-        ];
-        let mut closes = Vec::new();
-        let mut due = periods.before.0;
-        let mut k = 0;
-        while due <= periods.recent.1 {
-            let late = if f == 0 && due >= periods.recent.0 {
-                25
-            } else {
-                10
-            };
-            ops.push(
-                json!({"op": "upsert_document", "document": {"external_id": format!("D{k}"),
-                "debtor_external_id": "K1", "number": format!("FS {k}"),
-                "issue_date": (due - Duration::days(14)).to_string(), "due_date": due.to_string(),
-                "amount_minor": 120_000, "remaining_minor": 120_000, "currency": "PLN"}}),
-            );
-            closes.push(
-                json!({"op": "close_document", "external_id": format!("D{k}"),
-                "reason": "paid", "observed_on": (due + Duration::days(late)).to_string()}),
-            );
-            due += Duration::days(7);
-            k += 1;
-        }
-        for (seq, ops) in [(1, ops), (2, closes)] {
-            let r = http
-                .post(format!("{base}/agent/v1/batches"))
-                .bearer_auth(&agent.secret)
-                .json(&json!({"protocol": 1, "seq": seq, "ops": ops}))
-                .send()
-                .await
-                .unwrap();
-            assert!(r.status().is_success(), "{}", r.text().await.unwrap());
-        }
-        let debtor = store
-            .debtor_id_by_key(&scope, &agent.id, "K1")
-            .await
-            .unwrap()
-            .unwrap();
-        store
-            .set_debtor_sector(&scope, &debtor, Some('G'), now)
-            .await
-            .unwrap();
-        if f == 0 {
-            store
-                .add_user(
-                    &scope,
-                    &Email::parse(SLIPPING_ADMIN).unwrap(),
-                    Role::Admin,
-                    ADMIN_PASSWORD,
-                    "cli",
-                    now,
-                )
-                .await
-                .unwrap();
-        }
-    }
-    SLIPPING_ADMIN
-}
-
-/// The admin of the market's firm that slipped.
-const SLIPPING_ADMIN: &str = "szef@firma-rynkowa.pl";
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_firm_works_in_the_portal() {
     inkaso_testkit::require_odbc_driver("SQLite3");
@@ -779,7 +693,10 @@ async fn a_firm_works_in_the_portal() {
     shot(&c, "19-audit").await;
 
     // --- A market of six other firms, whose trade debtors pay 10 days late; one slipped.
-    let slipping = synthetic_market(&w.h.store, &base, w.h.clock.now()).await;
+    inkaso_e2e::market::seed(&w.h.store, &base, w.h.clock.now(), ADMIN_PASSWORD)
+        .await
+        .unwrap();
+    let slipping = inkaso_e2e::market::SLIPPING_ADMIN;
 
     // --- The statistics: the firm's figures, month by month, and the slowest payers.
     click(&c, "nav.main a[href='/stats']").await;
