@@ -146,7 +146,7 @@ pub struct Flat {
     pub channel: String,
     /// Status of an action or a case; `blocked`/`unblocked` for sales blocks.
     pub status: String,
-    /// A date: the promised date, or empty.
+    /// A date: the promised date, the nearest predicted payment (debtor statistics), or empty.
     pub date: String,
     /// What it was, for people.
     pub description: String,
@@ -257,12 +257,31 @@ impl Flat {
                 debtor_external_id,
                 avg_delay_days,
                 late_share,
+                predicted_payment,
                 ..
             } => {
                 f.debtor_external_id = debtor_external_id.to_string();
+                // The documents predicted, and the nearest predicted payment as the date.
+                f.document_external_ids = predicted_payment
+                    .keys()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(",");
+                if let Some(first) = predicted_payment.values().min() {
+                    f.date = first.to_string();
+                }
+                let days: Vec<String> = predicted_payment
+                    .iter()
+                    .map(|(doc, day)| format!("{doc} {}", day.format("%d.%m.%Y")))
+                    .collect();
                 f.description = format!(
-                    "średnie opóźnienie {avg_delay_days:.1} dni, spóźnione {:.0}%",
-                    late_share * 100.0
+                    "średnie opóźnienie {avg_delay_days:.1} dni, spóźnione {:.0}%{}",
+                    late_share * 100.0,
+                    if days.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; przewidywane zapłaty: {}", days.join(", "))
+                    }
                 );
             }
         }
