@@ -274,8 +274,10 @@ impl Flat {
                     .iter()
                     .map(|(doc, day)| format!("{doc} {}", day.format("%d.%m.%Y")))
                     .collect();
+                // Polish decimals: a comma.
+                let avg = format!("{avg_delay_days:.1}").replace('.', ",");
                 f.description = format!(
-                    "średnie opóźnienie {avg_delay_days:.1} dni, spóźnione {:.0}%{}",
+                    "średnie opóźnienie {avg} dni, spóźnione {:.0}%{}",
                     late_share * 100.0,
                     if days.is_empty() {
                         String::new()
