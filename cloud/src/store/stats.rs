@@ -275,8 +275,9 @@ impl Store {
     }
 
     /// Appends to each agent's results the debtors' statistics that differ from what it was
-    /// last sent, and marks the firm's run of `day`; returns how many were sent. One
-    /// transaction: a replica that publishes the same day at the same time sends nothing twice.
+    /// last sent, and marks the firm's run of `day`; returns how many were sent (0 when the
+    /// day was already published). One transaction that claims the day first: replicas
+    /// publishing at the same time send nothing twice.
     pub async fn publish_debtor_stats(
         &self,
         tenant: &TenantScope,
@@ -286,14 +287,18 @@ impl Store {
     ) -> Result<u64, StoreError> {
         let tenant_id = tenant.as_str();
         let mut tx = self.begin_write().await?;
-        let done: Option<String> =
-            sqlx::query("SELECT last_on FROM debtor_stats_runs WHERE tenant_id = $1")
-                .bind(tenant_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .map(|r| r.try_get(0))
-                .transpose()?;
-        if done.as_deref() == Some(day.to_string().as_str()) {
+        // Claim the day first: the upsert locks the firm's row, so a second replica waits
+        // for the first to commit and then finds the day taken (no row returned).
+        let claimed = sqlx::query(
+            "INSERT INTO debtor_stats_runs (tenant_id, last_on) VALUES ($1, $2) \
+             ON CONFLICT (tenant_id) DO UPDATE SET last_on = excluded.last_on \
+             WHERE debtor_stats_runs.last_on <> excluded.last_on RETURNING tenant_id",
+        )
+        .bind(tenant_id)
+        .bind(day.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if claimed.is_none() {
             return Ok(0);
         }
         let mut sent: HashMap<(String, String), String> = HashMap::new();
@@ -339,14 +344,6 @@ impl Store {
             .await?;
             count += 1;
         }
-        sqlx::query(
-            "INSERT INTO debtor_stats_runs (tenant_id, last_on) VALUES ($1, $2) \
-             ON CONFLICT (tenant_id) DO UPDATE SET last_on = excluded.last_on",
-        )
-        .bind(tenant_id)
-        .bind(day.to_string())
-        .execute(&mut *tx)
-        .await?;
         tx.commit().await?;
         Ok(count)
     }

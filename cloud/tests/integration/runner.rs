@@ -587,7 +587,24 @@ async fn assert_scenario(h: &Harness, held_bankrupt: usize) {
         })
         .count();
     assert_eq!(opened, handoffs.len());
-    assert_eq!(page.items.len(), finals + opened);
+    // Each debtor's statistics, once a day and only when they changed: never the same twice
+    // in a row for a debtor.
+    let mut last_stats: std::collections::HashMap<String, String> =
+        std::collections::HashMap::new();
+    let mut stats = 0;
+    for i in &page.items {
+        if let inkaso_shared::protocol::ResultEvent::DebtorStats {
+            debtor_external_id, ..
+        } = &i.event
+        {
+            stats += 1;
+            let json = serde_json::to_string(&i.event).unwrap();
+            let before = last_stats.insert(debtor_external_id.to_string(), json.clone());
+            assert_ne!(before, Some(json), "sent twice unchanged");
+        }
+    }
+    assert!(stats >= 1, "no debtor statistics sent");
+    assert_eq!(page.items.len(), finals + opened + stats);
     // Nothing is left claimed or planned.
     assert!(
         actions
