@@ -163,25 +163,41 @@ async fn show_statistics(
             &inkaso_cloud::services::model::DebtorFilter::default(),
         )
         .await?;
-    let mut shown = 0;
-    for d in &debtors.items {
+    // A few predictions, those of debtors with payments of their own first.
+    let mut examples = Vec::new();
+    for d in debtors.items.iter().take(40) {
         let outlook = app.debtor_outlook(&w.h.tenant, &d.id).await?;
-        for (doc, p) in outlook.predictions.iter().take(1) {
-            println!(
-                "    {} — {}: przewidywana zapłata {} ({} – {}); {}",
-                d.name,
-                doc.number,
-                p.p50.format("%d.%m.%Y"),
-                p.p10.format("%d.%m.%Y"),
-                p.p90.format("%d.%m.%Y"),
-                prediction_reason(Lang::Pl, p)
-            );
-            shown += 1;
-        }
-        if shown == 3 {
-            break;
+        if let Some((doc, p)) = outlook.predictions.first() {
+            let own = matches!(p.basis, inkaso_cloud::domain::predict::Basis::Debtor { .. });
+            examples.push((
+                !own,
+                p.beyond_history,
+                d.name.clone(),
+                doc.number.clone(),
+                p.clone(),
+            ));
         }
     }
+    examples.sort_by_key(|e| (e.0, e.1));
+    for (_, _, name, number, p) in examples.iter().take(3) {
+        println!(
+            "    {name} — {number}: przewidywana zapłata {} ({} – {}); {}",
+            p.p50.format("%d.%m.%Y"),
+            p.p10.format("%d.%m.%Y"),
+            p.p90.format("%d.%m.%Y"),
+            prediction_reason(Lang::Pl, p)
+        );
+    }
+    let verdict = |v: inkaso_cloud::domain::market::Verdict| {
+        use inkaso_cloud::domain::market::Verdict;
+        match v {
+            Verdict::Stable => "bez zmian",
+            Verdict::Improved => "poprawa",
+            Verdict::Sector => "jak w branżach jej dłużników",
+            Verdict::Own => "gorzej niż w branżach jej dłużników",
+            Verdict::Unknown => "za mało danych (firma dopiero zaczęła)",
+        }
+    };
     let own = app.market_for(&w.h.tenant).await?;
     println!(
         "    rynek: {} pokazanych grup; ocena firmy demo: {}",
@@ -191,13 +207,13 @@ async fn show_statistics(
             .count(),
         own.own.as_ref().map_or(
             "brak dokumentów w porównywanych okresach (firma dopiero zaczęła)",
-            |v| v.verdict.code()
+            |v| verdict(v.verdict)
         )
     );
     if let Some(v) = app.market_for(slipping).await?.own {
         println!(
-            "    ocena „Firmy rynkowej 0”: {} (u niej +{:.1} dnia, na rynku dla jej dłużników {:+.1} dnia)",
-            v.verdict.code(),
+            "    ocena „Firmy rynkowej 0”: {} (u niej {:+.1} dnia, na rynku dla jej dłużników {:+.1} dnia)",
+            verdict(v.verdict),
             v.own_change().unwrap_or(0.0),
             v.expected_change().unwrap_or(0.0)
         );
