@@ -340,8 +340,18 @@ impl App {
     ) -> Result<(DocumentView, Option<Prediction>), ServiceError> {
         let today = self.clock.now().date_naive();
         let doc = self.store.document(tenant, document_id, today).await?;
+        let p = self.prediction_of(tenant, &doc).await?;
+        Ok((doc, p))
+    }
+
+    /// When a document already read will probably be paid (`None` when it is not open).
+    pub async fn prediction_of(
+        &self,
+        tenant: &TenantScope,
+        doc: &DocumentView,
+    ) -> Result<Option<Prediction>, ServiceError> {
         if doc.status != "open" {
-            return Ok((doc, None));
+            return Ok(None);
         }
         let p = self
             .predicted_payment(
@@ -352,7 +362,7 @@ impl App {
                 doc.amount_minor,
             )
             .await?;
-        Ok((doc, Some(p)))
+        Ok(Some(p))
     }
 }
 

@@ -187,21 +187,11 @@ pub(super) async fn show(
         .app
         .debtor_id_of(tenant, &doc.agent_id, &doc.debtor_external_id)
         .await?;
-    let prediction = if doc.status == "open" {
-        let p = state
-            .app
-            .predicted_payment(
-                tenant,
-                &doc.agent_id,
-                &doc.debtor_external_id,
-                doc.due_date,
-                doc.amount_minor,
-            )
-            .await?;
-        Some(PredictionView::of(&ctx, &p))
-    } else {
-        None
-    };
+    let prediction = state
+        .app
+        .prediction_of(tenant, &doc)
+        .await?
+        .map(|p| PredictionView::of(&ctx, &p));
     Ok(DocumentPage {
         ctx,
         doc,
