@@ -178,6 +178,26 @@ pub fn decimal(lang: Lang, v: f64) -> String {
     }
 }
 
+/// A message with a decimal count (`$count` selects the plural, `$text` is shown, one
+/// decimal): "1 dzień", "12 dni", "30,4 dnia".
+pub fn text_decimal(lang: Lang, message: &str, v: f64) -> String {
+    let rounded = (v * 10.0).round() / 10.0;
+    #[allow(clippy::cast_possible_truncation)] // whole and small: days, percents
+    let count = if rounded.fract() == 0.0 {
+        Arg::Number(rounded as i64)
+    } else {
+        Arg::Decimal(rounded)
+    };
+    text_with(
+        lang,
+        message,
+        &[
+            ("count", count),
+            ("text", Arg::Text(decimal(lang, rounded))),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;

@@ -243,6 +243,14 @@ impl Group {
         self.per_tenant.get(&tenant).copied().unwrap_or_default()
     }
 
+    /// Adds another group's documents, firm by firm.
+    fn absorb(&mut self, other: &Group) {
+        for (t, a) in &other.per_tenant {
+            let e = self.per_tenant.entry(*t).or_default();
+            *e = e.plus(*a);
+        }
+    }
+
     fn counts(&self) -> Vec<usize> {
         self.per_tenant.values().map(|a| a.documents).collect()
     }
@@ -459,10 +467,7 @@ impl Sums {
         for (sector, group) in &self.sectors {
             let mut shown_part = Group::default();
             for key in cells.iter().filter(|k| k.0 == *sector) {
-                for (t, a) in &self.cells[key].per_tenant {
-                    let e = shown_part.per_tenant.entry(*t).or_default();
-                    *e = e.plus(*a);
-                }
+                shown_part.absorb(&self.cells[key]);
             }
             if publishable(&group.counts()) && hidden_rest_ok(&group.without(&shown_part)) {
                 sectors.push(*sector);
@@ -482,10 +487,7 @@ impl Sums {
                     .map(|k| &self.cells[k]),
             );
         for group in parts {
-            for (t, a) in &group.per_tenant {
-                let e = shown_part.per_tenant.entry(*t).or_default();
-                *e = e.plus(*a);
-            }
+            shown_part.absorb(group);
         }
         let all = publishable(&self.all.counts()) && hidden_rest_ok(&self.all.without(&shown_part));
         Shown {

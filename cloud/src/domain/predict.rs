@@ -787,20 +787,23 @@ mod tests {
         }
     }
 
+    /// Debtor A pays 12 days late, every month of 2026 (months vary, so no weekday habit).
+    fn twelve_days_late() -> History {
+        History::new((1..=12).map(|m| {
+            let due = NaiveDate::from_ymd_opt(2026, m, 3).unwrap();
+            let paid = Paid {
+                due,
+                paid: due + Duration::days(12),
+                amount_minor: 0,
+            };
+            ("A".to_owned(), paid)
+        }))
+    }
+
     #[test]
     fn a_steady_late_payer_is_predicted_its_delay_on_a_business_day() {
         // Pays 12 days late, every time, for a year (months vary, so no weekday habit).
-        let history = History::new((1..=12).map(|m| {
-            let due = NaiveDate::from_ymd_opt(2026, m, 3).unwrap();
-            (
-                "A".to_owned(),
-                Paid {
-                    due,
-                    paid: due + Duration::days(12),
-                    amount_minor: 0,
-                },
-            )
-        }));
+        let history = twelve_days_late();
         let p = predict(
             &history,
             "A",
@@ -819,17 +822,7 @@ mod tests {
     fn a_holiday_moves_the_day_to_the_next_business_day() {
         // 12 days after 12 Dec is 24 Dec (Christmas Eve, a day off from 2025), then 25, 26
         // (Christmas) and 27 (Sunday): the 28th.
-        let history = History::new((1..=12).map(|m| {
-            let due = NaiveDate::from_ymd_opt(2026, m, 3).unwrap();
-            (
-                "A".to_owned(),
-                Paid {
-                    due,
-                    paid: due + Duration::days(12),
-                    amount_minor: 0,
-                },
-            )
-        }));
+        let history = twelve_days_late();
         let p = predict(
             &history,
             "A",

@@ -198,18 +198,7 @@ impl Ctx {
     /// A message with a decimal count (`$count` selects the plural, `$text` is shown):
     /// "1 dzień", "12 dni", "30,4 dnia".
     pub fn tn_decimal(&self, id: &str, v: f64) -> String {
-        let rounded = (v * 10.0).round() / 10.0;
-        #[allow(clippy::cast_possible_truncation)] // whole and small: days, percents
-        let count = if rounded.fract() == 0.0 {
-            Arg::Number(rounded as i64)
-        } else {
-            Arg::Decimal(rounded)
-        };
-        i18n::text_with(
-            self.lang,
-            id,
-            &[("count", count), ("text", Arg::Text(self.decimal(rounded)))],
-        )
+        i18n::text_decimal(self.lang, id, v)
     }
 
     /// A share (0–1) as a percentage with one decimal: `92,5%`.

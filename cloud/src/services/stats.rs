@@ -369,23 +369,7 @@ impl App {
 /// A prediction's one-line reason, as a person reads it ("Dłużnik płaci średnio 12 dni po
 /// terminie (8 opłaconych dokumentów), zwykle pod koniec miesiąca").
 pub fn prediction_reason(lang: Lang, p: &Prediction) -> String {
-    let days = |d: f64| {
-        let rounded = (d * 10.0).round() / 10.0;
-        #[allow(clippy::cast_possible_truncation)] // whole and small: days
-        let count = if rounded.fract() == 0.0 {
-            Arg::Number(rounded as i64)
-        } else {
-            Arg::Decimal(rounded)
-        };
-        i18n::text_with(
-            lang,
-            "stats-days",
-            &[
-                ("count", count),
-                ("text", Arg::Text(i18n::decimal(lang, rounded))),
-            ],
-        )
-    };
+    let days = |d: f64| i18n::text_decimal(lang, "stats-days", d);
     let mut reason = match p.basis {
         Basis::Debtor {
             paid,

@@ -55,8 +55,7 @@ struct MarketSection {
 }
 
 fn market_section(ctx: &Ctx, m: &MarketView) -> MarketSection {
-    let days =
-        |x: Option<f64>| x.map_or_else(|| "—".to_owned(), |d| ctx.tn_decimal("stats-days", d));
+    let days = |x: Option<f64>| days(ctx, x);
     let change = |x: Option<f64>| match x {
         Some(d) if d > 0.05 => format!("+{}", ctx.tn_decimal("stats-days", d)),
         Some(d) if d < -0.05 => format!("−{}", ctx.tn_decimal("stats-days", -d)),
