@@ -14,6 +14,7 @@ pub mod live;
 pub mod periodic;
 pub mod portal;
 pub mod process;
+pub mod regon;
 pub mod server;
 pub mod services;
 pub mod store;

@@ -27,3 +27,23 @@ where
         round().await;
     }
 }
+
+/// Runs `round` again and again, each time after the pause the previous round asked for,
+/// until `stop` turns true; a round in progress finishes before the loop ends. For work that
+/// knows best when to come back (a register's daily limit, a technical break).
+pub async fn paced<F, Fut>(mut stop: watch::Receiver<bool>, mut round: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Duration>,
+{
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let pause = round().await;
+        tokio::select! {
+            () = tokio::time::sleep(pause) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}

@@ -43,6 +43,8 @@ pub struct FileSettings {
     pub smsapi: Option<crate::live::SmsapiSettings>,
     /// `[smtp]`: e-mail (see `live`).
     pub smtp: Option<crate::live::SmtpSettings>,
+    /// `[regon]`: debtors' activity from the GUS REGON register (see `regon`); off without it.
+    pub regon: Option<crate::regon::RegonSettings>,
 }
 
 impl FileSettings {
@@ -75,6 +77,8 @@ pub struct Settings {
     pub smsapi: Option<crate::live::SmsapiSettings>,
     /// The SMTP relay, when configured.
     pub smtp: Option<crate::live::SmtpSettings>,
+    /// The REGON register, when configured.
+    pub regon: Option<crate::regon::RegonSettings>,
 }
 
 impl Default for Settings {
@@ -89,6 +93,7 @@ impl Default for Settings {
             max_connections: 16,
             smsapi: None,
             smtp: None,
+            regon: None,
         }
     }
 }
@@ -132,6 +137,9 @@ impl Settings {
         }
         if f.smtp.is_some() {
             self.smtp = f.smtp;
+        }
+        if f.regon.is_some() {
+            self.regon = f.regon;
         }
         self
     }
@@ -224,6 +232,38 @@ pub fn spawn(listener: TcpListener, state: AppState) -> Result<RunningServer, Se
     })
 }
 
+/// The registers' background look-ups (VAT: company data; REGON: activity), as configured.
+fn register_lookups(
+    settings: &Settings,
+    store: &Store,
+    clock: &Arc<dyn Clock>,
+    stop: &watch::Receiver<bool>,
+) -> Result<Vec<tokio::task::JoinHandle<()>>, ServeError> {
+    let mut tasks = Vec::new();
+    if let Some(base) = &settings.vat_register_url {
+        let register = WhiteList::new(base).map_err(|e| ServeError::Config(e.to_string()))?;
+        tasks.push(tokio::spawn(vat::run_lookups(
+            store.clone(),
+            register,
+            Arc::clone(clock),
+            Duration::from_secs(60),
+            stop.clone(),
+        )));
+    }
+    if let Some(s) = &settings.regon {
+        let register =
+            crate::regon::Bir::from_settings(s).map_err(|e| ServeError::Config(e.to_string()))?;
+        tasks.push(tokio::spawn(crate::regon::run_lookups(
+            store.clone(),
+            register,
+            Arc::clone(clock),
+            Duration::from_secs(60),
+            stop.clone(),
+        )));
+    }
+    Ok(tasks)
+}
+
 /// `inkaso-cloud serve`: migrates, serves until SIGINT/SIGTERM, then drains and closes.
 pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     let _ = crate::http::ops::prometheus();
@@ -231,19 +271,7 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     let store = Store::open(&url, settings.max_connections).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let (stop_tx, stop_rx) = watch::channel(false);
-    let vat_task = match &settings.vat_register_url {
-        Some(base) => {
-            let register = WhiteList::new(base).map_err(|e| ServeError::Config(e.to_string()))?;
-            Some(tokio::spawn(vat::run_lookups(
-                store.clone(),
-                register,
-                Arc::clone(&clock),
-                Duration::from_secs(60),
-                stop_rx.clone(),
-            )))
-        }
-        None => None,
-    };
+    let lookups = register_lookups(&settings, &store, &clock, &stop_rx)?;
     // The process engine: a tick every minute for every tenant with processes.
     let callback_secret = store
         .service_secret(crate::store::security::SMSAPI_CALLBACK_SECRET, clock.now())
@@ -303,7 +331,7 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     };
     let (served, ()) = tokio::join!(serving, signals);
     served?;
-    if let Some(t) = vat_task {
+    for t in lookups {
         let _ = t.await;
     }
     let _ = runner_task.await;

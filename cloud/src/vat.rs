@@ -181,10 +181,10 @@ pub async fn run_lookups<R: CompanyRegister>(
     register: R,
     clock: Arc<dyn Clock>,
     idle: Duration,
-    mut shutdown: tokio::sync::watch::Receiver<bool>,
+    shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
-    loop {
-        let wait = match lookup_once(&store, &register, clock.as_ref()).await {
+    crate::periodic::paced(shutdown, || async {
+        match lookup_once(&store, &register, clock.as_ref()).await {
             Ok(0) => idle,
             Ok(_) => Duration::from_millis(100),
             Err(VatError::LimitExhausted) => {
@@ -195,12 +195,9 @@ pub async fn run_lookups<R: CompanyRegister>(
                 tracing::warn!(error = %e, "VAT register lookup failed");
                 idle
             }
-        };
-        tokio::select! {
-            () = tokio::time::sleep(wait) => {}
-            _ = shutdown.changed() => return,
         }
-    }
+    })
+    .await;
 }
 
 /// One round: up to 30 pending NIPs. Returns how many were settled.

@@ -92,6 +92,43 @@ pub fn is_pkd_section(c: char) -> bool {
     ('A'..='U').contains(&c)
 }
 
+/// The PKD 2007 section of an activity code as the REGON register gives it (`6201Z`,
+/// `62.01.Z`, or a PKD 2025 code such as `6210B`); `None` for a code with no known division.
+///
+/// The section is read from the division (the first two digits). PKD 2025 re-letters the
+/// sections from J on but keeps the divisions' numbers and, by and large, their meaning, so the
+/// 2007 lettering (the one the comparison and the clients' choices use) is kept for both.
+pub fn pkd_section(code: &str) -> Option<char> {
+    let mut digits = code.chars().filter(|c| *c != '.' && !c.is_whitespace());
+    let tens = digits.next()?.to_digit(10)?;
+    let units = digits.next()?.to_digit(10)?;
+    let section = match tens * 10 + units {
+        1..=3 => 'A',
+        5..=9 => 'B',
+        10..=33 => 'C',
+        35 => 'D',
+        36..=39 => 'E',
+        41..=43 => 'F',
+        45..=47 => 'G',
+        49..=53 => 'H',
+        55 | 56 => 'I',
+        58..=63 => 'J',
+        64..=66 => 'K',
+        68 => 'L',
+        69..=75 => 'M',
+        77..=82 => 'N',
+        84 => 'O',
+        85 => 'P',
+        86..=88 => 'Q',
+        90..=93 => 'R',
+        94..=96 => 'S',
+        97 | 98 => 'T',
+        99 => 'U',
+        _ => return None,
+    };
+    Some(section)
+}
+
 /// A document as the comparison reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarketDocument {
@@ -867,5 +904,25 @@ mod tests {
         assert_eq!(Size::of(500_001), Size::Medium);
         assert_eq!(Size::of(5_000_000), Size::Medium);
         assert_eq!(Size::of(5_000_001), Size::Large);
+    }
+
+    #[test]
+    fn an_activity_code_gives_its_section_in_both_pkd_versions() {
+        assert_eq!(pkd_section("6201Z"), Some('J'));
+        assert_eq!(pkd_section("62.01.Z"), Some('J'));
+        assert_eq!(pkd_section("6210B"), Some('J'), "PKD 2025");
+        assert_eq!(pkd_section("0111Z"), Some('A'));
+        assert_eq!(pkd_section("4690Z"), Some('G'));
+        assert_eq!(pkd_section("5110Z"), Some('H'));
+        assert_eq!(pkd_section("7430Z"), Some('M'));
+        assert_eq!(pkd_section("9900Z"), Some('U'));
+        for bad in ["", "6", "4000Z", "X201Z", "8900Z"] {
+            assert_eq!(pkd_section(bad), None, "{bad}");
+        }
+        for division in 1..=99 {
+            if let Some(s) = pkd_section(&format!("{division:02}00Z")) {
+                assert!(is_pkd_section(s), "{division}");
+            }
+        }
     }
 }

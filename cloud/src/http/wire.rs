@@ -556,6 +556,12 @@ pub struct CompanyView {
     pub krs: Option<String>,
     /// The register's day of the answer.
     pub as_of: Option<NaiveDate>,
+    /// The REGON register's lookup of the activity: `pending`, `found`, `not_found`, `error`.
+    pub regon_status: String,
+    /// The dominant PKD code from the REGON register (`6201Z`).
+    pub pkd: Option<String>,
+    /// That code's PKD section (A–U): the debtor's sector unless the firm chose another.
+    pub sector: Option<String>,
 }
 
 impl From<model::CompanyView> for CompanyView {
@@ -569,6 +575,9 @@ impl From<model::CompanyView> for CompanyView {
             regon: r.regon,
             krs: r.krs,
             as_of: r.as_of,
+            regon_status: r.regon_status,
+            pkd: r.pkd,
+            sector: r.sector.map(String::from),
         }
     }
 }

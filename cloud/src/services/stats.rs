@@ -4,8 +4,12 @@
 //! payment day of an open document (`crate::domain::predict`), learned from the same reading.
 //!
 //! Reading a large firm's whole history takes a while (every document and every change to
-//! it), and it changes only when an agent syncs, so each replica keeps the last reading per
-//! firm for [`HISTORY_FRESH`] ([`HistoryCache`]); the page says when it was read.
+//! it), and it changes only when an agent's batch is applied, so each replica keeps the last
+//! reading per firm ([`HistoryCache`]) with the firm's batch mark
+//! ([`Store::history_mark`], one row per agent): a request whose mark is unchanged reuses it,
+//! the first after a batch (new payments) reads again, and a reading older than
+//! [`HISTORY_FRESH`] is read again anyway (stage touches and the day move without a batch).
+//! The page says when it was read.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -27,8 +31,8 @@ use crate::store::{Store, StoreError, TenantScope};
 use inkaso_shared::Lang;
 use inkaso_shared::protocol::ResultEvent;
 
-/// How long a firm's history is used without reading it again.
-pub const HISTORY_FRESH: std::time::Duration = std::time::Duration::from_secs(300);
+/// How long a firm's history is used, while no batch changed it, without reading it again.
+pub const HISTORY_FRESH: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// A firm's documents with their settlements, and what predictions learn from them.
 #[derive(Debug)]
@@ -95,26 +99,41 @@ impl FirmHistory {
 /// The last reading of each firm's history on this replica.
 #[derive(Debug, Default)]
 pub struct HistoryCache {
-    entries: Mutex<HashMap<String, (Instant, Arc<FirmHistory>)>>,
+    entries: Mutex<HashMap<String, Reading>>,
+}
+
+/// One firm's history as read at `at`, when the firm's last batch was `mark`.
+#[derive(Debug)]
+struct Reading {
+    at: Instant,
+    mark: i64,
+    history: Arc<FirmHistory>,
 }
 
 impl HistoryCache {
-    fn fresh(&self, tenant: &str) -> Option<Arc<FirmHistory>> {
+    fn fresh(&self, tenant: &str, mark: i64) -> Option<Arc<FirmHistory>> {
         let entries = self
             .entries
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         entries
             .get(tenant)
-            .filter(|(at, _)| at.elapsed() < HISTORY_FRESH)
-            .map(|(_, h)| Arc::clone(h))
+            .filter(|r| r.mark == mark && r.at.elapsed() < HISTORY_FRESH)
+            .map(|r| Arc::clone(&r.history))
     }
 
-    fn keep(&self, tenant: &str, history: Arc<FirmHistory>) {
+    fn keep(&self, tenant: &str, mark: i64, history: Arc<FirmHistory>) {
         self.entries
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(tenant.to_owned(), (Instant::now(), history));
+            .insert(
+                tenant.to_owned(),
+                Reading {
+                    at: Instant::now(),
+                    mark,
+                    history,
+                },
+            );
     }
 }
 
@@ -226,19 +245,21 @@ impl App {
         ))
     }
 
-    /// The firm's history, read again when the last reading is older than
-    /// [`HISTORY_FRESH`].
+    /// The firm's history, read again when an agent's batch changed it since the last
+    /// reading or that reading is older than [`HISTORY_FRESH`].
     pub async fn firm_history(
         &self,
         tenant: &TenantScope,
     ) -> Result<Arc<FirmHistory>, ServiceError> {
-        if let Some(h) = self.histories.fresh(tenant.as_str()) {
+        let mark = self.store.history_mark(tenant).await?;
+        if let Some(h) = self.histories.fresh(tenant.as_str(), mark) {
             return Ok(h);
         }
         let documents = self.store.document_histories(tenant).await?;
         let touches = self.store.stage_touches(tenant).await?;
         let history = Arc::new(FirmHistory::new(documents, self.clock.now()).with_touches(touches));
-        self.histories.keep(tenant.as_str(), Arc::clone(&history));
+        self.histories
+            .keep(tenant.as_str(), mark, Arc::clone(&history));
         Ok(history)
     }
 
@@ -604,13 +625,13 @@ impl App {
         Ok(computed)
     }
 
-    /// A debtor's PKD section, if the firm set one.
+    /// A debtor's PKD section as the firm chose it and as the REGON register gives it.
     pub async fn debtor_sector(
         &self,
         tenant: &TenantScope,
         agent_id: &str,
         external_id: &str,
-    ) -> Result<Option<char>, ServiceError> {
+    ) -> Result<crate::store::stats::DebtorSector, ServiceError> {
         Ok(self
             .store
             .debtor_sector(tenant, agent_id, external_id)

@@ -1,6 +1,8 @@
 //! The cache of company data from the VAT register: one row per tenant and NIP, with the
 //! register's day of the answer. Ingest only enqueues (`pending`); the background lookup
 //! ([`crate::vat`]) fills the rows, so a slow or exhausted register never blocks an agent.
+//! The same rows carry the company's main activity from the REGON register ([`crate::regon`]),
+//! with a status of its own.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
@@ -39,6 +41,24 @@ pub enum Lookup {
     Error(String),
 }
 
+/// What the REGON register said about one NIP's activity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SectorAnswer {
+    /// Registered.
+    Found {
+        /// Its REGON number.
+        regon: String,
+        /// The dominant PKD code as registered (`6201Z`); `None` when it lists none.
+        pkd: Option<String>,
+        /// The code's PKD section (A–U).
+        sector: Option<char>,
+    },
+    /// Not in the register.
+    NotFound,
+    /// The lookup failed; retried later.
+    Error(String),
+}
+
 impl Store {
     /// A company's cached data.
     pub async fn company(
@@ -47,7 +67,8 @@ impl Store {
         nip: &str,
     ) -> Result<Option<CompanyView>, StoreError> {
         let tenant_id = tenant.as_str();
-        let row = sqlx::query("SELECT nip, status, name, status_vat, address, regon, krs, as_of FROM companies WHERE tenant_id = $1 AND nip = $2")
+        let row = sqlx::query("SELECT nip, status, name, status_vat, address, regon, krs, as_of, regon_status, pkd, sector \
+             FROM companies WHERE tenant_id = $1 AND nip = $2")
             .bind(tenant_id)
             .bind(nip)
             .fetch_optional(self.pool())
@@ -66,6 +87,11 @@ impl Store {
                 .as_deref()
                 .map(parse_day)
                 .transpose()?,
+            regon_status: r.try_get(8)?,
+            pkd: r.try_get(9)?,
+            sector: r
+                .try_get::<Option<String>, _>(10)?
+                .and_then(|s| s.chars().next()),
         }))
     }
 
@@ -74,7 +100,8 @@ impl Store {
         let tenant_id = tenant.as_str();
         sqlx::query(
             "INSERT INTO companies (tenant_id, nip, status, attempts) VALUES ($1, $2, 'pending', 0) \
-             ON CONFLICT (tenant_id, nip) DO UPDATE SET status = 'pending', attempts = 0",
+             ON CONFLICT (tenant_id, nip) DO UPDATE SET status = 'pending', attempts = 0, \
+             regon_status = 'pending', regon_attempts = 0",
         )
         .bind(tenant_id)
         .bind(nip)
@@ -135,6 +162,64 @@ impl Store {
                 "UPDATE companies SET status = 'error', attempts = attempts + 1, last_error = $3, fetched_at = $4 WHERE tenant_id = $1 AND nip = $2",
             )
             .bind(tenant_id)
+            .bind(nip)
+            .bind(e.clone())
+            .bind(ts(now)),
+        };
+        q.execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// NIPs waiting for their activity from the REGON register, across tenants.
+    pub async fn pending_sectors(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(TenantScope, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT tenant_id, nip FROM companies WHERE regon_status = 'pending' \
+             OR (regon_status = 'error' AND regon_attempts < $1) \
+             ORDER BY regon_attempts, tenant_id, nip LIMIT $2",
+        )
+        .bind(MAX_ATTEMPTS)
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((TenantScope::verified(r.try_get(0)?), r.try_get(1)?)))
+            .collect()
+    }
+
+    /// Stores what the REGON register said about a NIP.
+    pub async fn save_sector(
+        &self,
+        tenant: &TenantScope,
+        nip: &str,
+        answer: &SectorAnswer,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let q = match answer {
+            SectorAnswer::Found { regon, pkd, sector } => sqlx::query(
+                "UPDATE companies SET regon_status = 'found', regon = COALESCE(regon, $3), pkd = $4, \
+                 sector = $5, regon_fetched_at = $6, regon_error = NULL WHERE tenant_id = $1 AND nip = $2",
+            )
+            .bind(tenant.as_str())
+            .bind(nip)
+            .bind(regon.clone())
+            .bind(pkd.clone())
+            .bind(sector.map(String::from))
+            .bind(ts(now)),
+            SectorAnswer::NotFound => sqlx::query(
+                "UPDATE companies SET regon_status = 'not_found', pkd = NULL, sector = NULL, \
+                 regon_fetched_at = $3, regon_error = NULL WHERE tenant_id = $1 AND nip = $2",
+            )
+            .bind(tenant.as_str())
+            .bind(nip)
+            .bind(ts(now)),
+            SectorAnswer::Error(e) => sqlx::query(
+                "UPDATE companies SET regon_status = 'error', regon_attempts = regon_attempts + 1, \
+                 regon_error = $3, regon_fetched_at = $4 WHERE tenant_id = $1 AND nip = $2",
+            )
+            .bind(tenant.as_str())
             .bind(nip)
             .bind(e.clone())
             .bind(ts(now)),

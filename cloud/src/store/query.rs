@@ -288,6 +288,12 @@ pub struct CompanyView {
     pub krs: Option<String>,
     /// The register's day of the answer.
     pub as_of: Option<NaiveDate>,
+    /// The REGON register's lookup: `pending`, `found`, `not_found`, `error`.
+    pub regon_status: String,
+    /// The dominant PKD code from the REGON register (`6201Z`).
+    pub pkd: Option<String>,
+    /// That code's PKD section.
+    pub sector: Option<char>,
 }
 
 /// A debtor with contacts, documents and company data.

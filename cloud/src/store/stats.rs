@@ -152,19 +152,42 @@ impl Store {
             .collect()
     }
 
-    /// The sectors the firm set for its debtors: `agent/ERP key` → PKD section.
+    /// A number that changes whenever an agent's batch is applied to the firm's data (the sum
+    /// of its agents' next sequence numbers): a cached reading of its history with the same
+    /// mark is still true. A read of one row per agent.
+    pub async fn history_mark(&self, tenant: &TenantScope) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(next_seq), 0) AS BIGINT) FROM agents WHERE tenant_id = $1",
+        )
+        .bind(tenant.as_str())
+        .fetch_one(self.pool())
+        .await?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// Every debtor's sector: `agent/ERP key` → PKD section, the firm's choice where it made
+    /// one, else the REGON register's.
     pub async fn debtor_sectors(
         &self,
         tenant: &TenantScope,
     ) -> Result<HashMap<String, char>, StoreError> {
-        let rows = sqlx::query(
+        let registered = sqlx::query(
+            "SELECT d.agent_id, d.external_id, c.sector FROM debtors d \
+             JOIN companies c ON c.tenant_id = d.tenant_id AND c.nip = d.nip \
+             WHERE d.tenant_id = $1 AND c.sector IS NOT NULL",
+        )
+        .bind(tenant.as_str())
+        .fetch_all(self.pool())
+        .await?;
+        let chosen = sqlx::query(
             "SELECT agent_id, debtor_external_id, sector FROM debtor_sectors WHERE tenant_id = $1",
         )
         .bind(tenant.as_str())
         .fetch_all(self.pool())
         .await?;
-        let mut out = HashMap::with_capacity(rows.len());
-        for r in &rows {
+        let mut out = HashMap::with_capacity(registered.len() + chosen.len());
+        // The firm's choices come second, so they win.
+        for r in registered.iter().chain(&chosen) {
             let agent: String = r.try_get(0)?;
             let debtor: String = r.try_get(1)?;
             let sector: String = r.try_get(2)?;
@@ -228,14 +251,14 @@ impl Store {
         Ok(())
     }
 
-    /// A debtor's sector, if set.
+    /// A debtor's sector: the firm's choice and the REGON register's.
     pub async fn debtor_sector(
         &self,
         tenant: &TenantScope,
         agent_id: &str,
         external_id: &str,
-    ) -> Result<Option<char>, StoreError> {
-        let row = sqlx::query(
+    ) -> Result<DebtorSector, StoreError> {
+        let chosen = sqlx::query(
             "SELECT sector FROM debtor_sectors WHERE tenant_id = $1 AND agent_id = $2 \
              AND debtor_external_id = $3",
         )
@@ -244,10 +267,44 @@ impl Store {
         .bind(external_id)
         .fetch_optional(self.pool())
         .await?;
-        Ok(row
-            .map(|r| r.try_get::<String, _>(0))
-            .transpose()?
-            .and_then(|s| s.chars().next()))
+        let registered = sqlx::query(
+            "SELECT c.pkd, c.sector FROM debtors d \
+             JOIN companies c ON c.tenant_id = d.tenant_id AND c.nip = d.nip \
+             WHERE d.tenant_id = $1 AND d.agent_id = $2 AND d.external_id = $3",
+        )
+        .bind(tenant.as_str())
+        .bind(agent_id)
+        .bind(external_id)
+        .fetch_optional(self.pool())
+        .await?;
+        let letter = |s: Option<String>| s.and_then(|s| s.chars().next());
+        let (pkd, register) = match registered {
+            Some(r) => (r.try_get(0)?, letter(r.try_get(1)?)),
+            None => (None, None),
+        };
+        Ok(DebtorSector {
+            chosen: letter(chosen.map(|r| r.try_get(0)).transpose()?),
+            register,
+            pkd,
+        })
+    }
+}
+
+/// A debtor's sector as the firm chose it and as the REGON register gives it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DebtorSector {
+    /// The firm's choice.
+    pub chosen: Option<char>,
+    /// The section of the register's dominant PKD code.
+    pub register: Option<char>,
+    /// That code (`6201Z`).
+    pub pkd: Option<String>,
+}
+
+impl DebtorSector {
+    /// The sector the comparison uses: the firm's choice, else the register's.
+    pub fn effective(&self) -> Option<char> {
+        self.chosen.or(self.register)
     }
 }
 

@@ -10,6 +10,7 @@ mod contract;
 mod isolation;
 mod portal;
 mod process_api;
+mod regon;
 mod replicas;
 mod runner;
 mod runner_cli;

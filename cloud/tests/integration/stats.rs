@@ -263,6 +263,28 @@ async fn statistics_follow_the_synced_payments(backend: Backend) {
         .await
         .unwrap();
     assert!(next <= 1);
+
+    // The same replica's reading is reused while nothing changed, and read again as soon as
+    // a batch brings a payment: C paid today shows at once, with no wait for the cache.
+    let before = app.firm_history(&t.scope).await.unwrap();
+    let same = app.firm_history(&t.scope).await.unwrap();
+    assert!(
+        Arc::ptr_eq(&before, &same),
+        "no new batch: the same reading"
+    );
+    env.batch_ok(
+        &t.agent_token,
+        5,
+        json!([close(
+            "C",
+            "paid",
+            &env.clock.now().date_naive().to_string()
+        )]),
+    )
+    .await;
+    let stats = app.stats_overview(&t.scope, 3).await.unwrap();
+    let k1 = stats.currencies[0].debtors.values().next().unwrap();
+    assert_eq!(k1.paid, 3, "C's payment counted right after its batch");
 }
 
 /// `inkaso-cloud stats …` over a small hand-written history: bad rows are refused with their

@@ -41,6 +41,7 @@ use inkaso_cloud::domain::ids::PartnerId;
 use inkaso_cloud::live::{self, SmsapiSettings, SmtpSettings};
 use inkaso_cloud::process::compose::ChannelSettings;
 use inkaso_cloud::process::{Pause, PauseKind, Process};
+use inkaso_cloud::regon::{Bir, TEST_KEY as REGON_TEST_KEY};
 use inkaso_cloud::services::runner::{Channels, LoggingTestMode, RunnerConfig, TickSummary, tick};
 use inkaso_cloud::store::TenantScope;
 use inkaso_cloud::store::accounts::TenantKind;
@@ -52,6 +53,7 @@ use inkaso_cloud::vat::{WhiteList, lookup_once};
 use inkaso_connectors::{ConnectorConfig, ProfileKind};
 use inkaso_sample_erp::{EveryKth, GeneratorSpec, SampleErp};
 use inkaso_shared::{Clock as _, Lang};
+use inkaso_simulators::regon::{Entity, RegonSim, SimConfig as RegonSimConfig};
 use inkaso_simulators::smsapi::{SimConfig as SmsSimConfig, SmsapiSimulator};
 use inkaso_simulators::vat_register::{SimConfig as VatSimConfig, Subject, VatRegisterSim};
 use inkaso_testkit::smtp::{Certs, Mode, SmtpServer};
@@ -95,6 +97,8 @@ pub struct DayReport {
     pub results_received: u64,
     /// Company look-ups answered by the VAT register.
     pub companies_found: usize,
+    /// Companies' activities (PKD) answered by the REGON register.
+    pub sectors_found: usize,
     /// A promise to pay recorded that day: (debtor, until).
     pub promise: Option<(String, NaiveDate)>,
     /// The engine's tick.
@@ -151,6 +155,8 @@ pub struct WholePath {
     pub sms: SmsapiSimulator,
     /// The VAT register simulator.
     pub vat: VatRegisterSim,
+    /// The REGON register simulator (debtors' activity, for the market comparison).
+    pub regon: RegonSim,
     /// The SMTP server and where it stores messages.
     pub smtp: SmtpServer,
     /// The first simulated day.
@@ -290,6 +296,7 @@ impl WholePath {
         )
         .await?;
         let vat = VatRegisterSim::start(VatSimConfig::new(opts.first_day)).await?;
+        let regon = RegonSim::start(RegonSimConfig::default()).await?;
         let certs = Certs::in_dir(&dir.join("smtp-certyfikaty"))?;
         let smtp = SmtpServer::start_in(&certs, Mode::StartTls, None, &dir.join("poczta"))?;
 
@@ -337,6 +344,7 @@ impl WholePath {
             reports_dir,
             sms,
             vat,
+            regon,
             smtp,
             first_day: opts.first_day,
             erp,
@@ -414,6 +422,15 @@ impl WholePath {
             );
             self.vat
                 .add(Subject::company(&nip, &name.to_uppercase(), &address));
+            // Trade, construction, manufacturing, transport, IT; every seventh a sole trader
+            // the register lists no activity for, as it often does.
+            let code = ["4690Z", "4120Z", "2511Z", "4941Z", "6201Z"][i % 5];
+            let regon = format!("{:09}", 100_000_000 + i);
+            self.regon.add(if i % 7 == 6 {
+                Entity::sole_trader(&nip, &regon, &name.to_uppercase(), &[])
+            } else {
+                Entity::company(&nip, &regon, &name.to_uppercase(), &[code])
+            });
         }
         Ok(())
     }
@@ -504,6 +521,14 @@ impl WholePath {
                 Ok(0) => break,
                 Ok(n) => report.companies_found += n,
                 Err(e) => bail!("rejestr VAT: {e}"),
+            }
+        }
+        let regon = Bir::new(&self.regon.url(), REGON_TEST_KEY, std::time::Duration::ZERO)?;
+        loop {
+            match inkaso_cloud::regon::lookup_once(&self.h.store, &regon, clock.as_ref()).await {
+                Ok(0) => break,
+                Ok(n) => report.sectors_found += n,
+                Err(e) => bail!("rejestr REGON: {e}"),
             }
         }
 

@@ -4,5 +4,6 @@
 //! Each simulator follows its provider's published protocol (as `docs/channels.md` and the
 //! clients' module docs describe it) so that the production clients are exercised unchanged.
 
+pub mod regon;
 pub mod smsapi;
 pub mod vat_register;

@@ -244,7 +244,7 @@ impl DebtorPage {
 
     #[allow(clippy::trivially_copy_pass_by_ref)] // the template's loop lends its items
     fn is_sector(&self, letter: &char) -> bool {
-        self.outlook.sector == Some(*letter)
+        self.outlook.sector.chosen == Some(*letter)
     }
 }
 
@@ -373,8 +373,10 @@ struct Outlook {
     behaviour: Vec<(String, DebtorRow)>,
     /// Its open documents' predicted payments, by document id.
     predicted: BTreeMap<String, PredictionView>,
-    /// Its PKD section, if set.
-    sector: Option<char>,
+    /// Its PKD section as the firm chose it and as the REGON register gives it.
+    sector: crate::store::stats::DebtorSector,
+    /// What stands when the firm chose none: the register's section, or "unknown".
+    sector_default: String,
     /// The sections to choose from: `(letter, name)`.
     sections: Vec<(char, String)>,
 }
@@ -406,10 +408,22 @@ async fn outlook(
     let sections = ('A'..='U')
         .map(|c| (c, ctx.t(&format!("pkd-{}", c.to_ascii_lowercase()))))
         .collect();
+    let sector_default = match (sector.register, &sector.pkd) {
+        (Some(letter), Some(pkd)) => crate::i18n::text_with(
+            ctx.lang,
+            "market-sector-register",
+            &[
+                ("section", crate::i18n::Arg::Text(letter.to_string())),
+                ("pkd", crate::i18n::Arg::Text(pkd.clone())),
+            ],
+        ),
+        _ => ctx.t("market-sector-unknown"),
+    };
     Ok(Outlook {
         behaviour,
         predicted,
         sector,
+        sector_default,
         sections,
     })
 }

@@ -198,6 +198,20 @@ async fn show_statistics(
             Verdict::Unknown => "za mało danych (firma dopiero zaczęła)",
         }
     };
+    let sectors = w.h.store.debtor_sectors(&w.h.tenant).await?;
+    let mut by_section = std::collections::BTreeMap::<char, usize>::new();
+    for s in sectors.values() {
+        *by_section.entry(*s).or_default() += 1;
+    }
+    println!(
+        "    sekcje PKD dłużników (z rejestru REGON): {} dłużników — {}",
+        sectors.len(),
+        by_section
+            .iter()
+            .map(|(s, n)| format!("{s}: {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let own = app.market_for(&w.h.tenant).await?;
     println!(
         "    rynek: {} pokazanych grup; ocena firmy demo: {}",
@@ -279,6 +293,7 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("    SMSAPI (symulator): {}", w.sms.base_url());
     println!("    rejestr VAT (symulator): {}", w.vat.base_url());
+    println!("    rejestr REGON (symulator BIR1.1): {}", w.regon.url());
     println!(
         "    serwer SMTP (aiosmtpd, STARTTLS): localhost:{}, poczta w {}",
         w.smtp.port(),
