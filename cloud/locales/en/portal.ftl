@@ -785,3 +785,48 @@ predict-habit-fri = , usually on Fridays
 predict-habit-sat = , usually on Saturdays
 predict-habit-sun = , usually on Sundays
 predict-beyond = ; it is already later than ever before, so the interval is a rough guide
+
+## The law firm's portal
+nav-partner-cases = Cases
+nav-partner-creditors = Creditors
+partner-role-admin = law-firm administrator
+partner-role-editor = lawyer
+partner-role-viewer = assistant (read-only)
+partner-party-client = creditor
+partner-party-partner = your law firm
+partner-party-engine = creditor's collection process
+partner-inbox-title = Cases handed to the law firm
+partner-tabs-label = Cases by status
+partner-search = Search
+partner-search-hint = debtor, NIP or document number
+partner-col-creditor = Creditor
+partner-col-case = Case
+partner-col-debtor-key = Debtor's ERP key
+partner-col-currency = Currency
+partner-col-open = Cases in progress
+partner-col-all = All cases
+partner-age = Handed over
+partner-age-30 = in the last 30 days
+partner-age-90 = 31–90 days ago
+partner-age-older = over 90 days ago
+partner-min = Amount from (PLN)
+partner-max = to (PLN)
+partner-csv = Download CSV
+partner-inbox-empty = No cases match. New cases appear here when a creditor hands a debtor over to the law firm.
+partner-creditors-empty = No creditor works with the law firm yet.
+partner-days-ago = { $count ->
+    [0] today
+    [one] { $count } day ago
+   *[other] { $count } days ago
+}
+case-creditor = creditor { $name }
+partner-note-label = Note for the creditor
+partner-change-title = Decision and status
+partner-change-to = New status
+partner-accept = accept the case
+partner-reject = reject the case
+partner-change-note = Reason or note
+partner-change-help = Give a reason when rejecting. The creditor sees the change at once, and its ERP receives it in the results.
+partner-change-submit = Save
+notice-case-changed = Status saved; the creditor already sees it.
+notice-partner-note-added = Note added; the creditor sees it.

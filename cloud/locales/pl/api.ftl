@@ -301,7 +301,10 @@ err-portal-csrf = Formularz wygasł albo nie pochodzi z tej strony. Odśwież st
 err-portal-server = Błąd serwera. Spróbuj ponownie za chwilę; jeśli się powtarza, zgłoś to administratorowi.
 # $detail: co w formularzu jest nie tak (nazwa pola albo opis z biblioteki).
 err-portal-bad-form = Nieprawidłowe dane formularza: { $detail }
-err-portal-law-firm = To konto kancelarii. Portal kancelarii jeszcze powstaje; sprawy są dostępne przez API /api/v1/partner/cases.
+err-portal-law-firm = To konto kancelarii: jej sprawy są na stronie Sprawy (/partner), nie w portalu wierzyciela.
+err-portal-not-law-firm = Ta strona jest dla kancelarii. Sprawy przekazane przez Twoją firmę są na stronie Sprawy w kancelarii (/cases).
+err-portal-amount = Kwota w polu „{ $field }” musi być liczbą całych złotych (nie „{ $value }”).
+err-portal-reject-reason = Podaj powód odrzucenia sprawy; wierzyciel go zobaczy.
 err-portal-bcc-line = wiersz { $line }: wpisz „KOD_ETAPU: adres, adres”
 err-portal-not-email = „{ $text }” nie jest adresem e-mail
 err-portal-days-number = wpisz liczbę dni

@@ -800,3 +800,48 @@ predict-habit-fri = , zwykle w piątki
 predict-habit-sat = , zwykle w soboty
 predict-habit-sun = , zwykle w niedziele
 predict-beyond = ; zalega już dłużej niż kiedykolwiek wcześniej, więc przedział jest orientacyjny
+
+## The law firm's portal (Kancelaria)
+nav-partner-cases = Sprawy
+nav-partner-creditors = Wierzyciele
+partner-role-admin = administrator kancelarii
+partner-role-editor = prawnik
+partner-role-viewer = asystent (podgląd)
+partner-party-client = wierzyciel
+partner-party-partner = Twoja kancelaria
+partner-party-engine = proces windykacji wierzyciela
+partner-inbox-title = Sprawy przekazane kancelarii
+partner-tabs-label = Sprawy według stanu
+partner-search = Szukaj
+partner-search-hint = dłużnik, NIP lub numer dokumentu
+partner-col-creditor = Wierzyciel
+partner-col-case = Sprawa
+partner-col-debtor-key = Klucz dłużnika w ERP
+partner-col-currency = Waluta
+partner-col-open = Sprawy w toku
+partner-col-all = Wszystkie sprawy
+partner-age = Przekazana
+partner-age-30 = w ostatnich 30 dniach
+partner-age-90 = 31–90 dni temu
+partner-age-older = ponad 90 dni temu
+partner-min = Kwota od (zł)
+partner-max = do (zł)
+partner-csv = Pobierz CSV
+partner-inbox-empty = Brak spraw spełniających warunki. Nowe sprawy pojawiają się tu, gdy wierzyciel przekaże dłużnika kancelarii.
+partner-creditors-empty = Żaden wierzyciel nie współpracuje jeszcze z kancelarią.
+partner-days-ago = { $count ->
+    [0] dziś
+    [one] { $count } dzień temu
+   *[other] { $count } dni temu
+}
+case-creditor = wierzyciel { $name }
+partner-note-label = Notatka dla wierzyciela
+partner-change-title = Decyzja i stan sprawy
+partner-change-to = Nowy stan
+partner-accept = przyjmij sprawę
+partner-reject = odrzuć sprawę
+partner-change-note = Uzasadnienie lub notatka
+partner-change-help = Przy odrzuceniu podaj powód. Wierzyciel widzi zmianę od razu, a jego system ERP dostaje ją w wynikach.
+partner-change-submit = Zapisz
+notice-case-changed = Zapisano stan sprawy; wierzyciel już go widzi.
+notice-partner-note-added = Dodano notatkę; wierzyciel ją widzi.

@@ -12,7 +12,7 @@ pub const MAX_NOTE_CHARS: usize = 4000;
 pub const ENGINE_ACTOR: &str = "engine";
 
 /// Where a case is. Moves only along [`CaseStatus::next`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     /// Handed over; the partner has not decided yet.

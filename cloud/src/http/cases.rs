@@ -55,6 +55,11 @@ pub struct CaseQuery {
     pub agent_id: Option<String>,
     /// Partner API only: only the cases of this creditor (client firm id).
     pub creditor_id: Option<String>,
+    /// Part of the debtor's name, its NIP or a document's number (case-insensitive).
+    pub q: Option<String>,
+    /// `changed` (the default: most recently changed first), `handed`, `amount` or `debtor`;
+    /// a leading `-` sorts descending.
+    pub sort: Option<String>,
     /// Cursor from the previous page.
     pub after: Option<String>,
     /// Page size (1..=500, default 50).
@@ -71,6 +76,8 @@ impl CaseQuery {
                 debtor_external_id: self.debtor_external_id,
                 agent_id: self.agent_id,
                 creditor_id: self.creditor_id,
+                q: self.q,
+                sort: self.sort,
             },
             PageRequest {
                 after: self.after,

@@ -796,6 +796,11 @@ pub struct CaseFilter {
     pub agent_id: Option<String>,
     /// Partner's view only: only this creditor's cases.
     pub creditor_id: Option<String>,
+    /// Part of the debtor's name, its NIP or a document's number (case-insensitive).
+    pub q: Option<String>,
+    /// `changed` (the default: most recently changed first), `handed`, `amount` or `debtor`;
+    /// a leading `-` sorts descending.
+    pub sort: Option<String>,
 }
 
 impl From<CaseFilter> for model::CaseFilter {
@@ -805,6 +810,9 @@ impl From<CaseFilter> for model::CaseFilter {
             debtor_external_id: w.debtor_external_id,
             agent_id: w.agent_id,
             creditor_id: w.creditor_id,
+            q: w.q,
+            sort: w.sort,
+            ..model::CaseFilter::default()
         }
     }
 }

@@ -35,6 +35,8 @@ pub struct Ctx {
     pub test_mode: bool,
     /// A message about what the last action did ("Zapisano …").
     pub notice: Option<String>,
+    /// The person works for a law firm: its own navigation and words.
+    pub partner: bool,
 }
 
 impl Ctx {
@@ -57,7 +59,37 @@ impl Ctx {
             section,
             test_mode: settings.test_mode,
             notice: None,
+            partner: false,
         })
+    }
+
+    /// The context of a page both kinds of firm have.
+    pub async fn load_any(
+        state: &AppState,
+        viewer: &Viewer,
+        section: &'static str,
+    ) -> Result<Ctx, PageError> {
+        if viewer.session.principal.tenant_kind == crate::domain::accounts::TenantKind::Partner {
+            Ok(Ctx::partner(viewer, section))
+        } else {
+            Ctx::load(state, viewer, section).await
+        }
+    }
+
+    /// The context of a law firm's page in `section` (its firm has no collection of its own,
+    /// so no test mode).
+    pub fn partner(viewer: &Viewer, section: &'static str) -> Ctx {
+        Ctx {
+            lang: viewer.lang,
+            csrf: viewer.csrf.clone(),
+            email: viewer.session.email.clone(),
+            firm: viewer.session.tenant_name.clone(),
+            role: viewer.session.principal.role,
+            section,
+            test_mode: false,
+            notice: None,
+            partner: true,
+        }
     }
 
     /// The context of a page shown before login.
@@ -71,6 +103,7 @@ impl Ctx {
             section: "login",
             test_mode: false,
             notice: None,
+            partner: false,
         }
     }
 
@@ -128,9 +161,28 @@ impl Ctx {
         self.role == Role::Admin
     }
 
-    /// The role's name.
+    /// The role's name (a law firm's roles have their own: lawyer, assistant).
     pub fn role_name(&self) -> String {
-        self.t(role_message(self.role))
+        if self.partner {
+            self.tp("partner-role", self.role.as_str())
+        } else {
+            self.t(role_message(self.role))
+        }
+    }
+
+    /// Who wrote a case's event, as the reader sees it: "your firm" is the reader's own side.
+    pub fn party(&self, party: &str) -> String {
+        let side = if self.partner {
+            "partner-party"
+        } else {
+            "party"
+        };
+        self.tp(side, party)
+    }
+
+    /// Where the home link leads.
+    pub fn home(&self) -> &'static str {
+        if self.partner { "/partner" } else { "/" }
     }
 
     /// `pl` or `en`, for `<html lang>`.

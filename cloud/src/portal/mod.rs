@@ -24,7 +24,7 @@ use axum::response::{Html, IntoResponse, Response};
 use inkaso_shared::Lang;
 
 pub use format::Ctx;
-pub use session::Viewer;
+pub use session::{PartnerViewer, Viewer};
 
 use crate::http::AppState;
 use crate::i18n::{self, Arg, Bilingual};
@@ -128,6 +128,11 @@ impl PageError {
     /// 403: a law firm's user in the client portal.
     pub fn law_firm() -> PageError {
         PageError::new(StatusCode::FORBIDDEN, "err-portal-law-firm", &[])
+    }
+
+    /// 403: a client firm's user on a law firm's page.
+    pub fn not_law_firm() -> PageError {
+        PageError::new(StatusCode::FORBIDDEN, "err-portal-not-law-firm", &[])
     }
 
     /// The reason in `lang`.

@@ -111,7 +111,8 @@ fn csrf_token(secret: &str) -> String {
     hex::encode(&h.finalize()[..16])
 }
 
-/// A logged-in person of a client firm looking at the portal.
+/// A logged-in person looking at the portal (of a client firm, unless reached through
+/// [`PartnerViewer`]).
 #[derive(Debug, Clone)]
 pub struct Viewer {
     /// The session: tenant scope, role, actor, e-mail, firm.
@@ -140,48 +141,91 @@ struct ExpectedCsrf(String);
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = Response;
 
+    /// A person of a client firm. A law firm's person is sent to its own inbox from the home
+    /// page and refused everywhere else.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let to_login = || {
-            let next = parts
-                .uri
-                .path_and_query()
-                .map_or("/", axum::http::uri::PathAndQuery::as_str);
-            let target = if parts.method == Method::GET && next != "/" {
-                format!(
-                    "/login?next={}",
-                    form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
-                )
-            } else {
-                "/login".to_owned()
-            };
-            // htmx follows HX-Redirect with a full page load instead of swapping the login
-            // page into a fragment.
-            if parts.headers.contains_key("hx-request") {
-                (StatusCode::UNAUTHORIZED, [("hx-redirect", target)]).into_response()
-            } else {
-                Redirect::to(&target).into_response()
+        let viewer = resolve(parts, state).await?;
+        match viewer.session.principal.tenant_kind {
+            TenantKind::Client => Ok(viewer),
+            TenantKind::Partner if parts.method == Method::GET && parts.uri.path() == "/" => {
+                Err(Redirect::to("/partner").into_response())
             }
-        };
-        let Some(secret) = cookie(&parts.headers, cookie_name(state)) else {
-            return Err(to_login());
-        };
-        let session = match state.app.portal_session(secret).await {
-            Ok(Ok(session)) => session,
-            Ok(Err(_)) => return Err(to_login()),
-            Err(e) => return Err(PageError::from(e).into_response()),
-        };
-        let lang = lang_of(&session.lang);
-        if session.principal.tenant_kind != TenantKind::Client {
-            return Err(PageError::law_firm().into_response());
+            TenantKind::Partner => Err(PageError::law_firm().into_response()),
         }
-        let csrf = csrf_token(secret);
-        parts.extensions.insert(ExpectedCsrf(csrf.clone()));
-        Ok(Viewer {
-            session,
-            lang,
-            csrf,
-        })
     }
+}
+
+/// A logged-in person of a law-firm partner looking at its pages (`/partner…`); a client
+/// firm's person is refused.
+#[derive(Debug, Clone)]
+pub struct PartnerViewer(pub Viewer);
+
+impl FromRequestParts<AppState> for PartnerViewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let viewer = resolve(parts, state).await?;
+        if viewer.session.principal.tenant_kind == TenantKind::Partner {
+            Ok(PartnerViewer(viewer))
+        } else {
+            Err(PageError::not_law_firm().into_response())
+        }
+    }
+}
+
+/// A logged-in person of either kind of firm: the pages both have (their account, the
+/// language, logging out).
+#[derive(Debug, Clone)]
+pub struct AnyViewer(pub Viewer);
+
+impl FromRequestParts<AppState> for AnyViewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        resolve(parts, state).await.map(AnyViewer)
+    }
+}
+
+/// The session behind the request's cookie, whichever kind of firm it belongs to (or the way
+/// to the login page).
+async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Viewer, Response> {
+    let to_login = || {
+        let next = parts
+            .uri
+            .path_and_query()
+            .map_or("/", axum::http::uri::PathAndQuery::as_str);
+        let target = if parts.method == Method::GET && next != "/" {
+            format!(
+                "/login?next={}",
+                form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            )
+        } else {
+            "/login".to_owned()
+        };
+        // htmx follows HX-Redirect with a full page load instead of swapping the login
+        // page into a fragment.
+        if parts.headers.contains_key("hx-request") {
+            (StatusCode::UNAUTHORIZED, [("hx-redirect", target)]).into_response()
+        } else {
+            Redirect::to(&target).into_response()
+        }
+    };
+    let Some(secret) = cookie(&parts.headers, cookie_name(state)) else {
+        return Err(to_login());
+    };
+    let session = match state.app.portal_session(secret).await {
+        Ok(Ok(session)) => session,
+        Ok(Err(_)) => return Err(to_login()),
+        Err(e) => return Err(PageError::from(e).into_response()),
+    };
+    let lang = lang_of(&session.lang);
+    let csrf = csrf_token(secret);
+    parts.extensions.insert(ExpectedCsrf(csrf.clone()));
+    Ok(Viewer {
+        session,
+        lang,
+        csrf,
+    })
 }
 
 /// A form posted from a portal page, checked against the session's CSRF token. Put it after

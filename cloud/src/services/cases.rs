@@ -5,6 +5,8 @@
 //! A client's operations take its scope; a law firm's take the law firm's own scope, so a firm
 //! reaches only the cases handed to it.
 
+use std::collections::BTreeMap;
+
 use super::{App, ServiceError};
 use crate::domain::cases::{CaseStatus, PartnerDecision};
 use crate::store::TenantScope;
@@ -75,6 +77,26 @@ impl App {
         page: &PageRequest,
     ) -> Result<Page<Case>, ServiceError> {
         Ok(self.store.cases_for_partner(partner, filter, page).await?)
+    }
+
+    /// How many of the law firm's cases the filter finds in each status (its status aside).
+    pub async fn partner_case_counts(
+        &self,
+        partner: &TenantScope,
+        filter: &CaseFilter,
+    ) -> Result<BTreeMap<CaseStatus, u64>, ServiceError> {
+        Ok(self
+            .store
+            .case_counts(CaseParty::Partner(partner), filter)
+            .await?)
+    }
+
+    /// The client firms that hand cases to the law firm: `(id, name)`, by name.
+    pub async fn partner_creditors(
+        &self,
+        partner: &TenantScope,
+    ) -> Result<Vec<(String, String)>, ServiceError> {
+        Ok(self.store.partner_creditors(partner).await?)
     }
 
     /// One case handed to the law firm.

@@ -35,7 +35,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use super::feed::append_result_in;
-use super::query::{Page, Sql, decode_cursor, encode_cursor, page_limit};
+use super::query::{OrderBy, Page, Sql, encode_cursor, like_escape, page_limit};
 use super::{Backend, Store, StoreError, list_placeholders, new_id, parse_day, parse_ts, ts};
 use crate::domain::Invalid;
 use crate::domain::cases::{CaseStatus, ENGINE_ACTOR, PartnerDecision, clean_note};
@@ -231,7 +231,28 @@ pub struct CaseFilter {
     pub agent_id: Option<String>,
     /// Partner's view only: only this creditor's cases.
     pub creditor_id: Option<String>,
+    /// Part of the debtor's name, its NIP or a document's number (case-insensitive).
+    pub q: Option<String>,
+    /// Only cases of at least this amount at the hand-off (minor units).
+    pub min_total_minor: Option<i64>,
+    /// Only cases of at most this amount at the hand-off (minor units).
+    pub max_total_minor: Option<i64>,
+    /// Only cases handed over at or after this instant.
+    pub handed_from: Option<DateTime<Utc>>,
+    /// Only cases handed over before this instant.
+    pub handed_before: Option<DateTime<Utc>>,
+    /// `changed` (the default, most recent first when absent), `handed`, `amount` or `debtor`;
+    /// a leading `-` sorts descending.
+    pub sort: Option<String>,
 }
+
+/// The keys a case list sorts by: `(name in the address, expression, numeric)`.
+const CASE_SORTS: &[(&str, &str, bool)] = &[
+    ("changed", "c.updated_at", false),
+    ("handed", "c.created_at", false),
+    ("amount", "c.total_minor", true),
+    ("debtor", "c.debtor_name", false),
+];
 
 /// Which page of a list.
 #[derive(Debug, Clone, Default)]
@@ -299,6 +320,59 @@ fn party_id(party: CaseParty<'_>) -> &str {
     match party {
         CaseParty::Client(scope) | CaseParty::Partner(scope) => scope.as_str(),
     }
+}
+
+/// `select` over one party's cases with the filter's conditions (its status only when
+/// `with_status`; the counts per status leave it out).
+fn cases_where(
+    select: &str,
+    party: CaseParty<'_>,
+    filter: &CaseFilter,
+    with_status: bool,
+) -> Result<Sql, StoreError> {
+    let mut sql = Sql::new(&format!("{select}{}", scope_from(party)));
+    // scope_from's `$1`.
+    sql.text(party_id(party));
+    if let Some(s) = filter.status.as_deref().filter(|_| with_status) {
+        let p = sql.text(CaseStatus::parse(s, "status")?.as_str());
+        sql.push(&format!(" AND c.status = {p}"));
+    }
+    let texts = [
+        (filter.debtor_external_id.as_deref(), "c.debtor_external_id"),
+        (filter.agent_id.as_deref(), "c.agent_id"),
+        (filter.creditor_id.as_deref(), "c.tenant_id"),
+    ];
+    for (value, column) in texts {
+        if let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) {
+            let p = sql.text(v);
+            sql.push(&format!(" AND {column} = {p}"));
+        }
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        // The debtor's snapshot holds its NIP, the documents' snapshot their numbers.
+        let p = sql.text(format!("%{}%", like_escape(&q.to_lowercase())));
+        sql.push(&format!(
+            " AND (LOWER(c.debtor_name) LIKE {p} ESCAPE '!' OR LOWER(c.debtor_json) LIKE {p} ESCAPE '!' \
+             OR LOWER(c.documents_json) LIKE {p} ESCAPE '!')"
+        ));
+    }
+    if let Some(m) = filter.min_total_minor {
+        let p = sql.int(m);
+        sql.push(&format!(" AND c.total_minor >= {p}"));
+    }
+    if let Some(m) = filter.max_total_minor {
+        let p = sql.int(m);
+        sql.push(&format!(" AND c.total_minor <= {p}"));
+    }
+    if let Some(at) = filter.handed_from {
+        let p = sql.text(ts(at));
+        sql.push(&format!(" AND c.created_at >= {p}"));
+    }
+    if let Some(at) = filter.handed_before {
+        let p = sql.text(ts(at));
+        sql.push(&format!(" AND c.created_at < {p}"));
+    }
+    Ok(sql)
 }
 
 fn case_row(r: &AnyRow) -> Result<Case, StoreError> {
@@ -497,51 +571,68 @@ impl Store {
         page: &PageRequest,
     ) -> Result<Page<Case>, StoreError> {
         let limit = page_limit(page.limit);
-        let mut sql = Sql::new(&format!("SELECT {CASE_COLS}{}", scope_from(party)));
-        // scope_from's `$1`.
-        sql.text(party_id(party));
-        if let Some(s) = filter.status.as_deref() {
-            let p = sql.text(CaseStatus::parse(s, "status")?.as_str());
-            sql.push(&format!(" AND c.status = {p}"));
-        }
-        if let Some(d) = filter.debtor_external_id.as_deref() {
-            let p = sql.text(d.trim());
-            sql.push(&format!(" AND c.debtor_external_id = {p}"));
-        }
-        if let Some(a) = filter.agent_id.as_deref() {
-            let p = sql.text(a.trim());
-            sql.push(&format!(" AND c.agent_id = {p}"));
-        }
-        if let Some(t) = filter.creditor_id.as_deref() {
-            let p = sql.text(t.trim());
-            sql.push(&format!(" AND c.tenant_id = {p}"));
-        }
-        if let Some(after) = page.after.as_deref() {
-            let key = decode_cursor(after, 2)?;
-            let (at1, at2, id) = (
-                sql.text(key[0].clone()),
-                sql.text(key[0].clone()),
-                sql.text(key[1].clone()),
-            );
-            sql.push(&format!(
-                " AND (c.updated_at < {at1} OR (c.updated_at = {at2} AND c.case_id < {id}))"
-            ));
-        }
-        let l = sql.int(i64::from(limit) + 1);
-        sql.push(&format!(
-            " ORDER BY c.updated_at DESC, c.case_id DESC LIMIT {l}"
-        ));
+        let order = OrderBy::parse(
+            Some(filter.sort.as_deref().unwrap_or("-changed")),
+            CASE_SORTS,
+            "c.case_id",
+        )?;
+        let mut sql = cases_where(&format!("SELECT {CASE_COLS}"), party, filter, true)?;
+        order.push_after(&mut sql, page.after.as_deref())?;
+        order.push_order(&mut sql, limit);
         let rows = sql.fetch(self).await?;
         let mut items = rows.iter().map(case_row).collect::<Result<Vec<_>, _>>()?;
         let next_cursor = if items.len() > limit as usize {
             items.truncate(limit as usize);
-            items
-                .last()
-                .map(|c| encode_cursor(&[&ts(c.updated_at), &c.id]))
+            items.last().map(|c| {
+                let key = match order.name {
+                    "handed" => ts(c.created_at),
+                    "amount" => c.total_minor.to_string(),
+                    "debtor" => c.debtor_name.clone(),
+                    _ => ts(c.updated_at),
+                };
+                encode_cursor(&[&key, &c.id])
+            })
         } else {
             None
         };
         Ok(Page { items, next_cursor })
+    }
+
+    /// How many of the party's cases the filter finds in each status (the filter's own status
+    /// set aside), for the tabs above a list.
+    pub async fn case_counts(
+        &self,
+        party: CaseParty<'_>,
+        filter: &CaseFilter,
+    ) -> Result<BTreeMap<CaseStatus, u64>, StoreError> {
+        let mut sql = cases_where("SELECT c.status, COUNT(*)", party, filter, false)?;
+        sql.push(" GROUP BY c.status");
+        let mut counts = BTreeMap::new();
+        for r in sql.fetch(self).await? {
+            let n: i64 = r.try_get(1)?;
+            counts.insert(
+                stored_status(&r.try_get::<String, _>(0)?)?,
+                u64::try_from(n).unwrap_or(0),
+            );
+        }
+        Ok(counts)
+    }
+
+    /// The client firms that hand cases to a partner: `(tenant id, name)`, by name.
+    pub async fn partner_creditors(
+        &self,
+        partner: &TenantScope,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT t.tenant_id, t.name FROM tenant_partners tp JOIN tenants t ON t.tenant_id = tp.tenant_id \
+             WHERE tp.partner_id = $1 ORDER BY t.name, t.tenant_id",
+        )
+        .bind(partner.as_str())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
     }
 
     /// One case with its snapshots and events, as the party sees it (another party's case is

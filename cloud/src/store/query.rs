@@ -94,20 +94,20 @@ pub(crate) fn page_limit(limit: Option<u32>) -> u32 {
 
 /// A list's order: a key (an SQL expression over the row), the row's id to break ties, and a
 /// direction. Keyset pages follow it whichever way it goes.
-struct OrderBy {
+pub(crate) struct OrderBy {
     /// The key's name in the address (`due`, `remaining`).
-    name: &'static str,
+    pub(crate) name: &'static str,
     key: &'static str,
     id: &'static str,
     desc: bool,
     /// The key is a number (bound and compared as one), else text.
-    numeric: bool,
+    pub(crate) numeric: bool,
 }
 
 impl OrderBy {
     /// Parses `sort` (`name`, `-name`: the minus for descending) against a list's keys
     /// `(name, expression, numeric)`; none asked for is the first key ascending.
-    fn parse(
+    pub(crate) fn parse(
         sort: Option<&str>,
         keys: &[(&'static str, &'static str, bool)],
         id: &'static str,
@@ -135,7 +135,7 @@ impl OrderBy {
     }
 
     /// The condition that starts the page after `after`'s row.
-    fn push_after(&self, sql: &mut Sql, after: Option<&str>) -> Result<(), StoreError> {
+    pub(crate) fn push_after(&self, sql: &mut Sql, after: Option<&str>) -> Result<(), StoreError> {
         let Some(after) = after.map(str::trim).filter(|a| !a.is_empty()) else {
             return Ok(());
         };
@@ -157,7 +157,7 @@ impl OrderBy {
     }
 
     /// `ORDER BY … LIMIT` one row past the page, which tells whether another page follows.
-    fn push_order(&self, sql: &mut Sql, limit: u32) {
+    pub(crate) fn push_order(&self, sql: &mut Sql, limit: u32) {
         let dir = if self.desc { "DESC" } else { "ASC" };
         let l = sql.int(i64::from(limit) + 1);
         sql.push(&format!(
@@ -182,7 +182,7 @@ const DOCUMENT_SORTS: &[(&str, &str, bool)] = &[
 ];
 
 /// Counts a list's rows for "1–50 of N": the list's own statement, counted.
-async fn count_rows(store: &Store, sql: Sql) -> Result<u64, StoreError> {
+pub(crate) async fn count_rows(store: &Store, sql: Sql) -> Result<u64, StoreError> {
     let rows = sql.fetch(store).await?;
     let n: i64 = rows.first().map(|r| r.try_get(0)).transpose()?.unwrap_or(0);
     Ok(to_u64(n))
@@ -685,7 +685,7 @@ fn ascii_lower(expr: &str) -> String {
 }
 
 /// `text` for a `LIKE … ESCAPE '!'` pattern: its `%`, `_` and `!` taken literally.
-fn like_escape(text: &str) -> String {
+pub(crate) fn like_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         if matches!(ch, '%' | '_' | '!') {

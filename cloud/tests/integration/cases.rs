@@ -31,14 +31,14 @@ on_both!(
 );
 
 /// A partner tenant with an editor and a viewer token.
-struct Partner {
-    id: String,
-    scope: TenantScope,
-    editor: String,
-    viewer: String,
+pub(crate) struct Partner {
+    pub(crate) id: String,
+    pub(crate) scope: TenantScope,
+    pub(crate) editor: String,
+    pub(crate) viewer: String,
 }
 
-async fn partner(env: &Env, name: &str, clients: &[&TenantFixture]) -> Partner {
+pub(crate) async fn partner(env: &Env, name: &str, clients: &[&TenantFixture]) -> Partner {
     let now = env.clock_now();
     let p = env
         .store

@@ -8,6 +8,7 @@ mod common;
 mod cases;
 mod contract;
 mod isolation;
+mod partner_portal;
 mod portal;
 mod process_api;
 mod regon;

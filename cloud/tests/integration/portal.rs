@@ -58,7 +58,7 @@ fn session_of(resp: &reqwest::Response) -> Option<String> {
         .map(|v| v.split(';').next().unwrap()[COOKIE.len() + 1..].to_owned())
 }
 
-fn hidden(html: &str, name: &str) -> Vec<String> {
+pub(crate) fn hidden(html: &str, name: &str) -> Vec<String> {
     let needle = format!("name=\"{name}\" value=\"");
     html.match_indices(&needle)
         .map(|(i, _)| {
@@ -89,13 +89,13 @@ pub(crate) async fn page(env: &Env, session: &str, path: &str) -> (u16, String) 
     (resp.status().as_u16(), resp.text().await.unwrap())
 }
 
-async fn csrf(env: &Env, session: &str) -> String {
+pub(crate) async fn csrf(env: &Env, session: &str) -> String {
     let (status, html) = page(env, session, "/account").await;
     assert_eq!(status, 200);
     hidden(&html, "_csrf").remove(0)
 }
 
-async fn post(
+pub(crate) async fn post(
     env: &Env,
     session: &str,
     path: &str,

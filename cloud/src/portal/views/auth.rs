@@ -9,10 +9,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use inkaso_shared::{Lang, Localized as _};
 use serde::Deserialize;
 
+use super::super::session::AnyViewer;
 use super::super::session::{
     self, Form, PublicForm, clear_session_cookie, lang_cookie, lang_of, session_cookie,
 };
-use super::super::{Ctx, PageError, Viewer};
+use super::super::{Ctx, PageError};
 use crate::domain::ids::TenantId;
 use crate::http::{AppState, ClientAddr};
 use crate::services::model::{EmailLogin, Tenant};
@@ -165,7 +166,7 @@ pub(super) struct Empty {}
 
 pub(super) async fn logout(
     State(state): State<AppState>,
-    viewer: Viewer,
+    AnyViewer(viewer): AnyViewer,
     headers: HeaderMap,
     Form(Empty {}): Form<Empty>,
 ) -> Result<Response, PageError> {
@@ -190,7 +191,7 @@ pub(super) struct LangForm {
 /// Switches the language (remembered for the user) and returns to the page it was asked from.
 pub(super) async fn switch_lang(
     State(state): State<AppState>,
-    viewer: Viewer,
+    AnyViewer(viewer): AnyViewer,
     headers: HeaderMap,
     Form(form): Form<LangForm>,
 ) -> Result<Response, PageError> {
@@ -222,10 +223,10 @@ pub(super) struct DoneQuery {
 
 pub(super) async fn account(
     State(state): State<AppState>,
-    viewer: Viewer,
+    AnyViewer(viewer): AnyViewer,
     Query(q): Query<DoneQuery>,
 ) -> Result<AccountPage, PageError> {
-    let ctx = Ctx::load(&state, &viewer, "account").await?;
+    let ctx = Ctx::load_any(&state, &viewer, "account").await?;
     let notice = ctx.notice(q.done.as_deref());
     Ok(AccountPage {
         ctx: ctx.with_notice(notice),
@@ -242,10 +243,10 @@ pub(super) struct PasswordForm {
 
 pub(super) async fn change_password(
     State(state): State<AppState>,
-    viewer: Viewer,
+    AnyViewer(viewer): AnyViewer,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
-    let ctx = Ctx::load(&state, &viewer, "account").await?;
+    let ctx = Ctx::load_any(&state, &viewer, "account").await?;
     let refuse = |ctx: Ctx, error: String| {
         (
             StatusCode::BAD_REQUEST,

@@ -82,15 +82,61 @@ pub(super) async fn list(
     })
 }
 
+/// What the law firm may do on a case's page (nothing, for the creditor).
+#[derive(Debug, Clone, Default)]
+pub(super) struct CaseActions {
+    /// Accept or reject: the case waits for the firm's decision.
+    pub decide: bool,
+    /// The statuses the case may move to: `(code, name)`.
+    pub moves: Vec<(&'static str, String)>,
+}
+
+/// A case's page, the creditor's or the law firm's (`base` is where its forms post).
 #[derive(Template, WebTemplate)]
 #[template(path = "case.html")]
 pub(super) struct CasePage {
     ctx: Ctx,
     c: CaseDetail,
-    /// The debtor's page in the portal, when the debtor is still synced.
+    /// The debtor's page in the portal, when the debtor is still synced (the creditor's view).
     debtor_link: Option<String>,
-    note: String,
-    note_error: Option<String>,
+    /// The list the page belongs to.
+    list: &'static str,
+    /// The cases' address (`/cases`, `/partner/cases`).
+    base: &'static str,
+    actions: CaseActions,
+    pub(super) note: String,
+    pub(super) note_error: Option<String>,
+    pub(super) change_note: String,
+    pub(super) change_error: Option<String>,
+}
+
+impl CasePage {
+    pub(super) fn new(
+        ctx: Ctx,
+        c: CaseDetail,
+        debtor_link: Option<String>,
+        list: &'static str,
+        base: &'static str,
+        actions: CaseActions,
+    ) -> CasePage {
+        CasePage {
+            ctx,
+            c,
+            debtor_link,
+            list,
+            base,
+            actions,
+            note: String::new(),
+            note_error: None,
+            change_note: String::new(),
+            change_error: None,
+        }
+    }
+
+    /// Whether the reader may act on the case's status.
+    fn can_change(&self) -> bool {
+        self.ctx.can_edit() && (self.actions.decide || !self.actions.moves.is_empty())
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -111,13 +157,14 @@ async fn case_page(
         .debtor_id_of(tenant, &c.case.agent_id, &c.case.debtor_external_id)
         .await?
         .map(|d| format!("/debtors/{d}"));
-    Ok(CasePage {
+    Ok(CasePage::new(
         ctx,
         c,
         debtor_link,
-        note: String::new(),
-        note_error: None,
-    })
+        "/cases",
+        "/cases",
+        CaseActions::default(),
+    ))
 }
 
 pub(super) async fn show(

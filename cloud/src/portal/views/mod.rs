@@ -1,6 +1,7 @@
 //! The portal's pages, one module per section, and the route table. Every route is reached
-//! only through [`super::Viewer`] (a session of a client firm) except the login pages and the
-//! assets; every POST checks the session's CSRF token ([`super::session::Form`]) and the role.
+//! only through [`super::Viewer`] (a session of a client firm) or, under `/partner`,
+//! [`super::PartnerViewer`] (a law firm's), except the login pages, the account pages both
+//! have, and the assets; every POST checks the session's CSRF token ([`super::session::Form`]) and the role.
 
 mod admin;
 mod auth;
@@ -8,6 +9,7 @@ mod cases;
 mod dashboard;
 mod debtors;
 mod documents;
+mod partner;
 mod processes;
 mod settings;
 mod stats;
@@ -92,6 +94,12 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/admin/tokens", post(admin::add_token))
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
         .route("/admin/audit", get(admin::audit))
+        .route("/partner", get(partner::inbox))
+        .route("/partner/cases.csv", get(partner::inbox_csv))
+        .route("/partner/creditors", get(partner::creditors))
+        .route("/partner/cases/{id}", get(partner::show))
+        .route("/partner/cases/{id}/change", post(partner::change))
+        .route("/partner/cases/{id}/notes", post(partner::add_note))
 }
 
 /// The one id in a page's address; a malformed one is a page that does not exist.

@@ -1,0 +1,294 @@
+//! The law firm's portal (`/partner…`) over real HTTP on SQLite and PostgreSQL: one inbox of the
+//! cases two creditors handed to the firm, with counts per status, filters, search, sorting and
+//! the CSV export; a case's page where a lawyer accepts, moves and annotates a case (a rejection
+//! without a reason and a move the state machine refuses are shown on the page); the creditor
+//! sees each change at once. Every partner route is checked against another law firm (404), the
+//! assistant (403 on changes), a form without the session's token (403), and a client firm's
+//! user (403), and a law firm's user is kept out of the client portal.
+
+#![allow(clippy::unwrap_used, clippy::too_many_lines)] // tests: a panic is a clear failure; scenarios read top to bottom
+
+use crate::cases::partner;
+use crate::common::{Env, company, doc, nip, person};
+use crate::portal::{csrf, hidden, log_in, log_in_to, page, post};
+use inkaso_cloud::store::Backend;
+use inkaso_cloud::store::accounts::Role;
+use inkaso_shared::Email;
+use serde_json::json;
+
+on_both!(a_law_firm_works_its_cases_in_the_portal);
+
+async fn a_law_firm_works_its_cases_in_the_portal(backend: Backend) {
+    let env = Env::new(backend).await;
+    let now = env.clock_now();
+    let a = env.tenant("Hurtownia Zażółć").await;
+    let b = env.tenant("Sklep Gęślą").await;
+    let nowak = partner(&env, "Kancelaria Nowak", &[&a, &b]).await;
+    // Linked to B too, but handed nothing: it must see none of Nowak's cases.
+    let kowalski = partner(&env, "Kancelaria Kowalski", &[&b]).await;
+    for (scope, email, role) in [
+        (&nowak.scope, "prawnik@nowak.pl", Role::Editor),
+        (&nowak.scope, "asystent@nowak.pl", Role::Viewer),
+        (&kowalski.scope, "prawnik@kowalski.pl", Role::Editor),
+    ] {
+        env.store
+            .add_user(
+                scope,
+                &Email::parse(email).unwrap(),
+                role,
+                "haslo-kancelarii-123",
+                "cli",
+                now,
+            )
+            .await
+            .unwrap();
+    }
+    env.batch_ok(
+        &a.agent_token,
+        1,
+        json!([
+            company("K1", "Dłużnik A Sp. z o.o.", &nip(1)),
+            doc("D1", "K1", "2026-09-01", 100_000, 100_000),
+            doc("D2", "K1", "2026-09-15", 200_000, 150_000),
+        ]),
+    )
+    .await;
+    env.batch_ok(
+        &b.agent_token,
+        1,
+        json!([
+            person("K1", "Jan Gęślą"),
+            doc("D7", "K1", "2026-08-01", 50_000, 50_000)
+        ]),
+    )
+    .await;
+    let mut cases = Vec::new();
+    for (t, docs) in [(&a, json!(["D1", "D2"])), (&b, json!(["D7"]))] {
+        let (s, case) = env
+            .post(
+                &t.editor,
+                "/api/v1/cases",
+                &json!({"agent_id": t.agent.as_str(), "debtor_external_id": "K1",
+                    "document_external_ids": docs, "partner_id": nowak.id}),
+            )
+            .await;
+        assert_eq!(s, 201, "{case}");
+        cases.push(case["id"].as_str().unwrap().to_owned());
+    }
+    let (case_a, case_b) = (cases[0].clone(), cases[1].clone());
+
+    // --- The lawyer lands on the inbox: both creditors' cases, counted per status.
+    let lawyer = log_in(&env, "prawnik@nowak.pl", "haslo-kancelarii-123").await;
+    let (s, _) = page(&env, &lawyer, "/").await;
+    assert_eq!(s, 303, "a law firm's home is its inbox");
+    let (s, html) = page(&env, &lawyer, "/partner").await;
+    assert_eq!(s, 200, "{html}");
+    for text in [
+        "Kancelaria Nowak",
+        "prawnik",
+        "Dłużnik A Sp. z o.o.",
+        "Jan Gęślą",
+        "Hurtownia Zażółć",
+        "Sklep Gęślą",
+        &format!("/partner/cases/{case_a}"),
+        &format!("/partner/cases/{case_b}"),
+    ] {
+        assert!(html.contains(text), "{text} in {html}");
+    }
+    assert!(
+        html.contains("nowa <span class=\"count\">2</span>"),
+        "{html}"
+    );
+    let only = |html: &str, yes: &str, no: &str| {
+        assert!(html.contains(yes), "{yes} in {html}");
+        assert!(!html.contains(no), "{no} not in {html}");
+    };
+    // Filters: the creditor, a search by NIP, by a document's number, by a name; an amount.
+    let (_, html) = page(
+        &env,
+        &lawyer,
+        &format!("/partner?creditor={}", a.scope.as_str()),
+    )
+    .await;
+    only(&html, "Dłużnik A", "Jan Gęślą");
+    let (_, html) = page(&env, &lawyer, &format!("/partner?q={}", nip(1))).await;
+    only(&html, "Dłużnik A", "Jan Gęślą");
+    let (_, html) = page(&env, &lawyer, "/partner?q=fs+d7").await;
+    only(&html, "Jan Gęślą", "Dłużnik A");
+    let (_, html) = page(&env, &lawyer, "/partner?q=g%C4%99%C5%9Bl%C4%85").await;
+    only(&html, "Jan Gęślą", "Dłużnik A");
+    let (_, html) = page(&env, &lawyer, "/partner?min=1000").await;
+    only(&html, "Dłużnik A", "Jan Gęślą");
+    let (_, html) = page(&env, &lawyer, "/partner?age=older").await;
+    assert!(html.contains("Brak spraw"), "{html}");
+    let (s, html) = page(&env, &lawyer, "/partner?max=sporo").await;
+    assert_eq!(s, 400);
+    assert!(html.contains("„max”"), "{html}");
+    // Sorting by amount, largest first, then smallest first.
+    let (_, html) = page(&env, &lawyer, "/partner?sort=-amount").await;
+    assert!(html.find("Dłużnik A").unwrap() < html.find("Jan Gęślą").unwrap());
+    let (_, html) = page(&env, &lawyer, "/partner?sort=amount").await;
+    assert!(html.find("Dłużnik A").unwrap() > html.find("Jan Gęślą").unwrap());
+    // Paging: one row per page through the API's limit is the store's; the portal's pager
+    // shows "1–2 of 2".
+    let (_, html) = page(&env, &lawyer, "/partner").await;
+    assert!(html.contains("1–2"), "{html}");
+    // The CSV for the firm's own software, with the filter.
+    let (s, csv) = page(
+        &env,
+        &lawyer,
+        &format!("/partner/cases.csv?creditor={}", a.scope.as_str()),
+    )
+    .await;
+    assert_eq!(s, 200);
+    only(&csv, "Dłużnik A Sp. z o.o.", "Jan Gęślą");
+    assert!(
+        csv.contains("Wierzyciel") && csv.contains("2500,00"),
+        "{csv}"
+    );
+
+    // --- The case's page, and the lawyer's decisions on it.
+    let (s, html) = page(&env, &lawyer, &format!("/partner/cases/{case_a}")).await;
+    assert_eq!(s, 200);
+    for text in [
+        "wierzyciel Hurtownia Zażółć",
+        "przyjmij sprawę",
+        "FS D1/2026",
+        "Notatka dla wierzyciela",
+    ] {
+        assert!(html.contains(text), "{text} in {html}");
+    }
+    let token = csrf(&env, &lawyer).await;
+    assert_eq!(hidden(&html, "_csrf")[0], token);
+    let change = format!("/partner/cases/{case_a}/change");
+    let (s, html) = post(
+        &env,
+        &lawyer,
+        &change,
+        "to=reject&note=",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert!(html.contains("Podaj powód odrzucenia"), "{html}");
+    let (s, _) = post(&env, &lawyer, &change, "to=accept", Some(&token), None).await;
+    assert_eq!(s, 303);
+    let (s, _) = post(
+        &env,
+        &lawyer,
+        &change,
+        "to=in_court&note=Pozew+w+EPU",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(s, 303);
+    let (s, html) = post(&env, &lawyer, &change, "to=handed_off", Some(&token), None).await;
+    assert_eq!(s, 400);
+    assert!(
+        html.contains("in_court") && html.contains("handed_off"),
+        "{html}"
+    );
+    let note = format!("/partner/cases/{case_a}/notes");
+    let (s, _) = post(
+        &env,
+        &lawyer,
+        &note,
+        "note=Termin+rozprawy+12.01",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(s, 303);
+    let (_, html) = page(
+        &env,
+        &lawyer,
+        &format!("/partner/cases/{case_a}?done=case-changed"),
+    )
+    .await;
+    for text in [
+        "w sądzie",
+        "Pozew w EPU",
+        "Termin rozprawy 12.01",
+        "Twoja kancelaria",
+        "wierzyciel już go widzi",
+    ] {
+        assert!(html.contains(text), "{text} in {html}");
+    }
+    let (_, html) = page(&env, &lawyer, "/partner?status=in_court").await;
+    only(&html, "Dłużnik A", "Jan Gęślą");
+
+    // --- The creditor sees all of it at once, in the API and on its case page.
+    let (_, v) = env.get(&a.viewer, &format!("/api/v1/cases/{case_a}")).await;
+    assert_eq!(v["case"]["status"], "in_court", "{v}");
+    let client = log_in_to(&env, a.scope.as_str()).await;
+    let (s, html) = page(&env, &client, &format!("/cases/{case_a}")).await;
+    assert_eq!(s, 200);
+    for text in ["w sądzie", "Pozew w EPU", "Termin rozprawy 12.01"] {
+        assert!(html.contains(text), "{text} in {html}");
+    }
+
+    // --- Every partner route against the wrong people.
+    let other = log_in(&env, "prawnik@kowalski.pl", "haslo-kancelarii-123").await;
+    let other_token = csrf(&env, &other).await;
+    let assistant = log_in(&env, "asystent@nowak.pl", "haslo-kancelarii-123").await;
+    let assistant_token = csrf(&env, &assistant).await;
+    let (_, html) = page(&env, &other, "/partner").await;
+    assert!(
+        !html.contains("Dłużnik A") && !html.contains("Jan Gęślą"),
+        "{html}"
+    );
+    let (_, csv) = page(&env, &other, "/partner/cases.csv").await;
+    assert!(
+        !csv.contains("Dłużnik A") && !csv.contains("Jan Gęślą"),
+        "{csv}"
+    );
+    let reads = [
+        "/partner".to_owned(),
+        "/partner/cases.csv".to_owned(),
+        "/partner/creditors".to_owned(),
+        format!("/partner/cases/{case_b}"),
+    ];
+    for path in &reads {
+        let (s, _) = page(&env, &assistant, path).await;
+        assert_eq!(s, 200, "the assistant reads {path}");
+        let (s, _) = page(&env, &client, path).await;
+        assert_eq!(s, 403, "a client's user on {path}");
+    }
+    let (s, _) = page(&env, &other, &format!("/partner/cases/{case_b}")).await;
+    assert_eq!(s, 404);
+    let changes = [
+        (format!("/partner/cases/{case_b}/change"), "to=accept"),
+        (format!("/partner/cases/{case_b}/notes"), "note=x"),
+    ];
+    for (path, body) in &changes {
+        let (s, _) = post(&env, &other, path, body, Some(&other_token), None).await;
+        assert_eq!(s, 404, "another law firm on {path}");
+        let (s, _) = post(&env, &assistant, path, body, Some(&assistant_token), None).await;
+        assert_eq!(s, 403, "the assistant on {path}");
+        let (s, _) = post(&env, &lawyer, path, body, None, None).await;
+        assert_eq!(s, 403, "no CSRF token on {path}");
+        let (s, _) = post(&env, &lawyer, path, body, Some(&token), Some("cross-site")).await;
+        assert_eq!(s, 403, "another site's form on {path}");
+        let client_token = csrf(&env, &client).await;
+        let (s, _) = post(&env, &client, path, body, Some(&client_token), None).await;
+        assert_eq!(s, 403, "a client's user on {path}");
+    }
+    let (_, v) = env.get(&b.viewer, &format!("/api/v1/cases/{case_b}")).await;
+    assert_eq!(
+        v["case"]["status"], "handed_off",
+        "nothing above changed B's case: {v}"
+    );
+    // A law firm's user is kept out of the client portal, but has its account page.
+    let (s, _) = page(&env, &lawyer, "/debtors").await;
+    assert_eq!(s, 403);
+    let (s, html) = page(&env, &lawyer, "/account").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("/partner/creditors"), "{html}");
+    let (_, html) = page(&env, &lawyer, "/partner/creditors").await;
+    assert!(
+        html.contains("Hurtownia Zażółć") && html.contains("Sklep Gęślą"),
+        "{html}"
+    );
+}
