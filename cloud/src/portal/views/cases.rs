@@ -133,6 +133,15 @@ impl CasePage {
         }
     }
 
+    /// The name of the list the page belongs to.
+    fn list_name(&self) -> String {
+        self.ctx.t(if self.ctx.partner {
+            "nav-partner-cases"
+        } else {
+            "cases-title"
+        })
+    }
+
     /// Whether the reader may act on the case's status.
     fn can_change(&self) -> bool {
         self.ctx.can_edit() && (self.actions.decide || !self.actions.moves.is_empty())

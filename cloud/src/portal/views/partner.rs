@@ -237,7 +237,16 @@ pub(super) async fn inbox(
         all_count: counts.values().sum(),
         creditors: state.app.partner_creditors(partner).await?,
         ages: AGES.iter().map(|(c, id)| (*c, ctx.t(id))).collect(),
-        sorting: Sorting::new(&q.sort, "changed", &["changed", "handed", "amount"]),
+        // Unsorted, the inbox shows the most recently changed cases first.
+        sorting: Sorting::new(
+            if q.sort.trim().is_empty() {
+                "-changed"
+            } else {
+                &q.sort
+            },
+            "changed",
+            &["changed", "handed", "amount"],
+        ),
         csv: q.link("/partner/cases.csv", &[]),
         tabs,
         rows,

@@ -15,6 +15,7 @@ use anyhow::bail;
 use chrono::{Datelike as _, Duration, NaiveDate};
 use clap::Parser;
 use inkaso_cloud::store::accounts::{Role, generate_password};
+
 use inkaso_cloud::store::cases::Case;
 use inkaso_connectors::ProfileKind;
 use inkaso_e2e::whole_path::{DayReport, Options, WholePath};
@@ -70,6 +71,9 @@ fn show(text: &str, max_lines: usize) {
         println!("    {line}");
     }
 }
+
+/// The demo law firm's administrator (a lawyer), who logs in to its portal.
+const LAWYER: &str = "mecenas@kancelaria-lex.pl";
 
 const WEEKDAYS: [&str; 7] = ["pon", "wto", "śro", "czw", "pią", "sob", "nie"];
 
@@ -273,6 +277,10 @@ async fn main() -> anyhow::Result<()> {
     w.h.store
         .add_user(&w.h.tenant, &email, Role::Admin, &password, "cli", now)
         .await?;
+    let lawyer = Email::parse(LAWYER)?;
+    w.h.store
+        .add_user(&w.partner, &lawyer, Role::Admin, &password, "cli", now)
+        .await?;
     println!(
         "    ERP {} (profil {}): {} kontrahentów, {} rozrachunków (terminy płatności od 15 dni temu do 35 dni naprzód), przez sterownik ODBC SQLite3",
         args.profile,
@@ -450,6 +458,9 @@ async fn main() -> anyhow::Result<()> {
         "    firma z rynku, której opóźnienia wzrosły (porównanie z rynkiem na stronie Statystyki): {} / {password}",
         inkaso_e2e::market::SLIPPING_ADMIN
     );
+    println!("\n\x1b[1mPortal kancelarii (Kancelaria Prawna Lex)\x1b[0m");
+    println!("    adres: {}/partner", w.h.cloud_url());
+    println!("    logowanie: {LAWYER} / {password}");
     if args.serve {
         println!("    chmura i portal działają na danych demo; Ctrl-C kończy");
         tokio::signal::ctrl_c().await?;

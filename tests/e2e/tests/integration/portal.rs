@@ -768,3 +768,247 @@ async fn a_firm_works_in_the_portal() {
     drop(driver);
     w.stop().await.unwrap();
 }
+
+/// A law firm working for two creditors, in the browser: one inbox of both creditors' cases;
+/// a lawyer accepts one, moves it to "in court" and adds a note; the creditor sees all of it on
+/// its case page; a second law firm sees none of it, and a client's user opening a law firm's
+/// page is refused. The inbox and the case page are saved as screenshots.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_law_firm_works_its_cases_in_the_browser() {
+    use inkaso_cloud::domain::ids::PartnerId;
+    use inkaso_cloud::store::TenantScope;
+    use inkaso_cloud::store::accounts::TenantKind;
+    use inkaso_cloud::store::cases::NewCase;
+
+    inkaso_testkit::require_odbc_driver("SQLite3");
+    let dir = tempfile::tempdir().unwrap();
+    let now = SystemClock.now();
+    let opts = Options {
+        dir: dir.path().join("demo"),
+        profile: ProfileKind::SubiektGt,
+        debtors: 12,
+        settlements: 30,
+        first_day: now.date_naive() + Duration::days(1),
+    };
+    let w = WholePath::start(&opts, now).await.unwrap();
+    let cli = Path::new(env!("CARGO_BIN_EXE_inkaso-agent-under-test"));
+    w.agent_cli(cli, &["sync", "--once"]).unwrap();
+    let store = &w.h.store;
+    let at = w.h.clock.now();
+    let base = w.h.cloud_url();
+    // Creditor 1 (the demo's firm) hands two of its debtors over.
+    let mut open: std::collections::BTreeMap<(String, String), Vec<String>> =
+        std::collections::BTreeMap::new();
+    for r in sqlx::query(
+        "SELECT agent_id, debtor_external_id, external_id FROM documents \
+         WHERE tenant_id = $1 AND status = 'open' ORDER BY external_id",
+    )
+    .bind(w.h.tenant.as_str())
+    .fetch_all(store.pool())
+    .await
+    .unwrap()
+    {
+        use sqlx::Row as _;
+        open.entry((r.get(0), r.get(1))).or_default().push(r.get(2));
+    }
+    let mut first = Vec::new();
+    for ((agent, debtor), documents) in open.into_iter().take(2) {
+        let case = store
+            .open_case(
+                &w.h.tenant,
+                &NewCase {
+                    agent_id: agent,
+                    debtor_external_id: debtor,
+                    document_external_ids: documents,
+                    ..NewCase::default()
+                },
+                "user:test",
+                at,
+            )
+            .await
+            .unwrap();
+        first.push(case);
+    }
+    assert_eq!(first.len(), 2, "two debtors with open documents");
+    // Creditor 2: another firm using the same law firm, its debtor synced by its own agent.
+    let second = store
+        .create_tenant(TenantKind::Client, "Sklep Gęślą", at)
+        .await
+        .unwrap();
+    let second = TenantScope::operator(second.id);
+    let lex = PartnerId::from(w.partner.id().clone());
+    store.link_partner(&second, &lex, at).await.unwrap();
+    let agent = store.create_agent(&second, "ERP", "cli", at).await.unwrap();
+    let http = reqwest::Client::builder()
+        .danger_accept_invalid_certs(true)
+        .build()
+        .unwrap();
+    let batch = json!({"protocol": 1, "seq": 1, "ops": [
+        {"op": "upsert_debtor", "debtor": {"external_id": "G1", "kind": "person", "name": "Jan Gęślą",
+         "email": null, "phone": "601 234 567",
+         "address": {"street": "Długa 5/3", "postcode": "80-001", "city": "Gdańsk", "country": "PL"}}},
+        {"op": "upsert_document", "document": {"external_id": "GD1", "debtor_external_id": "G1",
+         "number": "PAR 17/2026", "issue_date": "2026-09-01", "due_date": "2026-09-15",
+         "amount_minor": 123_400, "remaining_minor": 123_400, "currency": "PLN"}}
+    ]});
+    let r = http
+        .post(format!("{base}/agent/v1/batches"))
+        .bearer_auth(&agent.secret)
+        .json(&batch)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    store
+        .open_case(
+            &second,
+            &NewCase {
+                agent_id: agent.id.clone(),
+                debtor_external_id: "G1".into(),
+                document_external_ids: vec!["GD1".into()],
+                ..NewCase::default()
+            },
+            "user:test",
+            at,
+        )
+        .await
+        .unwrap();
+    // The people: the law firm's lawyer, a second law firm's, and the creditor's admin.
+    let other = store
+        .create_tenant(TenantKind::Partner, "Kancelaria Kowalski", at)
+        .await
+        .unwrap();
+    let other = TenantScope::operator(other.id);
+    store
+        .link_partner(&second, &PartnerId::from(other.id().clone()), at)
+        .await
+        .unwrap();
+    for (scope, email, role) in [
+        (&w.partner, "mecenas@kancelaria-lex.pl", Role::Editor),
+        (&other, "prawnik@kowalski.pl", Role::Editor),
+        (&w.h.tenant, ADMIN, Role::Admin),
+    ] {
+        store
+            .add_user(
+                scope,
+                &Email::parse(email).unwrap(),
+                role,
+                ADMIN_PASSWORD,
+                "cli",
+                at,
+            )
+            .await
+            .unwrap();
+    }
+
+    let driver = start_driver();
+    let c = connect(&driver, &dir.path().join("chromium")).await;
+
+    // --- The lawyer's inbox: both creditors, counted per status.
+    log_in(&c, &base, "mecenas@kancelaria-lex.pl", ADMIN_PASSWORD).await;
+    assert_eq!(c.current_url().await.unwrap().path(), "/partner");
+    let inbox = page_text(&c).await;
+    for text in [
+        "Kancelaria Prawna Lex",
+        "Hurtownia Zażółć",
+        "Sklep Gęślą",
+        "Jan Gęślą",
+        "nowa 3",
+    ] {
+        assert!(inbox.contains(text), "{text} in {inbox}");
+    }
+    shot(&c, "20-partner-inbox").await;
+    // One creditor only, with the filter (htmx swaps the list).
+    let creditor = c.find(Locator::Id("creditor")).await.unwrap();
+    creditor.select_by_label("Sklep Gęślą").await.unwrap();
+    // htmx swaps the list in place: wait until the other creditor's rows are gone.
+    for _ in 0..50 {
+        if !text_of(&c, "#results table")
+            .await
+            .contains("Hurtownia Zażółć")
+        {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    let filtered = text_of(&c, "#results table").await;
+    assert!(filtered.contains("Jan Gęślą"), "{filtered}");
+    assert!(!filtered.contains("Hurtownia Zażółć"), "{filtered}");
+
+    // --- The case of creditor 1: accept, then "in court" with a note, then a note.
+    let case = &first[0];
+    c.goto(&format!("{base}/partner/cases/{}", case.id))
+        .await
+        .unwrap();
+    click(&c, "input[name=to][value=accept]").await;
+    click(&c, "#change-form button[type=submit]").await;
+    c.wait()
+        .for_element(Locator::Css("p.alert-ok"))
+        .await
+        .unwrap();
+    click(&c, "input[name=to][value=in_court]").await;
+    fill(&c, "change-note", "Pozew złożony w EPU").await;
+    click(&c, "#change-form button[type=submit]").await;
+    c.wait()
+        .for_element(Locator::Css("p.alert-ok"))
+        .await
+        .unwrap();
+    fill(&c, "note", "Termin rozprawy: 12 stycznia").await;
+    click(&c, "#note-form button[type=submit]").await;
+    c.wait()
+        .for_element(Locator::Css("p.alert-ok"))
+        .await
+        .unwrap();
+    let text = page_text(&c).await;
+    for t in [
+        "w sądzie",
+        "Pozew złożony w EPU",
+        "Termin rozprawy: 12 stycznia",
+        "Twoja kancelaria",
+    ] {
+        assert!(text.contains(t), "{t} in {text}");
+    }
+    shot(&c, "21-partner-case").await;
+    click(&c, "form[action='/logout'] button").await;
+    c.wait().for_element(Locator::Id("email")).await.unwrap();
+
+    // --- A second law firm sees none of it, and cannot open the case.
+    log_in(&c, &base, "prawnik@kowalski.pl", ADMIN_PASSWORD).await;
+    let text = page_text(&c).await;
+    assert!(
+        !text.contains("Jan Gęślą") && !text.contains(&case.debtor_name),
+        "{text}"
+    );
+    c.goto(&format!("{base}/partner/cases/{}", case.id))
+        .await
+        .unwrap();
+    assert!(
+        page_text(&c).await.contains("Nie ma takiej strony"),
+        "another law firm: 404"
+    );
+    c.goto(&format!("{base}/partner")).await.unwrap();
+    click(&c, "form[action='/logout'] button").await;
+    c.wait().for_element(Locator::Id("email")).await.unwrap();
+
+    // --- The creditor sees every change on its case page; the law firm's pages refuse it.
+    log_in(&c, &base, ADMIN, ADMIN_PASSWORD).await;
+    c.goto(&format!("{base}/cases/{}", case.id)).await.unwrap();
+    let text = page_text(&c).await;
+    for t in [
+        "w sądzie",
+        "Pozew złożony w EPU",
+        "Termin rozprawy: 12 stycznia",
+    ] {
+        assert!(text.contains(t), "{t} in {text}");
+    }
+    c.goto(&format!("{base}/partner")).await.unwrap();
+    assert!(
+        page_text(&c)
+            .await
+            .contains("Ta strona jest dla kancelarii")
+    );
+
+    c.close().await.unwrap();
+    drop(driver);
+    w.stop().await.unwrap();
+}
