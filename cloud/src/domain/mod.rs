@@ -14,12 +14,15 @@
 //!   and how well a method predicts ([`predict::evaluate`]).
 //! - [`market`]: the anonymised market comparison per debtor sector and invoice size, and
 //!   each firm's verdict (stable, improved, its sectors', its own).
+//! - [`interest`]: statutory interest for late payment and the recovery compensation to a day,
+//!   from dated rate tables.
 //! - [`crate::process`]: the process engine (models, calendar, planner, forecast).
 
 pub mod accounts;
 pub mod cases;
 pub mod collection;
 pub mod ids;
+pub mod interest;
 pub mod market;
 pub mod predict;
 pub mod settings;

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use super::{App, ServiceError};
 use crate::domain::cases::{CaseStatus, PartnerDecision};
+use crate::domain::interest::{self, Claim, Debtor};
 use crate::store::TenantScope;
 use crate::store::cases::{
     Case, CaseDetail, CaseFilter, CaseParty, NewCase, OpenedCase, PageRequest,
@@ -153,6 +154,31 @@ impl App {
     ) -> Result<Case, ServiceError> {
         self.case_note(CaseParty::Partner(partner), actor, case_id, note)
             .await
+    }
+
+    /// What each handed-over document adds today beyond what is owed: statutory interest and
+    /// the recovery compensation (in the order of `c.documents`). Pure over the rate table.
+    pub fn claims_today(&self, c: &CaseDetail) -> Vec<Claim> {
+        let today = self.clock.now().date_naive();
+        let debtor = if c.debtor.kind == "company" {
+            Debtor::Business
+        } else {
+            Debtor::Consumer
+        };
+        c.documents
+            .iter()
+            .map(|d| {
+                interest::claim(
+                    &self.rates,
+                    debtor,
+                    d.due_date,
+                    d.amount_minor,
+                    d.remaining_minor,
+                    &d.currency,
+                    today,
+                )
+            })
+            .collect()
     }
 
     async fn case_note(

@@ -158,6 +158,19 @@ async fn a_law_firm_works_its_cases_in_the_portal(backend: Backend) {
     ] {
         assert!(html.contains(text), "{text} in {html}");
     }
+    // Interest to the test's today (2026-11-22) at the table's last commercial rate (14 %,
+    // flagged as possibly stale): D1 1 000 zł × 82 days = 31,45 zł; D2 1 500 zł × 68 days =
+    // 39,12 zł; 40 EUR compensation each, no EUR rate in the shipped table.
+    for text in [
+        "31,45",
+        "39,12",
+        "570,57",
+        "80 EUR",
+        "14% od 01.01.2026",
+        "nieaktualna",
+    ] {
+        assert!(html.contains(text), "{text} in {html}");
+    }
     let token = csrf(&env, &lawyer).await;
     assert_eq!(hidden(&html, "_csrf")[0], token);
     let change = format!("/partner/cases/{case_a}/change");

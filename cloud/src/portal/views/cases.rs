@@ -15,9 +15,10 @@ use super::super::{Ctx, PageError, Viewer};
 use super::{PathId, blank_to_none};
 use crate::domain::accounts::Role;
 use crate::domain::cases::CaseStatus;
+use crate::domain::interest::Claim;
 use crate::http::AppState;
 use crate::services::ServiceError;
-use crate::store::cases::{Case, CaseDetail, CaseFilter, PageRequest};
+use crate::store::cases::{Case, CaseDetail, CaseFilter, DocumentSnapshot, PageRequest};
 
 /// Rows per page of the list.
 const PAGE_ROWS: u32 = 50;
@@ -104,6 +105,8 @@ pub(super) struct CasePage {
     /// The cases' address (`/cases`, `/partner/cases`).
     base: &'static str,
     actions: CaseActions,
+    /// Each document's interest and compensation today, in the order of `c.documents`.
+    claims: Vec<Claim>,
     pub(super) note: String,
     pub(super) note_error: Option<String>,
     pub(super) change_note: String,
@@ -113,7 +116,7 @@ pub(super) struct CasePage {
 impl CasePage {
     pub(super) fn new(
         ctx: Ctx,
-        c: CaseDetail,
+        (c, claims): (CaseDetail, Vec<Claim>),
         debtor_link: Option<String>,
         list: &'static str,
         base: &'static str,
@@ -122,6 +125,7 @@ impl CasePage {
         CasePage {
             ctx,
             c,
+            claims,
             debtor_link,
             list,
             base,
@@ -131,6 +135,61 @@ impl CasePage {
             change_note: String::new(),
             change_error: None,
         }
+    }
+
+    /// The documents with what each adds today.
+    fn rows(&self) -> impl Iterator<Item = (&DocumentSnapshot, &Claim)> {
+        self.c.documents.iter().zip(&self.claims)
+    }
+
+    /// The whole claim in the case's currency: what is owed, the interest, the compensation
+    /// where its rate is known (`None` when the documents are in several currencies).
+    fn total(&self) -> Option<String> {
+        let currency = &self.c.case.currency;
+        if self.c.documents.iter().any(|d| &d.currency != currency) {
+            return None;
+        }
+        let sum = self.rows().try_fold(0i64, |acc, (d, k)| {
+            acc.checked_add(d.remaining_minor)?
+                .checked_add(k.interest_minor)?
+                .checked_add(k.compensation_minor.unwrap_or(0))
+        })?;
+        Some(self.ctx.money(sum, currency))
+    }
+
+    /// Compensation whose EUR rate the table lacks, in euro (shown beside the total).
+    fn unconverted_eur(&self) -> u32 {
+        self.claims
+            .iter()
+            .filter(|k| k.compensation_minor.is_none())
+            .filter_map(|k| k.compensation_eur)
+            .sum()
+    }
+
+    /// How the interest was counted: the latest rate used and whether the table may be stale.
+    fn rate_note(&self) -> Option<String> {
+        use crate::i18n::{Arg, text_with};
+        let rate = self
+            .claims
+            .iter()
+            .filter_map(|k| k.rate)
+            .max_by_key(|r| r.from)?;
+        let mut note = text_with(
+            self.ctx.lang,
+            "case-interest-rate",
+            &[
+                (
+                    "rate",
+                    Arg::Text(self.ctx.decimal(f64::from(rate.basis_points) / 100.0)),
+                ),
+                ("from", Arg::Text(self.ctx.date(rate.from))),
+            ],
+        );
+        if self.claims.iter().any(|k| k.stale) {
+            note.push(' ');
+            note.push_str(&self.ctx.t("case-interest-stale"));
+        }
+        Some(note)
     }
 
     /// The name of the list the page belongs to.
@@ -166,9 +225,10 @@ async fn case_page(
         .debtor_id_of(tenant, &c.case.agent_id, &c.case.debtor_external_id)
         .await?
         .map(|d| format!("/debtors/{d}"));
+    let claims = state.app.claims_today(&c);
     Ok(CasePage::new(
         ctx,
-        c,
+        (c, claims),
         debtor_link,
         "/cases",
         "/cases",

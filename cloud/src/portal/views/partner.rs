@@ -407,9 +407,10 @@ async fn case_page(
         decide: c.case.status == CaseStatus::HandedOff,
         moves,
     };
+    let claims = state.app.claims_today(&c);
     Ok(CasePage::new(
         ctx,
-        c,
+        (c, claims),
         None,
         "/partner",
         "/partner/cases",
