@@ -838,3 +838,4 @@ case-claim-plus-eur = plus { $eur } EUR compensation (the NBP rate for that mont
 case-interest-help = Interest runs from the day after the due date up to and including today, on the amount remaining at the hand-off, over a 365-day year: businesses owe the statutory interest for late payment in commercial transactions, persons the statutory interest for delay. Compensation (40, 70 or 100 EUR per invoice) applies only to commercial transactions.
 case-interest-rate = Latest rate applied: { $rate }% from { $from }.
 case-interest-stale = The rate table may be out of date: add the latest announcement (docs/cloud.md, "Interest").
+nav-partner-team = Team

@@ -853,3 +853,4 @@ case-claim-plus-eur = oraz { $eur } EUR rekompensaty (kurs NBP dla tego miesiąc
 case-interest-help = Odsetki liczone od dnia po terminie płatności do dziś włącznie, od kwoty pozostałej w chwili przekazania, rok 365 dni: od firm — odsetki ustawowe za opóźnienie w transakcjach handlowych, od osób — odsetki ustawowe za opóźnienie. Rekompensata (40, 70 lub 100 EUR od faktury) tylko w transakcjach handlowych.
 case-interest-rate = Ostatnia zastosowana stawka: { $rate }% od { $from }.
 case-interest-stale = Tabela stawek może być nieaktualna: dodaj najnowsze obwieszczenie (docs/cloud.md, „Odsetki”).
+nav-partner-team = Zespół

@@ -146,9 +146,13 @@ impl Ctx {
         i18n::text_with(self.lang, id, &[(name, Arg::Text(value.to_owned()))])
     }
 
-    /// A role's name.
+    /// A role's name (a law firm's roles have their own: lawyer, assistant).
     pub fn role(&self, role: Role) -> String {
-        self.t(role_message(role))
+        if self.partner {
+            self.tp("partner-role", role.as_str())
+        } else {
+            self.t(role_message(role))
+        }
     }
 
     /// Whether the person may change data.
@@ -161,13 +165,9 @@ impl Ctx {
         self.role == Role::Admin
     }
 
-    /// The role's name (a law firm's roles have their own: lawyer, assistant).
+    /// The role's name.
     pub fn role_name(&self) -> String {
-        if self.partner {
-            self.tp("partner-role", self.role.as_str())
-        } else {
-            self.t(role_message(self.role))
-        }
+        self.role(self.role)
     }
 
     /// Who wrote a case's event, as the reader sees it: "your firm" is the reader's own side.

@@ -27,6 +27,7 @@ async fn a_law_firm_works_its_cases_in_the_portal(backend: Backend) {
     // Linked to B too, but handed nothing: it must see none of Nowak's cases.
     let kowalski = partner(&env, "Kancelaria Kowalski", &[&b]).await;
     for (scope, email, role) in [
+        (&nowak.scope, "szef@nowak.pl", Role::Admin),
         (&nowak.scope, "prawnik@nowak.pl", Role::Editor),
         (&nowak.scope, "asystent@nowak.pl", Role::Viewer),
         (&kowalski.scope, "prawnik@kowalski.pl", Role::Editor),
@@ -304,4 +305,48 @@ async fn a_law_firm_works_its_cases_in_the_portal(backend: Backend) {
         html.contains("Hurtownia Zażółć") && html.contains("Sklep Gęślą"),
         "{html}"
     );
+
+    // The law firm's administrator manages its team on the same page as a client's admin,
+    // without agents; a lawyer or an assistant may not, and agents stay a client's.
+    let boss = log_in(&env, "szef@nowak.pl", "haslo-kancelarii-123").await;
+    let boss_token = csrf(&env, &boss).await;
+    let (s, html) = page(&env, &boss, "/admin").await;
+    assert_eq!(s, 200);
+    assert!(
+        html.contains("Zespół") && html.contains("prawnik@nowak.pl"),
+        "{html}"
+    );
+    assert!(html.contains("asystent (podgląd)"), "{html}");
+    assert!(!html.contains("/admin/agents"), "{html}");
+    let (s, html) = post(
+        &env,
+        &boss,
+        "/admin/users",
+        "email=aplikant%40nowak.pl&role=editor",
+        Some(&boss_token),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{html}");
+    assert!(
+        html.contains("aplikant@nowak.pl") && html.contains("Pokazujemy to tylko raz"),
+        "{html}"
+    );
+    for who in [&lawyer, &assistant] {
+        let (s, _) = page(&env, who, "/admin").await;
+        assert_eq!(s, 403);
+    }
+    let (s, _) = post(
+        &env,
+        &boss,
+        "/admin/agents",
+        "name=ERP",
+        Some(&boss_token),
+        None,
+    )
+    .await;
+    assert_eq!(s, 403, "a law firm has no agents");
+    let (s, html) = page(&env, &boss, "/admin/audit").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("aplikant@nowak.pl"), "{html}");
 }

@@ -1,4 +1,5 @@
-//! Administration (admin only): the firm's users — add, change role, disable, enable, reset the
+//! Administration (admin only; a law firm's is its **Zespół**, the same page without agents):
+//! the firm's users — add, change role, disable, enable, reset the
 //! password, each change ending the user's sessions —, its agents — create with the token
 //! shown once, a new token keeping the agent's identity and sequence, revoke — with their last
 //! sync, its API tokens, and the audit log of who changed what.
@@ -11,8 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use inkaso_shared::Email;
 use serde::Deserialize;
 
-use super::super::format::role_message;
-use super::super::session::Form;
+use super::super::session::{AnyViewer, Form};
 use super::super::{Ctx, PageError, Viewer};
 use super::PathId;
 use crate::domain::accounts::Role;
@@ -53,6 +53,22 @@ struct NewUserView {
     error: Option<String>,
 }
 
+impl AdminPage {
+    /// "Administracja" for a client firm, "Zespół" for a law firm.
+    fn title(&self) -> String {
+        self.ctx.t(admin_title(&self.ctx))
+    }
+}
+
+/// The administration page's name for the reader's kind of firm.
+fn admin_title(ctx: &Ctx) -> &'static str {
+    if ctx.partner {
+        "nav-partner-team"
+    } else {
+        "nav-admin"
+    }
+}
+
 impl NewUserView {
     /// An empty form; a new user is a viewer unless the admin says otherwise.
     fn blank() -> NewUserView {
@@ -90,7 +106,7 @@ async fn page(
     let tokens = state.app.api_tokens(tenant).await?;
     let roles = [Role::Viewer, Role::Editor, Role::Admin]
         .into_iter()
-        .map(|r| (r.as_str(), ctx.t(role_message(r))))
+        .map(|r| (r.as_str(), ctx.role(r)))
         .collect();
     Ok(AdminPage {
         ctx,
@@ -105,11 +121,11 @@ async fn page(
 
 pub(super) async fn show(
     State(state): State<AppState>,
-    viewer: Viewer,
+    AnyViewer(viewer): AnyViewer,
     Query(q): Query<AdminQuery>,
 ) -> Result<AdminPage, PageError> {
     viewer.require(Role::Admin)?;
-    let ctx = Ctx::load(&state, &viewer, "admin").await?;
+    let ctx = Ctx::load_any(&state, &viewer, "admin").await?;
     let notice = ctx.notice(q.done.as_deref());
     page(
         &state,
@@ -146,11 +162,11 @@ pub(super) struct NewUserForm {
 /// Adds a user with a random password shown once, to be handed over in person.
 pub(super) async fn add_user(
     State(state): State<AppState>,
-    viewer: Viewer,
+    AnyViewer(viewer): AnyViewer,
     Form(form): Form<NewUserForm>,
 ) -> Result<Response, PageError> {
     viewer.require(Role::Admin)?;
-    let ctx = Ctx::load(&state, &viewer, "admin").await?;
+    let ctx = Ctx::load_any(&state, &viewer, "admin").await?;
     let shown = NewUserView {
         email: form.email.clone(),
         role: form.role.clone(),
@@ -211,7 +227,7 @@ pub(super) struct RoleForm {
 
 pub(super) async fn set_role(
     State(state): State<AppState>,
-    viewer: Viewer,
+    AnyViewer(viewer): AnyViewer,
     PathId(id): PathId,
     Form(form): Form<RoleForm>,
 ) -> Result<Response, PageError> {
@@ -236,7 +252,7 @@ pub(super) struct DisableForm {
 
 pub(super) async fn set_disabled(
     State(state): State<AppState>,
-    viewer: Viewer,
+    AnyViewer(viewer): AnyViewer,
     PathId(id): PathId,
     Form(form): Form<DisableForm>,
 ) -> Result<Response, PageError> {
@@ -264,12 +280,12 @@ pub(super) struct Confirm {}
 
 pub(super) async fn reset_password(
     State(state): State<AppState>,
-    viewer: Viewer,
+    AnyViewer(viewer): AnyViewer,
     PathId(id): PathId,
     Form(Confirm {}): Form<Confirm>,
 ) -> Result<Response, PageError> {
     viewer.require(Role::Admin)?;
-    let ctx = Ctx::load(&state, &viewer, "admin").await?;
+    let ctx = Ctx::load_any(&state, &viewer, "admin").await?;
     let tenant = &viewer.session.principal.tenant;
     let reset = state
         .app
@@ -294,7 +310,7 @@ pub(super) async fn add_agent(
     Form(form): Form<NewAgentForm>,
 ) -> Result<Response, PageError> {
     viewer.require(Role::Admin)?;
-    let ctx = Ctx::load(&state, &viewer, "admin").await?;
+    let ctx = Ctx::load_any(&state, &viewer, "admin").await?;
     let name = form.name.trim();
     let agent = state
         .app
@@ -337,7 +353,7 @@ pub(super) async fn rotate_agent(
     Form(Confirm {}): Form<Confirm>,
 ) -> Result<Response, PageError> {
     viewer.require(Role::Admin)?;
-    let ctx = Ctx::load(&state, &viewer, "admin").await?;
+    let ctx = Ctx::load_any(&state, &viewer, "admin").await?;
     let tenant = &viewer.session.principal.tenant;
     let agent = AgentId::new(id);
     let name = state
@@ -368,11 +384,11 @@ pub(super) struct NewTokenForm {
 /// A new API token for a program, shown once.
 pub(super) async fn add_token(
     State(state): State<AppState>,
-    viewer: Viewer,
+    AnyViewer(viewer): AnyViewer,
     Form(form): Form<NewTokenForm>,
 ) -> Result<Response, PageError> {
     viewer.require(Role::Admin)?;
-    let ctx = Ctx::load(&state, &viewer, "admin").await?;
+    let ctx = Ctx::load_any(&state, &viewer, "admin").await?;
     let role: Role = form.role.parse().map_err(ServiceError::Invalid)?;
     let token = state
         .app
@@ -392,7 +408,7 @@ pub(super) async fn add_token(
 
 pub(super) async fn revoke_token(
     State(state): State<AppState>,
-    viewer: Viewer,
+    AnyViewer(viewer): AnyViewer,
     PathId(id): PathId,
     Form(Confirm {}): Form<Confirm>,
 ) -> Result<Response, PageError> {
@@ -433,6 +449,8 @@ pub(super) struct AuditQuery {
 #[template(path = "audit.html")]
 pub(super) struct AuditPage {
     ctx: Ctx,
+    /// The administration page's name ("Administracja", "Zespół").
+    admin: String,
     area: String,
     areas: Vec<(&'static str, String)>,
     rows: Vec<AuditLine>,
@@ -485,11 +503,11 @@ fn before_after(details: &str) -> (Option<String>, Option<String>) {
 
 pub(super) async fn audit(
     State(state): State<AppState>,
-    viewer: Viewer,
+    AnyViewer(viewer): AnyViewer,
     Query(q): Query<AuditQuery>,
 ) -> Result<AuditPage, PageError> {
     viewer.require(Role::Admin)?;
-    let ctx = Ctx::load(&state, &viewer, "admin").await?;
+    let ctx = Ctx::load_any(&state, &viewer, "admin").await?;
     let tenant = &viewer.session.principal.tenant;
     let area = q
         .area
@@ -538,6 +556,7 @@ pub(super) async fn audit(
         .map(|(code, id)| (*code, ctx.t(id)))
         .collect();
     Ok(AuditPage {
+        admin: ctx.t(admin_title(&ctx)),
         ctx,
         area,
         areas,
