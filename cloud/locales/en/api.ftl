@@ -327,4 +327,8 @@ report-sent = Sent: { $count } ({ $documents } { $documents ->
 report-failed = Failed: { $count }
 report-skipped = Skipped: { $count }
 report-held = Held: { $count }
-
+err-domain-case-file-empty = the file is empty
+err-domain-case-file-too-large = a file may have at most { $max } MB
+err-domain-case-file-type = “{ $name }” is not a PDF, JPG, PNG, DOCX, ODT or XLSX file
+err-portal-file-missing = Choose a file to add.
+err-what-case-file = file { $id }

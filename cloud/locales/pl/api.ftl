@@ -358,4 +358,8 @@ report-sent = Wysłano: { $count } ({ $documents } { $documents ->
 report-failed = Nie powiodło się: { $count }
 report-skipped = Pominięto: { $count }
 report-held = Wstrzymano: { $count }
-
+err-domain-case-file-empty = plik jest pusty
+err-domain-case-file-too-large = plik może mieć najwyżej { $max } MB
+err-domain-case-file-type = „{ $name }” nie jest plikiem PDF, JPG, PNG, DOCX, ODT ani XLSX
+err-portal-file-missing = Wybierz plik do dodania.
+err-what-case-file = plik { $id }

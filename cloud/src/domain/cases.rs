@@ -160,9 +160,123 @@ pub fn clean_note(note: Option<&str>) -> Result<Option<String>, Invalid> {
     Ok(Some(n.to_owned()))
 }
 
+/// The largest file a case takes (court filings, settlement scans).
+pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+
+/// The kinds of file a case takes, told by their first bytes (not by what the browser says):
+/// `(extension, content type)`. Office documents are zip files, told apart by the name.
+const FILE_KINDS: [(&str, &str); 6] = [
+    ("pdf", "application/pdf"),
+    ("png", "image/png"),
+    ("jpg", "image/jpeg"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    ("odt", "application/vnd.oasis.opendocument.text"),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+];
+
+/// The content type a stored file is served with: one of ours, or a plain download.
+pub fn served_content_type(stored: &str) -> &'static str {
+    FILE_KINDS
+        .iter()
+        .find(|(_, t)| *t == stored)
+        .map_or("application/octet-stream", |(_, t)| t)
+}
+
+/// A file for a case checked: its cleaned name (no folders, no control characters, at most
+/// 200 characters) and its content type; refused when empty, too large, or not a PDF, PNG,
+/// JPEG, DOCX, ODT or XLSX.
+pub fn check_file(name: &str, bytes: &[u8]) -> Result<(String, &'static str), Invalid> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let clean: String = base
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect::<String>()
+        .trim()
+        .to_owned();
+    let clean = if clean.is_empty() {
+        "plik".to_owned()
+    } else {
+        clean
+    };
+    if bytes.is_empty() {
+        return Err(Invalid::new("file", "err-domain-case-file-empty", &[]));
+    }
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(Invalid::new(
+            "file",
+            "err-domain-case-file-too-large",
+            &[(
+                "max",
+                i64::try_from(MAX_FILE_BYTES / (1024 * 1024))
+                    .unwrap_or(10)
+                    .into(),
+            )],
+        ));
+    }
+    let extension = clean
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let sniffed = if bytes.starts_with(b"%PDF-") {
+        Some("pdf")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("jpg")
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        ["docx", "odt", "xlsx"]
+            .into_iter()
+            .find(|e| *e == extension)
+    } else {
+        None
+    };
+    let Some(kind) = sniffed else {
+        return Err(Invalid::new(
+            "file",
+            "err-domain-case-file-type",
+            &[("name", clean.into())],
+        ));
+    };
+    let content_type = FILE_KINDS
+        .iter()
+        .find(|(e, _)| *e == kind)
+        .map_or("application/octet-stream", |(_, t)| t);
+    Ok((clean, content_type))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_are_told_by_their_bytes() {
+        let (name, t) = check_file("C:\\skany\\ugoda.pdf", b"%PDF-1.7 ...").unwrap();
+        assert_eq!((name.as_str(), t), ("ugoda.pdf", "application/pdf"));
+        let (_, t) = check_file("pozew.docx", b"PK\x03\x04rest").unwrap();
+        assert!(t.contains("wordprocessingml"));
+        assert_eq!(
+            check_file("zdjecie.jpg", &[0xFF, 0xD8, 0xFF, 0xE0])
+                .unwrap()
+                .1,
+            "image/jpeg"
+        );
+        // A zip that is not an office document, a script named .pdf, nothing, too much.
+        assert_eq!(
+            check_file("a.zip", b"PK\x03\x04").unwrap_err().field,
+            "file"
+        );
+        assert!(check_file("a.pdf", b"#!/bin/sh").is_err());
+        assert!(check_file("a.pdf", b"").is_err());
+        assert!(check_file("a.pdf", &vec![b'%'; MAX_FILE_BYTES + 1]).is_err());
+        assert_eq!(check_file("../\u{7}", b"%PDF-").unwrap().0, "plik");
+    }
 
     #[test]
     fn transitions_follow_the_table() {

@@ -180,6 +180,18 @@ impl Ctx {
         self.tp(side, party)
     }
 
+    /// A file's size: "820 KB", "2,4 MB".
+    pub fn file_size(&self, bytes: impl Borrow<u64>) -> String {
+        let b = *bytes.borrow();
+        if b < 1024 * 1024 {
+            format!("{} KB", b.div_ceil(1024))
+        } else {
+            #[allow(clippy::cast_precision_loss)] // sizes up to 10 MiB
+            let mb = b as f64 / (1024.0 * 1024.0);
+            format!("{} MB", self.decimal((mb * 10.0).round() / 10.0))
+        }
+    }
+
     /// Where the home link leads.
     pub fn home(&self) -> &'static str {
         if self.partner { "/partner" } else { "/" }

@@ -8,11 +8,12 @@
 use std::collections::BTreeMap;
 
 use super::{App, ServiceError};
-use crate::domain::cases::{CaseStatus, PartnerDecision};
+use crate::domain::cases::{CaseStatus, PartnerDecision, check_file};
 use crate::domain::interest::{self, Claim, Debtor};
 use crate::store::TenantScope;
 use crate::store::cases::{
-    Case, CaseDetail, CaseFilter, CaseParty, NewCase, OpenedCase, PageRequest,
+    Case, CaseDetail, CaseFile, CaseFilter, CaseParty, NewCase, NewCaseFile, OpenedCase,
+    PageRequest,
 };
 use crate::store::query::Page;
 
@@ -179,6 +180,52 @@ impl App {
                 )
             })
             .collect()
+    }
+
+    /// A file attached to a case by the party (a court filing, a settlement's scan): checked by
+    /// its bytes and size ([`check_file`]), stored with the case, shown to both sides.
+    pub async fn attach_case_file(
+        &self,
+        party: CaseParty<'_>,
+        actor: &str,
+        case_id: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<CaseFile, ServiceError> {
+        let (name, content_type) = check_file(name, bytes)?;
+        Ok(self
+            .store
+            .attach_file(
+                party,
+                case_id,
+                &NewCaseFile {
+                    name: &name,
+                    content_type,
+                    bytes,
+                },
+                actor,
+                self.clock.now(),
+            )
+            .await?)
+    }
+
+    /// The files of a case the party sees, oldest first.
+    pub async fn case_files(
+        &self,
+        party: CaseParty<'_>,
+        case_id: &str,
+    ) -> Result<Vec<CaseFile>, ServiceError> {
+        Ok(self.store.case_files(party, case_id).await?)
+    }
+
+    /// One file of a case the party sees, with its content.
+    pub async fn case_file(
+        &self,
+        party: CaseParty<'_>,
+        case_id: &str,
+        file_id: &str,
+    ) -> Result<(CaseFile, Vec<u8>), ServiceError> {
+        Ok(self.store.case_file(party, case_id, file_id).await?)
     }
 
     async fn case_note(

@@ -208,7 +208,7 @@ pub struct CaseEvent {
     pub seq: i64,
     /// When.
     pub at: DateTime<Utc>,
-    /// `opened`, `status` or `note`.
+    /// `opened`, `status`, `note` or `file` (the note is the file's name).
     pub kind: String,
     /// Who acted: `client`, `partner` or `engine`.
     pub party: String,
@@ -218,6 +218,45 @@ pub struct CaseEvent {
     pub status: CaseStatus,
     /// The note.
     pub note: Option<String>,
+}
+
+/// A file to attach to a case.
+#[derive(Debug, Clone, Copy)]
+pub struct NewCaseFile<'a> {
+    /// Its cleaned name.
+    pub name: &'a str,
+    /// Its content type, as checked from its bytes.
+    pub content_type: &'static str,
+    /// Its content.
+    pub bytes: &'a [u8],
+}
+
+/// A file attached to a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFile {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its content type.
+    pub content_type: String,
+    /// Its size.
+    pub size_bytes: u64,
+    /// Who attached it: `client` or `partner`.
+    pub party: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+fn case_file_row(r: &AnyRow) -> Result<CaseFile, StoreError> {
+    Ok(CaseFile {
+        id: r.try_get(0)?,
+        name: r.try_get(1)?,
+        content_type: r.try_get(2)?,
+        size_bytes: u64::try_from(r.try_get::<i64, _>(3)?).unwrap_or(0),
+        party: r.try_get(4)?,
+        created_at: parse_ts(&r.try_get::<String, _>(5)?)?,
+    })
 }
 
 /// Filters of the case lists.
@@ -704,6 +743,7 @@ impl Store {
             note,
             actor,
             now,
+            None,
         )
         .await
     }
@@ -726,6 +766,7 @@ impl Store {
             note,
             actor,
             now,
+            None,
         )
         .await
     }
@@ -746,11 +787,91 @@ impl Store {
                 &[],
             ));
         }
-        self.change_case(party, case_id, None, Some(note), actor, now)
+        self.change_case(party, case_id, None, Some(note), actor, now, None)
             .await
     }
 
     /// One change of a case (a status, a note, or both) with its event, feed item and audit.
+    /// A file attached to a case by either side (checked by the caller with
+    /// [`crate::domain::cases::check_file`]), with its event (the file's name as the note), the
+    /// agent's feed item and the audit entries.
+    pub async fn attach_file(
+        &self,
+        party: CaseParty<'_>,
+        case_id: &str,
+        file: &NewCaseFile<'_>,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<CaseFile, StoreError> {
+        let id = new_id();
+        self.change_case(
+            party,
+            case_id,
+            None,
+            Some(file.name),
+            actor,
+            now,
+            Some((&id, file)),
+        )
+        .await?;
+        Ok(CaseFile {
+            id,
+            name: file.name.to_owned(),
+            content_type: file.content_type.to_owned(),
+            size_bytes: u64::try_from(file.bytes.len()).unwrap_or(u64::MAX),
+            party: party.name().to_owned(),
+            created_at: now,
+        })
+    }
+
+    /// The files of a case the party sees, oldest first (without their content).
+    pub async fn case_files(
+        &self,
+        party: CaseParty<'_>,
+        case_id: &str,
+    ) -> Result<Vec<CaseFile>, StoreError> {
+        let mut conn = self.pool().acquire().await?;
+        let case = load_case(&mut conn, party, case_id).await?;
+        sqlx::query(
+            "SELECT file_id, name, content_type, size_bytes, party, created_at FROM case_files \
+             WHERE tenant_id = $1 AND case_id = $2 ORDER BY created_at, file_id",
+        )
+        .bind(&case.creditor_id)
+        .bind(&case.id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(case_file_row)
+        .collect()
+    }
+
+    /// One file of a case the party sees, with its content.
+    pub async fn case_file(
+        &self,
+        party: CaseParty<'_>,
+        case_id: &str,
+        file_id: &str,
+    ) -> Result<(CaseFile, Vec<u8>), StoreError> {
+        use base64::Engine as _;
+        let mut conn = self.pool().acquire().await?;
+        let case = load_case(&mut conn, party, case_id).await?;
+        let row = sqlx::query(
+            "SELECT file_id, name, content_type, size_bytes, party, created_at, content_base64 \
+             FROM case_files WHERE tenant_id = $1 AND case_id = $2 AND file_id = $3",
+        )
+        .bind(&case.creditor_id)
+        .bind(&case.id)
+        .bind(file_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::not_found("err-what-case-file", &[("id", file_id.into())]))?;
+        let content = base64::engine::general_purpose::STANDARD
+            .decode(row.try_get::<String, _>(6)?)
+            .map_err(|e| corrupt("plik sprawy", e))?;
+        Ok((case_file_row(&row)?, content))
+    }
+
+    #[allow(clippy::too_many_arguments)] // one change of a case, each part of it named
     async fn change_case(
         &self,
         party: CaseParty<'_>,
@@ -759,6 +880,7 @@ impl Store {
         note: Option<&str>,
         actor: &str,
         now: DateTime<Utc>,
+        file: Option<(&str, &NewCaseFile<'_>)>,
     ) -> Result<Case, StoreError> {
         let note = clean_note(note)?;
         let mut tx = self.begin_case_write(party_id(party)).await?;
@@ -798,7 +920,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let kind = if to.is_some() { "status" } else { "note" };
+        if let Some((id, f)) = file {
+            insert_file(&mut tx, &before, id, f, (party.name(), actor), now).await?;
+        }
+        let kind = match (to, file) {
+            (Some(_), _) => "status",
+            (None, Some(_)) => "file",
+            (None, None) => "note",
+        };
         let who = match party {
             CaseParty::Client(_) => client_side_party(actor),
             CaseParty::Partner(_) => party.name(),
@@ -827,10 +956,10 @@ impl Store {
             &feed_event(&case, note.as_deref())?,
         )
         .await?;
-        let action = if to.is_some() {
-            "case.status"
-        } else {
-            "case.note"
+        let action = match kind {
+            "status" => "case.status",
+            "file" => "case.file",
+            _ => "case.note",
         };
         let details = match (&to, &note) {
             (Some(_), Some(n)) => format!("{} → {}: {n}", before.status, status),
@@ -916,6 +1045,35 @@ impl OpenRequest {
             note: clean_note(new.note.as_deref())?,
         })
     }
+}
+
+/// Stores a file of a case inside the caller's transaction.
+async fn insert_file(
+    conn: &mut AnyConnection,
+    case: &Case,
+    id: &str,
+    f: &NewCaseFile<'_>,
+    (party, actor): (&str, &str),
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    use base64::Engine as _;
+    sqlx::query(
+        "INSERT INTO case_files (tenant_id, case_id, file_id, name, content_type, size_bytes, \
+         party, actor, created_at, content_base64) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(&case.creditor_id)
+    .bind(&case.id)
+    .bind(id)
+    .bind(f.name)
+    .bind(f.content_type)
+    .bind(i64::try_from(f.bytes.len()).unwrap_or(i64::MAX))
+    .bind(party)
+    .bind(actor)
+    .bind(ts(now))
+    .bind(base64::engine::general_purpose::STANDARD.encode(f.bytes))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)] // one row's columns; a struct would only rename them

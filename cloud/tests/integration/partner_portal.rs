@@ -233,15 +233,63 @@ async fn a_law_firm_works_its_cases_in_the_portal(backend: Backend) {
     let (_, html) = page(&env, &lawyer, "/partner?status=in_court").await;
     only(&html, "Dłużnik A", "Jan Gęślą");
 
+    // A file: the statement of claim as a PDF; a script named .pdf and an empty form refused
+    // on the page; no token, 403.
+    let files = format!("/partner/cases/{case_a}/files");
+    let pdf: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+    let (s, _) = upload(&env, &lawyer, &files, Some(&token), "pozew-EPU.pdf", pdf).await;
+    assert_eq!(s, 303);
+    let (s, html) = upload(
+        &env,
+        &lawyer,
+        &files,
+        Some(&token),
+        "wirus.pdf",
+        b"#!/bin/sh\nrm -rf /",
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert!(html.contains("„wirus.pdf” nie jest plikiem PDF"), "{html}");
+    let (s, html) = upload(&env, &lawyer, &files, Some(&token), "", b"").await;
+    assert_eq!(s, 400);
+    assert!(html.contains("Wybierz plik"), "{html}");
+    let (s, _) = upload(&env, &lawyer, &files, None, "pozew.pdf", pdf).await;
+    assert_eq!(s, 403);
+    let (_, html) = page(&env, &lawyer, &format!("/partner/cases/{case_a}")).await;
+    assert!(
+        html.contains("pozew-EPU.pdf") && html.contains("Dodano plik"),
+        "{html}"
+    );
+    let link = html
+        .split("href=\"")
+        .map(|h| &h[..h.find('"').unwrap_or(0)])
+        .find(|h| h.starts_with(&format!("{files}/")))
+        .unwrap()
+        .to_owned();
+
     // --- The creditor sees all of it at once, in the API and on its case page.
     let (_, v) = env.get(&a.viewer, &format!("/api/v1/cases/{case_a}")).await;
     assert_eq!(v["case"]["status"], "in_court", "{v}");
     let client = log_in_to(&env, a.scope.as_str()).await;
     let (s, html) = page(&env, &client, &format!("/cases/{case_a}")).await;
     assert_eq!(s, 200);
-    for text in ["w sądzie", "Pozew w EPU", "Termin rozprawy 12.01"] {
+    for text in [
+        "w sądzie",
+        "Pozew w EPU",
+        "Termin rozprawy 12.01",
+        "pozew-EPU.pdf",
+    ] {
         assert!(html.contains(text), "{text} in {html}");
     }
+    // The creditor downloads the law firm's file, byte for byte; another creditor cannot.
+    let client_link = link.replacen("/partner/cases/", "/cases/", 1);
+    let (s, body) = page(&env, &client, &client_link).await;
+    assert_eq!((s, body.as_bytes()), (200, pdf));
+    let (s, body) = page(&env, &lawyer, &link).await;
+    assert_eq!((s, body.as_bytes()), (200, pdf));
+    let b_client = log_in_to(&env, b.scope.as_str()).await;
+    let (s, _) = page(&env, &b_client, &client_link).await;
+    assert_eq!(s, 404);
 
     // --- Every partner route against the wrong people.
     let other = log_in(&env, "prawnik@kowalski.pl", "haslo-kancelarii-123").await;
@@ -276,6 +324,21 @@ async fn a_law_firm_works_its_cases_in_the_portal(backend: Backend) {
         (format!("/partner/cases/{case_b}/change"), "to=accept"),
         (format!("/partner/cases/{case_b}/notes"), "note=x"),
     ];
+    let (s, _) = page(&env, &other, &link).await;
+    assert_eq!(s, 404, "another law firm's file");
+    let other_files = format!("/partner/cases/{case_a}/files");
+    let (s, _) = upload(&env, &other, &other_files, Some(&other_token), "a.pdf", pdf).await;
+    assert_eq!(s, 404, "another law firm attaching");
+    let (s, _) = upload(
+        &env,
+        &assistant,
+        &other_files,
+        Some(&assistant_token),
+        "a.pdf",
+        pdf,
+    )
+    .await;
+    assert_eq!(s, 403, "the assistant attaching");
     for (path, body) in &changes {
         let (s, _) = post(&env, &other, path, body, Some(&other_token), None).await;
         assert_eq!(s, 404, "another law firm on {path}");
@@ -349,4 +412,49 @@ async fn a_law_firm_works_its_cases_in_the_portal(backend: Backend) {
     let (s, html) = page(&env, &boss, "/admin/audit").await;
     assert_eq!(s, 200);
     assert!(html.contains("aplikant@nowak.pl"), "{html}");
+}
+
+/// A file posted as a browser posts the form: multipart, the token as its first field.
+async fn upload(
+    env: &Env,
+    session: &str,
+    path: &str,
+    token: Option<&str>,
+    name: &str,
+    bytes: &[u8],
+) -> (u16, String) {
+    let boundary = "----inkaso-test-boundary";
+    let mut body = Vec::new();
+    if let Some(t) = token {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{t}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let resp = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(env.url(path))
+        .header("cookie", format!("__Host-inkaso={session}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.text().await.unwrap())
 }

@@ -4,7 +4,8 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use inkaso_shared::Localized as _;
@@ -18,7 +19,9 @@ use crate::domain::cases::CaseStatus;
 use crate::domain::interest::Claim;
 use crate::http::AppState;
 use crate::services::ServiceError;
-use crate::store::cases::{Case, CaseDetail, CaseFilter, DocumentSnapshot, PageRequest};
+use crate::store::cases::{
+    Case, CaseDetail, CaseFile, CaseFilter, CaseParty, DocumentSnapshot, PageRequest,
+};
 
 /// Rows per page of the list.
 const PAGE_ROWS: u32 = 50;
@@ -107,6 +110,11 @@ pub(super) struct CasePage {
     actions: CaseActions,
     /// Each document's interest and compensation today, in the order of `c.documents`.
     claims: Vec<Claim>,
+    /// The files attached to the case.
+    pub(super) files: Vec<CaseFile>,
+    /// The reader may attach files (the law firm's lawyer).
+    pub(super) can_attach: bool,
+    pub(super) file_error: Option<String>,
     pub(super) note: String,
     pub(super) note_error: Option<String>,
     pub(super) change_note: String,
@@ -130,6 +138,9 @@ impl CasePage {
             list,
             base,
             actions,
+            files: Vec::new(),
+            can_attach: false,
+            file_error: None,
             note: String::new(),
             note_error: None,
             change_note: String::new(),
@@ -226,14 +237,17 @@ async fn case_page(
         .await?
         .map(|d| format!("/debtors/{d}"));
     let claims = state.app.claims_today(&c);
-    Ok(CasePage::new(
+    let files = state.app.case_files(CaseParty::Client(tenant), id).await?;
+    let mut page = CasePage::new(
         ctx,
         (c, claims),
         debtor_link,
         "/cases",
         "/cases",
         CaseActions::default(),
-    ))
+    );
+    page.files = files;
+    Ok(page)
 }
 
 pub(super) async fn show(
@@ -284,4 +298,36 @@ pub(super) async fn add_note(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// A file of a case, downloaded by either side (`party` is the reader's).
+pub(super) async fn file_download(
+    state: &AppState,
+    party: CaseParty<'_>,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Response, PageError> {
+    let Ok(Path((case_id, file_id))) = path else {
+        return Err(PageError::not_found());
+    };
+    let (file, bytes) = state.app.case_file(party, &case_id, &file_id).await?;
+    Ok(crate::http::channels::attachment(
+        crate::domain::cases::served_content_type(&file.content_type),
+        &file.name,
+        bytes,
+    ))
+}
+
+/// A file of one of the creditor's cases.
+pub(super) async fn file(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Response, PageError> {
+    viewer.require(Role::Viewer)?;
+    file_download(
+        &state,
+        CaseParty::Client(&viewer.session.principal.tenant),
+        path,
+    )
+    .await
 }

@@ -47,6 +47,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/cases", get(cases::list))
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/notes", post(cases::add_note))
+        .route("/cases/{id}/files/{file}", get(cases::file))
         .route("/documents", get(documents::list))
         .route("/documents/{id}", get(documents::show))
         .route("/history", get(documents::history))
@@ -100,6 +101,13 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/partner/cases/{id}", get(partner::show))
         .route("/partner/cases/{id}/change", post(partner::change))
         .route("/partner/cases/{id}/notes", post(partner::add_note))
+        .route(
+            "/partner/cases/{id}/files",
+            post(partner::attach).layer(axum::extract::DefaultBodyLimit::max(
+                crate::domain::cases::MAX_FILE_BYTES + 256 * 1024,
+            )),
+        )
+        .route("/partner/cases/{id}/files/{file}", get(partner::file))
 }
 
 /// The one id in a page's address; a malformed one is a page that does not exist.

@@ -9,8 +9,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
 use inkaso_shared::Localized as _;
@@ -18,13 +19,13 @@ use serde::Deserialize;
 
 use super::super::session::Form;
 use super::super::{Ctx, PageError, PartnerViewer, Viewer};
-use super::cases::{CaseActions, CasePage};
+use super::cases::{CaseActions, CasePage, file_download};
 use super::{Pager, PathId, Sorting, blank_to_none};
 use crate::domain::accounts::Role;
 use crate::domain::cases::{CaseStatus, PartnerDecision};
 use crate::http::AppState;
 use crate::services::ServiceError;
-use crate::store::cases::{Case, CaseFilter, PageRequest};
+use crate::store::cases::{Case, CaseFilter, CaseParty, PageRequest};
 
 /// Rows per page of the inbox.
 const PAGE_ROWS: u32 = 50;
@@ -408,14 +409,22 @@ async fn case_page(
         moves,
     };
     let claims = state.app.claims_today(&c);
-    Ok(CasePage::new(
+    let files = state
+        .app
+        .case_files(CaseParty::Partner(&viewer.session.principal.tenant), id)
+        .await?;
+    let can_attach = ctx.can_edit();
+    let mut page = CasePage::new(
         ctx,
         (c, claims),
         None,
         "/partner",
         "/partner/cases",
         actions,
-    ))
+    );
+    page.files = files;
+    page.can_attach = can_attach;
+    Ok(page)
 }
 
 pub(super) async fn show(
@@ -531,6 +540,84 @@ pub(super) async fn add_note(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Attaches a file to a case (a multipart form: the session's `_csrf` token, or htmx's header,
+/// and `file`); a refused file is shown on the case's page beside the form.
+pub(super) async fn attach(
+    State(state): State<AppState>,
+    PartnerViewer(viewer): PartnerViewer,
+    PathId(id): PathId,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Result<Response, PageError> {
+    viewer.require(Role::Editor)?;
+    let bad = |e: axum::extract::multipart::MultipartError| PageError::bad_form(&e.body_text());
+    let mut token = headers
+        .get(super::super::session::CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = form.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some(super::super::session::CSRF_FIELD) => {
+                token = Some(field.text().await.map_err(bad)?);
+            }
+            Some("file") => {
+                let name = field.file_name().unwrap_or_default().to_owned();
+                let bytes = field.bytes().await.map_err(bad)?;
+                if !name.is_empty() || !bytes.is_empty() {
+                    file = Some((name, bytes.to_vec()));
+                }
+            }
+            _ => {}
+        }
+    }
+    if !token.is_some_and(|t| crate::services::model::same_secret(t.trim(), &viewer.csrf)) {
+        return Err(PageError::csrf());
+    }
+    let ctx = Ctx::partner(&viewer, "partner-cases");
+    let partner = CaseParty::Partner(&viewer.session.principal.tenant);
+    let result = match &file {
+        Some((name, bytes)) => {
+            state
+                .app
+                .attach_case_file(partner, &viewer.session.principal.actor, &id, name, bytes)
+                .await
+        }
+        None => Err(ServiceError::Invalid(crate::domain::Invalid::new(
+            "file",
+            "err-portal-file-missing",
+            &[],
+        ))),
+    };
+    match result {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/partner/cases/{id}?done=case-file-added#files"))
+                .into_response(),
+        ),
+        Err(ServiceError::Invalid(i)) => {
+            let mut page = case_page(&state, &viewer, &id, ctx.clone()).await?;
+            page.file_error = Some(i.message(ctx.lang));
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A file of a case handed to the law firm.
+pub(super) async fn file(
+    State(state): State<AppState>,
+    PartnerViewer(viewer): PartnerViewer,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Response, PageError> {
+    viewer.require(Role::Viewer)?;
+    file_download(
+        &state,
+        CaseParty::Partner(&viewer.session.principal.tenant),
+        path,
+    )
+    .await
 }
 
 /// An amount as Polish Excel reads a number: `1234,56`, no grouping.

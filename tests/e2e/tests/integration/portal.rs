@@ -959,12 +959,31 @@ async fn a_law_firm_works_its_cases_in_the_browser() {
         .for_element(Locator::Css("p.alert-ok"))
         .await
         .unwrap();
+    // A file from the lawyer's disk: the statement of claim.
+    let pdf = dir.path().join("pozew-EPU.pdf");
+    std::fs::write(
+        &pdf,
+        b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
+    )
+    .unwrap();
+    c.find(Locator::Id("file"))
+        .await
+        .unwrap()
+        .send_keys(pdf.to_str().unwrap())
+        .await
+        .unwrap();
+    click(&c, "#file-form button[type=submit]").await;
+    c.wait()
+        .for_element(Locator::Css("p.alert-ok"))
+        .await
+        .unwrap();
     let text = page_text(&c).await;
     for t in [
         "w sądzie",
         "Pozew złożony w EPU",
         "Termin rozprawy: 12 stycznia",
         "Twoja kancelaria",
+        "pozew-EPU.pdf",
     ] {
         assert!(text.contains(t), "{t} in {text}");
     }
@@ -998,6 +1017,7 @@ async fn a_law_firm_works_its_cases_in_the_browser() {
         "w sądzie",
         "Pozew złożony w EPU",
         "Termin rozprawy: 12 stycznia",
+        "pozew-EPU.pdf",
     ] {
         assert!(text.contains(t), "{t} in {text}");
     }
