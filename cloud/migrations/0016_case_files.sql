@@ -15,3 +15,8 @@ CREATE TABLE case_files (
     content_base64 TEXT NOT NULL,
     PRIMARY KEY (tenant_id, case_id, file_id)
 );
+
+-- A payment the law firm records under a settlement: its amount (the case's currency, minor
+-- units) and day, on the case's event (kind 'payment').
+ALTER TABLE case_events ADD COLUMN amount_minor BIGINT;
+ALTER TABLE case_events ADD COLUMN on_day TEXT;

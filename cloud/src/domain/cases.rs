@@ -69,6 +69,15 @@ impl CaseStatus {
         }
     }
 
+    /// Whether the law firm may record payments on it: it has taken the case and it is not
+    /// finished (accepted, in court, settlement).
+    pub fn takes_payments(self) -> bool {
+        matches!(
+            self,
+            CaseStatus::Accepted | CaseStatus::InCourt | CaseStatus::Settlement
+        )
+    }
+
     /// Whether the case still holds its documents (not rejected, not closed).
     pub fn is_open(self) -> bool {
         !matches!(self, CaseStatus::Rejected | CaseStatus::Closed)

@@ -275,7 +275,7 @@ pub struct CaseEvent {
     pub seq: i64,
     /// When.
     pub at: DateTime<Utc>,
-    /// `opened`, `status` or `note`.
+    /// `opened`, `status`, `note`, `file` (the note is the file's name) or `payment`.
     pub kind: String,
     /// Who acted: `client`, `partner` or `engine`.
     pub party: String,
@@ -286,6 +286,10 @@ pub struct CaseEvent {
     pub status: CaseStatus,
     /// The note.
     pub note: Option<String>,
+    /// A payment under a settlement: its amount in the case's currency (minor units).
+    pub payment_minor: Option<i64>,
+    /// The day of that payment.
+    pub payment_day: Option<NaiveDate>,
 }
 
 impl From<model::CaseEvent> for CaseEvent {
@@ -298,6 +302,8 @@ impl From<model::CaseEvent> for CaseEvent {
             actor: r.actor,
             status: r.status,
             note: r.note,
+            payment_minor: r.payment.map(|(a, _)| a),
+            payment_day: r.payment.map(|(_, d)| d),
         }
     }
 }

@@ -145,6 +145,24 @@ impl App {
             .await?)
     }
 
+    /// A payment the law firm records under a settlement (amount in the case's currency, minor
+    /// units; the day it was paid; an optional note): shown to the creditor and sent to its
+    /// agent. Refused on a case the firm has not taken or has finished, for an amount that is
+    /// not positive, or a day in the future.
+    pub async fn partner_record_payment(
+        &self,
+        partner: &TenantScope,
+        actor: &str,
+        case_id: &str,
+        payment: (i64, chrono::NaiveDate),
+        note: Option<&str>,
+    ) -> Result<Case, ServiceError> {
+        Ok(self
+            .store
+            .record_payment(partner, case_id, payment, note, actor, self.clock.now())
+            .await?)
+    }
+
     /// A note of the law firm's for the client.
     pub async fn partner_case_note(
         &self,

@@ -208,7 +208,7 @@ pub struct CaseEvent {
     pub seq: i64,
     /// When.
     pub at: DateTime<Utc>,
-    /// `opened`, `status`, `note` or `file` (the note is the file's name).
+    /// `opened`, `status`, `note`, `file` (the note is the file's name) or `payment`.
     pub kind: String,
     /// Who acted: `client`, `partner` or `engine`.
     pub party: String,
@@ -218,6 +218,18 @@ pub struct CaseEvent {
     pub status: CaseStatus,
     /// The note.
     pub note: Option<String>,
+    /// A payment's amount (the case's currency, minor units) and day.
+    pub payment: Option<(i64, NaiveDate)>,
+}
+
+/// What a change of a case carries beside a status and a note.
+#[derive(Debug, Clone, Copy)]
+enum Extra<'a> {
+    None,
+    /// A file (its new id and content).
+    File(&'a str, &'a NewCaseFile<'a>),
+    /// A payment under a settlement: amount (minor units) and day.
+    Payment(i64, NaiveDate),
 }
 
 /// A file to attach to a case.
@@ -691,7 +703,8 @@ impl Store {
         .fetch_one(&mut *conn)
         .await?;
         let events = sqlx::query(
-            "SELECT seq, at, kind, party, actor, status, note FROM case_events WHERE tenant_id = $1 AND case_id = $2 ORDER BY seq",
+            "SELECT seq, at, kind, party, actor, status, note, amount_minor, on_day FROM case_events \
+             WHERE tenant_id = $1 AND case_id = $2 ORDER BY seq",
         )
         .bind(&case.creditor_id)
         .bind(&case.id)
@@ -707,6 +720,13 @@ impl Store {
                 actor: r.try_get(4)?,
                 status: stored_status(&r.try_get::<String, _>(5)?)?,
                 note: r.try_get(6)?,
+                payment: match (
+                    r.try_get::<Option<i64>, _>(7)?,
+                    r.try_get::<Option<String>, _>(8)?,
+                ) {
+                    (Some(a), Some(d)) => Some((a, parse_day(&d)?)),
+                    _ => None,
+                },
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
@@ -743,7 +763,7 @@ impl Store {
             note,
             actor,
             now,
-            None,
+            Extra::None,
         )
         .await
     }
@@ -766,7 +786,7 @@ impl Store {
             note,
             actor,
             now,
-            None,
+            Extra::None,
         )
         .await
     }
@@ -787,7 +807,7 @@ impl Store {
                 &[],
             ));
         }
-        self.change_case(party, case_id, None, Some(note), actor, now, None)
+        self.change_case(party, case_id, None, Some(note), actor, now, Extra::None)
             .await
     }
 
@@ -811,7 +831,7 @@ impl Store {
             Some(file.name),
             actor,
             now,
-            Some((&id, file)),
+            Extra::File(&id, file),
         )
         .await?;
         Ok(CaseFile {
@@ -822,6 +842,54 @@ impl Store {
             party: party.name().to_owned(),
             created_at: now,
         })
+    }
+
+    /// A payment the law firm records under a settlement (amount in the case's currency, minor
+    /// units; the day it was paid), with an optional note; the status stays. Refused outside
+    /// an accepted case (accepted, in court, settlement) or for an amount that is not positive.
+    pub async fn record_payment(
+        &self,
+        partner: &TenantScope,
+        case_id: &str,
+        (amount_minor, day): (i64, NaiveDate),
+        note: Option<&str>,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Case, StoreError> {
+        if amount_minor <= 0 {
+            return Err(StoreError::invalid(
+                "amount",
+                "err-store-case-payment-amount",
+                &[],
+            ));
+        }
+        if day > now.date_naive() {
+            return Err(StoreError::invalid(
+                "day",
+                "err-store-case-payment-future",
+                &[],
+            ));
+        }
+        let mut conn = self.pool().acquire().await?;
+        let case = load_case(&mut conn, CaseParty::Partner(partner), case_id).await?;
+        drop(conn);
+        if !case.status.takes_payments() {
+            return Err(StoreError::invalid(
+                "status",
+                "err-store-case-payment-status",
+                &[("status", case.status.as_str().into())],
+            ));
+        }
+        self.change_case(
+            CaseParty::Partner(partner),
+            case_id,
+            None,
+            note,
+            actor,
+            now,
+            Extra::Payment(amount_minor, day),
+        )
+        .await
     }
 
     /// The files of a case the party sees, oldest first (without their content).
@@ -880,7 +948,7 @@ impl Store {
         note: Option<&str>,
         actor: &str,
         now: DateTime<Utc>,
-        file: Option<(&str, &NewCaseFile<'_>)>,
+        extra: Extra<'_>,
     ) -> Result<Case, StoreError> {
         let note = clean_note(note)?;
         let mut tx = self.begin_case_write(party_id(party)).await?;
@@ -920,13 +988,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        if let Some((id, f)) = file {
+        if let Extra::File(id, f) = extra {
             insert_file(&mut tx, &before, id, f, (party.name(), actor), now).await?;
         }
-        let kind = match (to, file) {
-            (Some(_), _) => "status",
-            (None, Some(_)) => "file",
-            (None, None) => "note",
+        let (kind, payment) = match (to, extra) {
+            (Some(_), _) => ("status", None),
+            (None, Extra::File(..)) => ("file", None),
+            (None, Extra::Payment(amount, day)) => ("payment", Some((amount, day))),
+            (None, Extra::None) => ("note", None),
         };
         let who = match party {
             CaseParty::Client(_) => client_side_party(actor),
@@ -940,9 +1009,16 @@ impl Store {
             now,
             (kind, who, actor),
             status,
-            note.as_deref(),
+            (note.as_deref(), payment),
         )
         .await?;
+        // The ERP learns a payment as a note in Polish, the agent's language.
+        let feed_note = match payment {
+            Some((amount, day)) => {
+                Some(payment_note(amount, &before.currency, day, note.as_deref()))
+            }
+            None => note.clone(),
+        };
         let case = Case {
             status,
             updated_at: now,
@@ -953,33 +1029,16 @@ impl Store {
             &case.creditor_id,
             &case.agent_id,
             now,
-            &feed_event(&case, note.as_deref())?,
+            &feed_event(&case, feed_note.as_deref())?,
         )
         .await?;
-        let action = match kind {
-            "status" => "case.status",
-            "file" => "case.file",
-            _ => "case.note",
-        };
-        let details = match (&to, &note) {
+        let details = match (&to, &feed_note) {
             (Some(_), Some(n)) => format!("{} → {}: {n}", before.status, status),
             (Some(_), None) => format!("{} → {}", before.status, status),
             (None, Some(n)) => n.clone(),
             (None, None) => String::new(),
         };
-        audit_in(
-            &mut tx,
-            &case.creditor_id,
-            actor,
-            action,
-            &case.id,
-            &details,
-            now,
-        )
-        .await?;
-        if let CaseParty::Partner(p) = party {
-            audit_in(&mut tx, p.as_str(), actor, action, &case.id, &details, now).await?;
-        }
+        audit_change(&mut tx, party, actor, &case, kind, &details, now).await?;
         tx.commit().await?;
         Ok(case)
     }
@@ -1047,6 +1106,62 @@ impl OpenRequest {
     }
 }
 
+/// The audit entries of one change of a case: the creditor's, and the law firm's when it acted.
+async fn audit_change(
+    conn: &mut AnyConnection,
+    party: CaseParty<'_>,
+    actor: &str,
+    case: &Case,
+    kind: &str,
+    details: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let action = match kind {
+        "status" => "case.status",
+        "file" => "case.file",
+        "payment" => "case.payment",
+        _ => "case.note",
+    };
+    audit_in(
+        conn,
+        &case.creditor_id,
+        actor,
+        action,
+        &case.id,
+        details,
+        now,
+    )
+    .await?;
+    if let CaseParty::Partner(p) = party {
+        audit_in(conn, p.as_str(), actor, action, &case.id, details, now).await?;
+    }
+    Ok(())
+}
+
+/// A payment under a settlement as the creditor's ERP reads it (Polish, the agent's language).
+fn payment_note(amount: i64, currency: &str, day: NaiveDate, note: Option<&str>) -> String {
+    let text = i18n::text_with(
+        inkaso_shared::Lang::Pl,
+        "record-case-payment",
+        &[
+            (
+                "amount",
+                i18n::Arg::Text(format!(
+                    "{}{},{:02} {currency}",
+                    if amount < 0 { "-" } else { "" },
+                    amount.unsigned_abs() / 100,
+                    amount.unsigned_abs() % 100
+                )),
+            ),
+            ("day", i18n::Arg::Text(day.to_string())),
+        ],
+    );
+    match note {
+        Some(n) => format!("{text} — {n}"),
+        None => text,
+    }
+}
+
 /// Stores a file of a case inside the caller's transaction.
 async fn insert_file(
     conn: &mut AnyConnection,
@@ -1085,11 +1200,11 @@ async fn insert_event(
     at: DateTime<Utc>,
     (kind, party, actor): (&str, &str, &str),
     status: CaseStatus,
-    note: Option<&str>,
+    (note, payment): (Option<&str>, Option<(i64, NaiveDate)>),
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO case_events (tenant_id, case_id, seq, at, kind, party, actor, status, note) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO case_events (tenant_id, case_id, seq, at, kind, party, actor, status, note, \
+         amount_minor, on_day) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(tenant_id)
     .bind(case_id)
@@ -1100,6 +1215,8 @@ async fn insert_event(
     .bind(actor)
     .bind(status.as_str())
     .bind(note)
+    .bind(payment.map(|(a, _)| a))
+    .bind(payment.map(|(_, d)| d.to_string()))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -1289,7 +1406,7 @@ async fn announce_opening(
         now,
         ("opened", client_side_party(actor), actor),
         CaseStatus::HandedOff,
-        note,
+        (note, None),
     )
     .await?;
     append_result_in(

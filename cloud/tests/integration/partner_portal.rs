@@ -233,6 +233,65 @@ async fn a_law_firm_works_its_cases_in_the_portal(backend: Backend) {
     let (_, html) = page(&env, &lawyer, "/partner?status=in_court").await;
     only(&html, "Dłużnik A", "Jan Gęślą");
 
+    // A payment agreed in a settlement: refusals shown beside the form, then recorded.
+    let payments = format!("/partner/cases/{case_a}/payments");
+    let (s, html) = post(
+        &env,
+        &lawyer,
+        &payments,
+        "amount=sporo&day=2026-11-20",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert!(html.contains("„sporo” nie jest kwotą"), "{html}");
+    let (s, html) = post(
+        &env,
+        &lawyer,
+        &payments,
+        "amount=100&day=2027-01-01",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert!(html.contains("w przyszłości"), "{html}");
+    let (s, _) = post(
+        &env,
+        &lawyer,
+        &payments,
+        "amount=1+200%2C50&day=2026-11-20&note=rata+1+z+2",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(s, 303);
+    let (_, html) = page(&env, &lawyer, &format!("/partner/cases/{case_a}")).await;
+    assert!(
+        html.contains("Płatność z ugody") && html.contains("200,50") && html.contains("rata 1 z 2"),
+        "{html}"
+    );
+    let (s, html) = post(
+        &env,
+        &lawyer,
+        &format!("/partner/cases/{case_b}/payments"),
+        "amount=1&day=2026-11-20",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(s, 400, "B's case is not accepted yet");
+    assert!(html.contains("tylko w sprawie przyjętej"), "{html}");
+    let (_, feed) = env
+        .get(&a.agent_token, "/agent/v1/results?limit=1000")
+        .await;
+    assert!(
+        feed.to_string()
+            .contains("Płatność z ugody: 1200,50 PLN z dnia 2026-11-20 — rata 1 z 2"),
+        "{feed}"
+    );
+
     // A file: the statement of claim as a PDF; a script named .pdf and an empty form refused
     // on the page; no token, 403.
     let files = format!("/partner/cases/{case_a}/files");
@@ -270,6 +329,19 @@ async fn a_law_firm_works_its_cases_in_the_portal(backend: Backend) {
     // --- The creditor sees all of it at once, in the API and on its case page.
     let (_, v) = env.get(&a.viewer, &format!("/api/v1/cases/{case_a}")).await;
     assert_eq!(v["case"]["status"], "in_court", "{v}");
+    let payment = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "payment")
+        .unwrap();
+    assert_eq!(
+        (
+            payment["payment_minor"].as_i64(),
+            payment["payment_day"].as_str()
+        ),
+        (Some(120_050), Some("2026-11-20"))
+    );
     let client = log_in_to(&env, a.scope.as_str()).await;
     let (s, html) = page(&env, &client, &format!("/cases/{case_a}")).await;
     assert_eq!(s, 200);
@@ -323,6 +395,10 @@ async fn a_law_firm_works_its_cases_in_the_portal(backend: Backend) {
     let changes = [
         (format!("/partner/cases/{case_b}/change"), "to=accept"),
         (format!("/partner/cases/{case_b}/notes"), "note=x"),
+        (
+            format!("/partner/cases/{case_b}/payments"),
+            "amount=1&day=2026-11-20",
+        ),
     ];
     let (s, _) = page(&env, &other, &link).await;
     assert_eq!(s, 404, "another law firm's file");

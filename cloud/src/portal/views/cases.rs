@@ -115,6 +115,9 @@ pub(super) struct CasePage {
     /// The reader may attach files (the law firm's lawyer).
     pub(super) can_attach: bool,
     pub(super) file_error: Option<String>,
+    /// The payment form as typed: amount, day, note.
+    pub(super) payment: (String, String, String),
+    pub(super) payment_error: Option<String>,
     pub(super) note: String,
     pub(super) note_error: Option<String>,
     pub(super) change_note: String,
@@ -141,6 +144,8 @@ impl CasePage {
             files: Vec::new(),
             can_attach: false,
             file_error: None,
+            payment: Default::default(),
+            payment_error: None,
             note: String::new(),
             note_error: None,
             change_note: String::new(),
@@ -210,6 +215,11 @@ impl CasePage {
         } else {
             "cases-title"
         })
+    }
+
+    /// Whether the reader (the law firm's lawyer) may record a settlement payment.
+    fn can_record_payment(&self) -> bool {
+        self.ctx.partner && self.ctx.can_edit() && self.c.case.status.takes_payments()
     }
 
     /// Whether the reader may act on the case's status.

@@ -102,6 +102,10 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/partner/cases/{id}/change", post(partner::change))
         .route("/partner/cases/{id}/notes", post(partner::add_note))
         .route(
+            "/partner/cases/{id}/payments",
+            post(partner::record_payment),
+        )
+        .route(
             "/partner/cases/{id}/files",
             post(partner::attach).layer(axum::extract::DefaultBodyLimit::max(
                 crate::domain::cases::MAX_FILE_BYTES + 256 * 1024,

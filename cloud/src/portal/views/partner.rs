@@ -620,6 +620,98 @@ pub(super) async fn file(
     .await
 }
 
+#[derive(Debug, Deserialize)]
+pub(super) struct PaymentForm {
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// A payment under a settlement; a refusal is shown beside the form, with what was typed.
+pub(super) async fn record_payment(
+    State(state): State<AppState>,
+    PartnerViewer(viewer): PartnerViewer,
+    PathId(id): PathId,
+    Form(form): Form<PaymentForm>,
+) -> Result<Response, PageError> {
+    viewer.require(Role::Editor)?;
+    let ctx = Ctx::partner(&viewer, "partner-cases");
+    let result = match (
+        parse_zloty(&form.amount),
+        chrono::NaiveDate::parse_from_str(form.day.trim(), "%Y-%m-%d"),
+    ) {
+        (None, _) => Err(ServiceError::Invalid(crate::domain::Invalid::new(
+            "amount",
+            "err-portal-payment-amount",
+            &[("value", form.amount.trim().into())],
+        ))),
+        (_, Err(_)) => Err(ServiceError::Invalid(crate::domain::Invalid::new(
+            "day",
+            "err-portal-date",
+            &[("value", form.day.trim().into())],
+        ))),
+        (Some(amount), Ok(day)) => {
+            state
+                .app
+                .partner_record_payment(
+                    &viewer.session.principal.tenant,
+                    &viewer.session.principal.actor,
+                    &id,
+                    (amount, day),
+                    blank_to_none(&form.note).as_deref(),
+                )
+                .await
+        }
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/partner/cases/{id}?done=case-payment-added#events"
+        ))
+        .into_response()),
+        Err(ServiceError::Invalid(i)) => {
+            let mut page = case_page(&state, &viewer, &id, ctx.clone()).await?;
+            page.payment = (form.amount, form.day, form.note);
+            page.payment_error = Some(i.message(ctx.lang));
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Whole złoty and grosze as a person types them (`1500`, `1 500,50`, `1500.5`) in grosze.
+fn parse_zloty(text: &str) -> Option<i64> {
+    let t: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}'))
+        .collect();
+    // A currency typed after the number ("zł", "PLN") is allowed and ignored.
+    let t = t.trim_end_matches(char::is_alphabetic).replace(',', ".");
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty()
+        || frac.len() > 2
+        || !whole
+            .bytes()
+            .chain(frac.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let grosze: i64 = match frac.len() {
+        0 => 0,
+        1 => frac.parse::<i64>().ok()? * 10,
+        _ => frac.parse().ok()?,
+    };
+    whole
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(100)?
+        .checked_add(grosze)
+}
+
 /// An amount as Polish Excel reads a number: `1234,56`, no grouping.
 fn excel_amount(minor: i64) -> String {
     let sign = if minor < 0 { "-" } else { "" };
@@ -630,6 +722,17 @@ fn excel_amount(minor: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zloty_as_typed() {
+        assert_eq!(parse_zloty("1500"), Some(150_000));
+        assert_eq!(parse_zloty(" 1 500,5 zł"), Some(150_050));
+        assert_eq!(parse_zloty("1500.05"), Some(150_005));
+        assert_eq!(parse_zloty("1,234"), None);
+        assert_eq!(parse_zloty("-5"), None);
+        assert_eq!(parse_zloty(""), None);
+        assert_eq!(parse_zloty("99999999999999999999"), None);
+    }
 
     #[test]
     fn amounts_for_excel() {
