@@ -18,6 +18,51 @@ pub async fn pg_admin(url: &str, sql: String) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Runs `run(engine name, database URL)` on a fresh SQLite file, then on a throw-away
+/// PostgreSQL database created on `pg_url`'s server (each removed afterwards, also when the run
+/// fails), skipping either on request; the runs in that order. `prefix` names the temporary
+/// file and database.
+pub async fn on_each_engine<T, F, Fut>(
+    prefix: &str,
+    pg_url: &str,
+    (skip_sqlite, skip_postgres): (bool, bool),
+    run: F,
+) -> anyhow::Result<Vec<T>>
+where
+    F: Fn(&'static str, String) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<T>>,
+{
+    use anyhow::Context as _;
+    let mut out = Vec::new();
+    if !skip_sqlite {
+        let id = inkaso_cloud::store::new_id();
+        let dir = std::env::temp_dir().join(format!("{prefix}-{id}"));
+        std::fs::create_dir_all(&dir)?;
+        let r = run(
+            "SQLite",
+            inkaso_cloud::store::sqlite_url(&dir.join("bench.db")),
+        )
+        .await;
+        let _ = std::fs::remove_dir_all(&dir);
+        out.push(r?);
+    }
+    if !skip_postgres {
+        let db = format!(
+            "{}_{}",
+            prefix.replace('-', "_"),
+            inkaso_cloud::store::new_id()
+        );
+        pg_admin(pg_url, format!("CREATE DATABASE {db}"))
+            .await
+            .context("PostgreSQL needed (--pg-url), or --skip-postgres")?;
+        let base = pg_url.rsplit_once('/').map_or(pg_url, |(b, _)| b);
+        let r = run("PostgreSQL", format!("{base}/{db}")).await;
+        pg_admin(pg_url, format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).await?;
+        out.push(r?);
+    }
+    Ok(out)
+}
+
 /// The 1-, 5- and 15-minute load averages (Linux), printed beside the figures: the machine may
 /// be shared, and a figure means little without them.
 pub fn load_average() -> Option<String> {

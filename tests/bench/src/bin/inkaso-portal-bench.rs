@@ -18,12 +18,12 @@ use std::time::Instant;
 use anyhow::{Context as _, bail};
 use chrono::Duration;
 use clap::Parser;
-use inkaso_bench::{load_average, pg_admin};
+use inkaso_bench::{load_average, on_each_engine};
 use inkaso_cloud::http::{ApiSettings, AppState};
 use inkaso_cloud::server::spawn;
 use inkaso_cloud::services::{App, Engine};
 use inkaso_cloud::store::accounts::{Role, TenantKind};
-use inkaso_cloud::store::{Store, TenantScope, new_id};
+use inkaso_cloud::store::{Store, TenantScope};
 use inkaso_shared::protocol::{Batch, MAX_OPS_PER_BATCH, Op, PROTOCOL_VERSION};
 use inkaso_shared::records::{Debtor, DebtorKind, Document, ExternalId};
 use inkaso_shared::{Clock, Currency, Email, Phone, SystemClock};
@@ -441,36 +441,16 @@ async fn main() -> anyhow::Result<()> {
         args.debtors, args.collected, args.documents, args.requests
     );
     let load_before = load_average();
-    let mut engines = Vec::new();
-    if !args.skip_sqlite {
-        let dir = std::env::temp_dir().join(format!("inkaso-portal-bench-{}", new_id()));
-        std::fs::create_dir_all(&dir)?;
-        let r = run_engine(
-            "SQLite",
-            &inkaso_cloud::store::sqlite_url(&dir.join("bench.db")),
-            &args,
-        )
-        .await;
-        let _ = std::fs::remove_dir_all(&dir);
-        engines.push(r?);
-    }
-    if !args.skip_postgres {
-        let db = format!("inkaso_portal_bench_{}", new_id());
-        pg_admin(&args.pg_url, format!("CREATE DATABASE {db}"))
-            .await
-            .context("PostgreSQL needed (--pg-url), or --skip-postgres")?;
-        let base = args
-            .pg_url
-            .rsplit_once('/')
-            .map_or(args.pg_url.clone(), |(b, _)| b.to_owned());
-        let r = run_engine("PostgreSQL", &format!("{base}/{db}"), &args).await;
-        pg_admin(
-            &args.pg_url,
-            format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
-        )
-        .await?;
-        engines.push(r?);
-    }
+    let engines = on_each_engine(
+        "inkaso-portal-bench",
+        &args.pg_url,
+        (args.skip_sqlite, args.skip_postgres),
+        |name, url| {
+            let args = &args;
+            async move { run_engine(name, &url, args).await }
+        },
+    )
+    .await?;
     let load_after = load_average();
 
     for e in &engines {

@@ -220,21 +220,28 @@ async fn post_from_page(c: &Client, path: &str, body: &str, with_token: bool) ->
         .unwrap_or(0)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_firm_works_in_the_portal() {
+/// The demo's Subiekt GT firm with `debtors` and `settlements`, due dates from tomorrow on,
+/// after the agent's first sync; the folder holds it (and the browser's profile).
+async fn synced_demo(debtors: u64, settlements: u64) -> (tempfile::TempDir, WholePath) {
     inkaso_testkit::require_odbc_driver("SQLite3");
     let dir = tempfile::tempdir().unwrap();
     let now = SystemClock.now();
     let opts = Options {
         dir: dir.path().join("demo"),
         profile: ProfileKind::SubiektGt,
-        debtors: 30,
-        settlements: 100,
+        debtors,
+        settlements,
         first_day: now.date_naive() + Duration::days(1),
     };
-    let mut w = WholePath::start(&opts, now).await.unwrap();
+    let w = WholePath::start(&opts, now).await.unwrap();
     let cli = Path::new(env!("CARGO_BIN_EXE_inkaso-agent-under-test"));
     w.agent_cli(cli, &["sync", "--once"]).unwrap();
+    (dir, w)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_firm_works_in_the_portal() {
+    let (dir, mut w) = synced_demo(30, 100).await;
     w.after_first_sync().await.unwrap();
     for _ in 0..32 {
         w.day().await.unwrap();
@@ -780,19 +787,7 @@ async fn a_law_firm_works_its_cases_in_the_browser() {
     use inkaso_cloud::store::accounts::TenantKind;
     use inkaso_cloud::store::cases::NewCase;
 
-    inkaso_testkit::require_odbc_driver("SQLite3");
-    let dir = tempfile::tempdir().unwrap();
-    let now = SystemClock.now();
-    let opts = Options {
-        dir: dir.path().join("demo"),
-        profile: ProfileKind::SubiektGt,
-        debtors: 12,
-        settlements: 30,
-        first_day: now.date_naive() + Duration::days(1),
-    };
-    let w = WholePath::start(&opts, now).await.unwrap();
-    let cli = Path::new(env!("CARGO_BIN_EXE_inkaso-agent-under-test"));
-    w.agent_cli(cli, &["sync", "--once"]).unwrap();
+    let (dir, w) = synced_demo(12, 30).await;
     let store = &w.h.store;
     let at = w.h.clock.now();
     let base = w.h.cloud_url();
