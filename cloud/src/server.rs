@@ -45,17 +45,6 @@ pub struct FileSettings {
     pub smtp: Option<crate::live::SmtpSettings>,
     /// `[regon]`: debtors' activity from the GUS REGON register (see `regon`); off without it.
     pub regon: Option<crate::regon::RegonSettings>,
-    /// `[interest]`: the statutory interest and EUR rates (see `domain::interest`).
-    pub interest: Option<InterestSettings>,
-}
-
-/// `[interest]` of the config file.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct InterestSettings {
-    /// `rates_file = "/etc/inkaso/interest-rates.toml"`: replaces the shipped table (same
-    /// format as `cloud/data/interest-rates.toml`).
-    pub rates_file: Option<PathBuf>,
 }
 
 impl FileSettings {
@@ -90,8 +79,6 @@ pub struct Settings {
     pub smtp: Option<crate::live::SmtpSettings>,
     /// The REGON register, when configured.
     pub regon: Option<crate::regon::RegonSettings>,
-    /// The operator's interest table, replacing the shipped one.
-    pub interest_rates_file: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -107,7 +94,6 @@ impl Default for Settings {
             smsapi: None,
             smtp: None,
             regon: None,
-            interest_rates_file: None,
         }
     }
 }
@@ -154,9 +140,6 @@ impl Settings {
         }
         if f.regon.is_some() {
             self.regon = f.regon;
-        }
-        if let Some(v) = f.interest.and_then(|i| i.rates_file) {
-            self.interest_rates_file = Some(v);
         }
         self
     }
@@ -325,19 +308,13 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
         }
         None => None,
     };
-    let mut state = AppState::new(store.clone(), clock, settings.api.clone()).with_engine(
+    let state = AppState::new(store.clone(), clock, settings.api.clone()).with_engine(
         crate::http::Engine {
             channels: engine_channels,
             runner: crate::services::runner::RunnerConfig::default(),
         },
     );
-    if let Some(path) = &settings.interest_rates_file {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ServeError::Config(format!("{}: {e}", path.display())))?;
-        let table = crate::domain::interest::RateTable::parse(&text)
-            .map_err(|e| ServeError::Config(format!("{}: {e}", path.display())))?;
-        state.app.rates = Arc::new(table);
-    }
+
     let listener = TcpListener::bind(settings.listen).await?;
     tracing::info!(addr = %listener.local_addr()?, backend = ?store.backend(), "inkaso-cloud listening");
     let mut stop_rx_http = stop_rx;

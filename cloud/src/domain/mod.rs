@@ -14,8 +14,8 @@
 //!   and how well a method predicts ([`predict::evaluate`]).
 //! - [`market`]: the anonymised market comparison per debtor sector and invoice size, and
 //!   each firm's verdict (stable, improved, its sectors', its own).
-//! - [`interest`]: statutory interest for late payment and the recovery compensation to a day,
-//!   from dated rate tables.
+//! - [`interest`]: what a handed-over document adds today (statutory interest, the recovery
+//!   compensation) at the creditor's rates, over `inkaso_channels::interest`.
 //! - [`crate::process`]: the process engine (models, calendar, planner, forecast).
 
 pub mod accounts;

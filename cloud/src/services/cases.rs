@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use super::{App, ServiceError};
 use crate::domain::cases::{CaseStatus, PartnerDecision, check_file};
-use crate::domain::interest::{self, Claim, Debtor};
+use crate::domain::interest::{self, Claim, Debtor, Owed};
 use crate::store::TenantScope;
 use crate::store::cases::{
     Case, CaseDetail, CaseFile, CaseFilter, CaseParty, NewCase, NewCaseFile, OpenedCase,
@@ -176,28 +176,36 @@ impl App {
     }
 
     /// What each handed-over document adds today beyond what is owed: statutory interest and
-    /// the recovery compensation (in the order of `c.documents`). Pure over the rate table.
-    pub fn claims_today(&self, c: &CaseDetail) -> Vec<Claim> {
+    /// the recovery compensation (in the order of `c.documents`), from the creditor's rate
+    /// tables — the ones its letters print.
+    pub async fn claims_today(
+        &self,
+        party: CaseParty<'_>,
+        c: &CaseDetail,
+    ) -> Result<Vec<Claim>, ServiceError> {
+        let rates = self.store.case_rates(party, &c.case.id).await?;
         let today = self.clock.now().date_naive();
         let debtor = if c.debtor.kind == "company" {
             Debtor::Business
         } else {
             Debtor::Consumer
         };
-        c.documents
+        Ok(c.documents
             .iter()
             .map(|d| {
                 interest::claim(
-                    &self.rates,
+                    &rates,
                     debtor,
-                    d.due_date,
-                    d.amount_minor,
-                    d.remaining_minor,
-                    &d.currency,
+                    Owed {
+                        due: d.due_date,
+                        amount_minor: d.amount_minor,
+                        owed_minor: d.remaining_minor,
+                        currency: &d.currency,
+                    },
                     today,
                 )
             })
-            .collect()
+            .collect())
     }
 
     /// A file attached to a case by the party (a court filing, a settlement's scan): checked by

@@ -101,8 +101,6 @@ pub struct App {
     pub histories: Arc<stats::HistoryCache>,
     /// The last market comparison computed on this replica.
     pub markets: Arc<stats::MarketCache>,
-    /// Statutory interest rates and EUR rates (the shipped table unless the operator's).
-    pub rates: Arc<crate::domain::interest::RateTable>,
 }
 
 impl App {
@@ -115,7 +113,6 @@ impl App {
             forecasts: Arc::default(),
             histories: Arc::default(),
             markets: Arc::default(),
-            rates: Arc::new(crate::domain::interest::RateTable::shipped()),
         }
     }
 

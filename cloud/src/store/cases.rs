@@ -892,6 +892,23 @@ impl Store {
         .await
     }
 
+    /// The interest tables of a case's creditor (its letters' `rates`), for a party that sees
+    /// the case: the law firm claims at the creditor's rates.
+    pub async fn case_rates(
+        &self,
+        party: CaseParty<'_>,
+        case_id: &str,
+    ) -> Result<inkaso_channels::letter::LetterRates, StoreError> {
+        let mut conn = self.pool().acquire().await?;
+        let case = load_case(&mut conn, party, case_id).await?;
+        drop(conn);
+        Ok(self
+            .channel_settings_of(&case.creditor_id)
+            .await?
+            .letters
+            .rates)
+    }
+
     /// The files of a case the party sees, oldest first (without their content).
     pub async fn case_files(
         &self,

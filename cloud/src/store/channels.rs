@@ -345,7 +345,15 @@ impl Store {
         &self,
         tenant: &TenantScope,
     ) -> Result<ChannelSettings, StoreError> {
-        let tenant_id = tenant.as_str();
+        self.channel_settings_of(tenant.as_str()).await
+    }
+
+    /// The settings of a tenant the caller already holds a right to (a case's creditor, reached
+    /// through the case).
+    pub(super) async fn channel_settings_of(
+        &self,
+        tenant_id: &str,
+    ) -> Result<ChannelSettings, StoreError> {
         let row = sqlx::query("SELECT settings_json FROM channel_settings WHERE tenant_id = $1")
             .bind(tenant_id)
             .fetch_optional(self.pool())

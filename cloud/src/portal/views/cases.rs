@@ -185,20 +185,20 @@ impl CasePage {
     /// How the interest was counted: the latest rate used and whether the table may be stale.
     fn rate_note(&self) -> Option<String> {
         use crate::i18n::{Arg, text_with};
-        let rate = self
+        let (from, basis_points) = self
             .claims
             .iter()
             .filter_map(|k| k.rate)
-            .max_by_key(|r| r.from)?;
+            .max_by_key(|(from, _)| *from)?;
         let mut note = text_with(
             self.ctx.lang,
             "case-interest-rate",
             &[
                 (
                     "rate",
-                    Arg::Text(self.ctx.decimal(f64::from(rate.basis_points) / 100.0)),
+                    Arg::Text(self.ctx.decimal(f64::from(basis_points) / 100.0)),
                 ),
-                ("from", Arg::Text(self.ctx.date(rate.from))),
+                ("from", Arg::Text(self.ctx.date(from))),
             ],
         );
         if self.claims.iter().any(|k| k.stale) {
@@ -246,7 +246,10 @@ async fn case_page(
         .debtor_id_of(tenant, &c.case.agent_id, &c.case.debtor_external_id)
         .await?
         .map(|d| format!("/debtors/{d}"));
-    let claims = state.app.claims_today(&c);
+    let claims = state
+        .app
+        .claims_today(CaseParty::Client(tenant), &c)
+        .await?;
     let files = state.app.case_files(CaseParty::Client(tenant), id).await?;
     let mut page = CasePage::new(
         ctx,

@@ -408,7 +408,10 @@ async fn case_page(
         decide: c.case.status == CaseStatus::HandedOff,
         moves,
     };
-    let claims = state.app.claims_today(&c);
+    let claims = state
+        .app
+        .claims_today(CaseParty::Partner(&viewer.session.principal.tenant), &c)
+        .await?;
     let files = state
         .app
         .case_files(CaseParty::Partner(&viewer.session.principal.tenant), id)
@@ -463,7 +466,6 @@ pub(super) async fn change(
     Form(form): Form<ChangeForm>,
 ) -> Result<Response, PageError> {
     viewer.require(Role::Editor)?;
-    let ctx = Ctx::partner(&viewer, "partner-cases");
     let partner = &viewer.session.principal.tenant;
     let actor = &viewer.session.principal.actor;
     let note = blank_to_none(&form.note);
@@ -489,18 +491,18 @@ pub(super) async fn change(
                 .await
         }
     };
-    match result {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/partner/cases/{id}?done=case-changed#events")).into_response(),
-        ),
-        Err(ServiceError::Invalid(i)) => {
-            let mut page = case_page(&state, &viewer, &id, ctx.clone()).await?;
+    answer(
+        &state,
+        &viewer,
+        &id,
+        result,
+        "case-changed#events",
+        |page, error| {
             page.change_note = form.note;
-            page.change_error = Some(i.message(ctx.lang));
-            Ok((StatusCode::BAD_REQUEST, page).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
+            page.change_error = Some(error);
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -517,8 +519,7 @@ pub(super) async fn add_note(
     Form(form): Form<NoteForm>,
 ) -> Result<Response, PageError> {
     viewer.require(Role::Editor)?;
-    let ctx = Ctx::partner(&viewer, "partner-cases");
-    match state
+    let result = state
         .app
         .partner_case_note(
             &viewer.session.principal.tenant,
@@ -526,20 +527,19 @@ pub(super) async fn add_note(
             &id,
             &form.note,
         )
-        .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/partner/cases/{id}?done=partner-note-added#events"
-        ))
-        .into_response()),
-        Err(ServiceError::Invalid(i)) => {
-            let mut page = case_page(&state, &viewer, &id, ctx.clone()).await?;
+        .await;
+    answer(
+        &state,
+        &viewer,
+        &id,
+        result,
+        "partner-note-added#events",
+        |page, error| {
             page.note = form.note;
-            page.note_error = Some(i.message(ctx.lang));
-            Ok((StatusCode::BAD_REQUEST, page).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
+            page.note_error = Some(error);
+        },
+    )
+    .await
 }
 
 /// Attaches a file to a case (a multipart form: the session's `_csrf` token, or htmx's header,
@@ -576,7 +576,6 @@ pub(super) async fn attach(
     if !token.is_some_and(|t| crate::services::model::same_secret(t.trim(), &viewer.csrf)) {
         return Err(PageError::csrf());
     }
-    let ctx = Ctx::partner(&viewer, "partner-cases");
     let partner = CaseParty::Partner(&viewer.session.principal.tenant);
     let result = match &file {
         Some((name, bytes)) => {
@@ -591,18 +590,17 @@ pub(super) async fn attach(
             &[],
         ))),
     };
-    match result {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/partner/cases/{id}?done=case-file-added#files"))
-                .into_response(),
-        ),
-        Err(ServiceError::Invalid(i)) => {
-            let mut page = case_page(&state, &viewer, &id, ctx.clone()).await?;
-            page.file_error = Some(i.message(ctx.lang));
-            Ok((StatusCode::BAD_REQUEST, page).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
+    answer(
+        &state,
+        &viewer,
+        &id,
+        result,
+        "case-file-added#files",
+        |page, error| {
+            page.file_error = Some(error);
+        },
+    )
+    .await
 }
 
 /// A file of a case handed to the law firm.
@@ -638,7 +636,6 @@ pub(super) async fn record_payment(
     Form(form): Form<PaymentForm>,
 ) -> Result<Response, PageError> {
     viewer.require(Role::Editor)?;
-    let ctx = Ctx::partner(&viewer, "partner-cases");
     let result = match (
         parse_zloty(&form.amount),
         chrono::NaiveDate::parse_from_str(form.day.trim(), "%Y-%m-%d"),
@@ -666,19 +663,18 @@ pub(super) async fn record_payment(
                 .await
         }
     };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/partner/cases/{id}?done=case-payment-added#events"
-        ))
-        .into_response()),
-        Err(ServiceError::Invalid(i)) => {
-            let mut page = case_page(&state, &viewer, &id, ctx.clone()).await?;
+    answer(
+        &state,
+        &viewer,
+        &id,
+        result,
+        "case-payment-added#events",
+        |page, error| {
             page.payment = (form.amount, form.day, form.note);
-            page.payment_error = Some(i.message(ctx.lang));
-            Ok((StatusCode::BAD_REQUEST, page).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
+            page.payment_error = Some(error);
+        },
+    )
+    .await
 }
 
 /// Whole złoty and grosze as a person types them (`1500`, `1 500,50`, `1500.5`) in grosze.
@@ -710,6 +706,30 @@ fn parse_zloty(text: &str) -> Option<i64> {
         .ok()?
         .checked_mul(100)?
         .checked_add(grosze)
+}
+
+/// The answer to a change of a case: its page with the notice `done` (`notice-…#anchor`), or,
+/// for a refusal, the page itself (400) with `refused` putting the message and what was typed
+/// beside the form.
+async fn answer<T>(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    result: Result<T, ServiceError>,
+    done: &str,
+    refused: impl FnOnce(&mut CasePage, String),
+) -> Result<Response, PageError> {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/partner/cases/{id}?done={done}")).into_response()),
+        Err(ServiceError::Invalid(i)) => {
+            let ctx = Ctx::partner(viewer, "partner-cases");
+            let lang = ctx.lang;
+            let mut page = case_page(state, viewer, id, ctx).await?;
+            refused(&mut page, i.message(lang));
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// An amount as Polish Excel reads a number: `1234,56`, no grouping.
