@@ -18,14 +18,31 @@ pub async fn pg_admin(url: &str, sql: String) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The engines a store benchmark runs on: its command-line flags (`#[command(flatten)]`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Engines {
+    /// PostgreSQL server (a fresh database is created on it and dropped afterwards).
+    #[arg(
+        long,
+        env = "INKASO_BENCH_PG_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/test"
+    )]
+    pub pg_url: String,
+    /// Skip the PostgreSQL run.
+    #[arg(long)]
+    pub skip_postgres: bool,
+    /// Skip the SQLite run.
+    #[arg(long)]
+    pub skip_sqlite: bool,
+}
+
 /// Runs `run(engine name, database URL)` on a fresh SQLite file, then on a throw-away
-/// PostgreSQL database created on `pg_url`'s server (each removed afterwards, also when the run
-/// fails), skipping either on request; the runs in that order. `prefix` names the temporary
-/// file and database.
+/// PostgreSQL database created on the `engines.pg_url` server (each removed afterwards, also
+/// when the run fails), skipping either on request; the runs in that order. `prefix` names the
+/// temporary file and database.
 pub async fn on_each_engine<T, F, Fut>(
     prefix: &str,
-    pg_url: &str,
-    (skip_sqlite, skip_postgres): (bool, bool),
+    engines: &Engines,
     run: F,
 ) -> anyhow::Result<Vec<T>>
 where
@@ -33,6 +50,11 @@ where
     Fut: std::future::Future<Output = anyhow::Result<T>>,
 {
     use anyhow::Context as _;
+    let Engines {
+        pg_url,
+        skip_postgres,
+        skip_sqlite,
+    } = engines;
     let mut out = Vec::new();
     if !skip_sqlite {
         let id = inkaso_cloud::store::new_id();
@@ -55,7 +77,7 @@ where
         pg_admin(pg_url, format!("CREATE DATABASE {db}"))
             .await
             .context("PostgreSQL needed (--pg-url), or --skip-postgres")?;
-        let base = pg_url.rsplit_once('/').map_or(pg_url, |(b, _)| b);
+        let base = pg_url.rsplit_once('/').map_or(pg_url.as_str(), |(b, _)| b);
         let r = run("PostgreSQL", format!("{base}/{db}")).await;
         pg_admin(pg_url, format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).await?;
         out.push(r?);

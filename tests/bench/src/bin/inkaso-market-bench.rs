@@ -45,19 +45,8 @@ struct Args {
     /// Timed computations (each on a fresh application).
     #[arg(long, default_value_t = 3)]
     rounds: usize,
-    /// PostgreSQL server (a fresh database is created on it and dropped afterwards).
-    #[arg(
-        long,
-        env = "INKASO_BENCH_PG_URL",
-        default_value = "postgres://postgres@127.0.0.1:5432/test"
-    )]
-    pg_url: String,
-    /// Skip the PostgreSQL run.
-    #[arg(long)]
-    skip_postgres: bool,
-    /// Skip the SQLite run.
-    #[arg(long)]
-    skip_sqlite: bool,
+    #[command(flatten)]
+    engines: inkaso_bench::Engines,
     /// Where to write the JSON.
     #[arg(long, default_value = "bench-out/market-read.json")]
     out: std::path::PathBuf,
@@ -217,15 +206,10 @@ async fn main() -> anyhow::Result<()> {
         args.rounds
     );
     let load_before = load_average();
-    let engines = on_each_engine(
-        "inkaso-market-bench",
-        &args.pg_url,
-        (args.skip_sqlite, args.skip_postgres),
-        |name, url| {
-            let args = &args;
-            async move { run_engine(name, &url, args).await }
-        },
-    )
+    let engines = on_each_engine("inkaso-market-bench", &args.engines, |name, url| {
+        let args = &args;
+        async move { run_engine(name, &url, args).await }
+    })
     .await?;
     let load_after = load_average();
     println!(

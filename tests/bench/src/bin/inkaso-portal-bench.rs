@@ -49,19 +49,8 @@ struct Args {
     /// Timed requests per page (after 3 untimed ones).
     #[arg(long, default_value_t = 40)]
     requests: usize,
-    /// PostgreSQL server (a fresh database is created on it and dropped afterwards).
-    #[arg(
-        long,
-        env = "INKASO_BENCH_PG_URL",
-        default_value = "postgres://postgres@127.0.0.1:5432/test"
-    )]
-    pg_url: String,
-    /// Skip the PostgreSQL run.
-    #[arg(long)]
-    skip_postgres: bool,
-    /// Skip the SQLite run.
-    #[arg(long)]
-    skip_sqlite: bool,
+    #[command(flatten)]
+    engines: inkaso_bench::Engines,
     /// Where to write the JSON.
     #[arg(long, default_value = "bench-out/portal-pages.json")]
     out: std::path::PathBuf,
@@ -441,15 +430,10 @@ async fn main() -> anyhow::Result<()> {
         args.debtors, args.collected, args.documents, args.requests
     );
     let load_before = load_average();
-    let engines = on_each_engine(
-        "inkaso-portal-bench",
-        &args.pg_url,
-        (args.skip_sqlite, args.skip_postgres),
-        |name, url| {
-            let args = &args;
-            async move { run_engine(name, &url, args).await }
-        },
-    )
+    let engines = on_each_engine("inkaso-portal-bench", &args.engines, |name, url| {
+        let args = &args;
+        async move { run_engine(name, &url, args).await }
+    })
     .await?;
     let load_after = load_average();
 
