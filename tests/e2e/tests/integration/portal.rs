@@ -983,6 +983,23 @@ async fn a_law_firm_works_its_cases_in_the_browser() {
         assert!(text.contains(t), "{t} in {text}");
     }
     shot(&c, "21-partner-case").await;
+    // The same in English: the inbox and the case, then back to Polish for the others.
+    click(&c, "form[action='/lang'] button").await;
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    let text = page_text(&c).await;
+    for t in [
+        "Statutory interest to today",
+        "Case files",
+        "in court",
+        "your law firm",
+    ] {
+        assert!(text.contains(t), "{t} in {text}");
+    }
+    c.goto(&format!("{base}/partner")).await.unwrap();
+    assert_eq!(text_of(&c, "h1").await, "Cases handed to the law firm");
+    shot(&c, "22-partner-inbox-en").await;
+    click(&c, "form[action='/lang'] button").await;
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
     click(&c, "form[action='/logout'] button").await;
     c.wait().for_element(Locator::Id("email")).await.unwrap();
 
