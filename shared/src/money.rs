@@ -398,6 +398,16 @@ impl Money {
 
     /// The amount without the currency, Polish style: `1 234,56`.
     pub fn format_amount(self) -> String {
+        self.format_grouped(Some(' '))
+    }
+
+    /// The amount as a spreadsheet in Polish reads a number: `1234,56`, no grouping.
+    pub fn format_plain(self) -> String {
+        self.format_grouped(None)
+    }
+
+    /// The amount with a decimal comma and thousands grouped by `group`, if any.
+    fn format_grouped(self, group: Option<char>) -> String {
         let scale = self.currency.scale();
         let abs = self.minor.unsigned_abs();
         let int = abs / scale.unsigned_abs();
@@ -408,8 +418,11 @@ impl Money {
             out.push('-');
         }
         for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push(' ');
+            if let Some(g) = group
+                && i > 0
+                && (digits.len() - i).is_multiple_of(3)
+            {
+                out.push(g);
             }
             out.push(ch);
         }
@@ -519,6 +532,14 @@ mod tests {
         assert!(Money::parse("1,5", jpy).is_err());
         let kwd: Currency = "KWD".parse().unwrap();
         assert_eq!(Money::parse("1,005", kwd).unwrap().minor, 1005);
+    }
+
+    #[test]
+    fn plain_amounts_for_spreadsheets() {
+        let plain = |minor| Money::new(minor, Currency::PLN).format_plain();
+        assert_eq!(plain(123_456), "1234,56");
+        assert_eq!(plain(-5), "-0,05");
+        assert_eq!(plain(i64::MIN), "-92233720368547758,08");
     }
 
     #[test]

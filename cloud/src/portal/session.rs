@@ -238,11 +238,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Form<T> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
         let expected = req.extensions().get::<ExpectedCsrf>().cloned();
-        let header_token = req
-            .headers()
-            .get(CSRF_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let header_token = header_token(req.headers());
         let body = Bytes::from_request(req, state)
             .await
             .map_err(IntoResponse::into_response)?;
@@ -252,17 +248,29 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Form<T> {
         let Some(ExpectedCsrf(expected)) = expected else {
             return Err(PageError::csrf().into_response());
         };
-        let ok = [header_token, field_token]
-            .into_iter()
-            .flatten()
-            .any(|t| crate::services::model::same_secret(t.trim(), &expected));
-        if !ok {
+        if !token_matches([header_token, field_token], &expected) {
             return Err(PageError::csrf().into_response());
         }
         serde_urlencoded::from_bytes(&body)
             .map(Form)
             .map_err(|e| PageError::bad_form(&e.to_string()).into_response())
     }
+}
+
+/// The CSRF token htmx sent in its header, if any.
+pub(super) fn header_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Whether the header's or the form field's token is the session's.
+pub(super) fn token_matches(tokens: [Option<String>; 2], expected: &str) -> bool {
+    tokens
+        .into_iter()
+        .flatten()
+        .any(|t| crate::services::model::same_secret(t.trim(), expected))
 }
 
 /// A form posted before login (the login form itself): no session, so no token; the

@@ -93,6 +93,14 @@ impl App {
             .await?)
     }
 
+    /// How many cases each creditor handed to the law firm, per status: creditor id → counts.
+    pub async fn partner_counts_per_creditor(
+        &self,
+        partner: &TenantScope,
+    ) -> Result<BTreeMap<String, BTreeMap<CaseStatus, u64>>, ServiceError> {
+        Ok(self.store.case_counts_per_creditor(partner).await?)
+    }
+
     /// The client firms that hand cases to the law firm: `(id, name)`, by name.
     pub async fn partner_creditors(
         &self,
@@ -176,25 +184,20 @@ impl App {
     }
 
     /// What each handed-over document adds today beyond what is owed: statutory interest and
-    /// the recovery compensation (in the order of `c.documents`), from the creditor's rate
-    /// tables — the ones its letters print.
-    pub async fn claims_today(
-        &self,
-        party: CaseParty<'_>,
-        c: &CaseDetail,
-    ) -> Result<Vec<Claim>, ServiceError> {
-        let rates = self.store.case_rates(party, &c.case.id).await?;
+    /// the recovery compensation (in the order of `c.documents`), at the creditor's rates (the
+    /// ones its letters print).
+    pub fn claims_today(&self, c: &CaseDetail) -> Vec<Claim> {
         let today = self.clock.now().date_naive();
         let debtor = if c.debtor.kind == "company" {
             Debtor::Business
         } else {
             Debtor::Consumer
         };
-        Ok(c.documents
+        c.documents
             .iter()
             .map(|d| {
                 interest::claim(
-                    &rates,
+                    &c.rates,
                     debtor,
                     Owed {
                         due: d.due_date,
@@ -205,7 +208,7 @@ impl App {
                     today,
                 )
             })
-            .collect())
+            .collect()
     }
 
     /// A file attached to a case by the party (a court filing, a settlement's scan): checked by
@@ -233,15 +236,6 @@ impl App {
                 self.clock.now(),
             )
             .await?)
-    }
-
-    /// The files of a case the party sees, oldest first.
-    pub async fn case_files(
-        &self,
-        party: CaseParty<'_>,
-        case_id: &str,
-    ) -> Result<Vec<CaseFile>, ServiceError> {
-        Ok(self.store.case_files(party, case_id).await?)
     }
 
     /// One file of a case the party sees, with its content.

@@ -28,6 +28,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use inkaso_shared::money::{Currency, Money};
 use inkaso_shared::protocol::ResultEvent;
 use inkaso_shared::records::ExternalId;
 use serde::{Deserialize, Serialize};
@@ -127,6 +128,11 @@ pub struct CaseDetail {
     pub history: Vec<HistorySnapshot>,
     /// The case's events (hand-off, status changes, notes), oldest first.
     pub events: Vec<CaseEvent>,
+    /// The files attached to it, oldest first (without their content).
+    pub files: Vec<CaseFile>,
+    /// The creditor's interest tables (its letters' `rates`): what the case claims beyond the
+    /// principal is computed at them, as its letters print it.
+    pub rates: inkaso_channels::letter::LetterRates,
 }
 
 /// The debtor as handed over.
@@ -669,6 +675,29 @@ impl Store {
         Ok(counts)
     }
 
+    /// How many cases each creditor handed to the law firm, per status: creditor id → counts.
+    pub async fn case_counts_per_creditor(
+        &self,
+        partner: &TenantScope,
+    ) -> Result<BTreeMap<String, BTreeMap<CaseStatus, u64>>, StoreError> {
+        let mut sql = cases_where(
+            "SELECT c.tenant_id, c.status, COUNT(*)",
+            CaseParty::Partner(partner),
+            &CaseFilter::default(),
+            false,
+        )?;
+        sql.push(" GROUP BY c.tenant_id, c.status");
+        let mut counts: BTreeMap<String, BTreeMap<CaseStatus, u64>> = BTreeMap::new();
+        for r in sql.fetch(self).await? {
+            let n: i64 = r.try_get(2)?;
+            counts.entry(r.try_get(0)?).or_default().insert(
+                stored_status(&r.try_get::<String, _>(1)?)?,
+                u64::try_from(n).unwrap_or(0),
+            );
+        }
+        Ok(counts)
+    }
+
     /// The client firms that hand cases to a partner: `(tenant id, name)`, by name.
     pub async fn partner_creditors(
         &self,
@@ -730,6 +759,24 @@ impl Store {
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
+        let files = sqlx::query(
+            "SELECT file_id, name, content_type, size_bytes, party, created_at FROM case_files \
+             WHERE tenant_id = $1 AND case_id = $2 ORDER BY created_at, file_id",
+        )
+        .bind(&case.creditor_id)
+        .bind(&case.id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(case_file_row)
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        drop(conn);
+        // The party sees the case, so it may see the rates the case is claimed at.
+        let rates = self
+            .channel_settings_of(&case.creditor_id)
+            .await?
+            .letters
+            .rates;
         Ok(CaseDetail {
             debtor: serde_json::from_str(&row.try_get::<String, _>(0)?)
                 .map_err(|e| corrupt("dłużnik sprawy", e))?,
@@ -739,6 +786,8 @@ impl Store {
                 .map_err(|e| corrupt("historia sprawy", e))?,
             case,
             events,
+            files,
+            rates,
         })
     }
 
@@ -870,16 +919,6 @@ impl Store {
                 &[],
             ));
         }
-        let mut conn = self.pool().acquire().await?;
-        let case = load_case(&mut conn, CaseParty::Partner(partner), case_id).await?;
-        drop(conn);
-        if !case.status.takes_payments() {
-            return Err(StoreError::invalid(
-                "status",
-                "err-store-case-payment-status",
-                &[("status", case.status.as_str().into())],
-            ));
-        }
         self.change_case(
             CaseParty::Partner(partner),
             case_id,
@@ -890,44 +929,6 @@ impl Store {
             Extra::Payment(amount_minor, day),
         )
         .await
-    }
-
-    /// The interest tables of a case's creditor (its letters' `rates`), for a party that sees
-    /// the case: the law firm claims at the creditor's rates.
-    pub async fn case_rates(
-        &self,
-        party: CaseParty<'_>,
-        case_id: &str,
-    ) -> Result<inkaso_channels::letter::LetterRates, StoreError> {
-        let mut conn = self.pool().acquire().await?;
-        let case = load_case(&mut conn, party, case_id).await?;
-        drop(conn);
-        Ok(self
-            .channel_settings_of(&case.creditor_id)
-            .await?
-            .letters
-            .rates)
-    }
-
-    /// The files of a case the party sees, oldest first (without their content).
-    pub async fn case_files(
-        &self,
-        party: CaseParty<'_>,
-        case_id: &str,
-    ) -> Result<Vec<CaseFile>, StoreError> {
-        let mut conn = self.pool().acquire().await?;
-        let case = load_case(&mut conn, party, case_id).await?;
-        sqlx::query(
-            "SELECT file_id, name, content_type, size_bytes, party, created_at FROM case_files \
-             WHERE tenant_id = $1 AND case_id = $2 ORDER BY created_at, file_id",
-        )
-        .bind(&case.creditor_id)
-        .bind(&case.id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(case_file_row)
-        .collect()
     }
 
     /// One file of a case the party sees, with its content.
@@ -972,6 +973,13 @@ impl Store {
         let before = load_case(&mut tx, party, case_id).await?;
         if let Some(to) = to {
             before.status.check_move(to)?;
+        }
+        if matches!(extra, Extra::Payment(..)) && !before.status.takes_payments() {
+            return Err(StoreError::invalid(
+                "status",
+                "err-store-case-payment-status",
+                &[("status", before.status.as_str().into())],
+            ));
         }
         let status = to.unwrap_or(before.status);
         // Conditional on the status read above: a concurrent change in between makes this
@@ -1164,10 +1172,8 @@ fn payment_note(amount: i64, currency: &str, day: NaiveDate, note: Option<&str>)
             (
                 "amount",
                 i18n::Arg::Text(format!(
-                    "{}{},{:02} {currency}",
-                    if amount < 0 { "-" } else { "" },
-                    amount.unsigned_abs() / 100,
-                    amount.unsigned_abs() % 100
+                    "{} {currency}",
+                    Money::new(amount, currency.parse().unwrap_or(Currency::PLN)).format_plain()
                 )),
             ),
             ("day", i18n::Arg::Text(day.to_string())),

@@ -5,7 +5,7 @@
 //! with a status of its own.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::Row;
+use sqlx::{AssertSqlSafe, Row};
 
 use super::query::CompanyView;
 use super::{Store, StoreError, day, parse_day, ts};
@@ -115,17 +115,7 @@ impl Store {
         &self,
         limit: u32,
     ) -> Result<Vec<(TenantScope, String)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT tenant_id, nip FROM companies WHERE status = 'pending' OR (status = 'error' AND attempts < $1) \
-             ORDER BY attempts, tenant_id, nip LIMIT $2",
-        )
-        .bind(MAX_ATTEMPTS)
-        .bind(i64::from(limit))
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| Ok((TenantScope::verified(r.try_get(0)?), r.try_get(1)?)))
-            .collect()
+        self.pending_in(("status", "attempts"), limit).await
     }
 
     /// Stores a lookup's result.
@@ -175,11 +165,22 @@ impl Store {
         &self,
         limit: u32,
     ) -> Result<Vec<(TenantScope, String)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT tenant_id, nip FROM companies WHERE regon_status = 'pending' \
-             OR (regon_status = 'error' AND regon_attempts < $1) \
-             ORDER BY regon_attempts, tenant_id, nip LIMIT $2",
-        )
+        self.pending_in(("regon_status", "regon_attempts"), limit)
+            .await
+    }
+
+    /// NIPs pending (or failed fewer than [`MAX_ATTEMPTS`] times) in one register's
+    /// `(status, attempts)` columns, fewest attempts first.
+    async fn pending_in(
+        &self,
+        (status, attempts): (&'static str, &'static str),
+        limit: u32,
+    ) -> Result<Vec<(TenantScope, String)>, StoreError> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT tenant_id, nip FROM companies WHERE {status} = 'pending' \
+             OR ({status} = 'error' AND {attempts} < $1) \
+             ORDER BY {attempts}, tenant_id, nip LIMIT $2"
+        )))
         .bind(MAX_ATTEMPTS)
         .bind(i64::from(limit))
         .fetch_all(self.pool())

@@ -19,9 +19,7 @@ use crate::domain::cases::CaseStatus;
 use crate::domain::interest::Claim;
 use crate::http::AppState;
 use crate::services::ServiceError;
-use crate::store::cases::{
-    Case, CaseDetail, CaseFile, CaseFilter, CaseParty, DocumentSnapshot, PageRequest,
-};
+use crate::store::cases::{Case, CaseDetail, CaseFilter, CaseParty, DocumentSnapshot, PageRequest};
 
 /// Rows per page of the list.
 const PAGE_ROWS: u32 = 50;
@@ -103,17 +101,9 @@ pub(super) struct CasePage {
     c: CaseDetail,
     /// The debtor's page in the portal, when the debtor is still synced (the creditor's view).
     debtor_link: Option<String>,
-    /// The list the page belongs to.
-    list: &'static str,
-    /// The cases' address (`/cases`, `/partner/cases`).
-    base: &'static str,
     actions: CaseActions,
     /// Each document's interest and compensation today, in the order of `c.documents`.
     claims: Vec<Claim>,
-    /// The files attached to the case.
-    pub(super) files: Vec<CaseFile>,
-    /// The reader may attach files (the law firm's lawyer).
-    pub(super) can_attach: bool,
     pub(super) file_error: Option<String>,
     /// The payment form as typed: amount, day, note.
     pub(super) payment: (String, String, String),
@@ -129,8 +119,6 @@ impl CasePage {
         ctx: Ctx,
         (c, claims): (CaseDetail, Vec<Claim>),
         debtor_link: Option<String>,
-        list: &'static str,
-        base: &'static str,
         actions: CaseActions,
     ) -> CasePage {
         CasePage {
@@ -138,11 +126,7 @@ impl CasePage {
             c,
             claims,
             debtor_link,
-            list,
-            base,
             actions,
-            files: Vec::new(),
-            can_attach: false,
             file_error: None,
             payment: Default::default(),
             payment_error: None,
@@ -208,6 +192,29 @@ impl CasePage {
         Some(note)
     }
 
+    /// The list the page belongs to.
+    fn list(&self) -> &'static str {
+        if self.ctx.partner {
+            "/partner"
+        } else {
+            "/cases"
+        }
+    }
+
+    /// The cases' address, where the page's forms post and its files are.
+    fn base(&self) -> &'static str {
+        if self.ctx.partner {
+            "/partner/cases"
+        } else {
+            "/cases"
+        }
+    }
+
+    /// Whether the reader (the law firm's lawyer) may attach files.
+    fn can_attach(&self) -> bool {
+        self.ctx.partner && self.ctx.can_edit()
+    }
+
     /// The name of the list the page belongs to.
     fn list_name(&self) -> String {
         self.ctx.t(if self.ctx.partner {
@@ -246,21 +253,13 @@ async fn case_page(
         .debtor_id_of(tenant, &c.case.agent_id, &c.case.debtor_external_id)
         .await?
         .map(|d| format!("/debtors/{d}"));
-    let claims = state
-        .app
-        .claims_today(CaseParty::Client(tenant), &c)
-        .await?;
-    let files = state.app.case_files(CaseParty::Client(tenant), id).await?;
-    let mut page = CasePage::new(
+    let claims = state.app.claims_today(&c);
+    Ok(CasePage::new(
         ctx,
         (c, claims),
         debtor_link,
-        "/cases",
-        "/cases",
         CaseActions::default(),
-    );
-    page.files = files;
-    Ok(page)
+    ))
 }
 
 pub(super) async fn show(

@@ -15,9 +15,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
 use inkaso_shared::Localized as _;
+use inkaso_shared::money::{Currency, Money, parse_minor};
 use serde::Deserialize;
 
-use super::super::session::Form;
+use super::super::session::{self, Form};
 use super::super::{Ctx, PageError, PartnerViewer, Viewer};
 use super::cases::{CaseActions, CasePage, file_download};
 use super::{Pager, PathId, Sorting, blank_to_none};
@@ -198,16 +199,13 @@ pub(super) async fn inbox(
         )
         .await?;
     let counts = state.app.partner_case_counts(partner, &filter).await?;
-    let total = if filter.status.is_some() {
-        filter
-            .status
-            .as_deref()
-            .and_then(|s| CaseStatus::parse(s, "status").ok())
-            .and_then(|s| counts.get(&s).copied())
-            .unwrap_or(0)
-    } else {
-        counts.values().sum()
-    };
+    let all_count = counts.values().sum();
+    // The filter's status was checked when the filter was read.
+    let total = filter
+        .status
+        .as_deref()
+        .and_then(|s| CaseStatus::parse(s, "status").ok())
+        .map_or(all_count, |s| counts.get(&s).copied().unwrap_or(0));
     let tabs = CaseStatus::ALL
         .into_iter()
         .map(|s| Tab {
@@ -235,7 +233,7 @@ pub(super) async fn inbox(
         .collect();
     Ok(InboxPage {
         all_link: q.link("/partner", &[("status", ""), ("after", "")]),
-        all_count: counts.values().sum(),
+        all_count,
         creditors: state.app.partner_creditors(partner).await?,
         ages: AGES.iter().map(|(c, id)| (*c, ctx.t(id))).collect(),
         // Unsorted, the inbox shows the most recently changed cases first.
@@ -307,7 +305,8 @@ pub(super) async fn inbox_csv(
                     c.debtor_name.clone(),
                     c.debtor_external_id.clone(),
                     c.document_external_ids.join(", "),
-                    excel_amount(c.total_minor),
+                    Money::new(c.total_minor, c.currency.parse().unwrap_or(Currency::PLN))
+                        .format_plain(),
                     c.currency.clone(),
                     ctx.tp("case", c.status.as_str()),
                     ctx.datetime(c.created_at),
@@ -352,31 +351,26 @@ pub(super) async fn creditors(
     viewer.require(Role::Viewer)?;
     let ctx = Ctx::partner(&viewer, "partner-creditors");
     let partner = &viewer.session.principal.tenant;
-    let mut rows = Vec::new();
-    for (id, name) in state.app.partner_creditors(partner).await? {
-        let counts = state
-            .app
-            .partner_case_counts(
-                partner,
-                &CaseFilter {
-                    creditor_id: Some(id.clone()),
-                    ..CaseFilter::default()
-                },
-            )
-            .await?;
-        rows.push(CreditorRow {
-            name,
-            link: form_urlencoded::Serializer::new("/partner?".to_owned())
-                .append_pair("creditor", &id)
-                .finish(),
-            open: counts
-                .iter()
-                .filter(|(s, _)| s.is_open())
-                .map(|(_, n)| n)
-                .sum(),
-            all: counts.values().sum(),
-        });
-    }
+    let mut counts = state.app.partner_counts_per_creditor(partner).await?;
+    let rows = state
+        .app
+        .partner_creditors(partner)
+        .await?
+        .into_iter()
+        .map(|(id, name)| {
+            let counts = counts.remove(&id).unwrap_or_default();
+            CreditorRow {
+                name,
+                link: InboxQuery::default().link("/partner", &[("creditor", &id)]),
+                open: counts
+                    .iter()
+                    .filter(|(s, _)| s.is_open())
+                    .map(|(_, n)| n)
+                    .sum(),
+                all: counts.values().sum(),
+            }
+        })
+        .collect();
     Ok(CreditorsPage { ctx, rows })
 }
 
@@ -408,26 +402,8 @@ async fn case_page(
         decide: c.case.status == CaseStatus::HandedOff,
         moves,
     };
-    let claims = state
-        .app
-        .claims_today(CaseParty::Partner(&viewer.session.principal.tenant), &c)
-        .await?;
-    let files = state
-        .app
-        .case_files(CaseParty::Partner(&viewer.session.principal.tenant), id)
-        .await?;
-    let can_attach = ctx.can_edit();
-    let mut page = CasePage::new(
-        ctx,
-        (c, claims),
-        None,
-        "/partner",
-        "/partner/cases",
-        actions,
-    );
-    page.files = files;
-    page.can_attach = can_attach;
-    Ok(page)
+    let claims = state.app.claims_today(&c);
+    Ok(CasePage::new(ctx, (c, claims), None, actions))
 }
 
 pub(super) async fn show(
@@ -553,15 +529,12 @@ pub(super) async fn attach(
 ) -> Result<Response, PageError> {
     viewer.require(Role::Editor)?;
     let bad = |e: axum::extract::multipart::MultipartError| PageError::bad_form(&e.body_text());
-    let mut token = headers
-        .get(super::super::session::CSRF_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let mut field_token = None;
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) = form.next_field().await.map_err(bad)? {
         match field.name() {
-            Some(super::super::session::CSRF_FIELD) => {
-                token = Some(field.text().await.map_err(bad)?);
+            Some(session::CSRF_FIELD) => {
+                field_token = Some(field.text().await.map_err(bad)?);
             }
             Some("file") => {
                 let name = field.file_name().unwrap_or_default().to_owned();
@@ -573,7 +546,7 @@ pub(super) async fn attach(
             _ => {}
         }
     }
-    if !token.is_some_and(|t| crate::services::model::same_secret(t.trim(), &viewer.csrf)) {
+    if !session::token_matches([session::header_token(&headers), field_token], &viewer.csrf) {
         return Err(PageError::csrf());
     }
     let partner = CaseParty::Partner(&viewer.session.principal.tenant);
@@ -677,35 +650,11 @@ pub(super) async fn record_payment(
     .await
 }
 
-/// Whole złoty and grosze as a person types them (`1500`, `1 500,50`, `1500.5`) in grosze.
+/// Whole złoty and grosze as a person types them (`1500`, `1 500,50`, `1500.5`, a currency
+/// after the number ignored) in grosze; nothing negative.
 fn parse_zloty(text: &str) -> Option<i64> {
-    let t: String = text
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '\u{a0}'))
-        .collect();
-    // A currency typed after the number ("zł", "PLN") is allowed and ignored.
-    let t = t.trim_end_matches(char::is_alphabetic).replace(',', ".");
-    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
-    if whole.is_empty()
-        || frac.len() > 2
-        || !whole
-            .bytes()
-            .chain(frac.bytes())
-            .all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let grosze: i64 = match frac.len() {
-        0 => 0,
-        1 => frac.parse::<i64>().ok()? * 10,
-        _ => frac.parse().ok()?,
-    };
-    whole
-        .parse::<i64>()
-        .ok()?
-        .checked_mul(100)?
-        .checked_add(grosze)
+    let number = text.trim().trim_end_matches(char::is_alphabetic);
+    parse_minor(number, 2).ok().filter(|v| *v >= 0)
 }
 
 /// The answer to a change of a case: its page with the notice `done` (`notice-…#anchor`), or,
@@ -732,13 +681,6 @@ async fn answer<T>(
     }
 }
 
-/// An amount as Polish Excel reads a number: `1234,56`, no grouping.
-fn excel_amount(minor: i64) -> String {
-    let sign = if minor < 0 { "-" } else { "" };
-    let abs = minor.unsigned_abs();
-    format!("{sign}{},{:02}", abs / 100, abs % 100)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -752,13 +694,6 @@ mod tests {
         assert_eq!(parse_zloty("-5"), None);
         assert_eq!(parse_zloty(""), None);
         assert_eq!(parse_zloty("99999999999999999999"), None);
-    }
-
-    #[test]
-    fn amounts_for_excel() {
-        assert_eq!(excel_amount(123_456), "1234,56");
-        assert_eq!(excel_amount(-5), "-0,05");
-        assert_eq!(excel_amount(i64::MIN), "-92233720368547758,08");
     }
 
     #[test]

@@ -912,7 +912,7 @@ async fn a_law_firm_works_its_cases_in_the_browser() {
     ] {
         assert!(inbox.contains(text), "{text} in {inbox}");
     }
-    shot(&c, "20-partner-inbox").await;
+    shot(&c, "30-partner-inbox").await;
     // One creditor only, with the filter (htmx swaps the list).
     let creditor = c.find(Locator::Id("creditor")).await.unwrap();
     creditor.select_by_label("Sklep Gęślą").await.unwrap();
@@ -982,7 +982,7 @@ async fn a_law_firm_works_its_cases_in_the_browser() {
     ] {
         assert!(text.contains(t), "{t} in {text}");
     }
-    shot(&c, "21-partner-case").await;
+    shot(&c, "31-partner-case").await;
     // The same in English: the inbox and the case, then back to Polish for the others.
     click(&c, "form[action='/lang'] button").await;
     c.wait().for_element(Locator::Css("h1")).await.unwrap();
@@ -997,7 +997,7 @@ async fn a_law_firm_works_its_cases_in_the_browser() {
     }
     c.goto(&format!("{base}/partner")).await.unwrap();
     assert_eq!(text_of(&c, "h1").await, "Cases handed to the law firm");
-    shot(&c, "22-partner-inbox-en").await;
+    shot(&c, "32-partner-inbox-en").await;
     click(&c, "form[action='/lang'] button").await;
     c.wait().for_element(Locator::Css("h1")).await.unwrap();
     click(&c, "form[action='/logout'] button").await;
