@@ -1,6 +1,7 @@
 //! The message catalogues: every user-visible text of the portal, of the API's errors and of
 //! the CLI in Project Fluent files, `cloud/locales/{pl,en}/*.ftl` (`main` and `portal` for the
-//! portal, `api` for errors, `cli` for the command line), compiled into the binary. Polish is
+//! portal, `api` for errors, `cli` for the command line, `mail` for the e-mails about cases),
+//! compiled into the binary. Polish is
 //! the source and the fallback; English is complete beside it (a test checks every message is
 //! in both). Plurals follow CLDR, so Polish gets its one / few / many forms ("1 dokument,
 //! 2 dokumenty, 5 dokumentów"). Unicode isolation marks are off: they would leak into SMS text
@@ -454,14 +455,14 @@ mod tests {
         );
     }
 
-    /// Every message of the API's and the CLI's catalogues is asked for by the code, and every
+    /// Every message of the API's, the CLI's and the case e-mails' catalogues is asked for by the code, and every
     /// id the code names in those groups exists (a typo would show the id itself).
     #[test]
     fn the_api_and_the_cli_ask_only_for_existing_messages() {
         let known = ids("pl");
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales/pl");
         let mut ours = BTreeSet::new();
-        for file in ["api.ftl", "cli.ftl"] {
+        for file in ["api.ftl", "cli.ftl", "mail.ftl"] {
             let text = std::fs::read_to_string(dir.join(file)).unwrap();
             ours.extend(
                 text.lines()
@@ -477,6 +478,7 @@ mod tests {
             "channel-name-",
             "pause-name-",
             "legal-status-",
+            "mail-",
         ];
         let mut asked = BTreeSet::new();
         for (file, code) in sources() {

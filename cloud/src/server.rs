@@ -45,6 +45,8 @@ pub struct FileSettings {
     pub smtp: Option<crate::live::SmtpSettings>,
     /// `[regon]`: debtors' activity from the GUS REGON register (see `regon`); off without it.
     pub regon: Option<crate::regon::RegonSettings>,
+    /// `public_url = "https://inkaso.example.pl"`: the portal's address, for links in e-mails.
+    pub public_url: Option<String>,
 }
 
 impl FileSettings {
@@ -79,6 +81,8 @@ pub struct Settings {
     pub smtp: Option<crate::live::SmtpSettings>,
     /// The REGON register, when configured.
     pub regon: Option<crate::regon::RegonSettings>,
+    /// The portal's public address, for links in e-mails; without it they carry no links.
+    pub public_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -94,6 +98,7 @@ impl Default for Settings {
             smsapi: None,
             smtp: None,
             regon: None,
+            public_url: None,
         }
     }
 }
@@ -140,6 +145,9 @@ impl Settings {
         }
         if f.regon.is_some() {
             self.regon = f.regon;
+        }
+        if let Some(v) = f.public_url {
+            self.public_url = (!v.trim().is_empty()).then_some(v);
         }
         self
     }
@@ -285,6 +293,16 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     )
     .map_err(|e| ServeError::Config(e.to_string()))?;
     let engine_channels = channels.clone();
+    // The e-mails about cases (a law firm's digest, a creditor's news), when e-mail is set up.
+    let case_mail_task = channels.email().map(|mail| {
+        tokio::spawn(crate::services::case_mail::run_every(
+            store.clone(),
+            Arc::clone(&clock),
+            crate::services::case_mail::CaseMailer::new(mail, settings.public_url.as_deref()),
+            Duration::from_secs(60),
+            stop_rx.clone(),
+        ))
+    });
     let runner_task = tokio::spawn(crate::services::runner::run_every(
         store.clone(),
         Arc::clone(&clock),
@@ -336,7 +354,7 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
         let _ = t.await;
     }
     let _ = runner_task.await;
-    if let Some(t) = poll_task {
+    for t in poll_task.into_iter().chain(case_mail_task) {
         let _ = t.await;
     }
     store.close().await;

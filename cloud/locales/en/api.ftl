@@ -158,6 +158,10 @@ err-compose-no-documents = no document of the action is open
 err-domain-case-status-unknown = unknown case status "{ $status }" (allowed: { $allowed })
 err-domain-case-status-final = cannot change the status from "{ $from }" to "{ $to }": a case in "{ $from }" is final
 err-domain-case-status-move = cannot change the status from "{ $from }" to "{ $to }" (from "{ $from }" allowed: { $allowed })
+err-domain-digest-every-unknown = unknown digest frequency "{ $value }" (allowed: daily, weekly, off)
+err-domain-digest-hour = the digest's hour "{ $value }" must be a number from 0 to 23
+err-domain-recipient-invalid = "{ $value }" is not an e-mail address
+err-domain-recipients-many = { $count } addresses are too many (at most { $max })
 err-domain-case-note-too-long = a note may have at most { $max } { $max ->
     [one] character
    *[other] characters
@@ -315,6 +319,10 @@ record-report-subject = Inkaso: collection run report { $at }
 record-report-no-email = report not sent: the e-mail channel is not configured
 record-report-sent = report sent ({ $provider_id })
 record-report-already-sent = report already sent
+record-case-digest-sent = { $firm }: digest of new cases ({ $count }) sent to: { $to }
+record-case-news-sent = { $firm }: message about changed cases ({ $count }) sent to: { $to }
+record-case-mail-nobody = { $firm }: nobody to e-mail about cases (no active administrator or editor, no addresses set)
+record-case-mail-failed = { $firm }: e-mail about cases not sent: { $reason } (tried again in the next round)
 record-report-not-sent = report not sent: { $reason }
 
 ## The run report (the client's e-mail and `inkaso-cloud run`'s printout)

@@ -179,6 +179,10 @@ err-compose-no-documents = żaden dokument akcji nie jest już otwarty
 err-domain-case-status-unknown = nieznany status sprawy „{ $status }” (dozwolone: { $allowed })
 err-domain-case-status-final = nie można zmienić statusu z „{ $from }” na „{ $to }”: sprawa w statusie „{ $from }” jest zakończona
 err-domain-case-status-move = nie można zmienić statusu z „{ $from }” na „{ $to }” (z „{ $from }” dozwolone: { $allowed })
+err-domain-digest-every-unknown = nieznana częstotliwość zestawienia „{ $value }” (dozwolone: daily, weekly, off)
+err-domain-digest-hour = godzina zestawienia „{ $value }” musi być liczbą od 0 do 23
+err-domain-recipient-invalid = „{ $value }” nie jest adresem e-mail
+err-domain-recipients-many = { $count } adresów to za dużo (najwyżej { $max })
 err-domain-case-note-too-long = notatka może mieć najwyżej { $max } { $max ->
     [one] znak
     [few] znaki
@@ -345,6 +349,10 @@ record-report-subject = Inkaso: raport z przebiegu procesów { $at }
 record-report-no-email = raport nie wysłany: kanał e-mail nie jest skonfigurowany
 record-report-sent = raport wysłany ({ $provider_id })
 record-report-already-sent = raport już wysłany
+record-case-digest-sent = { $firm }: zestawienie nowych spraw ({ $count }) wysłane do: { $to }
+record-case-news-sent = { $firm }: wiadomość o zmianach w sprawach ({ $count }) wysłana do: { $to }
+record-case-mail-nobody = { $firm }: nie ma komu wysłać e-maila o sprawach (żadnego aktywnego administratora ani redaktora, żadnych ustawionych adresów)
+record-case-mail-failed = { $firm }: e-mail o sprawach nie wysłany: { $reason } (ponowna próba w następnej rundzie)
 record-report-not-sent = raport nie wysłany: { $reason }
 
 ## Raport z przebiegu (e-mail do klienta i wydruk `inkaso-cloud run`)

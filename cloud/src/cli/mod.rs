@@ -120,6 +120,9 @@ pub struct ServeArgs {
     /// Leave `Secure` off the session cookie: only for plain-HTTP development.
     #[arg(long, env = "INKASO_INSECURE_COOKIES")]
     pub insecure_cookies: bool,
+    /// The portal's public address (`https://inkaso.example.pl`), for links in e-mails.
+    #[arg(long, env = "INKASO_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 impl ServeArgs {
@@ -134,6 +137,9 @@ impl ServeArgs {
         }
         if let Some(v) = self.vat_register_url {
             s.vat_register_url = (!v.trim().is_empty()).then_some(v);
+        }
+        if let Some(v) = self.public_url {
+            s.public_url = (!v.trim().is_empty()).then_some(v);
         }
     }
 }

@@ -6,6 +6,7 @@
 //! - [`accounts`]: the kinds of tenant and users' roles.
 //! - [`ids`]: typed identifiers (tenants, agents, partners, cases, users).
 //! - [`cases`]: cases handed off to law firms — their statuses and the moves between them.
+//! - [`case_mail`]: the e-mails about them — when a law firm's digest is due, what firms set.
 //! - [`collection`]: a debtor's tags, on-demand runs' and the forecast's bounds.
 //! - [`settings`]: the channel settings' checks (creditor, NRB/IBAN, deadlines).
 //! - [`stats`]: payment-delay statistics — DSO (simple, countback, best possible), ADD, CEI,
@@ -19,6 +20,7 @@
 //! - [`crate::process`]: the process engine (models, calendar, planner, forecast).
 
 pub mod accounts;
+pub mod case_mail;
 pub mod cases;
 pub mod collection;
 pub mod ids;

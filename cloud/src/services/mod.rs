@@ -11,12 +11,15 @@
 //!   the agents' sync (batches, results, config, heartbeats), readiness.
 //! - [`channels`]: templates, channel settings, letters, posting books and tasks.
 //! - [`cases`]: cases handed to law firms, from the client's side and the law firm's.
+//! - [`case_mail`]: the e-mails about them — a law firm's digest of new cases, a creditor's
+//!   news of what its law firms changed.
 //! - [`records`]: debtors, documents, payments, agents' health, exclusions, companies, audit.
 //! - [`runner`]: one tick of the process engine for one tenant, every tenant's round.
 //! - [`stats`]: payment-delay statistics — the firm's month by month and each debtor's delays.
 //! - [`dashboard`]: the dashboard, with each firm's forecast remembered for a minute.
 
 pub mod accounts;
+pub mod case_mail;
 pub mod cases;
 pub mod channels;
 pub mod collection;

@@ -105,6 +105,11 @@ impl Channels {
         self.sms_account.as_ref()
     }
 
+    /// The live e-mail adapter, when one is configured (the firms' own mails go through it).
+    pub fn email(&self) -> Option<Arc<dyn DynChannel>> {
+        self.live.get(&Channel::Email).cloned()
+    }
+
     /// Adds the live adapter of a channel (SMSAPI for sms/voice, SMTP for e-mail).
     #[must_use]
     pub fn with(mut self, channel: Channel, adapter: Arc<dyn DynChannel>) -> Self {

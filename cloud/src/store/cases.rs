@@ -337,7 +337,7 @@ fn to_json<T: Serialize>(v: &T) -> Result<String, StoreError> {
     serde_json::to_string(v).map_err(|e| corrupt("JSON", e))
 }
 
-fn stored_status(text: &str) -> Result<CaseStatus, StoreError> {
+pub(super) fn stored_status(text: &str) -> Result<CaseStatus, StoreError> {
     CaseStatus::ALL
         .into_iter()
         .find(|s| s.as_str() == text)

@@ -23,9 +23,10 @@
 //! API's reads and exclusions), [`companies`] (the VAT register cache), [`processes`] (the
 //! process engine's tables), [`collection`] (the engine's client-API reads and edits),
 //! [`channels`] (templates, letters, tasks, sales blocks), [`cases`] (cases handed to
-//! law-firm partners) and [`security`] (the installation's secrets, login throttling).
+//! law-firm partners), [`case_mail`] (the e-mails about them: settings, what was sent) and [`security`] (the installation's secrets, login throttling).
 
 pub mod accounts;
+pub mod case_mail;
 pub mod cases;
 pub mod channels;
 pub mod collection;

@@ -5,6 +5,7 @@
 #[macro_use]
 mod common;
 
+mod case_mail;
 mod cases;
 mod contract;
 mod isolation;

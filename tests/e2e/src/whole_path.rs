@@ -42,6 +42,7 @@ use inkaso_cloud::live::{self, SmsapiSettings, SmtpSettings};
 use inkaso_cloud::process::compose::ChannelSettings;
 use inkaso_cloud::process::{Pause, PauseKind, Process};
 use inkaso_cloud::regon::{Bir, TEST_KEY as REGON_TEST_KEY};
+use inkaso_cloud::services::case_mail::{self, CaseMailer, MailRound};
 use inkaso_cloud::services::runner::{Channels, LoggingTestMode, RunnerConfig, TickSummary, tick};
 use inkaso_cloud::store::TenantScope;
 use inkaso_cloud::store::accounts::TenantKind;
@@ -103,6 +104,8 @@ pub struct DayReport {
     pub promise: Option<(String, NaiveDate)>,
     /// The engine's tick.
     pub tick: TickSummary,
+    /// The e-mails about cases after it (the law firm's digest, the creditor's news).
+    pub case_mail: MailRound,
 }
 
 /// What every side saw at the end.
@@ -544,9 +547,21 @@ impl WholePath {
             &self.runner,
         )
         .await?;
+        report.case_mail = self.case_mail().await?;
         // Delivery reports of today's SMS reach the cloud's callback.
         self.sms.deliver_callbacks().await;
         Ok(report)
+    }
+
+    /// One round of the e-mails about cases, as `serve` runs every minute, through the live
+    /// SMTP channel, with links to this cloud's portal.
+    pub async fn case_mail(&self) -> anyhow::Result<MailRound> {
+        let mail = self
+            .channels
+            .email()
+            .ok_or_else(|| anyhow::anyhow!("kanał e-mail nie jest skonfigurowany"))?;
+        let mailer = CaseMailer::new(mail, Some(&self.h.cloud_url()));
+        Ok(case_mail::round(&self.h.store, self.h.clock.as_ref(), &mailer).await?)
     }
 
     /// One more sync of the agent without a tick, as the next morning's would be: it brings

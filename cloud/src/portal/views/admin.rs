@@ -9,13 +9,14 @@ use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use inkaso_shared::Email;
+use inkaso_shared::{Email, Localized as _};
 use serde::Deserialize;
 
 use super::super::session::{AnyViewer, Form};
 use super::super::{Ctx, PageError, Viewer};
 use super::PathId;
-use crate::domain::accounts::Role;
+use crate::domain::accounts::{Role, TenantKind};
+use crate::domain::case_mail::{CaseMailSettings, DigestEvery};
 use crate::domain::ids::AgentId;
 use crate::http::AppState;
 use crate::services::ServiceError;
@@ -33,6 +34,43 @@ pub(super) struct AdminPage {
     form: NewUserView,
     /// A secret shown once: a new user's or reset password, or a new agent's token.
     secret: Option<Secret>,
+    /// The e-mails about cases: a law firm's digest, a creditor's news.
+    mail: MailView,
+}
+
+/// The form of the case e-mails' settings, as saved or as just refused.
+#[derive(Debug, Default, Clone)]
+struct MailView {
+    digest: String,
+    digest_hour: u32,
+    status_mail: bool,
+    /// One address per line.
+    recipients: String,
+    /// The choices of the digest: `(code, name)`.
+    digests: Vec<(&'static str, String)>,
+    error_field: String,
+    error: Option<String>,
+}
+
+impl MailView {
+    fn of(ctx: &Ctx, s: &CaseMailSettings) -> MailView {
+        MailView {
+            digest: s.digest.as_str().to_owned(),
+            digest_hour: s.digest_hour,
+            status_mail: s.status_mail,
+            recipients: s
+                .recipients
+                .iter()
+                .map(Email::as_str)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            digests: DigestEvery::ALL
+                .into_iter()
+                .map(|d| (d.as_str(), ctx.t(&format!("digest-{}", d.as_str()))))
+                .collect(),
+            ..MailView::default()
+        }
+    }
 }
 
 struct UserLine {
@@ -92,6 +130,19 @@ async fn page(
     secret: Option<Secret>,
 ) -> Result<AdminPage, PageError> {
     let tenant = &viewer.session.principal.tenant;
+    let mail = MailView::of(&ctx, &state.app.case_mail_settings(tenant).await?);
+    page_with(state, viewer, ctx, form, secret, mail).await
+}
+
+async fn page_with(
+    state: &AppState,
+    viewer: &Viewer,
+    ctx: Ctx,
+    form: NewUserView,
+    secret: Option<Secret>,
+    mail: MailView,
+) -> Result<AdminPage, PageError> {
+    let tenant = &viewer.session.principal.tenant;
     let users = state
         .app
         .users(tenant)
@@ -116,6 +167,7 @@ async fn page(
         roles,
         form,
         secret,
+        mail,
     })
 }
 
@@ -424,8 +476,67 @@ pub(super) async fn revoke_token(
     Ok(Redirect::to("/admin?done=token-revoked").into_response())
 }
 
+#[derive(Debug, Deserialize)]
+pub(super) struct CaseMailForm {
+    /// A law firm's form only.
+    digest: Option<String>,
+    digest_hour: Option<String>,
+    /// A creditor's form only: the checkbox, absent when unticked.
+    status_mail: Option<String>,
+    #[serde(default)]
+    recipients: String,
+}
+
+/// Saves the case e-mails' settings; a law firm's form sets the digest, a creditor's the
+/// news, and the other side's values stay as they were. A bad address or hour shows the page
+/// again with the form as typed and the field named.
+pub(super) async fn set_case_mail(
+    State(state): State<AppState>,
+    AnyViewer(viewer): AnyViewer,
+    Form(form): Form<CaseMailForm>,
+) -> Result<Response, PageError> {
+    viewer.require(Role::Admin)?;
+    let tenant = &viewer.session.principal.tenant;
+    let saved = state.app.case_mail_settings(tenant).await?;
+    let partner = viewer.session.principal.tenant_kind == TenantKind::Partner;
+    let digest = form
+        .digest
+        .filter(|_| partner)
+        .unwrap_or_else(|| saved.digest.as_str().to_owned());
+    let hour = form
+        .digest_hour
+        .filter(|_| partner)
+        .unwrap_or_else(|| saved.digest_hour.to_string());
+    let status_mail = if partner {
+        saved.status_mail
+    } else {
+        form.status_mail.is_some()
+    };
+    match CaseMailSettings::parse(&digest, &hour, status_mail, &form.recipients) {
+        Ok(settings) => {
+            state
+                .app
+                .set_case_mail_settings(tenant, &viewer.session.principal.actor, &settings)
+                .await?;
+            Ok(Redirect::to("/admin?done=case-mail-saved#case-mail").into_response())
+        }
+        Err(invalid) => {
+            let ctx = Ctx::load_any(&state, &viewer, "admin").await?;
+            let mut mail = MailView::of(&ctx, &saved);
+            mail.digest = digest;
+            mail.digest_hour = hour.trim().parse().unwrap_or(saved.digest_hour);
+            mail.status_mail = status_mail;
+            mail.recipients = form.recipients;
+            mail.error = Some(invalid.message(ctx.lang));
+            mail.error_field = invalid.field;
+            let p = page_with(&state, &viewer, ctx, NewUserView::blank(), None, mail).await?;
+            Ok((StatusCode::BAD_REQUEST, p).into_response())
+        }
+    }
+}
+
 /// The areas of the audit log a person filters by: `(action prefix, message id)`.
-const AUDIT_AREAS: [(&str, &str); 11] = [
+const AUDIT_AREAS: [(&str, &str); 12] = [
     ("process", "audit-area-process"),
     ("template", "audit-area-template"),
     ("channel_settings", "audit-area-settings"),
@@ -433,6 +544,7 @@ const AUDIT_AREAS: [(&str, &str); 11] = [
     ("exclusion", "audit-area-exclusion"),
     ("debtor", "audit-area-debtor"),
     ("case", "audit-area-case"),
+    ("case_mail", "audit-area-case-mail"),
     ("user", "audit-area-user"),
     ("agent", "audit-area-agent"),
     ("api_token", "audit-area-token"),

@@ -95,6 +95,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/admin/tokens", post(admin::add_token))
         .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
         .route("/admin/audit", get(admin::audit))
+        .route("/admin/case-mail", post(admin::set_case_mail))
         .route("/partner", get(partner::inbox))
         .route("/partner/cases.csv", get(partner::inbox_csv))
         .route("/partner/creditors", get(partner::creditors))

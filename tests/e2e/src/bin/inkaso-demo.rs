@@ -362,6 +362,12 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         println!("    {}", day_line(n, &d));
+        for line in d.case_mail.digests.iter().chain(&d.case_mail.news) {
+            println!("      e-mail: {line}");
+        }
+        for line in &d.case_mail.problems {
+            println!("      \x1b[31me-mail: {line}\x1b[0m");
+        }
     }
 
     if let Some(case) = w.partner_works_first_case().await? {
@@ -370,6 +376,9 @@ async fn main() -> anyhow::Result<()> {
             case.debtor_name,
             case.status.as_str()
         );
+        for line in w.case_mail().await?.news {
+            println!("      e-mail do wierzyciela: {line}");
+        }
     }
     let back = w.final_sync().await?;
     println!("    następnego ranka agent odebrał {back} wyników ostatniego cyklu");

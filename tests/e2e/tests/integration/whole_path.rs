@@ -12,9 +12,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
+use inkaso_cloud::store::accounts::Role;
 use inkaso_connectors::ProfileKind;
 use inkaso_e2e::whole_path::{Options, WholePath};
-use inkaso_shared::{Clock as _, SystemClock};
+use inkaso_shared::{Clock as _, Email, SystemClock};
 
 fn sent(actions: &[inkaso_cloud::store::processes::ActionView], channel: &str) -> usize {
     actions
@@ -37,6 +38,23 @@ async fn erp_to_messages_to_results_back() {
         first_day: now.date_naive() + Duration::days(1),
     };
     let mut w = WholePath::start(&opts, now).await.unwrap();
+    // People to e-mail about cases: the creditor's admin and the law firm's lawyer.
+    for (scope, email) in [
+        (&w.h.tenant, "szef@hurtownia.pl"),
+        (&w.partner, "mecenas@kancelaria.pl"),
+    ] {
+        w.h.store
+            .add_user(
+                scope,
+                &Email::parse(email).unwrap(),
+                Role::Admin,
+                "haslo-testowe-123",
+                "cli",
+                now,
+            )
+            .await
+            .unwrap();
+    }
     let cli = Path::new(env!("CARGO_BIN_EXE_inkaso-agent-under-test"));
     let first = w.agent_cli(cli, &["sync", "--once"]).unwrap();
     assert!(first.contains("Pełna synchronizacja"), "{first}");
@@ -48,8 +66,15 @@ async fn erp_to_messages_to_results_back() {
     let mut paid_at: BTreeMap<String, DateTime<Utc>> = BTreeMap::new();
     let mut promise = None;
     let mut ticks_sent = 0;
+    let mut digests = 0;
     for _ in 0..60 {
         let d = w.day().await.unwrap();
+        // The law firm hears of new cases once a day at most; nothing else is mailed until it
+        // acts on them.
+        assert!(d.case_mail.problems.is_empty(), "{:?}", d.case_mail);
+        assert!(d.case_mail.digests.len() <= 1, "{:?}", d.case_mail);
+        assert!(d.case_mail.news.is_empty(), "{:?}", d.case_mail);
+        digests += d.case_mail.digests.len();
         for doc in &d.paid_in_full {
             paid_at.insert(doc.clone(), d.synced_at.unwrap());
         }
@@ -85,7 +110,9 @@ async fn erp_to_messages_to_results_back() {
     assert!(sent(&actions, "sms") > 0);
     assert!(sent(&actions, "email") > 0);
     assert_eq!(summary.sms_accepted, sent(&actions, "sms"));
-    assert_eq!(summary.emails_received, sent(&actions, "email"));
+    // Beside the debtors' e-mails, the law firm's digests (one a day with new cases).
+    assert!(digests > 0 && digests <= summary.handoffs.len());
+    assert_eq!(summary.emails_received, sent(&actions, "email") + digests);
     assert_eq!(sent(&actions, "voice"), 0);
     assert_eq!(
         ticks_sent,
@@ -180,6 +207,10 @@ async fn erp_to_messages_to_results_back() {
     // The law firm takes up the first case; the last results reach the agent with its next
     // sync, as in production.
     let worked = w.partner_works_first_case().await.unwrap().unwrap();
+    // The creditor hears of it by e-mail: one message with both changes.
+    let mail = w.case_mail().await.unwrap();
+    assert_eq!(mail.news.len(), 1, "{mail:?}");
+    assert!(mail.news[0].contains("szef@hurtownia.pl"), "{mail:?}");
     w.final_sync().await.unwrap();
     let feed = w.cloud_feed().await.unwrap();
     let agent = w.agent_results().await.unwrap();
