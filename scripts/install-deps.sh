@@ -17,6 +17,7 @@ packages=(
   sqlite3             # to open the agent's and cloud's state when supporting a customer
   python3-venv        # a private virtualenv for Schemathesis (scripts/api-fuzz.sh)
   curl                # scripts seed and probe the cloud over HTTP
+  systemd             # systemd-analyze checks the agent's service unit (no systemd needs to run)
   chromium chromium-driver  # the portal's browser tests (headless, over WebDriver); never a downloaded browser
 )
 

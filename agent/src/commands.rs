@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
+use inkaso_connectors::drivers::{DriverKind, sql_server_advice};
 use inkaso_shared::protocol::{Heartbeat, PROTOCOL_VERSION};
 use inkaso_shared::{Clock, Lang, Localized, SystemClock};
 
@@ -355,7 +356,13 @@ pub async fn status(agent: &Agent) -> Result<String, CommandError> {
         .await
         .map_err(|e| CommandError(e.to_string()))?;
     let none = pl_en(lang, "brak", "none");
+    let version = env!("CARGO_PKG_VERSION");
     let mut out = vec![
+        pl_en(
+            lang,
+            &format!("Wersja agenta: {version} (protokół {PROTOCOL_VERSION})"),
+            &format!("Agent version: {version} (protocol {PROTOCOL_VERSION})"),
+        ),
         pl_en(
             lang,
             &format!("Plik stanu: {}", agent.state_path_display()),
@@ -497,20 +504,64 @@ pub struct Verdict {
     pub fix: Option<String>,
 }
 
-/// `inkaso-agent check`: ODBC, cloud reachability, token, clock skew — each with a verdict.
-pub async fn check(config: &AgentConfigFile, lang: Lang) -> Vec<Verdict> {
-    let mut out = Vec::new();
+/// The ERP connection's verdict; SQL Server's usual refusals (certificate, SQL logins off,
+/// instance name, driver missing) get their own fix, with a connection string for the driver.
+async fn odbc_verdict(config: &AgentConfigFile, lang: Lang) -> Verdict {
     let connection = config.connector.connection.clone();
     let odbc = tokio::task::spawn_blocking(move || connection.connect().map(|_| ())).await;
-    out.push(match odbc {
-        Ok(Ok(())) => Verdict { ok: true, what: pl_en(lang, "połączenie z bazą ERP (ODBC): działa", "ERP database connection (ODBC): works"), fix: None },
-        Ok(Err(e)) => Verdict {
-            ok: false,
-            what: pl_en(lang, &format!("połączenie z bazą ERP (ODBC): {}", e.message(lang)), &format!("ERP database connection (ODBC): {}", e.message(lang))),
-            fix: Some(pl_en(lang, "sprawdź [erp] dsn/connection_string, użytkownika i hasło; `inkaso-installer doctor` pokaże zainstalowane sterowniki", "check [erp] dsn/connection_string, user and password; `inkaso-installer doctor` lists the installed drivers")),
+    match odbc {
+        Ok(Ok(())) => Verdict {
+            ok: true,
+            what: pl_en(
+                lang,
+                "połączenie z bazą ERP (ODBC): działa",
+                "ERP database connection (ODBC): works",
+            ),
+            fix: None,
         },
-        Err(e) => Verdict { ok: false, what: e.to_string(), fix: None },
-    });
+        Ok(Err(e)) => {
+            let message = e.message(lang);
+            let driver = config
+                .connector
+                .connection
+                .connection_string
+                .as_deref()
+                .and_then(DriverKind::of_connection_string);
+            let fix = match sql_server_advice(&message, driver, lang) {
+                Some(advice) => match driver.and_then(|d| d.sql_server_example(lang)) {
+                    Some(example) => format!(
+                        "{advice}\n  {}: {example}",
+                        pl_en(lang, "przykład", "example")
+                    ),
+                    None => advice,
+                },
+                None => pl_en(
+                    lang,
+                    "sprawdź [erp] dsn/connection_string, użytkownika i hasło; `inkaso-installer doctor` pokaże zainstalowane sterowniki",
+                    "check [erp] dsn/connection_string, user and password; `inkaso-installer doctor` lists the installed drivers",
+                ),
+            };
+            Verdict {
+                ok: false,
+                what: pl_en(
+                    lang,
+                    &format!("połączenie z bazą ERP (ODBC): {message}"),
+                    &format!("ERP database connection (ODBC): {message}"),
+                ),
+                fix: Some(fix),
+            }
+        }
+        Err(e) => Verdict {
+            ok: false,
+            what: e.to_string(),
+            fix: None,
+        },
+    }
+}
+
+/// `inkaso-agent check`: ODBC, cloud reachability, token, clock skew — each with a verdict.
+pub async fn check(config: &AgentConfigFile, lang: Lang) -> Vec<Verdict> {
+    let mut out = vec![odbc_verdict(config, lang).await];
     let Some(section) = &config.cloud else {
         out.push(Verdict {
             ok: false,
@@ -614,19 +665,31 @@ fn clock_verdict(
     }
 }
 
-/// Where the state file is: `[state] path`, else `inkaso-agent.db` beside the configuration.
+/// Where the state file is: `[state] path`; else, under systemd, in the service's state
+/// directory (`StateDirectory=`, given as `$STATE_DIRECTORY`: the configuration's directory is
+/// read-only there); else `inkaso-agent.db` beside the configuration.
 pub fn state_path(config: &AgentConfigFile) -> PathBuf {
-    config
-        .state
-        .as_ref()
-        .and_then(|s| s.path.clone())
-        .unwrap_or_else(|| {
-            config
-                .path
-                .parent()
-                .unwrap_or(Path::new("."))
-                .join("inkaso-agent.db")
+    state_path_with(
+        config,
+        std::env::var_os("STATE_DIRECTORY").map(PathBuf::from),
+    )
+}
+
+fn state_path_with(config: &AgentConfigFile, state_directory: Option<PathBuf>) -> PathBuf {
+    if let Some(path) = config.state.as_ref().and_then(|s| s.path.clone()) {
+        return path;
+    }
+    // systemd may list several directories, separated by colons: the first is ours.
+    let service_dir = state_directory
+        .and_then(|d| {
+            d.to_str()
+                .and_then(|s| s.split(':').next())
+                .map(PathBuf::from)
         })
+        .filter(|d| !d.as_os_str().is_empty());
+    service_dir
+        .unwrap_or_else(|| config.path.parent().unwrap_or(Path::new(".")).to_path_buf())
+        .join("inkaso-agent.db")
 }
 
 /// The token and the ERP password may be in the file: others must not read it.
@@ -694,5 +757,31 @@ mod tests {
         assert!(!late.ok);
         assert!(late.what.contains("600 s"));
         assert!(late.fix.unwrap().contains("NTP"));
+    }
+
+    #[test]
+    fn the_state_goes_to_the_services_directory_unless_configured() {
+        let config = |state: &str| {
+            crate::config::parse(
+                Path::new("/etc/inkaso/agent.toml"),
+                &format!("[erp]\nprofile = \"optima\"\ndsn = \"x\"\n{state}"),
+                &|_: &str| None,
+            )
+            .unwrap()
+        };
+        let plain = config("");
+        assert_eq!(
+            state_path_with(&plain, None),
+            Path::new("/etc/inkaso/inkaso-agent.db")
+        );
+        assert_eq!(
+            state_path_with(&plain, Some("/var/lib/inkaso:/var/lib/other".into())),
+            Path::new("/var/lib/inkaso/inkaso-agent.db")
+        );
+        let set = config("[state]\npath = \"/srv/agent.db\"");
+        assert_eq!(
+            state_path_with(&set, Some("/var/lib/inkaso".into())),
+            Path::new("/srv/agent.db")
+        );
     }
 }

@@ -109,8 +109,12 @@ struct RawExclusions {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CloudSection {
-    /// The cloud's base URL.
+    /// The cloud's base URL: `https://` (plain `http://` only with `allow_insecure_http`).
     pub url: String,
+    /// Allows a plain-HTTP cloud URL: for tests and a development cloud on this machine only,
+    /// since the token and the debtors' data would cross the network unencrypted.
+    #[serde(default)]
+    pub allow_insecure_http: bool,
     /// The agent token, inline (prefer `token_file` or `token_env`).
     pub token: Option<String>,
     /// A file holding the token.
@@ -251,8 +255,28 @@ pub fn parse(
                 "give only one of token, token_file, token_env",
             ));
         }
-        if cloud.url.trim().is_empty() {
+        let url = cloud.url.trim();
+        if url.is_empty() {
             return Err(ctx.err("[cloud].url", "pusty adres chmury", "empty cloud URL"));
+        }
+        let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+        match scheme.as_deref() {
+            Some("https") => {}
+            Some("http") if cloud.allow_insecure_http => {}
+            Some("http") => {
+                return Err(ctx.err(
+                    "[cloud].url",
+                    "adres chmury musi zaczynać się od https:// (token i dane dłużników nie mogą iść niezaszyfrowane); http:// dopuszcza tylko allow_insecure_http = true, do testów",
+                    "the cloud URL must start with https:// (the token and debtors' data must not travel unencrypted); http:// only with allow_insecure_http = true, for tests",
+                ));
+            }
+            _ => {
+                return Err(ctx.err(
+                    "[cloud].url",
+                    "adres chmury to https://… (np. https://inkaso.example.pl)",
+                    "the cloud URL is https://… (e.g. https://inkaso.example.pl)",
+                ));
+            }
         }
     }
     Ok(AgentConfigFile {
@@ -553,6 +577,15 @@ path = "C:/ProgramData/Inkaso/state.db"
     }
 
     #[test]
+    fn plain_http_needs_the_explicit_allowance() {
+        let text = "[erp]\nprofile = \"optima\"\ndsn = \"x\"\n[cloud]\nurl = \"http://127.0.0.1:8080\"\ntoken = \"a\"";
+        let e = parse_str(text).unwrap_err();
+        assert!(e.to_string().contains("https://"), "{e}");
+        let allowed = parse_str(&format!("{text}\nallow_insecure_http = true")).unwrap();
+        assert_eq!(allowed.cloud.unwrap().url, "http://127.0.0.1:8080");
+    }
+
+    #[test]
     fn errors_name_file_and_key() {
         let cases = [
             ("[erp]\ndsn = \"x\"", "[erp].profile"),
@@ -586,6 +619,14 @@ path = "C:/ProgramData/Inkaso/state.db"
             (
                 "[erp]\nprofile = \"optima\"\ndsn = \"x\"\n[cloud]\nurl = \"u\"\ntoken = \"a\"\ntoken_env = \"b\"",
                 "[cloud].token",
+            ),
+            (
+                "[erp]\nprofile = \"optima\"\ndsn = \"x\"\n[cloud]\nurl = \"http://inkaso.example.pl\"\ntoken = \"a\"",
+                "[cloud].url",
+            ),
+            (
+                "[erp]\nprofile = \"optima\"\ndsn = \"x\"\n[cloud]\nurl = \"inkaso.example.pl\"\ntoken = \"a\"",
+                "[cloud].url",
             ),
         ];
         for (text, key) in cases {

@@ -25,7 +25,8 @@ err-agent-encoding = unsupported content encoding "{ $encoding }" (gzip)
 err-agent-json = invalid JSON body: { $reason }
 err-agent-record = ops[{ $index }] breaks a record rule: { $reason }
 err-agent-op = invalid op ops[{ $index }]: { $reason }
-err-agent-protocol = unsupported protocol version { $version } (server: { $server })
+err-agent-protocol-old = the agent is too old for this cloud: it speaks protocol version { $version }, the cloud version { $server } — install the new version of the Inkaso agent (the data waits in its queue, nothing is lost)
+err-agent-protocol-new = the agent is newer than the cloud: it speaks protocol version { $version }, the cloud version { $server } — keep the previous agent until the cloud is updated (the data waits in the agent's queue)
 err-agent-batch-too-large = the batch has { $count } { $count ->
     [one] op
    *[other] ops

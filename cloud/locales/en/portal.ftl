@@ -254,6 +254,7 @@ notice-user-role-changed = Role changed. The user's sessions have been ended.
 notice-user-disabled = User disabled and their sessions ended.
 notice-user-enabled = User enabled.
 col-profile = ERP profile
+col-agent-version = Version
 agent-revoke = Revoke
 agent-add-title = Add an agent
 field-agent-name = Agent name

@@ -36,7 +36,8 @@ err-agent-json = nieprawidłowa treść JSON: { $reason }
 # $reason: reguła rekordu, którą operacja łamie (po polsku, z pakietu wspólnego).
 err-agent-record = ops[{ $index }]: { $reason }
 err-agent-op = nieprawidłowa operacja ops[{ $index }]: { $reason }
-err-agent-protocol = nieobsługiwana wersja protokołu { $version } (serwer: { $server })
+err-agent-protocol-old = agent jest za stary dla tej chmury: mówi protokołem w wersji { $version }, a chmura w wersji { $server } — zainstaluj nową wersję agenta Inkaso (dane czekają w jego kolejce i nic nie przepada)
+err-agent-protocol-new = agent jest nowszy niż chmura: mówi protokołem w wersji { $version }, a chmura w wersji { $server } — zostaw poprzednią wersję agenta, aż chmura zostanie zaktualizowana (dane czekają w kolejce agenta)
 err-agent-batch-too-large = paczka ma { $count } { $count ->
     [one] operację
     [few] operacje

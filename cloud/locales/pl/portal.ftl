@@ -255,6 +255,7 @@ notice-user-role-changed = Zmieniono rolę. Sesje użytkownika zostały zakończ
 notice-user-disabled = Zablokowano użytkownika i zakończono jego sesje.
 notice-user-enabled = Odblokowano użytkownika.
 col-profile = Profil ERP
+col-agent-version = Wersja
 agent-revoke = Odwołaj
 agent-add-title = Dodaj agenta
 field-agent-name = Nazwa agenta

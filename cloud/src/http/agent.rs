@@ -145,10 +145,16 @@ fn check_protocol(protocol: u32) -> Result<(), Failure> {
     if protocol == PROTOCOL_VERSION {
         Ok(())
     } else {
+        // Which side to update, said plainly: an office worker reads this in the agent's log.
+        let id = if protocol < PROTOCOL_VERSION {
+            "err-agent-protocol-old"
+        } else {
+            "err-agent-protocol-new"
+        };
         Err(Failure::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::UnsupportedProtocol,
-            "err-agent-protocol",
+            id,
             &[
                 ("version", (&protocol).into()),
                 ("server", (&PROTOCOL_VERSION).into()),

@@ -512,6 +512,21 @@ async fn bodies_gzip_limits_and_errors(backend: Backend) {
         (s, e["error"]["code"].clone()),
         (400, json!("unsupported_protocol"))
     );
+    // A newer agent is told to wait for the cloud; an older one to update, in words.
+    let told = e["error"]["message_pl"].as_str().unwrap();
+    assert!(told.contains("agent jest nowszy niż chmura"), "{e}");
+    let (_, e) = env
+        .post(
+            &t.agent_token,
+            "/agent/v1/batches",
+            &json!({"protocol": 0, "seq": 2, "ops": []}),
+        )
+        .await;
+    let told = e["error"]["message_en"].as_str().unwrap();
+    assert!(
+        told.contains("the agent is too old") && told.contains("install the new version"),
+        "{e}"
+    );
 
     let many: Vec<Value> = (0..=MAX_OPS_PER_BATCH)
         .map(|i| close(&format!("X{i}"), "paid", "2026-11-22"))

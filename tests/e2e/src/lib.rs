@@ -238,6 +238,8 @@ impl Harness {
         let mut cloud = toml::Table::new();
         cloud.insert("url".into(), self.cloud_url().into());
         cloud.insert("token".into(), self.token.as_str().into());
+        // The test cloud listens on loopback over plain HTTP.
+        cloud.insert("allow_insecure_http".into(), true.into());
         let mut state = toml::Table::new();
         state.insert(
             "path".into(),

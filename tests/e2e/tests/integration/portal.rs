@@ -880,6 +880,7 @@ async fn a_law_firm_works_its_cases_in_the_browser() {
         .unwrap();
     for (scope, email, role) in [
         (&w.partner, "mecenas@kancelaria-lex.pl", Role::Editor),
+        (&w.partner, "szefowa@kancelaria-lex.pl", Role::Admin),
         (&other, "prawnik@kowalski.pl", Role::Editor),
         (&w.h.tenant, ADMIN, Role::Admin),
     ] {
@@ -1000,6 +1001,49 @@ async fn a_law_firm_works_its_cases_in_the_browser() {
     shot(&c, "32-partner-inbox-en").await;
     click(&c, "form[action='/lang'] button").await;
     c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    click(&c, "form[action='/logout'] button").await;
+    c.wait().for_element(Locator::Id("email")).await.unwrap();
+
+    // --- The law firm's admin sets the digest of new cases: weekly, from 8:00, to the office.
+    log_in(&c, &base, "szefowa@kancelaria-lex.pl", ADMIN_PASSWORD).await;
+    c.goto(&format!("{base}/admin")).await.unwrap();
+    assert_eq!(text_of(&c, "h1").await, "Zespół");
+    c.find(Locator::Id("digest"))
+        .await
+        .unwrap()
+        .select_by_label("raz w tygodniu (w poniedziałek)")
+        .await
+        .unwrap();
+    c.find(Locator::Id("digest-hour"))
+        .await
+        .unwrap()
+        .clear()
+        .await
+        .unwrap();
+    fill(&c, "digest-hour", "8").await;
+    fill(&c, "recipients", "sekretariat@kancelaria-lex.pl").await;
+    click(&c, "form[action='/admin/case-mail'] button[type=submit]").await;
+    c.wait()
+        .for_element(Locator::Css(".alert-ok"))
+        .await
+        .unwrap();
+    let text = page_text(&c).await;
+    assert!(
+        text.contains("Zapisano ustawienia powiadomień e-mail."),
+        "{text}"
+    );
+    let saved = store.case_mail_settings(&w.partner).await.unwrap();
+    assert_eq!(
+        (saved.digest.as_str(), saved.digest_hour),
+        ("weekly", 8),
+        "{saved:?}"
+    );
+    assert_eq!(
+        saved.recipients[0].as_str(),
+        "sekretariat@kancelaria-lex.pl"
+    );
+    c.goto(&format!("{base}/admin#case-mail")).await.unwrap();
+    shot(&c, "33-partner-team-mail").await;
     click(&c, "form[action='/logout'] button").await;
     c.wait().for_element(Locator::Id("email")).await.unwrap();
 
