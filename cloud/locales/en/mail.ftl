@@ -5,7 +5,7 @@
 mail-digest-subject = Inkaso: { $count ->
     [one] a new case
    *[other] { $count } new cases
-} for { $firm }
+} — { $firm }
 mail-digest-intro = { $count ->
     [one] Since the last digest, creditors have handed { $firm } a new case:
    *[other] Since the last digest, creditors have handed { $firm } { $count } new cases:
@@ -27,7 +27,7 @@ mail-news-subject = Inkaso: { $count ->
    *[other] the law firm changed { $count } cases
 }
 mail-news-intro = The law firms you handed cases to have made changes:
-mail-news-case = • { $debtor } ({ $amount }, law firm { $partner })
+mail-news-case = • { $debtor } ({ $amount }) — { $partner }
 mail-news-status = { $at }: status "{ $from }" → "{ $to }"
 mail-news-payment = { $at }: payment of { $amount } on { $day } (settlement)
 mail-news-note = { $note }

@@ -7,11 +7,11 @@ mail-digest-subject = Inkaso: { $count ->
     [one] nowa sprawa
     [few] { $count } nowe sprawy
    *[many] { $count } nowych spraw
-} dla { $firm }
+} — { $firm }
 mail-digest-intro = { $count ->
-    [one] Od ostatniego zestawienia wierzyciele przekazali kancelarii { $firm } nową sprawę:
-    [few] Od ostatniego zestawienia wierzyciele przekazali kancelarii { $firm } { $count } nowe sprawy:
-   *[many] Od ostatniego zestawienia wierzyciele przekazali kancelarii { $firm } { $count } nowych spraw:
+    [one] { $firm }: od ostatniego zestawienia wierzyciele przekazali nową sprawę:
+    [few] { $firm }: od ostatniego zestawienia wierzyciele przekazali { $count } nowe sprawy:
+   *[many] { $firm }: od ostatniego zestawienia wierzyciele przekazali { $count } nowych spraw:
 }
 mail-digest-line = • { $creditor } — { $debtor }, { $amount }, przekazana { $day }
 mail-digest-more = …i { $count ->
@@ -36,7 +36,7 @@ mail-news-subject = Inkaso: { $count ->
    *[many] kancelaria zmieniła { $count } spraw
 }
 mail-news-intro = Kancelarie, którym przekazali Państwo sprawy, wprowadziły zmiany:
-mail-news-case = • { $debtor } ({ $amount }, kancelaria { $partner })
+mail-news-case = • { $debtor } ({ $amount }) — { $partner }
 mail-news-status = { $at }: stan „{ $from }” → „{ $to }”
 mail-news-payment = { $at }: wpłata { $amount } z dnia { $day } (ugoda)
 mail-news-note = { $note }

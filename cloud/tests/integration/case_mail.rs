@@ -161,9 +161,9 @@ async fn case_mail_tells_the_law_firm_and_the_creditor(backend: Backend) {
         ("szef@nowak.pl", "lawyer@nowak.pl")
     );
     assert!(pl.1.is_empty() && en.1.is_empty());
-    assert_eq!(pl.2, "Inkaso: 2 nowe sprawy dla Kancelaria Nowak");
+    assert_eq!(pl.2, "Inkaso: 2 nowe sprawy — Kancelaria Nowak");
     for want in [
-        "przekazali kancelarii Kancelaria Nowak 2 nowe sprawy",
+        "Kancelaria Nowak: od ostatniego zestawienia wierzyciele przekazali 2 nowe sprawy:",
         "• Hurtownia Zażółć — Dłużnik Pierwszy Sp. z o.o., 1 000,00 zł, przekazana 06.12.2026",
         "• Hurtownia Zażółć — Dłużnik Drugi S.A., 2 500,50 zł",
         "Na decyzję (przyjęcie albo odrzucenie) czekają 2 sprawy.",
@@ -172,7 +172,7 @@ async fn case_mail_tells_the_law_firm_and_the_creditor(backend: Backend) {
     ] {
         assert!(pl.3.contains(want), "{want:?} not in:\n{}", pl.3);
     }
-    assert_eq!(en.2, "Inkaso: 2 new cases for Kancelaria Nowak");
+    assert_eq!(en.2, "Inkaso: 2 new cases — Kancelaria Nowak");
     assert!(
         en.3.contains("2 cases are waiting for your decision"),
         "{}",
@@ -224,7 +224,7 @@ async fn case_mail_tells_the_law_firm_and_the_creditor(backend: Backend) {
         "Inkaso: kancelaria zmieniła sprawę dłużnika Dłużnik Pierwszy Sp. z o.o."
     );
     for want in [
-        "• Dłużnik Pierwszy Sp. z o.o. (1 000,00 zł, kancelaria Kancelaria Nowak)",
+        "• Dłużnik Pierwszy Sp. z o.o. (1 000,00 zł) — Kancelaria Nowak",
         "07.12.2026 23:00: stan „nowa” → „przyjęta”",
         "    przyjmujemy",
         "07.12.2026 23:00: stan „przyjęta” → „w sądzie”",
@@ -244,7 +244,7 @@ async fn case_mail_tells_the_law_firm_and_the_creditor(backend: Backend) {
     assert_eq!(r.digests.len(), 1, "{r:?}");
     let digest = mails(&mailbox, before);
     let pl = digest.iter().find(|m| m.0 == "szef@nowak.pl").unwrap();
-    assert_eq!(pl.2, "Inkaso: nowa sprawa dla Kancelaria Nowak");
+    assert_eq!(pl.2, "Inkaso: nowa sprawa — Kancelaria Nowak");
     assert!(
         pl.3.contains("Dłużnik Trzeci Sp. j., 300,00 zł"),
         "{}",
