@@ -19,8 +19,8 @@ use inkaso_cloud::store::accounts::Role;
 use inkaso_shared::{Email, Lang};
 use serde_json::json;
 
-use crate::cases::partner;
-use crate::common::{Env, company, doc, nip};
+use crate::cases::{Partner, partner};
+use crate::common::{Env, TenantFixture, company, doc, nip};
 use crate::portal::{csrf, log_in, page, post};
 
 on_both!(case_mail_tells_the_law_firm_and_the_creditor);
@@ -70,6 +70,43 @@ fn mails(box_: &Mailbox, from: usize) -> Vec<(String, Vec<String>, String, Strin
         .collect()
 }
 
+/// Three debtors of the creditor, one open invoice each (1 000,00, 2 500,50 and 300,00 zł).
+async fn three_debtors(env: &Env, a: &TenantFixture) {
+    env.batch_ok(
+        &a.agent_token,
+        1,
+        json!([
+            company("K1", "Dłużnik Pierwszy Sp. z o.o.", &nip(1)),
+            doc("D1", "K1", "2026-09-01", 100_000, 100_000),
+            company("K2", "Dłużnik Drugi S.A.", &nip(2)),
+            doc("D2", "K2", "2026-09-15", 250_050, 250_050),
+            company("K3", "Dłużnik Trzeci Sp. j.", &nip(3)),
+            doc("D3", "K3", "2026-10-01", 30_000, 30_000),
+        ]),
+    )
+    .await;
+}
+
+/// The creditor hands one document over to the law firm; the case's id.
+async fn hand_off(
+    env: &Env,
+    a: &TenantFixture,
+    nowak: &Partner,
+    debtor: &str,
+    document: &str,
+) -> String {
+    let (s, case) = env
+        .post(
+            &a.editor,
+            "/api/v1/cases",
+            &json!({"agent_id": a.agent.as_str(), "debtor_external_id": debtor,
+                "document_external_ids": [document], "partner_id": nowak.id}),
+        )
+        .await;
+    assert_eq!(s, 201, "{case}");
+    case["id"].as_str().unwrap().to_owned()
+}
+
 async fn case_mail_tells_the_law_firm_and_the_creditor(backend: Backend) {
     let env = Env::new(backend).await;
     let now = env.clock_now();
@@ -104,34 +141,9 @@ async fn case_mail_tells_the_law_firm_and_the_creditor(backend: Backend) {
                 .unwrap();
         }
     }
-    env.batch_ok(
-        &a.agent_token,
-        1,
-        json!([
-            company("K1", "Dłużnik Pierwszy Sp. z o.o.", &nip(1)),
-            doc("D1", "K1", "2026-09-01", 100_000, 100_000),
-            company("K2", "Dłużnik Drugi S.A.", &nip(2)),
-            doc("D2", "K2", "2026-09-15", 250_050, 250_050),
-            company("K3", "Dłużnik Trzeci Sp. j.", &nip(3)),
-            doc("D3", "K3", "2026-10-01", 30_000, 30_000),
-        ]),
-    )
-    .await;
-    let hand_off = |debtor: &'static str, document: &'static str| {
-        let (env, a, nowak) = (&env, &a, &nowak);
-        async move {
-            let (s, case) = env
-                .post(
-                    &a.editor,
-                    "/api/v1/cases",
-                    &json!({"agent_id": a.agent.as_str(), "debtor_external_id": debtor,
-                        "document_external_ids": [document], "partner_id": nowak.id}),
-                )
-                .await;
-            assert_eq!(s, 201, "{case}");
-            case["id"].as_str().unwrap().to_owned()
-        }
-    };
+    three_debtors(&env, &a).await;
+    let hand_off =
+        |debtor: &'static str, document: &'static str| hand_off(&env, &a, &nowak, debtor, document);
 
     let mailbox = Arc::new(Mailbox::default());
     let mailer = CaseMailer::new(mailbox.clone(), Some("https://inkaso.example.pl/"));
@@ -416,12 +428,7 @@ async fn case_mail_tells_the_law_firm_and_the_creditor(backend: Backend) {
 }
 
 /// Rejects a case and hands its document over again: a new case for the next digest.
-async fn hand_off_again(
-    env: &Env,
-    a: &crate::common::TenantFixture,
-    nowak: &crate::cases::Partner,
-    case: &str,
-) {
+async fn hand_off_again(env: &Env, a: &TenantFixture, nowak: &Partner, case: &str) {
     let (s, _) = env
         .post(
             &nowak.editor,
@@ -430,15 +437,7 @@ async fn hand_off_again(
         )
         .await;
     assert_eq!(s, 200);
-    let (s, body) = env
-        .post(
-            &a.editor,
-            "/api/v1/cases",
-            &json!({"agent_id": a.agent.as_str(), "debtor_external_id": "K3",
-                "document_external_ids": ["D3"], "partner_id": nowak.id}),
-        )
-        .await;
-    assert_eq!(s, 201, "{body}");
+    hand_off(env, a, nowak, "K3", "D3").await;
 }
 
 on_both!(replicas_send_each_case_mail_once);
@@ -459,29 +458,10 @@ async fn replicas_send_each_case_mail_once(backend: Backend) {
         )
         .await
         .unwrap();
-    env.batch_ok(
-        &a.agent_token,
-        1,
-        json!([
-            company("K1", "Dłużnik Pierwszy Sp. z o.o.", &nip(1)),
-            doc("D1", "K1", "2026-09-01", 100_000, 100_000),
-            company("K2", "Dłużnik Drugi S.A.", &nip(2)),
-            doc("D2", "K2", "2026-09-15", 250_050, 250_050),
-        ]),
-    )
-    .await;
+    three_debtors(&env, &a).await;
     let mut cases = Vec::new();
     for (debtor, document) in [("K1", "D1"), ("K2", "D2")] {
-        let (s, case) = env
-            .post(
-                &a.editor,
-                "/api/v1/cases",
-                &json!({"agent_id": a.agent.as_str(), "debtor_external_id": debtor,
-                    "document_external_ids": [document], "partner_id": nowak.id}),
-            )
-            .await;
-        assert_eq!(s, 201);
-        cases.push(case["id"].as_str().unwrap().to_owned());
+        cases.push(hand_off(&env, &a, &nowak, debtor, document).await);
     }
     let case = &cases[0];
     let (s, _) = env

@@ -76,27 +76,18 @@ async fn site() -> Site {
 async fn unattended_setup_syncs_and_a_second_run_edits_it() {
     let s = site().await;
     let config = s.config.display().to_string();
-    let token_file = s.token_file.display().to_string();
     let url = s.h.cloud_url();
-    let (ok, out) = setup(&[
-        "--config",
-        &config,
-        "--profile",
-        "subiekt_gt",
-        "--connection-string",
-        &s.connection_string,
-        "--no-password",
-        "--marker",
-        "debtor_flag_ids=7",
-        "--cloud-url",
-        &url,
-        "--allow-insecure-http",
-        "--token-file",
-        &token_file,
-        "--service",
-        "none",
-        "--yes",
-    ]);
+    let args = with(
+        base_args(&s, &s.token_file, true),
+        &[
+            "--connection-string",
+            &s.connection_string,
+            "--no-password",
+            "--marker",
+            "debtor_flag_ids=7",
+        ],
+    );
+    let (ok, out) = setup(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(ok, "{out}");
     for want in [
         "[1/7]",
@@ -144,26 +135,38 @@ async fn unattended_setup_syncs_and_a_second_run_edits_it() {
     assert!(edited.contains(&url), "{edited}");
 }
 
-/// Runs a set-up expected to fail; returns what it printed. Nothing may be written.
-fn refused(s: &Site, extra: &[&str]) -> String {
-    let config = s.config.display().to_string();
-    let token_file = s.token_file.display().to_string();
-    let url = s.h.cloud_url();
-    let mut args = vec![
+/// The flags every set-up here gives: where, which program, the cloud and the token file, no
+/// service, no questions; plain http to the test cloud only when `insecure_http`.
+fn base_args(s: &Site, token_file: &Path, insecure_http: bool) -> Vec<String> {
+    let mut args: Vec<String> = [
         "--config",
-        &config,
+        &s.config.display().to_string(),
         "--profile",
         "subiekt_gt",
         "--cloud-url",
-        &url,
-        "--allow-insecure-http",
+        &s.h.cloud_url(),
         "--token-file",
-        &token_file,
+        &token_file.display().to_string(),
         "--service",
         "none",
         "--yes",
-    ];
-    args.extend_from_slice(extra);
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    if insecure_http {
+        args.push("--allow-insecure-http".into());
+    }
+    args
+}
+
+fn with(mut args: Vec<String>, extra: &[&str]) -> Vec<String> {
+    args.extend(extra.iter().map(|a| (*a).to_owned()));
+    args
+}
+
+/// Runs a set-up expected to fail; returns what it printed. Nothing may be written.
+fn refused(s: &Site, args: &[String]) -> String {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let (ok, out) = setup(&args);
     assert!(!ok, "{out}");
     assert!(
@@ -177,17 +180,21 @@ fn refused(s: &Site, extra: &[&str]) -> String {
 async fn a_missing_driver_a_missing_table_and_a_refused_login_end_with_their_fix() {
     let s = site().await;
 
+    let normal = || base_args(&s, &s.token_file, true);
     let out = refused(
         &s,
-        &[
-            "--driver",
-            "ODBC Driver 18 for SQL Server",
-            "--server",
-            "serwer-erp\\INSERTGT",
-            "--database",
-            "GT_FIRMA",
-            "--no-password",
-        ],
+        &with(
+            normal(),
+            &[
+                "--driver",
+                "ODBC Driver 18 for SQL Server",
+                "--server",
+                "serwer-erp\\INSERTGT",
+                "--database",
+                "GT_FIRMA",
+                "--no-password",
+            ],
+        ),
     );
     assert!(
         out.contains("✗ sterownik ODBC „ODBC Driver 18 for SQL Server” nie jest zainstalowany")
@@ -206,7 +213,10 @@ async fn a_missing_driver_a_missing_table_and_a_refused_login_end_with_their_fix
         .join("pusta.db");
     std::fs::create_dir_all(empty.parent().unwrap()).unwrap();
     let cs = format!("Driver={{SQLite3}};Database={}", empty.display());
-    let out = refused(&s, &["--connection-string", &cs, "--no-password"]);
+    let out = refused(
+        &s,
+        &with(normal(), &["--connection-string", &cs, "--no-password"]),
+    );
     assert!(
         out.contains("baza nie wygląda na bazę programu subiekt_gt: brak nz__Finanse")
             && out.contains("→ sprawdź, czy połączenie wskazuje bazę firmy"),
@@ -226,13 +236,16 @@ async fn a_missing_driver_a_missing_table_and_a_refused_login_end_with_their_fix
         .join(";");
     let out = refused(
         &s,
-        &[
-            "--connection-string",
-            &cs,
-            "--user",
-            "nie_ma_takiej_roli",
-            "--no-password",
-        ],
+        &with(
+            normal(),
+            &[
+                "--connection-string",
+                &cs,
+                "--user",
+                "nie_ma_takiej_roli",
+                "--no-password",
+            ],
+        ),
     );
     assert!(
         out.contains("✗ połączenie z bazą ERP nie działa")
@@ -244,58 +257,30 @@ async fn a_missing_driver_a_missing_table_and_a_refused_login_end_with_their_fix
     // A wrong token: the cloud refuses it before anything is written.
     let bad_token = s.token_file.with_file_name("zly-token.txt");
     std::fs::write(&bad_token, "inka_zly").unwrap();
-    let config = s.config.display().to_string();
-    let bad = bad_token.display().to_string();
-    let url = s.h.cloud_url();
-    let (ok, out) = setup(&[
-        "--config",
-        &config,
-        "--profile",
-        "subiekt_gt",
+    let ready = [
         "--connection-string",
         &s.connection_string,
         "--no-password",
         "--no-markers",
-        "--cloud-url",
-        &url,
-        "--allow-insecure-http",
-        "--token-file",
-        &bad,
-        "--service",
-        "none",
-        "--yes",
-        "--lang",
-        "en",
-    ]);
-    assert!(!ok, "{out}");
+    ];
+    let out = refused(
+        &s,
+        &with(
+            with(base_args(&s, &bad_token, true), &ready),
+            &["--lang", "en"],
+        ),
+    );
     assert!(
         out.contains("✗ cloud") && out.contains("→ create a new agent token"),
         "{out}"
     );
-    assert!(!s.config.exists(), "{out}");
 
-    // Plain http without the explicit allowance: refused, naming the key.
-    let (ok, out) = setup(&[
-        "--config",
-        &config,
-        "--profile",
-        "subiekt_gt",
-        "--connection-string",
-        &s.connection_string,
-        "--no-password",
-        "--no-markers",
-        "--cloud-url",
-        &url,
-        "--token-file",
-        &s.token_file.display().to_string(),
-        "--service",
-        "none",
-        "--yes",
-    ]);
-    assert!(!ok && out.contains("https://"), "{out}");
-    assert!(!s.config.exists(), "{out}");
+    // Plain http without the explicit allowance: refused, naming the rule.
+    let out = refused(&s, &with(base_args(&s, &s.token_file, false), &ready));
+    assert!(out.contains("https://"), "{out}");
 
     // Unattended and a question without its flag: the flag is named.
+    let config = s.config.display().to_string();
     let (ok, out) = setup(&["--config", &config, "--profile", "subiekt_gt", "--yes"]);
     assert!(!ok && out.contains("podaj --driver"), "{out}");
 }
