@@ -16,7 +16,7 @@ use inkaso_channels::delivery::{Channel, Outbound, Outcome, Recorded, TestModeRe
 use inkaso_cloud::services::case_mail::{CaseMailer, round};
 use inkaso_cloud::store::Backend;
 use inkaso_cloud::store::accounts::Role;
-use inkaso_shared::{Email, Lang};
+use inkaso_shared::Lang;
 use serde_json::json;
 
 use crate::cases::{Partner, partner};
@@ -119,17 +119,8 @@ async fn case_mail_tells_the_law_firm_and_the_creditor(backend: Backend) {
         ("byly@nowak.pl", Role::Editor, Lang::Pl, true),
     ] {
         let id = env
-            .store
-            .add_user(
-                &nowak.scope,
-                &Email::parse(email).unwrap(),
-                role,
-                "haslo-kancelarii-123",
-                "cli",
-                now,
-            )
-            .await
-            .unwrap();
+            .person(&nowak.scope, email, role, "haslo-kancelarii-123")
+            .await;
         env.store
             .set_user_lang(&nowak.scope, &id, lang)
             .await
@@ -447,17 +438,13 @@ async fn replicas_send_each_case_mail_once(backend: Backend) {
     let env = Env::new(backend).await;
     let a = env.tenant("Hurtownia Zażółć").await;
     let nowak = partner(&env, "Kancelaria Nowak", &[&a]).await;
-    env.store
-        .add_user(
-            &nowak.scope,
-            &Email::parse("szef@nowak.pl").unwrap(),
-            Role::Admin,
-            "haslo-kancelarii-123",
-            "cli",
-            env.clock_now(),
-        )
-        .await
-        .unwrap();
+    env.person(
+        &nowak.scope,
+        "szef@nowak.pl",
+        Role::Admin,
+        "haslo-kancelarii-123",
+    )
+    .await;
     three_debtors(&env, &a).await;
     let mut cases = Vec::new();
     for (debtor, document) in [("K1", "D1"), ("K2", "D2")] {

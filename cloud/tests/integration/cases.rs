@@ -21,7 +21,6 @@ use inkaso_cloud::store::TenantScope;
 use inkaso_cloud::store::accounts::{Role, TenantKind};
 use inkaso_cloud::store::cases::{CaseParty, NewCase};
 use inkaso_cloud::store::{Backend, StoreError};
-use inkaso_shared::Email;
 use serde_json::{Value, json};
 
 on_both!(
@@ -554,17 +553,13 @@ async fn partner_flow_end_to_end(backend: Backend) {
     );
 
     // --- A partner's person logs in like anyone else and lands in the partner API.
-    env.store
-        .add_user(
-            &nowak.scope,
-            &Email::parse("adwokat@nowak.pl").unwrap(),
-            Role::Editor,
-            "bardzo-tajne-haslo",
-            "cli",
-            env.clock_now(),
-        )
-        .await
-        .unwrap();
+    env.person(
+        &nowak.scope,
+        "adwokat@nowak.pl",
+        Role::Editor,
+        "bardzo-tajne-haslo",
+    )
+    .await;
     let login = env
         .http
         .post(env.url("/api/v1/login"))

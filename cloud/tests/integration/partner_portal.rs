@@ -13,14 +13,12 @@ use crate::common::{Env, company, doc, nip, person};
 use crate::portal::{csrf, hidden, log_in, log_in_to, page, post};
 use inkaso_cloud::store::Backend;
 use inkaso_cloud::store::accounts::Role;
-use inkaso_shared::Email;
 use serde_json::json;
 
 on_both!(a_law_firm_works_its_cases_in_the_portal);
 
 async fn a_law_firm_works_its_cases_in_the_portal(backend: Backend) {
     let env = Env::new(backend).await;
-    let now = env.clock_now();
     let a = env.tenant("Hurtownia Zażółć").await;
     let b = env.tenant("Sklep Gęślą").await;
     let nowak = partner(&env, "Kancelaria Nowak", &[&a, &b]).await;
@@ -32,17 +30,7 @@ async fn a_law_firm_works_its_cases_in_the_portal(backend: Backend) {
         (&nowak.scope, "asystent@nowak.pl", Role::Viewer),
         (&kowalski.scope, "prawnik@kowalski.pl", Role::Editor),
     ] {
-        env.store
-            .add_user(
-                scope,
-                &Email::parse(email).unwrap(),
-                role,
-                "haslo-kancelarii-123",
-                "cli",
-                now,
-            )
-            .await
-            .unwrap();
+        env.person(scope, email, role, "haslo-kancelarii-123").await;
     }
     env.batch_ok(
         &a.agent_token,

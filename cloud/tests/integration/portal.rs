@@ -7,7 +7,6 @@
 use chrono::Duration;
 use inkaso_cloud::store::Backend;
 use inkaso_cloud::store::accounts::Role;
-use inkaso_shared::Email;
 use reqwest::redirect::Policy;
 use serde_json::json;
 
@@ -249,7 +248,6 @@ async fn route_table(backend: Backend) {
     let env = Env::new(backend).await;
     let a = env.tenant("Alfa").await;
     let b = env.tenant("Beta").await;
-    let now = env.clock_now();
     for (t, ext) in [(&a, "K1"), (&b, "K9")] {
         env.batch_ok(
             &t.agent_token,
@@ -261,17 +259,13 @@ async fn route_table(backend: Backend) {
         )
         .await;
     }
-    env.store
-        .add_user(
-            &a.scope,
-            &Email::parse("podglad@alfa.pl").unwrap(),
-            Role::Viewer,
-            "haslo-podgladu-123",
-            "cli",
-            now,
-        )
-        .await
-        .unwrap();
+    env.person(
+        &a.scope,
+        "podglad@alfa.pl",
+        Role::Viewer,
+        "haslo-podgladu-123",
+    )
+    .await;
     let b_user = env.store.users(&b.scope).await.unwrap().remove(0).id;
     for (t, code, template) in [(&a, "ALFA", "alfa-sms"), (&b, "BETA", "beta-sms")] {
         let (s, v) = env
@@ -699,17 +693,13 @@ async fn processes_and_templates(backend: Backend) {
 async fn settings_in_the_portal(backend: Backend) {
     let env = Env::new(backend).await;
     let t = env.tenant("Alfa").await;
-    env.store
-        .add_user(
-            &t.scope,
-            &Email::parse("edytor@alfa.pl").unwrap(),
-            Role::Editor,
-            "haslo-edytora-123",
-            "cli",
-            env.clock_now(),
-        )
-        .await
-        .unwrap();
+    env.person(
+        &t.scope,
+        "edytor@alfa.pl",
+        Role::Editor,
+        "haslo-edytora-123",
+    )
+    .await;
     let admin = log_in(&env, "szef@firma.pl", "bardzo-tajne-haslo").await;
     let admin_token = csrf(&env, &admin).await;
     let form = |bank: &str, bcc: &str| {

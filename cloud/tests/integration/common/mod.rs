@@ -185,6 +185,27 @@ impl Env {
         }
     }
 
+    /// A person of the firm (or law firm) with this login; their user id.
+    pub async fn person(
+        &self,
+        scope: &TenantScope,
+        email: &str,
+        role: Role,
+        password: &str,
+    ) -> String {
+        self.store
+            .add_user(
+                scope,
+                &Email::parse(email).unwrap(),
+                role,
+                password,
+                "cli",
+                self.clock_now(),
+            )
+            .await
+            .unwrap()
+    }
+
     pub fn clock_now(&self) -> DateTime<Utc> {
         use inkaso_shared::Clock as _;
         self.clock.now()
