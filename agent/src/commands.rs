@@ -48,7 +48,7 @@ pub struct Agent {
 impl Agent {
     /// Opens the state and the cloud client named by the configuration.
     pub async fn open(config: AgentConfigFile, lang: Lang) -> Result<Agent, CommandError> {
-        warn_if_readable_by_others(&config.path, lang);
+        refuse_if_readable_by_all(&config.path, lang)?;
         let Some(cloud_section) = config.cloud.clone() else {
             return Err(CommandError(pl_en(
                 lang,
@@ -67,10 +67,14 @@ impl Agent {
             .map_err(|e| CommandError(e.message(lang)))?;
         let cloud = HttpCloud::new(&cloud_section.url, &token, Duration::from_secs(60))
             .map_err(|e| CommandError(e.to_string()))?;
+        if let Some(file) = cloud_section.token_path(&config.path) {
+            refuse_if_readable_by_all(&file, lang)?;
+        }
         let path = state_path(&config);
         let state = State::open(&path)
             .await
             .map_err(|e| CommandError(format!("{}: {e}", path.display())))?;
+        make_private(&path);
         Ok(Agent {
             config,
             state,
@@ -692,35 +696,50 @@ fn state_path_with(config: &AgentConfigFile, state_directory: Option<PathBuf>) -
         .join("inkaso-agent.db")
 }
 
-/// The token and the ERP password may be in the file: others must not read it.
-fn warn_if_readable_by_others(path: &Path, lang: Lang) {
+/// The configuration holds the ERP password and maybe the token, the token file the token:
+/// every user of the machine must not read them. Refuses to start when they can (group
+/// access is allowed: the service's group reads them when root owns them).
+fn refuse_if_readable_by_all(path: &Path, lang: Lang) -> Result<(), CommandError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
         if let Ok(meta) = std::fs::metadata(path)
-            && meta.permissions().mode() & 0o077 != 0
+            && meta.permissions().mode() & 0o007 != 0
         {
-            eprintln!(
-                "{}",
-                pl_en(
-                    lang,
-                    &format!(
-                        "uwaga: plik {} mogą czytać inni użytkownicy; zawiera dane dostępowe — ustaw: chmod 600 {}",
-                        path.display(),
-                        path.display()
-                    ),
-                    &format!(
-                        "warning: {} is readable by other users and holds credentials — run: chmod 600 {}",
-                        path.display(),
-                        path.display()
-                    ),
-                )
-            );
+            return Err(CommandError(pl_en(
+                lang,
+                &format!(
+                    "plik {p} mogą czytać wszyscy użytkownicy tego komputera, a zawiera dane dostępowe: agent nie wystartuje, dopóki go nie zabezpieczysz — chmod 600 {p} (albo chmod 640 i grupa usługi)",
+                    p = path.display()
+                ),
+                &format!(
+                    "every user of this machine can read {p}, which holds credentials: the agent will not start until it is protected — chmod 600 {p} (or chmod 640 with the service's group)",
+                    p = path.display()
+                ),
+            )));
         }
     }
     #[cfg(not(unix))]
     {
         let _ = (path, lang);
+    }
+    Ok(())
+}
+
+/// The state (the snapshot of debtors' data, the outbox) is the service account's alone.
+fn make_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            let _ = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600));
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
     }
 }
 

@@ -483,6 +483,17 @@ fn exclusions(ctx: &Ctx<'_>, raw: RawExclusions) -> Result<Exclusions, ConfigErr
 }
 
 impl CloudSection {
+    /// The token file, a relative path taken from the configuration's folder (a service's
+    /// working directory is `/`, not the folder a person ran the agent from).
+    pub fn token_path(&self, config: &Path) -> Option<PathBuf> {
+        self.token_file.as_ref().map(|p| {
+            config
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .map_or_else(|| p.clone(), |dir| dir.join(p))
+        })
+    }
+
     /// The agent token, from whichever source the file names.
     pub fn token(
         &self,
@@ -493,8 +504,8 @@ impl CloudSection {
         if let Some(t) = &self.token {
             return Ok(t.trim().to_owned());
         }
-        if let Some(p) = &self.token_file {
-            return std::fs::read_to_string(p)
+        if let Some(p) = self.token_path(file) {
+            return std::fs::read_to_string(&p)
                 .map(|t| t.trim().to_owned())
                 .map_err(|e| {
                     ctx.err(

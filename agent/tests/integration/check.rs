@@ -1,6 +1,7 @@
-//! `inkaso-agent check` against a SQL Server connection string whose driver this machine does
-//! not have: the real binary, unixODBC's real refusal, and the fix that names the package and
-//! shows a connection string that works with the driver, in Polish and in English.
+//! The agent's own checks, through the real binary: `check` against a SQL Server connection
+//! string whose driver this machine does not have (unixODBC's real refusal, the fix naming the
+//! package and a connection string that works with the driver, in Polish and English), and the
+//! refusal to start with credentials every user of the machine can read.
 
 use std::process::Command;
 
@@ -42,5 +43,61 @@ fn a_missing_sql_server_driver_is_explained_with_its_fix() {
     assert!(
         text.contains("is not installed or has another name") && text.contains("example:"),
         "{text}"
+    );
+}
+
+/// A configuration (or token file) every user of the machine can read stops the agent before
+/// it does anything; protected, it starts, and its state file is the owner's alone.
+#[test]
+fn credentials_every_user_can_read_stop_the_agent() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("agent.toml");
+    let token = dir.path().join("agent.token");
+    std::fs::write(&token, "inka_test\n").unwrap();
+    std::fs::write(
+        &config,
+        "[erp]\nprofile = \"optima\"\ndsn = \"nieistotne\"\n\n[cloud]\nurl = \"https://inkaso.example.pl\"\ntoken_file = \"agent.token\"\n",
+    )
+    .unwrap();
+    let set = |path: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    let status = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_inkaso-agent"))
+            .arg("--config")
+            .arg(&config)
+            .arg("status")
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    set(&config, 0o644);
+    set(&token, 0o600);
+    let (ok, out) = status();
+    assert!(
+        !ok && out.contains("agent nie wystartuje") && out.contains("chmod 600"),
+        "{out}"
+    );
+    assert!(out.contains("agent.toml"), "{out}");
+    set(&config, 0o640);
+    set(&token, 0o604);
+    let (ok, out) = status();
+    assert!(!ok && out.contains("agent.token"), "{out}");
+    set(&token, 0o600);
+    let (ok, out) = status();
+    assert!(ok, "{out}");
+    assert!(out.contains("Wersja agenta:"), "{out}");
+    let state = dir.path().join("inkaso-agent.db");
+    assert_eq!(
+        std::fs::metadata(&state).unwrap().permissions().mode() & 0o777,
+        0o600
     );
 }
