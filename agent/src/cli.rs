@@ -178,7 +178,9 @@ async fn sync_command(
             println!("{}", summary.render(lang));
         }
         Command::Run => {
-            crate::logging::init();
+            crate::logging::init_service(&crate::logging::service_dir(&commands::state_path(
+                &agent.config,
+            )));
             commands::run_service(&agent).await?;
         }
         Command::Status => println!("{}", commands::status(&agent).await?),

@@ -287,12 +287,31 @@ impl SyncSummary {
     }
 }
 
+/// How long a stop waits for the cycle in progress.
+const STOP_GRACE: Duration = Duration::from_secs(10);
+
 /// `inkaso-agent run`: a cycle every N minutes (the cloud's setting) with jitter, until
 /// SIGTERM or Ctrl-C; a failing cycle is logged and retried at the next turn.
 pub async fn run_service(agent: &Agent) -> Result<(), CommandError> {
     let mut shutdown = std::pin::pin!(shutdown_signal());
     loop {
-        match agent.sync_once(false, false).await {
+        let mut cycle = std::pin::pin!(agent.sync_once(false, false));
+        let outcome = tokio::select! {
+            r = &mut cycle => r,
+            () = &mut shutdown => {
+                // A cycle's writes are transactions and a killed agent resumes where it was
+                // (tests/e2e agent_kill), so a stop waits for the cycle only a while: long
+                // enough to commit what it has, not as long as its retries against a cloud
+                // that is down.
+                tracing::info!(grace_s = STOP_GRACE.as_secs(), "zatrzymanie: kończę bieżący cykl");
+                if tokio::time::timeout(STOP_GRACE, cycle).await.is_err() {
+                    tracing::warn!("cykl przerwany przy zatrzymaniu; następne uruchomienie go dokończy");
+                }
+                tracing::info!("zatrzymano na żądanie");
+                return Ok(());
+            }
+        };
+        match outcome {
             Ok(s) => tracing::info!(
                 ops = s.report.diff.ops(),
                 batches = s.report.shipped.batches,
@@ -303,11 +322,19 @@ pub async fn run_service(agent: &Agent) -> Result<(), CommandError> {
                 tracing::warn!(error = %e, "synchronizacja nie powiodła się; ponowię w następnym cyklu");
             }
         }
-        let interval =
-            match ship::with_retries(&RetryPolicy::default(), || agent.cloud.config()).await {
+        // Reading the interval may retry for a while against a cloud that is down: a stop
+        // asked meanwhile ends it at once (nothing is half-done there, unlike a cycle).
+        let policy = RetryPolicy::default();
+        let interval = tokio::select! {
+            c = ship::with_retries(&policy, || agent.cloud.config()) => match c {
                 Ok(c) => u64::from(c.sync_interval_minutes.max(1)) * 60,
                 Err(_) => 15 * 60,
-            };
+            },
+            () = &mut shutdown => {
+                tracing::info!("zatrzymano na żądanie");
+                return Ok(());
+            }
+        };
         let wait = Duration::from_secs(interval) + jitter(interval / 10);
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
