@@ -21,8 +21,8 @@ pub struct Cli {
     /// The configuration file (TOML, see docs/connectors.md).
     #[arg(long, short, global = true, env = "INKASO_AGENT_CONFIG")]
     pub config: Option<PathBuf>,
-    /// Language of messages: pl or en.
-    #[arg(long, global = true, default_value = "pl")]
+    /// Language of messages: pl or en (as every Inkaso program: `INKASO_LANG`).
+    #[arg(long, global = true, env = "INKASO_LANG", default_value = "pl")]
     pub lang: Lang,
     /// What to do.
     #[command(subcommand)]
@@ -67,6 +67,9 @@ pub enum Command {
     },
     /// Force a full reconcile: every record is sent again and the cloud drops what it should not hold.
     Resync,
+    /// The service loop under the Windows service manager (what the installer registers).
+    #[cfg(windows)]
+    WindowsService,
 }
 
 /// Runs a parsed command and returns the process exit code.
@@ -79,6 +82,16 @@ pub fn run(cli: Cli) -> ExitCode {
         ExitCode::FAILURE
     };
     match cli.command {
+        #[cfg(windows)]
+        Command::WindowsService => {
+            let Some(config) = cli.config.clone() else {
+                return fail(config::load_localized(None, lang).err().unwrap_or_default());
+            };
+            match crate::windows::run(config, lang) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(e),
+            }
+        }
         Command::Version => {
             println!(
                 "inkaso-agent {} (protokół synchronizacji v{})",

@@ -293,7 +293,16 @@ const STOP_GRACE: Duration = Duration::from_secs(10);
 /// `inkaso-agent run`: a cycle every N minutes (the cloud's setting) with jitter, until
 /// SIGTERM or Ctrl-C; a failing cycle is logged and retried at the next turn.
 pub async fn run_service(agent: &Agent) -> Result<(), CommandError> {
-    let mut shutdown = std::pin::pin!(shutdown_signal());
+    run_service_until(agent, shutdown_signal()).await
+}
+
+/// The service loop until `stop` completes: the same for `run` (signals) and the Windows
+/// service (the service manager's stop).
+pub async fn run_service_until(
+    agent: &Agent,
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<(), CommandError> {
+    let mut shutdown = std::pin::pin!(stop);
     loop {
         let mut cycle = std::pin::pin!(agent.sync_once(false, false));
         let outcome = tokio::select! {

@@ -14,3 +14,5 @@ pub mod preview;
 pub mod results;
 pub mod state;
 pub mod sync;
+#[cfg(windows)]
+pub mod windows;

@@ -24,19 +24,83 @@ pub const STATE_DIR: &str = "/var/lib/inkaso";
 pub enum ServiceKind {
     /// A systemd service (needs root and a running systemd).
     Systemd,
+    /// A Windows service (needs an administrator; not yet run on Windows).
+    Windows,
     /// No service: the set-up syncs once and says how to run the agent.
     None,
 }
 
 impl ServiceKind {
-    /// systemd when it runs here and we are root, else none.
+    /// The platform's service where we may install one: systemd when it runs and we are root,
+    /// the service manager on Windows; else none.
     pub fn detect() -> ServiceKind {
-        if Path::new("/run/systemd/system").is_dir() && is_root() {
+        if cfg!(windows) {
+            ServiceKind::Windows
+        } else if Path::new("/run/systemd/system").is_dir() && is_root() {
             ServiceKind::Systemd
         } else {
             ServiceKind::None
         }
     }
+}
+
+/// Registers and starts the Windows service `InkasoAgent`: `inkaso-agent.exe` beside the
+/// installer, with the configuration, started at boot, restarted by the service manager's
+/// defaults. **Not yet run on Windows** (no Windows toolchain on our machines).
+#[cfg(windows)]
+pub fn install_windows(config: &Path, lang: Lang) -> Result<(), String> {
+    use std::ffi::OsString;
+    use windows_service::service::{
+        ServiceAccess, ServiceErrorControl, ServiceInfo, ServiceStartType, ServiceType,
+    };
+    use windows_service::service_manager::{ServiceManager, ServiceManagerAccess};
+
+    let fail = |e: windows_service::Error| {
+        pl_en(
+            lang,
+            &format!("rejestracja usługi Windows nie powiodła się: {e}"),
+            &format!("registering the Windows service failed: {e}"),
+        )
+    };
+    let manager = ServiceManager::local_computer(
+        None::<&str>,
+        ServiceManagerAccess::CONNECT | ServiceManagerAccess::CREATE_SERVICE,
+    )
+    .map_err(fail)?;
+    let agent = std::env::current_exe()
+        .map_err(|e| e.to_string())?
+        .with_file_name("inkaso-agent.exe");
+    let info = ServiceInfo {
+        name: OsString::from("InkasoAgent"),
+        display_name: OsString::from("Inkaso agent"),
+        service_type: ServiceType::OWN_PROCESS,
+        start_type: ServiceStartType::AutoStart,
+        error_control: ServiceErrorControl::Normal,
+        executable_path: agent,
+        launch_arguments: vec![
+            OsString::from("--config"),
+            config.as_os_str().to_owned(),
+            OsString::from("windows-service"),
+        ],
+        dependencies: vec![],
+        account_name: None, // LocalSystem: reads the ERP's SQL Server as the machine
+        account_password: None,
+    };
+    let service = manager
+        .create_service(&info, ServiceAccess::START | ServiceAccess::CHANGE_CONFIG)
+        .map_err(fail)?;
+    let _ = service.set_description("Inkaso: nieopłacone dokumenty z ERP do chmury Inkaso");
+    service.start::<&str>(&[]).map_err(fail)
+}
+
+/// On other systems: the Windows service is Windows'.
+#[cfg(not(windows))]
+pub fn install_windows(_config: &Path, lang: Lang) -> Result<(), String> {
+    Err(pl_en(
+        lang,
+        "usługę Windows instaluje się na Windows; tutaj: --service systemd albo none",
+        "the Windows service is installed on Windows; here: --service systemd or none",
+    ))
 }
 
 fn is_root() -> bool {

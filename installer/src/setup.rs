@@ -29,14 +29,18 @@ use inkaso_shared::{Lang, Localized as _};
 use crate::ask::{Ask, Question, Terminal, Unanswered, Unattended};
 use crate::doctor::registered_drivers;
 use crate::pl_en;
-use crate::service::{STATE_DIR, ServiceKind, install_systemd};
+use crate::service::{STATE_DIR, ServiceKind, install_systemd, install_windows};
 
 /// The set-up's flags: each answers one question.
 #[allow(clippy::struct_excessive_bools)] // command-line switches, each its own question
 #[derive(Debug, Default, Args)]
 pub struct SetupArgs {
     /// The agent's configuration file: written, or edited when it exists.
-    #[arg(long, env = "INKASO_CONFIG", default_value = "/etc/inkaso/agent.toml")]
+    #[arg(
+        long,
+        env = "INKASO_AGENT_CONFIG",
+        default_value = "/etc/inkaso/agent.toml"
+    )]
     pub config: PathBuf,
     /// The ERP profile: subiekt_gt, optima, comarch_xl, enova365, wapro_mag.
     #[arg(long)]
@@ -83,7 +87,8 @@ pub struct SetupArgs {
     /// Allows an http:// cloud address: for tests only.
     #[arg(long)]
     pub allow_insecure_http: bool,
-    /// How the agent runs: systemd (as root, where systemd runs) or none.
+    /// How the agent runs: systemd (as root, where systemd runs), windows (as an administrator)
+    /// or none.
     #[arg(long, value_enum)]
     pub service: Option<ServiceKind>,
     /// Skip the first sync (without a service).
@@ -745,8 +750,15 @@ pub fn setup(
         plan.state_path = Some(format!("{STATE_DIR}/inkaso-agent.db"));
     }
     let config_text = plan.toml(false);
+    let token_existed = plan.token_file.exists();
     write_private(&plan.token_file, &format!("{}\n", plan.token), lang)?;
-    write_private(&args.config, &config_text, lang)?;
+    if let Err(e) = write_private(&args.config, &config_text, lang) {
+        // Both or neither: a token file without its configuration is half a set-up.
+        if !token_existed {
+            let _ = std::fs::remove_file(&plan.token_file);
+        }
+        return Err(e);
+    }
     say(t(
         &format!(
             "  ✓ zapisano {} i {} (czytelne tylko dla właściciela)",
@@ -777,6 +789,21 @@ pub fn setup(
             say(t(
                 "  ✓ usługa inkaso-agent działa i synchronizuje co kilka minut; podgląd: journalctl -u inkaso-agent -f",
                 "  ✓ the inkaso-agent service runs and syncs every few minutes; watch it: journalctl -u inkaso-agent -f",
+            ));
+        }
+        ServiceKind::Windows => {
+            install_windows(&args.config, lang).map_err(|e| {
+                SetupError::new(
+                    e,
+                    Some(t(
+                        "uruchom set-up jako administrator",
+                        "run the set-up as an administrator",
+                    )),
+                )
+            })?;
+            say(t(
+                "  ✓ usługa Windows „InkasoAgent” działa; dziennik: folder logs obok pliku stanu",
+                "  ✓ the Windows service \"InkasoAgent\" runs; its log: the logs folder beside the state file",
             ));
         }
         ServiceKind::None => {
