@@ -18,6 +18,7 @@ packages=(
   python3-venv        # a private virtualenv for Schemathesis (scripts/api-fuzz.sh)
   curl                # scripts seed and probe the cloud over HTTP
   systemd             # systemd-analyze checks the agent's service unit (no systemd needs to run)
+  debootstrap         # a throw-away Debian root where the agent's .deb is installed, upgraded, purged
   chromium chromium-driver  # the portal's browser tests (headless, over WebDriver); never a downloaded browser
 )
 
