@@ -7,15 +7,11 @@
 use std::process::Command;
 
 fn check(config: &std::path::Path, lang: &str) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_inkaso-agent"))
-        .args(["--lang", lang, "--config"])
-        .arg(config)
-        .arg("check")
-        .output()
-        .expect("the agent binary runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
+    inkaso_testkit::output(
+        Command::new(env!("CARGO_BIN_EXE_inkaso-agent"))
+            .args(["--lang", lang, "--config"])
+            .arg(config)
+            .arg("check"),
     )
 }
 
@@ -65,19 +61,11 @@ fn credentials_every_user_can_read_stop_the_agent() {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
     };
     let status = || {
-        let out = Command::new(env!("CARGO_BIN_EXE_inkaso-agent"))
-            .arg("--config")
-            .arg(&config)
-            .arg("status")
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            ),
+        inkaso_testkit::output(
+            Command::new(env!("CARGO_BIN_EXE_inkaso-agent"))
+                .arg("--config")
+                .arg(&config)
+                .arg("status"),
         )
     };
     set(&config, 0o644);

@@ -7,6 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use inkaso_testkit::output as run;
+
 /// cargo-deb's version the tests install when it is missing (its dev-profile support, used
 /// here to package the test build's binaries, is deprecated: pinned so a release cannot break us).
 const CARGO_DEB: &str = "3.8.0";
@@ -16,18 +18,6 @@ fn workspace() -> PathBuf {
         .parent()
         .unwrap()
         .to_path_buf()
-}
-
-fn run(cmd: &mut Command) -> (bool, String) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
 }
 
 fn ok(cmd: &mut Command) -> String {

@@ -14,6 +14,23 @@ use std::time::Duration;
 /// The PostgreSQL server the local developer machine runs (trust auth).
 pub const DEFAULT_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
+/// Runs a program to its end: whether it succeeded, and what it printed (stdout, then stderr)
+/// — what a person at the terminal would have read.
+///
+/// # Panics
+/// When the program cannot be started at all.
+pub fn output(cmd: &mut Command) -> (bool, String) {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
 /// The URL of the PostgreSQL server for tests: `INKASO_TEST_PG_URL` when set, else
 /// [`DEFAULT_PG_URL`] when it answers.
 ///

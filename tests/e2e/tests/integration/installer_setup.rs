@@ -19,19 +19,11 @@ use inkaso_shared::{Clock as _, SystemClock};
 const BIN: &str = env!("CARGO_BIN_EXE_inkaso-installer-under-test");
 
 fn setup(args: &[&str]) -> (bool, String) {
-    let out = Command::new(BIN)
-        .arg("setup")
-        .args(args)
-        .env_remove("INKASO_LANG")
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
+    inkaso_testkit::output(
+        Command::new(BIN)
+            .arg("setup")
+            .args(args)
+            .env_remove("INKASO_LANG"),
     )
 }
 
