@@ -202,6 +202,30 @@ async fn click(c: &Client, css: &str) {
         .unwrap();
 }
 
+/// Clicks what leads to another page (a form's button, a link) and returns once the page it
+/// was on is gone: a wait for an element both pages have (a heading, a notice) would otherwise
+/// end on the old page, and the next step would touch an element the new page replaces.
+async fn click_to_new_page(c: &Client, css: &str) {
+    let old = c.find(Locator::Css("html")).await.unwrap();
+    click(c, css).await;
+    for _ in 0..200 {
+        if old.text().await.is_err() {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    }
+}
+
+/// Submits a form with the button at `css` and waits for the notice of what was done on the
+/// page it leads to.
+async fn submit_for_notice(c: &Client, css: &str) {
+    click_to_new_page(c, css).await;
+    c.wait()
+        .for_element(Locator::Css("p.alert-ok"))
+        .await
+        .unwrap();
+}
+
 /// A POST from inside the page (as a script the page ran would send it), with or without the
 /// page's CSRF token; returns the status.
 async fn post_from_page(c: &Client, path: &str, body: &str, with_token: bool) -> u64 {
@@ -764,7 +788,7 @@ async fn a_firm_works_in_the_portal() {
 
     // --- English, remembered for the user.
     c.goto(&format!("{base}/")).await.unwrap();
-    click(&c, "form[action='/lang'] button").await;
+    click_to_new_page(&c, "form[action='/lang'] button").await;
     c.wait().for_element(Locator::Css("h1")).await.unwrap();
     assert_eq!(text_of(&c, "h1").await, "Dashboard");
     shot(&c, "10-dashboard-en").await;
@@ -937,24 +961,12 @@ async fn a_law_firm_works_its_cases_in_the_browser() {
         .await
         .unwrap();
     click(&c, "input[name=to][value=accept]").await;
-    click(&c, "#change-form button[type=submit]").await;
-    c.wait()
-        .for_element(Locator::Css("p.alert-ok"))
-        .await
-        .unwrap();
+    submit_for_notice(&c, "#change-form button[type=submit]").await;
     click(&c, "input[name=to][value=in_court]").await;
     fill(&c, "change-note", "Pozew złożony w EPU").await;
-    click(&c, "#change-form button[type=submit]").await;
-    c.wait()
-        .for_element(Locator::Css("p.alert-ok"))
-        .await
-        .unwrap();
+    submit_for_notice(&c, "#change-form button[type=submit]").await;
     fill(&c, "note", "Termin rozprawy: 12 stycznia").await;
-    click(&c, "#note-form button[type=submit]").await;
-    c.wait()
-        .for_element(Locator::Css("p.alert-ok"))
-        .await
-        .unwrap();
+    submit_for_notice(&c, "#note-form button[type=submit]").await;
     // A file from the lawyer's disk: the statement of claim.
     let pdf = dir.path().join("pozew-EPU.pdf");
     std::fs::write(
@@ -968,11 +980,7 @@ async fn a_law_firm_works_its_cases_in_the_browser() {
         .send_keys(pdf.to_str().unwrap())
         .await
         .unwrap();
-    click(&c, "#file-form button[type=submit]").await;
-    c.wait()
-        .for_element(Locator::Css("p.alert-ok"))
-        .await
-        .unwrap();
+    submit_for_notice(&c, "#file-form button[type=submit]").await;
     let text = page_text(&c).await;
     for t in [
         "w sądzie",
@@ -985,7 +993,7 @@ async fn a_law_firm_works_its_cases_in_the_browser() {
     }
     shot(&c, "31-partner-case").await;
     // The same in English: the inbox and the case, then back to Polish for the others.
-    click(&c, "form[action='/lang'] button").await;
+    click_to_new_page(&c, "form[action='/lang'] button").await;
     c.wait().for_element(Locator::Css("h1")).await.unwrap();
     let text = page_text(&c).await;
     for t in [
@@ -999,7 +1007,7 @@ async fn a_law_firm_works_its_cases_in_the_browser() {
     c.goto(&format!("{base}/partner")).await.unwrap();
     assert_eq!(text_of(&c, "h1").await, "Cases handed to the law firm");
     shot(&c, "32-partner-inbox-en").await;
-    click(&c, "form[action='/lang'] button").await;
+    click_to_new_page(&c, "form[action='/lang'] button").await;
     c.wait().for_element(Locator::Css("h1")).await.unwrap();
     click(&c, "form[action='/logout'] button").await;
     c.wait().for_element(Locator::Id("email")).await.unwrap();
