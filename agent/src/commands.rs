@@ -602,6 +602,14 @@ async fn odbc_verdict(config: &AgentConfigFile, lang: Lang) -> Verdict {
 /// `inkaso-agent check`: ODBC, cloud reachability, token, clock skew — each with a verdict.
 pub async fn check(config: &AgentConfigFile, lang: Lang) -> Vec<Verdict> {
     let mut out = vec![odbc_verdict(config, lang).await];
+    out.extend(cloud_verdicts(config, lang).await);
+    out
+}
+
+/// The cloud's part of `check` — reachable, the token valid, the clocks in step — for a caller
+/// that has tried the ERP connection itself (the installer's set-up).
+pub async fn cloud_verdicts(config: &AgentConfigFile, lang: Lang) -> Vec<Verdict> {
+    let mut out = Vec::new();
     let Some(section) = &config.cloud else {
         out.push(Verdict {
             ok: false,

@@ -46,6 +46,12 @@ pub fn text(lang: Lang, message: &str) -> String {
         .unwrap_or_else(|| message.to_owned())
 }
 
+/// The message naming a stored code: `code_text(lang, "case", "in_court")` is `case-in-court`
+/// (underscores become hyphens, as in the catalogues' ids).
+pub fn code_text(lang: Lang, prefix: &str, code: &str) -> String {
+    text(lang, &format!("{prefix}-{}", code.replace('_', "-")))
+}
+
 /// Whether the catalogues have a message.
 pub fn has(lang: Lang, message: &str) -> bool {
     LOCALES.try_lookup(id(lang), message).is_some()

@@ -49,12 +49,32 @@ impl DriverKind {
     /// The driver of a connection string (`Driver={ODBC Driver 18 for SQL Server};…`); `None`
     /// when it names none (a DSN's driver is in `odbc.ini`).
     pub fn of_connection_string(connection_string: &str) -> Option<DriverKind> {
-        connection_string.split(';').find_map(|part| {
-            let (key, value) = part.split_once('=')?;
-            key.trim()
-                .eq_ignore_ascii_case("driver")
-                .then(|| DriverKind::of_name(value))
-        })
+        driver_name(connection_string).map(DriverKind::of_name)
+    }
+
+    /// A connection string for this driver (registered as `driver`) to `database` on `server`,
+    /// with what each needs against an ERP's SQL Server: Driver 18 encrypts and accepts the
+    /// server's self-signed certificate, FreeTDS takes the port apart (`server,port`) and
+    /// speaks TDS 7.4 in UTF-8; both of Microsoft's ask for read-only intent.
+    pub fn connection_string(self, driver: &str, server: &str, database: &str) -> String {
+        match self {
+            DriverKind::MsSql18 => format!(
+                "Driver={{{driver}}};Server={server};Database={database};Encrypt=yes;TrustServerCertificate=yes;ApplicationIntent=ReadOnly"
+            ),
+            DriverKind::MsSql17 => format!(
+                "Driver={{{driver}}};Server={server};Database={database};ApplicationIntent=ReadOnly"
+            ),
+            DriverKind::FreeTds => {
+                let (host, port) = server.split_once(',').unwrap_or((server, "1433"));
+                format!(
+                    "Driver={{{driver}}};Server={host};Port={port};Database={database};TDS_Version=7.4;ClientCharset=UTF-8"
+                )
+            }
+            DriverKind::Sqlite => format!("Driver={{{driver}}};Database={database}"),
+            DriverKind::PostgreSql | DriverKind::Other => {
+                format!("Driver={{{driver}}};Server={server};Database={database}")
+            }
+        }
     }
 
     /// Whether it reaches SQL Server.
@@ -68,32 +88,49 @@ impl DriverKind {
     /// A connection string that works with this driver against an ERP's SQL Server, with
     /// what each part is for; `None` for the drivers that do not reach SQL Server.
     pub fn sql_server_example(self, lang: Lang) -> Option<String> {
-        let (pl, en) = match self {
+        let (driver, pl, en) = match self {
             DriverKind::MsSql18 => (
-                "Driver={ODBC Driver 18 for SQL Server};Server=tcp:serwer-erp,1433;Database=NAZWA_PODMIOTU;UID=inkaso_odczyt;Encrypt=yes;TrustServerCertificate=yes;ApplicationIntent=ReadOnly\n  \
-                 (hasło w [erp] password_env (albo password); Driver 18 szyfruje zawsze: TrustServerCertificate=yes przyjmuje samopodpisany certyfikat serwera ERP — z certyfikatem z zaufanego urzędu usuń tę część; instancja nazwana: Server=serwer-erp\\INSERTGT albo jej stały port)",
-                "Driver={ODBC Driver 18 for SQL Server};Server=tcp:erp-server,1433;Database=COMPANY_DB;UID=inkaso_reader;Encrypt=yes;TrustServerCertificate=yes;ApplicationIntent=ReadOnly\n  \
-                 (the password in [erp] password_env (or password); Driver 18 always encrypts: TrustServerCertificate=yes accepts the ERP server's self-signed certificate — drop it when the certificate comes from a trusted authority; a named instance: Server=erp-server\\INSERTGT or its fixed port)",
+                "ODBC Driver 18 for SQL Server",
+                "hasło w [erp] password_env (albo password); Driver 18 szyfruje zawsze: TrustServerCertificate=yes przyjmuje samopodpisany certyfikat serwera ERP — z certyfikatem z zaufanego urzędu usuń tę część; instancja nazwana: Server=serwer-erp\\INSERTGT albo jej stały port",
+                "the password in [erp] password_env (or password); Driver 18 always encrypts: TrustServerCertificate=yes accepts the ERP server's self-signed certificate — drop it when the certificate comes from a trusted authority; a named instance: Server=erp-server\\INSERTGT or its fixed port",
             ),
             DriverKind::MsSql17 => (
-                "Driver={ODBC Driver 17 for SQL Server};Server=tcp:serwer-erp,1433;Database=NAZWA_PODMIOTU;UID=inkaso_odczyt;ApplicationIntent=ReadOnly\n  \
-                 (Driver 17 nie szyfruje, gdy serwer tego nie wymaga; lepiej zainstalować Driver 18)",
-                "Driver={ODBC Driver 17 for SQL Server};Server=tcp:erp-server,1433;Database=COMPANY_DB;UID=inkaso_reader;ApplicationIntent=ReadOnly\n  \
-                 (Driver 17 does not encrypt unless the server requires it; Driver 18 is the better choice)",
+                "ODBC Driver 17 for SQL Server",
+                "Driver 17 nie szyfruje, gdy serwer tego nie wymaga; lepiej zainstalować Driver 18",
+                "Driver 17 does not encrypt unless the server requires it; Driver 18 is the better choice",
             ),
             DriverKind::FreeTds => (
-                "Driver={FreeTDS};Server=serwer-erp;Port=1433;Database=NAZWA_PODMIOTU;UID=inkaso_odczyt;TDS_Version=7.4;ClientCharset=UTF-8\n  \
-                 (FreeTDS nie zna nazw instancji bez usługi SQL Server Browser: podaj port instancji; ClientCharset=UTF-8, by polskie znaki przeszły bez zmian)",
-                "Driver={FreeTDS};Server=erp-server;Port=1433;Database=COMPANY_DB;UID=inkaso_reader;TDS_Version=7.4;ClientCharset=UTF-8\n  \
-                 (FreeTDS cannot find a named instance without the SQL Server Browser: give the instance's port; ClientCharset=UTF-8 keeps Polish letters intact)",
+                "FreeTDS",
+                "FreeTDS nie zna nazw instancji bez usługi SQL Server Browser: podaj port instancji; ClientCharset=UTF-8, by polskie znaki przeszły bez zmian",
+                "FreeTDS cannot find a named instance without the SQL Server Browser: give the instance's port; ClientCharset=UTF-8 keeps Polish letters intact",
             ),
             DriverKind::Sqlite | DriverKind::PostgreSql | DriverKind::Other => return None,
         };
-        Some(match lang {
-            Lang::Pl => pl.to_owned(),
-            Lang::En => en.to_owned(),
-        })
+        let (server, database, user, note) = match lang {
+            Lang::Pl => ("tcp:serwer-erp,1433", "NAZWA_PODMIOTU", "inkaso_odczyt", pl),
+            Lang::En => ("tcp:erp-server,1433", "COMPANY_DB", "inkaso_reader", en),
+        };
+        // FreeTDS knows no `tcp:` prefix: the host and the port are its own keys.
+        let server = if self == DriverKind::FreeTds {
+            server.trim_start_matches("tcp:")
+        } else {
+            server
+        };
+        Some(format!(
+            "{};UID={user}\n  ({note})",
+            self.connection_string(driver, server, database)
+        ))
     }
+}
+
+/// The driver a connection string names (`Driver={…}`, braces taken off); `None` without one.
+pub fn driver_name(connection_string: &str) -> Option<&str> {
+    connection_string.split(';').find_map(|part| {
+        let (key, value) = part.split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("driver")
+            .then(|| value.trim().trim_matches(['{', '}']))
+    })
 }
 
 /// What a failed connection's error most likely means on SQL Server, and the fix; `None` when
@@ -184,6 +221,26 @@ mod tests {
         );
         assert_eq!(DriverKind::of_connection_string("DSN=erp"), None);
         assert!(DriverKind::FreeTds.is_sql_server() && !DriverKind::Sqlite.is_sql_server());
+    }
+
+    #[test]
+    fn connection_strings_fit_their_driver() {
+        assert_eq!(
+            DriverKind::MsSql18.connection_string(
+                "ODBC Driver 18 for SQL Server",
+                "erp\\INSERTGT",
+                "GT_FIRMA"
+            ),
+            "Driver={ODBC Driver 18 for SQL Server};Server=erp\\INSERTGT;Database=GT_FIRMA;Encrypt=yes;TrustServerCertificate=yes;ApplicationIntent=ReadOnly"
+        );
+        assert_eq!(
+            DriverKind::FreeTds.connection_string("FreeTDS", "erp,1500", "GT"),
+            "Driver={FreeTDS};Server=erp;Port=1500;Database=GT;TDS_Version=7.4;ClientCharset=UTF-8"
+        );
+        assert_eq!(
+            DriverKind::Sqlite.connection_string("SQLite3", "", "/srv/gt.db"),
+            "Driver={SQLite3};Database=/srv/gt.db"
+        );
     }
 
     #[test]

@@ -22,7 +22,7 @@ use inkaso_agent::commands::{self, Agent};
 use inkaso_agent::config::AgentConfigFile;
 use inkaso_agent::preview::{Format, preview};
 use inkaso_connectors::discover::{Missing, discover};
-use inkaso_connectors::drivers::{DriverKind, sql_server_advice};
+use inkaso_connectors::drivers::{DriverKind, driver_name, sql_server_advice};
 use inkaso_connectors::{ConnectionSettings, ProfileKind, ProfileSettings};
 use inkaso_shared::{Lang, Localized as _};
 
@@ -668,15 +668,12 @@ pub fn setup(
         .enable_all()
         .build()
         .map_err(|e| SetupError::new(e.to_string(), None))?;
-    let verdicts = runtime.block_on(commands::check(&checked, lang));
-    // The first verdict is the ERP connection's, shown in step 2 already.
-    for (i, v) in verdicts.iter().enumerate() {
+    // The ERP connection was tried in step 2: the cloud's checks alone.
+    for v in runtime.block_on(commands::cloud_verdicts(&checked, lang)) {
         if !v.ok {
-            return Err(SetupError::new(v.what.clone(), v.fix.clone()));
+            return Err(SetupError::new(v.what, v.fix));
         }
-        if i > 0 {
-            say(format!("  ✓ {}", v.what));
-        }
+        say(format!("  ✓ {}", v.what));
     }
 
     // 5. The preview.
@@ -982,37 +979,8 @@ fn connection_of(
     };
     Ok((
         None,
-        Some(build_connection_string(
-            &driver,
-            kind,
-            server.trim(),
-            database.trim(),
-        )),
+        Some(kind.connection_string(&driver, server.trim(), database.trim())),
     ))
-}
-
-/// A connection string for the driver, with what each needs against an ERP's server.
-fn build_connection_string(driver: &str, kind: DriverKind, server: &str, database: &str) -> String {
-    match kind {
-        DriverKind::MsSql18 => format!(
-            "Driver={{{driver}}};Server={server};Database={database};Encrypt=yes;TrustServerCertificate=yes;ApplicationIntent=ReadOnly"
-        ),
-        DriverKind::MsSql17 => {
-            format!(
-                "Driver={{{driver}}};Server={server};Database={database};ApplicationIntent=ReadOnly"
-            )
-        }
-        DriverKind::FreeTds => {
-            let (host, port) = server.split_once(',').unwrap_or((server, "1433"));
-            format!(
-                "Driver={{{driver}}};Server={host};Port={port};Database={database};TDS_Version=7.4;ClientCharset=UTF-8"
-            )
-        }
-        DriverKind::Sqlite => format!("Driver={{{driver}}};Database={database}"),
-        DriverKind::PostgreSql | DriverKind::Other => {
-            format!("Driver={{{driver}}};Server={server};Database={database}")
-        }
-    }
 }
 
 /// Refuses a connection string naming a driver unixODBC does not have, with the fix.
@@ -1024,19 +992,14 @@ fn check_driver(
     let (Some(cs), Some(installed)) = (connection_string, drivers) else {
         return Ok(());
     };
-    let Some(name) = cs.split(';').find_map(|part| {
-        let (key, value) = part.split_once('=')?;
-        key.trim()
-            .eq_ignore_ascii_case("driver")
-            .then(|| value.trim().trim_matches(['{', '}']).to_owned())
-    }) else {
+    let Some(name) = driver_name(cs) else {
         return Ok(());
     };
     // A path to the driver's library is the driver manager's business.
-    if name.contains('/') || installed.iter().any(|d| d.eq_ignore_ascii_case(&name)) {
+    if name.contains('/') || installed.iter().any(|d| d.eq_ignore_ascii_case(name)) {
         return Ok(());
     }
-    let kind = DriverKind::of_name(&name);
+    let kind = DriverKind::of_name(name);
     let fix =
         sql_server_advice("can't open lib: file not found", Some(kind), lang).unwrap_or_default();
     Err(SetupError::new(
@@ -1184,27 +1147,6 @@ fn write_private(path: &Path, text: &str, lang: Lang) -> Result<(), SetupError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn connection_strings_fit_their_driver() {
-        assert_eq!(
-            build_connection_string(
-                "ODBC Driver 18 for SQL Server",
-                DriverKind::MsSql18,
-                "erp\\INSERTGT",
-                "GT_FIRMA"
-            ),
-            "Driver={ODBC Driver 18 for SQL Server};Server=erp\\INSERTGT;Database=GT_FIRMA;Encrypt=yes;TrustServerCertificate=yes;ApplicationIntent=ReadOnly"
-        );
-        assert_eq!(
-            build_connection_string("FreeTDS", DriverKind::FreeTds, "erp,1500", "GT"),
-            "Driver={FreeTDS};Server=erp;Port=1500;Database=GT;TDS_Version=7.4;ClientCharset=UTF-8"
-        );
-        assert_eq!(
-            build_connection_string("SQLite3", DriverKind::Sqlite, "", "/srv/gt.db"),
-            "Driver={SQLite3};Database=/srv/gt.db"
-        );
-    }
 
     #[test]
     fn a_driver_that_is_not_installed_is_refused_with_its_package() {

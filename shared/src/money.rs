@@ -438,6 +438,19 @@ impl Money {
     }
 }
 
+/// An amount stored as minor units with its currency's code, Polish style (`1 234,56 zł`,
+/// `12,00 EUR`); a code that is no currency we know keeps the code and two decimals
+/// (`12,00 XYZ`), so a stored oddity is shown as it is rather than as złoty.
+pub fn display_stored(minor: i64, currency: &str) -> String {
+    match currency.parse::<Currency>() {
+        Ok(c) => Money::new(minor, c).to_string(),
+        Err(_) => format!(
+            "{} {currency}",
+            Money::new(minor, Currency::PLN).format_amount()
+        ),
+    }
+}
+
 impl fmt::Display for Money {
     /// Polish style: `1 234,56 zł`, `12,00 EUR`, `-0,01 zł`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

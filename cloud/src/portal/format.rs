@@ -4,12 +4,10 @@
 //! `04.12.2026`, times in Warsaw.
 
 use std::borrow::Borrow;
-use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Warsaw;
 use inkaso_shared::Lang;
-use inkaso_shared::money::{Currency, Money};
 
 use super::{PageError, Viewer, assets};
 use crate::domain::accounts::Role;
@@ -133,7 +131,7 @@ impl Ctx {
     /// The message naming a stored code: `tp("kind", "company")` is `kind-company`
     /// (underscores become hyphens, as in the catalogues' ids).
     pub fn tp(&self, prefix: &str, code: &str) -> String {
-        self.t(&format!("{prefix}-{}", code.replace('_', "-")))
+        i18n::code_text(self.lang, prefix, code)
     }
 
     /// A message with a count (the plural form follows it).
@@ -356,15 +354,7 @@ pub(super) fn role_message(role: Role) -> &'static str {
 
 /// An amount in minor units of a currency, Polish style; an unknown currency code is shown
 /// with two decimals and its code.
-pub(super) fn money(minor: i64, currency: &str) -> String {
-    match Currency::from_str(currency) {
-        Ok(c) => Money::new(minor, c).to_string(),
-        Err(_) => format!(
-            "{} {currency}",
-            Money::new(minor, Currency::PLN).format_amount()
-        ),
-    }
-}
+pub(super) use inkaso_shared::money::display_stored as money;
 
 /// Text made safe to put inside HTML (the letters' and e-mails' escaping).
 pub(super) use inkaso_channels::template::escape_html;

@@ -20,7 +20,6 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use inkaso_channels::delivery::{DynChannel, Outbound, Outcome};
 use inkaso_channels::email::EmailMessage;
-use inkaso_shared::money::{Currency, Money};
 use inkaso_shared::{Clock, Email, Lang};
 
 use crate::domain::accounts::Role;
@@ -349,7 +348,7 @@ async fn send(
 }
 
 fn money(minor: i64, currency: &str) -> String {
-    Money::new(minor, currency.parse().unwrap_or(Currency::PLN)).to_string()
+    inkaso_shared::money::display_stored(minor, currency)
 }
 
 fn local_day(at: DateTime<Utc>) -> String {
@@ -361,7 +360,7 @@ fn local_time(at: DateTime<Utc>) -> String {
 }
 
 fn status_name(lang: Lang, status: CaseStatus) -> String {
-    i18n::text(lang, &format!("case-{}", status.as_str().replace('_', "-")))
+    i18n::code_text(lang, "case", status.as_str())
 }
 
 /// A law firm's digest, to be written in each recipient's language.

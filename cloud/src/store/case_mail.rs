@@ -10,6 +10,7 @@ use inkaso_shared::Email;
 use sqlx::Row;
 
 use super::cases::stored_status;
+use super::processes::corrupt;
 use super::{Store, StoreError, TenantScope, day, parse_day, parse_ts, ts};
 use crate::domain::case_mail::{CaseMailSettings, DigestEvery};
 use crate::domain::cases::CaseStatus;
@@ -67,19 +68,17 @@ fn settings_row(r: &sqlx::any::AnyRow, at: usize) -> Result<CaseMailSettings, St
     let Some(digest) = r.try_get::<Option<String>, _>(at)? else {
         return Ok(CaseMailSettings::default());
     };
-    let corrupt = |what: &str, e: &dyn std::fmt::Display| {
-        StoreError::Corrupt(format!("case_mail.{what}: {e}"))
-    };
     let recipients = r
         .try_get::<String, _>(at + 3)?
         .lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| Email::parse(l).map_err(|e| corrupt("recipients", &e)))
+        .map(|l| Email::parse(l).map_err(|e| corrupt("case_mail.recipients", e)))
         .collect::<Result<Vec<_>, _>>()?;
     let hour: i64 = r.try_get(at + 1)?;
     Ok(CaseMailSettings {
-        digest: DigestEvery::parse(&digest, "digest").map_err(|e| corrupt("digest", &e))?,
-        digest_hour: u32::try_from(hour).map_err(|e| corrupt("digest_hour", &e))?,
+        digest: DigestEvery::parse(&digest, "digest")
+            .map_err(|e| corrupt("case_mail.digest", e))?,
+        digest_hour: u32::try_from(hour).map_err(|e| corrupt("case_mail.digest_hour", e))?,
         status_mail: r.try_get::<i64, _>(at + 2)? != 0,
         recipients,
     })
