@@ -19,6 +19,7 @@ packages=(
   curl                # scripts seed and probe the cloud over HTTP
   systemd             # systemd-analyze checks the agent's service unit (no systemd needs to run)
   debootstrap         # a throw-away Debian root where the agent's .deb is installed, upgraded, purged
+  systemd-container   # systemd-nspawn boots that root, so the service is started and stopped by a real systemd
   chromium chromium-driver  # the portal's browser tests (headless, over WebDriver); never a downloaded browser
 )
 

@@ -100,7 +100,16 @@ impl HttpCloud {
             .connect_timeout(Duration::from_secs(10))
             .user_agent(concat!("inkaso-agent/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| transient(&e))?;
+            .map_err(|e| {
+                // reqwest says only "builder error"; the cause is in its source, and on a bare
+                // system it is nearly always the missing root certificates.
+                let why = std::error::Error::source(&e).map_or_else(|| e.to_string(), ToString::to_string);
+                CloudError::Permanent(ApiError::new(
+                    ErrorCode::Internal,
+                    format!("nie można przygotować połączeń HTTPS: {why} — brak certyfikatów głównych? (Debian: apt-get install ca-certificates)"),
+                    format!("cannot prepare HTTPS connections: {why} — no root certificates? (Debian: apt-get install ca-certificates)"),
+                ))
+            })?;
         Ok(HttpCloud {
             base: base_url.trim_end_matches('/').to_owned(),
             auth,

@@ -108,6 +108,12 @@ impl State {
         Ok(State { pool })
     }
 
+    /// Closes the state file: the write-ahead log is folded back and removed, so another
+    /// account (the service's, after the set-up's first sync as root) finds one file.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
     /// Whether the state was just created (no `next_seq` yet): the agent must learn where to
     /// continue from the cloud and reconcile fully.
     pub async fn is_fresh(&self) -> Result<bool, StateError> {

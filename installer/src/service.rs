@@ -5,6 +5,7 @@
 
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 use inkaso_shared::Lang;
 
@@ -134,8 +135,14 @@ fn run(program: &str, args: &[&str], lang: Lang) -> Result<(), String> {
     }
 }
 
+/// Where the `.deb` installs the unit; the set-up writes its own copy to [`UNIT_PATH`] only
+/// when the package's is missing (an agent copied by hand), so a package upgrade's unit wins.
+pub const PACKAGE_UNIT_PATH: &str = "/usr/lib/systemd/system/inkaso-agent.service";
+
 /// Installs and (re)starts the service: the user, the unit, the configuration's owner and
-/// modes (root writes, the service reads), `systemctl enable --now`, a restart when it ran.
+/// modes (root writes, the service reads), the state folder given to the service's user (the
+/// set-up's first sync made it as root), `systemctl enable`, a restart; then waits to see it
+/// stay up — an agent that refuses to start is reported with its log, not as running.
 pub fn install_systemd(config: &Path, secrets: &[&Path], lang: Lang) -> Result<(), String> {
     if run("id", &["-u", SERVICE_USER], lang).is_err() {
         run(
@@ -153,7 +160,9 @@ pub fn install_systemd(config: &Path, secrets: &[&Path], lang: Lang) -> Result<(
             lang,
         )?;
     }
-    std::fs::write(UNIT_PATH, UNIT).map_err(|e| format!("{UNIT_PATH}: {e}"))?;
+    if !Path::new(PACKAGE_UNIT_PATH).exists() {
+        std::fs::write(UNIT_PATH, UNIT).map_err(|e| format!("{UNIT_PATH}: {e}"))?;
+    }
     let group = format!("root:{SERVICE_USER}");
     if let Some(dir) = config.parent() {
         run("chown", &[&group, &dir.display().to_string()], lang)?;
@@ -164,7 +173,51 @@ pub fn install_systemd(config: &Path, secrets: &[&Path], lang: Lang) -> Result<(
         run("chown", &[&group, &file], lang)?;
         run("chmod", &["0640", &file], lang)?;
     }
+    if Path::new(STATE_DIR).exists() {
+        let owner = format!("{SERVICE_USER}:{SERVICE_USER}");
+        run("chown", &["-R", &owner, STATE_DIR], lang)?;
+    }
     run("systemctl", &["daemon-reload"], lang)?;
-    run("systemctl", &["enable", "inkaso-agent.service"], lang)?;
-    run("systemctl", &["restart", "inkaso-agent.service"], lang)
+    run(
+        "systemctl",
+        &["enable", "--quiet", "inkaso-agent.service"],
+        lang,
+    )?;
+    run("systemctl", &["restart", "inkaso-agent.service"], lang)?;
+    stays_up(lang)
+}
+
+/// How long a started agent must stay up to count as running: it reads its configuration,
+/// opens its state and checks its files' modes within a second.
+const SETTLE: Duration = Duration::from_secs(3);
+
+fn stays_up(lang: Lang) -> Result<(), String> {
+    #[allow(clippy::disallowed_methods)] // reason: a blocking CLI waits for the service to settle
+    std::thread::sleep(SETTLE);
+    let active = Command::new("systemctl")
+        .args(["is-active", "inkaso-agent.service"])
+        .output()
+        .map_err(|e| format!("systemctl: {e}"))?;
+    if active.status.success() {
+        return Ok(());
+    }
+    let journal = Command::new("journalctl")
+        .args([
+            "-u",
+            "inkaso-agent.service",
+            "-n",
+            "15",
+            "--no-pager",
+            "-o",
+            "cat",
+        ])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    let state = String::from_utf8_lossy(&active.stdout).trim().to_owned();
+    Err(pl_en(
+        lang,
+        &format!("usługa inkaso-agent nie działa ({state}); jej dziennik:\n{journal}"),
+        &format!("the inkaso-agent service is not running ({state}); its log:\n{journal}"),
+    ))
 }

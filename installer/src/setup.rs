@@ -772,14 +772,47 @@ pub fn setup(
     // 7. The service, or one sync.
     say(t("\n[7/7] Uruchomienie", "\n[7/7] Running it"));
     let written = parse_config(&args.config, &config_text, lang)?;
+    // The first sync runs here, in front of the person, whatever runs the agent afterwards: its
+    // result is what they came to see.
+    let state_dir = (service == ServiceKind::Systemd).then(|| Path::new(STATE_DIR));
+    if let Some(dir) = state_dir {
+        create_private_dir(dir, lang)?;
+    }
+    if !args.no_sync {
+        let synced = runtime.block_on(async {
+            let agent = Agent::open(written, lang).await?;
+            let synced = agent.sync_once(false, false).await;
+            agent.state.close().await;
+            synced
+        });
+        match synced {
+            Ok(s) => {
+                for line in s.render(lang).lines() {
+                    say(format!("  {line}"));
+                }
+            }
+            Err(e) => {
+                return Err(SetupError::new(
+                    t(
+                        &format!("pierwsza synchronizacja nie powiodła się: {}", e.0),
+                        &format!("the first sync failed: {}", e.0),
+                    ),
+                    Some(t(
+                        "konfiguracja jest zapisana; sprawdź `inkaso-agent --config … check` i spróbuj `sync --once`",
+                        "the configuration is written; see `inkaso-agent --config … check` and try `sync --once`",
+                    )),
+                ));
+            }
+        }
+    }
     match service {
         ServiceKind::Systemd => {
             install_systemd(&args.config, &[plan.token_file.as_path()], lang).map_err(|e| {
                 SetupError::new(
                     e,
                     Some(t(
-                        "uruchom set-up jako root (sudo)",
-                        "run the set-up as root (sudo)",
+                        "uruchom set-up jako root (sudo); dziennik usługi: journalctl -u inkaso-agent",
+                        "run the set-up as root (sudo); the service's log: journalctl -u inkaso-agent",
                     )),
                 )
             })?;
@@ -804,31 +837,6 @@ pub fn setup(
             ));
         }
         ServiceKind::None => {
-            if !args.no_sync {
-                let synced = runtime.block_on(async {
-                    let agent = Agent::open(written, lang).await?;
-                    agent.sync_once(false, false).await
-                });
-                match synced {
-                    Ok(s) => {
-                        for line in s.render(lang).lines() {
-                            say(format!("  {line}"));
-                        }
-                    }
-                    Err(e) => {
-                        return Err(SetupError::new(
-                            t(
-                                &format!("pierwsza synchronizacja nie powiodła się: {}", e.0),
-                                &format!("the first sync failed: {}", e.0),
-                            ),
-                            Some(t(
-                                "konfiguracja jest zapisana; sprawdź `inkaso-agent --config … check` i spróbuj `sync --once`",
-                                "the configuration is written; see `inkaso-agent --config … check` and try `sync --once`",
-                            )),
-                        ));
-                    }
-                }
-            }
             say(t(
                 &format!(
                     "  · bez usługi: uruchom `inkaso-agent --config {} run` (albo set-up z --service systemd jako root)",
@@ -1110,6 +1118,33 @@ fn parse_config(path: &Path, text: &str, lang: Lang) -> Result<AgentConfigFile, 
 }
 
 /// Writes a file readable by its owner alone, whole or not at all (a temporary file renamed).
+/// The service's state folder, made for its owner alone when it is missing (a `.deb` makes
+/// it; a hand-copied agent does not); the service's user gets it in [`install_systemd`].
+fn create_private_dir(dir: &Path, lang: Lang) -> Result<(), SetupError> {
+    let made = std::fs::create_dir_all(dir).and_then(|()| {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+        Ok(())
+    });
+    made.map_err(|e| {
+        SetupError::new(
+            pl_en(
+                lang,
+                &format!("{}: nie można utworzyć: {e}", dir.display()),
+                &format!("{}: cannot create: {e}", dir.display()),
+            ),
+            Some(pl_en(
+                lang,
+                "uruchom set-up jako root (sudo)",
+                "run the set-up as root (sudo)",
+            )),
+        )
+    })
+}
+
 fn write_private(path: &Path, text: &str, lang: Lang) -> Result<(), SetupError> {
     let fail = |e: std::io::Error| {
         SetupError::new(

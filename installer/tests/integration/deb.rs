@@ -1,104 +1,12 @@
 //! The Debian package, for real: built by cargo-deb from this build's binaries, then installed,
-//! upgraded, removed and purged with dpkg inside a throw-away Debian root (bookworm, minbase,
-//! debootstrap'd once into `target/deb-root/` and copied for each run). No systemd runs there
-//! (nor on our test machines): the unit is installed, not started — `unit.rs` checks it with
-//! systemd's own tools, and the agent's clean stop on SIGTERM is the agent's test.
+//! upgraded, removed and purged with dpkg inside a throw-away Debian root
+//! ([`inkaso_testkit::debian`]), entered with `chroot` — what dpkg leaves on the disk. The
+//! unit started, stopped and restarted by a booted systemd, and the set-up's systemd branch,
+//! are the end-to-end test `installer_service`.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-use inkaso_testkit::output as run;
-
-/// cargo-deb's version the tests install when it is missing (its dev-profile support, used
-/// here to package the test build's binaries, is deprecated: pinned so a release cannot break us).
-const CARGO_DEB: &str = "3.8.0";
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn ok(cmd: &mut Command) -> String {
-    let shown = format!("{cmd:?}");
-    let (ok, out) = run(cmd);
-    assert!(ok, "{shown}:\n{out}");
-    out
-}
-
-/// A minimal Debian root with what the package depends on, made once per checkout.
-fn base_root() -> PathBuf {
-    let dir = workspace().join("target/deb-root");
-    let root = dir.join("bookworm");
-    if root.join(".complete").exists() {
-        return root;
-    }
-    std::fs::create_dir_all(&dir).unwrap();
-    let partial = dir.join("bookworm.partial");
-    let _ = std::fs::remove_dir_all(&partial);
-    ok(Command::new("debootstrap")
-        .args([
-            "--variant=minbase",
-            "--include=adduser,libodbc2,init-system-helpers",
-            "bookworm",
-        ])
-        .arg(&partial)
-        .arg("http://deb.debian.org/debian"));
-    let _ = std::fs::remove_dir_all(&root);
-    std::fs::rename(&partial, &root).unwrap();
-    std::fs::write(root.join(".complete"), "").unwrap();
-    root
-}
-
-/// The package of this build's binaries at `version`, in `out`.
-fn package(version: &str, out: &Path) -> PathBuf {
-    if !run(Command::new("cargo").args(["deb", "--version"])).0 {
-        ok(Command::new("cargo").args([
-            "install",
-            "cargo-deb",
-            "--locked",
-            "--version",
-            CARGO_DEB,
-        ]));
-    }
-    ok(Command::new("cargo").current_dir(workspace()).args([
-        "build",
-        "-p",
-        "inkaso-agent",
-        "-p",
-        "inkaso-installer",
-        "--bins",
-    ]));
-    let text = ok(Command::new("cargo")
-        .current_dir(workspace())
-        .args([
-            "deb",
-            "-p",
-            "inkaso-agent",
-            "--no-build",
-            "--profile",
-            "dev",
-            "--fast",
-            "--deb-version",
-            version,
-            "-o",
-        ])
-        .arg(out));
-    let deb = text
-        .lines()
-        .rev()
-        .find(|l| Path::new(l.trim()).extension().is_some_and(|e| e == "deb"))
-        .unwrap_or_else(|| panic!("no .deb in:\n{text}"));
-    PathBuf::from(deb.trim())
-}
-
-fn chroot(root: &Path, args: &[&str]) -> (bool, String) {
-    run(Command::new("chroot")
-        .arg(root)
-        .args(args)
-        .env("DEBIAN_FRONTEND", "noninteractive"))
-}
+use inkaso_testkit::debian::{chroot, fresh_root, package};
 
 fn in_root(root: &Path, args: &[&str]) -> String {
     let (ok, out) = chroot(root, args);
@@ -109,8 +17,7 @@ fn in_root(root: &Path, args: &[&str]) -> String {
 #[test]
 fn the_package_installs_upgrades_and_is_removed_keeping_the_state_unless_purged() {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
-    ok(Command::new("cp").arg("-a").arg(base_root()).arg(&root));
+    let root = fresh_root(dir.path());
     for (version, name) in [("0.1.0", "old.deb"), ("0.1.1", "new.deb")] {
         let deb = package(version, dir.path());
         std::fs::copy(&deb, root.join("tmp").join(name)).unwrap();

@@ -1,9 +1,11 @@
 //! Test support shared by every crate's tests, the end-to-end test and the demo: where the
-//! prerequisites are, and a real SMTP server on loopback ([`smtp`]).
+//! prerequisites are, a real SMTP server on loopback ([`smtp`]), and a throw-away Debian with a
+//! booted systemd for the agent's package and service ([`debian`]).
 //!
 //! No test is silently skipped: when PostgreSQL or an ODBC driver is missing, these helpers
 //! panic with a message that says how to get it (`make test` provides everything).
 
+pub mod debian;
 pub mod odbc;
 pub mod smtp;
 

@@ -5,6 +5,7 @@
 mod agent_cloud_sync;
 mod agent_exclusions;
 mod agent_kill;
+mod installer_service;
 mod installer_setup;
 mod network_faults;
 mod portal;
