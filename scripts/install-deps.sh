@@ -20,6 +20,7 @@ packages=(
   systemd             # systemd-analyze checks the agent's service unit (no systemd needs to run)
   debootstrap         # a throw-away Debian root where the agent's .deb is installed, upgraded, purged
   systemd-container   # systemd-nspawn boots that root, so the service is started and stopped by a real systemd
+  gcc-mingw-w64-x86-64  # C for Windows: make lint checks the agent's Windows code (ring, aws-lc build C)
   chromium chromium-driver  # the portal's browser tests (headless, over WebDriver); never a downloaded browser
 )
 
@@ -47,6 +48,11 @@ for component in rustfmt clippy; do
     rustup component add "$component"
   fi
 done
+
+if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx x86_64-pc-windows-gnu; then
+  echo "==> Adding the Rust target x86_64-pc-windows-gnu (make lint checks the Windows code)"
+  rustup target add x86_64-pc-windows-gnu
+fi
 
 # axe-core, the accessibility checker the browser tests run inside each page: one pinned copy
 # from the npm registry, checked against its published sha512 (no Node toolchain needed).

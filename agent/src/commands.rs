@@ -763,7 +763,27 @@ fn refuse_if_readable_by_all(path: &Path, lang: Lang) -> Result<(), CommandError
             )));
         }
     }
-    #[cfg(not(unix))]
+    #[cfg(windows)]
+    match crate::acl::readable_by_everyone(path) {
+        Ok(Some(group)) => {
+            return Err(CommandError(pl_en(
+                lang,
+                &format!(
+                    "plik {p} może czytać grupa „{group}”, a zawiera dane dostępowe: agent nie wystartuje, dopóki go nie zabezpieczysz — icacls \"{p}\" /inheritance:r /grant:r *S-1-5-18:(F) *S-1-5-32-544:(F) (albo uruchom inkaso-installer setup ponownie)",
+                    p = path.display()
+                ),
+                &format!(
+                    "the group \"{group}\" can read {p}, which holds credentials: the agent will not start until it is protected — icacls \"{p}\" /inheritance:r /grant:r *S-1-5-18:(F) *S-1-5-32-544:(F) (or run inkaso-installer setup again)",
+                    p = path.display()
+                ),
+            )));
+        }
+        Ok(None) => {}
+        Err(why) => {
+            tracing::warn!(%why, file = %path.display(), "nie można sprawdzić uprawnień pliku")
+        }
+    }
+    #[cfg(not(any(unix, windows)))]
     {
         let _ = (path, lang);
     }

@@ -4,6 +4,7 @@
 //! to the cloud over protocol v1 (`inkaso-shared::protocol`) and brings the results back.
 //! It never depends on `inkaso-cloud`: the two meet only on the wire.
 
+pub mod acl;
 pub mod cli;
 pub mod cloud;
 pub mod commands;

@@ -556,7 +556,8 @@ fn is_duplicate(e: &odbc_api::Error) -> bool {
         return false;
     };
     let state = String::from_utf8_lossy(&record.state.0);
-    let message = String::from_utf8_lossy(&record.message).to_lowercase();
+    // Display, not the raw message: its characters are UTF-16 on Windows (odbc-api's wide API).
+    let message = record.to_string().to_lowercase();
     state == "23505"
         || [
             "unique constraint",

@@ -1121,13 +1121,11 @@ fn parse_config(path: &Path, text: &str, lang: Lang) -> Result<AgentConfigFile, 
 /// The service's state folder, made for its owner alone when it is missing (a `.deb` makes
 /// it; a hand-copied agent does not); the service's user gets it in [`install_systemd`].
 fn create_private_dir(dir: &Path, lang: Lang) -> Result<(), SetupError> {
-    let made = std::fs::create_dir_all(dir).and_then(|()| {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt as _;
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-        }
-        Ok(())
+    let made = std::fs::create_dir_all(dir);
+    #[cfg(unix)]
+    let made = made.and_then(|()| {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
     });
     made.map_err(|e| {
         SetupError::new(
@@ -1176,6 +1174,10 @@ fn write_private(path: &Path, text: &str, lang: Lang) -> Result<(), SetupError> 
         file.write_all(text.as_bytes()).map_err(fail)?;
         file.sync_all().map_err(fail)?;
     }
+    // On Windows the mode above means nothing: the file's access list is set before it takes
+    // its name, so the agent never finds it readable by every user.
+    #[cfg(windows)]
+    inkaso_agent::acl::make_private(&tmp).map_err(|e| fail(std::io::Error::other(e)))?;
     std::fs::rename(&tmp, path).map_err(fail)
 }
 
