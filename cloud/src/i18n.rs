@@ -1,6 +1,7 @@
 //! The message catalogues: every user-visible text of the portal, of the API's errors and of
 //! the CLI in Project Fluent files, `cloud/locales/{pl,en}/*.ftl` (`main` and `portal` for the
-//! portal, `api` for errors, `cli` for the command line, `mail` for the e-mails about cases),
+//! portal, `api` for errors, `cli` for the command line, `mail` for the e-mails about cases,
+//! `sms` for the replies to debtors' own SMS),
 //! compiled into the binary. Polish is
 //! the source and the fallback; English is complete beside it (a test checks every message is
 //! in both). Plurals follow CLDR, so Polish gets its one / few / many forms ("1 dokument,
@@ -468,7 +469,7 @@ mod tests {
         let known = ids("pl");
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales/pl");
         let mut ours = BTreeSet::new();
-        for file in ["api.ftl", "cli.ftl", "mail.ftl"] {
+        for file in ["api.ftl", "cli.ftl", "mail.ftl", "sms.ftl"] {
             let text = std::fs::read_to_string(dir.join(file)).unwrap();
             ours.extend(
                 text.lines()
@@ -485,6 +486,7 @@ mod tests {
             "pause-name-",
             "legal-status-",
             "mail-",
+            "sms-",
         ];
         let mut asked = BTreeSet::new();
         for (file, code) in sources() {

@@ -928,9 +928,94 @@ impl DeliveryReport {
     }
 }
 
+/// One SMS a debtor sent to the firm's two-way number (SMSAPI's inbound callback, "SMS
+/// przychodzące": a form-encoded POST, `providers.md` §1.7). Answered with [`CALLBACK_REPLY`],
+/// or SMSAPI delivers it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboundSms {
+    /// SMSAPI's id of the message (`MsgId`): the same on a redelivery.
+    pub msg_id: String,
+    /// The sender's number as SMSAPI gives it (`sms_from`, `48500123456`).
+    pub from: String,
+    /// The number it was sent to (`sms_to`), when given: which firm's number.
+    pub to: Option<String>,
+    /// The text (`sms_text`).
+    pub text: String,
+    /// When it was received (`sms_date`), when given.
+    pub received_at: Option<DateTime<Utc>>,
+    /// The SMSAPI account (`username`), when given.
+    pub username: Option<String>,
+}
+
+/// An inbound callback that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InboundError {
+    #[error("SMS przychodzący bez pola „{0}”")]
+    Missing(&'static str),
+}
+
+impl InboundSms {
+    /// Parses the callback's fields (the form body, or a query string: the same encoding).
+    pub fn parse_form(form: &str) -> Result<InboundSms, InboundError> {
+        let pairs: Vec<(String, String)> = reqwest::Url::parse(&format!("http://x/?{form}"))
+            .map(|u| u.query_pairs().into_owned().collect())
+            .unwrap_or_default();
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+        };
+        let non_empty = |k: &'static str| {
+            get(k)
+                .filter(|v| !v.trim().is_empty())
+                .ok_or(InboundError::Missing(k))
+        };
+        Ok(InboundSms {
+            msg_id: non_empty("MsgId")?,
+            from: non_empty("sms_from")?,
+            to: get("sms_to").filter(|v| !v.trim().is_empty()),
+            // An empty text is a message too (a debtor pressed send): recorded, not answered.
+            text: get("sms_text").ok_or(InboundError::Missing("sms_text"))?,
+            received_at: get("sms_date")
+                .and_then(|d| d.trim().parse::<i64>().ok())
+                .and_then(|s| DateTime::from_timestamp(s, 0)),
+            username: get("username").filter(|v| !v.trim().is_empty()),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_inbound_sms_is_read_from_its_form() {
+        let sms = InboundSms::parse_form(
+            "sms_to=48799599599&sms_from=48500123456&sms_text=Saldo%3F&sms_date=1718000000&username=acme&MsgId=1460969715572091219",
+        )
+        .unwrap();
+        assert_eq!(sms.msg_id, "1460969715572091219");
+        assert_eq!(sms.from, "48500123456");
+        assert_eq!(sms.to.as_deref(), Some("48799599599"));
+        assert_eq!(sms.text, "Saldo?");
+        assert_eq!(sms.received_at.unwrap().timestamp(), 1_718_000_000);
+        assert_eq!(sms.username.as_deref(), Some("acme"));
+        // Polish letters arrive percent-encoded UTF-8; `+` is a space.
+        let sms =
+            InboundSms::parse_form("sms_from=48500123456&sms_text=rezygnuj%C4%99+z+SMS&MsgId=1")
+                .unwrap();
+        assert_eq!(sms.text, "rezygnuję z SMS");
+        assert_eq!(sms.to, None);
+        assert_eq!(
+            InboundSms::parse_form("sms_text=Saldo&MsgId=1"),
+            Err(InboundError::Missing("sms_from"))
+        );
+        assert_eq!(
+            InboundSms::parse_form("sms_from=48500123456&sms_text=Saldo"),
+            Err(InboundError::Missing("MsgId"))
+        );
+    }
 
     #[test]
     fn sender_names_follow_smsapi_rules() {

@@ -7,6 +7,8 @@
 //! - [`ids`]: typed identifiers (tenants, agents, partners, cases, users).
 //! - [`cases`]: cases handed off to law firms — their statuses and the moves between them.
 //! - [`case_mail`]: the e-mails about them — when a law firm's digest is due, what firms set.
+//! - [`inbound`]: SMS from debtors — "Saldo" and "STOP" read, the balance a reply gives, its
+//!   template's tags, the daily limit per number.
 //! - [`collection`]: a debtor's tags, on-demand runs' and the forecast's bounds.
 //! - [`settings`]: the channel settings' checks (creditor, NRB/IBAN, deadlines).
 //! - [`stats`]: payment-delay statistics — DSO (simple, countback, best possible), ADD, CEI,
@@ -24,6 +26,7 @@ pub mod case_mail;
 pub mod cases;
 pub mod collection;
 pub mod ids;
+pub mod inbound;
 pub mod interest;
 pub mod market;
 pub mod predict;

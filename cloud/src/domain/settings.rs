@@ -101,6 +101,7 @@ pub fn check_channel_settings(mut settings: ChannelSettings) -> Result<ChannelSe
             settings.sms.sender = Some(name.as_str().to_owned());
         }
     }
+    check_inbound(&mut settings.sms)?;
     if !DEADLINE_DAYS.contains(&settings.deadline_days) {
         return Err(Invalid::new(
             "deadline_days",
@@ -112,6 +113,80 @@ pub fn check_channel_settings(mut settings: ChannelSettings) -> Result<ChannelSe
         return Err(Invalid::new("tasks.due_days", "err-domain-task-days", &[]));
     }
     Ok(settings)
+}
+
+/// Balance queries a firm may answer per number and day (each reply costs it an SMS).
+pub const BALANCE_DAILY_LIMITS: std::ops::RangeInclusive<u32> = 1..=20;
+
+/// The inbound SMS settings: the two-way number as E.164, the keyword one word in capitals,
+/// the reply templates with known tags only, the payment page over https. Blank means none.
+fn check_inbound(sms: &mut crate::process::compose::SmsSettings) -> Result<(), Invalid> {
+    let blank = |v: &mut Option<String>| {
+        if v.as_deref().is_some_and(|t| t.trim().is_empty()) {
+            *v = None;
+        }
+    };
+    for v in [
+        &mut sms.inbound_number,
+        &mut sms.inbound_keyword,
+        &mut sms.balance_reply_pl,
+        &mut sms.balance_reply_en,
+        &mut sms.payment_link,
+    ] {
+        blank(v);
+    }
+    if let Some(number) = sms.inbound_number.as_mut() {
+        let phone = inkaso_shared::Phone::parse(number)
+            .map_err(|e| Invalid::of("sms.inbound_number", &e))?;
+        phone.e164().clone_into(number);
+    }
+    if let Some(keyword) = sms.inbound_keyword.as_mut() {
+        let k = keyword.trim();
+        if !(2..=20).contains(&k.chars().count()) || !k.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(Invalid::new(
+                "sms.inbound_keyword",
+                "err-domain-inbound-keyword",
+                &[("text", k.into())],
+            ));
+        }
+        *keyword = k.to_ascii_uppercase();
+    }
+    for (field, template) in [
+        ("sms.balance_reply_pl", &sms.balance_reply_pl),
+        ("sms.balance_reply_en", &sms.balance_reply_en),
+    ] {
+        if let Some(tag) = template.as_deref().and_then(super::inbound::unknown_tag) {
+            return Err(Invalid::new(
+                field,
+                "err-domain-reply-tag",
+                &[
+                    ("tag", tag.into()),
+                    ("known", super::inbound::REPLY_TAGS.join(", ").into()),
+                ],
+            ));
+        }
+    }
+    if let Some(link) = sms.payment_link.as_mut() {
+        *link = link.trim().to_owned();
+        if !link.starts_with("https://") || link.contains(char::is_whitespace) {
+            return Err(Invalid::new(
+                "sms.payment_link",
+                "err-domain-payment-link",
+                &[("text", link.as_str().into())],
+            ));
+        }
+    }
+    if !BALANCE_DAILY_LIMITS.contains(&sms.balance_daily_limit) {
+        return Err(Invalid::new(
+            "sms.balance_daily_limit",
+            "err-domain-balance-limit",
+            &[
+                ("min", (*BALANCE_DAILY_LIMITS.start()).into()),
+                ("max", (*BALANCE_DAILY_LIMITS.end()).into()),
+            ],
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -575,6 +575,61 @@ pub async fn smsapi_callback_post(
     delivery_reports(&state, &given, &text).await
 }
 
+/// SMSAPI's inbound-SMS callback ("SMS przychodzące" in its panel:
+/// `<base>/callbacks/smsapi/<secret>/inbound`): a form-encoded POST with `sms_from`, `sms_to`,
+/// `sms_text`, `sms_date`, `MsgId`, `username`. The same installation secret as the delivery
+/// reports; the firm is found from the number or the keyword (`services::inbound`). Answered
+/// `OK` once handled — also for a message no firm claims or one delivered before — so SMSAPI
+/// stops redelivering.
+#[utoipa::path(post, path = "/callbacks/smsapi/{secret}/inbound", tag = "callbacks",
+    params(("secret" = String, Path, description = "The installation's secret (`inkaso-cloud callback-url`)")),
+    request_body(content = InboundSmsFields, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, description = "`OK`, as SMSAPI expects", content((String = "text/plain"))),
+        (status = 400, description = "Not an inbound SMS (a field missing)", body = ErrorBody),
+        (status = 401, description = "Not the installation's secret", body = ErrorBody)))]
+pub async fn smsapi_inbound(
+    State(state): State<AppState>,
+    Path(given): Path<String>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+    body: axum::body::Bytes,
+) -> Result<&'static str, Failure> {
+    use inkaso_channels::smsapi::{CALLBACK_REPLY, InboundSms};
+    let expected = state.callback_secret().await?;
+    if !same_secret(&given, &expected) {
+        return Err(callback_refused());
+    }
+    let text = match query {
+        Some(q) if !q.is_empty() => q,
+        _ => String::from_utf8_lossy(&body).into_owned(),
+    };
+    let sms = InboundSms::parse_form(&text).map_err(|e| {
+        Failure::invalid_body(None, "err-channel-inbound-sms", &[("reason", (&e).into())])
+    })?;
+    state.app.receive_sms(&sms).await?;
+    Ok(CALLBACK_REPLY)
+}
+
+/// The fields of SMSAPI's inbound-SMS callback. Documentation only: the message is parsed by
+/// `inkaso_channels::smsapi::InboundSms`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[allow(dead_code)] // read by the OpenAPI document, not by code
+pub struct InboundSmsFields {
+    /// The sender (`48500123456`).
+    sms_from: String,
+    /// The firm's number it was sent to.
+    sms_to: Option<String>,
+    /// The text.
+    sms_text: String,
+    /// When it was received (Unix seconds).
+    sms_date: Option<String>,
+    /// SMSAPI's id of the message.
+    #[serde(rename = "MsgId")]
+    #[schema(rename = "MsgId")]
+    msg_id: String,
+    /// The SMSAPI account.
+    username: Option<String>,
+}
+
 /// The fields of SMSAPI's delivery reports, comma-batched (one value per report, aligned).
 /// Documentation only: the reports are parsed by `inkaso_channels::smsapi::DeliveryReport`.
 #[derive(Debug, Deserialize, utoipa::IntoParams, ToSchema)]

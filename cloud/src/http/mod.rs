@@ -122,6 +122,7 @@ pub fn router(state: AppState) -> Router {
             channels::smsapi_callback,
             channels::smsapi_callback_post
         )))
+        .merge(OpenApiRouter::new().routes(routes!(channels::smsapi_inbound)))
         .split_for_parts();
     openapi::complete(&mut openapi);
     let openapi = Arc::new(openapi);

@@ -116,13 +116,52 @@ pub struct EmailSettings {
 }
 
 /// SMS settings beyond the provider's account (which is the service's).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SmsSettings {
     /// The firm's own sender name, registered in the provider's panel (SMSAPI's rules, see
     /// [`inkaso_channels::smsapi::SenderName`]); the service's when `None`.
     #[serde(default)]
     pub sender: Option<String>,
+    /// The firm's two-way number debtors text ("Saldo", "STOP"), E.164: SMS to it are the
+    /// firm's (`crate::domain::inbound`).
+    #[serde(default)]
+    pub inbound_number: Option<String>,
+    /// The firm's keyword on a number shared by several firms (`HURT SALDO`): SMS starting
+    /// with it are the firm's.
+    #[serde(default)]
+    pub inbound_keyword: Option<String>,
+    /// The firm's balance reply in Polish (tags: `crate::domain::inbound::REPLY_TAGS`); the
+    /// catalogue's when `None`.
+    #[serde(default)]
+    pub balance_reply_pl: Option<String>,
+    /// The same in English (a debtor who texts `BALANCE`).
+    #[serde(default)]
+    pub balance_reply_en: Option<String>,
+    /// The firm's payment page, offered in balance replies (`<link_platnosci>`).
+    #[serde(default)]
+    pub payment_link: Option<String>,
+    /// Balance queries answered per number and day; the next gets one polite refusal.
+    #[serde(default = "default_balance_daily_limit")]
+    pub balance_daily_limit: u32,
+}
+
+fn default_balance_daily_limit() -> u32 {
+    3
+}
+
+impl Default for SmsSettings {
+    fn default() -> Self {
+        SmsSettings {
+            sender: None,
+            inbound_number: None,
+            inbound_keyword: None,
+            balance_reply_pl: None,
+            balance_reply_en: None,
+            payment_link: None,
+            balance_daily_limit: default_balance_daily_limit(),
+        }
+    }
 }
 
 /// Task settings.

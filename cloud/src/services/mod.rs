@@ -13,6 +13,7 @@
 //! - [`cases`]: cases handed to law firms, from the client's side and the law firm's.
 //! - [`case_mail`]: the e-mails about them — a law firm's digest of new cases, a creditor's
 //!   news of what its law firms changed.
+//! - [`inbound`]: SMS from debtors — "Saldo" answered, "STOP" withdrawing consent, the log.
 //! - [`records`]: debtors, documents, payments, agents' health, exclusions, companies, audit.
 //! - [`runner`]: one tick of the process engine for one tenant, every tenant's round.
 //! - [`stats`]: payment-delay statistics — the firm's month by month and each debtor's delays.
@@ -24,6 +25,7 @@ pub mod cases;
 pub mod channels;
 pub mod collection;
 pub mod dashboard;
+pub mod inbound;
 pub mod processes;
 pub mod records;
 pub mod runner;

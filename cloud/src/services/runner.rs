@@ -110,6 +110,16 @@ impl Channels {
         self.live.get(&Channel::Email).cloned()
     }
 
+    /// The live SMS adapter, when one is configured (replies to debtors' own SMS go through it).
+    pub fn sms(&self) -> Option<Arc<dyn DynChannel>> {
+        self.live.get(&Channel::Sms).cloned()
+    }
+
+    /// What tenants in test mode deliver through: it records, it sends nothing.
+    pub fn test_mode(&self) -> Arc<dyn DynChannel> {
+        self.test_mode.clone()
+    }
+
     /// Adds the live adapter of a channel (SMSAPI for sms/voice, SMTP for e-mail).
     #[must_use]
     pub fn with(mut self, channel: Channel, adapter: Arc<dyn DynChannel>) -> Self {

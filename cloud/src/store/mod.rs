@@ -34,6 +34,7 @@ pub mod companies;
 mod copy;
 pub mod feed;
 mod ids;
+pub mod inbound;
 pub mod ingest;
 pub mod processes;
 pub mod query;

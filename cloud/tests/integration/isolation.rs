@@ -572,6 +572,13 @@ async fn every_documented_route_is_isolated(backend: Backend) {
                 Public,
                 OwnSpace,
             ),
+            ("post", "/callbacks/smsapi/{secret}/inbound") => c(
+                "/callbacks/smsapi/nie-ten-sekret/inbound?MsgId=1&sms_from=48500100001&sms_text=STOP".into(),
+                None,
+                "none",
+                Public,
+                OwnSpace,
+            ),
             ("post", "/api/v1/login") => c(
                 route.into(),
                 Some(json!({"tenant_id": a.scope.as_str(),

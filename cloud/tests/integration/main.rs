@@ -8,6 +8,7 @@ mod common;
 mod case_mail;
 mod cases;
 mod contract;
+mod inbound_sms;
 mod isolation;
 mod partner_portal;
 mod portal;

@@ -8,7 +8,9 @@
 //! [`SimConfig::deliver_after`]. Callbacks to `notify_url` are delivered by
 //! [`SmsapiSimulator::deliver_callbacks`] (or periodically with
 //! [`SmsapiSimulator::spawn_callback_loop`]) as SMSAPI does: a GET with comma-batched values,
-//! redelivered until the body is exactly `OK`. The length rules are implemented here
+//! redelivered until the body is exactly `OK`. A phone's SMS to the account's two-way number
+//! is forwarded to the inbound callback by [`SmsapiSimulator::send_inbound`] (a form-encoded
+//! POST, redelivered until `OK`). The length rules are implemented here
 //! independently of the client's, so a counting bug on one side shows up in the tests.
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -48,6 +50,8 @@ pub struct SimConfig {
     pub deliver_after: Duration,
     /// Start with the primary host refusing connections.
     pub primary_down: bool,
+    /// The account's two-way number, which debtors' SMS are sent to (`sms_to`).
+    pub inbound_number: String,
 }
 
 impl Default for SimConfig {
@@ -62,6 +66,7 @@ impl Default for SimConfig {
             accept_after: Duration::seconds(5),
             deliver_after: Duration::seconds(30),
             primary_down: false,
+            inbound_number: "48799599599".into(),
         }
     }
 }
@@ -103,6 +108,36 @@ pub struct SimMessage {
     /// Where the message ends.
     pub final_status: u16,
 }
+
+/// An SMS a phone sent to the account's two-way number, as SMSAPI forwards it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboundMessage {
+    /// SMSAPI's id (`MsgId`): the same on every redelivery.
+    pub msg_id: String,
+    /// The sender (`48500123456`).
+    pub from: String,
+    /// The two-way number (`sms_to`).
+    pub to: String,
+    /// The text.
+    pub text: String,
+}
+
+/// How the forwarding of an inbound SMS went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboundDelivery {
+    /// The message forwarded.
+    pub message: InboundMessage,
+    /// Whether the callback answered exactly `OK` (SMSAPI's condition to stop).
+    pub acknowledged: bool,
+    /// Requests made (redeliveries included).
+    pub attempts: u32,
+    /// The last answer's status code, if any answer came.
+    pub last_status: Option<u16>,
+}
+
+/// Forwarding attempts for one inbound SMS before the simulator gives up (SMSAPI keeps trying
+/// for longer; a test needs an end).
+const INBOUND_ATTEMPTS: u32 = 3;
 
 /// What the simulator saw, for assertions.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -305,6 +340,59 @@ impl SmsapiSimulator {
     /// Returns how many reports were acknowledged with `OK`.
     pub async fn deliver_callbacks(&self) -> usize {
         deliver_callbacks(&self.shared).await
+    }
+
+    /// A phone texts `text` from `from` (`48500123456`) to the account's two-way number:
+    /// forwarded to `url` (the inbound callback set in the panel) as SMSAPI does — a
+    /// form-encoded POST with `sms_from`, `sms_to`, `sms_text`, `sms_date`, `username` and a new
+    /// `MsgId` — and redelivered until the answer is exactly `OK`.
+    pub async fn send_inbound(&self, url: &str, from: &str, text: &str) -> InboundDelivery {
+        let message = {
+            let mut inner = self.shared.lock();
+            let id = inner.next_id;
+            inner.next_id += 1;
+            InboundMessage {
+                msg_id: format!("{}", 1_700_000_000_000_000_000u64 + id),
+                from: from.to_owned(),
+                to: inner.config.inbound_number.clone(),
+                text: text.to_owned(),
+            }
+        };
+        self.forward_inbound(url, &message).await
+    }
+
+    /// Forwards `message` (again: SMSAPI redelivers the same `MsgId` when an answer was lost).
+    pub async fn forward_inbound(&self, url: &str, message: &InboundMessage) -> InboundDelivery {
+        let (username, date) = {
+            let inner = self.shared.lock();
+            (
+                inner.config.username.clone(),
+                self.shared.clock.now().timestamp(),
+            )
+        };
+        let form = [
+            ("sms_to", message.to.clone()),
+            ("sms_from", message.from.clone()),
+            ("sms_text", message.text.clone()),
+            ("sms_date", date.to_string()),
+            ("username", username),
+            ("MsgId", message.msg_id.clone()),
+        ];
+        let mut delivery = InboundDelivery {
+            message: message.clone(),
+            acknowledged: false,
+            attempts: 0,
+            last_status: None,
+        };
+        while delivery.attempts < INBOUND_ATTEMPTS && !delivery.acknowledged {
+            delivery.attempts += 1;
+            self.shared.lock().counters.callbacks_sent += 1;
+            if let Ok(resp) = self.shared.http.post(url).form(&form).send().await {
+                delivery.last_status = Some(resp.status().as_u16());
+                delivery.acknowledged = resp.text().await.is_ok_and(|b| b == "OK");
+            }
+        }
+        delivery
     }
 
     /// Delivers callbacks every `every` (real time) until the simulator is dropped.

@@ -9,6 +9,7 @@ mod cases;
 mod dashboard;
 mod debtors;
 mod documents;
+mod inbound;
 mod partner;
 mod processes;
 mod settings;
@@ -56,6 +57,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/letters/book/{id}", get(documents::posting_book))
         .route("/letters/tracking", post(documents::save_tracking))
         .route("/tasks", get(documents::tasks))
+        .route("/sms", get(inbound::list))
         .route("/stats", get(stats::show))
         .route("/tasks/{id}/close", post(documents::close_task))
         .route("/processes", get(processes::list))

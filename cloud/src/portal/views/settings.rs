@@ -20,6 +20,7 @@ use super::super::{Ctx, PageError, Viewer};
 use super::{Done, Empty, PathId, blank_to_none};
 use crate::domain::Invalid;
 use crate::domain::accounts::Role;
+use crate::domain::settings::BALANCE_DAILY_LIMITS;
 use crate::http::AppState;
 use crate::i18n::{self, Arg};
 use crate::process::Channel;
@@ -63,6 +64,18 @@ pub(super) struct ChannelForm {
     deadline_days: String,
     #[serde(default)]
     sms_sender: String,
+    #[serde(default)]
+    sms_inbound_number: String,
+    #[serde(default)]
+    sms_inbound_keyword: String,
+    #[serde(default)]
+    sms_payment_link: String,
+    #[serde(default)]
+    sms_balance_limit: String,
+    #[serde(default)]
+    sms_reply_pl: String,
+    #[serde(default)]
+    sms_reply_en: String,
 }
 
 impl ChannelForm {
@@ -106,6 +119,12 @@ impl ChannelForm {
             task_due_days: s.tasks.due_days.to_string(),
             deadline_days: s.deadline_days.to_string(),
             sms_sender: s.sms.sender.clone().unwrap_or_default(),
+            sms_inbound_number: s.sms.inbound_number.clone().unwrap_or_default(),
+            sms_inbound_keyword: s.sms.inbound_keyword.clone().unwrap_or_default(),
+            sms_payment_link: s.sms.payment_link.clone().unwrap_or_default(),
+            sms_balance_limit: s.sms.balance_daily_limit.to_string(),
+            sms_reply_pl: s.sms.balance_reply_pl.clone().unwrap_or_default(),
+            sms_reply_en: s.sms.balance_reply_en.clone().unwrap_or_default(),
         }
     }
 
@@ -168,6 +187,24 @@ impl ChannelForm {
         s.tasks.due_days = days("tasks.due_days", &self.task_due_days)?;
         s.deadline_days = days("deadline_days", &self.deadline_days)?;
         s.sms.sender = blank_to_none(&self.sms_sender);
+        s.sms.inbound_number = blank_to_none(&self.sms_inbound_number);
+        s.sms.inbound_keyword = blank_to_none(&self.sms_inbound_keyword);
+        s.sms.payment_link = blank_to_none(&self.sms_payment_link);
+        s.sms.balance_reply_pl = blank_to_none(&self.sms_reply_pl);
+        s.sms.balance_reply_en = blank_to_none(&self.sms_reply_en);
+        s.sms.balance_daily_limit = match self.sms_balance_limit.trim() {
+            "" => s.sms.balance_daily_limit,
+            t => t.parse().map_err(|_| {
+                Invalid::new(
+                    "sms.balance_daily_limit",
+                    "err-domain-balance-limit",
+                    &[
+                        ("min", (*BALANCE_DAILY_LIMITS.start()).into()),
+                        ("max", (*BALANCE_DAILY_LIMITS.end()).into()),
+                    ],
+                )
+            })?,
+        };
         Ok(s)
     }
 }
@@ -243,6 +280,12 @@ const PLACED_FIELDS: &[&str] = &[
     "deadline_days",
     "tasks.due_days",
     "sms.sender",
+    "sms.inbound_number",
+    "sms.inbound_keyword",
+    "sms.balance_daily_limit",
+    "sms.payment_link",
+    "sms.balance_reply_pl",
+    "sms.balance_reply_en",
 ];
 
 /// Whether a refusal's field (`email.report_to[1]`) is about a form field (`email.report_to`).
@@ -282,6 +325,13 @@ impl SettingsPage {
         inkaso_channels::smsapi::SenderName::parse(&self.channels.sms_sender)
             .ok()
             .and_then(|n| n.warning(self.ctx.lang))
+    }
+
+    /// The catalogue's balance reply in `lang` (`pl`, `en`): what a firm without its own gets.
+    #[allow(clippy::unused_self)] // askama reaches page helpers through `self`
+    fn default_reply(&self, lang: &str) -> String {
+        let lang = if lang == "en" { Lang::En } else { Lang::Pl };
+        i18n::text(lang, "sms-balance-reply")
     }
 
     fn exclusion_value(&self, e: &ExclusionView) -> String {

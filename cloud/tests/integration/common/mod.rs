@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use inkaso_cloud::domain::ids::AgentId;
 use inkaso_cloud::http::{ApiSettings, AppState};
 use inkaso_cloud::server::{RunningServer, spawn};
+use inkaso_cloud::services::Engine;
 use inkaso_cloud::store::accounts::{Role, TenantKind};
 use inkaso_cloud::store::{Backend, Store, TenantScope};
 use inkaso_shared::{Email, ManualClock};
@@ -124,9 +125,16 @@ impl Env {
     }
 
     pub async fn on(db: TestDb) -> Env {
+        Env::on_with(db, Arc::new(ManualClock::new(t0())), Engine::default()).await
+    }
+
+    /// A cloud on `clock` delivering through `engine`'s channels (a simulator's, a recorder).
+    pub async fn on_with(db: TestDb, clock: Arc<ManualClock>, engine: Engine) -> Env {
         let store = Store::open(&db.url, 8).await.unwrap();
-        let clock = Arc::new(ManualClock::new(t0()));
-        let server = start(&store, &clock).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let state =
+            AppState::new(store.clone(), clock.clone(), ApiSettings::default()).with_engine(engine);
+        let server = spawn(listener, state).unwrap();
         Env {
             db,
             store,

@@ -1,0 +1,472 @@
+//! SMS from debtors, end to end on SQLite and PostgreSQL: the SMSAPI simulator forwards a
+//! phone's SMS to the cloud's inbound callback over HTTP, the cloud answers through the same
+//! simulator. "saldo?" from a known number gets the debtor's balance (the amounts, the next
+//! and the oldest dates, the account, the payment link); an unknown number, a number of
+//! several debtors and a deceased debtor's get the neutral reply; the fourth query of a day
+//! the one refusal, the fifth nothing; a redelivered message changes nothing; "STOP"
+//! withdraws the consent (the message named as its source), is confirmed, and the next
+//! process tick sends that number no SMS while another debtor gets its own; a firm in test
+//! mode sends nothing and logs everything; a wrong secret is refused; the portal shows the log.
+
+#![allow(clippy::unwrap_used, clippy::too_many_lines)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use inkaso_channels::delivery::{SmsapiChannel, TestModeRecorder};
+use inkaso_channels::smsapi::{RetryPolicy, SmsapiClient, SmsapiConfig};
+use inkaso_channels::template::{Creditor, Template};
+use inkaso_cloud::process::compose::ChannelSettings;
+use inkaso_cloud::process::{Channel, LegalStatus};
+use inkaso_cloud::services::Engine;
+use inkaso_cloud::services::runner::{Channels, RunnerConfig, tick};
+use inkaso_cloud::store::accounts::{AgentPrincipal, TenantKind};
+use inkaso_cloud::store::ingest::BatchOutcome;
+use inkaso_cloud::store::processes::{CollectionSettings, DebtorCollectionChange};
+use inkaso_cloud::store::query::ConsentChange;
+use inkaso_cloud::store::security::SMSAPI_CALLBACK_SECRET;
+use inkaso_cloud::store::{Backend, TenantScope};
+use inkaso_shared::protocol::{Batch, Heartbeat};
+use inkaso_shared::{Clock as _, ManualClock};
+use inkaso_simulators::smsapi::{SimConfig, SmsapiSimulator};
+use serde_json::{Value, json};
+use sqlx::Row as _;
+
+use crate::common::{Env, TestDb, doc};
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn debtor(ext: &str, name: &str, phone: &str) -> Value {
+    json!({"op": "upsert_debtor", "debtor": {"external_id": ext, "kind": "person", "name": name,
+        "email": null, "phone": phone,
+        "address": {"street": "Długa 5/3", "postcode": "80-001", "city": "Gdańsk", "country": "PL"}}})
+}
+
+struct Site {
+    env: Env,
+    sim: SmsapiSimulator,
+    recorder: Arc<TestModeRecorder>,
+    channels: Channels,
+    tenant: TenantScope,
+    agent: AgentPrincipal,
+    inbound_url: String,
+}
+
+impl Site {
+    async fn new(backend: Backend) -> Site {
+        let db = TestDb::new(backend).await;
+        let clock = Arc::new(ManualClock::new(at("2026-12-07T09:00:00Z")));
+        let sim = SmsapiSimulator::start(SimConfig::default(), clock.clone())
+            .await
+            .unwrap();
+        let client = SmsapiClient::new(SmsapiConfig {
+            base_url: sim.base_url(),
+            backup_url: None,
+            token: "test-token".into(),
+            sender: None,
+            notify_url: None,
+            timeout: Duration::from_secs(5),
+            retry: RetryPolicy {
+                max_retries: 0,
+                ..RetryPolicy::default()
+            },
+        })
+        .unwrap();
+        let recorder = Arc::new(TestModeRecorder::new());
+        let channels = Channels::new(recorder.clone())
+            .with(Channel::Sms, Arc::new(SmsapiChannel::new(client)));
+        let engine = Engine {
+            channels: channels.clone(),
+            runner: RunnerConfig::default(),
+        };
+        let env = Env::on_with(db, clock, engine).await;
+        let fixture = env.tenant("Hurtownia Żółw").await;
+        let tenant = fixture.scope.clone();
+        let now = env.clock.now();
+        let agent = AgentPrincipal {
+            tenant: tenant.clone(),
+            tenant_name: "Hurtownia Żółw".into(),
+            agent: fixture.agent.clone(),
+            agent_name: "ERP".into(),
+        };
+        let mut settings = ChannelSettings {
+            creditor: Some(Creditor {
+                name: "Hurtownia Żółw".into(),
+                nip: None,
+                street: "ul. Piotrkowska 12".into(),
+                postcode_city: "90-001 Łódź".into(),
+                bank_account: "47 1020 1026 0000 0102 0304 0506".into(),
+                contact: None,
+            }),
+            ..ChannelSettings::default()
+        };
+        settings.sms.inbound_number = Some("+48 799 599 599".into());
+        settings.sms.payment_link = Some("https://zaplac.example.pl/zolw".into());
+        settings.sms.sender = Some("Inkaso".into());
+        let settings = inkaso_cloud::domain::settings::check_channel_settings(settings).unwrap();
+        env.store
+            .set_channel_settings(&tenant, &settings, now)
+            .await
+            .unwrap();
+        // Another firm with its own number: never answers for the first.
+        let other = env
+            .store
+            .create_tenant(TenantKind::Client, "Inna", now)
+            .await
+            .unwrap();
+        let mut theirs = ChannelSettings::default();
+        theirs.sms.inbound_number = Some("+48799000111".into());
+        env.store
+            .set_channel_settings(&TenantScope::operator(other.id), &theirs, now)
+            .await
+            .unwrap();
+
+        let secret = env
+            .store
+            .service_secret(SMSAPI_CALLBACK_SECRET, now)
+            .await
+            .unwrap();
+        let inbound_url = env.url(&format!("/callbacks/smsapi/{secret}/inbound"));
+        let site = Site {
+            env,
+            sim,
+            recorder,
+            channels,
+            tenant,
+            agent,
+            inbound_url,
+        };
+        site.batch(
+            1,
+            json!([
+                debtor("KH-1", "Jan Kowalski", "+48500100001"),
+                doc("A", "KH-1", "2026-10-01", 30_000, 25_050),
+                doc("B", "KH-1", "2026-11-15", 5_000, 5_000),
+                doc("C", "KH-1", "2026-12-20", 10_000, 10_000),
+                debtor("KH-2", "Zmarły Nowak", "+48500100002"),
+                doc("D", "KH-2", "2026-10-01", 10_000, 10_000),
+                debtor("KH-3", "Anna Wspólna", "+48500100003"),
+                debtor("KH-4", "Piotr Wspólny", "+48500100003"),
+                doc("E", "KH-3", "2026-10-01", 10_000, 10_000),
+                debtor("KH-5", "Ewa Zgodna", "+48500100005"),
+            ]),
+        )
+        .await;
+        let deceased = DebtorCollectionChange {
+            legal_status: Some(LegalStatus::Deceased),
+            ..Default::default()
+        };
+        site.env
+            .store
+            .update_debtor_collection(&site.tenant, &site.agent.agent, "KH-2", &deceased, now)
+            .await
+            .unwrap();
+        for ext in ["KH-1", "KH-5"] {
+            let consent = ConsentChange {
+                channel: "sms",
+                consent: true,
+                source: "umowa",
+                actor: "test",
+            };
+            let id = site.debtor_id(ext).await;
+            site.env
+                .store
+                .set_consent(&site.tenant, &id, &consent, now)
+                .await
+                .unwrap();
+        }
+        site
+    }
+
+    async fn batch(&self, seq: u64, ops: Value) {
+        let batch = Batch {
+            protocol: 1,
+            seq,
+            ops: serde_json::from_value(ops).unwrap(),
+        };
+        let out = self
+            .env
+            .store
+            .apply_batch(&self.agent, &batch, self.env.clock.now())
+            .await
+            .unwrap();
+        assert!(matches!(out, BatchOutcome::Applied(..)), "{out:?}");
+    }
+
+    async fn debtor_id(&self, ext: &str) -> String {
+        sqlx::query("SELECT debtor_id FROM debtors WHERE tenant_id = $1 AND external_id = $2")
+            .bind(self.tenant.as_str())
+            .bind(ext)
+            .fetch_one(self.env.store.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap()
+    }
+
+    /// A phone texts the firm; returns the SMS the cloud sent back, if one.
+    async fn text(&self, from: &str, text: &str) -> Option<String> {
+        let before = self.sim.messages().len();
+        let d = self.sim.send_inbound(&self.inbound_url, from, text).await;
+        assert!(d.acknowledged, "{d:?}");
+        assert_eq!(d.attempts, 1, "{d:?}");
+        let sent = self.sim.messages();
+        assert!(sent.len() <= before + 1, "more than one reply");
+        sent.get(before).map(|m| {
+            assert_eq!(m.number, from, "the reply goes to the sender");
+            m.text.clone()
+        })
+    }
+
+    async fn logged(&self) -> i64 {
+        sqlx::query("SELECT COUNT(*) FROM inbound_sms WHERE tenant_id = $1")
+            .bind(self.tenant.as_str())
+            .fetch_one(self.env.store.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap()
+    }
+}
+
+async fn saldo_and_stop(backend: Backend) {
+    let s = Site::new(backend).await;
+
+    // A known number asks, with junk around the word: its balance, folded to plain letters.
+    let reply = s.text("48500100001", " saldo?").await.unwrap();
+    for want in [
+        "Hurtownia Zolw: do zaplaty 400,50 zl",
+        "w tym po terminie 300,50 zl",
+        "Najblizszy termin: 20.12.2026",
+        "Najstarszy zalegly dokument: FS A/2026 (termin 01.10.2026)",
+        "Konto: 47 1020 1026 0000 0102 0304 0506",
+        "https://zaplac.example.pl/zolw",
+    ] {
+        assert!(reply.contains(want), "{want:?} not in {reply:?}");
+    }
+    // "BALANCE" is answered in English.
+    let reply = s.text("48500100001", "Balance").await.unwrap();
+    assert!(reply.contains("you owe 400,50 zl"), "{reply}");
+
+    // Numbers that must learn nothing: unknown, shared by two debtors, a deceased debtor's.
+    for from in ["48500999999", "48500100003", "48500100002"] {
+        let reply = s.text(from, "SALDO").await.unwrap();
+        assert!(reply.starts_with("Nie znalezlismy naleznosci"), "{reply}");
+        assert!(
+            !reply.chars().any(|c| c.is_ascii_digit()),
+            "no amount, no date: {reply}"
+        );
+    }
+    let outcomes: Vec<String> = sqlx::query(
+        "SELECT outcome FROM inbound_sms WHERE tenant_id = $1 AND command = 'balance' ORDER BY received_at, outcome",
+    )
+    .bind(s.tenant.as_str())
+    .fetch_all(s.env.store.pool())
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| r.try_get(0).unwrap())
+    .collect();
+    for want in ["answered", "unknown_number", "several_debtors", "deceased"] {
+        assert!(
+            outcomes.iter().any(|o| o == want),
+            "{want} not in {outcomes:?}"
+        );
+    }
+
+    // The day's limit (3): the third is answered, the fourth refused once, the fifth silent.
+    assert!(
+        s.text("48500100001", "saldo")
+            .await
+            .unwrap()
+            .contains("400,50")
+    );
+    let refusal = s.text("48500100001", "saldo").await.unwrap();
+    assert!(refusal.contains("limit"), "{refusal}");
+    assert_eq!(s.text("48500100001", "saldo").await, None);
+    // The next (Polish) day it answers again.
+    s.env.clock.set(at("2026-12-07T23:30:00Z"));
+    assert!(
+        s.text("48500100001", "saldo")
+            .await
+            .unwrap()
+            .contains("400,50")
+    );
+
+    // A message to a number no firm has: acknowledged (or SMSAPI would redeliver it for
+    // ever), not answered, in no firm's log.
+    let logged = s.logged().await;
+    let before = s.sim.messages().len();
+    let elsewhere = s
+        .sim
+        .forward_inbound(
+            &s.inbound_url,
+            &inkaso_simulators::smsapi::InboundMessage {
+                msg_id: "X-1".into(),
+                from: "48500100001".into(),
+                to: "48222222222".into(),
+                text: "saldo".into(),
+            },
+        )
+        .await;
+    assert!(elsewhere.acknowledged);
+    assert_eq!(s.logged().await, logged);
+    assert_eq!(s.sim.messages().len(), before);
+
+    // A redelivery (SMSAPI lost our OK): nothing logged or sent again.
+    let d = s
+        .sim
+        .send_inbound(&s.inbound_url, "48500100001", "saldo")
+        .await;
+    assert!(d.acknowledged);
+    let (logged, sent) = (s.logged().await, s.sim.messages().len());
+    let again = s.sim.forward_inbound(&s.inbound_url, &d.message).await;
+    assert!(again.acknowledged);
+    assert_eq!((s.logged().await, s.sim.messages().len()), (logged, sent));
+
+    // A wrong secret: refused, nothing logged.
+    let refused = s
+        .sim
+        .send_inbound(
+            &format!("{}/callbacks/smsapi/zgadniete/inbound", s.env.url("")),
+            "48500100001",
+            "STOP",
+        )
+        .await;
+    assert!(!refused.acknowledged);
+    assert_eq!(refused.last_status, Some(401));
+    assert_eq!(s.logged().await, logged);
+
+    // STOP: the consent is withdrawn, the message is its source, and one confirmation goes.
+    let confirmation = s.text("48500100001", "STOP SMS").await.unwrap();
+    assert!(
+        confirmation.starts_with("Nie bedziemy juz wysylac SMS"),
+        "{confirmation}"
+    );
+    let kh1 = s.debtor_id("KH-1").await;
+    let row = sqlx::query(
+        "SELECT consent, consent_source FROM contacts WHERE tenant_id = $1 AND debtor_id = $2 AND channel = 'sms'",
+    )
+    .bind(s.tenant.as_str())
+    .bind(&kh1)
+    .fetch_one(s.env.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(row.try_get::<Option<i64>, _>(0).unwrap(), Some(0));
+    let source: String = row.try_get(1).unwrap();
+    assert!(source.starts_with("sms:"), "{source}");
+    let audited: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM audit_log WHERE tenant_id = $1 AND action = 'consent.set' AND actor = 'sms'",
+    )
+    .bind(s.tenant.as_str())
+    .fetch_one(s.env.store.pool())
+    .await
+    .unwrap()
+    .try_get(0)
+    .unwrap();
+    assert_eq!(audited, 1);
+    // An unknown number's STOP is logged, not confirmed.
+    assert_eq!(s.text("48500999999", "stop").await, None);
+    // Other text is kept for the firm, not answered.
+    assert_eq!(s.text("48500100005", "Zapłacę w piątek").await, None);
+
+    // The next process tick: KH-1's SMS is skipped (no consent), KH-5's goes.
+    let process = serde_json::from_value(json!({"code": "SMS", "name": "SMS", "is_default": true,
+        "stages": [{"code": "S1", "name": "SMS po terminie", "channel": "sms", "offset_days": 1,
+        "template": "sms-po", "grouping": "per_debtor"}]}))
+    .unwrap();
+    let now = s.env.clock.now();
+    s.env
+        .store
+        .put_process(&s.tenant, process, now)
+        .await
+        .unwrap();
+    let mut template: Template = serde_json::from_value(json!({
+        "name": "SMS po terminie", "channel": "sms", "reason": "arrears", "lang": "pl",
+        "body": "<wierzyciel>: zaleglosc <suma_naleznosci>. Konto <rachunek>."}))
+    .unwrap();
+    template.prepare_for_save().unwrap();
+    s.env
+        .store
+        .put_template(&s.tenant, "sms-po", &template, now)
+        .await
+        .unwrap();
+    s.batch(2, json!([doc("F", "KH-5", "2026-12-07", 7_000, 7_000)]))
+        .await;
+    s.env.clock.set(at("2026-12-08T10:00:00Z"));
+    let hb = Heartbeat {
+        protocol: 1,
+        agent_version: "test".into(),
+        profile: "test".into(),
+        last_sync_at: Some(s.env.clock.now()),
+        queue_depth: 0,
+        quarantined: 0,
+        last_error: None,
+    };
+    s.env
+        .store
+        .record_heartbeat(&s.tenant, &s.agent.agent, &hb, s.env.clock.now())
+        .await
+        .unwrap();
+    let before = s.sim.messages().len();
+    tick(
+        &s.env.store,
+        s.env.clock.as_ref(),
+        &s.channels,
+        &s.tenant,
+        &RunnerConfig::default(),
+    )
+    .await
+    .unwrap();
+    let sent: Vec<String> = s.sim.messages()[before..]
+        .iter()
+        .map(|m| m.number.clone())
+        .collect();
+    assert_eq!(sent, ["48500100005"], "only the consenting debtor");
+
+    // Test mode: the same decisions, logged; nothing reaches SMSAPI.
+    let mut settings = s.env.store.collection_settings(&s.tenant).await.unwrap();
+    settings.test_mode = true;
+    let settings = CollectionSettings { ..settings };
+    s.env
+        .store
+        .set_collection_settings(&s.tenant, &settings, s.env.clock.now())
+        .await
+        .unwrap();
+    assert_eq!(s.text("48500100005", "saldo").await, None);
+    let recorded = s.recorder.recorded();
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    let status: (String, String) = {
+        let r = sqlx::query(
+            "SELECT reply_status, reply_text FROM inbound_sms WHERE tenant_id = $1 AND from_number = '+48500100005' AND command = 'balance'",
+        )
+        .bind(s.tenant.as_str())
+        .fetch_one(s.env.store.pool())
+        .await
+        .unwrap();
+        (r.try_get(0).unwrap(), r.try_get(1).unwrap())
+    };
+    assert_eq!(status.0, "test_mode");
+    assert!(status.1.contains("70,00 zl"), "{}", status.1);
+
+    // The portal shows the log to the firm.
+    let session = crate::portal::log_in(&s.env, "szef@firma.pl", "bardzo-tajne-haslo").await;
+    let (status, page) = crate::portal::page(&s.env, &session, "/sms").await;
+    assert_eq!(status, 200, "{page}");
+    for want in [
+        "+48500100001",
+        "Jan Kowalski",
+        "STOP SMS",
+        "Zgoda na SMS wycofana",
+        "Zapłacę w piątek",
+    ] {
+        assert!(page.contains(want), "{want:?} not on the page");
+    }
+}
+
+on_both!(saldo_and_stop);
