@@ -389,6 +389,28 @@ impl Harness {
     }
 
     /// Stops the cloud.
+    /// Serves the cloud again on the same address with `engine`'s channels, as `serve
+    /// --channels-config` does (replies to debtors' own SMS go through them).
+    pub async fn serve_with(
+        &mut self,
+        engine: inkaso_cloud::services::Engine,
+    ) -> anyhow::Result<()> {
+        let Some(old) = self.server.take() else {
+            anyhow::bail!("the cloud is not running");
+        };
+        let addr = old.addr;
+        old.stop().await?;
+        let settings = ApiSettings {
+            secure_cookies: false,
+            ..ApiSettings::default()
+        };
+        let state =
+            AppState::new(self.store.clone(), self.clock.clone(), settings).with_engine(engine);
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        self.server = Some(server::spawn(listener, state)?);
+        Ok(())
+    }
+
     pub async fn stop(mut self) -> anyhow::Result<()> {
         if let Some(server) = self.server.take() {
             server.stop().await?;

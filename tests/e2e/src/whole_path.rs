@@ -175,6 +175,19 @@ pub struct WholePath {
     pub partner: TenantScope,
 }
 
+/// A debtor's SMS to the firm and what the cloud replied.
+#[derive(Debug, Clone)]
+pub struct SmsExchange {
+    /// The debtor's name.
+    pub debtor: String,
+    /// Its number (E.164).
+    pub number: String,
+    /// What it texted.
+    pub text: String,
+    /// The reply SMSAPI accepted, if one.
+    pub reply: Option<String>,
+}
+
 /// The issue's process: −3 SMS; 0 e-mail; +7 e-mail with the PDF demand; +14 SMS every 7 days
 /// ×3; +30 registered letter; +45 hand-off to a law firm (both from 500 zł) — the process of
 /// the engine's scenario tests.
@@ -248,6 +261,9 @@ fn channel_settings() -> ChannelSettings {
         ..ChannelSettings::default()
     };
     s.letters.rates.eur = Some(EurRate(42_500));
+    // The account's two-way number in the SMSAPI simulator: debtors text "Saldo" or "STOP".
+    s.sms.inbound_number = Some("+48799599599".into());
+    s.sms.payment_link = Some("https://zaplac.hurtownia-zazolc.pl".into());
     s
 }
 
@@ -275,7 +291,7 @@ impl WholePath {
             profile: erp.profile_settings(),
             ..ConnectorConfig::default()
         };
-        let h = Harness::start_with(&dir, connector, now).await?;
+        let mut h = Harness::start_with(&dir, connector, now).await?;
         // The generators date their invoices in 2024–25; a demo wants them falling due around
         // the simulated months: from 15 days overdue to 35 days ahead of the first day.
         h.erp_execute(&erp.prepare_for_demo(opts.first_day))?;
@@ -340,6 +356,12 @@ impl WholePath {
             Arc::new(LoggingTestMode),
         )?;
 
+        // The cloud answers debtors' SMS through the same channels the runner sends with.
+        h.serve_with(inkaso_cloud::services::Engine {
+            channels: channels.clone(),
+            runner: RunnerConfig::default(),
+        })
+        .await?;
         let partner = configure_tenant(&h, now).await?;
         Ok(WholePath {
             h,
@@ -681,6 +703,65 @@ impl WholePath {
 
     /// The whole history. The store's query answers at most 10 000 rows (1 000 by default);
     /// a run that outgrows it fails here instead of counting a truncated history.
+    /// The `nth` debtor (by name) with a mobile number and something open texts `text` to the
+    /// firm's two-way number: the SMSAPI simulator forwards it to the cloud's inbound callback
+    /// as SMSAPI does; returns the exchange (`None` when no such debtor).
+    pub async fn debtor_texts(
+        &self,
+        nth: usize,
+        text: &str,
+    ) -> anyhow::Result<Option<SmsExchange>> {
+        use sqlx::Row as _;
+        let rows = sqlx::query(
+            "SELECT d.name, c.value FROM contacts c \
+             JOIN debtors d ON d.tenant_id = c.tenant_id AND d.debtor_id = c.debtor_id \
+             WHERE c.tenant_id = $1 AND c.channel = 'sms' AND d.removed = 0 AND EXISTS ( \
+               SELECT 1 FROM documents o WHERE o.tenant_id = d.tenant_id AND o.agent_id = d.agent_id \
+                 AND o.debtor_external_id = d.external_id AND o.status = 'open') \
+             ORDER BY d.name, d.debtor_id",
+        )
+        .bind(self.h.tenant.as_str())
+        .fetch_all(self.h.store.pool())
+        .await?;
+        // Only a mobile texts: debtors whose ERP number is a landline cannot.
+        let mut mobiles = Vec::new();
+        for row in &rows {
+            let (debtor, number): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+            if inkaso_shared::Phone::parse(&number).is_ok_and(|p| p.is_mobile()) {
+                mobiles.push((debtor, number));
+            }
+        }
+        let Some((debtor, number)) = mobiles.into_iter().nth(nth) else {
+            return Ok(None);
+        };
+        let secret = self
+            .h
+            .store
+            .service_secret(
+                inkaso_cloud::store::security::SMSAPI_CALLBACK_SECRET,
+                self.h.clock.now(),
+            )
+            .await?;
+        let url = format!("{}/callbacks/smsapi/{secret}/inbound", self.h.cloud_url());
+        let from = number.trim_start_matches('+');
+        let before = self.sms.messages().len();
+        let delivery = self.sms.send_inbound(&url, from, text).await;
+        anyhow::ensure!(
+            delivery.acknowledged,
+            "the cloud did not take the SMS: {delivery:?}"
+        );
+        let reply = self.sms.messages()[before..]
+            .iter()
+            .find(|m| m.number == from)
+            .map(|m| m.text.clone());
+        Ok(Some(SmsExchange {
+            debtor,
+            number,
+            text: text.to_owned(),
+            reply,
+        }))
+    }
+
     pub async fn actions(&self) -> anyhow::Result<Vec<ActionView>> {
         const MAX: usize = 10_000;
         let filter = ActionFilter {

@@ -382,6 +382,18 @@ async fn main() -> anyhow::Result<()> {
     }
     let back = w.final_sync().await?;
     println!("    następnego ranka agent odebrał {back} wyników ostatniego cyklu");
+    for (nth, text) in [(0, "Saldo?"), (1, "STOP")] {
+        if let Some(x) = w.debtor_texts(nth, text).await? {
+            println!(
+                "    \x1b[33mSMS od dłużnika {} ({}): „{}”\x1b[0m",
+                x.debtor, x.number, x.text
+            );
+            match x.reply {
+                Some(reply) => println!("      odpowiedź: {reply}"),
+                None => println!("      bez odpowiedzi"),
+            }
+        }
+    }
 
     step(
         6,

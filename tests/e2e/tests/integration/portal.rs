@@ -502,6 +502,17 @@ async fn a_firm_works_in_the_portal() {
     );
     c.goto(&format!("{base}/settings")).await.unwrap();
     shot(&c, "17-settings").await;
+
+    // --- SMS from debtors: a balance asked and answered, a STOP; the firm reads both.
+    let saldo = w.debtor_texts(0, "Saldo?").await.unwrap().unwrap();
+    assert!(saldo.reply.is_some(), "{saldo:?}");
+    w.debtor_texts(1, "STOP").await.unwrap().unwrap();
+    c.goto(&format!("{base}/sms")).await.unwrap();
+    let text = page_text(&c).await;
+    for want in [saldo.debtor.as_str(), "Podano saldo", "Zgoda na SMS wycofana", "wysłano"] {
+        assert!(text.contains(want), "{want:?} not on the page");
+    }
+    shot(&c, "22-sms-from-debtors").await;
     c.goto(&format!("{base}/templates")).await.unwrap();
     shot(&c, "18-templates").await;
 

@@ -257,5 +257,27 @@ async fn erp_to_messages_to_results_back() {
     );
     assert!(summary.consistent);
     assert_eq!(summary.open_erp, summary.open_cloud);
+
+    // A debtor asks for its balance by SMS and gets it from the firm; another stops SMS.
+    let saldo = w.debtor_texts(0, "Saldo?").await.unwrap().unwrap();
+    let logged: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT outcome, reply_status, reply_detail FROM inbound_sms WHERE tenant_id = $1",
+    )
+    .bind(w.h.tenant.as_str())
+    .fetch_all(w.h.store.pool())
+    .await
+    .unwrap();
+    let reply = saldo.reply.unwrap_or_else(|| panic!("no reply: {logged:?}"));
+    assert!(
+        reply.starts_with("Hurtownia Zazolc Sp. z o.o.: do zaplaty")
+            && reply.contains("zaplac.hurtownia-zazolc.pl"),
+        "{reply}"
+    );
+    let stop = w.debtor_texts(1, "STOP").await.unwrap().unwrap();
+    assert!(
+        stop.reply
+            .unwrap()
+            .starts_with("Nie bedziemy juz wysylac SMS")
+    );
     w.stop().await.unwrap();
 }
