@@ -13,6 +13,8 @@
 //! - [`cases`]: cases handed to law firms, from the client's side and the law firm's.
 //! - [`case_mail`]: the e-mails about them — a law firm's digest of new cases, a creditor's
 //!   news of what its law firms changed.
+//! - [`notifications`]: notifications made by hand (SMS sent, external SMS and calls
+//!   recorded) with their snapshots; the register with the settlement after each notice.
 //! - [`inbound`]: SMS from debtors — "Saldo" answered, "STOP" withdrawing consent, the log.
 //! - [`records`]: debtors, documents, payments, agents' health, exclusions, companies, audit.
 //! - [`runner`]: one tick of the process engine for one tenant, every tenant's round.
@@ -26,6 +28,7 @@ pub mod channels;
 pub mod collection;
 pub mod dashboard;
 pub mod inbound;
+pub mod notifications;
 pub mod processes;
 pub mod records;
 pub mod runner;

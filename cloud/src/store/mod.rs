@@ -36,6 +36,7 @@ pub mod feed;
 mod ids;
 pub mod inbound;
 pub mod ingest;
+pub mod notifications;
 pub mod processes;
 pub mod query;
 pub mod scope;

@@ -1,4 +1,5 @@
-//! SMS from debtors, end to end on SQLite and PostgreSQL: the SMSAPI simulator forwards a
+//! SMS both ways, end to end on SQLite and PostgreSQL. Notifications by hand: see
+//! `notifications_by_hand`. SMS from debtors: the SMSAPI simulator forwards a
 //! phone's SMS to the cloud's inbound callback over HTTP, the cloud answers through the same
 //! simulator. "saldo?" from a known number gets the debtor's balance (the amounts, the next
 //! and the oldest dates, the account, the payment link); an unknown number, a number of
@@ -33,7 +34,7 @@ use inkaso_simulators::smsapi::{SimConfig, SmsapiSimulator};
 use serde_json::{Value, json};
 use sqlx::Row as _;
 
-use crate::common::{Env, TestDb, doc};
+use crate::common::{Env, TestDb, close, doc};
 
 fn at(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text)
@@ -469,4 +470,293 @@ async fn saldo_and_stop(backend: Backend) {
     }
 }
 
-on_both!(saldo_and_stop);
+/// A firm notifies by hand (R-N4, R-N5) through the portal and the service: an SMS with a
+/// promise and its snapshot, refusals for a deceased debtor and a missing consent, unsent SMS
+/// deleted or sent later (refused once a STOP came in), a sent one kept, a call recorded as a
+/// contact, test mode, and the register's "settlement after the notice" once payments synced.
+async fn notifications_by_hand(backend: Backend) {
+    use inkaso_cloud::domain::notifications::{NotificationKind, Settlement};
+    use inkaso_cloud::services::notifications::NotificationOrder;
+    use inkaso_cloud::services::{App, ServiceError};
+    use inkaso_cloud::store::notifications::NotificationFilter;
+
+    let s = Site::new(backend).await;
+    let app = App::new(
+        s.env.store.clone(),
+        s.env.clock.clone(),
+        Engine {
+            channels: s.channels.clone(),
+            runner: RunnerConfig::default(),
+        },
+    );
+    let (kh1, kh2, kh3, kh5) = (
+        s.debtor_id("KH-1").await,
+        s.debtor_id("KH-2").await,
+        s.debtor_id("KH-3").await,
+        s.debtor_id("KH-5").await,
+    );
+    s.batch(2, json!([doc("G", "KH-5", "2026-11-30", 7_000, 7_000)]))
+        .await;
+
+    // Through the portal: an SMS to KH-1 with a promise, sent at once.
+    let session = crate::portal::log_in(&s.env, "szef@firma.pl", "bardzo-tajne-haslo").await;
+    let token = crate::portal::csrf(&s.env, &session).await;
+    let (status, _) = crate::portal::post(
+        &s.env,
+        &session,
+        &format!("/debtors/{kh1}/notifications"),
+        &format!("_csrf={token}&kind=sms&text=Prosimy+o+wp%C5%82at%C4%99+400+z%C5%82&note=grzecznie&promise=2026-12-14&action=send"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 303);
+    let sent = s.sim.messages();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].number, "48500100001");
+    assert_eq!(
+        sent[0].text, "Prosimy o wplate 400 zl",
+        "folded as every SMS"
+    );
+    let all = app
+        .notification_register(
+            &s.tenant,
+            &NotificationFilter {
+                limit: 100,
+                ..NotificationFilter::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 1);
+    let n = &all[0].row;
+    assert_eq!((n.status.as_str(), n.kind), ("sent", NotificationKind::Sms));
+    assert_eq!(n.promise_date, Some("2026-12-14".parse().unwrap()));
+    let owed = n.snapshot.owed["PLN"];
+    assert_eq!(
+        (
+            owed.arrears_minor,
+            owed.future_minor,
+            owed.overpayment_minor
+        ),
+        (30_050, 10_000, 0)
+    );
+    // The promise pauses collection; the SMS counts as a contact.
+    let pauses = app.debtor_pauses(&s.tenant, &kh1).await.unwrap();
+    assert!(
+        pauses
+            .iter()
+            .any(|p| p.kind == "promise_to_pay" && p.until == n.promise_date)
+    );
+    let state = app.debtor_collection(&s.tenant, &kh1).await.unwrap().state;
+    assert_eq!(state.last_contact_at, Some(s.env.clock.now()));
+    // The debtor's page shows it with its figures then and now.
+    let (status, page) = crate::portal::page(&s.env, &session, &format!("/debtors/{kh1}")).await;
+    assert_eq!(status, 200);
+    for want in [
+        "Prosimy o wplate 400 zl",
+        "zaległe 300,50",
+        "grzecznie",
+        "14.12.2026",
+        "wysłane",
+    ] {
+        assert!(page.contains(want), "{want:?} not on the debtor's page");
+    }
+
+    // Refused, with the reason: a deceased debtor, a debtor without consent (on the form).
+    let order = |kind, text: &str| NotificationOrder {
+        kind,
+        text: text.into(),
+        note: None,
+        promise_date: None,
+        send_now: true,
+    };
+    let e = app
+        .create_notification(&s.tenant, "test", &kh2, order(NotificationKind::Sms, "x"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, ServiceError::Conflict { ref message_pl, .. } if message_pl.contains("nie żyje")),
+        "{e:?}"
+    );
+    let (status, page) = crate::portal::post(
+        &s.env,
+        &session,
+        &format!("/debtors/{kh3}/notifications"),
+        &format!("_csrf={token}&kind=sms&text=Hej&action=send"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(
+        page.contains("nie wyraził zgody na SMS na numer +48500100003"),
+        "refusal shown"
+    );
+    assert!(
+        page.contains(">Hej</textarea>"),
+        "the form keeps what was typed"
+    );
+    // A call needs no consent: recorded, a contact.
+    app.create_notification(
+        &s.tenant,
+        "test",
+        &kh3,
+        order(NotificationKind::Call, "Obiecał zapłacić w piątek"),
+    )
+    .await
+    .unwrap();
+
+    // Unsent: deleted; another sent later; a sent one cannot be deleted.
+    let save = |text: &str| NotificationOrder {
+        send_now: false,
+        ..order(NotificationKind::Sms, text)
+    };
+    let draft = app
+        .create_notification(&s.tenant, "test", &kh5, save("Szkic"))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.notification(&s.tenant, &draft).await.unwrap().status,
+        "unsent"
+    );
+    app.delete_notification(&s.tenant, "test", &draft)
+        .await
+        .unwrap();
+    let later = app
+        .create_notification(&s.tenant, "test", &kh5, save("Przypomnienie o G"))
+        .await
+        .unwrap();
+    let (status, _) = crate::portal::post(
+        &s.env,
+        &session,
+        &format!("/debtors/{kh5}/notifications/{later}/send"),
+        &format!("_csrf={token}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert_eq!(
+        app.notification(&s.tenant, &later).await.unwrap().status,
+        "sent"
+    );
+    assert_eq!(s.sim.messages().len(), 2);
+    let e = app
+        .delete_notification(&s.tenant, "test", &later)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ServiceError::Conflict { .. }), "{e:?}");
+    // STOP between saving and sending: the send is refused.
+    let pending = app
+        .create_notification(&s.tenant, "test", &kh5, save("Drugie"))
+        .await
+        .unwrap();
+    assert!(s.text("48500100005", "STOP").await.is_some());
+    let e = app
+        .send_notification(&s.tenant, "test", &pending)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, ServiceError::Conflict { ref message_pl, .. } if message_pl.contains("zgody")),
+        "{e:?}"
+    );
+    assert_eq!(
+        app.notification(&s.tenant, &pending).await.unwrap().status,
+        "unsent"
+    );
+
+    // Test mode: sent as far as the firm sees, nothing reached SMSAPI.
+    let mut settings = s.env.store.collection_settings(&s.tenant).await.unwrap();
+    settings.test_mode = true;
+    s.env
+        .store
+        .set_collection_settings(&s.tenant, &settings, s.env.clock.now())
+        .await
+        .unwrap();
+    let before = s.sim.messages().len();
+    let quiet = app
+        .create_notification(
+            &s.tenant,
+            "test",
+            &kh1,
+            order(NotificationKind::Sms, "Test"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        app.notification(&s.tenant, &quiet).await.unwrap().status,
+        "sent"
+    );
+    assert_eq!(s.sim.messages().len(), before);
+    assert_eq!(s.recorder.recorded().len(), 1);
+
+    // Payments synced: KH-1 pays everything, KH-5 part of G, KH-3 nothing.
+    s.batch(
+        3,
+        json!([
+            close("A", "paid", "2026-12-07"),
+            close("B", "paid", "2026-12-07"),
+            close("C", "paid", "2026-12-07"),
+            doc("G", "KH-5", "2026-11-30", 7_000, 5_000),
+        ]),
+    )
+    .await;
+    let settled = |which| {
+        let app = app.clone();
+        let tenant = s.tenant.clone();
+        async move {
+            app.notification_register(
+                &tenant,
+                &NotificationFilter {
+                    limit: 100,
+                    ..NotificationFilter::default()
+                },
+                Some(which),
+            )
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|v| v.row.text)
+            .collect::<Vec<_>>()
+        }
+    };
+    let fully = settled(Settlement::Fully).await;
+    assert!(
+        fully.contains(&"Prosimy o wplate 400 zl".to_owned()),
+        "{fully:?}"
+    );
+    assert_eq!(settled(Settlement::Partly).await, ["Przypomnienie o G"]);
+    assert_eq!(
+        settled(Settlement::Not).await,
+        ["Obiecał zapłacić w piątek"]
+    );
+    // The register page and its CSV, filtered alike.
+    let (status, page) =
+        crate::portal::page(&s.env, &session, "/notifications?settled=partly").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Przypomnienie o G") && !page.contains("Obiecał"),
+        "filtered"
+    );
+    let (status, csv) =
+        crate::portal::page(&s.env, &session, "/notifications?settled=fully&format=csv").await;
+    assert_eq!(status, 200);
+    assert!(
+        csv.contains("Rozliczenie po powiadomieniu") && csv.contains("rozliczone w całości"),
+        "{csv}"
+    );
+    let audited: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM audit_log WHERE tenant_id = $1 AND action LIKE 'notification.%'",
+    )
+    .bind(s.tenant.as_str())
+    .fetch_one(s.env.store.pool())
+    .await
+    .unwrap()
+    .try_get(0)
+    .unwrap();
+    assert!(audited >= 8, "{audited}");
+}
+
+on_both!(saldo_and_stop, notifications_by_hand);

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_htmx::HxRequest;
 use chrono::NaiveDate;
-use inkaso_shared::Localized as _;
+use inkaso_shared::{Lang, Localized as _};
 use serde::Deserialize;
 
 use super::super::session::Form;
@@ -20,6 +20,7 @@ use super::super::{Ctx, PageError, Viewer};
 use super::stats::DebtorRow;
 use super::{DebtorNames, Empty, Pager, PathId, PredictionView, Sorting, blank_to_none};
 use crate::domain::accounts::Role;
+use crate::domain::notifications::{NotificationKind, Snapshot};
 use crate::http::AppState;
 use crate::process::model::{AssignedBy, Stage};
 use crate::process::state::PauseKind;
@@ -30,6 +31,7 @@ use crate::services::model::{
     ActionQuery, ActionView, DebtorDetail, DebtorFilter, DebtorView, DocumentView, LetterRow,
     PauseView,
 };
+use crate::services::notifications::{NotificationOrder, NotificationView};
 use crate::store::cases::{Case, CaseFilter, NewCase, PageRequest};
 use crate::store::channels::TaskRow;
 
@@ -235,9 +237,45 @@ pub(super) struct DebtorPage {
     act_error: Option<String>,
     /// How it pays, its documents' predicted payments, its sector.
     outlook: Outlook,
+    /// Notifications made by hand, newest first, with the settlement since each.
+    notifications: Vec<NotificationView>,
+    /// What the debtor owes now, beside each notification's figures then.
+    owed_now: Snapshot,
+    /// The notification form as last submitted, with its refusal.
+    notify: NotifyFormView,
+}
+
+/// The notification form as last submitted, with the error next to its field.
+#[derive(Debug, Default, Clone)]
+struct NotifyFormView {
+    kind: String,
+    text: String,
+    note: String,
+    promise: String,
+    error_field: String,
+    error: Option<String>,
 }
 
 impl DebtorPage {
+    /// What was owed in a snapshot, per currency: past due, not yet due, overpaid.
+    fn owed_lines(&self, s: &Snapshot) -> Vec<String> {
+        let ctx = &self.ctx;
+        s.owed
+            .iter()
+            .map(|(currency, o)| {
+                format!(
+                    "{} {} · {} {} · {} {}",
+                    ctx.t("owed-arrears"),
+                    ctx.money(o.arrears_minor, currency),
+                    ctx.t("owed-future"),
+                    ctx.money(o.future_minor, currency),
+                    ctx.t("owed-overpayment"),
+                    ctx.money(o.overpayment_minor, currency)
+                )
+            })
+            .collect()
+    }
+
     fn predicted_for(&self, id: &str) -> Option<&PredictionView> {
         self.outlook.predicted.get(id)
     }
@@ -262,6 +300,23 @@ struct PauseFormView {
 #[derive(Debug, Deserialize)]
 pub(super) struct ShowQuery {
     done: Option<String>,
+}
+
+/// The process that applies and why, as the page says it.
+fn process_line(ctx: &Ctx, assignment: Option<&(String, AssignedBy)>) -> (Option<String>, String) {
+    match assignment {
+        Some((code, by)) => (
+            Some(code.clone()),
+            match by {
+                AssignedBy::Own => ctx.t("process-why-own"),
+                AssignedBy::GroupRule { number } => {
+                    ctx.tn("process-why-rule", i64::try_from(*number).unwrap_or(0))
+                }
+                AssignedBy::Default => ctx.t("process-why-default"),
+            },
+        ),
+        None => (None, ctx.t("process-none")),
+    }
 }
 
 async fn debtor_page(
@@ -318,19 +373,11 @@ async fn debtor_page(
     };
     let partners = state.app.linked_partners(tenant).await?;
     let outlook = outlook(state, tenant, &ctx, &d).await?;
-    let (process, process_why) = match &collection.assignment {
-        Some((code, by)) => (
-            Some(code.clone()),
-            match by {
-                AssignedBy::Own => ctx.t("process-why-own"),
-                AssignedBy::GroupRule { number } => {
-                    ctx.tn("process-why-rule", i64::try_from(*number).unwrap_or(0))
-                }
-                AssignedBy::Default => ctx.t("process-why-default"),
-            },
-        ),
-        None => (None, ctx.t("process-none")),
-    };
+    let (notifications, owed_now) = state
+        .app
+        .debtor_notifications(tenant, id, HISTORY_ROWS)
+        .await?;
+    let (process, process_why) = process_line(&ctx, collection.assignment.as_ref());
     let legal_status = ctx.t(&format!(
         "legal-{}",
         collection.state.legal_status.replace('_', "-")
@@ -364,6 +411,12 @@ async fn debtor_page(
         form,
         act_error: None,
         outlook,
+        notifications,
+        owed_now,
+        notify: NotifyFormView {
+            kind: "sms".to_owned(),
+            ..NotifyFormView::default()
+        },
     })
 }
 
@@ -532,6 +585,226 @@ pub(super) async fn add_pause(
             shown.error = Some(i.message(ctx.lang));
             let page = debtor_page(&state, &viewer, &id, ctx, shown).await?;
             Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct NotifyForm {
+    kind: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    promise: String,
+    /// `send` to send an SMS at once; anything else keeps it unsent (or records the others).
+    #[serde(default)]
+    action: String,
+}
+
+/// Makes a notification (R-N4); a refusal is shown next to its field in the form.
+pub(super) async fn notify(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PathId(id): PathId,
+    Form(form): Form<NotifyForm>,
+) -> Result<Response, PageError> {
+    viewer.require(Role::Editor)?;
+    let ctx = Ctx::load(&state, &viewer, "debtors").await?;
+    let mut shown = NotifyFormView {
+        kind: form.kind.clone(),
+        text: form.text.clone(),
+        note: form.note.clone(),
+        promise: form.promise.clone(),
+        ..NotifyFormView::default()
+    };
+    let Some(kind) = NotificationKind::parse(&form.kind) else {
+        return Err(PageError::bad_form("kind"));
+    };
+    let promise_date = match form.promise.trim() {
+        "" => None,
+        text => {
+            let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") else {
+                return notify_refused(
+                    &state,
+                    &viewer,
+                    &id,
+                    ctx.clone(),
+                    shown,
+                    "promise",
+                    ctx.t("pause-until-invalid"),
+                )
+                .await;
+            };
+            Some(day)
+        }
+    };
+    let send_now = form.action == "send";
+    let order = NotificationOrder {
+        kind,
+        text: form.text,
+        note: blank_to_none(&form.note),
+        promise_date,
+        send_now,
+    };
+    let tenant = &viewer.session.principal.tenant;
+    match state
+        .app
+        .create_notification(tenant, &viewer.session.principal.actor, &id, order)
+        .await
+    {
+        Ok(n) => {
+            let done = if kind.is_sent_by_us() {
+                let row = state.app.notification(tenant, &n).await?;
+                match row.status.as_str() {
+                    "sent" => "notification-sent",
+                    "failed" => "notification-failed",
+                    _ => "notification-saved",
+                }
+            } else {
+                "notification-recorded"
+            };
+            Ok(Redirect::to(&format!("/debtors/{id}?done={done}#notifications")).into_response())
+        }
+        Err(ServiceError::Invalid(i)) => {
+            let field = match i.field.as_str() {
+                "promise_date" => "promise",
+                f => f,
+            }
+            .to_owned();
+            shown.error_field.clone_from(&field);
+            notify_refused(
+                &state,
+                &viewer,
+                &id,
+                ctx.clone(),
+                shown,
+                &field,
+                i.message(ctx.lang),
+            )
+            .await
+        }
+        Err(ServiceError::Conflict {
+            message_pl,
+            message_en,
+        }) => {
+            let why = if ctx.lang == Lang::En {
+                message_en
+            } else {
+                message_pl
+            };
+            notify_refused(&state, &viewer, &id, ctx.clone(), shown, "kind", why).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn notify_refused(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    ctx: Ctx,
+    mut shown: NotifyFormView,
+    field: &str,
+    error: String,
+) -> Result<Response, PageError> {
+    let mut page = debtor_page(
+        state,
+        viewer,
+        id,
+        ctx,
+        PauseFormView {
+            kind: "promise_to_pay".to_owned(),
+            ..PauseFormView::default()
+        },
+    )
+    .await?;
+    field.clone_into(&mut shown.error_field);
+    shown.error = Some(error);
+    page.notify = shown;
+    Ok((StatusCode::BAD_REQUEST, page).into_response())
+}
+
+/// Sends an unsent (or failed) SMS notification, or deletes one: `{id}/notifications/{n}/{send|delete}`.
+pub(super) async fn notification_action(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    axum::extract::Path((id, n, action)): axum::extract::Path<(String, String, String)>,
+    Form(_): Form<Empty>,
+) -> Result<Response, PageError> {
+    viewer.require(Role::Editor)?;
+    let tenant = &viewer.session.principal.tenant;
+    let actor = &viewer.session.principal.actor;
+    // The notification must be this debtor's: another's is not found here.
+    let row = state.app.notification(tenant, &n).await?;
+    if row.debtor_id != id {
+        return Err(PageError::not_found());
+    }
+    let result = match action.as_str() {
+        "send" => state
+            .app
+            .send_notification(tenant, actor, &n)
+            .await
+            .map(|r| {
+                if r.status == "sent" {
+                    "notification-sent"
+                } else {
+                    "notification-failed"
+                }
+            }),
+        "delete" => state
+            .app
+            .delete_notification(tenant, actor, &n)
+            .await
+            .map(|()| "notification-deleted"),
+        _ => return Err(PageError::not_found()),
+    };
+    match result {
+        Ok(done) => {
+            Ok(Redirect::to(&format!("/debtors/{id}?done={done}#notifications")).into_response())
+        }
+        Err(ServiceError::Conflict {
+            message_pl,
+            message_en,
+        }) => {
+            let ctx = Ctx::load(&state, &viewer, "debtors").await?;
+            let why = if ctx.lang == Lang::En {
+                message_en
+            } else {
+                message_pl
+            };
+            notify_refused(
+                &state,
+                &viewer,
+                &id,
+                ctx,
+                NotifyFormView {
+                    kind: "sms".into(),
+                    ..NotifyFormView::default()
+                },
+                "list",
+                why,
+            )
+            .await
+        }
+        Err(ServiceError::Invalid(i)) => {
+            let ctx = Ctx::load(&state, &viewer, "debtors").await?;
+            let why = i.message(ctx.lang);
+            notify_refused(
+                &state,
+                &viewer,
+                &id,
+                ctx,
+                NotifyFormView {
+                    kind: "sms".into(),
+                    ..NotifyFormView::default()
+                },
+                "list",
+                why,
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

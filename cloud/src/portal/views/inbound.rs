@@ -35,7 +35,8 @@ pub(super) async fn list(
     Query(q): Query<InboundQuery>,
 ) -> Result<InboundPage, PageError> {
     viewer.require(Role::Viewer)?;
-    let ctx = Ctx::load(&state, &viewer, "inbound").await?;
+    // Under "Powiadomienia" in the menu: what debtors sent beside what the firm sent.
+    let ctx = Ctx::load(&state, &viewer, "notifications").await?;
     let command = q
         .command
         .filter(|c| ["balance", "stop", "other"].contains(&c.as_str()))

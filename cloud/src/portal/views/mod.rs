@@ -10,6 +10,7 @@ mod dashboard;
 mod debtors;
 mod documents;
 mod inbound;
+mod notifications;
 mod partner;
 mod processes;
 mod settings;
@@ -43,6 +44,11 @@ pub(super) fn routes() -> Router<AppState> {
             post(debtors::lift_pause),
         )
         .route("/debtors/{id}/run", post(debtors::run_stage))
+        .route("/debtors/{id}/notifications", post(debtors::notify))
+        .route(
+            "/debtors/{id}/notifications/{n}/{action}",
+            post(debtors::notification_action),
+        )
         .route("/debtors/{id}/sector", post(debtors::set_sector))
         .route("/debtors/{id}/handoff", post(debtors::hand_off))
         .route("/cases", get(cases::list))
@@ -58,6 +64,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/letters/tracking", post(documents::save_tracking))
         .route("/tasks", get(documents::tasks))
         .route("/sms", get(inbound::list))
+        .route("/notifications", get(notifications::register))
         .route("/stats", get(stats::show))
         .route("/tasks/{id}/close", post(documents::close_task))
         .route("/processes", get(processes::list))

@@ -509,7 +509,12 @@ async fn a_firm_works_in_the_portal() {
     w.debtor_texts(1, "STOP").await.unwrap().unwrap();
     c.goto(&format!("{base}/sms")).await.unwrap();
     let text = page_text(&c).await;
-    for want in [saldo.debtor.as_str(), "Podano saldo", "Zgoda na SMS wycofana", "wysłano"] {
+    for want in [
+        saldo.debtor.as_str(),
+        "Podano saldo",
+        "Zgoda na SMS wycofana",
+        "wysłano",
+    ] {
         assert!(text.contains(want), "{want:?} not on the page");
     }
     shot(&c, "22-sms-from-debtors").await;

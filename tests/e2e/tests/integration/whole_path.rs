@@ -267,7 +267,9 @@ async fn erp_to_messages_to_results_back() {
     .fetch_all(w.h.store.pool())
     .await
     .unwrap();
-    let reply = saldo.reply.unwrap_or_else(|| panic!("no reply: {logged:?}"));
+    let reply = saldo
+        .reply
+        .unwrap_or_else(|| panic!("no reply: {logged:?}"));
     assert!(
         reply.starts_with("Hurtownia Zazolc Sp. z o.o.: do zaplaty")
             && reply.contains("zaplac.hurtownia-zazolc.pl"),

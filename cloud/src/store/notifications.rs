@@ -1,0 +1,303 @@
+//! Notifications made by hand (`crate::services::notifications`): written with their snapshot,
+//! marked sent, failed or recorded, deleted only while unsent (the condition is in the
+//! statement, so a notification sent meanwhile by another replica is never deleted), read per
+//! debtor and as the firm's register with its filters.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::Row;
+
+use super::{Store, StoreError, TenantScope, day, new_id, parse_day, parse_ts, ts};
+use crate::domain::notifications::{NotificationKind, Snapshot};
+
+/// A notification as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationRow {
+    /// Its id.
+    pub id: String,
+    /// The debtor's id.
+    pub debtor_id: String,
+    /// The debtor's name.
+    pub debtor_name: String,
+    /// SMS, external SMS or call.
+    pub kind: NotificationKind,
+    /// `unsent` | `sent` | `failed` | `recorded`.
+    pub status: String,
+    /// The text.
+    pub text: String,
+    /// The note.
+    pub note: Option<String>,
+    /// The promised payment day.
+    pub promise_date: Option<NaiveDate>,
+    /// What was owed at creation.
+    pub snapshot: Snapshot,
+    /// Who made it (an e-mail or a token's name).
+    pub author: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// Sent or recorded at.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// The number an SMS went to.
+    pub to_number: Option<String>,
+    /// SMSAPI's id.
+    pub provider_id: Option<String>,
+    /// Why sending failed.
+    pub failure: Option<String>,
+}
+
+/// A notification to write.
+#[derive(Debug, Clone)]
+pub struct NewNotification<'a> {
+    /// The debtor's id.
+    pub debtor_id: &'a str,
+    /// Its kind.
+    pub kind: NotificationKind,
+    /// `unsent` for an SMS to send, `recorded` for what happened elsewhere.
+    pub status: &'a str,
+    /// The text.
+    pub text: &'a str,
+    /// The note.
+    pub note: Option<&'a str>,
+    /// The promised payment day.
+    pub promise_date: Option<NaiveDate>,
+    /// What was owed.
+    pub snapshot: &'a Snapshot,
+    /// Who.
+    pub author: &'a str,
+    /// The SMS's number.
+    pub to_number: Option<&'a str>,
+}
+
+/// The register's filters.
+#[derive(Debug, Clone, Default)]
+pub struct NotificationFilter {
+    /// Only this kind.
+    pub kind: Option<NotificationKind>,
+    /// Only this status.
+    pub status: Option<String>,
+    /// Only this debtor.
+    pub debtor_id: Option<String>,
+    /// Only this author.
+    pub author: Option<String>,
+    /// Made on or after this day (UTC day of `created_at`).
+    pub from: Option<NaiveDate>,
+    /// Made on or before this day.
+    pub to: Option<NaiveDate>,
+    /// At most this many, newest first.
+    pub limit: u32,
+}
+
+const COLS: &str = "n.notification_id, n.debtor_id, d.name, n.kind, n.status, n.text, n.note, \
+    n.promise_date, n.snapshot_json, n.author, n.created_at, n.sent_at, n.to_number, \
+    n.provider_id, n.failure";
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+fn row(r: &sqlx::any::AnyRow) -> Result<NotificationRow, StoreError> {
+    let kind: String = r.try_get(3)?;
+    Ok(NotificationRow {
+        id: r.try_get(0)?,
+        debtor_id: r.try_get(1)?,
+        debtor_name: r.try_get::<Option<String>, _>(2)?.unwrap_or_default(),
+        kind: NotificationKind::parse(&kind)
+            .ok_or_else(|| corrupt("powiadomienie", format!("rodzaj {kind}")))?,
+        status: r.try_get(4)?,
+        text: r.try_get(5)?,
+        note: r.try_get(6)?,
+        promise_date: r
+            .try_get::<Option<String>, _>(7)?
+            .map(|d| parse_day(&d))
+            .transpose()?,
+        snapshot: serde_json::from_str(&r.try_get::<String, _>(8)?)
+            .map_err(|e| corrupt("powiadomienie", e))?,
+        author: r.try_get(9)?,
+        created_at: parse_ts(&r.try_get::<String, _>(10)?)?,
+        sent_at: r
+            .try_get::<Option<String>, _>(11)?
+            .map(|t| parse_ts(&t))
+            .transpose()?,
+        to_number: r.try_get(12)?,
+        provider_id: r.try_get(13)?,
+        failure: r.try_get(14)?,
+    })
+}
+
+impl Store {
+    /// Writes a notification; returns its id. A recorded one is sent (`sent_at`) at once.
+    pub async fn insert_notification(
+        &self,
+        tenant: &TenantScope,
+        n: &NewNotification<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<String, StoreError> {
+        let id = new_id();
+        let snapshot = serde_json::to_string(n.snapshot).map_err(|e| corrupt("migawka", e))?;
+        let sent_at = (n.status == "recorded").then(|| ts(now));
+        sqlx::query(
+            "INSERT INTO notifications (tenant_id, notification_id, debtor_id, kind, status, text, note, \
+                 promise_date, snapshot_json, author, created_at, sent_at, to_number) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(tenant.as_str())
+        .bind(&id)
+        .bind(n.debtor_id)
+        .bind(n.kind.code())
+        .bind(n.status)
+        .bind(n.text)
+        .bind(n.note)
+        .bind(n.promise_date.map(day))
+        .bind(snapshot)
+        .bind(n.author)
+        .bind(ts(now))
+        .bind(sent_at)
+        .bind(n.to_number)
+        .execute(self.pool())
+        .await?;
+        Ok(id)
+    }
+
+    /// One notification.
+    pub async fn notification(
+        &self,
+        tenant: &TenantScope,
+        id: &str,
+    ) -> Result<NotificationRow, StoreError> {
+        let r = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLS} FROM notifications n \
+             LEFT JOIN debtors d ON d.tenant_id = n.tenant_id AND d.debtor_id = n.debtor_id \
+             WHERE n.tenant_id = $1 AND n.notification_id = $2"
+        )))
+        .bind(tenant.as_str())
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or_else(|| StoreError::not_found("err-what-notification", &[("id", id.into())]))?;
+        row(&r)
+    }
+
+    /// Claims an unsent SMS for sending: `false` when it is no longer unsent (sent, or being
+    /// sent by another request).
+    pub async fn claim_notification(
+        &self,
+        tenant: &TenantScope,
+        id: &str,
+    ) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "UPDATE notifications SET status = 'sending' \
+             WHERE tenant_id = $1 AND notification_id = $2 AND status IN ('unsent', 'failed')",
+        )
+        .bind(tenant.as_str())
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// What became of a claimed SMS: `sent` with the provider's id, or `failed` with why
+    /// (it may be sent again).
+    pub async fn finish_notification(
+        &self,
+        tenant: &TenantScope,
+        id: &str,
+        sent: Result<Option<&str>, &str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let (status, provider, failure, at) = match sent {
+            Ok(provider) => ("sent", provider, None, Some(ts(now))),
+            Err(why) => ("failed", None, Some(why), None),
+        };
+        sqlx::query(
+            "UPDATE notifications SET status = $3, provider_id = $4, failure = $5, sent_at = $6 \
+             WHERE tenant_id = $1 AND notification_id = $2",
+        )
+        .bind(tenant.as_str())
+        .bind(id)
+        .bind(status)
+        .bind(provider)
+        .bind(failure)
+        .bind(at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Deletes a notification that was never sent; `false` when it was sent or recorded
+    /// (those stay for ever).
+    pub async fn delete_unsent_notification(
+        &self,
+        tenant: &TenantScope,
+        id: &str,
+    ) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "DELETE FROM notifications WHERE tenant_id = $1 AND notification_id = $2 \
+             AND status IN ('unsent', 'failed')",
+        )
+        .bind(tenant.as_str())
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// The register: newest first, filtered.
+    pub async fn notifications(
+        &self,
+        tenant: &TenantScope,
+        f: &NotificationFilter,
+    ) -> Result<Vec<NotificationRow>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLS} FROM notifications n \
+             LEFT JOIN debtors d ON d.tenant_id = n.tenant_id AND d.debtor_id = n.debtor_id \
+             WHERE n.tenant_id = $1 \
+               AND (CAST($2 AS TEXT) IS NULL OR n.kind = $2) \
+               AND (CAST($3 AS TEXT) IS NULL OR n.status = $3) \
+               AND (CAST($4 AS TEXT) IS NULL OR n.debtor_id = $4) \
+               AND (CAST($5 AS TEXT) IS NULL OR n.author = $5) \
+               AND (CAST($6 AS TEXT) IS NULL OR n.created_at >= $6) \
+               AND (CAST($7 AS TEXT) IS NULL OR n.created_at < $7) \
+             ORDER BY n.created_at DESC, n.notification_id DESC LIMIT $8"
+        )))
+        .bind(tenant.as_str())
+        .bind(f.kind.map(NotificationKind::code))
+        .bind(f.status.as_deref())
+        .bind(f.debtor_id.as_deref())
+        .bind(f.author.as_deref())
+        .bind(
+            f.from
+                .map(|d| ts(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())),
+        )
+        .bind(
+            f.to.and_then(|d| d.succ_opt())
+                .map(|d| ts(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())),
+        )
+        .bind(i64::from(f.limit.clamp(1, 10_000)))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(row).collect()
+    }
+
+    /// Today's remaining amount of each of `ids` still open (a closed one is absent).
+    pub async fn open_remaining(
+        &self,
+        tenant: &TenantScope,
+        ids: &[&str],
+    ) -> Result<std::collections::BTreeMap<String, i64>, StoreError> {
+        let mut out = std::collections::BTreeMap::new();
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT document_id, remaining_minor FROM documents \
+                 WHERE tenant_id = $1 AND status = 'open' AND document_id IN ({})",
+                super::list_placeholders(chunk.len(), 1)
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant.as_str());
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for r in q.fetch_all(self.pool()).await? {
+                out.insert(r.try_get(0)?, r.try_get(1)?);
+            }
+        }
+        Ok(out)
+    }
+}
