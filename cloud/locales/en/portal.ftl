@@ -950,3 +950,4 @@ notifications-register-empty = No notifications for these filters. Add one on a 
 col-settled = Settlement after notice
 col-author = Author
 notifications-inbound-hint = "Saldo", "STOP" and other messages debtors sent to the firm's number, with our replies
+consent-source-sms = the debtor's SMS "STOP", message { $id }

@@ -965,3 +965,4 @@ notifications-register-empty = Brak powiadomień dla tych filtrów. Nowe powiado
 col-settled = Rozliczenie po powiadomieniu
 col-author = Autor
 notifications-inbound-hint = „Saldo”, „STOP” i inne wiadomości, które dłużnicy wysłali na numer firmy, z naszymi odpowiedziami
+consent-source-sms = SMS „STOP” od dłużnika, wiadomość { $id }

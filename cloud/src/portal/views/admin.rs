@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::super::session::{AnyViewer, Form};
 use super::super::{Ctx, PageError, Viewer};
-use super::PathId;
+use super::{Actors, PathId};
 use crate::domain::accounts::{Role, TenantKind};
 use crate::domain::case_mail::{CaseMailSettings, DigestEvery};
 use crate::domain::ids::AgentId;
@@ -580,25 +580,6 @@ struct AuditLine {
     after: Option<String>,
 }
 
-/// Who an audit actor (`user:<id>`, `token:<id>`, `cli`, `engine`) is, in words.
-fn actor_name(ctx: &Ctx, actor: &str, users: &[UserView], tokens: &[ApiTokenView]) -> String {
-    if let Some(id) = actor.strip_prefix("user:")
-        && let Some(u) = users.iter().find(|u| u.id == id)
-    {
-        return u.email.clone();
-    }
-    if let Some(id) = actor.strip_prefix("token:")
-        && let Some(t) = tokens.iter().find(|t| t.id == id)
-    {
-        return ctx.ta("audit-actor-token", "name", &t.name);
-    }
-    match actor {
-        "cli" => ctx.t("audit-actor-cli"),
-        "engine" => ctx.t("audit-actor-engine"),
-        other => other.to_owned(),
-    }
-}
-
 /// `{"before": …, "after": …}` details as two readable blocks.
 fn before_after(details: &str) -> (Option<String>, Option<String>) {
     let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(details)
@@ -636,8 +617,7 @@ pub(super) async fn audit(
             },
         )
         .await?;
-    let users = state.app.users(tenant).await?;
-    let tokens = state.app.api_tokens(tenant).await?;
+    let actors = Actors::load(&state, tenant).await?;
     let rows = page
         .items
         .into_iter()
@@ -650,7 +630,7 @@ pub(super) async fn audit(
                 } else {
                     entry.action.clone()
                 },
-                who: actor_name(&ctx, &entry.actor, &users, &tokens),
+                who: actors.name(&ctx, &entry.actor),
                 entry,
                 before,
                 after,

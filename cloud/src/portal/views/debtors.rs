@@ -18,7 +18,7 @@ use serde::Deserialize;
 use super::super::session::Form;
 use super::super::{Ctx, PageError, Viewer};
 use super::stats::DebtorRow;
-use super::{DebtorNames, Empty, Pager, PathId, PredictionView, Sorting, blank_to_none};
+use super::{Actors, DebtorNames, Empty, Pager, PathId, PredictionView, Sorting, blank_to_none};
 use crate::domain::accounts::Role;
 use crate::domain::notifications::{NotificationKind, Snapshot};
 use crate::http::AppState;
@@ -237,8 +237,9 @@ pub(super) struct DebtorPage {
     act_error: Option<String>,
     /// How it pays, its documents' predicted payments, its sector.
     outlook: Outlook,
-    /// Notifications made by hand, newest first, with the settlement since each.
-    notifications: Vec<NotificationView>,
+    /// Notifications made by hand, newest first, with the settlement since each and the
+    /// author in words.
+    notifications: Vec<(NotificationView, String)>,
     /// What the debtor owes now, beside each notification's figures then.
     owed_now: Snapshot,
     /// The notification form as last submitted, with its refusal.
@@ -257,6 +258,14 @@ struct NotifyFormView {
 }
 
 impl DebtorPage {
+    /// A consent's source in words: a withdrawal by SMS names the message (`sms:<MsgId>`).
+    fn consent_source(&self, source: &str) -> String {
+        match source.strip_prefix("sms:") {
+            Some(msg) => self.ctx.ta("consent-source-sms", "id", msg),
+            None => source.to_owned(),
+        }
+    }
+
     /// What was owed in a snapshot, per currency: past due, not yet due, overpaid.
     fn owed_lines(&self, s: &Snapshot) -> Vec<String> {
         let ctx = &self.ctx;
@@ -300,6 +309,28 @@ struct PauseFormView {
 #[derive(Debug, Deserialize)]
 pub(super) struct ShowQuery {
     done: Option<String>,
+}
+
+/// The debtor's notifications with their authors in words, and what it owes now.
+async fn notifications_of(
+    state: &AppState,
+    tenant: &crate::store::TenantScope,
+    ctx: &Ctx,
+    id: &str,
+) -> Result<(Vec<(NotificationView, String)>, Snapshot), PageError> {
+    let (list, owed_now) = state
+        .app
+        .debtor_notifications(tenant, id, HISTORY_ROWS)
+        .await?;
+    let actors = Actors::load(state, tenant).await?;
+    let list = list
+        .into_iter()
+        .map(|v| {
+            let author = actors.name(ctx, &v.row.author);
+            (v, author)
+        })
+        .collect();
+    Ok((list, owed_now))
 }
 
 /// The process that applies and why, as the page says it.
@@ -373,10 +404,7 @@ async fn debtor_page(
     };
     let partners = state.app.linked_partners(tenant).await?;
     let outlook = outlook(state, tenant, &ctx, &d).await?;
-    let (notifications, owed_now) = state
-        .app
-        .debtor_notifications(tenant, id, HISTORY_ROWS)
-        .await?;
+    let (notifications, owed_now) = notifications_of(state, tenant, &ctx, id).await?;
     let (process, process_why) = process_line(&ctx, collection.assignment.as_ref());
     let legal_status = ctx.t(&format!(
         "legal-{}",

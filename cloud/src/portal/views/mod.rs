@@ -155,6 +155,53 @@ pub(super) fn path_segment(code: &str) -> String {
     form_urlencoded::byte_serialize(code.as_bytes()).collect()
 }
 
+/// Who the actors of a page are (`user:<id>`, `token:<id>`, `cli`, `engine`), in words: the
+/// audit log's "who" and the notifications' author.
+pub(super) struct Actors {
+    users: Vec<crate::services::model::UserView>,
+    tokens: Vec<crate::store::accounts::ApiTokenView>,
+}
+
+impl Actors {
+    /// The firm's people and API tokens.
+    pub(super) async fn load(
+        state: &crate::http::AppState,
+        tenant: &crate::store::TenantScope,
+    ) -> Result<Actors, PageError> {
+        Ok(Actors {
+            users: state.app.users(tenant).await?,
+            tokens: state.app.api_tokens(tenant).await?,
+        })
+    }
+
+    /// A person's e-mail, a token's name, or the actor as it is.
+    pub(super) fn name(&self, ctx: &super::Ctx, actor: &str) -> String {
+        if let Some(id) = actor.strip_prefix("user:")
+            && let Some(u) = self.users.iter().find(|u| u.id == id)
+        {
+            return u.email.clone();
+        }
+        if let Some(id) = actor.strip_prefix("token:")
+            && let Some(t) = self.tokens.iter().find(|t| t.id == id)
+        {
+            return ctx.ta("audit-actor-token", "name", &t.name);
+        }
+        match actor {
+            "cli" => ctx.t("audit-actor-cli"),
+            "engine" => ctx.t("audit-actor-engine"),
+            other => other.to_owned(),
+        }
+    }
+
+    /// The firm's people, for a filter: `(actor, e-mail)`.
+    pub(super) fn people(&self) -> Vec<(String, String)> {
+        self.users
+            .iter()
+            .map(|u| (format!("user:{}", u.id), u.email.clone()))
+            .collect()
+    }
+}
+
 /// The debtors a list's rows name by `(agent, ERP key)`, looked up once for the page (only
 /// those keys). `show` is false where every row is the same debtor (its own page).
 #[derive(Debug, Default)]

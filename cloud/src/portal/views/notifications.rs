@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::super::{Ctx, PageError, Viewer};
+use super::Actors;
 use crate::domain::accounts::Role;
 use crate::domain::notifications::{NotificationKind, Settlement};
 use crate::http::AppState;
@@ -95,7 +96,10 @@ pub(super) struct RegisterPage {
     author: String,
     from: String,
     to: String,
-    rows: Vec<NotificationView>,
+    /// Each notification with its author in words.
+    rows: Vec<(NotificationView, String)>,
+    /// The firm's people to filter by: `(actor, e-mail)`.
+    people: Vec<(String, String)>,
     csv: String,
 }
 
@@ -116,6 +120,14 @@ pub(super) async fn register(
         )
         .await?;
     let ctx = Ctx::load(&state, &viewer, "notifications").await?;
+    let actors = Actors::load(&state, tenant).await?;
+    let rows: Vec<(NotificationView, String)> = rows
+        .into_iter()
+        .map(|v| {
+            let author = actors.name(&ctx, &v.row.author);
+            (v, author)
+        })
+        .collect();
     if csv {
         return register_csv(&state, &ctx, &rows);
     }
@@ -128,6 +140,7 @@ pub(super) async fn register(
         from: t(q.from.as_ref()),
         to: t(q.to.as_ref()),
         csv: q.csv_link(),
+        people: actors.people(),
         ctx,
         rows,
     }
@@ -137,7 +150,7 @@ pub(super) async fn register(
 fn register_csv(
     state: &AppState,
     ctx: &Ctx,
-    rows: &[NotificationView],
+    rows: &[(NotificationView, String)],
 ) -> Result<Response, PageError> {
     let failed = |e: inkaso_shared::sheet::SheetError| PageError::internal(&e.to_string());
     let mut sheet = inkaso_shared::sheet::SheetWriter::new();
@@ -156,7 +169,7 @@ fn register_csv(
     sheet
         .row(header.iter().map(|id| ctx.t(id)))
         .map_err(failed)?;
-    for v in rows {
+    for (v, author) in rows {
         let r = &v.row;
         let owed = r
             .snapshot
@@ -188,7 +201,7 @@ fn register_csv(
                 v.settlement
                     .map(|s| ctx.tp("settled", s.code()))
                     .unwrap_or_default(),
-                r.author.clone(),
+                author.clone(),
             ])
             .map_err(failed)?;
     }

@@ -518,6 +518,36 @@ async fn a_firm_works_in_the_portal() {
         assert!(text.contains(want), "{want:?} not on the page");
     }
     shot(&c, "22-sms-from-debtors").await;
+
+    // --- A call recorded on the debtor's page (who asked for the balance), then the register.
+    click_to_new_page(&c, "td a[href^='/debtors/']").await;
+    c.find(Locator::Css("#n-kind option[value=call]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(
+        &c,
+        "n-text",
+        "Zadzwonił po SMS z saldem; zapłaci w przyszłym tygodniu",
+    )
+    .await;
+    fill(&c, "n-note", "rozmowa z księgową").await;
+    submit_for_notice(&c, "#notify-form button[value=save]").await;
+    let text = page_text(&c).await;
+    assert!(text.contains("Zapisano kontakt z dłużnikiem."), "{text}");
+    assert!(text.contains("Rozmowa telefoniczna (tylko zapis)"));
+    c.find(Locator::Id("notifications"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .ok();
+    shot(&c, "23-debtor-notifications").await;
+    c.goto(&format!("{base}/notifications")).await.unwrap();
+    assert!(page_text(&c).await.contains("Zadzwonił po SMS z saldem"));
+    shot(&c, "24-notifications").await;
     c.goto(&format!("{base}/templates")).await.unwrap();
     shot(&c, "18-templates").await;
 
