@@ -22,3 +22,24 @@ CREATE TABLE notifications (
 );
 CREATE INDEX notifications_debtor ON notifications (tenant_id, debtor_id, created_at);
 CREATE INDEX notifications_created ON notifications (tenant_id, created_at, notification_id);
+
+-- Mass notifications (R-N6): one batch per confirmed wizard (its form's request id makes a
+-- double click or a retry create nothing twice), sent in the background with its progress
+-- and an abort that the sender reads between two messages.
+CREATE TABLE notification_batches (
+    tenant_id TEXT NOT NULL,
+    batch_id TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    template TEXT NOT NULL,
+    filter_json TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    total BIGINT NOT NULL,
+    state TEXT NOT NULL,             -- 'created' | 'sending' | 'aborted' | 'done'
+    abort_requested INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, batch_id)
+);
+CREATE UNIQUE INDEX notification_batches_request ON notification_batches (tenant_id, request_id);
+ALTER TABLE notifications ADD COLUMN batch_id TEXT;
+CREATE INDEX notifications_batch ON notifications (tenant_id, batch_id, status);

@@ -951,3 +951,64 @@ col-settled = Settlement after notice
 col-author = Author
 notifications-inbound-hint = "Saldo", "STOP" and other messages debtors sent to the firm's number, with our replies
 consent-source-sms = the debtor's SMS "STOP", message { $id }
+settings-sms-part-price = Price of one SMS part (PLN)
+settings-sms-part-price-help = From the firm's SMSAPI price list, e.g. 0,16; used for the cost a mass notification shows before it is confirmed.
+mass-title = Mass SMS
+mass-intro = Choose the receivables and a template, check the preview — who gets which SMS, how many parts and at what cost, who is skipped and why — and confirm. Consent, legal status and exclusions are checked again as each message is sent.
+mass-open = Mass SMS →
+mass-step-choose = 1. Choose the receivables and the template
+mass-step-preview = 2. Preview
+mass-overdue = Overdue for at most (days)
+mass-upcoming = Due within (days)
+mass-min = Amount from (PLN)
+mass-max = Amount to (PLN)
+mass-tags = Debtor groups (tags)
+mass-tags-help = Comma-separated; empty: every debtor.
+mass-quiet = Skip those notified within (days)
+mass-template = SMS template
+mass-template-choose = — choose —
+mass-no-templates = No SMS templates: add one under Templates.
+mass-preview = Show the preview
+mass-count = { $count ->
+    [one] { $count } debtor gets an SMS
+   *[other] { $count } debtors get an SMS
+}
+mass-parts = { $count ->
+    [one] { $count } SMS part
+   *[other] { $count } SMS parts
+}
+mass-cost = cost
+mass-cost-unknown = cost unknown (set the price of an SMS part in Settings)
+mass-skipped-count = { $count ->
+    [one] { $count } skipped
+   *[other] { $count } skipped
+}
+mass-confirm = { $count ->
+    [one] Create and send { $count } SMS
+   *[other] Create and send { $count } SMS
+}
+mass-confirm-help = A second click sends nothing twice.
+mass-col-parts = Parts
+mass-col-why = Why skipped
+mass-skipped = Skipped
+mass-skip-deceased = the debtor has died
+mass-skip-bankrupt = the debtor is bankrupt
+mass-skip-excluded = excluded from collection
+mass-skip-no-mobile = no mobile number
+mass-skip-no-consent = no SMS consent
+mass-skip-recently-notified = notified in the last days
+mass-skip-too-long = the SMS is too long for the template
+mass-not-a-number = "{ $text }" is not a number
+batch-title = Mass SMS
+batch-state-created = Created, waiting to be sent
+batch-state-sending = Sending…
+batch-state-aborted = Stopped — the remaining messages were not sent
+batch-state-done = Finished
+batch-stopping = stopping before the next message
+batch-sent = sent
+batch-failed = failed
+batch-unsent = to send
+batch-total = in all
+batch-abort = Stop sending
+batch-resume = Send the rest
+batch-register = The register of notifications

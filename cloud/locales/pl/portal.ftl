@@ -966,3 +966,67 @@ col-settled = Rozliczenie po powiadomieniu
 col-author = Autor
 notifications-inbound-hint = „Saldo”, „STOP” i inne wiadomości, które dłużnicy wysłali na numer firmy, z naszymi odpowiedziami
 consent-source-sms = SMS „STOP” od dłużnika, wiadomość { $id }
+settings-sms-part-price = Cena części SMS (zł)
+settings-sms-part-price-help = Z cennika SMSAPI firmy, np. 0,16; służy do wyliczenia kosztu wysyłki masowej przed jej zatwierdzeniem.
+mass-title = Wysyłka masowa SMS
+mass-intro = Wybierz należności i szablon, sprawdź podgląd — kto dostanie jaki SMS, ile części i za ile, kogo pominiemy i dlaczego — i zatwierdź. Zgody, status prawny i wyłączenia sprawdzamy jeszcze raz przy wysyłce każdej wiadomości.
+mass-open = Wysyłka masowa →
+mass-step-choose = 1. Wybierz należności i szablon
+mass-step-preview = 2. Podgląd
+mass-overdue = Zaległe od (dni, najwyżej)
+mass-upcoming = Wymagalne w ciągu (dni)
+mass-min = Kwota od (zł)
+mass-max = Kwota do (zł)
+mass-tags = Grupy dłużników (znaczniki)
+mass-tags-help = Po przecinku; puste: wszyscy dłużnicy.
+mass-quiet = Pomiń powiadomionych w ciągu (dni)
+mass-template = Szablon SMS
+mass-template-choose = — wybierz —
+mass-no-templates = Brak szablonów SMS: dodaj szablon w zakładce Szablony.
+mass-preview = Pokaż podgląd
+mass-count = { $count ->
+    [one] { $count } dłużnik dostanie SMS
+    [few] { $count } dłużników dostanie SMS
+   *[many] { $count } dłużników dostanie SMS
+}
+mass-parts = { $count ->
+    [one] { $count } część SMS
+    [few] { $count } części SMS
+   *[many] { $count } części SMS
+}
+mass-cost = koszt
+mass-cost-unknown = koszt nieznany (ustaw cenę części SMS w Ustawieniach)
+mass-skipped-count = { $count ->
+    [one] { $count } pominięty
+    [few] { $count } pominiętych
+   *[many] { $count } pominiętych
+}
+mass-confirm = { $count ->
+    [one] Utwórz i wyślij { $count } SMS
+   *[other] Utwórz i wyślij { $count } SMS
+}
+mass-confirm-help = Powtórne kliknięcie niczego nie wyśle drugi raz.
+mass-col-parts = Części
+mass-col-why = Dlaczego pominięty
+mass-skipped = Pominięci
+mass-skip-deceased = dłużnik zmarły
+mass-skip-bankrupt = dłużnik w upadłości
+mass-skip-excluded = wyłączony z windykacji
+mass-skip-no-mobile = brak numeru komórkowego
+mass-skip-no-consent = brak zgody na SMS
+mass-skip-recently-notified = powiadomiony w ostatnich dniach
+mass-skip-too-long = SMS za długi dla szablonu
+mass-not-a-number = „{ $text }” to nie liczba
+batch-title = Wysyłka masowa
+batch-state-created = Utworzona, czeka na wysyłkę
+batch-state-sending = Wysyłanie…
+batch-state-aborted = Przerwana — pozostałe wiadomości nie zostały wysłane
+batch-state-done = Zakończona
+batch-stopping = zatrzymujemy przed następną wiadomością
+batch-sent = wysłane
+batch-failed = nieudane
+batch-unsent = do wysłania
+batch-total = razem
+batch-abort = Przerwij wysyłkę
+batch-resume = Wyślij pozostałe
+batch-register = Rejestr powiadomień

@@ -9,6 +9,7 @@
 //! - [`case_mail`]: the e-mails about them — when a law firm's digest is due, what firms set.
 //! - [`inbound`]: SMS from debtors — "Saldo" and "STOP" read, the balance a reply gives, its
 //!   template's tags, the daily limit per number.
+//! - [`mass`]: mass notifications — which debtors a filter picks and why some are skipped.
 //! - [`notifications`]: notifications made by hand — kinds, the snapshot of what was owed,
 //!   settlement after a notice.
 //! - [`collection`]: a debtor's tags, on-demand runs' and the forecast's bounds.
@@ -31,6 +32,7 @@ pub mod ids;
 pub mod inbound;
 pub mod interest;
 pub mod market;
+pub mod mass;
 pub mod notifications;
 pub mod predict;
 pub mod settings;

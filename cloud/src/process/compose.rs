@@ -144,6 +144,10 @@ pub struct SmsSettings {
     /// Balance queries answered per number and day; the next gets one polite refusal.
     #[serde(default = "default_balance_daily_limit")]
     pub balance_daily_limit: u32,
+    /// What one SMS part costs the firm, in grosze (its SMSAPI price list), for the cost a mass
+    /// notification's preview shows; unknown when `None`.
+    #[serde(default)]
+    pub part_price_grosze: Option<u32>,
 }
 
 fn default_balance_daily_limit() -> u32 {
@@ -160,6 +164,7 @@ impl Default for SmsSettings {
             balance_reply_en: None,
             payment_link: None,
             balance_daily_limit: default_balance_daily_limit(),
+            part_price_grosze: None,
         }
     }
 }

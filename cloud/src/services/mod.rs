@@ -15,6 +15,8 @@
 //!   news of what its law firms changed.
 //! - [`notifications`]: notifications made by hand (SMS sent, external SMS and calls
 //!   recorded) with their snapshots; the register with the settlement after each notice.
+//! - [`mass`]: mass notifications — the preview, the batch made once, sent with progress,
+//!   abort and resume.
 //! - [`inbound`]: SMS from debtors — "Saldo" answered, "STOP" withdrawing consent, the log.
 //! - [`records`]: debtors, documents, payments, agents' health, exclusions, companies, audit.
 //! - [`runner`]: one tick of the process engine for one tenant, every tenant's round.
@@ -28,6 +30,7 @@ pub mod channels;
 pub mod collection;
 pub mod dashboard;
 pub mod inbound;
+pub mod mass;
 pub mod notifications;
 pub mod processes;
 pub mod records;

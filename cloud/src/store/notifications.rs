@@ -67,6 +67,44 @@ pub struct NewNotification<'a> {
     pub to_number: Option<&'a str>,
 }
 
+/// A batch to create.
+#[derive(Debug, Clone, Copy)]
+pub struct NewBatch<'a> {
+    /// The confirming form's id: the same id creates nothing again.
+    pub request_id: &'a str,
+    /// The template's code.
+    pub template: &'a str,
+    /// The filter, as JSON.
+    pub filter_json: &'a str,
+    /// Who confirmed it.
+    pub author: &'a str,
+}
+
+/// A mass notification's batch, with its progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchView {
+    /// Its id.
+    pub id: String,
+    /// The template it used.
+    pub template: String,
+    /// Who confirmed it.
+    pub author: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// Notifications made.
+    pub total: i64,
+    /// `created` | `sending` | `aborted` | `done`.
+    pub state: String,
+    /// An abort was asked and not yet taken up.
+    pub abort_requested: bool,
+    /// Still unsent (or failed: may be sent again).
+    pub unsent: i64,
+    /// Sent.
+    pub sent: i64,
+    /// Failed at their last attempt.
+    pub failed: i64,
+}
+
 /// The register's filters.
 #[derive(Debug, Clone, Default)]
 pub struct NotificationFilter {
@@ -275,6 +313,161 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(row).collect()
+    }
+
+    /// Creates a batch and its notifications in one transaction, unless the batch of
+    /// `request_id` exists (a double click, a retry): then nothing is written. Returns the
+    /// batch's id and whether it was created now.
+    pub async fn create_batch(
+        &self,
+        tenant: &TenantScope,
+        batch: &NewBatch<'_>,
+        items: &[NewNotification<'_>],
+        now: DateTime<Utc>,
+    ) -> Result<(String, bool), StoreError> {
+        let NewBatch {
+            request_id,
+            template,
+            filter_json,
+            author,
+        } = *batch;
+        let mut tx = self.begin_write().await?;
+        let id = new_id();
+        let made = sqlx::query(
+            "INSERT INTO notification_batches (tenant_id, batch_id, request_id, template, filter_json,                  author, created_at, total, state, updated_at)              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'created', $7)              ON CONFLICT (tenant_id, request_id) DO NOTHING",
+        )
+        .bind(tenant.as_str())
+        .bind(&id)
+        .bind(request_id)
+        .bind(template)
+        .bind(filter_json)
+        .bind(author)
+        .bind(ts(now))
+        .bind(i64::try_from(items.len()).unwrap_or(i64::MAX))
+        .execute(&mut *tx)
+        .await?;
+        if made.rows_affected() == 0 {
+            let existing: String = sqlx::query(
+                "SELECT batch_id FROM notification_batches WHERE tenant_id = $1 AND request_id = $2",
+            )
+            .bind(tenant.as_str())
+            .bind(request_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+            tx.commit().await?;
+            return Ok((existing, false));
+        }
+        for n in items {
+            let snapshot = serde_json::to_string(n.snapshot).map_err(|e| corrupt("migawka", e))?;
+            sqlx::query(
+                "INSERT INTO notifications (tenant_id, notification_id, debtor_id, kind, status, text,                      note, promise_date, snapshot_json, author, created_at, to_number, batch_id)                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            )
+            .bind(tenant.as_str())
+            .bind(new_id())
+            .bind(n.debtor_id)
+            .bind(n.kind.code())
+            .bind(n.status)
+            .bind(n.text)
+            .bind(n.note)
+            .bind(n.promise_date.map(day))
+            .bind(snapshot)
+            .bind(n.author)
+            .bind(ts(now))
+            .bind(n.to_number)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok((id, true))
+    }
+
+    /// A batch with its counts.
+    pub async fn batch(&self, tenant: &TenantScope, id: &str) -> Result<BatchView, StoreError> {
+        let r = sqlx::query(
+            "SELECT b.batch_id, b.template, b.author, b.created_at, b.total, b.state, b.abort_requested,                     (SELECT COUNT(*) FROM notifications n WHERE n.tenant_id = b.tenant_id AND n.batch_id = b.batch_id AND n.status IN ('unsent', 'sending')),                     (SELECT COUNT(*) FROM notifications n WHERE n.tenant_id = b.tenant_id AND n.batch_id = b.batch_id AND n.status = 'sent'),                     (SELECT COUNT(*) FROM notifications n WHERE n.tenant_id = b.tenant_id AND n.batch_id = b.batch_id AND n.status = 'failed')              FROM notification_batches b WHERE b.tenant_id = $1 AND b.batch_id = $2",
+        )
+        .bind(tenant.as_str())
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or_else(|| StoreError::not_found("err-what-batch", &[("id", id.into())]))?;
+        Ok(BatchView {
+            id: r.try_get(0)?,
+            template: r.try_get(1)?,
+            author: r.try_get(2)?,
+            created_at: parse_ts(&r.try_get::<String, _>(3)?)?,
+            total: r.try_get(4)?,
+            state: r.try_get(5)?,
+            abort_requested: r.try_get::<i64, _>(6)? != 0,
+            unsent: r.try_get(7)?,
+            sent: r.try_get(8)?,
+            failed: r.try_get(9)?,
+        })
+    }
+
+    /// The batch's notifications still to send (unsent; failed ones only when `retry_failed`),
+    /// in the order they were made.
+    pub async fn batch_pending(
+        &self,
+        tenant: &TenantScope,
+        id: &str,
+        retry_failed: bool,
+    ) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT notification_id FROM notifications              WHERE tenant_id = $1 AND batch_id = $2 AND (status = 'unsent' OR (status = 'failed' AND $3 = 1))              ORDER BY created_at, notification_id",
+        )
+        .bind(tenant.as_str())
+        .bind(id)
+        .bind(i64::from(retry_failed))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    }
+
+    /// Sets a batch's state (`sending` clears a pending abort: a resume).
+    pub async fn set_batch_state(
+        &self,
+        tenant: &TenantScope,
+        id: &str,
+        state: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE notification_batches SET state = $3, updated_at = $4,                  abort_requested = CASE WHEN $3 = 'sending' THEN 0 ELSE abort_requested END              WHERE tenant_id = $1 AND batch_id = $2",
+        )
+        .bind(tenant.as_str())
+        .bind(id)
+        .bind(state)
+        .bind(ts(now))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Asks the batch's sender to stop before its next message.
+    pub async fn request_batch_abort(
+        &self,
+        tenant: &TenantScope,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let r = sqlx::query(
+            "UPDATE notification_batches SET abort_requested = 1, updated_at = $3              WHERE tenant_id = $1 AND batch_id = $2",
+        )
+        .bind(tenant.as_str())
+        .bind(id)
+        .bind(ts(now))
+        .execute(self.pool())
+        .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::not_found(
+                "err-what-batch",
+                &[("id", id.into())],
+            ));
+        }
+        Ok(())
     }
 
     /// Today's remaining amount of each of `ids` still open (a closed one is absent).

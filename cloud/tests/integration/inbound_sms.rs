@@ -759,4 +759,298 @@ async fn notifications_by_hand(backend: Backend) {
     assert!(audited >= 8, "{audited}");
 }
 
-on_both!(saldo_and_stop, notifications_by_hand);
+/// A channel that asks the batch's sender to stop once it has delivered `after` messages, as a
+/// person pressing "Przerwij" then would.
+struct AbortAfter {
+    inner: SmsapiChannel,
+    store: inkaso_cloud::store::Store,
+    tenant: TenantScope,
+    clock: Arc<ManualClock>,
+    batch: std::sync::Mutex<Option<String>>,
+    after: usize,
+    delivered: std::sync::atomic::AtomicUsize,
+}
+
+impl inkaso_channels::delivery::Channel for AbortAfter {
+    async fn deliver(
+        &self,
+        key: &str,
+        message: &inkaso_channels::delivery::Outbound,
+    ) -> inkaso_channels::delivery::Outcome {
+        let out = self.inner.deliver(key, message).await;
+        let n = self
+            .delivered
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            + 1;
+        let batch = self.batch.lock().unwrap().clone();
+        if n == self.after
+            && let Some(batch) = batch
+        {
+            self.store
+                .request_batch_abort(&self.tenant, &batch, self.clock.now())
+                .await
+                .unwrap();
+        }
+        out
+    }
+}
+
+/// Mass notifications (R-N6): the preview picks by the filter and names every skipped debtor's
+/// reason; the batch is made once for one request id (a double click); sending stops cleanly
+/// when aborted half-way — exactly the messages before the abort went — and resumes with the
+/// rest; through the portal, the wizard's preview and a confirmation sent twice make one batch.
+async fn mass_notifications(backend: Backend) {
+    use inkaso_cloud::domain::mass::MassFilter;
+    use inkaso_cloud::domain::notifications::NotificationKind;
+    use inkaso_cloud::services::App;
+    use inkaso_cloud::services::notifications::NotificationOrder;
+
+    let s = Site::new(backend).await;
+    let mut ops = vec![];
+    for i in 6..=13 {
+        let phone = if i == 12 {
+            "+48221234567".to_owned()
+        } else {
+            format!("+485001000{i:02}")
+        };
+        ops.push(debtor(
+            &format!("KH-{i}"),
+            &format!("Dłużnik {i:02}"),
+            &phone,
+        ));
+        ops.push(doc(
+            &format!("M{i}"),
+            &format!("KH-{i}"),
+            "2026-11-20",
+            10_000 + i64::from(i),
+            10_000 + i64::from(i),
+        ));
+    }
+    s.batch(2, Value::Array(ops)).await;
+    let now = s.env.clock.now();
+    for i in 6..=13 {
+        let id = s.debtor_id(&format!("KH-{i}")).await;
+        let consent = ConsentChange {
+            channel: "sms",
+            consent: true,
+            source: "umowa",
+            actor: "test",
+        };
+        s.env
+            .store
+            .set_consent(&s.tenant, &id, &consent, now)
+            .await
+            .unwrap();
+    }
+    for (ext, change) in [
+        (
+            "KH-10",
+            DebtorCollectionChange {
+                legal_status: Some(LegalStatus::Bankrupt),
+                ..Default::default()
+            },
+        ),
+        (
+            "KH-11",
+            DebtorCollectionChange {
+                excluded: Some(true),
+                ..Default::default()
+            },
+        ),
+    ] {
+        s.env
+            .store
+            .update_debtor_collection(&s.tenant, &s.agent.agent, ext, &change, now)
+            .await
+            .unwrap();
+    }
+    let mut template: Template = serde_json::from_value(json!({
+        "name": "Masowy", "channel": "sms", "reason": "arrears", "lang": "pl",
+        "body": "<wierzyciel>: zaleglosc <suma_naleznosci>. Konto <rachunek>."}))
+    .unwrap();
+    template.prepare_for_save().unwrap();
+    s.env
+        .store
+        .put_template(&s.tenant, "sms-masowy", &template, now)
+        .await
+        .unwrap();
+
+    let client = SmsapiClient::new(SmsapiConfig {
+        base_url: s.sim.base_url(),
+        backup_url: None,
+        token: "test-token".into(),
+        sender: None,
+        notify_url: None,
+        timeout: Duration::from_secs(5),
+        retry: RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        },
+    })
+    .unwrap();
+    let aborting = Arc::new(AbortAfter {
+        inner: SmsapiChannel::new(client),
+        store: s.env.store.clone(),
+        tenant: s.tenant.clone(),
+        clock: s.env.clock.clone(),
+        batch: std::sync::Mutex::new(None),
+        after: 2,
+        delivered: std::sync::atomic::AtomicUsize::new(0),
+    });
+    let app = App::new(
+        s.env.store.clone(),
+        s.env.clock.clone(),
+        Engine {
+            channels: Channels::new(s.recorder.clone()).with(Channel::Sms, aborting.clone()),
+            runner: RunnerConfig::default(),
+        },
+    );
+    // KH-13 was called yesterday: recently notified.
+    let kh13 = s.debtor_id("KH-13").await;
+    app.create_notification(
+        &s.tenant,
+        "test",
+        &kh13,
+        NotificationOrder {
+            kind: NotificationKind::Call,
+            text: "Rozmowa".into(),
+            note: None,
+            promise_date: None,
+            send_now: false,
+        },
+    )
+    .await
+    .unwrap();
+
+    let filter = MassFilter {
+        overdue_within_days: Some(120),
+        quiet_days: Some(7),
+        ..MassFilter::default()
+    };
+    let preview = app
+        .mass_preview(&s.tenant, &filter, "sms-masowy")
+        .await
+        .unwrap();
+    let names: Vec<&str> = preview.items.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Dłużnik 06",
+            "Dłużnik 07",
+            "Dłużnik 08",
+            "Dłużnik 09",
+            "Jan Kowalski"
+        ]
+    );
+    let skipped: std::collections::BTreeMap<&str, &str> = preview
+        .skipped
+        .iter()
+        .map(|x| (x.name.as_str(), x.reason.as_str()))
+        .collect();
+    assert_eq!(skipped["Zmarły Nowak"], "deceased");
+    assert_eq!(skipped["Anna Wspólna"], "no_consent");
+    assert_eq!(skipped["Dłużnik 10"], "bankrupt");
+    assert_eq!(skipped["Dłużnik 11"], "excluded");
+    assert_eq!(skipped["Dłużnik 12"], "no_mobile");
+    assert_eq!(skipped["Dłużnik 13"], "recently_notified");
+    assert!(
+        preview
+            .items
+            .iter()
+            .all(|i| i.parts == 1 && i.text.starts_with("Hurtownia Zolw: zaleglosc"))
+    );
+    assert_eq!(
+        (preview.parts, preview.cost_grosze),
+        (5, None),
+        "no price set"
+    );
+    // An amount range narrows it; a window is needed.
+    let rich = MassFilter {
+        min_minor: Some(20_000),
+        ..filter.clone()
+    };
+    let only: Vec<String> = app
+        .mass_preview(&s.tenant, &rich, "sms-masowy")
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|i| i.name)
+        .collect();
+    assert_eq!(only, ["Jan Kowalski"]);
+    assert!(
+        app.mass_preview(&s.tenant, &MassFilter::default(), "sms-masowy")
+            .await
+            .is_err()
+    );
+
+    // Created once for one request id.
+    let batch = app
+        .create_mass(&s.tenant, "test", "req-1", &filter, "sms-masowy")
+        .await
+        .unwrap();
+    assert_eq!(
+        app.create_mass(&s.tenant, "test", "req-1", &filter, "sms-masowy")
+            .await
+            .unwrap(),
+        batch
+    );
+    let b = app.batch(&s.tenant, &batch).await.unwrap();
+    assert_eq!((b.total, b.unsent, b.state.as_str()), (5, 5, "created"));
+
+    // Aborted after the second message: exactly two went; resumed: the rest, none twice.
+    *aborting.batch.lock().unwrap() = Some(batch.clone());
+    let before = s.sim.messages().len();
+    let b = app.send_batch(&s.tenant, "test", &batch).await.unwrap();
+    assert_eq!((b.state.as_str(), b.sent, b.unsent), ("aborted", 2, 3));
+    assert_eq!(s.sim.messages().len(), before + 2);
+    let b = app.send_batch(&s.tenant, "test", &batch).await.unwrap();
+    assert_eq!(
+        (b.state.as_str(), b.sent, b.unsent, b.failed),
+        ("done", 5, 0, 0)
+    );
+    let numbers: std::collections::BTreeSet<String> = s.sim.messages()[before..]
+        .iter()
+        .map(|m| m.number.clone())
+        .collect();
+    assert_eq!(numbers.len(), 5, "five debtors, one SMS each");
+
+    // Through the portal: the preview, then one batch for a confirmation sent twice.
+    let session = crate::portal::log_in(&s.env, "szef@firma.pl", "bardzo-tajne-haslo").await;
+    let (status, page) = crate::portal::page(
+        &s.env,
+        &session,
+        "/notifications/mass?overdue=120&quiet=7&template=sms-masowy",
+    )
+    .await;
+    assert_eq!(status, 200);
+    for want in [
+        "Dłużnik 06",
+        "brak zgody na SMS",
+        "dłużnik w upadłości",
+        "brak numeru komórkowego",
+        "powiadomiony w ostatnich dniach",
+    ] {
+        assert!(page.contains(want), "{want:?} not in the preview");
+    }
+    let token = crate::portal::csrf(&s.env, &session).await;
+    let body = format!(
+        "_csrf={token}&request=portal-1&overdue=120&upcoming=&min=&max=&tags=&quiet=&template=sms-masowy"
+    );
+    let first =
+        crate::portal::post(&s.env, &session, "/notifications/mass", &body, None, None).await;
+    let second =
+        crate::portal::post(&s.env, &session, "/notifications/mass", &body, None, None).await;
+    assert_eq!((first.0, second.0), (303, 303));
+    let batches: i64 =
+        sqlx::query("SELECT COUNT(*) FROM notification_batches WHERE tenant_id = $1")
+            .bind(s.tenant.as_str())
+            .fetch_one(s.env.store.pool())
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+    assert_eq!(batches, 2, "one from the service, one from the portal");
+}
+
+on_both!(saldo_and_stop, notifications_by_hand, mass_notifications);

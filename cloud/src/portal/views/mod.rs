@@ -10,6 +10,7 @@ mod dashboard;
 mod debtors;
 mod documents;
 mod inbound;
+mod mass;
 mod notifications;
 mod partner;
 mod processes;
@@ -65,6 +66,10 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/tasks", get(documents::tasks))
         .route("/sms", get(inbound::list))
         .route("/notifications", get(notifications::register))
+        .route("/notifications/mass", get(mass::wizard).post(mass::confirm))
+        .route("/notifications/batches/{id}", get(mass::batch))
+        .route("/notifications/batches/{id}/abort", post(mass::abort))
+        .route("/notifications/batches/{id}/resume", post(mass::resume))
         .route("/stats", get(stats::show))
         .route("/tasks/{id}/close", post(documents::close_task))
         .route("/processes", get(processes::list))

@@ -76,6 +76,8 @@ pub(super) struct ChannelForm {
     sms_reply_pl: String,
     #[serde(default)]
     sms_reply_en: String,
+    #[serde(default)]
+    sms_part_price: String,
 }
 
 impl ChannelForm {
@@ -125,6 +127,11 @@ impl ChannelForm {
             sms_balance_limit: s.sms.balance_daily_limit.to_string(),
             sms_reply_pl: s.sms.balance_reply_pl.clone().unwrap_or_default(),
             sms_reply_en: s.sms.balance_reply_en.clone().unwrap_or_default(),
+            sms_part_price: s
+                .sms
+                .part_price_grosze
+                .map(|g| format!("{},{:02}", g / 100, g % 100))
+                .unwrap_or_default(),
         }
     }
 
@@ -192,6 +199,21 @@ impl ChannelForm {
         s.sms.payment_link = blank_to_none(&self.sms_payment_link);
         s.sms.balance_reply_pl = blank_to_none(&self.sms_reply_pl);
         s.sms.balance_reply_en = blank_to_none(&self.sms_reply_en);
+        s.sms.part_price_grosze = match self.sms_part_price.trim() {
+            "" => None,
+            t => Some(
+                Money::parse(t, Currency::PLN)
+                    .ok()
+                    .and_then(|m| u32::try_from(m.minor).ok())
+                    .ok_or_else(|| {
+                        Invalid::new(
+                            "sms.part_price_grosze",
+                            "err-portal-part-price",
+                            &[("text", t.into())],
+                        )
+                    })?,
+            ),
+        };
         s.sms.balance_daily_limit = match self.sms_balance_limit.trim() {
             "" => s.sms.balance_daily_limit,
             t => t.parse().map_err(|_| {
@@ -286,6 +308,7 @@ const PLACED_FIELDS: &[&str] = &[
     "sms.payment_link",
     "sms.balance_reply_pl",
     "sms.balance_reply_en",
+    "sms.part_price_grosze",
 ];
 
 /// Whether a refusal's field (`email.report_to[1]`) is about a form field (`email.report_to`).
