@@ -548,6 +548,38 @@ async fn a_firm_works_in_the_portal() {
     c.goto(&format!("{base}/notifications")).await.unwrap();
     assert!(page_text(&c).await.contains("Zadzwonił po SMS z saldem"));
     shot(&c, "24-notifications").await;
+
+    // --- Mass SMS: the wizard's preview, confirmed, the batch sends to the end.
+    click_to_new_page(&c, "a[href='/notifications/mass']").await;
+    fill(&c, "m-overdue", "365").await;
+    c.find(Locator::Css("#m-template option[value='sms-po']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click_to_new_page(&c, "#mass-form button[type=submit]").await;
+    c.wait()
+        .for_element(Locator::Id("mass-preview"))
+        .await
+        .unwrap();
+    let text = page_text(&c).await;
+    assert!(
+        text.contains("dostanie SMS") || text.contains("dłużników dostanie"),
+        "{text}"
+    );
+    assert!(text.contains("Pominięci"), "{text}");
+    shot(&c, "25-mass-preview").await;
+    click_to_new_page(&c, "#mass-confirm button[type=submit]").await;
+    for _ in 0..300 {
+        if page_text(&c).await.contains("Zakończona") {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(200)).await;
+    }
+    let text = page_text(&c).await;
+    assert!(text.contains("Zakończona"), "the batch finished: {text}");
+    shot(&c, "26-mass-batch").await;
     c.goto(&format!("{base}/templates")).await.unwrap();
     shot(&c, "18-templates").await;
 

@@ -1,5 +1,6 @@
-//! SMS both ways, end to end on SQLite and PostgreSQL. Notifications by hand: see
-//! `notifications_by_hand`. SMS from debtors: the SMSAPI simulator forwards a
+//! Notifications both ways, end to end on SQLite and PostgreSQL, against the SMSAPI simulator:
+//! notifications by hand (`notifications_by_hand`), mass notifications (`mass_notifications`)
+//! and SMS from debtors (`saldo_and_stop`): the SMSAPI simulator forwards a
 //! phone's SMS to the cloud's inbound callback over HTTP, the cloud answers through the same
 //! simulator. "saldo?" from a known number gets the debtor's balance (the amounts, the next
 //! and the oldest dates, the account, the payment link); an unknown number, a number of
