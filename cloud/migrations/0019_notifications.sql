@@ -43,3 +43,8 @@ CREATE TABLE notification_batches (
 CREATE UNIQUE INDEX notification_batches_request ON notification_batches (tenant_id, request_id);
 ALTER TABLE notifications ADD COLUMN batch_id TEXT;
 CREATE INDEX notifications_batch ON notifications (tenant_id, batch_id, status);
+
+-- The legal basis a consent rests on (R-N3: consent with its source, date and basis), e.g.
+-- "art. 6 ust. 1 lit. a RODO"; NULL when not recorded. Reset with the consent when the ERP's
+-- number changes (the ingest keeps consent only while the value stays the same).
+ALTER TABLE contacts ADD COLUMN consent_basis TEXT;

@@ -222,6 +222,9 @@ pub struct ConsentRequest {
     pub consent: bool,
     /// Where it comes from (`phone_call`, `written`, `debtor_portal`).
     pub source: String,
+    /// The legal basis it rests on (`art. 6 ust. 1 lit. a RODO`), when recorded.
+    #[serde(default)]
+    pub basis: Option<String>,
 }
 
 /// Records a contact's consent (editor and up).
@@ -240,7 +243,14 @@ async fn set_consent(
     let req: ConsentRequest = parse_json(&read_body(&headers, body).await?)?;
     state
         .app
-        .set_consent(&p.tenant, &p.actor, &id, &channel, req.consent, &req.source)
+        .set_consent(
+            &p.tenant,
+            &p.actor,
+            &id,
+            &channel,
+            req.consent,
+            (&req.source, req.basis.as_deref()),
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -372,6 +382,7 @@ async fn audit_log(
     let p = auth.require(Role::Admin)?;
     let filter = AuditFilter {
         action: q.action,
+        target: None,
         after: None,
         limit: Some(q.limit.unwrap_or(crate::store::query::MAX_PAGE)),
     };

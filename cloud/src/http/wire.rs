@@ -529,6 +529,8 @@ pub struct ContactView {
     pub consent_source: Option<String>,
     /// When.
     pub consent_date: Option<NaiveDate>,
+    /// The legal basis it rests on, when recorded.
+    pub consent_basis: Option<String>,
 }
 
 impl From<model::ContactView> for ContactView {
@@ -539,6 +541,7 @@ impl From<model::ContactView> for ContactView {
             consent: r.consent,
             consent_source: r.consent_source,
             consent_date: r.consent_date,
+            consent_basis: r.consent_basis,
         }
     }
 }

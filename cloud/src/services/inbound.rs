@@ -120,6 +120,7 @@ impl App {
                     consent: false,
                     source: &source,
                     actor: "sms",
+                    basis: None,
                 };
                 self.store
                     .set_consent(tenant, &owner.debtor_id, &change, now)

@@ -84,7 +84,8 @@ impl App {
         Ok(self.store.debtor_names(tenant).await?)
     }
 
-    /// Records a debtor's consent to a channel (`sms`, `email`) from a named source.
+    /// Records a debtor's consent to a channel (`sms`, `email`) from a named source, with the
+    /// legal basis it rests on when given.
     pub async fn set_consent(
         &self,
         tenant: &TenantScope,
@@ -92,17 +93,19 @@ impl App {
         debtor_id: &str,
         channel: &str,
         consent: bool,
-        source: &str,
+        (source, basis): (&str, Option<&str>),
     ) -> Result<(), ServiceError> {
         let source = source.trim();
         if source.is_empty() {
             return Err(Invalid::new("source", "err-service-consent-source", &[]).into());
         }
+        let basis = basis.map(str::trim).filter(|b| !b.is_empty());
         let change = ConsentChange {
             channel,
             consent,
             source,
             actor,
+            basis,
         };
         self.store
             .set_consent(tenant, debtor_id, &change, self.clock.now())

@@ -1069,6 +1069,10 @@ impl Store {
                 " AND substr(action, 1, length(CAST({p1} AS TEXT))) = {p2}"
             ));
         }
+        if let Some(target) = filter.target.as_deref() {
+            let t = sql.text(target);
+            sql.push(&format!(" AND target = {t}"));
+        }
         if let Some(after) = filter.after.as_deref() {
             let key = decode_cursor(after, 2)?;
             let (at1, at2, id) = (
@@ -1109,6 +1113,8 @@ impl Store {
 pub struct AuditFilter {
     /// Only actions starting with this (`process.`, `user.add`).
     pub action: Option<String>,
+    /// Only entries about this target (a debtor's id, a process's code).
+    pub target: Option<String>,
     /// Cursor from the previous page.
     pub after: Option<String>,
     /// Page size (default 50, at most 500).

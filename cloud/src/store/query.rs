@@ -267,6 +267,8 @@ pub struct ContactView {
     pub consent_source: Option<String>,
     /// When.
     pub consent_date: Option<NaiveDate>,
+    /// The legal basis it rests on, when recorded.
+    pub consent_basis: Option<String>,
 }
 
 /// Company data from the VAT register.
@@ -483,6 +485,8 @@ pub struct ConsentChange<'a> {
     pub source: &'a str,
     /// Who records it.
     pub actor: &'a str,
+    /// The legal basis it rests on, when recorded.
+    pub basis: Option<&'a str>,
 }
 
 fn opt_ts(v: Option<&str>) -> Result<Option<DateTime<Utc>>, StoreError> {
@@ -984,7 +988,7 @@ impl Store {
             .try_get::<Option<String>, _>(9)?
             .and_then(|a: String| serde_json::from_str(&a).ok());
         let contacts = sqlx::query(
-            "SELECT channel, value, consent, consent_source, consent_date FROM contacts WHERE tenant_id = $1 AND debtor_id = $2 ORDER BY channel",
+            "SELECT channel, value, consent, consent_source, consent_date, consent_basis FROM contacts WHERE tenant_id = $1 AND debtor_id = $2 ORDER BY channel",
         )
         .bind(tenant_id)
         .bind(debtor_id)
@@ -998,6 +1002,7 @@ impl Store {
                 consent: r.try_get::<Option<i64>, _>(2)?.map(|c| c != 0),
                 consent_source: r.try_get(3)?,
                 consent_date: opt_day(r.try_get::<Option<String>, _>(4)?.as_deref())?,
+                consent_basis: r.try_get(5)?,
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
@@ -1041,9 +1046,11 @@ impl Store {
             consent,
             source,
             actor,
+            basis,
         } = *change;
         let r = sqlx::query(
-            "UPDATE contacts SET consent = $4, consent_source = $5, consent_date = $6, updated_at = $7 \
+            "UPDATE contacts SET consent = $4, consent_source = $5, consent_date = $6, updated_at = $7, \
+                 consent_basis = $8 \
              WHERE tenant_id = $1 AND debtor_id = $2 AND channel = $3",
         )
         .bind(tenant_id)
@@ -1053,6 +1060,7 @@ impl Store {
         .bind(source)
         .bind(day(now.date_naive()))
         .bind(ts(now))
+        .bind(basis)
         .execute(self.pool())
         .await?;
         if r.rows_affected() == 0 {
@@ -1066,7 +1074,10 @@ impl Store {
             actor,
             "consent.set",
             debtor_id,
-            &format!("{channel}={consent} ({source})"),
+            &match basis {
+                Some(b) => format!("{channel}={consent} ({source}; {b})"),
+                None => format!("{channel}={consent} ({source})"),
+            },
             now,
         )
         .await

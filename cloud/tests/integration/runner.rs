@@ -254,6 +254,7 @@ async fn consent_sms(
         consent: true,
         source: "portal",
         actor: "test",
+        basis: None,
     };
     store.set_consent(tenant, &id, &change, now).await.unwrap();
 }

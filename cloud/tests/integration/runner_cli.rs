@@ -91,6 +91,7 @@ async fn process_set_list_and_run_as_of() {
         consent: true,
         source: "portal",
         actor: "test",
+        basis: None,
     };
     store
         .set_consent(&scope, &debtor_id, &consent, now)
@@ -267,6 +268,7 @@ async fn run_killed_mid_dispatch_sends_nothing_twice() {
             consent: true,
             source: "portal",
             actor: "test",
+            basis: None,
         };
         store.set_consent(&scope, id, &consent, now).await.unwrap();
     }

@@ -196,6 +196,7 @@ async fn retries_pauses_and_history(backend: Backend) {
         consent: true,
         source: "portal",
         actor: "test",
+        basis: None,
     };
     store
         .set_consent(&scope, &debtor_id, &consent, clock.now())

@@ -423,6 +423,7 @@ impl WholePath {
                 consent: true,
                 source: "portal",
                 actor: "demo",
+                basis: None,
             };
             self.h
                 .store

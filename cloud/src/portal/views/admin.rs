@@ -612,6 +612,7 @@ pub(super) async fn audit(
             tenant,
             &AuditFilter {
                 action: (!area.is_empty()).then(|| format!("{area}.")),
+                target: None,
                 after: q.after.filter(|a| !a.is_empty()),
                 limit: Some(AUDIT_ROWS),
             },

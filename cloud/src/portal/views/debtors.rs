@@ -32,6 +32,7 @@ use crate::services::model::{
     PauseView,
 };
 use crate::services::notifications::{NotificationOrder, NotificationView};
+use crate::store::accounts::{AuditEntry, AuditFilter};
 use crate::store::cases::{Case, CaseFilter, NewCase, PageRequest};
 use crate::store::channels::TaskRow;
 
@@ -244,6 +245,10 @@ pub(super) struct DebtorPage {
     owed_now: Snapshot,
     /// The notification form as last submitted, with its refusal.
     notify: NotifyFormView,
+    /// Every consent recorded for the debtor, newest first, with who recorded it.
+    consent_history: Vec<(AuditEntry, String)>,
+    /// Why recording a consent was refused.
+    consent_error: Option<String>,
 }
 
 /// The notification form as last submitted, with the error next to its field.
@@ -258,6 +263,26 @@ struct NotifyFormView {
 }
 
 impl DebtorPage {
+    /// A consent change as the audit log keeps it (`sms=false (source; basis)`), in words.
+    fn consent_change(&self, details: &str) -> String {
+        let ctx = &self.ctx;
+        let Some((channel, rest)) = details.split_once('=') else {
+            return details.to_owned();
+        };
+        let (given, source) = rest.split_once(' ').unwrap_or((rest, ""));
+        let state = if given == "true" {
+            ctx.t("consent-given")
+        } else {
+            ctx.t("consent-refused")
+        };
+        let source = source.trim().trim_start_matches('(').trim_end_matches(')');
+        let source = match source.split_once(';') {
+            Some((src, basis)) => format!("{}; {}", self.consent_source(src), basis.trim()),
+            None => self.consent_source(source),
+        };
+        format!("{}: {state} ({source})", ctx.channel(channel))
+    }
+
     /// A consent's source in words: a withdrawal by SMS names the message (`sms:<MsgId>`).
     fn consent_source(&self, source: &str) -> String {
         match source.strip_prefix("sms:") {
@@ -312,12 +337,20 @@ pub(super) struct ShowQuery {
 }
 
 /// The debtor's notifications with their authors in words, and what it owes now.
+#[allow(clippy::type_complexity)] // three lists the page shows side by side
 async fn notifications_of(
     state: &AppState,
     tenant: &crate::store::TenantScope,
     ctx: &Ctx,
     id: &str,
-) -> Result<(Vec<(NotificationView, String)>, Snapshot), PageError> {
+) -> Result<
+    (
+        Vec<(NotificationView, String)>,
+        Snapshot,
+        Vec<(AuditEntry, String)>,
+    ),
+    PageError,
+> {
     let (list, owed_now) = state
         .app
         .debtor_notifications(tenant, id, HISTORY_ROWS)
@@ -330,7 +363,26 @@ async fn notifications_of(
             (v, author)
         })
         .collect();
-    Ok((list, owed_now))
+    let consents = state
+        .app
+        .audit_log(
+            tenant,
+            &AuditFilter {
+                action: Some("consent.".to_owned()),
+                target: Some(id.to_owned()),
+                limit: Some(HISTORY_ROWS),
+                after: None,
+            },
+        )
+        .await?
+        .items
+        .into_iter()
+        .map(|e| {
+            let who = actors.name(ctx, &e.actor);
+            (e, who)
+        })
+        .collect();
+    Ok((list, owed_now, consents))
 }
 
 /// The process that applies and why, as the page says it.
@@ -404,7 +456,8 @@ async fn debtor_page(
     };
     let partners = state.app.linked_partners(tenant).await?;
     let outlook = outlook(state, tenant, &ctx, &d).await?;
-    let (notifications, owed_now) = notifications_of(state, tenant, &ctx, id).await?;
+    let (notifications, owed_now, consent_history) =
+        notifications_of(state, tenant, &ctx, id).await?;
     let (process, process_why) = process_line(&ctx, collection.assignment.as_ref());
     let legal_status = ctx.t(&format!(
         "legal-{}",
@@ -445,6 +498,8 @@ async fn debtor_page(
             kind: "sms".to_owned(),
             ..NotifyFormView::default()
         },
+        consent_history,
+        consent_error: None,
     })
 }
 
@@ -833,6 +888,64 @@ pub(super) async fn notification_action(
                 why,
             )
             .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ConsentForm {
+    channel: String,
+    consent: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    basis: String,
+}
+
+/// Records a contact's consent (given or withdrawn) with its source and legal basis.
+pub(super) async fn set_consent(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PathId(id): PathId,
+    Form(form): Form<ConsentForm>,
+) -> Result<Response, PageError> {
+    viewer.require(Role::Editor)?;
+    let given = match form.consent.as_str() {
+        "given" => true,
+        "withdrawn" => false,
+        _ => return Err(PageError::bad_form("consent")),
+    };
+    let basis = blank_to_none(&form.basis);
+    match state
+        .app
+        .set_consent(
+            &viewer.session.principal.tenant,
+            &viewer.session.principal.actor,
+            &id,
+            &form.channel,
+            given,
+            (&form.source, basis.as_deref()),
+        )
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/debtors/{id}?done=consent-saved")).into_response()),
+        Err(ServiceError::Invalid(i)) => {
+            let ctx = Ctx::load(&state, &viewer, "debtors").await?;
+            let why = i.message(ctx.lang);
+            let mut page = debtor_page(
+                &state,
+                &viewer,
+                &id,
+                ctx,
+                PauseFormView {
+                    kind: "promise_to_pay".to_owned(),
+                    ..PauseFormView::default()
+                },
+            )
+            .await?;
+            page.consent_error = Some(why);
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
         }
         Err(e) => Err(e.into()),
     }

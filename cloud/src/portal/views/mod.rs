@@ -46,6 +46,7 @@ pub(super) fn routes() -> Router<AppState> {
         )
         .route("/debtors/{id}/run", post(debtors::run_stage))
         .route("/debtors/{id}/notifications", post(debtors::notify))
+        .route("/debtors/{id}/consent", post(debtors::set_consent))
         .route(
             "/debtors/{id}/notifications/{n}/{action}",
             post(debtors::notification_action),
