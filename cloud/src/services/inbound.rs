@@ -15,8 +15,7 @@
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
-use inkaso_channels::delivery::{Outbound, Outcome};
-use inkaso_channels::smsapi::{InboundSms, SenderName};
+use inkaso_channels::smsapi::InboundSms;
 use inkaso_shared::money::display_stored;
 use inkaso_shared::{Lang, Phone};
 
@@ -223,38 +222,13 @@ impl App {
         to: Phone,
         text: &str,
     ) -> Result<(), ServiceError> {
-        let test_mode = self.store.collection_settings(tenant).await?.test_mode;
-        let adapter = if test_mode {
-            Some(self.engine.channels.test_mode())
-        } else {
-            self.engine.channels.sms()
-        };
-        let Some(adapter) = adapter else {
-            let why = i18n::text(Lang::Pl, "sms-no-channel");
-            self.store
-                .set_inbound_reply(tenant, inbound_id, "failed", Some(&why))
-                .await?;
-            return Ok(());
-        };
-        let message = Outbound::Sms {
-            to,
-            text: text.to_owned(),
-            max_parts: None,
-            sender: settings
-                .sms
-                .sender
-                .as_deref()
-                .and_then(|s| SenderName::parse(s).ok()),
-        };
-        // The same key on a retry: SMSAPI refuses a second SMS with it (check_idx).
         let key = format!("inbound:{tenant}:{inbound_id}");
-        let (status, detail) = match adapter.deliver_boxed(&key, &message).await {
-            Outcome::Sent { provider_id, .. } => (
-                if test_mode { "test_mode" } else { "sent" },
-                Some(provider_id),
+        let (status, detail) = match self.send_firm_sms(tenant, settings, &key, to, text).await? {
+            Ok(sent) => (
+                if sent.test_mode { "test_mode" } else { "sent" },
+                sent.provider_id,
             ),
-            Outcome::AlreadySent => ("sent", None),
-            Outcome::Failed { reason } | Outcome::Retry { reason } | Outcome::Paused { reason } => {
+            Err(reason) => {
                 tracing::warn!(tenant = %tenant, %reason, "reply to an inbound SMS not sent");
                 ("failed", Some(reason))
             }

@@ -21,6 +21,7 @@ use crate::domain::notifications::{
 };
 use crate::i18n;
 use crate::process::calendar::local_date;
+use crate::process::compose::ChannelSettings;
 use crate::process::{Channel, PauseKind};
 use crate::store::TenantScope;
 use crate::store::collection::DebtorRef;
@@ -40,6 +41,15 @@ pub struct NotificationOrder {
     pub promise_date: Option<NaiveDate>,
     /// Send the SMS at once (else it waits, unsent, to be sent or deleted).
     pub send_now: bool,
+}
+
+/// An SMS the firm sent outside the engine.
+#[derive(Debug, Clone)]
+pub(crate) struct SmsSent {
+    /// SMSAPI's id (none when it had the key already: sent before).
+    pub provider_id: Option<String>,
+    /// Recorded by test mode, not sent.
+    pub test_mode: bool,
 }
 
 /// A notification with what became of the debts open when it was made.
@@ -157,37 +167,13 @@ impl App {
             return Err(ServiceError::conflict("err-service-notification-sent", &[]));
         }
         let settings = self.store.channel_settings(tenant).await?;
-        let test_mode = self.store.collection_settings(tenant).await?.test_mode;
-        let adapter = if test_mode {
-            Some(self.engine.channels.test_mode())
-        } else {
-            self.engine.channels.sms()
-        };
         let now = self.clock.now();
-        let outcome = match adapter {
-            None => Err(i18n::text(Lang::Pl, "sms-no-channel")),
-            Some(adapter) => {
-                let message = Outbound::Sms {
-                    to,
-                    text: n.text.clone(),
-                    max_parts: None,
-                    sender: settings
-                        .sms
-                        .sender
-                        .as_deref()
-                        .and_then(|s| SenderName::parse(s).ok()),
-                };
-                // The same key on every attempt: SMSAPI refuses a second SMS with it.
-                let key = format!("notification:{tenant}:{id}");
-                match adapter.deliver_boxed(&key, &message).await {
-                    Outcome::Sent { provider_id, .. } => Ok(Some(provider_id)),
-                    Outcome::AlreadySent => Ok(None),
-                    Outcome::Failed { reason }
-                    | Outcome::Retry { reason }
-                    | Outcome::Paused { reason } => Err(reason),
-                }
-            }
-        };
+        // The same key on every attempt: SMSAPI refuses a second SMS with it.
+        let key = format!("notification:{tenant}:{id}");
+        let outcome = self
+            .send_firm_sms(tenant, &settings, &key, to, &n.text)
+            .await?
+            .map(|sent| sent.provider_id);
         self.store
             .finish_notification(
                 tenant,
@@ -213,6 +199,52 @@ impl App {
             self.contacted(tenant, &debtor).await?;
         }
         Ok(self.store.notification(tenant, id).await?)
+    }
+
+    /// Sends one SMS from the firm now, outside the engine (a notification, a reply to a
+    /// debtor), under `key` — SMSAPI refuses a second SMS with the same key: through the
+    /// test-mode recorder when the firm is in test mode, else its SMS channel. The inner `Err`
+    /// says why it did not go.
+    pub(crate) async fn send_firm_sms(
+        &self,
+        tenant: &TenantScope,
+        settings: &ChannelSettings,
+        key: &str,
+        to: Phone,
+        text: &str,
+    ) -> Result<Result<SmsSent, String>, ServiceError> {
+        let test_mode = self.store.collection_settings(tenant).await?.test_mode;
+        let adapter = if test_mode {
+            Some(self.engine.channels.test_mode())
+        } else {
+            self.engine.channels.sms()
+        };
+        let Some(adapter) = adapter else {
+            return Ok(Err(i18n::text(Lang::Pl, "sms-no-channel")));
+        };
+        let message = Outbound::Sms {
+            to,
+            text: text.to_owned(),
+            max_parts: None,
+            sender: settings
+                .sms
+                .sender
+                .as_deref()
+                .and_then(|s| SenderName::parse(s).ok()),
+        };
+        Ok(match adapter.deliver_boxed(key, &message).await {
+            Outcome::Sent { provider_id, .. } => Ok(SmsSent {
+                provider_id: Some(provider_id),
+                test_mode,
+            }),
+            Outcome::AlreadySent => Ok(SmsSent {
+                provider_id: None,
+                test_mode,
+            }),
+            Outcome::Failed { reason } | Outcome::Retry { reason } | Outcome::Paused { reason } => {
+                Err(reason)
+            }
+        })
     }
 
     /// One notification.

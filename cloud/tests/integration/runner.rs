@@ -29,7 +29,6 @@ use inkaso_cloud::store::ingest::BatchOutcome;
 use inkaso_cloud::store::processes::{
     ActionFilter, ActionView, CollectionSettings, DebtorCollectionChange,
 };
-use inkaso_cloud::store::query::ConsentChange;
 use inkaso_cloud::store::{Backend, Store};
 use inkaso_shared::protocol::{Batch, Heartbeat};
 use inkaso_shared::{Clock, ManualClock};
@@ -249,14 +248,20 @@ async fn consent_sms(
     .unwrap()
     .try_get(0)
     .unwrap();
-    let change = ConsentChange {
-        channel: "sms",
-        consent: true,
-        source: "portal",
-        actor: "test",
-        basis: None,
-    };
-    store.set_consent(tenant, &id, &change, now).await.unwrap();
+    // As a portal user gave it in every release: written without the store's `set_consent`,
+    // whose statement knows the legal basis (0019), because `upgrade_sends_nothing_twice`
+    // gives consents on the schema of a release before it.
+    sqlx::query(
+        "UPDATE contacts SET consent = 1, consent_source = 'portal', consent_date = $3, updated_at = $4 \
+         WHERE tenant_id = $1 AND debtor_id = $2 AND channel = 'sms'",
+    )
+    .bind(tenant.as_str())
+    .bind(&id)
+    .bind(inkaso_cloud::store::day(now.date_naive()))
+    .bind(inkaso_cloud::store::ts(now))
+    .execute(store.pool())
+    .await
+    .unwrap();
 }
 
 /// The creditor printed in letters, and the EUR rate for the compensation.
