@@ -865,6 +865,13 @@ pub enum DlrError {
     Misaligned(&'static str),
 }
 
+/// The fields of a form-encoded body or a query string (SMSAPI's callbacks use both), decoded.
+fn form_pairs(text: &str) -> Vec<(String, String)> {
+    reqwest::Url::parse(&format!("http://x/?{text}"))
+        .map(|u| u.query_pairs().into_owned().collect())
+        .unwrap_or_default()
+}
+
 /// The body the callback handler must answer with, so SMSAPI stops redelivering.
 pub const CALLBACK_REPLY: &str = "OK";
 
@@ -872,9 +879,7 @@ impl DeliveryReport {
     /// Parses the query string of SMSAPI's GET callback; several reports may be batched as
     /// comma-separated, index-aligned values.
     pub fn parse_query(query: &str) -> Result<Vec<DeliveryReport>, DlrError> {
-        let pairs: Vec<(String, String)> = reqwest::Url::parse(&format!("http://x/?{query}"))
-            .map(|u| u.query_pairs().into_owned().collect())
-            .unwrap_or_default();
+        let pairs = form_pairs(query);
         let get = |k: &str| {
             pairs
                 .iter()
@@ -957,9 +962,7 @@ pub enum InboundError {
 impl InboundSms {
     /// Parses the callback's fields (the form body, or a query string: the same encoding).
     pub fn parse_form(form: &str) -> Result<InboundSms, InboundError> {
-        let pairs: Vec<(String, String)> = reqwest::Url::parse(&format!("http://x/?{form}"))
-            .map(|u| u.query_pairs().into_owned().collect())
-            .unwrap_or_default();
+        let pairs = form_pairs(form);
         let get = |k: &str| {
             pairs
                 .iter()

@@ -49,6 +49,23 @@ fn debtor(ext: &str, name: &str, phone: &str) -> Value {
         "address": {"street": "Długa 5/3", "postcode": "80-001", "city": "Gdańsk", "country": "PL"}}})
 }
 
+/// A client of the simulator's account that does not retry (a test wants each call once).
+fn sim_client(sim: &SmsapiSimulator) -> SmsapiClient {
+    SmsapiClient::new(SmsapiConfig {
+        base_url: sim.base_url(),
+        backup_url: None,
+        token: "test-token".into(),
+        sender: None,
+        notify_url: None,
+        timeout: Duration::from_secs(5),
+        retry: RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        },
+    })
+    .unwrap()
+}
+
 struct Site {
     env: Env,
     sim: SmsapiSimulator,
@@ -66,19 +83,7 @@ impl Site {
         let sim = SmsapiSimulator::start(SimConfig::default(), clock.clone())
             .await
             .unwrap();
-        let client = SmsapiClient::new(SmsapiConfig {
-            base_url: sim.base_url(),
-            backup_url: None,
-            token: "test-token".into(),
-            sender: None,
-            notify_url: None,
-            timeout: Duration::from_secs(5),
-            retry: RetryPolicy {
-                max_retries: 0,
-                ..RetryPolicy::default()
-            },
-        })
-        .unwrap();
+        let client = sim_client(&sim);
         let recorder = Arc::new(TestModeRecorder::new());
         let channels = Channels::new(recorder.clone())
             .with(Channel::Sms, Arc::new(SmsapiChannel::new(client)));
@@ -916,19 +921,7 @@ async fn mass_notifications(backend: Backend) {
         .await
         .unwrap();
 
-    let client = SmsapiClient::new(SmsapiConfig {
-        base_url: s.sim.base_url(),
-        backup_url: None,
-        token: "test-token".into(),
-        sender: None,
-        notify_url: None,
-        timeout: Duration::from_secs(5),
-        retry: RetryPolicy {
-            max_retries: 0,
-            ..RetryPolicy::default()
-        },
-    })
-    .unwrap();
+    let client = sim_client(&s.sim);
     let aborting = Arc::new(AbortAfter {
         inner: SmsapiChannel::new(client),
         store: s.env.store.clone(),
