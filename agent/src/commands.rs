@@ -780,7 +780,7 @@ fn refuse_if_readable_by_all(path: &Path, lang: Lang) -> Result<(), CommandError
         }
         Ok(None) => {}
         Err(why) => {
-            tracing::warn!(%why, file = %path.display(), "nie można sprawdzić uprawnień pliku")
+            tracing::warn!(%why, file = %path.display(), "nie można sprawdzić uprawnień pliku");
         }
     }
     #[cfg(not(any(unix, windows)))]

@@ -206,6 +206,20 @@ impl Site {
         assert!(matches!(out, BatchOutcome::Applied(..)), "{out:?}");
     }
 
+    /// An SMS template about arrears under `code`: the creditor, the sum, the account.
+    async fn arrears_template(&self, code: &str, name: &str) {
+        let mut template: Template = serde_json::from_value(json!({
+            "name": name, "channel": "sms", "reason": "arrears", "lang": "pl",
+            "body": "<wierzyciel>: zaleglosc <suma_naleznosci>. Konto <rachunek>."}))
+        .unwrap();
+        template.prepare_for_save().unwrap();
+        self.env
+            .store
+            .put_template(&self.tenant, code, &template, self.env.clock.now())
+            .await
+            .unwrap();
+    }
+
     async fn debtor_id(&self, ext: &str) -> String {
         sqlx::query("SELECT debtor_id FROM debtors WHERE tenant_id = $1 AND external_id = $2")
             .bind(self.tenant.as_str())
@@ -394,16 +408,7 @@ async fn saldo_and_stop(backend: Backend) {
         .put_process(&s.tenant, process, now)
         .await
         .unwrap();
-    let mut template: Template = serde_json::from_value(json!({
-        "name": "SMS po terminie", "channel": "sms", "reason": "arrears", "lang": "pl",
-        "body": "<wierzyciel>: zaleglosc <suma_naleznosci>. Konto <rachunek>."}))
-    .unwrap();
-    template.prepare_for_save().unwrap();
-    s.env
-        .store
-        .put_template(&s.tenant, "sms-po", &template, now)
-        .await
-        .unwrap();
+    s.arrears_template("sms-po", "SMS po terminie").await;
     s.batch(2, json!([doc("F", "KH-5", "2026-12-07", 7_000, 7_000)]))
         .await;
     s.env.clock.set(at("2026-12-08T10:00:00Z"));
@@ -910,16 +915,7 @@ async fn mass_notifications(backend: Backend) {
             .await
             .unwrap();
     }
-    let mut template: Template = serde_json::from_value(json!({
-        "name": "Masowy", "channel": "sms", "reason": "arrears", "lang": "pl",
-        "body": "<wierzyciel>: zaleglosc <suma_naleznosci>. Konto <rachunek>."}))
-    .unwrap();
-    template.prepare_for_save().unwrap();
-    s.env
-        .store
-        .put_template(&s.tenant, "sms-masowy", &template, now)
-        .await
-        .unwrap();
+    s.arrears_template("sms-masowy", "Masowy").await;
 
     let client = sim_client(&s.sim);
     let aborting = Arc::new(AbortAfter {

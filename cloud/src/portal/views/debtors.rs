@@ -18,7 +18,9 @@ use serde::Deserialize;
 use super::super::session::Form;
 use super::super::{Ctx, PageError, Viewer};
 use super::stats::DebtorRow;
-use super::{Actors, DebtorNames, Empty, Pager, PathId, PredictionView, Sorting, blank_to_none};
+use super::{
+    Actors, DebtorNames, Empty, Pager, PathId, PredictionView, Sorting, blank_to_none, owed_line,
+};
 use crate::domain::accounts::Role;
 use crate::domain::notifications::{NotificationKind, Snapshot};
 use crate::http::AppState;
@@ -296,17 +298,7 @@ impl DebtorPage {
         let ctx = &self.ctx;
         s.owed
             .iter()
-            .map(|(currency, o)| {
-                format!(
-                    "{} {} · {} {} · {} {}",
-                    ctx.t("owed-arrears"),
-                    ctx.money(o.arrears_minor, currency),
-                    ctx.t("owed-future"),
-                    ctx.money(o.future_minor, currency),
-                    ctx.t("owed-overpayment"),
-                    ctx.money(o.overpayment_minor, currency)
-                )
-            })
+            .map(|(currency, o)| owed_line(ctx, currency, o, " · "))
             .collect()
     }
 

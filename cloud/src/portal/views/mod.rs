@@ -161,6 +161,25 @@ pub(super) fn path_segment(code: &str) -> String {
     form_urlencoded::byte_serialize(code.as_bytes()).collect()
 }
 
+/// What was owed in one currency, in words: past due, not yet due, overpaid (parts joined
+/// by `sep`) — a notification's figures then, a debtor's now.
+pub(super) fn owed_line(
+    ctx: &super::Ctx,
+    currency: &str,
+    o: &crate::domain::notifications::Owed,
+    sep: &str,
+) -> String {
+    [
+        ("owed-arrears", o.arrears_minor),
+        ("owed-future", o.future_minor),
+        ("owed-overpayment", o.overpayment_minor),
+    ]
+    .iter()
+    .map(|(id, minor)| format!("{} {}", ctx.t(id), ctx.money(*minor, currency)))
+    .collect::<Vec<_>>()
+    .join(sep)
+}
+
 /// Who the actors of a page are (`user:<id>`, `token:<id>`, `cli`, `engine`), in words: the
 /// audit log's "who" and the notifications' author.
 pub(super) struct Actors {

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::super::{Ctx, PageError, Viewer};
-use super::Actors;
+use super::{Actors, owed_line};
 use crate::domain::accounts::Role;
 use crate::domain::notifications::{NotificationKind, Settlement};
 use crate::http::AppState;
@@ -175,17 +175,7 @@ fn register_csv(
             .snapshot
             .owed
             .iter()
-            .map(|(c, o)| {
-                format!(
-                    "{} {}; {} {}; {} {}",
-                    ctx.t("owed-arrears"),
-                    ctx.money(o.arrears_minor, c),
-                    ctx.t("owed-future"),
-                    ctx.money(o.future_minor, c),
-                    ctx.t("owed-overpayment"),
-                    ctx.money(o.overpayment_minor, c)
-                )
-            })
+            .map(|(c, o)| owed_line(ctx, c, o, "; "))
             .collect::<Vec<_>>()
             .join(" | ");
         sheet
