@@ -112,7 +112,10 @@ async fn the_package_and_the_setup_leave_a_service_systemd_starts_stops_and_upgr
     assert_eq!(active(&os), "inactive");
 
     // The set-up, as root, with the service: the first sync in front of the person, then the
-    // service enabled and running.
+    // service enabled and running. The cloud's clock (the harness's, set when it started) is
+    // brought to now: making the root and the packages can take minutes on a fresh machine,
+    // and the set-up refuses a cloud whose clock is off.
+    h.clock.set(SystemClock.now());
     let out = os.ok(&[
         "inkaso-installer",
         "setup",
