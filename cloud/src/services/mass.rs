@@ -273,7 +273,7 @@ impl App {
             .set_batch_state(tenant, id, "sending", self.clock.now())
             .await?;
         for n in pending {
-            if self.store.batch(tenant, id).await?.abort_requested {
+            if self.store.batch_abort_requested(tenant, id).await? {
                 self.store
                     .set_batch_state(tenant, id, "aborted", self.clock.now())
                     .await?;

@@ -446,6 +446,26 @@ impl Store {
         Ok(())
     }
 
+    /// Whether an abort of the batch is asked (read before each message: one indexed row, not
+    /// the batch's counts).
+    pub async fn batch_abort_requested(
+        &self,
+        tenant: &TenantScope,
+        id: &str,
+    ) -> Result<bool, StoreError> {
+        let r = sqlx::query(
+            "SELECT abort_requested FROM notification_batches WHERE tenant_id = $1 AND batch_id = $2",
+        )
+        .bind(tenant.as_str())
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(match r {
+            Some(r) => r.try_get::<i64, _>(0)? != 0,
+            None => false,
+        })
+    }
+
     /// Asks the batch's sender to stop before its next message.
     pub async fn request_batch_abort(
         &self,
