@@ -945,7 +945,50 @@ notice-notification-saved = The notification is saved; the SMS waits to be sent.
 notice-notification-recorded = The contact with the debtor is recorded.
 notice-notification-deleted = The unsent notification is deleted.
 nav-notifications = Notifications
-notifications-intro = Notifications sent and recorded by hand (SMS, SMS from a phone, calls), with what the debtor owed then and whether it settled those receivables after the notice: in full, partly, not at all. Add a new notification on the debtor's page.
+notifications-intro = Notifications sent and recorded by hand (SMS, SMS from a phone, calls) and the messages the collection processes sent (SMS, e-mail, letters, voice messages), with what the debtor owed then and whether it settled those receivables after the notice: in full, partly, not at all. Add a new notification on the debtor's page.
+col-source = Source
+register-source-manual = by hand
+register-source-automatic = collection processes
+register-channel-sms = SMS
+register-channel-external-sms = SMS from a phone
+register-channel-call = phone call
+register-channel-email = e-mail
+register-channel-letter = letter (PDF)
+register-channel-registered-letter = registered letter
+register-channel-voice = voice message
+notification-status-delivered = delivered
+notification-status-undelivered = undelivered
+delivery-delivered = delivered
+delivery-undelivered = undelivered ({ $status })
+register-on-demand = { $process }: sent on demand
+register-pdf-title = Register of notifications
+register-pdf = Download PDF
+register-pdf-made = Generated { $at }
+register-pdf-count = { $count ->
+    [one] { $count } notification
+   *[other] { $count } notifications
+}
+register-pdf-page = Page { $page } of { $pages }
+col-settled-short = Settlement
+register-bulk-intro = These act on the notifications the filters above select (also those beyond the first 200 rows).
+register-bulk-send = Send unsent SMS ({ $count })
+register-bulk-delete = Delete unsent ({ $count })
+register-bulk-delete-confirm = { $count ->
+    [one] Delete { $count } unsent notification?
+   *[other] Delete { $count } unsent notifications?
+}
+register-bulk-check = Check delivery ({ $count })
+register-deleted = { $count ->
+    [one] Deleted { $count } unsent notification.
+   *[other] Deleted { $count } unsent notifications.
+}
+register-nothing-unsent = No unsent SMS for these filters.
+register-checked-delivered = Delivery checked. Delivered: { $count }
+register-checked-undelivered = undelivered: { $count }
+register-checked-pending = still on the way: { $count }
+register-checked-unknown = unknown to SMSAPI: { $count }
+batch-from-register = unsent ones from the register of notifications
+batch-stalled = Sending has not moved for several minutes (the server may have restarted): you can resume it.
 notifications-register-empty = No notifications for these filters. Add one on a debtor's page (the Notifications section).
 col-settled = Settlement after notice
 col-author = Author

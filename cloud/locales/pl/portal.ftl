@@ -960,7 +960,53 @@ notice-notification-saved = Zapisano powiadomienie; SMS czeka na wysłanie.
 notice-notification-recorded = Zapisano kontakt z dłużnikiem.
 notice-notification-deleted = Usunięto niewysłane powiadomienie.
 nav-notifications = Powiadomienia
-notifications-intro = Powiadomienia wysłane i zapisane ręcznie (SMS, SMS z telefonu, rozmowy), z tym, ile dłużnik był winien wtedy, i czy po powiadomieniu rozliczył te należności: w całości, częściowo, wcale. Nowe powiadomienie dodasz na stronie dłużnika.
+notifications-intro = Powiadomienia wysłane i zapisane ręcznie (SMS, SMS z telefonu, rozmowy) oraz wiadomości wysłane przez procesy windykacji (SMS, e-mail, listy, wiadomości głosowe), z tym, ile dłużnik był winien wtedy, i czy po powiadomieniu rozliczył te należności: w całości, częściowo, wcale. Nowe powiadomienie dodasz na stronie dłużnika.
+col-source = Źródło
+register-source-manual = ręcznie
+register-source-automatic = procesy windykacji
+register-channel-sms = SMS
+register-channel-external-sms = SMS z telefonu
+register-channel-call = rozmowa telefoniczna
+register-channel-email = e-mail
+register-channel-letter = list (PDF)
+register-channel-registered-letter = list polecony
+register-channel-voice = wiadomość głosowa
+notification-status-delivered = doręczone
+notification-status-undelivered = niedoręczone
+delivery-delivered = doręczone
+delivery-undelivered = niedoręczone ({ $status })
+register-on-demand = { $process }: wysłane na żądanie
+register-pdf-title = Rejestr powiadomień
+register-pdf = Pobierz PDF
+register-pdf-made = Wygenerowano { $at }
+register-pdf-count = { $count ->
+    [one] { $count } powiadomienie
+    [few] { $count } powiadomienia
+   *[many] { $count } powiadomień
+}
+register-pdf-page = Strona { $page } z { $pages }
+col-settled-short = Rozliczenie
+register-bulk-intro = Działania dotyczą powiadomień wybranych filtrami powyżej (także tych spoza pierwszych 200 wierszy).
+register-bulk-send = Wyślij niewysłane SMS ({ $count })
+register-bulk-delete = Usuń niewysłane ({ $count })
+register-bulk-delete-confirm = { $count ->
+    [one] Usunąć { $count } niewysłane powiadomienie?
+    [few] Usunąć { $count } niewysłane powiadomienia?
+   *[many] Usunąć { $count } niewysłanych powiadomień?
+}
+register-bulk-check = Sprawdź doręczenie ({ $count })
+register-deleted = { $count ->
+    [one] Usunięto { $count } niewysłane powiadomienie.
+    [few] Usunięto { $count } niewysłane powiadomienia.
+   *[many] Usunięto { $count } niewysłanych powiadomień.
+}
+register-nothing-unsent = Nie ma niewysłanych SMS dla tych filtrów.
+register-checked-delivered = Sprawdzono doręczenie. Doręczone: { $count }
+register-checked-undelivered = niedoręczone: { $count }
+register-checked-pending = jeszcze w drodze: { $count }
+register-checked-unknown = nieznane SMSAPI: { $count }
+batch-from-register = niewysłane z rejestru powiadomień
+batch-stalled = Wysyłka nie postępuje od kilku minut (serwer mógł zostać uruchomiony ponownie): możesz ją wznowić.
 notifications-register-empty = Brak powiadomień dla tych filtrów. Nowe powiadomienie dodasz na stronie dłużnika (sekcja Powiadomienia).
 col-settled = Rozliczenie po powiadomieniu
 col-author = Autor

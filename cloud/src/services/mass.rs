@@ -268,12 +268,19 @@ impl App {
         id: &str,
     ) -> Result<BatchView, ServiceError> {
         let retry_failed = self.store.batch(tenant, id).await?.state != "created";
-        let pending = self.store.batch_pending(tenant, id, retry_failed).await?;
+        let pending = self
+            .store
+            .batch_pending(tenant, id, retry_failed, self.clock.now())
+            .await?;
         self.store
             .set_batch_state(tenant, id, "sending", self.clock.now())
             .await?;
         for n in pending {
-            if self.store.batch_abort_requested(tenant, id).await? {
+            if self
+                .store
+                .batch_heartbeat(tenant, id, self.clock.now())
+                .await?
+            {
                 self.store
                     .set_batch_state(tenant, id, "aborted", self.clock.now())
                     .await?;

@@ -34,6 +34,7 @@ pub mod mass;
 pub mod notifications;
 pub mod processes;
 pub mod records;
+pub mod register;
 pub mod runner;
 pub mod stats;
 

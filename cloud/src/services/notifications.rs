@@ -14,10 +14,11 @@ use inkaso_channels::smsapi::SenderName;
 use inkaso_shared::{Lang, Phone};
 
 use super::collection::NewPauseOrder;
+use super::register::{Notice, RegisterEntry};
 use super::{App, ServiceError};
 use crate::domain::Invalid;
 use crate::domain::notifications::{
-    DocumentThen, NotificationKind, Settlement, Snapshot, check_new, settlement, snapshot,
+    DocumentThen, NotificationKind, Settlement, Snapshot, check_new, snapshot,
 };
 use crate::i18n;
 use crate::process::calendar::local_date;
@@ -158,16 +159,17 @@ impl App {
         id: &str,
     ) -> Result<NotificationRow, ServiceError> {
         let n = self.store.notification(tenant, id).await?;
-        if n.kind != NotificationKind::Sms || !matches!(n.status.as_str(), "unsent" | "failed") {
+        // "sending" may be a claim lost with its replica: the claim below decides.
+        if n.kind != NotificationKind::Sms || matches!(n.status.as_str(), "sent" | "recorded") {
             return Err(ServiceError::conflict("err-service-notification-sent", &[]));
         }
         let debtor = self.store.debtor_ref(tenant, &n.debtor_id).await?;
         let to = self.sms_target(tenant, &debtor).await?;
-        if !self.store.claim_notification(tenant, id).await? {
+        let now = self.clock.now();
+        if !self.store.claim_notification(tenant, id, now).await? {
             return Err(ServiceError::conflict("err-service-notification-sent", &[]));
         }
         let settings = self.store.channel_settings(tenant).await?;
-        let now = self.clock.now();
         // The same key on every attempt: SMSAPI refuses a second SMS with it.
         let key = format!("notification:{tenant}:{id}");
         let outcome = self
@@ -281,33 +283,6 @@ impl App {
         Ok(())
     }
 
-    /// The register: notifications by the filter, each with its settlement; only those
-    /// settled `settled` when given.
-    pub async fn notification_register(
-        &self,
-        tenant: &TenantScope,
-        filter: &NotificationFilter,
-        settled: Option<Settlement>,
-    ) -> Result<Vec<NotificationView>, ServiceError> {
-        let rows = self.store.notifications(tenant, filter).await?;
-        let ids: Vec<&str> = rows
-            .iter()
-            .flat_map(|r| r.snapshot.documents.iter().map(|d| d.id.as_str()))
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let now = self.store.open_remaining(tenant, &ids).await?;
-        Ok(rows
-            .into_iter()
-            .map(|row| {
-                let settlement = matches!(row.status.as_str(), "sent" | "recorded")
-                    .then(|| settlement(&row.snapshot, &now));
-                NotificationView { row, settlement }
-            })
-            .filter(|v| settled.is_none() || v.settlement == settled)
-            .collect())
-    }
-
     /// The debtor's notifications (newest first, at most `limit`) and what it owes now, for
     /// its page: each notification's figures then beside today's.
     pub async fn debtor_notifications(
@@ -321,7 +296,24 @@ impl App {
             limit,
             ..NotificationFilter::default()
         };
-        let list = self.notification_register(tenant, &filter, None).await?;
+        let mut entries: Vec<RegisterEntry> = self
+            .store
+            .notifications(tenant, &filter)
+            .await?
+            .into_iter()
+            .map(|row| RegisterEntry::new(Notice::Manual(row)))
+            .collect();
+        self.settle(tenant, &mut entries).await?;
+        let list = entries
+            .into_iter()
+            .filter_map(|e| match e.notice {
+                Notice::Manual(row) => Some(NotificationView {
+                    row,
+                    settlement: e.settlement,
+                }),
+                Notice::Automatic(..) => None,
+            })
+            .collect();
         Ok((list, self.debtor_snapshot(tenant, debtor_id).await?))
     }
 

@@ -176,13 +176,13 @@ pub struct NewTask<'a> {
     pub documents: &'a [String],
 }
 
-/// A delivery report applied to an action.
+/// A delivery report applied to an engine's action or to a notification sent by hand.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeliveryApplied {
-    /// The tenant.
-    pub tenant_id: String,
-    /// The action.
-    pub action_id: String,
+pub enum DeliveryApplied {
+    /// An action's (its tenant, its id): the agent is told.
+    Action(String, String),
+    /// A notification's (its tenant, its id).
+    Notification(String, String),
 }
 
 const LETTER_COLS: &str = "letter_id, action_id, agent_id, debtor_external_id, number, kind, letter_date, \
@@ -876,10 +876,11 @@ impl Store {
     }
 
     /// Applies a provider's delivery report to the sent SMS or voice action with that provider
-    /// id, and tells the agent. `idx`, when the report comes from a callback, must be the one
-    /// the action was sent with. `None` when no such action awaits a report: another service's
-    /// message, an e-mail or test-mode id, an `idx` that does not match, or a delivery status
-    /// already recorded (a final status is never changed afterwards).
+    /// id, and tells the agent — or else to the SMS notification sent by hand with it. `idx`,
+    /// when the report comes from a callback, must be the one the message was sent with. `None`
+    /// when no such message awaits a report: another service's message, an e-mail or test-mode
+    /// id, an `idx` that does not match, or a delivery status already recorded (a final status
+    /// is never changed afterwards).
     pub async fn record_delivery(
         &self,
         provider_id: &str,
@@ -900,7 +901,10 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?
         else {
-            return Ok(None);
+            tx.rollback().await?;
+            return self
+                .record_notification_delivery(provider_id, idx, status, at)
+                .await;
         };
         if let Some(idx) = idx {
             let expected = inkaso_channels::smsapi::idx_for(&row.try_get::<String, _>(9)?);
@@ -976,10 +980,51 @@ impl Store {
         };
         append_result_in(&mut tx, &tenant_id, &agent_id, at, &event).await?;
         tx.commit().await?;
-        Ok(Some(DeliveryApplied {
-            tenant_id,
-            action_id,
-        }))
+        Ok(Some(DeliveryApplied::Action(tenant_id, action_id)))
+    }
+
+    /// [`Store::record_delivery`] for a notification sent by hand (its key is
+    /// `notification:<tenant>:<id>`, as `App::send_notification` sends it).
+    async fn record_notification_delivery(
+        &self,
+        provider_id: &str,
+        idx: Option<&str>,
+        status: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<DeliveryApplied>, StoreError> {
+        let Some(row) = sqlx::query(
+            "SELECT tenant_id, notification_id FROM notifications WHERE provider_id = $1 \
+             AND status = 'sent' AND delivery_status IS NULL",
+        )
+        .bind(provider_id)
+        .fetch_optional(self.pool())
+        .await?
+        else {
+            return Ok(None);
+        };
+        let tenant_id: String = row.try_get(0)?;
+        let id: String = row.try_get(1)?;
+        if let Some(idx) = idx
+            && idx != inkaso_channels::smsapi::idx_for(&format!("notification:{tenant_id}:{id}"))
+        {
+            tracing::warn!(
+                provider_id,
+                "delivery report whose idx is not the notification's: ignored"
+            );
+            return Ok(None);
+        }
+        // Conditional: two reports at once (the callback and the poll) record one status.
+        let r = sqlx::query(
+            "UPDATE notifications SET delivery_status = $3, delivered_at = $4 \
+             WHERE tenant_id = $1 AND notification_id = $2 AND delivery_status IS NULL",
+        )
+        .bind(&tenant_id)
+        .bind(&id)
+        .bind(status)
+        .bind(ts(at))
+        .execute(self.pool())
+        .await?;
+        Ok((r.rows_affected() == 1).then_some(DeliveryApplied::Notification(tenant_id, id)))
     }
 }
 
@@ -1003,8 +1048,9 @@ impl Store {
 }
 
 impl Store {
-    /// SMS and voice actions sent between `after` and `before` whose delivery is not known yet,
-    /// oldest first, across tenants (the poller is the service's): provider id and channel.
+    /// SMS and voice actions, and SMS notifications sent by hand, sent between `after` and
+    /// `before` whose delivery is not known yet, oldest first, across tenants (the poller is the
+    /// service's): provider id and channel.
     pub async fn awaiting_delivery(
         &self,
         before: DateTime<Utc>,
@@ -1012,9 +1058,12 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<(String, String)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT provider_id, channel FROM actions WHERE status = 'sent' AND channel IN ('sms', 'voice') \
+            "SELECT provider_id, channel, done_at FROM actions WHERE status = 'sent' AND channel IN ('sms', 'voice') \
              AND provider_id IS NOT NULL AND delivery_status IS NULL AND done_at < $1 AND done_at > $2 \
-             ORDER BY done_at LIMIT $3",
+             UNION ALL SELECT provider_id, 'sms', sent_at FROM notifications WHERE status = 'sent' AND kind = 'sms' \
+             AND provider_id IS NOT NULL AND provider_id NOT LIKE 'test-mode%' AND delivery_status IS NULL \
+             AND sent_at < $1 AND sent_at > $2 \
+             ORDER BY 3 LIMIT $3",
         )
         .bind(ts(before))
         .bind(ts(after))

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
 use super::{Store, StoreError, TenantScope, day, new_id, parse_day, parse_ts, ts};
-use crate::domain::notifications::{NotificationKind, Snapshot};
+use crate::domain::notifications::{DocumentThen, NotificationKind, Snapshot};
 
 /// A notification as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +42,14 @@ pub struct NotificationRow {
     pub provider_id: Option<String>,
     /// Why sending failed.
     pub failure: Option<String>,
+    /// SMSAPI's final status of a sent SMS (`DELIVERED`, `UNDELIVERED`, …), once known.
+    pub delivery_status: Option<String>,
 }
+
+/// How long a claim for sending holds: a notification still "sending" after it was lost with
+/// its replica (a crash between the claim and the provider's answer) and may be sent again —
+/// under the same key, which SMSAPI refuses a second time, so nobody gets it twice.
+pub const SENDING_LEASE: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
 /// A notification to write.
 #[derive(Debug, Clone)]
@@ -66,6 +73,43 @@ pub struct NewNotification<'a> {
     /// The SMS's number.
     pub to_number: Option<&'a str>,
 }
+
+/// A process's message as the register lists it beside those made by hand: an engine's SMS,
+/// e-mail, letter or voice message that went (or failed for good), with what its documents
+/// still owed when it went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutomaticNotice {
+    /// The action's id.
+    pub action_id: String,
+    /// The debtor's id.
+    pub debtor_id: String,
+    /// Its name.
+    pub debtor_name: String,
+    /// `sms`, `email`, `letter`, `registered_letter` or `voice`.
+    pub channel: String,
+    /// `sent` | `failed`.
+    pub status: String,
+    /// What went, in words (or why it failed).
+    pub description: Option<String>,
+    /// The process.
+    pub process: String,
+    /// Its stage.
+    pub stage: String,
+    /// Sent on demand from the debtor's page rather than by the schedule.
+    pub on_demand: bool,
+    /// When it went (or failed).
+    pub at: DateTime<Utc>,
+    /// SMSAPI's final status of an SMS or voice message, once known.
+    pub delivery_status: Option<String>,
+    /// The provider's id (SMSAPI's for an SMS or voice message).
+    pub provider_id: Option<String>,
+    /// The documents it covered, with what each owed when it went (those whose amount then is
+    /// not known — a failed message — are left out).
+    pub documents: Vec<DocumentThen>,
+}
+
+/// The channels whose messages reach the debtor (the register's automatic notices).
+const NOTICE_CHANNELS: &str = "'sms', 'email', 'letter', 'registered_letter', 'voice'";
 
 /// A batch to create.
 #[derive(Debug, Clone, Copy)]
@@ -91,7 +135,7 @@ pub struct BatchView {
     pub author: String,
     /// When.
     pub created_at: DateTime<Utc>,
-    /// Notifications made.
+    /// Its notifications (those made with it, and unsent ones of the register sent with it).
     pub total: i64,
     /// `created` | `sending` | `aborted` | `done`.
     pub state: String,
@@ -103,6 +147,15 @@ pub struct BatchView {
     pub sent: i64,
     /// Failed at their last attempt.
     pub failed: i64,
+    /// Its sender's last sign of life (or its last change).
+    pub updated_at: DateTime<Utc>,
+}
+
+impl BatchView {
+    /// Whether it says "sending" but its sender was lost (a crash, a restart): it may be resumed.
+    pub fn stalled(&self, now: DateTime<Utc>) -> bool {
+        self.state == "sending" && self.updated_at < now - SENDING_LEASE
+    }
 }
 
 /// The register's filters.
@@ -110,7 +163,8 @@ pub struct BatchView {
 pub struct NotificationFilter {
     /// Only this kind.
     pub kind: Option<NotificationKind>,
-    /// Only this status.
+    /// Only this status (`unsent`, `sent`, `failed`, `recorded`), or `delivered` /
+    /// `undelivered`: sent, with SMSAPI's report.
     pub status: Option<String>,
     /// Only this debtor.
     pub debtor_id: Option<String>,
@@ -126,7 +180,12 @@ pub struct NotificationFilter {
 
 const COLS: &str = "n.notification_id, n.debtor_id, d.name, n.kind, n.status, n.text, n.note, \
     n.promise_date, n.snapshot_json, n.author, n.created_at, n.sent_at, n.to_number, \
-    n.provider_id, n.failure";
+    n.provider_id, n.failure, n.delivery_status";
+
+/// A day's first instant (UTC), as stored.
+fn day_start(d: NaiveDate) -> String {
+    ts(d.and_time(chrono::NaiveTime::MIN).and_utc())
+}
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
@@ -158,6 +217,7 @@ fn row(r: &sqlx::any::AnyRow) -> Result<NotificationRow, StoreError> {
         to_number: r.try_get(12)?,
         provider_id: r.try_get(13)?,
         failure: r.try_get(14)?,
+        delivery_status: r.try_get(15)?,
     })
 }
 
@@ -214,19 +274,23 @@ impl Store {
         row(&r)
     }
 
-    /// Claims an unsent SMS for sending: `false` when it is no longer unsent (sent, or being
-    /// sent by another request).
+    /// Claims an unsent (or failed) SMS for sending, or one whose claim was lost more than
+    /// [`SENDING_LEASE`] ago: `false` when it is sent, or being sent by another request.
     pub async fn claim_notification(
         &self,
         tenant: &TenantScope,
         id: &str,
+        now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let r = sqlx::query(
-            "UPDATE notifications SET status = 'sending' \
-             WHERE tenant_id = $1 AND notification_id = $2 AND status IN ('unsent', 'failed')",
+            "UPDATE notifications SET status = 'sending', claimed_at = $3 \
+             WHERE tenant_id = $1 AND notification_id = $2 AND kind = 'sms' \
+             AND (status IN ('unsent', 'failed') OR (status = 'sending' AND claimed_at < $4))",
         )
         .bind(tenant.as_str())
         .bind(id)
+        .bind(ts(now))
+        .bind(ts(now - SENDING_LEASE))
         .execute(self.pool())
         .await?;
         Ok(r.rows_affected() == 1)
@@ -289,7 +353,9 @@ impl Store {
              LEFT JOIN debtors d ON d.tenant_id = n.tenant_id AND d.debtor_id = n.debtor_id \
              WHERE n.tenant_id = $1 \
                AND (CAST($2 AS TEXT) IS NULL OR n.kind = $2) \
-               AND (CAST($3 AS TEXT) IS NULL OR n.status = $3) \
+               AND (CAST($3 AS TEXT) IS NULL OR n.status = $3 \
+                    OR ($3 = 'delivered' AND n.status = 'sent' AND n.delivery_status = 'DELIVERED') \
+                    OR ($3 = 'undelivered' AND n.status = 'sent' AND n.delivery_status <> 'DELIVERED')) \
                AND (CAST($4 AS TEXT) IS NULL OR n.debtor_id = $4) \
                AND (CAST($5 AS TEXT) IS NULL OR n.author = $5) \
                AND (CAST($6 AS TEXT) IS NULL OR n.created_at >= $6) \
@@ -301,18 +367,101 @@ impl Store {
         .bind(f.status.as_deref())
         .bind(f.debtor_id.as_deref())
         .bind(f.author.as_deref())
-        .bind(
-            f.from
-                .map(|d| ts(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())),
-        )
-        .bind(
-            f.to.and_then(|d| d.succ_opt())
-                .map(|d| ts(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc())),
-        )
+        .bind(f.from.map(day_start))
+        .bind(f.to.and_then(|d| d.succ_opt()).map(day_start))
         .bind(i64::from(f.limit.clamp(1, 10_000)))
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(row).collect()
+    }
+
+    /// The processes' messages for the register, newest first: `channel` one of the
+    /// [`NOTICE_CHANNELS`] (else all of them); `status` as [`NotificationFilter::status`] (no
+    /// automatic notice is unsent or recorded); the filter's author is ignored (the caller
+    /// asks for automatic notices only when no person is chosen).
+    pub async fn automatic_notices(
+        &self,
+        tenant: &TenantScope,
+        f: &NotificationFilter,
+        channel: Option<&str>,
+    ) -> Result<Vec<AutomaticNotice>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT a.action_id, d.debtor_id, d.name, a.channel, a.status, COALESCE(a.description, a.reason), \
+                    a.process_code, a.stage_code, a.manual, a.done_at, a.delivery_status, a.provider_id \
+             FROM actions a JOIN debtors d ON d.tenant_id = a.tenant_id AND d.agent_id = a.agent_id \
+               AND d.external_id = a.debtor_external_id \
+             WHERE a.tenant_id = $1 AND a.status IN ('sent', 'failed') AND a.done_at IS NOT NULL \
+               AND a.channel IN ({NOTICE_CHANNELS}) \
+               AND (CAST($2 AS TEXT) IS NULL OR a.channel = $2) \
+               AND (CAST($3 AS TEXT) IS NULL OR a.status = $3 \
+                    OR ($3 = 'delivered' AND a.status = 'sent' AND a.delivery_status = 'DELIVERED') \
+                    OR ($3 = 'undelivered' AND a.status = 'sent' AND a.delivery_status <> 'DELIVERED')) \
+               AND (CAST($4 AS TEXT) IS NULL OR d.debtor_id = $4) \
+               AND (CAST($5 AS TEXT) IS NULL OR a.done_at >= $5) \
+               AND (CAST($6 AS TEXT) IS NULL OR a.done_at < $6) \
+             ORDER BY a.done_at DESC, a.action_id DESC LIMIT $7"
+        )))
+        .bind(tenant.as_str())
+        .bind(channel)
+        .bind(f.status.as_deref())
+        .bind(f.debtor_id.as_deref())
+        .bind(f.from.map(day_start))
+        .bind(f.to.and_then(|d| d.succ_opt()).map(day_start))
+        .bind(i64::from(f.limit.clamp(1, 10_000)))
+        .fetch_all(self.pool())
+        .await?;
+        let mut out = rows
+            .iter()
+            .map(|r| {
+                Ok(AutomaticNotice {
+                    action_id: r.try_get(0)?,
+                    debtor_id: r.try_get(1)?,
+                    debtor_name: r.try_get(2)?,
+                    channel: r.try_get(3)?,
+                    status: r.try_get(4)?,
+                    description: r.try_get(5)?,
+                    process: r.try_get(6)?,
+                    stage: r.try_get(7)?,
+                    on_demand: r.try_get::<i64, _>(8)? != 0,
+                    at: parse_ts(&r.try_get::<String, _>(9)?)?,
+                    delivery_status: r.try_get(10)?,
+                    provider_id: r.try_get(11)?,
+                    documents: Vec::new(),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let index: std::collections::HashMap<String, usize> = out
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.action_id.clone(), i))
+            .collect();
+        let ids: Vec<&str> = index.keys().map(String::as_str).collect();
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT x.action_id, doc.document_id, doc.due_date, x.remaining_minor, doc.currency \
+                 FROM action_documents x JOIN documents doc ON doc.tenant_id = x.tenant_id \
+                   AND doc.agent_id = x.agent_id AND doc.external_id = x.document_external_id \
+                 WHERE x.tenant_id = $1 AND x.remaining_minor IS NOT NULL AND x.action_id IN ({}) \
+                 ORDER BY x.action_id, doc.due_date, doc.document_id",
+                super::list_placeholders(chunk.len(), 1)
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant.as_str());
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for r in q.fetch_all(self.pool()).await? {
+                let action: String = r.try_get(0)?;
+                if let Some(&i) = index.get(&action) {
+                    out[i].documents.push(DocumentThen {
+                        id: r.try_get(1)?,
+                        due_date: parse_day(&r.try_get::<String, _>(2)?)?,
+                        remaining_minor: r.try_get(3)?,
+                        currency: r.try_get(4)?,
+                    });
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Creates a batch and its notifications in one transaction, unless the batch of
@@ -383,10 +532,68 @@ impl Store {
         Ok((id, true))
     }
 
+    /// Makes a batch of the register's unsent (or failed) SMS notifications `ids` — sent,
+    /// aborted and resumed as a mass notification's — unless the batch of `request_id` exists
+    /// (a double click): then nothing changes. A notification taken from an earlier batch
+    /// leaves it. Returns the batch's id and whether it was made now.
+    pub async fn batch_of_unsent(
+        &self,
+        tenant: &TenantScope,
+        request_id: &str,
+        author: &str,
+        ids: &[&str],
+        now: DateTime<Utc>,
+    ) -> Result<(String, bool), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let id = new_id();
+        let made = sqlx::query(
+            "INSERT INTO notification_batches (tenant_id, batch_id, request_id, template, filter_json, \
+                 author, created_at, total, state, updated_at) \
+             VALUES ($1, $2, $3, '', '{}', $4, $5, $6, 'created', $5) \
+             ON CONFLICT (tenant_id, request_id) DO NOTHING",
+        )
+        .bind(tenant.as_str())
+        .bind(&id)
+        .bind(request_id)
+        .bind(author)
+        .bind(ts(now))
+        .bind(i64::try_from(ids.len()).unwrap_or(i64::MAX))
+        .execute(&mut *tx)
+        .await?;
+        if made.rows_affected() == 0 {
+            let existing: String = sqlx::query(
+                "SELECT batch_id FROM notification_batches WHERE tenant_id = $1 AND request_id = $2",
+            )
+            .bind(tenant.as_str())
+            .bind(request_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+            tx.commit().await?;
+            return Ok((existing, false));
+        }
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "UPDATE notifications SET batch_id = $2 WHERE tenant_id = $1 AND kind = 'sms' \
+                 AND status IN ('unsent', 'failed') AND notification_id IN ({})",
+                super::list_placeholders(chunk.len(), 2)
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(tenant.as_str())
+                .bind(&id);
+            for n in chunk {
+                q = q.bind(*n);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok((id, true))
+    }
+
     /// A batch with its counts.
     pub async fn batch(&self, tenant: &TenantScope, id: &str) -> Result<BatchView, StoreError> {
         let r = sqlx::query(
-            "SELECT b.batch_id, b.template, b.author, b.created_at, b.total, b.state, b.abort_requested,                     (SELECT COUNT(*) FROM notifications n WHERE n.tenant_id = b.tenant_id AND n.batch_id = b.batch_id AND n.status IN ('unsent', 'sending')),                     (SELECT COUNT(*) FROM notifications n WHERE n.tenant_id = b.tenant_id AND n.batch_id = b.batch_id AND n.status = 'sent'),                     (SELECT COUNT(*) FROM notifications n WHERE n.tenant_id = b.tenant_id AND n.batch_id = b.batch_id AND n.status = 'failed')              FROM notification_batches b WHERE b.tenant_id = $1 AND b.batch_id = $2",
+            "SELECT b.batch_id, b.template, b.author, b.created_at, (SELECT COUNT(*) FROM notifications n WHERE n.tenant_id = b.tenant_id AND n.batch_id = b.batch_id), b.state, b.abort_requested,                     (SELECT COUNT(*) FROM notifications n WHERE n.tenant_id = b.tenant_id AND n.batch_id = b.batch_id AND n.status IN ('unsent', 'sending')),                     (SELECT COUNT(*) FROM notifications n WHERE n.tenant_id = b.tenant_id AND n.batch_id = b.batch_id AND n.status = 'sent'),                     (SELECT COUNT(*) FROM notifications n WHERE n.tenant_id = b.tenant_id AND n.batch_id = b.batch_id AND n.status = 'failed'), b.updated_at              FROM notification_batches b WHERE b.tenant_id = $1 AND b.batch_id = $2",
         )
         .bind(tenant.as_str())
         .bind(id)
@@ -404,23 +611,30 @@ impl Store {
             unsent: r.try_get(7)?,
             sent: r.try_get(8)?,
             failed: r.try_get(9)?,
+            updated_at: parse_ts(&r.try_get::<String, _>(10)?)?,
         })
     }
 
-    /// The batch's notifications still to send (unsent; failed ones only when `retry_failed`),
-    /// in the order they were made.
+    /// The batch's notifications still to send (unsent, or lost while sending more than
+    /// [`SENDING_LEASE`] before `now`; failed ones only when `retry_failed`), in the order they
+    /// were made.
     pub async fn batch_pending(
         &self,
         tenant: &TenantScope,
         id: &str,
         retry_failed: bool,
+        now: DateTime<Utc>,
     ) -> Result<Vec<String>, StoreError> {
         let rows = sqlx::query(
-            "SELECT notification_id FROM notifications              WHERE tenant_id = $1 AND batch_id = $2 AND (status = 'unsent' OR (status = 'failed' AND $3 = 1))              ORDER BY created_at, notification_id",
+            "SELECT notification_id FROM notifications \
+             WHERE tenant_id = $1 AND batch_id = $2 AND (status = 'unsent' \
+               OR (status = 'failed' AND $3 = 1) OR (status = 'sending' AND claimed_at < $4)) \
+             ORDER BY created_at, notification_id",
         )
         .bind(tenant.as_str())
         .bind(id)
         .bind(i64::from(retry_failed))
+        .bind(ts(now - SENDING_LEASE))
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
@@ -446,18 +660,23 @@ impl Store {
         Ok(())
     }
 
-    /// Whether an abort of the batch is asked (read before each message: one indexed row, not
-    /// the batch's counts).
-    pub async fn batch_abort_requested(
+    /// The batch's sender's step before each message: records that it is alive (a batch
+    /// "sending" with no sign of life for [`SENDING_LEASE`] was lost with its replica and may be
+    /// resumed) and answers whether an abort is asked — one statement on one indexed row, not
+    /// the batch's counts.
+    pub async fn batch_heartbeat(
         &self,
         tenant: &TenantScope,
         id: &str,
+        now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let r = sqlx::query(
-            "SELECT abort_requested FROM notification_batches WHERE tenant_id = $1 AND batch_id = $2",
+            "UPDATE notification_batches SET updated_at = $3 WHERE tenant_id = $1 AND batch_id = $2 \
+             RETURNING abort_requested",
         )
         .bind(tenant.as_str())
         .bind(id)
+        .bind(ts(now))
         .fetch_optional(self.pool())
         .await?;
         Ok(match r {

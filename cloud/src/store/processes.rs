@@ -1147,6 +1147,9 @@ impl Store {
             tx.rollback().await?;
             return Ok(false);
         }
+        if status == "sent" {
+            keep_amounts_then(&mut tx, tenant_id, &claim.action_id).await?;
+        }
         if final_status {
             let e = &claim.entry;
             let event = action_event(
@@ -1238,6 +1241,26 @@ impl Store {
         let rows = q.fetch_all(self.pool()).await?;
         rows.iter().map(action_view).collect()
     }
+}
+
+/// Keeps what each document of a sent action owed when it went: the register judges the
+/// settlement after the notice on it (`Store::automatic_notices`).
+async fn keep_amounts_then(
+    conn: &mut AnyConnection,
+    tenant_id: &str,
+    action_id: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE action_documents SET remaining_minor = (SELECT d.remaining_minor FROM documents d \
+         WHERE d.tenant_id = action_documents.tenant_id AND d.agent_id = action_documents.agent_id \
+         AND d.external_id = action_documents.document_external_id) \
+         WHERE tenant_id = $1 AND action_id = $2",
+    )
+    .bind(tenant_id)
+    .bind(action_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// The columns [`action_view`] reads, over `actions a`.

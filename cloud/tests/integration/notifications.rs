@@ -51,7 +51,11 @@ fn debtor(ext: &str, name: &str, phone: &str) -> Value {
 
 /// A client of the simulator's account that does not retry (a test wants each call once).
 fn sim_client(sim: &SmsapiSimulator) -> SmsapiClient {
-    SmsapiClient::new(SmsapiConfig {
+    SmsapiClient::new(sim_config(sim)).unwrap()
+}
+
+fn sim_config(sim: &SmsapiSimulator) -> SmsapiConfig {
+    SmsapiConfig {
         base_url: sim.base_url(),
         backup_url: None,
         token: "test-token".into(),
@@ -62,8 +66,7 @@ fn sim_client(sim: &SmsapiSimulator) -> SmsapiClient {
             max_retries: 0,
             ..RetryPolicy::default()
         },
-    })
-    .unwrap()
+    }
 }
 
 struct Site {
@@ -489,8 +492,8 @@ async fn saldo_and_stop(backend: Backend) {
 async fn notifications_by_hand(backend: Backend) {
     use inkaso_cloud::domain::notifications::{NotificationKind, Settlement};
     use inkaso_cloud::services::notifications::NotificationOrder;
+    use inkaso_cloud::services::register::RegisterFilter;
     use inkaso_cloud::services::{App, ServiceError};
-    use inkaso_cloud::store::notifications::NotificationFilter;
 
     let s = Site::new(backend).await;
     let app = App::new(
@@ -533,16 +536,15 @@ async fn notifications_by_hand(backend: Backend) {
     let all = app
         .notification_register(
             &s.tenant,
-            &NotificationFilter {
+            &RegisterFilter {
                 limit: 100,
-                ..NotificationFilter::default()
+                ..RegisterFilter::default()
             },
-            None,
         )
         .await
         .unwrap();
     assert_eq!(all.len(), 1);
-    let n = &all[0].row;
+    let n = all[0].manual().unwrap();
     assert_eq!((n.status.as_str(), n.kind), ("sent", NotificationKind::Sms));
     assert_eq!(n.promise_date, Some("2026-12-14".parse().unwrap()));
     let owed = n.snapshot.owed["PLN"];
@@ -759,16 +761,16 @@ async fn notifications_by_hand(backend: Backend) {
         async move {
             app.notification_register(
                 &tenant,
-                &NotificationFilter {
+                &RegisterFilter {
                     limit: 100,
-                    ..NotificationFilter::default()
+                    settled: Some(which),
+                    ..RegisterFilter::default()
                 },
-                Some(which),
             )
             .await
             .unwrap()
             .into_iter()
-            .map(|v| v.row.text)
+            .map(|v| v.text().to_owned())
             .collect::<Vec<_>>()
         }
     };
@@ -1083,4 +1085,435 @@ async fn mass_notifications(backend: Backend) {
     assert_eq!(batches, 2, "one from the service, one from the portal");
 }
 
-on_both!(saldo_and_stop, notifications_by_hand, mass_notifications);
+/// The register (R-N5) whole: the processes' SMS beside the notifications made by hand, each
+/// filter (source, channel, author, status with the delivery report, settlement after a
+/// process's notice once a payment is synced); the unsent ones sent in bulk as one batch (a
+/// double click makes one), deleted in bulk; delivery learnt from SMSAPI's callback and from
+/// the bulk status check; a claim lost with its replica taken again after the lease, sending
+/// nothing twice; the CSV and the PDF (its text read back with `pdftotext`).
+async fn register_of_notices(backend: Backend) {
+    use inkaso_cloud::domain::notifications::{NotificationKind, Settlement};
+    use inkaso_cloud::services::App;
+    use inkaso_cloud::services::notifications::NotificationOrder;
+    use inkaso_cloud::services::register::{DeliveryCheck, RegisterFilter, Source};
+
+    let s = Site::new(backend).await;
+    let secret = s
+        .env
+        .store
+        .service_secret(SMSAPI_CALLBACK_SECRET, s.env.clock.now())
+        .await
+        .unwrap();
+    // The firm's SMS by hand go through a client without a callback address (their reports
+    // must be asked for), except those of `reporting`, which ask for SMSAPI's callback as the
+    // service's live client does.
+    let app_with = |client: SmsapiClient| {
+        App::new(
+            s.env.store.clone(),
+            s.env.clock.clone(),
+            Engine {
+                channels: Channels::new(s.recorder.clone())
+                    .with(Channel::Sms, Arc::new(SmsapiChannel::new(client)))
+                    .with_sms_account(sim_client(&s.sim)),
+                runner: RunnerConfig::default(),
+            },
+        )
+    };
+    let app = app_with(sim_client(&s.sim));
+    let reporting = app_with(
+        SmsapiClient::new(SmsapiConfig {
+            notify_url: Some(s.env.url(&format!("/callbacks/smsapi/{secret}"))),
+            ..sim_config(&s.sim)
+        })
+        .unwrap(),
+    );
+    let (kh1, kh3, kh5) = (
+        s.debtor_id("KH-1").await,
+        s.debtor_id("KH-3").await,
+        s.debtor_id("KH-5").await,
+    );
+
+    // A process's SMS to KH-1 and KH-5 (both consented, both overdue).
+    let process = serde_json::from_value(json!({"code": "SMS", "name": "SMS", "is_default": true,
+        "stages": [{"code": "S1", "name": "SMS po terminie", "channel": "sms", "offset_days": 1,
+        "template": "sms-po", "grouping": "per_debtor"}]}))
+    .unwrap();
+    s.env
+        .store
+        .put_process(&s.tenant, process, s.env.clock.now())
+        .await
+        .unwrap();
+    s.arrears_template("sms-po", "SMS po terminie").await;
+    s.batch(2, json!([doc("G", "KH-5", "2026-11-30", 7_000, 7_000)]))
+        .await;
+    s.env.clock.set(at("2026-12-08T10:00:00Z"));
+    let hb = Heartbeat {
+        protocol: 1,
+        agent_version: "test".into(),
+        profile: "test".into(),
+        last_sync_at: Some(s.env.clock.now()),
+        queue_depth: 0,
+        quarantined: 0,
+        last_error: None,
+    };
+    s.env
+        .store
+        .record_heartbeat(&s.tenant, &s.agent.agent, &hb, s.env.clock.now())
+        .await
+        .unwrap();
+    tick(
+        &s.env.store,
+        s.env.clock.as_ref(),
+        &s.channels,
+        &s.tenant,
+        &RunnerConfig::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.sim.messages().len(), 2, "the process's two SMS");
+
+    // By hand: two SMS saved unsent, a call recorded.
+    s.env.clock.set(at("2026-12-08T11:00:00Z"));
+    let save = |text: &str| NotificationOrder {
+        kind: NotificationKind::Sms,
+        text: text.into(),
+        note: None,
+        promise_date: None,
+        send_now: false,
+    };
+    let first = app
+        .create_notification(&s.tenant, "test", &kh1, save("Ręczne do KH-1"))
+        .await
+        .unwrap();
+    let second = app
+        .create_notification(&s.tenant, "test", &kh5, save("Ręczne do KH-5"))
+        .await
+        .unwrap();
+    app.create_notification(
+        &s.tenant,
+        "user:someone",
+        &kh3,
+        NotificationOrder {
+            kind: NotificationKind::Call,
+            text: "Rozmowa o fakturze E".into(),
+            ..save("")
+        },
+    )
+    .await
+    .unwrap();
+    let list = |f: RegisterFilter| {
+        let app = app.clone();
+        let tenant = s.tenant.clone();
+        async move {
+            app.notification_register(&tenant, &RegisterFilter { limit: 100, ..f })
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|e| {
+                    (
+                        e.channel().to_owned(),
+                        e.status().to_owned(),
+                        e.debtor_name().to_owned(),
+                        e.automatic().is_some(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let all = list(RegisterFilter::default()).await;
+    assert_eq!(all.len(), 5, "{all:?}");
+    assert_eq!(
+        all.iter().filter(|e| e.3).count(),
+        2,
+        "the process's SMS are in the register: {all:?}"
+    );
+    let automatic = list(RegisterFilter {
+        source: Some(Source::Automatic),
+        ..RegisterFilter::default()
+    })
+    .await;
+    let mut names: Vec<&str> = automatic.iter().map(|e| e.2.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["Ewa Zgodna", "Jan Kowalski"]);
+    assert!(automatic.iter().all(|e| e.0 == "sms" && e.1 == "sent"));
+    let calls = list(RegisterFilter {
+        channel: Some("call".into()),
+        ..RegisterFilter::default()
+    })
+    .await;
+    assert_eq!(
+        calls,
+        [(
+            "call".to_owned(),
+            "recorded".to_owned(),
+            "Anna Wspólna".to_owned(),
+            false
+        )]
+    );
+    let theirs = list(RegisterFilter {
+        author: Some("user:someone".into()),
+        ..RegisterFilter::default()
+    })
+    .await;
+    assert_eq!(
+        theirs.len(),
+        1,
+        "a person's filter shows no process's: {theirs:?}"
+    );
+    assert!(
+        list(RegisterFilter {
+            channel: Some("email".into()),
+            ..RegisterFilter::default()
+        })
+        .await
+        .is_empty()
+    );
+
+    // Bulk send of the unsent: one batch for one request id, both sent.
+    let filter = RegisterFilter::default();
+    let batch = app
+        .batch_of_unsent(&s.tenant, "test", "bulk-1", &filter)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        app.batch_of_unsent(&s.tenant, "test", "bulk-1", &filter)
+            .await
+            .unwrap(),
+        Some(batch.clone()),
+        "a double click makes one batch"
+    );
+    s.sim.mark_undeliverable("48500100005");
+    let b = app.send_batch(&s.tenant, "test", &batch).await.unwrap();
+    assert_eq!((b.total, b.sent, b.state.as_str()), (2, 2, "done"));
+    assert_eq!(s.sim.messages().len(), 4);
+    assert_eq!(
+        app.notification(&s.tenant, &second).await.unwrap().status,
+        "sent"
+    );
+    assert_eq!(
+        app.batch_of_unsent(&s.tenant, "test", "bulk-2", &filter)
+            .await
+            .unwrap(),
+        None,
+        "nothing left to send"
+    );
+
+    // Delivery: an SMS sent with a callback address learns it by the callback; the batch's
+    // reports never come, the check asks for them.
+    let reported = reporting
+        .create_notification(
+            &s.tenant,
+            "test",
+            &kh1,
+            NotificationOrder {
+                send_now: true,
+                ..save("Z raportem")
+            },
+        )
+        .await
+        .unwrap();
+    s.env.clock.set(at("2026-12-08T11:05:00Z"));
+    s.sim.deliver_callbacks().await;
+    assert_eq!(
+        app.notification(&s.tenant, &reported)
+            .await
+            .unwrap()
+            .delivery_status
+            .as_deref(),
+        Some("DELIVERED"),
+        "the callback's report"
+    );
+    assert_eq!(
+        app.notification(&s.tenant, &first)
+            .await
+            .unwrap()
+            .delivery_status,
+        None
+    );
+    let manual = RegisterFilter {
+        source: Some(Source::Manual),
+        ..RegisterFilter::default()
+    };
+    let check = app.check_deliveries(&s.tenant, &manual).await.unwrap();
+    assert_eq!(
+        check,
+        DeliveryCheck {
+            delivered: 1,
+            undelivered: 1,
+            pending: 0,
+            unknown: 0
+        }
+    );
+    assert_eq!(
+        app.notification(&s.tenant, &second)
+            .await
+            .unwrap()
+            .delivery_status
+            .as_deref(),
+        Some("UNDELIVERED")
+    );
+    let undelivered = list(RegisterFilter {
+        status: Some("undelivered".into()),
+        ..RegisterFilter::default()
+    })
+    .await;
+    assert_eq!(undelivered.len(), 1, "{undelivered:?}");
+    // The processes' SMS had no report either: checked too, without the manual filter.
+    let check = app
+        .check_deliveries(&s.tenant, &RegisterFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(check.delivered + check.undelivered, 2, "{check:?}");
+    let delivered = list(RegisterFilter {
+        status: Some("delivered".into()),
+        ..RegisterFilter::default()
+    })
+    .await;
+    assert_eq!(
+        delivered.len(),
+        4,
+        "KH-1's two by hand and the processes' two (sent before KH-5's number failed): {delivered:?}"
+    );
+
+    // KH-5 pays part of G: the process's notice to KH-5 is partly settled.
+    s.batch(3, json!([doc("G", "KH-5", "2026-11-30", 7_000, 2_000)]))
+        .await;
+    let partly = app
+        .notification_register(
+            &s.tenant,
+            &RegisterFilter {
+                settled: Some(Settlement::Partly),
+                limit: 100,
+                ..RegisterFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    let who: Vec<(&str, bool)> = partly
+        .iter()
+        .map(|e| (e.debtor_name(), e.automatic().is_some()))
+        .collect();
+    assert!(who.contains(&("Ewa Zgodna", true)), "{who:?}");
+
+    // A claim stranded with its replica: "sending" until the lease ends, then sent once.
+    let stranded = app
+        .create_notification(&s.tenant, "test", &kh1, save("Zgubione"))
+        .await
+        .unwrap();
+    assert!(
+        s.env
+            .store
+            .claim_notification(&s.tenant, &stranded, s.env.clock.now())
+            .await
+            .unwrap()
+    );
+    let e = app
+        .send_notification(&s.tenant, "test", &stranded)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, inkaso_cloud::services::ServiceError::Conflict { .. }),
+        "{e:?}"
+    );
+    s.env.clock.set(at("2026-12-08T11:20:00Z"));
+    let before = s.sim.messages().len();
+    let n = app
+        .send_notification(&s.tenant, "test", &stranded)
+        .await
+        .unwrap();
+    assert_eq!(n.status, "sent");
+    assert_eq!(s.sim.messages().len(), before + 1);
+
+    // Bulk delete of the unsent: the sent stay.
+    for text in ["Do usunięcia 1", "Do usunięcia 2"] {
+        app.create_notification(&s.tenant, "test", &kh1, save(text))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        app.delete_unsent(&s.tenant, "test", &filter).await.unwrap(),
+        2
+    );
+    assert_eq!(
+        app.delete_unsent(&s.tenant, "test", &filter).await.unwrap(),
+        0
+    );
+
+    // The portal: the page with both sources, a bulk action, the CSV and the PDF.
+    let session = crate::portal::log_in(&s.env, "szef@firma.pl", "bardzo-tajne-haslo").await;
+    let (status, page) =
+        crate::portal::page(&s.env, &session, "/notifications?source=automatic").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("SMS / S1") && !page.contains("Rozmowa o fakturze E"),
+        "automatic only"
+    );
+    app.create_notification(&s.tenant, "test", &kh1, save("Jeszcze jedno"))
+        .await
+        .unwrap();
+    let token = crate::portal::csrf(&s.env, &session).await;
+    let (status, _) = crate::portal::post(
+        &s.env,
+        &session,
+        "/notifications/bulk",
+        &format!("_csrf={token}&op=delete&source=manual&request=x"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, page) = crate::portal::page(
+        &s.env,
+        &session,
+        "/notifications?source=manual&outcome=deleted-1",
+    )
+    .await;
+    assert!(
+        page.contains("Usunięto 1 niewysłane powiadomienie."),
+        "the notice"
+    );
+    let (status, csv) = crate::portal::page(&s.env, &session, "/notifications?format=csv").await;
+    assert_eq!(status, 200);
+    assert!(csv.contains("procesy") || csv.contains("SMS / S1"), "{csv}");
+    assert!(csv.contains("niedoręczone (UNDELIVERED)"), "{csv}");
+    let pdf = crate::portal::bytes(
+        &s.env,
+        &session,
+        "/notifications?format=pdf&status=delivered",
+    )
+    .await;
+    assert!(pdf.starts_with(b"%PDF"), "a PDF");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rejestr.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", path.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for want in [
+        "Rejestr powiadomień",
+        "Stan: doręczone",
+        "4 powiadomienia",
+        "Jan Kowalski",
+        "SMS / S1",
+        "Z raportem",
+        "Strona 1 z 1",
+    ] {
+        assert!(text.contains(want), "{want:?} not in the PDF:\n{text}");
+    }
+    assert!(!text.contains("Ręczne do KH-5"), "filtered:\n{text}");
+    // Kept to be looked at (`pdftoppm`): the register as a firm prints it.
+    let artefacts =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/artefacts/register");
+    std::fs::create_dir_all(&artefacts).unwrap();
+    std::fs::write(artefacts.join("register.pdf"), &pdf).unwrap();
+}
+
+on_both!(
+    saldo_and_stop,
+    notifications_by_hand,
+    mass_notifications,
+    register_of_notices
+);

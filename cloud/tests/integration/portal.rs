@@ -88,6 +88,18 @@ pub(crate) async fn page(env: &Env, session: &str, path: &str) -> (u16, String) 
     (resp.status().as_u16(), resp.text().await.unwrap())
 }
 
+/// A download's bytes (a PDF), asserting it answered 200.
+pub(crate) async fn bytes(env: &Env, session: &str, path: &str) -> Vec<u8> {
+    let resp = client()
+        .get(env.url(path))
+        .header("cookie", format!("{COOKIE}={session}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "{path}");
+    resp.bytes().await.unwrap().to_vec()
+}
+
 pub(crate) async fn csrf(env: &Env, session: &str) -> String {
     let (status, html) = page(env, session, "/account").await;
     assert_eq!(status, 200);

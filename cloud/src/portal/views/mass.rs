@@ -178,7 +178,12 @@ pub(super) async fn confirm(
 }
 
 /// Sends the batch on a task of its own: the page answers at once and shows the progress.
-fn start_sending(state: &AppState, tenant: crate::store::TenantScope, actor: String, id: String) {
+pub(super) fn start_sending(
+    state: &AppState,
+    tenant: crate::store::TenantScope,
+    actor: String,
+    id: String,
+) {
     let app = state.app.clone();
     tokio::spawn(async move {
         if let Err(e) = app.send_batch(&tenant, &actor, &id).await {
@@ -192,6 +197,8 @@ fn start_sending(state: &AppState, tenant: crate::store::TenantScope, actor: Str
 pub(super) struct BatchPage {
     ctx: Ctx,
     b: BatchView,
+    /// "Sending", but its sender was lost: offered to resume.
+    stalled: bool,
 }
 
 impl BatchPage {
@@ -216,7 +223,8 @@ pub(super) async fn batch(
         .app
         .batch(&viewer.session.principal.tenant, &id)
         .await?;
-    Ok(BatchPage { ctx, b })
+    let stalled = b.stalled(state.app.clock.now());
+    Ok(BatchPage { ctx, b, stalled })
 }
 
 /// Stops the batch before its next message.

@@ -67,6 +67,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/tasks", get(documents::tasks))
         .route("/sms", get(inbound::list))
         .route("/notifications", get(notifications::register))
+        .route("/notifications/bulk", post(notifications::bulk))
         .route("/notifications/mass", get(mass::wizard).post(mass::confirm))
         .route("/notifications/batches/{id}", get(mass::batch))
         .route("/notifications/batches/{id}/abort", post(mass::abort))
