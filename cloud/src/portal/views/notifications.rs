@@ -50,6 +50,7 @@ pub(super) struct RegisterQuery {
     status: Option<String>,
     settled: Option<String>,
     author: Option<String>,
+    debtor: Option<String>,
     from: Option<String>,
     to: Option<String>,
     format: Option<String>,
@@ -85,7 +86,9 @@ impl RegisterQuery {
                 .map(str::to_owned),
             from: Self::day(self.from.as_ref()),
             to: Self::day(self.to.as_ref()),
-            debtor_id: None,
+            debtor_id: Some(Self::text(self.debtor.as_ref()))
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
             settled: match Self::text(self.settled.as_ref()) {
                 "fully" => Some(Settlement::Fully),
                 "partly" => Some(Settlement::Partly),
@@ -104,6 +107,7 @@ impl RegisterQuery {
             ("status", &self.status),
             ("settled", &self.settled),
             ("author", &self.author),
+            ("debtor", &self.debtor),
             ("from", &self.from),
             ("to", &self.to),
         ]
@@ -118,7 +122,7 @@ impl RegisterQuery {
     }
 
     /// The filters that are set, in words (the PDF's heading).
-    fn describe(&self, ctx: &Ctx, actors: &Actors) -> Vec<String> {
+    fn describe(&self, ctx: &Ctx, actors: &Actors, debtor: &str) -> Vec<String> {
         self.pairs()
             .into_iter()
             .map(|(k, v)| {
@@ -128,6 +132,7 @@ impl RegisterQuery {
                     "status" => ("col-status", ctx.tp("notification-status", &v)),
                     "settled" => ("col-settled", ctx.tp("settled", &v)),
                     "author" => ("col-author", actors.name(ctx, &v)),
+                    "debtor" => ("col-debtor", debtor.to_owned()),
                     "from" => ("history-since", v),
                     _ => ("history-until", v),
                 };
@@ -191,6 +196,8 @@ pub(super) struct RegisterPage {
     people: Vec<(String, String)>,
     /// The filters, for the bulk actions' form.
     filters: Vec<(&'static str, String)>,
+    /// One debtor's only: its id, its name, and the register without it.
+    debtor: Option<(String, String, String)>,
     /// Unsent SMS among those shown (the bulk send and delete).
     unsent: usize,
     /// Sent SMS and voice messages shown whose delivery report never came.
@@ -284,6 +291,21 @@ pub(super) async fn register(
         csv: q.link(Some("csv"), None),
         pdf: q.link(Some("pdf"), None),
         filters: q.pairs(),
+        debtor: q
+            .debtor
+            .as_ref()
+            .filter(|d| !d.trim().is_empty())
+            .map(|id| {
+                let name = rows.first().map_or_else(
+                    || ctx.t("register-this-debtor"),
+                    |(e, _)| e.debtor_name().to_owned(),
+                );
+                let without = RegisterQuery {
+                    debtor: None,
+                    ..q.clone()
+                };
+                (id.trim().to_owned(), name, without.link(None, None))
+            }),
         people: actors.people(),
         request_id: crate::store::new_id(),
         unsent,
@@ -444,7 +466,8 @@ fn register_pdf(
     w.row(13.0, Weight::Bold, &[(MARGIN_MM, Align::Left, &title)]);
     let now = state.app.clock.now();
     let mut heading = vec![ctx.ta("register-pdf-made", "at", &ctx.datetime(now))];
-    heading.extend(q.describe(ctx, actors));
+    let debtor = rows.first().map_or("", |(e, _)| e.debtor_name());
+    heading.extend(q.describe(ctx, actors, debtor));
     w.paragraph(&heading.join(" · "), 8.0, Weight::Regular);
     w.paragraph(
         &ctx.tn(

@@ -580,6 +580,71 @@ async fn a_firm_works_in_the_portal() {
     let text = page_text(&c).await;
     assert!(text.contains("Zakończona"), "the batch finished: {text}");
     shot(&c, "26-mass-batch").await;
+
+    // --- The register: the processes' messages beside those made by hand, filtered in the
+    // form; the delivery of the batch's SMS asked for; the PDF with the same filters.
+    c.goto(&format!("{base}/notifications")).await.unwrap();
+    let choose = |css: &'static str| {
+        let c = c.clone();
+        async move {
+            c.find(Locator::Css(css))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+        }
+    };
+    choose("#f-source option[value=automatic]").await;
+    click_to_new_page(&c, "#register-filters button[type=submit]").await;
+    let kept = c
+        .execute("return document.getElementById('f-source').value;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(kept, json!("automatic"), "the filter kept in the form");
+    // Every row's author is a process and its stage (or "sent on demand").
+    let authors = c
+        .execute(
+            "return [...document.querySelectorAll('#register tbody tr td:last-child')].map(td => td.textContent.trim());",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let authors: Vec<String> = serde_json::from_value(authors).unwrap();
+    assert!(
+        !authors.is_empty(),
+        "the processes sent messages during the days"
+    );
+    assert!(
+        authors
+            .iter()
+            .all(|a| a.contains(" / ") || a.contains("na żądanie")),
+        "{authors:?}"
+    );
+    assert!(!page_text(&c).await.contains("Zadzwonił po SMS z saldem"));
+    shot(&c, "27-register-processes").await;
+    choose("#f-source option[value=manual]").await;
+    choose("#f-channel option[value=sms]").await;
+    click_to_new_page(&c, "#register-filters button[type=submit]").await;
+    assert!(!page_text(&c).await.contains("Zadzwonił po SMS z saldem"));
+    click_to_new_page(&c, "#register-bulk button[value=check]").await;
+    let text = page_text(&c).await;
+    assert!(
+        text.contains("Sprawdzono doręczenie"),
+        "the check's outcome: {text}"
+    );
+    shot(&c, "28-register-delivery-check").await;
+    let pdf = c
+        .execute_async(
+            r"const done = arguments[0];
+              fetch(document.querySelector('a[href*=\'format=pdf\']').href)
+                .then(r => r.arrayBuffer())
+                .then(b => done(String.fromCharCode(...new Uint8Array(b.slice(0, 5)))));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(pdf, json!("%PDF-"));
     c.goto(&format!("{base}/templates")).await.unwrap();
     shot(&c, "18-templates").await;
 
