@@ -364,6 +364,7 @@ err-service-notification-excluded = the debtor is excluded from collection: it g
 err-service-notification-sent = the notification was already sent or recorded: it cannot be changed or deleted
 err-service-notification-sms = the SMS is too long: { $reason }
 err-service-delivery-no-sms = the service has no SMSAPI account: delivery cannot be checked
+err-service-register-nothing-unsent = there are no unsent SMS for these filters
 err-service-delivery-provider = SMSAPI does not answer ({ $reason }); { $count } of { $total } checked, try again later
 err-what-notification = notification { $id }
 err-domain-mass-days = at most { $max } days

@@ -395,6 +395,7 @@ err-service-notification-excluded = dłużnik jest wyłączony z windykacji: nie
 err-service-notification-sent = powiadomienie zostało już wysłane lub zapisane: nie można go zmienić ani usunąć
 err-service-notification-sms = SMS jest za długi: { $reason }
 err-service-delivery-no-sms = usługa nie ma konta SMSAPI: statusu doręczenia nie można sprawdzić
+err-service-register-nothing-unsent = nie ma niewysłanych SMS dla tych filtrów
 err-service-delivery-provider = SMSAPI nie odpowiada ({ $reason }); sprawdzono { $count } z { $total }, spróbuj później
 err-what-notification = powiadomienie { $id }
 err-domain-mass-days = najwyżej { $max } dni

@@ -24,8 +24,8 @@ use crate::domain::accounts::Role;
 use crate::domain::ids::AgentId;
 use crate::i18n::{self, Bilingual};
 use crate::services::ServiceError;
+use crate::services::model::ApiTokenView;
 use crate::services::model::UserView;
-use crate::store::accounts::ApiTokenView;
 
 /// The administration routes.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -215,7 +215,7 @@ async fn add_user(
     let role = role_of(&req.role)?;
     let (password, generated) = match req.password {
         Some(given) => (given, false),
-        None => (crate::store::accounts::generate_password(), true),
+        None => (crate::services::model::generate_password(), true),
     };
     let id = state
         .app

@@ -22,8 +22,8 @@ use super::wire::{
 use super::{AppState, ClientAddr, ClientAuth, Failure, Path, Q, SESSION_COOKIE};
 use crate::domain::accounts::Role;
 use crate::domain::ids::TenantId;
+use crate::services::model::AuditFilter;
 use crate::services::model::{LoginOutcome, SESSION_HOURS};
-use crate::store::accounts::AuditFilter;
 
 /// The error shape, for the OpenAPI document (the type itself is `inkaso_shared::protocol::ErrorResponse`).
 #[derive(Debug, Serialize, ToSchema)]
@@ -75,6 +75,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             .routes(routes!(audit_log))
             .merge(super::channels::routes())
             .merge(super::processes::routes())
+            .merge(super::notifications::routes())
             .merge(super::cases::routes())
             .merge(super::stats::routes())
             .merge(super::admin::routes()),
@@ -384,7 +385,7 @@ async fn audit_log(
         action: q.action,
         target: None,
         after: None,
-        limit: Some(q.limit.unwrap_or(crate::store::query::MAX_PAGE)),
+        limit: Some(q.limit.unwrap_or(crate::services::model::MAX_PAGE)),
     };
     Ok(Json(wire::all(
         state.app.audit_log(&p.tenant, &filter).await?.items,

@@ -15,6 +15,7 @@ pub mod agent;
 pub mod cases;
 pub mod channels;
 pub mod client;
+pub mod notifications;
 mod openapi;
 pub mod ops;
 pub mod processes;

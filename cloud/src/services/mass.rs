@@ -299,6 +299,17 @@ impl App {
         Ok(self.store.batch(tenant, id).await?)
     }
 
+    /// Sends the batch on a task of its own ([`App::send_batch`]): the request that made or
+    /// resumed it answers at once, its progress is read with [`App::batch`].
+    pub fn spawn_send_batch(&self, tenant: TenantScope, actor: String, id: String) {
+        let app = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = app.send_batch(&tenant, &actor, &id).await {
+                tracing::warn!(tenant = %tenant, batch = %id, error = %e, "mass notification stopped on an error");
+            }
+        });
+    }
+
     /// Asks the batch's sender to stop before its next message.
     pub async fn abort_batch(
         &self,

@@ -44,8 +44,9 @@ pub mod stats;
 pub mod model {
     pub use crate::store::Store;
     pub use crate::store::accounts::{
-        AgentPrincipal, AuditEntry, AuthFailure, ClientPrincipal, EmailLogin, LoginOutcome,
-        NewSecret, PortalSession, SESSION_HOURS, SESSION_IDLE_MINUTES, Tenant,
+        AgentPrincipal, ApiTokenView, AuditEntry, AuditFilter, AuthFailure, ClientPrincipal,
+        EmailLogin, LoginOutcome, NewSecret, PortalSession, SESSION_HOURS, SESSION_IDLE_MINUTES,
+        Tenant, generate_password,
     };
     pub use crate::store::cases::{
         Case, CaseDetail, CaseEvent, CaseFilter, ContactSnapshot, DebtorSnapshot, DocumentSnapshot,
@@ -55,11 +56,13 @@ pub mod model {
     pub use crate::store::collection::{
         ActionQuery, ChannelPauseView, CollectionStateView, PauseView,
     };
+    pub use crate::store::inbound::InboundRow;
     pub use crate::store::ingest::BatchOutcome;
+    pub use crate::store::notifications::{AutomaticNotice, BatchView, NotificationRow};
     pub use crate::store::processes::{ActionView, CollectionSettings, DebtorCollectionChange};
     pub use crate::store::query::{
         AgentHealth, CompanyView, ContactView, DebtorDetail, DebtorFilter, DebtorView,
-        DocumentFilter, DocumentView, ExclusionView, NewExclusion, Page, PaymentFilter,
+        DocumentFilter, DocumentView, ExclusionView, MAX_PAGE, NewExclusion, Page, PaymentFilter,
         PaymentView,
     };
     pub use crate::store::security::same_secret;

@@ -121,6 +121,11 @@ impl RegisterEntry {
         }
     }
 
+    /// A notification made by hand, its settlement not judged.
+    pub fn of(row: NotificationRow) -> RegisterEntry {
+        RegisterEntry::new(Notice::Manual(row))
+    }
+
     /// The notification's or the action's id.
     pub fn id(&self) -> &str {
         match &self.notice {

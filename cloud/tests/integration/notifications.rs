@@ -77,6 +77,9 @@ struct Site {
     tenant: TenantScope,
     agent: AgentPrincipal,
     inbound_url: String,
+    /// The firm's editor's and viewer's API tokens.
+    editor: String,
+    viewer: String,
 }
 
 impl Site {
@@ -150,6 +153,8 @@ impl Site {
             tenant,
             agent,
             inbound_url,
+            editor: fixture.editor.clone(),
+            viewer: fixture.viewer.clone(),
         };
         site.batch(
             1,
@@ -1504,6 +1509,104 @@ async fn register_of_notices(backend: Backend) {
         assert!(text.contains(want), "{want:?} not in the PDF:\n{text}");
     }
     assert!(!text.contains("Ręczne do KH-5"), "filtered:\n{text}");
+    // The JSON API: the same register and actions, for programs.
+    let (status, list) = s
+        .env
+        .get(
+            &s.viewer,
+            "/api/v1/notifications?source=automatic&status=delivered",
+        )
+        .await;
+    assert_eq!(status, 200, "{list}");
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2, "{list:?}");
+    assert!(list.iter().all(|n| n["source"] == "automatic"
+        && n["process"] == "SMS"
+        && n["delivery_status"] == "DELIVERED"));
+    let (status, e) = s
+        .env
+        .get(&s.viewer, "/api/v1/notifications?channel=fax")
+        .await;
+    assert_eq!(status, 400, "an unknown channel is refused: {e}");
+    let (status, made) = s
+        .env
+        .post(
+            &s.editor,
+            &format!("/api/v1/debtors/{kh3}/notifications"),
+            &json!({"kind": "call", "text": "Rozmowa przez API", "promise_date": "2026-12-20"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{made}");
+    assert_eq!(
+        (made["status"].as_str(), made["channel"].as_str()),
+        (Some("recorded"), Some("call"))
+    );
+    let (status, e) = s
+        .env
+        .post(
+            &s.viewer,
+            &format!("/api/v1/debtors/{kh3}/notifications"),
+            &json!({"kind": "call", "text": "x"}),
+        )
+        .await;
+    assert_eq!(status, 403, "a viewer only reads: {e}");
+    let (status, e) = s
+        .env
+        .post(
+            &s.editor,
+            &format!("/api/v1/debtors/{kh3}/notifications"),
+            &json!({"kind": "sms", "text": "Bez zgody"}),
+        )
+        .await;
+    assert_eq!(status, 409, "KH-3 gave no SMS consent: {e}");
+    let (status, e) = s
+        .env
+        .delete(
+            &s.editor,
+            &format!("/api/v1/notifications/{}", made["id"].as_str().unwrap()),
+        )
+        .await;
+    assert_eq!(status, 409, "a recorded call stays: {e}");
+    let (status, e) = s
+        .env
+        .post(
+            &s.editor,
+            "/api/v1/notifications/send-unsent",
+            &json!({"request_id": "api-1", "filter": {"source": "manual"}}),
+        )
+        .await;
+    assert_eq!(status, 409, "nothing unsent: {e}");
+    let (status, check) = s
+        .env
+        .post(
+            &s.editor,
+            "/api/v1/notifications/check-delivery",
+            &json!({"filter": {}}),
+        )
+        .await;
+    assert_eq!(status, 409, "this service has no SMSAPI account: {check}");
+    let (status, preview) = s
+        .env
+        .post(
+            &s.editor,
+            "/api/v1/notifications/mass-preview",
+            &json!({"overdue_within_days": 365, "template": "sms-po"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{preview}");
+    let skipped: Vec<&str> = preview["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["reason"].as_str().unwrap())
+        .collect();
+    assert!(skipped.contains(&"deceased"), "{preview}");
+    let (status, log) = s
+        .env
+        .get(&s.viewer, "/api/v1/inbound-sms?command=balance")
+        .await;
+    assert_eq!((status, log.as_array().map(Vec::len)), (200, Some(0)));
+
     // Kept to be looked at (`pdftoppm`): the register as a firm prints it.
     let artefacts =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/artefacts/register");

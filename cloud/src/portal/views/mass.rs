@@ -177,19 +177,14 @@ pub(super) async fn confirm(
     Ok(Redirect::to(&format!("/notifications/batches/{id}")).into_response())
 }
 
-/// Sends the batch on a task of its own: the page answers at once and shows the progress.
+/// Sends the batch in the background: the page answers at once and shows the progress.
 pub(super) fn start_sending(
     state: &AppState,
     tenant: crate::store::TenantScope,
     actor: String,
     id: String,
 ) {
-    let app = state.app.clone();
-    tokio::spawn(async move {
-        if let Err(e) = app.send_batch(&tenant, &actor, &id).await {
-            tracing::warn!(tenant = %tenant, batch = %id, error = %e, "mass notification stopped on an error");
-        }
-    });
+    state.app.spawn_send_batch(tenant, actor, id);
 }
 
 #[derive(Template, WebTemplate)]
