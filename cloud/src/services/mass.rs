@@ -14,7 +14,7 @@ use inkaso_shared::Localized as _;
 use super::{App, ServiceError};
 use crate::domain::Invalid;
 use crate::domain::mass::{MassFilter, pick};
-use crate::domain::notifications::{DocumentThen, NotificationKind, snapshot};
+use crate::domain::notifications::{NotificationKind, snapshot};
 use crate::process::Channel;
 use crate::process::calendar::local_date;
 use crate::process::compose::ChannelSettings;
@@ -36,7 +36,6 @@ pub struct MassItem {
     pub parts: usize,
     /// What the chosen documents add up to (minor units) and their currency.
     pub total: (i64, String),
-    snapshot_docs: Vec<DocumentThen>,
 }
 
 /// One debtor the filter picked who gets nothing, and why.
@@ -175,7 +174,6 @@ impl App {
                 text: prepared.text,
                 parts: prepared.length.parts,
                 total: (p.total_minor, currency),
-                snapshot_docs: Vec::new(),
             });
         }
         preview.cost_grosze = settings
@@ -195,21 +193,17 @@ impl App {
         filter: &MassFilter,
         code: &str,
     ) -> Result<String, ServiceError> {
-        let mut preview = self.mass_preview(tenant, filter, code).await?;
+        let preview = self.mass_preview(tenant, filter, code).await?;
         if preview.items.is_empty() {
             return Err(ServiceError::conflict("err-service-mass-empty", &[]));
         }
-        for item in &mut preview.items {
-            item.snapshot_docs = self
-                .debtor_snapshot(tenant, &item.debtor_id)
-                .await?
-                .documents;
-        }
+        let ids: Vec<&str> = preview.items.iter().map(|i| i.debtor_id.as_str()).collect();
+        let mut open = self.store.snapshot_documents_of(tenant, &ids).await?;
         let today = local_date(self.clock.now());
         let snapshots: Vec<_> = preview
             .items
             .iter()
-            .map(|i| snapshot(i.snapshot_docs.clone(), today))
+            .map(|i| snapshot(open.remove(&i.debtor_id).unwrap_or_default(), today))
             .collect();
         let items: Vec<NewNotification<'_>> = preview
             .items

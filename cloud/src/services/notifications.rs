@@ -17,9 +17,7 @@ use super::collection::NewPauseOrder;
 use super::register::{Notice, RegisterEntry};
 use super::{App, ServiceError};
 use crate::domain::Invalid;
-use crate::domain::notifications::{
-    DocumentThen, NotificationKind, Settlement, Snapshot, check_new, snapshot,
-};
+use crate::domain::notifications::{NotificationKind, Settlement, Snapshot, check_new, snapshot};
 use crate::i18n;
 use crate::process::calendar::local_date;
 use crate::process::compose::ChannelSettings;
@@ -324,18 +322,12 @@ impl App {
         debtor_id: &str,
     ) -> Result<Snapshot, ServiceError> {
         let today = local_date(self.clock.now());
-        let detail = self.store.debtor_detail(tenant, debtor_id, today).await?;
-        let open = detail
-            .documents
-            .into_iter()
-            .filter(|d| d.status == "open")
-            .map(|d| DocumentThen {
-                id: d.id,
-                due_date: d.due_date,
-                remaining_minor: d.remaining_minor,
-                currency: d.currency,
-            })
-            .collect();
+        let open = self
+            .store
+            .snapshot_documents_of(tenant, &[debtor_id])
+            .await?
+            .remove(debtor_id)
+            .unwrap_or_default();
         Ok(snapshot(open, today))
     }
 

@@ -709,6 +709,40 @@ impl Store {
         Ok(())
     }
 
+    /// The open documents of each of `debtor_ids` as a snapshot keeps them (a debtor with none
+    /// is absent): a few statements for a whole mass notification, not one per debtor.
+    pub async fn snapshot_documents_of(
+        &self,
+        tenant: &TenantScope,
+        debtor_ids: &[&str],
+    ) -> Result<std::collections::BTreeMap<String, Vec<DocumentThen>>, StoreError> {
+        let mut out: std::collections::BTreeMap<String, Vec<DocumentThen>> =
+            std::collections::BTreeMap::new();
+        for chunk in debtor_ids.chunks(500) {
+            let sql = format!(
+                "SELECT d.debtor_id, doc.document_id, doc.due_date, doc.remaining_minor, doc.currency \
+                 FROM debtors d JOIN documents doc ON doc.tenant_id = d.tenant_id \
+                   AND doc.agent_id = d.agent_id AND doc.debtor_external_id = d.external_id \
+                 WHERE d.tenant_id = $1 AND doc.status = 'open' AND d.debtor_id IN ({}) \
+                 ORDER BY d.debtor_id, doc.due_date, doc.document_id",
+                super::list_placeholders(chunk.len(), 1)
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant.as_str());
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for r in q.fetch_all(self.pool()).await? {
+                out.entry(r.try_get(0)?).or_default().push(DocumentThen {
+                    id: r.try_get(1)?,
+                    due_date: parse_day(&r.try_get::<String, _>(2)?)?,
+                    remaining_minor: r.try_get(3)?,
+                    currency: r.try_get(4)?,
+                });
+            }
+        }
+        Ok(out)
+    }
+
     /// Today's remaining amount of each of `ids` still open (a closed one is absent).
     pub async fn open_remaining(
         &self,

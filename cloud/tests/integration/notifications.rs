@@ -1034,6 +1034,25 @@ async fn mass_notifications(backend: Backend) {
     );
     let b = app.batch(&s.tenant, &batch).await.unwrap();
     assert_eq!((b.total, b.unsent, b.state.as_str()), (5, 5, "created"));
+    // Each keeps what its debtor owed when the batch was made.
+    let made = app
+        .notification_register(
+            &s.tenant,
+            &inkaso_cloud::services::register::RegisterFilter {
+                source: Some(inkaso_cloud::services::register::Source::Manual),
+                channel: Some("sms".into()),
+                limit: 100,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let d06 = made
+        .iter()
+        .find(|e| e.debtor_name() == "Dłużnik 06")
+        .unwrap();
+    assert_eq!(d06.snapshot().owed["PLN"].arrears_minor, 10_006);
+    assert_eq!(d06.snapshot().documents.len(), 1);
 
     // Aborted after the second message: exactly two went; resumed: the rest, none twice.
     *aborting.batch.lock().unwrap() = Some(batch.clone());
