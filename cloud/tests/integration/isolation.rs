@@ -519,6 +519,21 @@ async fn every_documented_route_is_isolated(backend: Backend) {
         .await;
     assert_eq!(s, 201, "{case}");
     let case_id = case["id"].as_str().unwrap().to_owned();
+    // A's notification (a call recorded) and a batch of SMS.
+    let (s, notification) = env
+        .post(
+            &a.editor,
+            &format!("/api/v1/debtors/{}/notifications", ida.debtor),
+            &json!({"kind": "call", "text": "Rozmowa AAA"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{notification}");
+    let notification_id = notification["id"].as_str().unwrap().to_owned();
+    let (batch_id, _) = env
+        .store
+        .batch_of_unsent(&a.scope, "partia-AAA", "test", &[], now)
+        .await
+        .unwrap();
     let a_user = env.store.users(&a.scope).await.unwrap().remove(0).id;
     let a_token = env.store.api_tokens(&a.scope).await.unwrap().remove(0).id;
 
@@ -615,6 +630,61 @@ async fn every_documented_route_is_isolated(backend: Backend) {
                 "viewer",
                 Client,
                 OwnSpace,
+            ),
+            ("get", "/api/v1/notifications" | "/api/v1/inbound-sms") => {
+                c(route.into(), None, "viewer", Client, OwnSpace)
+            }
+            ("post", "/api/v1/debtors/{id}/notifications") => c(
+                format!("/api/v1/debtors/{d}/notifications"),
+                Some(json!({"kind": "call", "text": "Rozmowa BBB"})),
+                "editor",
+                Client,
+                Foreign,
+            ),
+            ("get", "/api/v1/notifications/{id}") => c(
+                format!("/api/v1/notifications/{notification_id}"),
+                None,
+                "viewer",
+                Client,
+                Foreign,
+            ),
+            ("delete", "/api/v1/notifications/{id}") | ("post", "/api/v1/notifications/{id}/send") => c(
+                route.replace("{id}", &notification_id),
+                None,
+                "editor",
+                Client,
+                Foreign,
+            ),
+            ("post", "/api/v1/notifications/send-unsent") => c(
+                route.into(),
+                Some(json!({"request_id": "bbb-1", "filter": {}})),
+                "editor",
+                Client,
+                OwnSpace,
+            ),
+            ("post", "/api/v1/notifications/delete-unsent" | "/api/v1/notifications/check-delivery") => {
+                c(route.into(), Some(json!({"filter": {}})), "editor", Client, OwnSpace)
+            }
+            ("post", "/api/v1/notifications/mass-preview" | "/api/v1/notification-batches") => c(
+                route.into(),
+                Some(json!({"overdue_within_days": 30, "template": "szablon-aaa", "request_id": "bbb-2"})),
+                "editor",
+                Client,
+                OwnSpace,
+            ),
+            ("get", "/api/v1/notification-batches/{id}") => c(
+                format!("/api/v1/notification-batches/{batch_id}"),
+                None,
+                "viewer",
+                Client,
+                Foreign,
+            ),
+            ("post", "/api/v1/notification-batches/{id}/abort" | "/api/v1/notification-batches/{id}/resume") => c(
+                route.replace("{id}", &batch_id),
+                None,
+                "editor",
+                Client,
+                Foreign,
             ),
             ("put", "/api/v1/debtors/{id}/sector") => c(
                 format!("/api/v1/debtors/{d}/sector"),
@@ -996,6 +1066,8 @@ async fn every_documented_route_is_isolated(backend: Backend) {
         pause_id.as_str(),
         a_user.as_str(),
         a_token.as_str(),
+        notification_id.as_str(),
+        batch_id.as_str(),
         "AAA",
     ];
     // An answer may repeat what the caller sent (ids and codes in the path, the body's texts);
