@@ -493,6 +493,22 @@ pub struct BatchBody {
     pub unsent: i64,
 }
 
+/// Starts sending a batch just made in the background: 201 with the batch.
+async fn started(
+    state: &AppState,
+    p: &crate::services::model::ClientPrincipal,
+    id: String,
+) -> Result<(StatusCode, Json<BatchBody>), Failure> {
+    state
+        .app
+        .spawn_send_batch(p.tenant.clone(), p.actor.clone(), id.clone());
+    let b = state.app.batch(&p.tenant, &id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(batch_body(b, state.app.clock.now())),
+    ))
+}
+
 fn batch_body(b: BatchView, now: DateTime<Utc>) -> BatchBody {
     BatchBody {
         stalled: b.stalled(now),
@@ -535,14 +551,7 @@ async fn send_unsent(
             &[],
         )));
     };
-    state
-        .app
-        .spawn_send_batch(p.tenant.clone(), p.actor.clone(), id.clone());
-    let b = state.app.batch(&p.tenant, &id).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(batch_body(b, state.app.clock.now())),
-    ))
+    started(&state, p, id).await
 }
 
 /// How many were deleted.
@@ -778,14 +787,7 @@ async fn create_batch(
         .app
         .create_mass(&p.tenant, &p.actor, &request, &req.filter(), &req.template)
         .await?;
-    state
-        .app
-        .spawn_send_batch(p.tenant.clone(), p.actor.clone(), id.clone());
-    let b = state.app.batch(&p.tenant, &id).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(batch_body(b, state.app.clock.now())),
-    ))
+    started(&state, p, id).await
 }
 
 /// A batch with its progress.

@@ -182,6 +182,46 @@ const COLS: &str = "n.notification_id, n.debtor_id, d.name, n.kind, n.status, n.
     n.promise_date, n.snapshot_json, n.author, n.created_at, n.sent_at, n.to_number, \
     n.provider_id, n.failure, n.delivery_status";
 
+/// Inserts the batch of `batch.request_id` in the caller's transaction unless it exists: its
+/// id, and whether it was made now (a double click or a retry finds the first one).
+async fn insert_batch(
+    conn: &mut sqlx::AnyConnection,
+    tenant: &TenantScope,
+    batch: &NewBatch<'_>,
+    total: usize,
+    now: DateTime<Utc>,
+) -> Result<(String, bool), StoreError> {
+    let id = new_id();
+    let made = sqlx::query(
+        "INSERT INTO notification_batches (tenant_id, batch_id, request_id, template, filter_json, \
+             author, created_at, total, state, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'created', $7) \
+         ON CONFLICT (tenant_id, request_id) DO NOTHING",
+    )
+    .bind(tenant.as_str())
+    .bind(&id)
+    .bind(batch.request_id)
+    .bind(batch.template)
+    .bind(batch.filter_json)
+    .bind(batch.author)
+    .bind(ts(now))
+    .bind(i64::try_from(total).unwrap_or(i64::MAX))
+    .execute(&mut *conn)
+    .await?;
+    if made.rows_affected() == 1 {
+        return Ok((id, true));
+    }
+    let existing: String = sqlx::query(
+        "SELECT batch_id FROM notification_batches WHERE tenant_id = $1 AND request_id = $2",
+    )
+    .bind(tenant.as_str())
+    .bind(batch.request_id)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    Ok((existing, false))
+}
+
 /// A day's first instant (UTC), as stored.
 fn day_start(d: NaiveDate) -> String {
     ts(d.and_time(chrono::NaiveTime::MIN).and_utc())
@@ -474,43 +514,18 @@ impl Store {
         items: &[NewNotification<'_>],
         now: DateTime<Utc>,
     ) -> Result<(String, bool), StoreError> {
-        let NewBatch {
-            request_id,
-            template,
-            filter_json,
-            author,
-        } = *batch;
         let mut tx = self.begin_write().await?;
-        let id = new_id();
-        let made = sqlx::query(
-            "INSERT INTO notification_batches (tenant_id, batch_id, request_id, template, filter_json,                  author, created_at, total, state, updated_at)              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'created', $7)              ON CONFLICT (tenant_id, request_id) DO NOTHING",
-        )
-        .bind(tenant.as_str())
-        .bind(&id)
-        .bind(request_id)
-        .bind(template)
-        .bind(filter_json)
-        .bind(author)
-        .bind(ts(now))
-        .bind(i64::try_from(items.len()).unwrap_or(i64::MAX))
-        .execute(&mut *tx)
-        .await?;
-        if made.rows_affected() == 0 {
-            let existing: String = sqlx::query(
-                "SELECT batch_id FROM notification_batches WHERE tenant_id = $1 AND request_id = $2",
-            )
-            .bind(tenant.as_str())
-            .bind(request_id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
+        let (id, made) = insert_batch(&mut tx, tenant, batch, items.len(), now).await?;
+        if !made {
             tx.commit().await?;
-            return Ok((existing, false));
+            return Ok((id, false));
         }
         for n in items {
             let snapshot = serde_json::to_string(n.snapshot).map_err(|e| corrupt("migawka", e))?;
             sqlx::query(
-                "INSERT INTO notifications (tenant_id, notification_id, debtor_id, kind, status, text,                      note, promise_date, snapshot_json, author, created_at, to_number, batch_id)                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                "INSERT INTO notifications (tenant_id, notification_id, debtor_id, kind, status, text, \
+                     note, promise_date, snapshot_json, author, created_at, to_number, batch_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             )
             .bind(tenant.as_str())
             .bind(new_id())
@@ -545,32 +560,16 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(String, bool), StoreError> {
         let mut tx = self.begin_write().await?;
-        let id = new_id();
-        let made = sqlx::query(
-            "INSERT INTO notification_batches (tenant_id, batch_id, request_id, template, filter_json, \
-                 author, created_at, total, state, updated_at) \
-             VALUES ($1, $2, $3, '', '{}', $4, $5, $6, 'created', $5) \
-             ON CONFLICT (tenant_id, request_id) DO NOTHING",
-        )
-        .bind(tenant.as_str())
-        .bind(&id)
-        .bind(request_id)
-        .bind(author)
-        .bind(ts(now))
-        .bind(i64::try_from(ids.len()).unwrap_or(i64::MAX))
-        .execute(&mut *tx)
-        .await?;
-        if made.rows_affected() == 0 {
-            let existing: String = sqlx::query(
-                "SELECT batch_id FROM notification_batches WHERE tenant_id = $1 AND request_id = $2",
-            )
-            .bind(tenant.as_str())
-            .bind(request_id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
+        let batch = NewBatch {
+            request_id,
+            template: "",
+            filter_json: "{}",
+            author,
+        };
+        let (id, made) = insert_batch(&mut tx, tenant, &batch, ids.len(), now).await?;
+        if !made {
             tx.commit().await?;
-            return Ok((existing, false));
+            return Ok((id, false));
         }
         for chunk in ids.chunks(500) {
             let sql = format!(
@@ -593,7 +592,16 @@ impl Store {
     /// A batch with its counts.
     pub async fn batch(&self, tenant: &TenantScope, id: &str) -> Result<BatchView, StoreError> {
         let r = sqlx::query(
-            "SELECT b.batch_id, b.template, b.author, b.created_at, (SELECT COUNT(*) FROM notifications n WHERE n.tenant_id = b.tenant_id AND n.batch_id = b.batch_id), b.state, b.abort_requested,                     (SELECT COUNT(*) FROM notifications n WHERE n.tenant_id = b.tenant_id AND n.batch_id = b.batch_id AND n.status IN ('unsent', 'sending')),                     (SELECT COUNT(*) FROM notifications n WHERE n.tenant_id = b.tenant_id AND n.batch_id = b.batch_id AND n.status = 'sent'),                     (SELECT COUNT(*) FROM notifications n WHERE n.tenant_id = b.tenant_id AND n.batch_id = b.batch_id AND n.status = 'failed'), b.updated_at              FROM notification_batches b WHERE b.tenant_id = $1 AND b.batch_id = $2",
+            "SELECT b.batch_id, b.template, b.author, b.created_at, COUNT(n.notification_id), b.state, \
+                    b.abort_requested, \
+                    COALESCE(SUM(CASE WHEN n.status IN ('unsent', 'sending') THEN 1 ELSE 0 END), 0), \
+                    COALESCE(SUM(CASE WHEN n.status = 'sent' THEN 1 ELSE 0 END), 0), \
+                    COALESCE(SUM(CASE WHEN n.status = 'failed' THEN 1 ELSE 0 END), 0), b.updated_at \
+             FROM notification_batches b LEFT JOIN notifications n \
+               ON n.tenant_id = b.tenant_id AND n.batch_id = b.batch_id \
+             WHERE b.tenant_id = $1 AND b.batch_id = $2 \
+             GROUP BY b.batch_id, b.template, b.author, b.created_at, b.state, b.abort_requested, \
+                      b.updated_at",
         )
         .bind(tenant.as_str())
         .bind(id)
@@ -649,7 +657,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE notification_batches SET state = $3, updated_at = $4,                  abort_requested = CASE WHEN $3 = 'sending' THEN 0 ELSE abort_requested END              WHERE tenant_id = $1 AND batch_id = $2",
+            "UPDATE notification_batches SET state = $3, updated_at = $4, \
+                 abort_requested = CASE WHEN $3 = 'sending' THEN 0 ELSE abort_requested END \
+             WHERE tenant_id = $1 AND batch_id = $2",
         )
         .bind(tenant.as_str())
         .bind(id)
@@ -693,7 +703,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let r = sqlx::query(
-            "UPDATE notification_batches SET abort_requested = 1, updated_at = $3              WHERE tenant_id = $1 AND batch_id = $2",
+            "UPDATE notification_batches SET abort_requested = 1, updated_at = $3 \
+             WHERE tenant_id = $1 AND batch_id = $2",
         )
         .bind(tenant.as_str())
         .bind(id)

@@ -228,6 +228,48 @@ impl Site {
             .unwrap();
     }
 
+    /// The firm's default process: one SMS a day after the due date, per debtor.
+    async fn sms_process(&self) {
+        let process =
+            serde_json::from_value(json!({"code": "SMS", "name": "SMS", "is_default": true,
+            "stages": [{"code": "S1", "name": "SMS po terminie", "channel": "sms", "offset_days": 1,
+            "template": "sms-po", "grouping": "per_debtor"}]}))
+            .unwrap();
+        self.env
+            .store
+            .put_process(&self.tenant, process, self.env.clock.now())
+            .await
+            .unwrap();
+        self.arrears_template("sms-po", "SMS po terminie").await;
+    }
+
+    /// The agent reports a fresh sync, then the engine's tick runs for the firm.
+    async fn tick(&self) {
+        let hb = Heartbeat {
+            protocol: 1,
+            agent_version: "test".into(),
+            profile: "test".into(),
+            last_sync_at: Some(self.env.clock.now()),
+            queue_depth: 0,
+            quarantined: 0,
+            last_error: None,
+        };
+        self.env
+            .store
+            .record_heartbeat(&self.tenant, &self.agent.agent, &hb, self.env.clock.now())
+            .await
+            .unwrap();
+        tick(
+            &self.env.store,
+            self.env.clock.as_ref(),
+            &self.channels,
+            &self.tenant,
+            &RunnerConfig::default(),
+        )
+        .await
+        .unwrap();
+    }
+
     async fn debtor_id(&self, ext: &str) -> String {
         sqlx::query("SELECT debtor_id FROM debtors WHERE tenant_id = $1 AND external_id = $2")
             .bind(self.tenant.as_str())
@@ -406,44 +448,12 @@ async fn saldo_and_stop(backend: Backend) {
     assert_eq!(s.text("48500100005", "Zapłacę w piątek").await, None);
 
     // The next process tick: KH-1's SMS is skipped (no consent), KH-5's goes.
-    let process = serde_json::from_value(json!({"code": "SMS", "name": "SMS", "is_default": true,
-        "stages": [{"code": "S1", "name": "SMS po terminie", "channel": "sms", "offset_days": 1,
-        "template": "sms-po", "grouping": "per_debtor"}]}))
-    .unwrap();
-    let now = s.env.clock.now();
-    s.env
-        .store
-        .put_process(&s.tenant, process, now)
-        .await
-        .unwrap();
-    s.arrears_template("sms-po", "SMS po terminie").await;
+    s.sms_process().await;
     s.batch(2, json!([doc("F", "KH-5", "2026-12-07", 7_000, 7_000)]))
         .await;
     s.env.clock.set(at("2026-12-08T10:00:00Z"));
-    let hb = Heartbeat {
-        protocol: 1,
-        agent_version: "test".into(),
-        profile: "test".into(),
-        last_sync_at: Some(s.env.clock.now()),
-        queue_depth: 0,
-        quarantined: 0,
-        last_error: None,
-    };
-    s.env
-        .store
-        .record_heartbeat(&s.tenant, &s.agent.agent, &hb, s.env.clock.now())
-        .await
-        .unwrap();
     let before = s.sim.messages().len();
-    tick(
-        &s.env.store,
-        s.env.clock.as_ref(),
-        &s.channels,
-        &s.tenant,
-        &RunnerConfig::default(),
-    )
-    .await
-    .unwrap();
+    s.tick().await;
     let sent: Vec<String> = s.sim.messages()[before..]
         .iter()
         .map(|m| m.number.clone())
@@ -1158,42 +1168,11 @@ async fn register_of_notices(backend: Backend) {
     );
 
     // A process's SMS to KH-1 and KH-5 (both consented, both overdue).
-    let process = serde_json::from_value(json!({"code": "SMS", "name": "SMS", "is_default": true,
-        "stages": [{"code": "S1", "name": "SMS po terminie", "channel": "sms", "offset_days": 1,
-        "template": "sms-po", "grouping": "per_debtor"}]}))
-    .unwrap();
-    s.env
-        .store
-        .put_process(&s.tenant, process, s.env.clock.now())
-        .await
-        .unwrap();
-    s.arrears_template("sms-po", "SMS po terminie").await;
+    s.sms_process().await;
     s.batch(2, json!([doc("G", "KH-5", "2026-11-30", 7_000, 7_000)]))
         .await;
     s.env.clock.set(at("2026-12-08T10:00:00Z"));
-    let hb = Heartbeat {
-        protocol: 1,
-        agent_version: "test".into(),
-        profile: "test".into(),
-        last_sync_at: Some(s.env.clock.now()),
-        queue_depth: 0,
-        quarantined: 0,
-        last_error: None,
-    };
-    s.env
-        .store
-        .record_heartbeat(&s.tenant, &s.agent.agent, &hb, s.env.clock.now())
-        .await
-        .unwrap();
-    tick(
-        &s.env.store,
-        s.env.clock.as_ref(),
-        &s.channels,
-        &s.tenant,
-        &RunnerConfig::default(),
-    )
-    .await
-    .unwrap();
+    s.tick().await;
     assert_eq!(s.sim.messages().len(), 2, "the process's two SMS");
 
     // By hand: two SMS saved unsent, a call recorded.
