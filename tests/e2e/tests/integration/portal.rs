@@ -193,6 +193,21 @@ async fn fill(c: &Client, id: &str, text: &str) {
         .unwrap();
 }
 
+/// The first `n` bytes of what `href` answers, as text, fetched by the page (its session's
+/// cookie goes along): a download's magic ("%PDF-"), a CSV's header.
+async fn fetch_start(c: &Client, href: &str, n: usize) -> String {
+    let start = c
+        .execute_async(
+            r"const [href, n, done] = arguments;
+              fetch(href).then(r => r.arrayBuffer())
+                .then(b => done(new TextDecoder().decode(b.slice(0, n))));",
+            vec![json!(href), json!(n)],
+        )
+        .await
+        .unwrap();
+    start.as_str().unwrap_or_default().to_owned()
+}
+
 async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css))
         .await
@@ -584,18 +599,7 @@ async fn a_firm_works_in_the_portal() {
     // --- The register: the processes' messages beside those made by hand, filtered in the
     // form; the delivery of the batch's SMS asked for; the PDF with the same filters.
     c.goto(&format!("{base}/notifications")).await.unwrap();
-    let choose = |css: &'static str| {
-        let c = c.clone();
-        async move {
-            c.find(Locator::Css(css))
-                .await
-                .unwrap()
-                .click()
-                .await
-                .unwrap();
-        }
-    };
-    choose("#f-source option[value=automatic]").await;
+    click(&c, "#f-source option[value=automatic]").await;
     click_to_new_page(&c, "#register-filters button[type=submit]").await;
     let kept = c
         .execute("return document.getElementById('f-source').value;", vec![])
@@ -623,8 +627,8 @@ async fn a_firm_works_in_the_portal() {
     );
     assert!(!page_text(&c).await.contains("Zadzwonił po SMS z saldem"));
     shot(&c, "27-register-processes").await;
-    choose("#f-source option[value=manual]").await;
-    choose("#f-channel option[value=sms]").await;
+    click(&c, "#f-source option[value=manual]").await;
+    click(&c, "#f-channel option[value=sms]").await;
     click_to_new_page(&c, "#register-filters button[type=submit]").await;
     assert!(!page_text(&c).await.contains("Zadzwonił po SMS z saldem"));
     click_to_new_page(&c, "#register-bulk button[value=check]").await;
@@ -634,17 +638,15 @@ async fn a_firm_works_in_the_portal() {
         "the check's outcome: {text}"
     );
     shot(&c, "28-register-delivery-check").await;
-    let pdf = c
-        .execute_async(
-            r"const done = arguments[0];
-              fetch(document.querySelector('a[href*=\'format=pdf\']').href)
-                .then(r => r.arrayBuffer())
-                .then(b => done(String.fromCharCode(...new Uint8Array(b.slice(0, 5)))));",
-            vec![],
-        )
+    let href = c
+        .find(Locator::Css("a[href*='format=pdf']"))
         .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
         .unwrap();
-    assert_eq!(pdf, json!("%PDF-"));
+    assert_eq!(fetch_start(&c, &href, 5).await, "%PDF-");
     c.goto(&format!("{base}/templates")).await.unwrap();
     shot(&c, "18-templates").await;
 
@@ -659,16 +661,7 @@ async fn a_firm_works_in_the_portal() {
         .await
         .unwrap()
         .unwrap();
-    let magic = c
-        .execute_async(
-            r"const [href, done] = arguments;
-              fetch(href).then(r => r.arrayBuffer())
-                .then(b => done(String.fromCharCode(...new Uint8Array(b.slice(0, 5)))));",
-            vec![json!(href)],
-        )
-        .await
-        .unwrap();
-    assert_eq!(magic, json!("%PDF-"));
+    assert_eq!(fetch_start(&c, &href, 5).await, "%PDF-");
 
     // --- A posting day: its book as PDF and CSV, tracking numbers typed in bulk.
     let day = c
@@ -689,25 +682,12 @@ async fn a_firm_works_in_the_portal() {
         .expect("the demo posted a registered letter")
         .to_owned();
     c.goto(&format!("{base}/letters?day={day}")).await.unwrap();
-    let fetch_start = r"const [href, n, done] = arguments;
-        fetch(href).then(r => r.arrayBuffer())
-          .then(b => done(new TextDecoder().decode(b.slice(0, n))));";
-    let pdf = c
-        .execute_async(
-            fetch_start,
-            vec![json!(format!("/letters/book/{day}?format=pdf")), json!(5)],
-        )
-        .await
-        .unwrap();
-    assert_eq!(pdf, json!("%PDF-"));
-    let csv = c
-        .execute_async(
-            fetch_start,
-            vec![json!(format!("/letters/book/{day}?format=csv")), json!(400)],
-        )
-        .await
-        .unwrap();
-    assert!(csv.as_str().unwrap().contains("polecony"), "{csv}");
+    assert_eq!(
+        fetch_start(&c, &format!("/letters/book/{day}?format=pdf"), 5).await,
+        "%PDF-"
+    );
+    let csv = fetch_start(&c, &format!("/letters/book/{day}?format=csv"), 400).await;
+    assert!(csv.contains("polecony"), "{csv}");
     let first = c
         .find(Locator::Css("input[name^='tracking.']"))
         .await
@@ -747,17 +727,7 @@ async fn a_firm_works_in_the_portal() {
         export.starts_with("/history?format=csv&channel=registered_letter&"),
         "{export}"
     );
-    let csv = c
-        .execute_async(
-            fetch_start,
-            vec![
-                json!("/history?format=csv&channel=registered_letter"),
-                json!(2000),
-            ],
-        )
-        .await
-        .unwrap();
-    let csv = csv.as_str().unwrap();
+    let csv = fetch_start(&c, "/history?format=csv&channel=registered_letter", 2000).await;
     // TextDecoder drops the byte-order mark; the sheet writer's own tests hold it.
     assert!(csv.starts_with("Kiedy;"), "{csv}");
     assert!(
