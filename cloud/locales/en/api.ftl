@@ -71,6 +71,9 @@ err-service-sync-max-age = the freshness limit must be between { $min } and { $m
    *[other] hours
 }
 err-service-consent-source = give the consent's source
+err-service-consent-number = give a mobile number, e.g. +48 601 234 567
+err-service-consent-second-mobile = the debtor already consented to SMS at { $first }; a consent can cover one mobile number only (to change the number, change it in the ERP)
+err-service-consent-not-the-debtors = { $number } is not the debtor's number from the ERP ({ $erp }); change the number in the ERP, then record the consent
 err-service-stats-months = the number of months must be between 1 and { $max }
 err-service-sector = a PKD section is one letter A–U (or empty to remove it), not "{ $value }"
 

@@ -87,6 +87,9 @@ err-service-sync-max-age = limit świeżości danych musi być w zakresie { $min
    *[other] godzin
 }
 err-service-consent-source = podaj źródło zgody
+err-service-consent-number = podaj numer komórkowy, np. +48 601 234 567
+err-service-consent-second-mobile = dłużnik ma już zgodę na SMS na numer { $first }; zgoda może dotyczyć tylko jednego numeru komórkowego (aby zmienić numer, zmień go w ERP)
+err-service-consent-not-the-debtors = numer { $number } nie jest numerem dłużnika z ERP ({ $erp }); zmień numer w ERP, a potem zapisz zgodę
 err-service-stats-months = liczba miesięcy musi być w zakresie 1…{ $max }
 err-service-sector = sekcja PKD to jedna litera A–U (albo puste pole, by ją usunąć), nie „{ $value }”
 

@@ -24,6 +24,7 @@ use crate::domain::accounts::Role;
 use crate::domain::ids::TenantId;
 use crate::services::model::AuditFilter;
 use crate::services::model::{LoginOutcome, SESSION_HOURS};
+use crate::services::records::ConsentOrder;
 
 /// The error shape, for the OpenAPI document (the type itself is `inkaso_shared::protocol::ErrorResponse`).
 #[derive(Debug, Serialize, ToSchema)]
@@ -226,13 +227,18 @@ pub struct ConsentRequest {
     /// The legal basis it rests on (`art. 6 ust. 1 lit. a RODO`), when recorded.
     #[serde(default)]
     pub basis: Option<String>,
+    /// The mobile an SMS consent was given for: a debtor has one consented mobile, so a number
+    /// other than the debtor's own is refused (409, naming the consented or the ERP's number).
+    #[serde(default)]
+    pub number: Option<String>,
 }
 
 /// Records a contact's consent (editor and up).
 #[utoipa::path(put, path = "/debtors/{id}/contacts/{channel}/consent", tag = "debtors",
     params(("id" = String, Path), ("channel" = String, Path, description = "`sms` or `email`")),
     request_body = ConsentRequest,
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
 async fn set_consent(
     State(state): State<AppState>,
     auth: ClientAuth,
@@ -249,8 +255,12 @@ async fn set_consent(
             &p.actor,
             &id,
             &channel,
-            req.consent,
-            (&req.source, req.basis.as_deref()),
+            ConsentOrder {
+                consent: req.consent,
+                source: &req.source,
+                basis: req.basis.as_deref(),
+                number: req.number.as_deref(),
+            },
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)

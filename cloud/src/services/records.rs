@@ -1,7 +1,7 @@
 //! What the agents synced, as the firm reads and steers it: debtors (with contacts, consents
 //! and company data), documents, payments, the agents' health, exclusions, and the audit log.
 
-use inkaso_shared::Nip;
+use inkaso_shared::{Nip, Phone};
 
 use super::{App, ServiceError};
 use crate::domain::Invalid;
@@ -11,6 +11,20 @@ use crate::store::query::{
     DocumentFilter, DocumentView, ExclusionView, NewExclusion, Page, PaymentFilter, PaymentView,
 };
 use crate::store::{StoreError, TenantScope};
+
+/// A consent to record.
+#[derive(Debug, Clone, Copy)]
+pub struct ConsentOrder<'a> {
+    /// Given (or withdrawn).
+    pub consent: bool,
+    /// Where it comes from.
+    pub source: &'a str,
+    /// The legal basis it rests on.
+    pub basis: Option<&'a str>,
+    /// The mobile an SMS consent was given for, when the caller names it: checked against the
+    /// debtor's own.
+    pub number: Option<&'a str>,
+}
 
 impl App {
     /// Debtors by the filter, a page.
@@ -85,24 +99,29 @@ impl App {
     }
 
     /// Records a debtor's consent to a channel (`sms`, `email`) from a named source, with the
-    /// legal basis it rests on when given.
+    /// legal basis it rests on when given. A debtor has one consented mobile: an SMS consent
+    /// given for a `number` other than the debtor's own is refused — naming the consented one
+    /// when there is one, else the ERP's (the number is changed in the ERP, not here).
     pub async fn set_consent(
         &self,
         tenant: &TenantScope,
         actor: &str,
         debtor_id: &str,
         channel: &str,
-        consent: bool,
-        (source, basis): (&str, Option<&str>),
+        order: ConsentOrder<'_>,
     ) -> Result<(), ServiceError> {
-        let source = source.trim();
+        let source = order.source.trim();
         if source.is_empty() {
             return Err(Invalid::new("source", "err-service-consent-source", &[]).into());
         }
-        let basis = basis.map(str::trim).filter(|b| !b.is_empty());
+        let number = order.number.map(str::trim).filter(|n| !n.is_empty());
+        if let (true, Some(number)) = (channel == "sms" && order.consent, number) {
+            self.same_mobile(tenant, debtor_id, number).await?;
+        }
+        let basis = order.basis.map(str::trim).filter(|b| !b.is_empty());
         let change = ConsentChange {
             channel,
-            consent,
+            consent: order.consent,
             source,
             actor,
             basis,
@@ -112,6 +131,46 @@ impl App {
             .await?;
         self.plans_changed(tenant);
         Ok(())
+    }
+
+    /// Refuses an SMS consent for `number` unless it is the debtor's own mobile.
+    async fn same_mobile(
+        &self,
+        tenant: &TenantScope,
+        debtor_id: &str,
+        number: &str,
+    ) -> Result<(), ServiceError> {
+        let given = Phone::parse(number)
+            .ok()
+            .filter(Phone::is_mobile)
+            .ok_or_else(|| Invalid::new("number", "err-service-consent-number", &[]))?;
+        let detail = self
+            .store
+            .debtor_detail(tenant, debtor_id, self.clock.now().date_naive())
+            .await?;
+        let Some(contact) = detail.contacts.iter().find(|c| c.channel == "sms") else {
+            return Err(StoreError::not_found(
+                "err-what-contact",
+                &[("channel", "sms".into()), ("debtor", debtor_id.into())],
+            )
+            .into());
+        };
+        let own = Phone::parse(&contact.value).ok();
+        if own.as_ref() == Some(&given) {
+            return Ok(());
+        }
+        let own = own.map_or_else(|| contact.value.clone(), |p| p.e164().to_owned());
+        Err(if contact.consent == Some(true) {
+            ServiceError::conflict(
+                "err-service-consent-second-mobile",
+                &[("first", own.into()), ("number", given.e164().into())],
+            )
+        } else {
+            ServiceError::conflict(
+                "err-service-consent-not-the-debtors",
+                &[("erp", own.into()), ("number", given.e164().into())],
+            )
+        })
     }
 
     /// Documents by the filter, a page (days overdue as of today).

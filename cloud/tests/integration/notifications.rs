@@ -1599,6 +1599,53 @@ async fn register_of_notices(backend: Backend) {
         .map(|x| x["reason"].as_str().unwrap())
         .collect();
     assert!(skipped.contains(&"deceased"), "{preview}");
+    // One consented mobile per debtor: a second number is refused, naming the first.
+    let consent =
+        |number: &str| json!({"consent": true, "source": "rozmowa telefoniczna", "number": number});
+    let (status, e) = s
+        .env
+        .put(
+            &s.editor,
+            &format!("/api/v1/debtors/{kh1}/contacts/sms/consent"),
+            &consent("+48 600 700 800"),
+        )
+        .await;
+    assert_eq!(status, 409, "{e}");
+    assert!(
+        e["error"]["message_pl"]
+            .as_str()
+            .unwrap()
+            .contains("+48500100001"),
+        "names the consented number: {e}"
+    );
+    let (status, e) = s
+        .env
+        .put(
+            &s.editor,
+            &format!("/api/v1/debtors/{kh1}/contacts/sms/consent"),
+            &consent("500 100 001"),
+        )
+        .await;
+    assert_eq!(
+        status, 204,
+        "the debtor's own number, written another way: {e}"
+    );
+    let (status, e) = s
+        .env
+        .put(
+            &s.editor,
+            &format!("/api/v1/debtors/{kh3}/contacts/sms/consent"),
+            &consent("+48 600 700 800"),
+        )
+        .await;
+    assert_eq!(status, 409, "{e}");
+    assert!(
+        e["error"]["message_pl"]
+            .as_str()
+            .unwrap()
+            .contains("nie jest numerem dłużnika z ERP (+48500100003)"),
+        "{e}"
+    );
     let (status, log) = s
         .env
         .get(&s.viewer, "/api/v1/inbound-sms?command=balance")

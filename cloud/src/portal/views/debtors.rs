@@ -34,6 +34,7 @@ use crate::services::model::{
     PauseView,
 };
 use crate::services::notifications::{NotificationOrder, NotificationView};
+use crate::services::records::ConsentOrder;
 use crate::store::accounts::{AuditEntry, AuditFilter};
 use crate::store::cases::{Case, CaseFilter, NewCase, PageRequest};
 use crate::store::channels::TaskRow;
@@ -893,6 +894,8 @@ pub(super) struct ConsentForm {
     source: String,
     #[serde(default)]
     basis: String,
+    #[serde(default)]
+    number: String,
 }
 
 /// Records a contact's consent (given or withdrawn) with its source and legal basis.
@@ -916,15 +919,19 @@ pub(super) async fn set_consent(
             &viewer.session.principal.actor,
             &id,
             &form.channel,
-            given,
-            (&form.source, basis.as_deref()),
+            ConsentOrder {
+                consent: given,
+                source: &form.source,
+                basis: basis.as_deref(),
+                number: Some(&form.number),
+            },
         )
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/debtors/{id}?done=consent-saved")).into_response()),
-        Err(ServiceError::Invalid(i)) => {
+        Err(e @ (ServiceError::Invalid(_) | ServiceError::Conflict { .. })) => {
             let ctx = Ctx::load(&state, &viewer, "debtors").await?;
-            let why = i.message(ctx.lang);
+            let why = PageError::from(e).message(ctx.lang).to_owned();
             let mut page = debtor_page(
                 &state,
                 &viewer,
