@@ -415,9 +415,9 @@ impl Store {
         rows.iter().map(row).collect()
     }
 
-    /// The processes' messages for the register, newest first: `channel` one of the
-    /// [`NOTICE_CHANNELS`] (else all of them); `status` as [`NotificationFilter::status`] (no
-    /// automatic notice is unsent or recorded); the filter's author is ignored (the caller
+    /// The processes' messages for the register, newest first: `channel` one of the channels
+    /// that reach the debtor (else all of them); `status` as [`NotificationFilter::status`]
+    /// (no automatic notice is unsent or recorded); the filter's author is ignored (the caller
     /// asks for automatic notices only when no person is chosen).
     pub async fn automatic_notices(
         &self,
