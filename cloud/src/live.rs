@@ -224,7 +224,6 @@ pub async fn poll_deliveries(
                 if store
                     .record_delivery(&id, None, s.status.name(), s.status.is_delivered(), now)
                     .await?
-                    .is_some()
                 {
                     recorded += 1;
                 }

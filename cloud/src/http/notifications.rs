@@ -259,49 +259,32 @@ pub struct NoticeView {
 
 impl From<RegisterEntry> for NoticeView {
     fn from(e: RegisterEntry) -> Self {
-        let settlement = e.settlement.map(|s| s.code().to_owned());
-        let owed_then = owed(e.snapshot());
-        let (id, at, debtor_id, debtor_name, channel, status, delivery_status, text) = (
-            e.id().to_owned(),
-            e.at(),
-            e.debtor_id().to_owned(),
-            e.debtor_name().to_owned(),
-            e.channel().to_owned(),
-            e.status().to_owned(),
-            e.delivery_status().map(str::to_owned),
-            e.text().to_owned(),
-        );
-        let mut v = NoticeView {
-            id,
-            source: "manual".into(),
-            at,
-            debtor_id,
-            debtor_name,
-            channel,
-            status,
-            delivery_status,
-            text,
-            note: None,
-            promise_date: None,
-            author: None,
-            process: None,
-            stage: None,
-            failure: None,
-            owed_then,
-            settlement,
-        };
-        if let Some(n) = e.manual() {
-            v.note.clone_from(&n.note);
-            v.promise_date = n.promise_date;
-            v.author = Some(n.author.clone());
-            v.failure.clone_from(&n.failure);
+        let manual = e.manual();
+        let automatic = e.automatic();
+        NoticeView {
+            id: e.id().to_owned(),
+            source: if automatic.is_some() {
+                "automatic"
+            } else {
+                "manual"
+            }
+            .to_owned(),
+            at: e.at(),
+            debtor_id: e.debtor_id().to_owned(),
+            debtor_name: e.debtor_name().to_owned(),
+            channel: e.channel().to_owned(),
+            status: e.status().to_owned(),
+            delivery_status: e.delivery_status().map(str::to_owned),
+            text: e.text().to_owned(),
+            note: manual.and_then(|n| n.note.clone()),
+            promise_date: manual.and_then(|n| n.promise_date),
+            author: manual.map(|n| n.author.clone()),
+            process: automatic.map(|a| a.process.clone()),
+            stage: automatic.map(|a| a.stage.clone()),
+            failure: manual.and_then(|n| n.failure.clone()),
+            owed_then: owed(e.snapshot()),
+            settlement: e.settlement.map(|s| s.code().to_owned()),
         }
-        if let Some(a) = e.automatic() {
-            v.source = "automatic".into();
-            v.process = Some(a.process.clone());
-            v.stage = Some(a.stage.clone());
-        }
-        v
     }
 }
 

@@ -265,7 +265,7 @@ impl App {
                     at,
                 )
                 .await?;
-            tracing::info!(msg_id = %r.msg_id, status = r.status.name(), applied = applied.is_some(), "SMSAPI delivery report");
+            tracing::info!(msg_id = %r.msg_id, status = r.status.name(), applied, "SMSAPI delivery report");
         }
         Ok(())
     }

@@ -14,7 +14,7 @@ use inkaso_channels::smsapi::SenderName;
 use inkaso_shared::{Lang, Phone};
 
 use super::collection::NewPauseOrder;
-use super::register::{Notice, RegisterEntry};
+use super::register::settled;
 use super::{App, ServiceError};
 use crate::domain::Invalid;
 use crate::domain::notifications::{NotificationKind, Settlement, Snapshot, check_new, snapshot};
@@ -294,22 +294,15 @@ impl App {
             limit,
             ..NotificationFilter::default()
         };
-        let mut entries: Vec<RegisterEntry> = self
-            .store
-            .notifications(tenant, &filter)
-            .await?
+        let rows = self.store.notifications(tenant, &filter).await?;
+        let now = self
+            .remaining_now(tenant, rows.iter().map(|r| &r.snapshot))
+            .await?;
+        let list = rows
             .into_iter()
-            .map(|row| RegisterEntry::new(Notice::Manual(row)))
-            .collect();
-        self.settle(tenant, &mut entries).await?;
-        let list = entries
-            .into_iter()
-            .filter_map(|e| match e.notice {
-                Notice::Manual(row) => Some(NotificationView {
-                    row,
-                    settlement: e.settlement,
-                }),
-                Notice::Automatic(..) => None,
+            .map(|row| NotificationView {
+                settlement: settled(&row.status, &row.snapshot, &now),
+                row,
             })
             .collect();
         Ok((list, self.debtor_snapshot(tenant, debtor_id).await?))

@@ -6,6 +6,8 @@
 //! progress, abort and resume), delete the unsent ones, ask SMSAPI for the delivery of those
 //! whose report never came.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::NaiveDate;
 use inkaso_channels::smsapi::ErrorClass;
 
@@ -15,6 +17,16 @@ use crate::process::Channel;
 use crate::process::calendar::local_date;
 use crate::store::TenantScope;
 use crate::store::notifications::{AutomaticNotice, NotificationFilter, NotificationRow};
+
+/// A sent or recorded notice's settlement: what became of the documents open then, given
+/// today's remaining amounts.
+pub(super) fn settled(
+    status: &str,
+    then: &Snapshot,
+    now: &BTreeMap<String, i64>,
+) -> Option<Settlement> {
+    matches!(status, "sent" | "recorded").then(|| settlement(then, now))
+}
 
 /// What a delivery check found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -114,7 +126,7 @@ pub struct RegisterEntry {
 }
 
 impl RegisterEntry {
-    pub(super) fn new(notice: Notice) -> RegisterEntry {
+    fn new(notice: Notice) -> RegisterEntry {
         RegisterEntry {
             notice,
             settlement: None,
@@ -229,6 +241,26 @@ impl App {
         } else {
             filter.limit
         };
+        let mut entries = self.notices(tenant, filter, fetch).await?;
+        let now = self
+            .remaining_now(tenant, entries.iter().map(RegisterEntry::snapshot))
+            .await?;
+        for e in &mut entries {
+            e.settlement = settled(e.status(), e.snapshot(), &now);
+        }
+        entries.retain(|e| filter.settled.is_none() || e.settlement == filter.settled);
+        entries.truncate(usize::try_from(filter.limit).unwrap_or(usize::MAX));
+        Ok(entries)
+    }
+
+    /// The notices the filter picks (its settlement aside), newest first, at most `fetch` of
+    /// each source; their settlements not judged.
+    async fn notices(
+        &self,
+        tenant: &TenantScope,
+        filter: &RegisterFilter,
+        fetch: u32,
+    ) -> Result<Vec<RegisterEntry>, ServiceError> {
         let manual = if filter.wants_manual() {
             let f = NotificationFilter {
                 kind: filter.channel.as_deref().and_then(NotificationKind::parse),
@@ -252,59 +284,54 @@ impl App {
         };
         let mut entries: Vec<RegisterEntry> = manual
             .into_iter()
-            .map(|row| RegisterEntry::new(Notice::Manual(row)))
-            .chain(automatic.into_iter().map(|a| {
-                let then = snapshot(a.documents.clone(), local_date(a.at));
+            .map(RegisterEntry::of)
+            .chain(automatic.into_iter().map(|(a, docs)| {
+                let then = snapshot(docs, local_date(a.at));
                 RegisterEntry::new(Notice::Automatic(a, then))
             }))
             .collect();
-        self.settle(tenant, &mut entries).await?;
-        entries.retain(|e| filter.settled.is_none() || e.settlement == filter.settled);
         entries.sort_by(|a, b| b.at().cmp(&a.at()).then_with(|| b.id().cmp(a.id())));
-        entries.truncate(usize::try_from(filter.limit).unwrap_or(usize::MAX));
         Ok(entries)
     }
 
-    /// Each sent (or recorded) notice's settlement: what became of the documents open then.
-    pub(super) async fn settle(
+    /// Today's remaining amount of each document the `snapshots` held open (a closed one is
+    /// absent): what the settlement after each notice is judged on.
+    pub(super) async fn remaining_now<'a>(
         &self,
         tenant: &TenantScope,
-        entries: &mut [RegisterEntry],
-    ) -> Result<(), ServiceError> {
-        let ids: Vec<&str> = entries
-            .iter()
-            .flat_map(|e| e.snapshot().documents.iter().map(|d| d.id.as_str()))
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
+        snapshots: impl Iterator<Item = &'a Snapshot>,
+    ) -> Result<BTreeMap<String, i64>, ServiceError> {
+        let ids: BTreeSet<&str> = snapshots
+            .flat_map(|s| s.documents.iter().map(|d| d.id.as_str()))
             .collect();
-        let now = self.store.open_remaining(tenant, &ids).await?;
-        for e in entries.iter_mut() {
-            e.settlement =
-                matches!(e.status(), "sent" | "recorded").then(|| settlement(e.snapshot(), &now));
-        }
-        Ok(())
+        let ids: Vec<&str> = ids.into_iter().collect();
+        Ok(self.store.open_remaining(tenant, &ids).await?)
     }
 
-    /// The register's unsent (or failed) SMS notifications by the filter (its status, when
-    /// given, narrows them: `unsent` or `failed`).
+    /// The unsent (or failed) SMS notifications the filter picks (its status, when given,
+    /// narrows them: `unsent` or `failed`); none when it picks only the processes' or another
+    /// channel.
     async fn unsent(
         &self,
         tenant: &TenantScope,
         filter: &RegisterFilter,
     ) -> Result<Vec<String>, ServiceError> {
-        let f = RegisterFilter {
-            source: Some(Source::Manual),
-            channel: Some(NotificationKind::Sms.code().to_owned()),
-            settled: None,
+        let sms = NotificationKind::Sms.code();
+        if !filter.wants_manual() || filter.channel.as_deref().is_some_and(|c| c != sms) {
+            return Ok(Vec::new());
+        }
+        let f = NotificationFilter {
+            kind: Some(NotificationKind::Sms),
             limit: 10_000,
-            ..filter.clone()
+            ..filter.manual_filter()
         };
         Ok(self
-            .notification_register(tenant, &f)
+            .store
+            .notifications(tenant, &f)
             .await?
             .into_iter()
-            .filter(|e| matches!(e.status(), "unsent" | "failed"))
-            .map(|e| e.id().to_owned())
+            .filter(|n| matches!(n.status.as_str(), "unsent" | "failed"))
+            .map(|n| n.id)
             .collect())
     }
 
@@ -372,13 +399,8 @@ impl App {
         let Some(client) = self.engine.channels.sms_account() else {
             return Err(ServiceError::conflict("err-service-delivery-no-sms", &[]));
         };
-        let f = RegisterFilter {
-            settled: None,
-            limit: 10_000,
-            ..filter.clone()
-        };
         let waiting: Vec<(String, bool)> = self
-            .notification_register(tenant, &f)
+            .notices(tenant, filter, 10_000)
             .await?
             .iter()
             .filter(|e| e.status() == "sent" && e.delivery_status().is_none())

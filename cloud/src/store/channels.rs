@@ -176,15 +176,6 @@ pub struct NewTask<'a> {
     pub documents: &'a [String],
 }
 
-/// A delivery report applied to an engine's action or to a notification sent by hand.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DeliveryApplied {
-    /// An action's (its tenant, its id): the agent is told.
-    Action(String, String),
-    /// A notification's (its tenant, its id).
-    Notification(String, String),
-}
-
 const LETTER_COLS: &str = "letter_id, action_id, agent_id, debtor_external_id, number, kind, letter_date, \
      registered, addressee_json, category, return_receipt, tracking_number, file_name";
 
@@ -877,7 +868,7 @@ impl Store {
 
     /// Applies a provider's delivery report to the sent SMS or voice action with that provider
     /// id, and tells the agent — or else to the SMS notification sent by hand with it. `idx`,
-    /// when the report comes from a callback, must be the one the message was sent with. `None`
+    /// when the report comes from a callback, must be the one the message was sent with. `false`
     /// when no such message awaits a report: another service's message, an e-mail or test-mode
     /// id, an `idx` that does not match, or a delivery status already recorded (a final status
     /// is never changed afterwards).
@@ -888,7 +879,7 @@ impl Store {
         status: &str,
         delivered: bool,
         at: DateTime<Utc>,
-    ) -> Result<Option<DeliveryApplied>, StoreError> {
+    ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
         // The callback names no tenant: provider ids are unique across the service.
         let Some(row) = sqlx::query(
@@ -913,7 +904,7 @@ impl Store {
                     provider_id,
                     "delivery report whose idx is not the action's: ignored"
                 );
-                return Ok(None);
+                return Ok(false);
             }
         }
         let tenant_id: String = row.try_get(0)?;
@@ -980,7 +971,7 @@ impl Store {
         };
         append_result_in(&mut tx, &tenant_id, &agent_id, at, &event).await?;
         tx.commit().await?;
-        Ok(Some(DeliveryApplied::Action(tenant_id, action_id)))
+        Ok(true)
     }
 
     /// [`Store::record_delivery`] for a notification sent by hand (its key is
@@ -991,7 +982,7 @@ impl Store {
         idx: Option<&str>,
         status: &str,
         at: DateTime<Utc>,
-    ) -> Result<Option<DeliveryApplied>, StoreError> {
+    ) -> Result<bool, StoreError> {
         let Some(row) = sqlx::query(
             "SELECT tenant_id, notification_id FROM notifications WHERE provider_id = $1 \
              AND status = 'sent' AND delivery_status IS NULL",
@@ -1000,7 +991,7 @@ impl Store {
         .fetch_optional(self.pool())
         .await?
         else {
-            return Ok(None);
+            return Ok(false);
         };
         let tenant_id: String = row.try_get(0)?;
         let id: String = row.try_get(1)?;
@@ -1011,7 +1002,7 @@ impl Store {
                 provider_id,
                 "delivery report whose idx is not the notification's: ignored"
             );
-            return Ok(None);
+            return Ok(false);
         }
         // Conditional: two reports at once (the callback and the poll) record one status.
         let r = sqlx::query(
@@ -1024,7 +1015,7 @@ impl Store {
         .bind(ts(at))
         .execute(self.pool())
         .await?;
-        Ok((r.rows_affected() == 1).then_some(DeliveryApplied::Notification(tenant_id, id)))
+        Ok(r.rows_affected() == 1)
     }
 }
 

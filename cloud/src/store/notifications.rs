@@ -3,6 +3,8 @@
 //! statement, so a notification sent meanwhile by another replica is never deleted), read per
 //! debtor and as the firm's register with its filters.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
@@ -103,9 +105,6 @@ pub struct AutomaticNotice {
     pub delivery_status: Option<String>,
     /// The provider's id (SMSAPI's for an SMS or voice message).
     pub provider_id: Option<String>,
-    /// The documents it covered, with what each owed when it went (those whose amount then is
-    /// not known — a failed message — are left out).
-    pub documents: Vec<DocumentThen>,
 }
 
 /// The channels whose messages reach the debtor (the register's automatic notices).
@@ -418,13 +417,15 @@ impl Store {
     /// The processes' messages for the register, newest first: `channel` one of the channels
     /// that reach the debtor (else all of them); `status` as [`NotificationFilter::status`]
     /// (no automatic notice is unsent or recorded); the filter's author is ignored (the caller
-    /// asks for automatic notices only when no person is chosen).
+    /// asks for automatic notices only when no person is chosen). Each comes with the
+    /// documents it covered and what each owed when it went (those whose amount then is not
+    /// known — a failed message — are left out).
     pub async fn automatic_notices(
         &self,
         tenant: &TenantScope,
         f: &NotificationFilter,
         channel: Option<&str>,
-    ) -> Result<Vec<AutomaticNotice>, StoreError> {
+    ) -> Result<Vec<(AutomaticNotice, Vec<DocumentThen>)>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT a.action_id, d.debtor_id, d.name, a.channel, a.status, COALESCE(a.description, a.reason), \
                     a.process_code, a.stage_code, a.manual, a.done_at, a.delivery_status, a.provider_id \
@@ -450,7 +451,7 @@ impl Store {
         .bind(i64::from(f.limit.clamp(1, 10_000)))
         .fetch_all(self.pool())
         .await?;
-        let mut out = rows
+        let notices = rows
             .iter()
             .map(|r| {
                 Ok(AutomaticNotice {
@@ -466,42 +467,27 @@ impl Store {
                     at: parse_ts(&r.try_get::<String, _>(9)?)?,
                     delivery_status: r.try_get(10)?,
                     provider_id: r.try_get(11)?,
-                    documents: Vec::new(),
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let index: std::collections::HashMap<String, usize> = out
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.action_id.clone(), i))
-            .collect();
-        let ids: Vec<&str> = index.keys().map(String::as_str).collect();
-        for chunk in ids.chunks(500) {
-            let sql = format!(
+        let ids: Vec<&str> = notices.iter().map(|n| n.action_id.as_str()).collect();
+        let mut then = self
+            .documents_then(
+                tenant,
                 "SELECT x.action_id, doc.document_id, doc.due_date, x.remaining_minor, doc.currency \
                  FROM action_documents x JOIN documents doc ON doc.tenant_id = x.tenant_id \
                    AND doc.agent_id = x.agent_id AND doc.external_id = x.document_external_id \
-                 WHERE x.tenant_id = $1 AND x.remaining_minor IS NOT NULL AND x.action_id IN ({}) \
-                 ORDER BY x.action_id, doc.due_date, doc.document_id",
-                super::list_placeholders(chunk.len(), 1)
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant.as_str());
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            for r in q.fetch_all(self.pool()).await? {
-                let action: String = r.try_get(0)?;
-                if let Some(&i) = index.get(&action) {
-                    out[i].documents.push(DocumentThen {
-                        id: r.try_get(1)?,
-                        due_date: parse_day(&r.try_get::<String, _>(2)?)?,
-                        remaining_minor: r.try_get(3)?,
-                        currency: r.try_get(4)?,
-                    });
-                }
-            }
-        }
-        Ok(out)
+                 WHERE x.tenant_id = $1 AND x.remaining_minor IS NOT NULL AND x.action_id IN",
+                &ids,
+            )
+            .await?;
+        Ok(notices
+            .into_iter()
+            .map(|n| {
+                let docs = then.remove(&n.action_id).unwrap_or_default();
+                (n, docs)
+            })
+            .collect())
     }
 
     /// Creates a batch and its notifications in one transaction, unless the batch of
@@ -726,21 +712,36 @@ impl Store {
         &self,
         tenant: &TenantScope,
         debtor_ids: &[&str],
-    ) -> Result<std::collections::BTreeMap<String, Vec<DocumentThen>>, StoreError> {
-        let mut out: std::collections::BTreeMap<String, Vec<DocumentThen>> =
-            std::collections::BTreeMap::new();
-        for chunk in debtor_ids.chunks(500) {
+    ) -> Result<BTreeMap<String, Vec<DocumentThen>>, StoreError> {
+        self.documents_then(
+            tenant,
+            "SELECT d.debtor_id, doc.document_id, doc.due_date, doc.remaining_minor, doc.currency \
+             FROM debtors d JOIN documents doc ON doc.tenant_id = d.tenant_id \
+               AND doc.agent_id = d.agent_id AND doc.debtor_external_id = d.external_id \
+             WHERE d.tenant_id = $1 AND doc.status = 'open' AND d.debtor_id IN",
+            debtor_ids,
+        )
+        .await
+    }
+
+    /// Documents as a snapshot keeps them, grouped by the key `select` reads first: `select`
+    /// reads (key, document id, due date, remaining, currency) and ends with `IN`, the list of
+    /// `keys` (500 at a time) comes after it.
+    async fn documents_then(
+        &self,
+        tenant: &TenantScope,
+        select: &'static str,
+        keys: &[&str],
+    ) -> Result<BTreeMap<String, Vec<DocumentThen>>, StoreError> {
+        let mut out: BTreeMap<String, Vec<DocumentThen>> = BTreeMap::new();
+        for chunk in keys.chunks(500) {
             let sql = format!(
-                "SELECT d.debtor_id, doc.document_id, doc.due_date, doc.remaining_minor, doc.currency \
-                 FROM debtors d JOIN documents doc ON doc.tenant_id = d.tenant_id \
-                   AND doc.agent_id = d.agent_id AND doc.debtor_external_id = d.external_id \
-                 WHERE d.tenant_id = $1 AND doc.status = 'open' AND d.debtor_id IN ({}) \
-                 ORDER BY d.debtor_id, doc.due_date, doc.document_id",
+                "{select} ({}) ORDER BY 1, 3, 2",
                 super::list_placeholders(chunk.len(), 1)
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(tenant.as_str());
-            for id in chunk {
-                q = q.bind(*id);
+            for key in chunk {
+                q = q.bind(*key);
             }
             for r in q.fetch_all(self.pool()).await? {
                 out.entry(r.try_get(0)?).or_default().push(DocumentThen {
@@ -759,8 +760,8 @@ impl Store {
         &self,
         tenant: &TenantScope,
         ids: &[&str],
-    ) -> Result<std::collections::BTreeMap<String, i64>, StoreError> {
-        let mut out = std::collections::BTreeMap::new();
+    ) -> Result<BTreeMap<String, i64>, StoreError> {
+        let mut out = BTreeMap::new();
         for chunk in ids.chunks(500) {
             let sql = format!(
                 "SELECT document_id, remaining_minor FROM documents \

@@ -78,24 +78,23 @@ pub(crate) async fn log_in(env: &Env, email: &str, password: &str) -> String {
     session_of(&resp).unwrap()
 }
 
-pub(crate) async fn page(env: &Env, session: &str, path: &str) -> (u16, String) {
-    let resp = client()
+async fn get(env: &Env, session: &str, path: &str) -> reqwest::Response {
+    client()
         .get(env.url(path))
         .header("cookie", format!("{COOKIE}={session}"))
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+pub(crate) async fn page(env: &Env, session: &str, path: &str) -> (u16, String) {
+    let resp = get(env, session, path).await;
     (resp.status().as_u16(), resp.text().await.unwrap())
 }
 
 /// A download's bytes (a PDF), asserting it answered 200.
 pub(crate) async fn bytes(env: &Env, session: &str, path: &str) -> Vec<u8> {
-    let resp = client()
-        .get(env.url(path))
-        .header("cookie", format!("{COOKIE}={session}"))
-        .send()
-        .await
-        .unwrap();
+    let resp = get(env, session, path).await;
     assert_eq!(resp.status(), 200, "{path}");
     resp.bytes().await.unwrap().to_vec()
 }

@@ -30,12 +30,11 @@ use crate::services::ServiceError;
 use crate::services::collection::OnDemandOrder;
 use crate::services::collection::{HistoryOf, NewPauseOrder};
 use crate::services::model::{
-    ActionQuery, ActionView, DebtorDetail, DebtorFilter, DebtorView, DocumentView, LetterRow,
-    PauseView,
+    ActionQuery, ActionView, AuditEntry, AuditFilter, DebtorDetail, DebtorFilter, DebtorView,
+    DocumentView, LetterRow, PauseView,
 };
 use crate::services::notifications::{NotificationOrder, NotificationView};
 use crate::services::records::ConsentOrder;
-use crate::store::accounts::{AuditEntry, AuditFilter};
 use crate::store::cases::{Case, CaseFilter, NewCase, PageRequest};
 use crate::store::channels::TaskRow;
 

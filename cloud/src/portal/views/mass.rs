@@ -173,18 +173,8 @@ pub(super) async fn confirm(
             &form.template,
         )
         .await?;
-    start_sending(&state, tenant, actor, id.clone());
+    state.app.spawn_send_batch(tenant, actor, id.clone());
     Ok(Redirect::to(&format!("/notifications/batches/{id}")).into_response())
-}
-
-/// Sends the batch in the background: the page answers at once and shows the progress.
-pub(super) fn start_sending(
-    state: &AppState,
-    tenant: crate::store::TenantScope,
-    actor: String,
-    id: String,
-) {
-    state.app.spawn_send_batch(tenant, actor, id);
 }
 
 #[derive(Template, WebTemplate)]
@@ -251,11 +241,8 @@ pub(super) async fn resume(
     viewer.require(Role::Editor)?;
     let tenant = viewer.session.principal.tenant.clone();
     state.app.batch(&tenant, &id).await?;
-    start_sending(
-        &state,
-        tenant,
-        viewer.session.principal.actor.clone(),
-        id.clone(),
-    );
+    state
+        .app
+        .spawn_send_batch(tenant, viewer.session.principal.actor.clone(), id.clone());
     Ok(Redirect::to(&format!("/notifications/batches/{id}")).into_response())
 }

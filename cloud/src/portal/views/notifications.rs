@@ -348,7 +348,7 @@ pub(super) async fn bulk(
                 .await?
             {
                 Some(id) => {
-                    super::mass::start_sending(&state, tenant, actor, id.clone());
+                    state.app.spawn_send_batch(tenant, actor, id.clone());
                     return Ok(
                         Redirect::to(&format!("/notifications/batches/{id}")).into_response()
                     );

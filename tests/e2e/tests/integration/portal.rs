@@ -193,6 +193,17 @@ async fn fill(c: &Client, id: &str, text: &str) {
         .unwrap();
 }
 
+/// The address of the first link `css` finds.
+async fn link(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 /// The first `n` bytes of what `href` answers, as text, fetched by the page (its session's
 /// cookie goes along): a download's magic ("%PDF-"), a CSV's header.
 async fn fetch_start(c: &Client, href: &str, n: usize) -> String {
@@ -638,14 +649,7 @@ async fn a_firm_works_in_the_portal() {
         "the check's outcome: {text}"
     );
     shot(&c, "28-register-delivery-check").await;
-    let href = c
-        .find(Locator::Css("a[href*='format=pdf']"))
-        .await
-        .unwrap()
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
+    let href = link(&c, "a[href*='format=pdf']").await;
     assert_eq!(fetch_start(&c, &href, 5).await, "%PDF-");
     c.goto(&format!("{base}/templates")).await.unwrap();
     shot(&c, "18-templates").await;
@@ -653,14 +657,7 @@ async fn a_firm_works_in_the_portal() {
     // --- A letter's PDF downloads (fetched by the page with the session's cookie).
     c.goto(&format!("{base}/letters")).await.unwrap();
     shot(&c, "08-letters").await;
-    let href = c
-        .find(Locator::Css("a[href$='/pdf']"))
-        .await
-        .unwrap()
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
+    let href = link(&c, "a[href$='/pdf']").await;
     assert_eq!(fetch_start(&c, &href, 5).await, "%PDF-");
 
     // --- A posting day: its book as PDF and CSV, tracking numbers typed in bulk.
@@ -715,14 +712,7 @@ async fn a_firm_works_in_the_portal() {
     c.goto(&format!("{base}/history?channel=registered_letter"))
         .await
         .unwrap();
-    let export = c
-        .find(Locator::Css("a[href^='/history?format=csv']"))
-        .await
-        .unwrap()
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
+    let export = link(&c, "a[href^='/history?format=csv']").await;
     assert!(
         export.starts_with("/history?format=csv&channel=registered_letter&"),
         "{export}"
